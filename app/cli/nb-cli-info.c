@@ -1,0 +1,117 @@
+/* nb-cli-info.c: `needlebench-cli info -d URI [--json]`. */
+#include <stdio.h>
+
+#include "nb-cli.h"
+#include "nb-device.h"
+
+static void
+add_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, v);
+}
+
+static void
+add_string (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, v);
+}
+
+static const struct { guint32 bit; const char *name; } cap_names[] = {
+  { NB_CAP_CALIBRATION, "calibration" },
+  { NB_CAP_EVENTS, "events" },
+  { NB_CAP_TEMPERATURE, "temperature" },
+  { NB_CAP_CARTRIDGE_SENSE, "cartridge-sense" },
+};
+
+int
+nb_cli_info (int argc, char **argv)
+{
+  g_autofree char *uri = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &uri, "Device URI (sim, serial:PATH, usb:VID:PID)", "URI" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
+    { NULL },
+  };
+  if (!nb_cli_parse ("info", NULL, "Identifies a pen and prints what it reports.", entries, &argc,
+                     &argv))
+    return NB_EXIT_USAGE;
+  if (uri == NULL)
+    return nb_cli_usage ("info", "--device URI is required");
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDevice) dev = nb_device_open (uri, NULL, &error);
+  if (dev == NULL)
+    return nb_cli_fail ("info", error);
+  const NbIdentity *id = nb_device_get_identity (dev);
+  NbCalTable cal;
+  gboolean have_cal = (id->capabilities & NB_CAP_CALIBRATION) &&
+                      nb_device_read_calibration (dev, &cal, NULL, &error);
+  if (!have_cal && error)
+    return nb_cli_fail ("info", error);
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      add_string (b, "uri", uri);
+      add_string (b, "model", id->model);
+      add_string (b, "serial", id->serial);
+      add_string (b, "firmware", id->firmware);
+      json_builder_set_member_name (b, "protocol_version");
+      json_builder_add_int_value (b, id->protocol_version);
+      add_double (b, "depth_min_mm", id->depth_min_um / 1000.0);
+      add_double (b, "depth_max_mm", id->depth_max_um / 1000.0);
+      add_double (b, "depth_step_mm", id->depth_step_um / 1000.0);
+      add_double (b, "rate_min_hz", id->rate_min_mhz / 1000.0);
+      add_double (b, "rate_max_hz", id->rate_max_mhz / 1000.0);
+      json_builder_set_member_name (b, "sample_rate_hz");
+      json_builder_add_int_value (b, id->sample_rate_hz);
+      json_builder_set_member_name (b, "capabilities");
+      json_builder_begin_array (b);
+      for (gsize i = 0; i < G_N_ELEMENTS (cap_names); i++)
+        if (id->capabilities & cap_names[i].bit)
+          json_builder_add_string_value (b, cap_names[i].name);
+      json_builder_end_array (b);
+      if (have_cal)
+        {
+          json_builder_set_member_name (b, "calibration");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "calibrated_at");
+          json_builder_add_int_value (b, (gint64) cal.calibrated_at);
+          add_string (b, "certificate", cal.certificate);
+          json_builder_set_member_name (b, "points");
+          json_builder_add_int_value (b, cal.n_points);
+          json_builder_set_member_name (b, "rate_correction_ppm");
+          json_builder_add_int_value (b, cal.rate_correction_ppm);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      nb_cli_print_json (json_builder_get_root (b));
+      return NB_EXIT_OK;
+    }
+
+  printf ("Device:        %s\n", uri);
+  printf ("Model:         %s\n", id->model);
+  printf ("Serial:        %s\n", id->serial);
+  printf ("Firmware:      %s (protocol %u)\n", id->firmware, id->protocol_version);
+  printf ("Depth:         %.2f to %.2f mm, step %.2f mm\n", id->depth_min_um / 1000.0,
+          id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
+  printf ("Rate:          %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0);
+  printf ("Sample rate:   %u Hz\n", id->sample_rate_hz);
+  if (have_cal)
+    {
+      if (cal.calibrated_at == 0)
+        printf ("Calibration:   factory (never calibrated)\n");
+      else
+        {
+          g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc ((gint64) cal.calibrated_at);
+          g_autofree char *text = when ? g_date_time_format_iso8601 (when) : g_strdup ("?");
+          printf ("Calibration:   %s, %u points%s%s\n", text, cal.n_points,
+                  cal.certificate[0] ? ", certificate " : "", cal.certificate);
+        }
+    }
+  return NB_EXIT_OK;
+}

@@ -1,0 +1,70 @@
+/* nb-cli-list.c: `needlebench-cli list [--json]`. */
+#include <stdio.h>
+
+#include "nb-cli.h"
+#include "nb-discovery.h"
+
+int
+nb_cli_list (int argc, char **argv)
+{
+  gboolean json = FALSE, no_sim = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
+    { NULL },
+  };
+  if (!nb_cli_parse ("list", NULL, "Lists the pens that answer, on every transport, and the "
+                     "built-in simulated pen.", entries, &argc, &argv))
+    return NB_EXIT_USAGE;
+  if (argc > 1)
+    return nb_cli_usage ("list", "unexpected argument “%s”", argv[1]);
+
+  g_autoptr (GPtrArray) pens = nb_discover_pens (!no_sim, NULL);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = 0; i < pens->len; i++)
+        {
+          NbPenInfo *p = g_ptr_array_index (pens, i);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "uri");
+          json_builder_add_string_value (b, p->uri);
+          json_builder_set_member_name (b, "transport");
+          json_builder_add_string_value (b, p->transport);
+          json_builder_set_member_name (b, "model");
+          json_builder_add_string_value (b, p->model);
+          json_builder_set_member_name (b, "serial");
+          json_builder_add_string_value (b, p->serial);
+          json_builder_set_member_name (b, "firmware");
+          json_builder_add_string_value (b, p->firmware);
+          json_builder_set_member_name (b, "port");
+          json_builder_add_string_value (b, p->port);
+          if (p->usb_vid)
+            {
+              g_autofree char *id = g_strdup_printf ("%04x:%04x", p->usb_vid, p->usb_pid);
+              json_builder_set_member_name (b, "usb_id");
+              json_builder_add_string_value (b, id);
+              json_builder_set_member_name (b, "usb_serial");
+              json_builder_add_string_value (b, p->usb_serial);
+            }
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      nb_cli_print_json (json_builder_get_root (b));
+      return NB_EXIT_OK;
+    }
+  if (pens->len == 0)
+    {
+      printf ("No pens found.\n");
+      return NB_EXIT_OK;
+    }
+  printf ("%-32s %-14s %-24s %-10s %s\n", "URI", "SERIAL", "MODEL", "FIRMWARE", "PORT");
+  for (guint i = 0; i < pens->len; i++)
+    {
+      NbPenInfo *p = g_ptr_array_index (pens, i);
+      printf ("%-32s %-14s %-24s %-10s %s\n", p->uri, p->serial, p->model, p->firmware,
+              p->port ? p->port : "");
+    }
+  return NB_EXIT_OK;
+}

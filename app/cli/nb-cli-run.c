@@ -1,0 +1,286 @@
+/* nb-cli-run.c: open, set, stream, measure, stop. */
+#include "nb-cli-run.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#define POLL_MS 50
+/* Beyond the pen time asked for, how long a run may take in wall time before it is called stuck.
+ * The device reports a silent link after NB_DEVICE_STALL_MS; this only guards a trickle. */
+#define WALL_MARGIN_S 15.0
+
+int
+nb_cli_run_check_options (const char *command, const NbCliRunOptions *opt, int argc, char **argv)
+{
+  if (argc > 1)
+    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+  if (opt->uri == NULL)
+    return nb_cli_usage (command, "--device URI is required");
+  if (isnan (opt->depth_mm))
+    return nb_cli_usage (command, "--depth MM is required");
+  if (isnan (opt->rate_hz))
+    return nb_cli_usage (command, "--rate HZ is required");
+  if (isnan (opt->seconds))
+    return nb_cli_usage (command, "--seconds S is required");
+  if (!(opt->seconds > 0 && opt->seconds <= 24 * 3600))
+    return nb_cli_usage (command, "--seconds must be between 0 and 86400, not %g", opt->seconds);
+  return NB_EXIT_OK;
+}
+
+typedef struct {
+  NbCliRun *run;
+  GMainLoop *loop;
+  GError *error;
+  guint64 target_samples;
+  gint64 deadline_us;
+  gboolean progress;
+  gint64 last_progress_us;
+} Loop;
+
+static void
+on_stroke (NbAcquisition *acq, const NbStroke *s, NbCliRun *run)
+{
+  if (run->csv)
+    {
+      char period[32] = "";
+      if (s->period_s > 0)
+        g_snprintf (period, sizeof period, "%.4f", s->period_s * 1000.0);
+      fprintf (run->csv, "%" G_GUINT64_FORMAT ",%.6f,%.4f,%s\r\n", s->index, s->time_s,
+               s->depth_mm, period);
+    }
+  if (run->on_stroke)
+    run->on_stroke (s, run->hook_data);
+}
+
+static void
+on_batch (NbDevice *dev, const NbTelemetryBatch *batch, NbCliRun *run)
+{
+  if (run->on_batch)
+    run->on_batch (batch, run->hook_data);
+}
+
+static void
+fail_loop (Loop *l, GError *error)
+{
+  if (l->error == NULL)
+    l->error = error;
+  else
+    g_error_free (error);
+  g_main_loop_quit (l->loop);
+}
+
+static void
+on_event (NbDevice *dev, const NbEvent *ev, Loop *l)
+{
+  if (l->run->on_event)
+    l->run->on_event (ev, l->run->hook_data);
+  if (ev->code == NB_EVENT_MOTOR_JAM || ev->code == NB_EVENT_CARTRIDGE_REMOVED ||
+      ev->code == NB_EVENT_RESET)
+    fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
+                               "%s: the pen reported %s at sample %" G_GUINT64_FORMAT,
+                               nb_device_get_uri (dev), nb_event_code_name (ev->code),
+                               ev->sample_index));
+}
+
+static void
+on_lost (NbDevice *dev, const GError *error, Loop *l)
+{
+  fail_loop (l, g_error_copy (error));
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  Loop *l = data;
+  NbAcquisitionSummary s;
+  nb_acquisition_get_summary (l->run->acq, &s);
+  gint64 now = g_get_monotonic_time ();
+
+  if (s.samples + s.lost_samples >= l->target_samples)
+    {
+      g_main_loop_quit (l->loop);
+      return G_SOURCE_CONTINUE;
+    }
+  if (now > l->deadline_us)
+    {
+      fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
+                                 "%s: only %.1f s of telemetry arrived in the time allowed",
+                                 nb_device_get_uri (l->run->device), s.duration_s));
+      return G_SOURCE_CONTINUE;
+    }
+  if (l->progress && now - l->last_progress_us > 250000)
+    {
+      l->last_progress_us = now;
+      printf ("\r%6.1f s  %6" G_GUINT64_FORMAT " strokes  depth %.3f mm  rate %.1f Hz  gaps %"
+              G_GUINT64_FORMAT "   ",
+              s.duration_s, s.strokes, s.depth_mm.n ? s.depth_mm.mean : 0.0,
+              nb_acquisition_summary_rate_hz (&s), s.gaps);
+      fflush (stdout);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
+{
+  if (run->device)
+    return TRUE;
+  run->device = nb_device_open (opt->uri, NULL, error);
+  return run->device != NULL;
+}
+
+gboolean
+nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
+{
+  if (!nb_cli_run_open (run, opt, error))
+    return FALSE;
+  NbDevice *dev = run->device;
+  const NbIdentity *id = nb_device_get_identity (dev);
+
+  if (!nb_device_set_depth (dev, opt->depth_mm, NULL, error) ||
+      !nb_device_set_rate (dev, opt->rate_hz, NULL, error))
+    return FALSE;
+
+  g_autoptr (GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
+  Loop l = {
+    .run = run,
+    .loop = main_loop,
+    .target_samples = (guint64) ceil (opt->seconds * id->sample_rate_hz),
+    .deadline_us = g_get_monotonic_time () + (gint64) ((opt->seconds + WALL_MARGIN_S) * 1e6),
+    .progress = nb_cli_stdout_is_tty () && !opt->json && opt->seconds > 2,
+  };
+  run->acq = nb_acquisition_new (dev);
+  gulong ids[4] = {
+    g_signal_connect (run->acq, "stroke", G_CALLBACK (on_stroke), run),
+    g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch), run),
+    g_signal_connect (dev, "event", G_CALLBACK (on_event), &l),
+    g_signal_connect (dev, "lost", G_CALLBACK (on_lost), &l),
+  };
+
+  gboolean ok = nb_device_stream_start (dev, NULL, error) && nb_device_motor_start (dev, NULL, error);
+  if (ok)
+    {
+      guint tick = g_timeout_add (POLL_MS, on_tick, &l);
+      g_main_loop_run (main_loop);
+      g_source_remove (tick);
+      if (l.progress)
+        printf ("\r%*s\r", 79, "");
+    }
+  /* Stop the pen whatever happened; a lost link just makes these fail quietly. */
+  if (nb_device_is_connected (dev))
+    {
+      g_autoptr (GError) stop_error = NULL;
+      if (!nb_device_motor_stop (dev, NULL, &stop_error) ||
+          !nb_device_stream_stop (dev, NULL, &stop_error))
+        if (ok && l.error == NULL)
+          l.error = g_steal_pointer (&stop_error);
+    }
+  /* Deliveries still queued belong to this run: take them before disconnecting handlers. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  for (guint i = 0; i < 2; i++)
+    g_signal_handler_disconnect (i == 0 ? (gpointer) run->acq : (gpointer) dev, ids[i]);
+  g_signal_handler_disconnect (dev, ids[2]);
+  g_signal_handler_disconnect (dev, ids[3]);
+
+  nb_acquisition_get_summary (run->acq, &run->summary);
+  nb_device_get_stats (dev, &run->stats);
+  if (!ok)
+    {
+      g_clear_error (&l.error);
+      return FALSE;
+    }
+  if (l.error)
+    {
+      g_propagate_error (error, l.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+member_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+member_int (JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
+void
+nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
+                          void (*extra) (JsonBuilder *b, gpointer data), gpointer data)
+{
+  const NbAcquisitionSummary *s = &run->summary;
+  const NbIdentity *id = nb_device_get_identity (run->device);
+  double rate = nb_acquisition_summary_rate_hz (s);
+  gboolean have = s->depth_mm.n > 0;
+
+  if (opt->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "uri");
+      json_builder_add_string_value (b, opt->uri);
+      json_builder_set_member_name (b, "serial");
+      json_builder_add_string_value (b, id->serial);
+      member_double (b, "set_depth_mm", opt->depth_mm);
+      member_double (b, "set_rate_hz", opt->rate_hz);
+      member_double (b, "duration_s", s->duration_s);
+      member_int (b, "strokes", (gint64) s->strokes);
+      member_double (b, "depth_mean_mm", have ? s->depth_mm.mean : NAN);
+      member_double (b, "depth_sd_mm", have ? nb_stats_sd (&s->depth_mm) : NAN);
+      member_double (b, "depth_min_mm", have ? s->depth_mm.min : NAN);
+      member_double (b, "depth_max_mm", have ? s->depth_mm.max : NAN);
+      member_double (b, "rate_hz", rate > 0 ? rate : NAN);
+      member_double (b, "entry_speed_mean_mm_s",
+                     s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN);
+      member_int (b, "samples", (gint64) s->samples);
+      member_int (b, "gaps", (gint64) s->gaps);
+      member_int (b, "lost_samples", (gint64) s->lost_samples);
+      member_int (b, "discarded_strokes", (gint64) s->discarded);
+      member_int (b, "crc_errors", (gint64) run->stats.crc_errors);
+      member_int (b, "framing_errors", (gint64) run->stats.framing_errors);
+      member_int (b, "retries", (gint64) run->stats.retries);
+      if (extra)
+        extra (b, data);
+      json_builder_end_object (b);
+      nb_cli_print_json (json_builder_get_root (b));
+      return;
+    }
+  printf ("Pen:           %s (%s)\n", id->serial, opt->uri);
+  printf ("Setting:       %.2f mm at %.1f Hz, %.1f s measured\n", opt->depth_mm, opt->rate_hz,
+          s->duration_s);
+  printf ("Strokes:       %" G_GUINT64_FORMAT "\n", s->strokes);
+  if (have)
+    {
+      printf ("Depth:         %.4f ± %.4f mm (SD), min %.4f, max %.4f\n", s->depth_mm.mean,
+              nb_stats_sd (&s->depth_mm), s->depth_mm.min, s->depth_mm.max);
+      printf ("Rate:          %.2f Hz\n", rate);
+      if (s->entry_speed_mm_s.n)
+        printf ("Entry speed:   %.0f mm/s\n", s->entry_speed_mm_s.mean);
+    }
+  printf ("Samples:       %" G_GUINT64_FORMAT " (gaps %" G_GUINT64_FORMAT ", lost %" G_GUINT64_FORMAT
+          ", strokes discarded %" G_GUINT64_FORMAT ")\n",
+          s->samples, s->gaps, s->lost_samples, s->discarded);
+  printf ("Link:          %" G_GUINT64_FORMAT " CRC errors, %" G_GUINT64_FORMAT
+          " framing errors, %" G_GUINT64_FORMAT " retries\n",
+          run->stats.crc_errors, run->stats.framing_errors, run->stats.retries);
+}
+
+void
+nb_cli_run_clear (NbCliRun *run)
+{
+  g_clear_object (&run->acq);
+  if (run->device)
+    nb_device_close (run->device);
+  g_clear_object (&run->device);
+}

@@ -1,0 +1,68 @@
+/* nb-cli-run.h: running a pen at one setting for a time and measuring it: what `stream` does and
+ * what `record` does with a recorder attached. */
+#pragma once
+
+#include <stdio.h>
+
+#include "nb-acquisition.h"
+#include "nb-cli.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *uri;
+  double depth_mm;
+  double rate_hz;
+  double seconds;
+  gboolean json;
+} NbCliRunOptions;
+
+#define NB_CLI_RUN_OPTIONS_INIT { NULL, NAN, NAN, NAN, FALSE }
+
+#define NB_CLI_RUN_OPTION_ENTRIES(o)                                                              \
+  { "device", 'd', 0, G_OPTION_ARG_STRING, &(o).uri, "Device URI (sim, serial:PATH, usb:VID:PID)", \
+    "URI" },                                                                                     \
+  { "depth", 0, 0, G_OPTION_ARG_DOUBLE, &(o).depth_mm, "Needle depth to set (mm)", "MM" },       \
+  { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &(o).rate_hz, "Puncture rate to set (Hz)", "HZ" },        \
+  { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &(o).seconds,                                          \
+    "How much pen time to measure (s, counted in samples)", "S" },                               \
+  { "json", 0, 0, G_OPTION_ARG_NONE, &(o).json, "Print the summary as JSON", NULL }
+
+typedef void (*NbCliStrokeHook) (const NbStroke *stroke, gpointer user_data);
+typedef void (*NbCliBatchHook) (const NbTelemetryBatch *batch, gpointer user_data);
+typedef void (*NbCliEventHook) (const NbEvent *event, gpointer user_data);
+
+typedef struct {
+  const char *command;
+  FILE *csv;                 /* per-stroke rows, or NULL */
+  NbCliStrokeHook on_stroke; /* optional hooks (the recorder) */
+  NbCliBatchHook on_batch;
+  NbCliEventHook on_event;
+  gpointer hook_data;
+  /* results */
+  NbDevice *device;
+  NbAcquisition *acq;
+  NbAcquisitionSummary summary;
+  NbDeviceStats stats;
+} NbCliRun;
+
+/* Checks that -d, --depth, --rate and --seconds are there and sane; prints and returns 2 if not. */
+int nb_cli_run_check_options (const char *command, const NbCliRunOptions *opt, int argc,
+                              char **argv);
+
+/* nb_cli_run_execute: opens the pen, sets it, streams for opt->seconds of pen time, stops it.
+ * Leaves run->device open (for the caller's records) and fills the summary. On a lost link, a
+ * motor jam or a removed cartridge, fails with the pen's reason. */
+gboolean nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error);
+
+/* nb_cli_run_open: only the first step (open the device), for callers that must know the pen
+ * before streaming (the recorder); nb_cli_run_execute then reuses it. */
+gboolean nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error);
+
+/* Prints the summary (text or JSON); @extra adds members to the JSON object (may be NULL). */
+void nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
+                               void (*extra) (JsonBuilder *b, gpointer data), gpointer data);
+
+void nb_cli_run_clear (NbCliRun *run);
+
+G_END_DECLS

@@ -1,0 +1,40 @@
+/* nb-cli.h: what the commands of needlebench-cli share: exit codes (an API: QA-line scripts depend
+ * on them), error reporting, JSON output and option parsing. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  NB_EXIT_OK = 0,
+  NB_EXIT_OUT_OF_TOLERANCE = 1,
+  NB_EXIT_USAGE = 2,
+  NB_EXIT_DEVICE = 3,
+  NB_EXIT_DATA = 4,
+} NbExitCode;
+
+/* nb_cli_parse: parses a command's options; on error prints one line and returns FALSE.
+ * @usage is the parameter string ("SESSION"), @summary one sentence. */
+gboolean nb_cli_parse (const char *command, const char *usage, const char *summary,
+                       const GOptionEntry *entries, int *argc, char ***argv);
+
+/* nb_cli_fail: prints "needlebench-cli COMMAND: MESSAGE" and returns the exit code that fits the
+ * error's domain (device → 3, store/data → 4, usage → 2). */
+int nb_cli_fail (const char *command, const GError *error);
+/* nb_cli_usage: prints a usage error and returns NB_EXIT_USAGE. */
+int nb_cli_usage (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* nb_cli_print_json: prints @node pretty to stdout; takes ownership. */
+void nb_cli_print_json (JsonNode *node);
+
+/* TRUE when stdout is a terminal (progress lines are shown only then). */
+gboolean nb_cli_stdout_is_tty (void);
+
+/* Commands: each returns an exit code. */
+int nb_cli_list (int argc, char **argv);
+int nb_cli_info (int argc, char **argv);
+int nb_cli_stream (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,62 @@
+/* needlebench-cli: the scriptable face of NeedleBench. One command per file; this table is the
+ * list. Commands, options, JSON keys and exit codes are an API (see docs/cli.md). */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nb-cli.h"
+#include "nb-config.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "list", nb_cli_list, "list connected pens (and the simulated one)" },
+  { "info", nb_cli_info, "identify a pen: model, serial, firmware, ranges" },
+  { "stream", nb_cli_stream, "run the needle and measure every stroke" },
+};
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "Usage: needlebench-cli COMMAND [OPTION…]\n\n"
+                "NeedleBench %s: telemetry and calibration of microneedling pens.\n\nCommands:\n",
+           NB_VERSION);
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nDevices: sim, sim:KEY=VALUE,..., serial:PATH, usb, usb:VID:PID[:SERIAL]\n"
+                "Exit codes: 0 ok, 1 out of tolerance, 2 usage, 3 device, 4 data or storage.\n"
+                "Run 'needlebench-cli COMMAND --help' for a command's options.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* Numbers in output are for scripts: always a decimal point. */
+  setlocale (LC_NUMERIC, "C");
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return NB_EXIT_USAGE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_help (stdout);
+      return NB_EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("needlebench-cli %s\n", NB_VERSION);
+      return NB_EXIT_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+  g_printerr ("needlebench-cli: unknown command “%s” (see --help)\n", argv[1]);
+  return NB_EXIT_USAGE;
+}

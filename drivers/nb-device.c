@@ -1,0 +1,736 @@
+/* nb-device.c: request/response engine, reader thread and signal delivery of a pen. */
+#include "nb-device.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "nb-device-uri.h"
+#include "nb-transport.h"
+
+#define READ_SLICE_MS 100
+#define WAIT_SLICE_US (20 * 1000)
+
+typedef enum { ITEM_TELEMETRY, ITEM_EVENT, ITEM_LOST } ItemKind;
+
+typedef struct {
+  ItemKind kind;
+  gpointer data;   /* NbTelemetryBatch*, NbEvent* or GError* */
+} Item;
+
+struct _NbDevice {
+  GObject parent;
+
+  char *uri;
+  NbTransport *transport;
+  NbIdentity identity;
+  guint timeout_ms;
+  guint retries;
+  GMainContext *context;
+
+  GThread *reader;
+  NbFrameDecoder decoder;   /* reader thread only */
+
+  GMutex lock;              /* everything below */
+  GCond cond;
+  gboolean stopping;
+  gboolean closed;
+  GError *lost;
+  NbDeviceStats stats;
+  gboolean streaming;
+  gboolean have_index;
+  guint64 next_index;
+  gint64 last_rx_us;
+  gboolean reset_seen;
+
+  /* the one request in flight */
+  gboolean pending;
+  guint16 pending_seq;
+  gboolean answered;
+  guint8 answer_type;
+  guint8 answer[NB_FRAME_MAX_PAYLOAD];
+  gsize answer_len;
+
+  GQueue deliveries;        /* Item* for the context */
+  gboolean dispatch_scheduled;
+
+  GMutex request_lock;      /* one request at a time */
+  guint16 next_seq;
+};
+
+enum { SIGNAL_TELEMETRY, SIGNAL_EVENT, SIGNAL_LOST, N_SIGNALS };
+enum { PROP_0, PROP_URI, PROP_CONNECTED, N_PROPS };
+static guint signals[N_SIGNALS];
+static GParamSpec *props[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (NbDevice, nb_device, G_TYPE_OBJECT)
+
+static void
+item_free (Item *item)
+{
+  if (item->kind == ITEM_LOST)
+    g_error_free (item->data);
+  else
+    g_free (item->data);
+  g_free (item);
+}
+
+/* Runs on the opening thread's context: emits what the reader queued, in order. */
+static gboolean
+dispatch (gpointer data)
+{
+  NbDevice *dev = data;
+  GQueue items = G_QUEUE_INIT;
+
+  g_mutex_lock (&dev->lock);
+  dev->dispatch_scheduled = FALSE;
+  if (!dev->closed)
+    {
+      items = dev->deliveries;
+      g_queue_init (&dev->deliveries);
+    }
+  g_mutex_unlock (&dev->lock);
+
+  Item *item;
+  while ((item = g_queue_pop_head (&items)))
+    {
+      /* A handler may close the device: stop delivering the moment it does. */
+      if (!dev->closed)
+        {
+          switch (item->kind)
+            {
+            case ITEM_TELEMETRY:
+              g_signal_emit (dev, signals[SIGNAL_TELEMETRY], 0, item->data);
+              break;
+            case ITEM_EVENT:
+              g_signal_emit (dev, signals[SIGNAL_EVENT], 0, item->data);
+              break;
+            case ITEM_LOST:
+              g_object_notify_by_pspec (G_OBJECT (dev), props[PROP_CONNECTED]);
+              g_signal_emit (dev, signals[SIGNAL_LOST], 0, item->data);
+              break;
+            }
+        }
+      item_free (item);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Called with dev->lock held. */
+static void
+queue_item (NbDevice *dev, ItemKind kind, gpointer data)
+{
+  Item *item = g_new (Item, 1);
+  item->kind = kind;
+  item->data = data;
+  g_queue_push_tail (&dev->deliveries, item);
+  if (!dev->dispatch_scheduled)
+    {
+      dev->dispatch_scheduled = TRUE;
+      /* Not g_main_context_invoke: when no thread owns the context at that moment it runs the
+       * function right here, in the reader thread, with our lock held. */
+      GSource *source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, dispatch, g_object_ref (dev), g_object_unref);
+      g_source_set_static_name (source, "nb-device-dispatch");
+      g_source_attach (source, dev->context);
+      g_source_unref (source);
+    }
+}
+
+/* Called with dev->lock held; takes @error. */
+static void
+set_lost (NbDevice *dev, GError *error)
+{
+  if (dev->lost != NULL)
+    {
+      g_error_free (error);
+      return;
+    }
+  dev->lost = error;
+  dev->streaming = FALSE;
+  queue_item (dev, ITEM_LOST, g_error_copy (error));
+  g_cond_broadcast (&dev->cond);
+}
+
+static void
+on_telemetry (NbDevice *dev, const NbFrame *f)
+{
+  guint64 first;
+  guint16 flags, count;
+  const guint8 *raw;
+  g_autoptr (GError) error = NULL;
+
+  if (!nb_telemetry_decode (f->payload, f->length, &first, &flags, &raw, &count, &error))
+    {
+      dev->stats.framing_errors++;
+      return;
+    }
+  NbTelemetryBatch *b = g_new (NbTelemetryBatch, 1);
+  b->first_index = first;
+  b->flags = flags;
+  b->count = count;
+  b->received_us = g_get_monotonic_time ();
+  for (guint i = 0; i < count; i++)
+    b->samples[i] = (gint16) nb_get_u16 (raw + 2 * i);
+
+  if (dev->have_index && first != dev->next_index)
+    {
+      dev->stats.gaps++;
+      if (first > dev->next_index)
+        dev->stats.lost_samples += first - dev->next_index;
+    }
+  dev->have_index = TRUE;
+  dev->next_index = first + count;
+  dev->stats.batches++;
+  dev->stats.samples += count;
+  queue_item (dev, ITEM_TELEMETRY, b);
+}
+
+static void
+on_frame (const NbFrame *f, gpointer user_data)
+{
+  NbDevice *dev = user_data;
+
+  if (f->version != NB_PROTOCOL_VERSION)
+    {
+      dev->stats.framing_errors++;
+      return;
+    }
+  g_mutex_lock (&dev->lock);
+  if (f->type == NB_MSG_TELEMETRY)
+    on_telemetry (dev, f);
+  else if (f->type == NB_MSG_EVENT)
+    {
+      NbEvent *ev = g_new (NbEvent, 1);
+      if (nb_event_decode (f->payload, f->length, ev, NULL))
+        {
+          dev->stats.events++;
+          if (ev->code == NB_EVENT_RESET)
+            {
+              dev->reset_seen = TRUE;
+              dev->streaming = FALSE;
+            }
+          queue_item (dev, ITEM_EVENT, ev);
+        }
+      else
+        g_free (ev);
+    }
+  else if (f->type >= 0x80 && dev->pending && !dev->answered && f->seq == dev->pending_seq)
+    {
+      dev->answered = TRUE;
+      dev->answer_type = f->type;
+      dev->answer_len = f->length;
+      memcpy (dev->answer, f->payload, f->length);
+      g_cond_broadcast (&dev->cond);
+    }
+  /* anything else is a late answer to a request already retried: ignored */
+  g_mutex_unlock (&dev->lock);
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  NbDevice *dev = data;
+  guint8 buf[4096];
+
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize n = nb_transport_read (dev->transport, buf, sizeof buf, READ_SLICE_MS, &error);
+      gint64 now = g_get_monotonic_time ();
+
+      if (n < 0)
+        {
+          g_mutex_lock (&dev->lock);
+          if (!dev->stopping)
+            set_lost (dev, g_steal_pointer (&error));
+          g_mutex_unlock (&dev->lock);
+          break;
+        }
+      if (n > 0)
+        {
+          nb_frame_decoder_push (&dev->decoder, buf, (gsize) n);
+          g_mutex_lock (&dev->lock);
+          dev->last_rx_us = now;
+          dev->stats.bytes = dev->decoder.stats.bytes;
+          dev->stats.frames = dev->decoder.stats.frames;
+          dev->stats.crc_errors = dev->decoder.stats.crc_errors;
+          dev->stats.framing_errors = MAX (dev->stats.framing_errors,
+                                           dev->decoder.stats.framing_errors);
+          g_mutex_unlock (&dev->lock);
+          continue;
+        }
+      g_mutex_lock (&dev->lock);
+      gboolean stalled = dev->streaming && now - dev->last_rx_us > NB_DEVICE_STALL_MS * 1000;
+      if (stalled)
+        set_lost (dev, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED,
+                                    "%s: no data from the pen for %.1f s while streaming "
+                                    "(link stalled or pen unplugged)",
+                                    dev->transport->description, NB_DEVICE_STALL_MS / 1000.0));
+      g_mutex_unlock (&dev->lock);
+      if (stalled)
+        break;
+    }
+  return NULL;
+}
+
+static gboolean
+request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len, guint8 want,
+         guint8 *answer, gsize *answer_len, GCancellable *cancellable, GError **error)
+{
+  guint8 wire[NB_FRAME_MAX_WIRE];
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&dev->request_lock);
+  if (++dev->next_seq == 0)
+    dev->next_seq = 1;
+  guint16 seq = dev->next_seq;
+  gsize wire_len = nb_frame_encode (type, seq, payload, len, wire);
+
+  for (guint attempt = 0; attempt <= dev->retries && !ok; attempt++)
+    {
+      g_mutex_lock (&dev->lock);
+      if (dev->lost)
+        {
+          g_propagate_error (error, g_error_copy (dev->lost));
+          g_mutex_unlock (&dev->lock);
+          goto out;
+        }
+      dev->pending = TRUE;
+      dev->pending_seq = seq;
+      dev->answered = FALSE;
+      if (attempt > 0)
+        dev->stats.retries++;
+      g_mutex_unlock (&dev->lock);
+
+      if (!nb_transport_write (dev->transport, wire, wire_len, error))
+        goto out;
+
+      gint64 deadline = g_get_monotonic_time () + (gint64) dev->timeout_ms * 1000;
+      g_mutex_lock (&dev->lock);
+      while (!dev->answered && !dev->lost && g_get_monotonic_time () < deadline)
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          g_cond_wait_until (&dev->cond, &dev->lock,
+                             MIN (deadline, g_get_monotonic_time () + WAIT_SLICE_US));
+        }
+      ok = dev->answered;
+      if (ok)
+        {
+          if (dev->answer_type == NB_MSG_NAK)
+            {
+              guint8 code = 0;
+              guint16 detail = 0;
+              if (nb_nak_decode (dev->answer, dev->answer_len, &code, &detail, NULL))
+                g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
+                             "the pen refused %s: %s", nb_message_type_name (type),
+                             nb_nak_code_name (code));
+              else
+                g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL,
+                             "malformed NAK to %s", nb_message_type_name (type));
+              ok = FALSE;
+            }
+          else if (dev->answer_type != want)
+            {
+              g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL,
+                           "the pen answered %s with %s", nb_message_type_name (type),
+                           nb_message_type_name (dev->answer_type));
+              ok = FALSE;
+            }
+          else if (answer)
+            {
+              memcpy (answer, dev->answer, dev->answer_len);
+              *answer_len = dev->answer_len;
+            }
+          dev->pending = FALSE;
+          g_mutex_unlock (&dev->lock);
+          if (!ok)
+            goto out;
+          break;
+        }
+      if (dev->lost)
+        {
+          g_propagate_error (error, g_error_copy (dev->lost));
+          dev->pending = FALSE;
+          g_mutex_unlock (&dev->lock);
+          goto out;
+        }
+      dev->pending = FALSE;
+      g_mutex_unlock (&dev->lock);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+    }
+  if (!ok)
+    g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
+                 "%s: the pen did not answer %s (%u tries, %u ms each)",
+                 dev->transport->description, nb_message_type_name (type), dev->retries + 1,
+                 dev->timeout_ms);
+out:
+  g_mutex_unlock (&dev->request_lock);
+  return ok;
+}
+
+static gboolean
+simple_request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len,
+                GCancellable *cancellable, GError **error)
+{
+  return request (dev, type, payload, len, NB_MSG_ACK, NULL, NULL, cancellable, error);
+}
+
+gboolean
+nb_device_identify (NbDevice *dev, NbIdentity *identity, GCancellable *cancellable,
+                    GError **error)
+{
+  guint8 answer[NB_FRAME_MAX_PAYLOAD];
+  gsize len = 0;
+  if (!request (dev, NB_MSG_IDENTIFY, NULL, 0, NB_MSG_IDENTITY, answer, &len, cancellable, error))
+    return FALSE;
+  if (!nb_identity_decode (answer, len, identity, error))
+    {
+      g_prefix_error (error, "%s: ", dev->transport->description);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nb_device_set_depth (NbDevice *dev, double depth_mm, GCancellable *cancellable, GError **error)
+{
+  const NbIdentity *id = &dev->identity;
+  double um = depth_mm * 1000.0;
+  long rounded = lround (um);
+  if (!isfinite (depth_mm) || rounded < (long) id->depth_min_um || rounded > (long) id->depth_max_um ||
+      fabs (um - rounded) > 0.5 || (rounded - id->depth_min_um) % id->depth_step_um != 0)
+    {
+      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
+                   "depth %.3f mm is not settable on %s: %.2f to %.2f mm in steps of %.2f mm",
+                   depth_mm, id->serial, id->depth_min_um / 1000.0, id->depth_max_um / 1000.0,
+                   id->depth_step_um / 1000.0);
+      return FALSE;
+    }
+  guint8 p[4];
+  nb_put_u32 (p, (guint32) rounded);
+  return simple_request (dev, NB_MSG_SET_DEPTH, p, 4, cancellable, error);
+}
+
+gboolean
+nb_device_set_rate (NbDevice *dev, double rate_hz, GCancellable *cancellable, GError **error)
+{
+  const NbIdentity *id = &dev->identity;
+  double mhz = rate_hz * 1000.0;
+  if (!isfinite (rate_hz) || mhz < id->rate_min_mhz - 0.5 || mhz > id->rate_max_mhz + 0.5)
+    {
+      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
+                   "rate %.1f Hz is not settable on %s: %.1f to %.1f Hz", rate_hz, id->serial,
+                   id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0);
+      return FALSE;
+    }
+  guint8 p[4];
+  nb_put_u32 (p, (guint32) lround (mhz));
+  return simple_request (dev, NB_MSG_SET_RATE, p, 4, cancellable, error);
+}
+
+gboolean
+nb_device_motor_start (NbDevice *dev, GCancellable *cancellable, GError **error)
+{
+  return simple_request (dev, NB_MSG_MOTOR_START, NULL, 0, cancellable, error);
+}
+
+gboolean
+nb_device_motor_stop (NbDevice *dev, GCancellable *cancellable, GError **error)
+{
+  return simple_request (dev, NB_MSG_MOTOR_STOP, NULL, 0, cancellable, error);
+}
+
+gboolean
+nb_device_stream_start (NbDevice *dev, GCancellable *cancellable, GError **error)
+{
+  g_mutex_lock (&dev->lock);
+  dev->have_index = FALSE;
+  dev->last_rx_us = g_get_monotonic_time ();
+  g_mutex_unlock (&dev->lock);
+  if (!simple_request (dev, NB_MSG_STREAM_START, NULL, 0, cancellable, error))
+    return FALSE;
+  g_mutex_lock (&dev->lock);
+  dev->streaming = TRUE;
+  dev->last_rx_us = g_get_monotonic_time ();
+  g_mutex_unlock (&dev->lock);
+  return TRUE;
+}
+
+gboolean
+nb_device_stream_stop (NbDevice *dev, GCancellable *cancellable, GError **error)
+{
+  g_mutex_lock (&dev->lock);
+  dev->streaming = FALSE;
+  g_mutex_unlock (&dev->lock);
+  return simple_request (dev, NB_MSG_STREAM_STOP, NULL, 0, cancellable, error);
+}
+
+gboolean
+nb_device_ping (NbDevice *dev, GCancellable *cancellable, GError **error)
+{
+  return simple_request (dev, NB_MSG_PING, NULL, 0, cancellable, error);
+}
+
+gboolean
+nb_device_get_status (NbDevice *dev, NbStatus *status, GCancellable *cancellable, GError **error)
+{
+  guint8 answer[NB_FRAME_MAX_PAYLOAD];
+  gsize len = 0;
+  return request (dev, NB_MSG_GET_STATUS, NULL, 0, NB_MSG_STATUS, answer, &len, cancellable,
+                  error) &&
+         nb_status_decode (answer, len, status, error);
+}
+
+gboolean
+nb_device_read_calibration (NbDevice *dev, NbCalTable *table, GCancellable *cancellable,
+                            GError **error)
+{
+  guint8 answer[NB_FRAME_MAX_PAYLOAD];
+  gsize len = 0;
+  if (!request (dev, NB_MSG_CAL_READ, NULL, 0, NB_MSG_CAL_TABLE, answer, &len, cancellable, error))
+    return FALSE;
+  if (!nb_cal_table_decode (answer, len, table, error))
+    {
+      g_prefix_error (error, "%s: calibration read back: ", dev->transport->description);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_reset (NbDevice *dev, GError **error)
+{
+  g_mutex_lock (&dev->lock);
+  gboolean reset = dev->reset_seen;
+  g_mutex_unlock (&dev->lock);
+  if (reset)
+    g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET,
+                 "%s: the pen reset during the calibration write; its previous table is still in "
+                 "force", dev->transport->description);
+  return !reset;
+}
+
+gboolean
+nb_device_write_calibration (NbDevice *dev, const NbCalTable *table, GCancellable *cancellable,
+                             GError **error)
+{
+  guint8 payload[NB_FRAME_MAX_PAYLOAD];
+  gsize len = nb_cal_table_encode (table, payload);
+  NbCalTable back;
+
+  if (len == 0)
+    {
+      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
+                   "calibration table has %u points, at most %d allowed", table->n_points,
+                   NB_CAL_MAX_POINTS);
+      return FALSE;
+    }
+  g_mutex_lock (&dev->lock);
+  dev->reset_seen = FALSE;
+  g_mutex_unlock (&dev->lock);
+
+  if (!simple_request (dev, NB_MSG_CAL_WRITE, payload, len, cancellable, error))
+    {
+      if (error && *error && (*error)->code == NB_DEVICE_ERROR_TIMEOUT)
+        check_reset (dev, NULL);
+      return FALSE;
+    }
+  if (!check_reset (dev, error))
+    return FALSE;
+  guint8 crc[4];
+  nb_put_u32 (crc, nb_get_u32 (payload + len - 4));
+  if (!simple_request (dev, NB_MSG_CAL_COMMIT, crc, 4, cancellable, error))
+    {
+      g_mutex_lock (&dev->lock);
+      gboolean reset = dev->reset_seen;
+      g_mutex_unlock (&dev->lock);
+      if (reset)
+        {
+          g_clear_error (error);
+          return check_reset (dev, error);
+        }
+      return FALSE;
+    }
+  if (!nb_device_read_calibration (dev, &back, cancellable, error))
+    return FALSE;
+  if (!nb_cal_table_equal (&back, table))
+    {
+      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_VERIFY,
+                   "%s: the calibration read back differs from what was written",
+                   dev->transport->description);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+NbDevice *
+nb_device_open_full (const char *uri, guint timeout_ms, guint retries, GCancellable *cancellable,
+                     GError **error)
+{
+  g_autoptr (NbDeviceUri) parsed = nb_device_uri_parse (uri, error);
+  if (parsed == NULL)
+    return NULL;
+  NbTransport *transport = nb_transport_open (parsed, error);
+  if (transport == NULL)
+    return NULL;
+
+  g_autoptr (NbDevice) dev = g_object_new (NB_TYPE_DEVICE, "uri", uri, NULL);
+  dev->transport = transport;
+  dev->timeout_ms = timeout_ms;
+  dev->retries = retries;
+  dev->last_rx_us = g_get_monotonic_time ();
+  /* A lone delimiter ends whatever half frame the pen may hold from an earlier host. */
+  static const guint8 flush = 0;
+  if (!nb_transport_write (transport, &flush, 1, error))
+    return NULL;
+  dev->reader = g_thread_new ("nb-device-reader", reader_thread, dev);
+
+  if (!nb_device_identify (dev, &dev->identity, cancellable, error))
+    {
+      g_prefix_error (error, "opening %s: ", uri);
+      return NULL;
+    }
+  return g_steal_pointer (&dev);
+}
+
+NbDevice *
+nb_device_open (const char *uri, GCancellable *cancellable, GError **error)
+{
+  return nb_device_open_full (uri, NB_DEVICE_DEFAULT_TIMEOUT_MS, NB_DEVICE_DEFAULT_RETRIES,
+                              cancellable, error);
+}
+
+void
+nb_device_close (NbDevice *dev)
+{
+  g_mutex_lock (&dev->lock);
+  if (dev->closed)
+    {
+      g_mutex_unlock (&dev->lock);
+      return;
+    }
+  dev->closed = TRUE;
+  dev->stopping = TRUE;
+  g_queue_clear_full (&dev->deliveries, (GDestroyNotify) item_free);
+  g_cond_broadcast (&dev->cond);
+  g_mutex_unlock (&dev->lock);
+
+  if (dev->transport)
+    nb_transport_cancel (dev->transport);
+  if (dev->reader)
+    g_thread_join (g_steal_pointer (&dev->reader));
+  g_clear_pointer (&dev->transport, nb_transport_close);
+}
+
+const char *
+nb_device_get_uri (NbDevice *dev)
+{
+  return dev->uri;
+}
+
+const NbIdentity *
+nb_device_get_identity (NbDevice *dev)
+{
+  return &dev->identity;
+}
+
+gboolean
+nb_device_is_connected (NbDevice *dev)
+{
+  g_mutex_lock (&dev->lock);
+  gboolean ok = !dev->closed && dev->lost == NULL;
+  g_mutex_unlock (&dev->lock);
+  return ok;
+}
+
+void
+nb_device_get_stats (NbDevice *dev, NbDeviceStats *stats)
+{
+  g_mutex_lock (&dev->lock);
+  *stats = dev->stats;
+  g_mutex_unlock (&dev->lock);
+}
+
+static void
+nb_device_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  NbDevice *dev = NB_DEVICE (object);
+  switch (id)
+    {
+    case PROP_URI: g_value_set_string (value, dev->uri); break;
+    case PROP_CONNECTED: g_value_set_boolean (value, nb_device_is_connected (dev)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+nb_device_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  NbDevice *dev = NB_DEVICE (object);
+  switch (id)
+    {
+    case PROP_URI: dev->uri = g_value_dup_string (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+nb_device_dispose (GObject *object)
+{
+  nb_device_close (NB_DEVICE (object));
+  G_OBJECT_CLASS (nb_device_parent_class)->dispose (object);
+}
+
+static void
+nb_device_finalize (GObject *object)
+{
+  NbDevice *dev = NB_DEVICE (object);
+  g_clear_error (&dev->lost);
+  g_clear_pointer (&dev->context, g_main_context_unref);
+  g_free (dev->uri);
+  g_mutex_clear (&dev->lock);
+  g_mutex_clear (&dev->request_lock);
+  g_cond_clear (&dev->cond);
+  G_OBJECT_CLASS (nb_device_parent_class)->finalize (object);
+}
+
+static void
+nb_device_class_init (NbDeviceClass *klass)
+{
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+  oc->get_property = nb_device_get_property;
+  oc->set_property = nb_device_set_property;
+  oc->dispose = nb_device_dispose;
+  oc->finalize = nb_device_finalize;
+
+  props[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL,
+                                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                             G_PARAM_STATIC_STRINGS);
+  props[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (oc, N_PROPS, props);
+
+  signals[SIGNAL_TELEMETRY] = g_signal_new ("telemetry", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                            1, G_TYPE_POINTER);
+  signals[SIGNAL_EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_LOST] = g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+nb_device_init (NbDevice *dev)
+{
+  g_mutex_init (&dev->lock);
+  g_mutex_init (&dev->request_lock);
+  g_cond_init (&dev->cond);
+  g_queue_init (&dev->deliveries);
+  dev->context = g_main_context_ref_thread_default ();
+  dev->timeout_ms = NB_DEVICE_DEFAULT_TIMEOUT_MS;
+  dev->retries = NB_DEVICE_DEFAULT_RETRIES;
+  nb_frame_decoder_init (&dev->decoder, on_frame, dev);
+}

@@ -1,0 +1,45 @@
+/* nb-acquisition.h: measures a streaming pen: feeds every telemetry batch of an NbDevice to a
+ * stroke detector and keeps running statistics of depth, period and entry speed. The same object
+ * serves the CLI, the recorder, the GUI and calibration. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "nb-device.h"
+#include "nb-stats.h"
+#include "nb-stroke.h"
+
+G_BEGIN_DECLS
+
+#define NB_TYPE_ACQUISITION (nb_acquisition_get_type ())
+G_DECLARE_FINAL_TYPE (NbAcquisition, nb_acquisition, NB, ACQUISITION, GObject)
+
+/* A snapshot of what has been measured since the last reset. */
+typedef struct {
+  NbStats depth_mm;        /* per-stroke peak depth */
+  NbStats period_s;        /* stroke-to-stroke period (strokes that have one) */
+  NbStats entry_speed_mm_s;
+  guint64 strokes;
+  guint64 samples;         /* samples received */
+  guint64 gaps;            /* index jumps in the telemetry */
+  guint64 lost_samples;
+  guint64 discarded;       /* strokes dropped because they straddled a gap */
+  double duration_s;       /* samples / sample rate */
+} NbAcquisitionSummary;
+
+/* nb_acquisition_new: (transfer full) measures @device's telemetry from now on (holds a ref). */
+NbAcquisition *nb_acquisition_new (NbDevice *device);
+
+/* nb_acquisition_reset: starts statistics afresh (a new setting); the detector keeps its phase. */
+void nb_acquisition_reset (NbAcquisition *acq);
+
+void nb_acquisition_get_summary (NbAcquisition *acq, NbAcquisitionSummary *summary);
+
+/* Mean puncture rate: 1 / mean period; 0 before two strokes. */
+double nb_acquisition_summary_rate_hz (const NbAcquisitionSummary *summary);
+
+NbDevice *nb_acquisition_get_device (NbAcquisition *acq);
+
+/* Signals: "stroke" (const NbStroke *stroke), after the statistics include it. */
+
+G_END_DECLS
