@@ -115,6 +115,27 @@ test_clean (void)
 }
 
 static void
+test_no_entry (void)
+{
+  /* Set too shallow: the tip stops 0.2 mm behind the face. Strokes are still measured, but there
+   * is no entry speed. */
+  guint n_strokes = 20;
+  SynthStroke st[20];
+  synth_strokes (st, n_strokes, RATE / 100, 0, -200, NULL);
+  guint n = (guint) (n_strokes * RATE / 100);
+  gint16 *x = g_new (gint16, n);
+  synth_render (st, n_strokes, 0, NULL, x, n);
+  GArray *got = detect (x, n, 0, NULL);
+  Errors e = compare (got, st, n_strokes);
+  g_assert_cmpuint (e.n, ==, n_strokes - 1);
+  g_assert_cmpfloat (e.max_depth_err, <=, 1.0);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_true (isnan (g_array_index (got, NbStroke, i).entry_speed_mm_s));
+  g_array_unref (got);
+  g_free (x);
+}
+
+static void
 test_noise (void)
 {
   static const double rates[] = { 50, 100, 150 };
@@ -320,6 +341,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/stroke/clean", test_clean);
+  g_test_add_func ("/stroke/no-entry", test_no_entry);
   g_test_add_func ("/stroke/noise", test_noise);
   g_test_add_func ("/stroke/batches", test_batches);
   g_test_add_func ("/stroke/gap-rise", test_gap_rise);
