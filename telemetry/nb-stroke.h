@@ -28,7 +28,19 @@ void nb_stroke_detector_free (NbStrokeDetector *det);
 
 /* nb_stroke_detector_push: feeds @n samples (tip position in µm) starting at sample @first_index.
  * Calls @func for every stroke completed. A jump in @first_index is a gap: the stroke in progress
- * is discarded (counted) and periods restart. Never allocates. */
+ * is discarded (counted) and periods restart. Never allocates.
+ *
+ * Details of the implementation (nb-stroke.c):
+ * - A stroke is reported only if its whole rise was seen: the first stroke after start is skipped
+ *   when the stream starts mid-stroke (it still takes an index), and after a gap the detector
+ *   waits for the tip to be back at the retracted level it had before the gap.
+ * - A stroke is reported a few samples after its peak (once the tip has fallen @hysteresis_mm and
+ *   the fit window after the peak is in); the batch split makes no difference to any result.
+ * - @func may be NULL (counting only). A batch whose @first_index goes backwards also counts as a
+ *   gap, with no lost samples.
+ * - After a gap, stroke indices continue by the number of periods elapsed since the last stroke
+ *   (when a period is known), so they match an uninterrupted recording; the discarded count is at
+ *   most one per gap (strokes wholly inside a gap are not "discarded", they are lost). */
 void nb_stroke_detector_push (NbStrokeDetector *det, guint64 first_index, const gint16 *samples_um,
                               guint n, NbStrokeFunc func, gpointer user_data);
 
