@@ -97,7 +97,7 @@ fail_locked (NbRecorder *rec, GError *err)
       rec->error = err;
       g_atomic_int_set (&rec->failed, 1);
     }
-  else
+  else if (err != NULL)
     g_error_free (err);
   free_items (rec->head);
   rec->head = rec->tail = NULL;
@@ -243,6 +243,7 @@ writer_thread (gpointer data)
           fail_locked (rec, err);
           err = NULL;
           g_mutex_unlock (&rec->lock);
+          failed = FALSE; /* handled; rec->error now stops all further writing */
           stopped = TRUE;
         }
 

@@ -60,16 +60,16 @@ nb_store_set_error (NbStore *store, GError **error, int rc, const char *what)
   switch (code)
     {
     case NB_STORE_ERROR_READ_ONLY:
-      hint = " — the database or its directory is read-only; check permissions and free the "
-             "file, or choose another database path";
+      hint = "; the database file or its directory is read-only: check their permissions or "
+             "choose another database path";
       break;
     case NB_STORE_ERROR_FULL:
-      hint = " — the disk is full; data committed before this point is kept";
+      hint = "; the disk is full: data committed before this point is kept";
       break;
     case NB_STORE_ERROR_CORRUPT:
-      hint = " — the file is damaged or not a NeedleBench database";
+      hint = "; the file is damaged or not a NeedleBench database";
       break;
-    case NB_STORE_ERROR_BUSY: hint = " — another program keeps the database locked"; break;
+    case NB_STORE_ERROR_BUSY: hint = "; another program keeps the database locked"; break;
     default: break;
     }
   g_set_error (error, NB_STORE_ERROR, code, "%s %s: %s (SQLite %d)%s", what, store->path, msg, rc,
