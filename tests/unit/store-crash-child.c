@@ -65,7 +65,7 @@ main (int argc, char **argv)
           stroke++;
         }
       /* real time: 100 samples every 5 ms */
-      gint64 due = start + (gint64)(index / 20);
+      gint64 due = start + (gint64)index * 50; /* 50 us per sample */
       gint64 now = g_get_monotonic_time ();
       if (due > now)
         g_usleep (due - now);

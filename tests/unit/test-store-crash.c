@@ -39,11 +39,13 @@ test_kill_9 (void)
   guint64 strokes = 0, samples = 0, commits = 0;
   gint64 kill_at = g_get_monotonic_time () + 1500 * 1000;
   gboolean killed = FALSE;
+  gint64 t_session = 0, t_kill = 0;
   for (;;)
     {
       if (!killed && g_get_monotonic_time () >= kill_at)
         {
           g_subprocess_force_exit (proc); /* SIGKILL */
+          t_kill = g_get_monotonic_time ();
           killed = TRUE;
         }
       /* lines arrive every 200 ms; after the kill the pipe drains to EOF */
@@ -52,7 +54,10 @@ test_kill_9 (void)
       if (line == NULL)
         break;
       if (g_str_has_prefix (line, "session "))
-        session = g_ascii_strtoll (line + 8, NULL, 10);
+        {
+          session = g_ascii_strtoll (line + 8, NULL, 10);
+          t_session = g_get_monotonic_time ();
+        }
       else if (g_str_has_prefix (line, "commit "))
         {
           char **f = g_strsplit (line + 7, " ", 3);
@@ -81,6 +86,13 @@ test_kill_9 (void)
   g_assert_cmpint (n, >=, (gint64)strokes);
   g_assert_cmpint (nb_store_count_samples (store, session, &error), >=, (gint64)samples);
   g_assert_cmpint (last_index + 1, ==, (gint64)strokes);
+  /* the child records in real time from just before it printed its session: what it had
+   * produced when killed, minus one second, must be on disk */
+  gint64 produced = (t_kill - t_session) * 20000 / G_USEC_PER_SEC;
+  gint64 on_disk = nb_store_count_samples (store, session, &error);
+  g_test_message ("produced about %" G_GINT64_FORMAT " samples, %" G_GINT64_FORMAT " on disk",
+                  produced, on_disk);
+  g_assert_cmpint (on_disk, >=, produced - 20000);
 
   /* strokes 0..last_index are all there, in order */
   gint64 next = 0;
