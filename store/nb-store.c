@@ -8,7 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK (nb - store - error - quark, nb_store_error)
+GQuark
+nb_store_error_quark (void)
+{
+  return g_quark_from_static_string ("nb-store-error-quark");
+}
 
 G_LOCK_DEFINE_STATIC (connect_sql);
 static char *connect_sql; /* test hook */
@@ -155,6 +159,21 @@ nb_store_rollback (NbStore *store)
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Creates @dir and missing parents with mode 0700, whatever the umask (with umask 0277 a plain
+ * mkdir would give 0500 and nothing could be created inside). */
+static int
+make_dirs (const char *dir)
+{
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return 0;
+  g_autofree char *parent = g_path_get_dirname (dir);
+  if (g_strcmp0 (parent, dir) != 0 && make_dirs (parent) != 0)
+    return -1;
+  if (g_mkdir (dir, 0700) != 0 && errno != EEXIST)
+    return -1;
+  return g_chmod (dir, 0700);
+}
+
 /* Creates @path with mode 0600 (whatever the umask) if it does not exist, and its directory
  * with 0700. */
 static gboolean
@@ -163,7 +182,7 @@ create_db_file (const char *path, GError **error)
   g_autofree char *dir = g_path_get_dirname (path);
   int saved;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (make_dirs (dir) != 0)
     {
       saved = errno;
       goto fail;
