@@ -1,0 +1,281 @@
+/* nb-store-query.c: reading sessions, strokes, sample batches and events back. */
+#include "nb-store-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SESSION_COLUMNS                                                                            \
+  "SELECT s.id, p.serial, p.model, s.uri, s.operator, s.name, s.note, s.depth_mm, s.rate_hz,"      \
+  " s.sample_rate_hz, s.started_at, s.ended_at, s.status, s.error"                                 \
+  " FROM sessions s LEFT JOIN pens p ON p.id = s.pen_id"
+
+static char *
+col_strdup (sqlite3_stmt *stmt, int col)
+{
+  return g_strdup ((const char *)sqlite3_column_text (stmt, col));
+}
+
+static NbStoreSession *
+session_from_row (NbStore *store, sqlite3_stmt *stmt)
+{
+  NbStoreSession *s = g_new0 (NbStoreSession, 1);
+  s->id = sqlite3_column_int64 (stmt, 0);
+  s->pen_serial = col_strdup (stmt, 1);
+  s->pen_model = col_strdup (stmt, 2);
+  s->uri = col_strdup (stmt, 3);
+  s->operator_name = col_strdup (stmt, 4);
+  s->name = col_strdup (stmt, 5);
+  s->note = col_strdup (stmt, 6);
+  s->depth_mm = sqlite3_column_double (stmt, 7);
+  s->rate_hz = sqlite3_column_double (stmt, 8);
+  s->sample_rate_hz = sqlite3_column_double (stmt, 9);
+  s->started_at = sqlite3_column_int64 (stmt, 10);
+  s->ended_at = sqlite3_column_int64 (stmt, 11);
+  const char *status = (const char *)sqlite3_column_text (stmt, 12);
+  if (g_strcmp0 (status, "complete") == 0)
+    s->status = NB_SESSION_COMPLETE;
+  else if (g_strcmp0 (status, "aborted") == 0)
+    s->status = NB_SESSION_ABORTED;
+  else
+    s->status = nb_store_session_is_live (store->path, s->id) ? NB_SESSION_RECORDING
+                                                              : NB_SESSION_INTERRUPTED;
+  s->error = col_strdup (stmt, 13);
+  return s;
+}
+
+void
+nb_store_session_free (NbStoreSession *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->pen_serial);
+  g_free (s->pen_model);
+  g_free (s->uri);
+  g_free (s->operator_name);
+  g_free (s->name);
+  g_free (s->note);
+  g_free (s->error);
+  g_free (s);
+}
+
+void
+nb_store_event_free (NbStoreEvent *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->name);
+  g_free (e->detail);
+  g_free (e);
+}
+
+GPtrArray *
+nb_store_list_sessions (NbStore *store, const NbStoreSessionFilter *filter, GError **error)
+{
+  /* one statement for all filters: a NULL parameter switches its condition off */
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      SESSION_COLUMNS " WHERE (?1 IS NULL OR p.serial = ?1)"
+                                                      " AND (?2 IS NULL OR s.operator = ?2)"
+                                                      " AND (?3 IS NULL OR s.started_at >= ?3)"
+                                                      " AND (?4 IS NULL OR s.started_at < ?4)"
+                                                      " ORDER BY s.started_at DESC, s.id DESC",
+                                      error);
+  if (stmt == NULL)
+    return NULL;
+  if (filter != NULL)
+    {
+      nb_store_bind_text (stmt, 1, filter->pen_serial);
+      nb_store_bind_text (stmt, 2, filter->operator_name);
+      if (filter->from != 0)
+        sqlite3_bind_int64 (stmt, 3, filter->from);
+      if (filter->to != 0)
+        sqlite3_bind_int64 (stmt, 4, filter->to);
+    }
+  g_autoptr (GPtrArray) list
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)nb_store_session_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, session_from_row (store, stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      nb_store_set_error (store, error, rc, "Listing the sessions of");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+NbStoreSession *
+nb_store_get_session (NbStore *store, gint64 session_id, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store, SESSION_COLUMNS " WHERE s.id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  int rc = sqlite3_step (stmt);
+  NbStoreSession *s = rc == SQLITE_ROW ? session_from_row (store, stmt) : NULL;
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
+                 "No session %" G_GINT64_FORMAT " in %s", session_id, store->path);
+  else if (rc != SQLITE_ROW)
+    nb_store_set_error (store, error, rc, "Reading a session from");
+  return s;
+}
+
+gboolean
+nb_store_foreach_stroke (NbStore *store, gint64 session_id, NbStoreStrokeFunc func,
+                         gpointer user_data, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "SELECT idx, peak_sample, time_s, depth_mm, period_s,"
+                                      " entry_speed_mm_s FROM strokes WHERE session_id = ?"
+                                      " ORDER BY idx",
+                                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      NbStoreStroke s = {
+        .index = (guint64)sqlite3_column_int64 (stmt, 0),
+        .peak_sample = (guint64)sqlite3_column_int64 (stmt, 1),
+        .time_s = sqlite3_column_double (stmt, 2),
+        .depth_mm = sqlite3_column_double (stmt, 3),
+        .period_s = sqlite3_column_double (stmt, 4),
+        .entry_speed_mm_s
+        = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 5),
+      };
+      if (!func (&s, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      nb_store_set_error (store, error, rc, "Reading strokes from");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func,
+                        gpointer user_data, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "SELECT first_index, count, samples FROM batches"
+                                      " WHERE session_id = ? ORDER BY first_index",
+                                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  g_autofree gint16 *buf = NULL;
+  gsize buf_len = 0;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint64 first = (guint64)sqlite3_column_int64 (stmt, 0);
+      int count = sqlite3_column_int (stmt, 1);
+      const void *blob = sqlite3_column_blob (stmt, 2);
+      int bytes = sqlite3_column_bytes (stmt, 2);
+      if (count < 0 || bytes != count * (int)sizeof (gint16))
+        {
+          sqlite3_reset (stmt);
+          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
+                       "Sample batch at %" G_GUINT64_FORMAT " of session %" G_GINT64_FORMAT
+                       " in %s has %d bytes for %d samples",
+                       first, session_id, store->path, bytes, count);
+          return FALSE;
+        }
+      if ((gsize)count > buf_len)
+        {
+          buf_len = count;
+          buf = g_renew (gint16, buf, buf_len);
+        }
+      if (count > 0)
+        memcpy (buf, blob, bytes); /* aligned copy */
+      for (int i = 0; i < count; i++)
+        buf[i] = GINT16_FROM_LE (buf[i]);
+      if (!func (first, buf, (guint)count, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      nb_store_set_error (store, error, rc, "Reading samples from");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+nb_store_foreach_event (NbStore *store, gint64 session_id, NbStoreEventFunc func,
+                        gpointer user_data, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "SELECT sample_index, code, name, detail, at FROM events"
+                                      " WHERE session_id = ? ORDER BY sample_index, id",
+                                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      NbStoreEvent e = {
+        .session_id = session_id,
+        .sample_index = (guint64)sqlite3_column_int64 (stmt, 0),
+        .code = sqlite3_column_int (stmt, 1),
+        .name = (char *)sqlite3_column_text (stmt, 2),
+        .detail = (char *)sqlite3_column_text (stmt, 3),
+        .at = sqlite3_column_int64 (stmt, 4),
+      };
+      if (!func (&e, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      nb_store_set_error (store, error, rc, "Reading events from");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+count_query (NbStore *store, const char *sql, gint64 session_id, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store, sql, error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  int rc = sqlite3_step (stmt);
+  gint64 n = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    nb_store_set_error (store, error, rc, "Counting rows in");
+  return n;
+}
+
+gint64
+nb_store_count_strokes (NbStore *store, gint64 session_id, GError **error)
+{
+  return count_query (store, "SELECT count(*) FROM strokes WHERE session_id = ?", session_id,
+                      error);
+}
+
+gint64
+nb_store_count_samples (NbStore *store, gint64 session_id, GError **error)
+{
+  return count_query (store, "SELECT coalesce(sum(count), 0) FROM batches WHERE session_id = ?",
+                      session_id, error);
+}

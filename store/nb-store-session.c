@@ -1,0 +1,270 @@
+/* nb-store-session.c: writing sessions, pens, strokes, sample batches and events. */
+#include "nb-audit.h"
+#include "nb-store-private.h"
+
+#include <math.h>
+
+/* Upserts the pen and, if its firmware differs from the last one recorded, appends to the
+ * firmware history. Returns the pen id or 0. Inside a transaction. */
+static gint64
+record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const char *actor,
+            GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "INSERT INTO pens (serial, model, first_seen, last_seen)"
+                                      " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (serial) DO UPDATE"
+                                      " SET last_seen = excluded.last_seen,"
+                                      " model = coalesce(excluded.model, model)",
+                                      error);
+  if (stmt == NULL)
+    return 0;
+  nb_store_bind_text (stmt, 1, p->pen_serial);
+  nb_store_bind_text (stmt, 2, p->pen_model);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!nb_store_step_done (store, stmt, "Recording the pen in", error))
+    return 0;
+
+  stmt = nb_store_stmt (store, "SELECT id FROM pens WHERE serial = ?", error);
+  if (stmt == NULL)
+    return 0;
+  nb_store_bind_text (stmt, 1, p->pen_serial);
+  int rc = sqlite3_step (stmt);
+  gint64 pen_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (pen_id == 0)
+    {
+      nb_store_set_error (store, error, rc, "Reading the pen from");
+      return 0;
+    }
+  if (p->pen_firmware == NULL)
+    return pen_id;
+
+  stmt = nb_store_stmt (store,
+                        "SELECT firmware FROM pen_firmware WHERE pen_id = ?"
+                        " ORDER BY id DESC LIMIT 1",
+                        error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, pen_id);
+  rc = sqlite3_step (stmt);
+  gboolean same = rc == SQLITE_ROW
+                  && g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), p->pen_firmware) == 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      nb_store_set_error (store, error, rc, "Reading the firmware history from");
+      return 0;
+    }
+  if (same)
+    return pen_id;
+
+  stmt = nb_store_stmt (
+      store, "INSERT INTO pen_firmware (pen_id, firmware, seen_at) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, pen_id);
+  nb_store_bind_text (stmt, 2, p->pen_firmware);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!nb_store_step_done (store, stmt, "Recording the firmware in", error))
+    return 0;
+  g_autofree char *subject = g_strdup_printf ("pen:%s", p->pen_serial);
+  g_autofree char *detail = g_strdup_printf ("firmware=%s", p->pen_firmware);
+  if (!nb_audit_append (store, actor, "pen.firmware", subject, detail, error))
+    return 0;
+  return pen_id;
+}
+
+gint64
+nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **error)
+{
+  g_return_val_if_fail (p != NULL, 0);
+  if (!(p->sample_rate_hz > 0))
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                   "A session needs a positive sample rate (got %g)", p->sample_rate_hz);
+      return 0;
+    }
+  const char *actor = p->operator_name != NULL ? p->operator_name : g_get_user_name ();
+  gint64 now = g_get_real_time ();
+  gint64 pen_id = 0, id = 0;
+  g_autofree char *subject = NULL, *detail = NULL;
+
+  if (!nb_store_begin (store, error))
+    return 0;
+  if (p->pen_serial != NULL && (pen_id = record_pen (store, p, now, actor, error)) == 0)
+    goto fail;
+
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "INSERT INTO sessions (pen_id, uri, operator, name, note,"
+                                      " depth_mm, rate_hz, sample_rate_hz, started_at, status)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'recording')",
+                                      error);
+  if (stmt == NULL)
+    goto fail;
+  if (pen_id != 0)
+    sqlite3_bind_int64 (stmt, 1, pen_id);
+  nb_store_bind_text (stmt, 2, p->uri);
+  nb_store_bind_text (stmt, 3, p->operator_name);
+  nb_store_bind_text (stmt, 4, p->name);
+  nb_store_bind_text (stmt, 5, p->note);
+  sqlite3_bind_double (stmt, 6, p->depth_mm);
+  sqlite3_bind_double (stmt, 7, p->rate_hz);
+  sqlite3_bind_double (stmt, 8, p->sample_rate_hz);
+  sqlite3_bind_int64 (stmt, 9, now);
+  if (!nb_store_step_done (store, stmt, "Creating a session in", error))
+    goto fail;
+  id = sqlite3_last_insert_rowid (store->db);
+
+  subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, id);
+  detail = g_strdup_printf ("pen=%s uri=%s name=%s depth_mm=%g rate_hz=%g "
+                            "sample_rate_hz=%g",
+                            p->pen_serial ? p->pen_serial : "", p->uri ? p->uri : "",
+                            p->name ? p->name : "", p->depth_mm, p->rate_hz, p->sample_rate_hz);
+  if (!nb_audit_append (store, actor, "session.start", subject, detail, error)
+      || !nb_store_commit (store, error))
+    goto fail;
+  return id;
+
+fail:
+  nb_store_rollback (store);
+  return 0;
+}
+
+gboolean
+nb_store_add_stroke (NbStore *store, gint64 session_id, const NbStoreStroke *s, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "INSERT INTO strokes (session_id, idx, peak_sample, time_s,"
+                                      " depth_mm, period_s, entry_speed_mm_s)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)s->index);
+  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64)s->peak_sample);
+  sqlite3_bind_double (stmt, 4, s->time_s);
+  sqlite3_bind_double (stmt, 5, s->depth_mm);
+  sqlite3_bind_double (stmt, 6, s->period_s);
+  if (isfinite (s->entry_speed_mm_s))
+    sqlite3_bind_double (stmt, 7, s->entry_speed_mm_s);
+  else
+    sqlite3_bind_null (stmt, 7);
+  return nb_store_step_done (store, stmt, "Writing a stroke to", error);
+}
+
+gboolean
+nb_store_add_batch (NbStore *store, gint64 session_id, guint64 first_index,
+                    const gint16 *samples_um, guint n, GError **error)
+{
+  sqlite3_stmt *stmt
+      = nb_store_stmt (store,
+                       "INSERT INTO batches (session_id, first_index, count, samples)"
+                       " VALUES (?, ?, ?, ?)",
+                       error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)first_index);
+  sqlite3_bind_int (stmt, 3, (int)n);
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  sqlite3_bind_blob (stmt, 4, samples_um, (int)(n * sizeof (gint16)), SQLITE_STATIC);
+#else
+  gint16 *le = g_new (gint16, n);
+  for (guint i = 0; i < n; i++)
+    le[i] = GINT16_TO_LE (samples_um[i]);
+  sqlite3_bind_blob (stmt, 4, le, (int)(n * sizeof (gint16)), g_free);
+#endif
+  return nb_store_step_done (store, stmt, "Writing samples to", error);
+}
+
+gboolean
+nb_store_add_event (NbStore *store, gint64 session_id, guint64 sample_index, int code,
+                    const char *name, const char *detail, gint64 at, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "INSERT INTO events (session_id, sample_index, code, name,"
+                                      " detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+                                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)sample_index);
+  sqlite3_bind_int (stmt, 3, code);
+  nb_store_bind_text (stmt, 4, name);
+  nb_store_bind_text (stmt, 5, detail);
+  sqlite3_bind_int64 (stmt, 6, at);
+  return nb_store_step_done (store, stmt, "Writing an event to", error);
+}
+
+gboolean
+nb_store_close_session (NbStore *store, gint64 session_id, NbSessionStatus status,
+                        const char *error_text, GError **error)
+{
+  if (status != NB_SESSION_COMPLETE && status != NB_SESSION_ABORTED)
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                   "A session can only be closed as complete or aborted");
+      return FALSE;
+    }
+  gboolean own_tx = sqlite3_get_autocommit (store->db);
+  g_autofree char *actor = NULL, *detail = NULL, *subject = NULL;
+  if (own_tx && !nb_store_begin (store, error))
+    return FALSE;
+
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "UPDATE sessions SET ended_at = ?, status = ?, error = ?"
+                                      " WHERE id = ? AND status = 'recording'",
+                                      error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
+  nb_store_bind_text (stmt, 2, nb_session_status_to_string (status));
+  nb_store_bind_text (stmt, 3, error_text);
+  sqlite3_bind_int64 (stmt, 4, session_id);
+  if (!nb_store_step_done (store, stmt, "Closing the session in", error))
+    goto fail;
+  if (sqlite3_changes (store->db) != 1)
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
+                   "No recording session %" G_GINT64_FORMAT " in %s", session_id, store->path);
+      goto fail;
+    }
+
+  stmt = nb_store_stmt (store,
+                        "SELECT s.operator,"
+                        " (SELECT count(*) FROM strokes WHERE session_id = s.id),"
+                        " (SELECT coalesce(sum(count), 0) FROM batches WHERE session_id = s.id),"
+                        " (SELECT count(*) FROM events WHERE session_id = s.id)"
+                        " FROM sessions s WHERE s.id = ?",
+                        error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  int rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      nb_store_set_error (store, error, rc, "Counting the session's rows in");
+      sqlite3_reset (stmt);
+      goto fail;
+    }
+  actor = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  detail = g_strdup_printf (
+      "status=%s strokes=%" G_GINT64_FORMAT " samples=%" G_GINT64_FORMAT " events=%" G_GINT64_FORMAT
+      "%s%s",
+      nb_session_status_to_string (status), (gint64)sqlite3_column_int64 (stmt, 1),
+      (gint64)sqlite3_column_int64 (stmt, 2), (gint64)sqlite3_column_int64 (stmt, 3),
+      error_text ? " error=" : "", error_text ? error_text : "");
+  sqlite3_reset (stmt);
+  subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);
+  if (!nb_audit_append (store, actor, "session.close", subject, detail, error))
+    goto fail;
+  if (own_tx && !nb_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  if (own_tx)
+    nb_store_rollback (store);
+  return FALSE;
+}
