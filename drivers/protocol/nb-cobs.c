@@ -21,6 +21,8 @@ nb_cobs_encode (const guint8 *in, gsize len, guint8 *out)
       if (++code == 0xFF)
         {
           out[code_pos] = code;
+          if (i + 1 == len)
+            return o; /* canonical: a full last block needs no empty block after it */
           code_pos = o++;
           code = 1;
         }

@@ -1,0 +1,303 @@
+/* test-device.c: the device API against the in-process simulated pen: identify, settings and their
+ * limits, streaming on the caller's main context, events, calibration write/commit/verify (and a
+ * reset in the middle of it), a lost link, and cancellation. */
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "nb-acquisition.h"
+#include "nb-device.h"
+
+static NbDevice *
+open_ok (const char *uri)
+{
+  g_autoptr (GError) error = NULL;
+  NbDevice *dev = nb_device_open (uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (dev);
+  return dev;
+}
+
+static void
+test_identify (void)
+{
+  g_autoptr (NbDevice) dev = open_ok ("sim:serial=NB-0042");
+  const NbIdentity *id = nb_device_get_identity (dev);
+  g_assert_cmpstr (id->serial, ==, "NB-0042");
+  g_assert_cmpuint (id->depth_max_um, ==, 3000);
+  g_assert_true (nb_device_is_connected (dev));
+
+  g_autoptr (GError) error = NULL;
+  g_assert_false (nb_device_set_depth (dev, 3.5, NULL, &error));
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+  g_assert_false (nb_device_set_depth (dev, 1.02, NULL, &error)); /* off the 0.05 mm grid */
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+  g_assert_false (nb_device_set_rate (dev, 20, NULL, &error));
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+  g_assert_true (nb_device_set_depth (dev, 1.25, NULL, &error));
+  NbStatus st;
+  g_assert_true (nb_device_get_status (dev, &st, NULL, &error));
+  g_assert_cmpuint (st.depth_um, ==, 1250);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  guint64 strokes;
+  guint64 batches;
+  guint jams;
+  gboolean lost;
+  char *lost_message;
+  gint64 lost_at;
+} Watch;
+
+static void
+on_stroke (NbAcquisition *acq, const NbStroke *s, Watch *w)
+{
+  w->strokes++;
+}
+
+static void
+on_batch (NbDevice *dev, const NbTelemetryBatch *b, Watch *w)
+{
+  w->batches++;
+  /* signals arrive on the thread that opened the device */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+}
+
+static void
+on_event (NbDevice *dev, const NbEvent *ev, Watch *w)
+{
+  if (ev->code == NB_EVENT_MOTOR_JAM)
+    w->jams++;
+}
+
+static void
+on_lost (NbDevice *dev, const GError *error, Watch *w)
+{
+  w->lost = TRUE;
+  w->lost_message = g_strdup (error->message);
+  w->lost_at = g_get_monotonic_time ();
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+quit (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_stream (void)
+{
+  g_autoptr (NbDevice) dev = open_ok ("sim:depth-offset=0,depth-gain=1,rate-error=0,time-scale=4");
+  g_autoptr (NbAcquisition) acq = nb_acquisition_new (dev);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Watch w = { .loop = loop };
+  g_signal_connect (acq, "stroke", G_CALLBACK (on_stroke), &w);
+  g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch), &w);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_device_set_depth (dev, 0.5, NULL, &error));
+  g_assert_true (nb_device_set_rate (dev, 120, NULL, &error));
+  g_assert_true (nb_device_stream_start (dev, NULL, &error));
+  g_assert_true (nb_device_motor_start (dev, NULL, &error));
+  g_timeout_add (500, quit, loop); /* 2 s of pen time */
+  g_main_loop_run (loop);
+  g_assert_true (nb_device_motor_stop (dev, NULL, &error));
+  g_assert_true (nb_device_stream_stop (dev, NULL, &error));
+  /* batches decoded before the stop's answer are still queued for this context */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  NbAcquisitionSummary s;
+  nb_acquisition_get_summary (acq, &s);
+  g_assert_cmpuint (w.batches, >, 100);
+  g_assert_cmpuint (s.gaps, ==, 0);
+  g_assert_cmpuint (s.strokes, >, 150);
+  g_assert_cmpfloat (fabs (s.depth_mm.mean - 0.5), <, 0.01);
+  g_assert_cmpfloat (fabs (nb_acquisition_summary_rate_hz (&s) - 120) / 120, <, 0.005);
+  NbDeviceStats st;
+  nb_device_get_stats (dev, &st);
+  g_assert_cmpuint (st.crc_errors, ==, 0);
+  g_assert_cmpuint (st.samples, ==, s.samples);
+}
+
+static void
+test_jam_event (void)
+{
+  g_autoptr (NbDevice) dev = open_ok ("sim:jam,time-scale=4");
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Watch w = { .loop = loop };
+  g_signal_connect (dev, "event", G_CALLBACK (on_event), &w);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_device_motor_start (dev, NULL, &error));
+  g_timeout_add (400, quit, loop);
+  g_main_loop_run (loop);
+  g_assert_cmpuint (w.jams, ==, 1);
+  g_assert_false (nb_device_motor_start (dev, NULL, &error));
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK);
+  g_assert_nonnull (strstr (error->message, "jammed"));
+}
+
+static void
+make_table (NbCalTable *t, gint32 corr)
+{
+  nb_cal_table_init_factory (t);
+  t->calibrated_at = 1764000000;
+  g_strlcpy (t->certificate, "NB-C-0001", sizeof t->certificate);
+  t->n_points = 2;
+  t->points[0] = (NbCalPoint) { 500, corr };
+  t->points[1] = (NbCalPoint) { 2000, corr - 10 };
+}
+
+static void
+test_calibration (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-dev-XXXXXX", NULL);
+  g_autofree char *eeprom = g_build_filename (dir, "eeprom.bin", NULL);
+  g_autofree char *uri = g_strdup_printf ("sim:eeprom=%s", eeprom);
+  g_autofree char *uri_reset = g_strdup_printf ("sim:eeprom=%s,reset-on-cal-write", eeprom);
+  NbCalTable t, back;
+  g_autoptr (GError) error = NULL;
+
+  make_table (&t, -40);
+  {
+    g_autoptr (NbDevice) dev = open_ok (uri);
+    g_assert_true (nb_device_write_calibration (dev, &t, NULL, &error));
+    g_assert_no_error (error);
+  }
+  {
+    /* the pen kept it */
+    g_autoptr (NbDevice) dev = open_ok (uri);
+    g_assert_true (nb_device_read_calibration (dev, &back, NULL, &error));
+    g_assert_true (nb_cal_table_equal (&t, &back));
+  }
+  {
+    /* a reset in the middle of the write: clear error, old table in force */
+    g_autoptr (NbDevice) dev = open_ok (uri_reset);
+    NbCalTable t2;
+    make_table (&t2, -90);
+    g_assert_false (nb_device_write_calibration (dev, &t2, NULL, &error));
+    g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET);
+    g_clear_error (&error);
+    g_assert_true (nb_device_read_calibration (dev, &back, NULL, &error));
+    g_assert_true (nb_cal_table_equal (&t, &back));
+  }
+  g_unlink (eeprom);
+  g_rmdir (dir);
+}
+
+static void
+test_calibration_changes_depth (void)
+{
+  /* the pen delivers 0.1 mm too deep; a -100 µm correction brings it back */
+  g_autofree char *dir = g_dir_make_tmp ("nb-dev-XXXXXX", NULL);
+  g_autofree char *eeprom = g_build_filename (dir, "eeprom.bin", NULL);
+  g_autofree char *uri = g_strdup_printf (
+      "sim:eeprom=%s,depth-offset=0.1,depth-gain=1,rate-error=0,time-scale=4", eeprom);
+  double means[2];
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr (NbDevice) dev = open_ok (uri);
+      g_autoptr (GError) error = NULL;
+      if (pass == 1)
+        {
+          NbCalTable t;
+          nb_cal_table_init_factory (&t);
+          t.n_points = 1;
+          t.points[0] = (NbCalPoint) { 1000, -100 };
+          g_assert_true (nb_device_write_calibration (dev, &t, NULL, &error));
+        }
+      g_autoptr (NbAcquisition) acq = nb_acquisition_new (dev);
+      g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      g_assert_true (nb_device_set_depth (dev, 1.0, NULL, &error));
+      g_assert_true (nb_device_stream_start (dev, NULL, &error));
+      g_assert_true (nb_device_motor_start (dev, NULL, &error));
+      g_timeout_add (300, quit, loop);
+      g_main_loop_run (loop);
+      NbAcquisitionSummary s;
+      nb_acquisition_get_summary (acq, &s);
+      g_assert_cmpuint (s.strokes, >, 50);
+      means[pass] = s.depth_mm.mean;
+    }
+  g_assert_cmpfloat (fabs (means[0] - 1.1), <, 0.01);
+  g_assert_cmpfloat (fabs (means[1] - 1.0), <, 0.01);
+  g_unlink (eeprom);
+  g_rmdir (dir);
+}
+
+static void
+test_lost (void)
+{
+  g_autoptr (NbDevice) dev = open_ok ("sim:disconnect=1");
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Watch w = { .loop = loop };
+  g_signal_connect (dev, "lost", G_CALLBACK (on_lost), &w);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_device_stream_start (dev, NULL, &error));
+  gint64 start = g_get_monotonic_time ();
+  guint guard = g_timeout_add (5000, quit, loop);
+  g_main_loop_run (loop);
+  g_source_remove (guard);
+  g_assert_true (w.lost);
+  g_assert_nonnull (w.lost_message);
+  g_assert_cmpint (w.lost_at - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_false (nb_device_is_connected (dev));
+  g_assert_false (nb_device_ping (dev, NULL, &error));
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED);
+  g_free (w.lost_message);
+}
+
+static void
+test_stall_and_cancel (void)
+{
+  g_autoptr (NbDevice) dev = open_ok ("sim:stall=0.2");
+  g_usleep (400000);
+  g_autoptr (GError) error = NULL;
+  /* no answer: the request gives up after its retries, not never */
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_false (nb_device_ping (dev, NULL, &error));
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+  /* a cancelled request returns at once */
+  g_autoptr (GCancellable) c = g_cancellable_new ();
+  g_cancellable_cancel (c);
+  t0 = g_get_monotonic_time ();
+  g_assert_false (nb_device_ping (dev, c, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC / 2);
+  /* close does not hang on a silent pen */
+  nb_device_close (dev);
+}
+
+static void
+test_bad_uri (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDevice) dev = nb_device_open ("sim:depth-gain=7", NULL, &error);
+  g_assert_null (dev);
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_INVALID_URI);
+  g_clear_error (&error);
+  g_autoptr (NbDevice) dev2 = nb_device_open ("serial:/dev/does-not-exist", NULL, &error);
+  g_assert_null (dev2);
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NOT_FOUND);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/device/identify", test_identify);
+  g_test_add_func ("/device/stream", test_stream);
+  g_test_add_func ("/device/jam-event", test_jam_event);
+  g_test_add_func ("/device/calibration", test_calibration);
+  g_test_add_func ("/device/calibration-changes-depth", test_calibration_changes_depth);
+  g_test_add_func ("/device/lost", test_lost);
+  g_test_add_func ("/device/stall-and-cancel", test_stall_and_cancel);
+  g_test_add_func ("/device/bad-uri", test_bad_uri);
+  return g_test_run ();
+}
