@@ -284,3 +284,9 @@ nb_cli_run_clear (NbCliRun *run)
     nb_device_close (run->device);
   g_clear_object (&run->device);
 }
+
+void
+nb_cli_run_options_clear (NbCliRunOptions *opt)
+{
+  g_clear_pointer (&opt->uri, g_free);
+}

@@ -64,5 +64,7 @@ void nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
                                void (*extra) (JsonBuilder *b, gpointer data), gpointer data);
 
 void nb_cli_run_clear (NbCliRun *run);
+void nb_cli_run_options_clear (NbCliRunOptions *opt);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NbCliRunOptions, nb_cli_run_options_clear)
 
 G_END_DECLS

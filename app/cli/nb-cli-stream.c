@@ -11,7 +11,7 @@
 int
 nb_cli_stream (int argc, char **argv)
 {
-  NbCliRunOptions opt = NB_CLI_RUN_OPTIONS_INIT;
+  g_auto (NbCliRunOptions) opt = NB_CLI_RUN_OPTIONS_INIT;
   g_autofree char *csv_path = NULL;
   const GOptionEntry entries[] = {
     NB_CLI_RUN_OPTION_ENTRIES (opt),

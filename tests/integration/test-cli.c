@@ -1,0 +1,216 @@
+/* test-cli.c: needlebench-sim on a real pty, the real serial driver and the CLI, end to end:
+ * identify, stream, accuracy, faults on the link, a disconnect, usage errors, the CSV. */
+#include <math.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cli-harness.h"
+
+#define IDEAL "--depth-offset", "0", "--depth-gain", "1", "--rate-error", "0"
+
+static void
+test_info_over_pty (void)
+{
+  g_autofree char *pty = NULL;
+  GSubprocess *sim = sim_start (&pty, "--serial", "NB-0042", NULL);
+  g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
+  CliResult r = { 0 };
+  cli_run (&r, "info", "-d", uri, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  static const char *keys[] = { "uri", "model", "serial", "firmware", "protocol_version",
+                                "depth_min_mm", "depth_max_mm", "depth_step_mm", "rate_min_hz",
+                                "rate_max_hz", "sample_rate_hz" };
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (json_object_has_member (o, keys[i]));
+  g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-0042");
+  g_assert_cmpstr (json_object_get_string_member (o, "uri"), ==, uri);
+  g_assert_cmpint (json_object_get_int_member (o, "protocol_version"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o, "sample_rate_hz"), ==, 20000);
+  g_assert_cmpfloat (json_object_get_double_member (o, "depth_max_mm"), ==, 3.0);
+  cli_result_clear (&r);
+  sim_stop (sim);
+}
+
+static JsonObject *
+stream (CliResult *r, JsonParser **parser, const char *uri, const char *depth, const char *rate)
+{
+  cli_run (r, "stream", "-d", uri, "--depth", depth, "--rate", rate, "--seconds", "2", "--json",
+           NULL);
+  if (r->status != 0)
+    g_error ("stream exited %d: %s", r->status, r->err);
+  return cli_json_object (r, parser);
+}
+
+static void
+test_stream_accuracy (void)
+{
+  g_autofree char *pty = NULL;
+  GSubprocess *sim = sim_start (&pty, IDEAL, "--seed", "11", NULL);
+  g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
+  CliResult r = { 0 };
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = stream (&r, &parser, uri, "1.0", "100");
+  static const char *keys[] = { "strokes", "depth_mean_mm", "depth_sd_mm", "depth_min_mm",
+                                "depth_max_mm", "rate_hz", "samples", "gaps", "crc_errors" };
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (json_object_has_member (o, keys[i]));
+  double mean = json_object_get_double_member (o, "depth_mean_mm");
+  double rate = json_object_get_double_member (o, "rate_hz");
+  g_assert_cmpfloat (fabs (mean - 1.0), <, 0.01);
+  g_assert_cmpfloat (fabs (rate - 100.0) / 100.0, <, 0.005);
+  g_assert_cmpint (json_object_get_int_member (o, "strokes"), >=, 190);
+  g_assert_cmpint (json_object_get_int_member (o, "samples"), >=, 40000);
+  g_assert_cmpint (json_object_get_int_member (o, "gaps"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "crc_errors"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "depth_min_mm"), <=, mean);
+  g_assert_cmpfloat (json_object_get_double_member (o, "depth_max_mm"), >=, mean);
+  cli_result_clear (&r);
+  sim_stop (sim);
+
+  /* the same pen 0.1 mm deeper reads 0.1 mm deeper */
+  g_autofree char *pty2 = NULL;
+  sim = sim_start (&pty2, "--depth-offset", "0.1", "--depth-gain", "1", "--rate-error", "0",
+                   "--seed", "11", NULL);
+  g_autofree char *uri2 = g_strdup_printf ("serial:%s", pty2);
+  g_autoptr (JsonParser) parser2 = NULL;
+  o = stream (&r, &parser2, uri2, "1.0", "100");
+  double mean2 = json_object_get_double_member (o, "depth_mean_mm");
+  g_assert_cmpfloat (fabs (mean2 - mean - 0.1), <, 0.005);
+  cli_result_clear (&r);
+  sim_stop (sim);
+}
+
+static void
+test_stream_in_process_and_csv (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-cli-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "strokes.csv", NULL);
+  CliResult r = { 0 };
+  cli_run (&r, "stream", "-d", "sim:depth-offset=0,depth-gain=1,rate-error=0,time-scale=4",
+           "--depth", "0.25", "--rate", "150", "--seconds", "2", "--csv", csv, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  gint64 strokes = json_object_get_int_member (o, "strokes");
+  /* 0.25 mm at 150 Hz: the high-rate depth loss (0.02 mm at 150 Hz) is physics, not error */
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "depth_mean_mm") - 0.23), <, 0.01);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "rate_hz") - 150) / 150, <, 0.005);
+
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "index,time_s,depth_mm,period_ms");
+  g_assert_cmpint (g_strv_length (lines) - 2, ==, strokes); /* header and the final empty split */
+  g_auto (GStrv) f = g_strsplit (lines[2], ",", -1);
+  g_assert_cmpint (g_strv_length (f), ==, 4);
+  g_assert_cmpfloat (fabs (g_ascii_strtod (f[3], NULL) - 1000.0 / 150), <, 0.2);
+  cli_result_clear (&r);
+  g_remove (csv);
+  g_rmdir (dir);
+}
+
+static void
+test_faulty_link (void)
+{
+  g_autofree char *pty = NULL;
+  GSubprocess *sim = sim_start (&pty, IDEAL, "--drop", "0.01", "--flip", "0.01", "--seed", "2",
+                                NULL);
+  g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
+  CliResult r = { 0 };
+  cli_run (&r, "stream", "-d", uri, "--depth", "1", "--rate", "100", "--seconds", "2", "--json",
+           NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  g_assert_cmpint (json_object_get_int_member (o, "gaps"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "crc_errors"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "samples"), >, 0);
+  /* every stroke that was measured is a real one: nothing measured across a gap */
+  if (json_object_get_int_member (o, "strokes") > 0)
+    g_assert_cmpfloat (fabs (json_object_get_double_member (o, "depth_mean_mm") - 1.0), <, 0.02);
+  cli_result_clear (&r);
+  sim_stop (sim);
+}
+
+static void
+test_disconnect (void)
+{
+  g_autofree char *pty = NULL;
+  GSubprocess *sim = sim_start (&pty, "--disconnect", "1.0", NULL);
+  g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
+  CliResult r = { 0 };
+  cli_run (&r, "stream", "-d", uri, "--depth", "1", "--rate", "100", "--seconds", "10", NULL);
+  g_assert_cmpint (r.status, ==, 3);
+  /* the link drops 1 s after the sim started; the CLI must say so within 2 s of that */
+  g_assert_cmpfloat (r.seconds, <, 3.0);
+  g_assert_true (g_str_has_prefix (r.err, "needlebench-cli stream: "));
+  g_assert_nonnull (strstr (r.err, pty));
+  g_assert_cmpint (strchr (r.err, '\n') - r.err, ==, (long) strlen (r.err) - 1); /* one line */
+  cli_result_clear (&r);
+  sim_stop (sim);
+}
+
+static void
+test_usage_errors (void)
+{
+  CliResult r = { 0 };
+  cli_run (&r, "stream", "-d", "sim", "--rate", "100", "--seconds", "1", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "--depth"));
+  cli_result_clear (&r);
+  cli_run (&r, "frobnicate", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  cli_result_clear (&r);
+  cli_run (&r, "stream", "-d", "sim", "--depth", "9", "--rate", "100", "--seconds", "1", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "0.00 to 3.00 mm"));
+  cli_result_clear (&r);
+  cli_run (&r, "info", "-d", "bogus:thing", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  cli_result_clear (&r);
+  cli_run (&r, "info", "-d", "serial:/dev/nonexistent-port", NULL);
+  g_assert_cmpint (r.status, ==, 3);
+  g_assert_nonnull (strstr (r.err, "/dev/nonexistent-port"));
+  cli_result_clear (&r);
+  cli_run (&r, "stream", "-d", "sim:no-cartridge", "--depth", "1", "--rate", "100", "--seconds",
+           "1", NULL);
+  g_assert_cmpint (r.status, ==, 3);
+  g_assert_nonnull (strstr (r.err, "cartridge"));
+  cli_result_clear (&r);
+  cli_run (&r, "stream", "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "--seconds"));
+  cli_result_clear (&r);
+}
+
+static void
+test_list (void)
+{
+  CliResult r = { 0 };
+  cli_run (&r, "list", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+  JsonArray *a = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (a), >=, 1);
+  JsonObject *first = json_array_get_object_element (a, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "uri"), ==, "sim");
+  g_assert_cmpstr (json_object_get_string_member (first, "transport"), ==, "sim");
+  cli_result_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/info-over-pty", test_info_over_pty);
+  g_test_add_func ("/cli/stream-accuracy", test_stream_accuracy);
+  g_test_add_func ("/cli/stream-in-process-and-csv", test_stream_in_process_and_csv);
+  g_test_add_func ("/cli/faulty-link", test_faulty_link);
+  g_test_add_func ("/cli/disconnect", test_disconnect);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/list", test_list);
+  return g_test_run ();
+}
