@@ -37,6 +37,18 @@ typedef struct {
   gint64 last_progress_us;
 } Loop;
 
+static void fail_loop (Loop *l, GError *error);
+
+static void
+check_hook_error (NbCliRun *run)
+{
+  if (run->hook_error && run->loop)
+    {
+      fail_loop (run->loop, g_steal_pointer (&run->hook_error));
+      run->loop = NULL;
+    }
+}
+
 static void
 on_stroke (NbAcquisition *acq, const NbStroke *s, NbCliRun *run)
 {
@@ -50,6 +62,7 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbCliRun *run)
     }
   if (run->on_stroke)
     run->on_stroke (s, run->hook_data);
+  check_hook_error (run);
 }
 
 static void
@@ -57,6 +70,7 @@ on_batch (NbDevice *dev, const NbTelemetryBatch *batch, NbCliRun *run)
 {
   if (run->on_batch)
     run->on_batch (batch, run->hook_data);
+  check_hook_error (run);
 }
 
 static void
@@ -74,6 +88,7 @@ on_event (NbDevice *dev, const NbEvent *ev, Loop *l)
 {
   if (l->run->on_event)
     l->run->on_event (ev, l->run->hook_data);
+  check_hook_error (l->run);
   if (ev->code == NB_EVENT_MOTOR_JAM || ev->code == NB_EVENT_CARTRIDGE_REMOVED ||
       ev->code == NB_EVENT_RESET)
     fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
@@ -150,6 +165,7 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
     .progress = nb_cli_stdout_is_tty () && !opt->json && opt->seconds > 2,
   };
   run->acq = nb_acquisition_new (dev);
+  run->loop = &l;
   gulong ids[4] = {
     g_signal_connect (run->acq, "stroke", G_CALLBACK (on_stroke), run),
     g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch), run),
@@ -183,6 +199,7 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   g_signal_handler_disconnect (dev, ids[2]);
   g_signal_handler_disconnect (dev, ids[3]);
 
+  run->loop = NULL;
   nb_acquisition_get_summary (run->acq, &run->summary);
   nb_device_get_stats (dev, &run->stats);
   if (!ok)
@@ -279,6 +296,7 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
 void
 nb_cli_run_clear (NbCliRun *run)
 {
+  g_clear_error (&run->hook_error);
   g_clear_object (&run->acq);
   if (run->device)
     nb_device_close (run->device);

@@ -2,6 +2,7 @@
  * what `record` does with a recorder attached. */
 #pragma once
 
+#include <math.h>
 #include <stdio.h>
 
 #include "nb-acquisition.h"
@@ -39,6 +40,8 @@ typedef struct {
   NbCliBatchHook on_batch;
   NbCliEventHook on_event;
   gpointer hook_data;
+  GError *hook_error;        /* a hook sets it to stop the run (e.g. the recorder failed) */
+  gpointer loop;             /* private */
   /* results */
   NbDevice *device;
   NbAcquisition *acq;

@@ -32,9 +32,16 @@ void nb_cli_print_json (JsonNode *node);
 /* TRUE when stdout is a terminal (progress lines are shown only then). */
 gboolean nb_cli_stdout_is_tty (void);
 
+/* nb_cli_open_store_read: (transfer full) an existing database opened for reading (@path NULL:
+ * the default one), with a clear error when there is none. Returns an NbStore *. */
+struct _NbStore *nb_cli_open_store_read (const char *path, GError **error);
+
 /* Commands: each returns an exit code. */
 int nb_cli_list (int argc, char **argv);
 int nb_cli_info (int argc, char **argv);
 int nb_cli_stream (int argc, char **argv);
+int nb_cli_record (int argc, char **argv);
+int nb_cli_sessions (int argc, char **argv);
+int nb_cli_export (int argc, char **argv);
 
 G_END_DECLS

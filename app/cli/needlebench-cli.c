@@ -17,6 +17,9 @@ static const Command commands[] = {
   { "list", nb_cli_list, "list connected pens (and the simulated one)" },
   { "info", nb_cli_info, "identify a pen: model, serial, firmware, ranges" },
   { "stream", nb_cli_stream, "run the needle and measure every stroke" },
+  { "record", nb_cli_record, "stream and record the session to the database" },
+  { "sessions", nb_cli_sessions, "list recorded sessions" },
+  { "export", nb_cli_export, "write a recorded session as CSV or JSON" },
 };
 
 static void

@@ -1,0 +1,156 @@
+/* nb-cli-record.c: `needlebench-cli record -d URI --depth MM --rate HZ --seconds S [--db PATH]
+ * [--operator NAME] [--note TEXT] [--name TEXT] [--json]`: a stream, recorded to the database. */
+#include <stdio.h>
+
+#include "nb-cli-run.h"
+#include "nb-cli.h"
+#include "nb-recorder.h"
+
+typedef struct {
+  NbRecorder *rec;
+  NbCliRun *run;
+} Recording;
+
+static void
+keep_error (Recording *r, GError *error)
+{
+  if (r->run->hook_error == NULL)
+    r->run->hook_error = error;
+  else
+    g_error_free (error);
+}
+
+static void
+on_batch (const NbTelemetryBatch *b, gpointer data)
+{
+  Recording *r = data;
+  GError *error = NULL;
+  if (!nb_recorder_add_batch (r->rec, b->first_index, b->samples, b->count, &error))
+    keep_error (r, error);
+}
+
+static void
+on_stroke (const NbStroke *s, gpointer data)
+{
+  Recording *r = data;
+  GError *error = NULL;
+  NbStoreStroke row = {
+    .index = s->index, .peak_sample = s->peak_sample, .time_s = s->time_s,
+    .depth_mm = s->depth_mm, .period_s = s->period_s, .entry_speed_mm_s = s->entry_speed_mm_s,
+  };
+  if (!nb_recorder_add_stroke (r->rec, &row, &error))
+    keep_error (r, error);
+}
+
+static void
+on_event (const NbEvent *ev, gpointer data)
+{
+  Recording *r = data;
+  GError *error = NULL;
+  g_autofree char *detail = g_strdup_printf ("%u", ev->detail);
+  if (!nb_recorder_add_event (r->rec, ev->sample_index, ev->code, nb_event_code_name (ev->code),
+                              detail, &error))
+    keep_error (r, error);
+}
+
+typedef struct {
+  gint64 session_id;
+  const char *db;
+} Extra;
+
+static void
+add_extra (JsonBuilder *b, gpointer data)
+{
+  Extra *e = data;
+  json_builder_set_member_name (b, "session_id");
+  json_builder_add_int_value (b, e->session_id);
+  json_builder_set_member_name (b, "db");
+  json_builder_add_string_value (b, e->db);
+}
+
+int
+nb_cli_record (int argc, char **argv)
+{
+  g_auto (NbCliRunOptions) opt = NB_CLI_RUN_OPTIONS_INIT;
+  g_autofree char *db = NULL, *operator_name = NULL, *note = NULL, *name = NULL;
+  const GOptionEntry entries[] = {
+    NB_CLI_RUN_OPTION_ENTRIES (opt),
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (default: in the XDG data directory)",
+      "PATH" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who records (default: login name)",
+      "NAME" },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, "A note kept with the session", "TEXT" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "A name for the session", "TEXT" },
+    { NULL },
+  };
+  if (!nb_cli_parse ("record", NULL, "Runs the pen like `stream` and records every sample, stroke "
+                     "and event to the database; prints the new session id.", entries, &argc,
+                     &argv))
+    return NB_EXIT_USAGE;
+  int rc = nb_cli_run_check_options ("record", &opt, argc, argv);
+  if (rc != NB_EXIT_OK)
+    return rc;
+  if (db == NULL)
+    db = nb_store_get_default_path ();
+
+  g_autoptr (GError) error = NULL;
+  NbCliRun run = { .command = "record" };
+  if (!nb_cli_run_open (&run, &opt, &error))
+    {
+      rc = nb_cli_fail ("record", error);
+      nb_cli_run_clear (&run);
+      return rc;
+    }
+  const NbIdentity *id = nb_device_get_identity (run.device);
+  NbRecorderParams params = {
+    .store_path = db,
+    .session = {
+      .pen_serial = id->serial, .pen_model = id->model, .pen_firmware = id->firmware,
+      .uri = opt.uri, .operator_name = operator_name ? operator_name : g_get_user_name (),
+      .name = name, .note = note, .depth_mm = opt.depth_mm, .rate_hz = opt.rate_hz,
+      .sample_rate_hz = id->sample_rate_hz,
+    },
+  };
+  Recording rec = { .run = &run };
+  rec.rec = nb_recorder_new (&params, &error);
+  if (rec.rec == NULL)
+    {
+      g_prefix_error (&error, "recording to %s: ", db);
+      rc = nb_cli_fail ("record", error);
+      nb_cli_run_clear (&run);
+      return rc;
+    }
+  gint64 session_id = nb_recorder_get_session_id (rec.rec);
+  run.on_batch = on_batch;
+  run.on_stroke = on_stroke;
+  run.on_event = on_event;
+  run.hook_data = &rec;
+
+  gboolean ok = nb_cli_run_execute (&run, &opt, &error);
+  g_autoptr (GError) finish_error = NULL;
+  gboolean saved = nb_recorder_finish (rec.rec, ok ? NB_SESSION_COMPLETE : NB_SESSION_ABORTED,
+                                       ok ? NULL : error->message, &finish_error);
+  g_clear_pointer (&rec.rec, nb_recorder_free);
+  if (!saved)
+    {
+      /* The storage error is the one to report: it is why the run stopped, if it did. */
+      g_prefix_error (&finish_error, "recording session %" G_GINT64_FORMAT " to %s: ", session_id,
+                      db);
+      g_printerr ("needlebench-cli record: %s\n", finish_error->message);
+      nb_cli_run_clear (&run);
+      return NB_EXIT_DATA;
+    }
+  if (!ok)
+    {
+      g_prefix_error (&error, "session %" G_GINT64_FORMAT " kept as aborted: ", session_id);
+      rc = nb_cli_fail ("record", error);
+      nb_cli_run_clear (&run);
+      return rc;
+    }
+  Extra extra = { session_id, db };
+  if (!opt.json)
+    printf ("Session:       %" G_GINT64_FORMAT " (%s)\n", session_id, db);
+  nb_cli_run_print_summary (&run, &opt, add_extra, &extra);
+  nb_cli_run_clear (&run);
+  return NB_EXIT_OK;
+}

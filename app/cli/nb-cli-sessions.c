@@ -1,0 +1,127 @@
+/* nb-cli-sessions.c: `needlebench-cli sessions [--db PATH] [--serial S] [--operator NAME]
+ * [--json]`: the recorded sessions, newest first. */
+#include <stdio.h>
+
+#include "nb-cli.h"
+#include "nb-store.h"
+
+static char *
+iso_time (gint64 us)
+{
+  if (us <= 0)
+    return NULL;
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  return t ? g_date_time_format_iso8601 (t) : NULL;
+}
+
+static void
+member_string (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  if (v)
+    json_builder_add_string_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+member_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, v);
+}
+
+/* nb_cli_open_store_read: opens an existing database for reading, with a clear error if none. */
+NbStore *
+nb_cli_open_store_read (const char *path, GError **error)
+{
+  g_autofree char *fallback = path ? NULL : nb_store_get_default_path ();
+  const char *p = path ? path : fallback;
+  if (!g_file_test (p, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
+                   "no database at %s (record a session first, or give --db PATH)", p);
+      return NULL;
+    }
+  return nb_store_open_full (p, NB_STORE_OPEN_READ_ONLY, error);
+}
+
+int
+nb_cli_sessions (int argc, char **argv)
+{
+  g_autofree char *db = NULL, *serial = NULL, *operator_name = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, "Only this pen", "SERIAL" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Only this operator", "NAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { NULL },
+  };
+  if (!nb_cli_parse ("sessions", NULL, "Lists the recorded sessions, newest first.", entries,
+                     &argc, &argv))
+    return NB_EXIT_USAGE;
+  if (argc > 1)
+    return nb_cli_usage ("sessions", "unexpected argument “%s”", argv[1]);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
+  if (store == NULL)
+    return nb_cli_fail ("sessions", error);
+  NbStoreSessionFilter filter = { .pen_serial = serial, .operator_name = operator_name };
+  g_autoptr (GPtrArray) list = nb_store_list_sessions (store, &filter, &error);
+  if (list == NULL)
+    return nb_cli_fail ("sessions", error);
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        {
+          NbStoreSession *s = g_ptr_array_index (list, i);
+          g_autofree char *started = iso_time (s->started_at);
+          g_autofree char *ended = iso_time (s->ended_at);
+          gint64 strokes = nb_store_count_strokes (store, s->id, NULL);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, s->id);
+          member_string (b, "started_at", started);
+          member_string (b, "ended_at", ended);
+          member_string (b, "status", nb_session_status_to_string (s->status));
+          member_string (b, "pen_serial", s->pen_serial);
+          member_string (b, "pen_model", s->pen_model);
+          member_string (b, "uri", s->uri);
+          member_string (b, "operator", s->operator_name);
+          member_string (b, "name", s->name);
+          member_string (b, "note", s->note);
+          member_double (b, "depth_mm", s->depth_mm);
+          member_double (b, "rate_hz", s->rate_hz);
+          member_double (b, "sample_rate_hz", s->sample_rate_hz);
+          json_builder_set_member_name (b, "strokes");
+          json_builder_add_int_value (b, strokes);
+          member_string (b, "error", s->error);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      nb_cli_print_json (json_builder_get_root (b));
+      return NB_EXIT_OK;
+    }
+  if (list->len == 0)
+    {
+      printf ("No sessions.\n");
+      return NB_EXIT_OK;
+    }
+  printf ("%6s  %-20s  %-14s  %-12s  %7s  %6s  %-11s  %s\n", "ID", "STARTED (UTC)", "PEN",
+          "OPERATOR", "DEPTH", "RATE", "STATUS", "NAME");
+  for (guint i = 0; i < list->len; i++)
+    {
+      NbStoreSession *s = g_ptr_array_index (list, i);
+      g_autofree char *started = iso_time (s->started_at);
+      printf ("%6" G_GINT64_FORMAT "  %-20s  %-14s  %-12s  %5.2fmm  %4.0fHz  %-11s  %s\n", s->id,
+              started ? started : "?", s->pen_serial ? s->pen_serial : "-",
+              s->operator_name ? s->operator_name : "-", s->depth_mm, s->rate_hz,
+              nb_session_status_to_string (s->status), s->name ? s->name : "");
+    }
+  return NB_EXIT_OK;
+}
