@@ -35,6 +35,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	meson test -C $(ASAN_BUILD) --print-errorlogs --setup asan --suite unit --suite integration --suite fuzz
 
 test: test-fast test-asan
+	@./tools/test-summary $(BUILD)/meson-logs/testlog.json $(ASAN_BUILD)/meson-logs/testlog-asan.json
 
 bench: build
 	meson test -C $(BUILD) --benchmark --suite bench --verbose
