@@ -4,20 +4,6 @@
 #include "nb-cli.h"
 #include "nb-device.h"
 
-static void
-add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, v);
-}
-
-static void
-add_string (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, v);
-}
-
 static const struct { guint32 bit; const char *name; } cap_names[] = {
   { NB_CAP_CALIBRATION, "calibration" },
   { NB_CAP_EVENTS, "events" },
@@ -56,17 +42,17 @@ nb_cli_info (int argc, char **argv)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
-      add_string (b, "uri", uri);
-      add_string (b, "model", id->model);
-      add_string (b, "serial", id->serial);
-      add_string (b, "firmware", id->firmware);
+      nb_cli_json_string (b, "uri", uri);
+      nb_cli_json_string (b, "model", id->model);
+      nb_cli_json_string (b, "serial", id->serial);
+      nb_cli_json_string (b, "firmware", id->firmware);
       json_builder_set_member_name (b, "protocol_version");
       json_builder_add_int_value (b, id->protocol_version);
-      add_double (b, "depth_min_mm", id->depth_min_um / 1000.0);
-      add_double (b, "depth_max_mm", id->depth_max_um / 1000.0);
-      add_double (b, "depth_step_mm", id->depth_step_um / 1000.0);
-      add_double (b, "rate_min_hz", id->rate_min_mhz / 1000.0);
-      add_double (b, "rate_max_hz", id->rate_max_mhz / 1000.0);
+      nb_cli_json_double (b, "depth_min_mm", id->depth_min_um / 1000.0);
+      nb_cli_json_double (b, "depth_max_mm", id->depth_max_um / 1000.0);
+      nb_cli_json_double (b, "depth_step_mm", id->depth_step_um / 1000.0);
+      nb_cli_json_double (b, "rate_min_hz", id->rate_min_mhz / 1000.0);
+      nb_cli_json_double (b, "rate_max_hz", id->rate_max_mhz / 1000.0);
       json_builder_set_member_name (b, "sample_rate_hz");
       json_builder_add_int_value (b, id->sample_rate_hz);
       json_builder_set_member_name (b, "capabilities");
@@ -81,7 +67,7 @@ nb_cli_info (int argc, char **argv)
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "calibrated_at");
           json_builder_add_int_value (b, (gint64) cal.calibrated_at);
-          add_string (b, "certificate", cal.certificate);
+          nb_cli_json_string (b, "certificate", cal.certificate);
           json_builder_set_member_name (b, "points");
           json_builder_add_int_value (b, cal.n_points);
           json_builder_set_member_name (b, "rate_correction_ppm");

@@ -215,23 +215,6 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   return TRUE;
 }
 
-static void
-member_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-member_int (JsonBuilder *b, const char *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
 void
 nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
                           void (*extra) (JsonBuilder *b, gpointer data), gpointer data)
@@ -249,24 +232,24 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       json_builder_add_string_value (b, opt->uri);
       json_builder_set_member_name (b, "serial");
       json_builder_add_string_value (b, id->serial);
-      member_double (b, "set_depth_mm", opt->depth_mm);
-      member_double (b, "set_rate_hz", opt->rate_hz);
-      member_double (b, "duration_s", s->duration_s);
-      member_int (b, "strokes", (gint64) s->strokes);
-      member_double (b, "depth_mean_mm", have ? s->depth_mm.mean : NAN);
-      member_double (b, "depth_sd_mm", have ? nb_stats_sd (&s->depth_mm) : NAN);
-      member_double (b, "depth_min_mm", have ? s->depth_mm.min : NAN);
-      member_double (b, "depth_max_mm", have ? s->depth_mm.max : NAN);
-      member_double (b, "rate_hz", rate > 0 ? rate : NAN);
-      member_double (b, "entry_speed_mean_mm_s",
+      nb_cli_json_double (b, "set_depth_mm", opt->depth_mm);
+      nb_cli_json_double (b, "set_rate_hz", opt->rate_hz);
+      nb_cli_json_double (b, "duration_s", s->duration_s);
+      nb_cli_json_int (b, "strokes", (gint64) s->strokes);
+      nb_cli_json_double (b, "depth_mean_mm", have ? s->depth_mm.mean : NAN);
+      nb_cli_json_double (b, "depth_sd_mm", have ? nb_stats_sd (&s->depth_mm) : NAN);
+      nb_cli_json_double (b, "depth_min_mm", have ? s->depth_mm.min : NAN);
+      nb_cli_json_double (b, "depth_max_mm", have ? s->depth_mm.max : NAN);
+      nb_cli_json_double (b, "rate_hz", rate > 0 ? rate : NAN);
+      nb_cli_json_double (b, "entry_speed_mean_mm_s",
                      s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN);
-      member_int (b, "samples", (gint64) s->samples);
-      member_int (b, "gaps", (gint64) s->gaps);
-      member_int (b, "lost_samples", (gint64) s->lost_samples);
-      member_int (b, "discarded_strokes", (gint64) s->discarded);
-      member_int (b, "crc_errors", (gint64) run->stats.crc_errors);
-      member_int (b, "framing_errors", (gint64) run->stats.framing_errors);
-      member_int (b, "retries", (gint64) run->stats.retries);
+      nb_cli_json_int (b, "samples", (gint64) s->samples);
+      nb_cli_json_int (b, "gaps", (gint64) s->gaps);
+      nb_cli_json_int (b, "lost_samples", (gint64) s->lost_samples);
+      nb_cli_json_int (b, "discarded_strokes", (gint64) s->discarded);
+      nb_cli_json_int (b, "crc_errors", (gint64) run->stats.crc_errors);
+      nb_cli_json_int (b, "framing_errors", (gint64) run->stats.framing_errors);
+      nb_cli_json_int (b, "retries", (gint64) run->stats.retries);
       if (extra)
         extra (b, data);
       json_builder_end_object (b);

@@ -14,23 +14,6 @@ iso_time (gint64 us)
   return t ? g_date_time_format_iso8601 (t) : NULL;
 }
 
-static void
-member_string (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  if (v)
-    json_builder_add_string_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-member_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, v);
-}
-
 /* nb_cli_open_store_read: opens an existing database for reading, with a clear error if none. */
 NbStore *
 nb_cli_open_store_read (const char *path, GError **error)
@@ -86,21 +69,21 @@ nb_cli_sessions (int argc, char **argv)
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "id");
           json_builder_add_int_value (b, s->id);
-          member_string (b, "started_at", started);
-          member_string (b, "ended_at", ended);
-          member_string (b, "status", nb_session_status_to_string (s->status));
-          member_string (b, "pen_serial", s->pen_serial);
-          member_string (b, "pen_model", s->pen_model);
-          member_string (b, "uri", s->uri);
-          member_string (b, "operator", s->operator_name);
-          member_string (b, "name", s->name);
-          member_string (b, "note", s->note);
-          member_double (b, "depth_mm", s->depth_mm);
-          member_double (b, "rate_hz", s->rate_hz);
-          member_double (b, "sample_rate_hz", s->sample_rate_hz);
+          nb_cli_json_string (b, "started_at", started);
+          nb_cli_json_string (b, "ended_at", ended);
+          nb_cli_json_string (b, "status", nb_session_status_to_string (s->status));
+          nb_cli_json_string (b, "pen_serial", s->pen_serial);
+          nb_cli_json_string (b, "pen_model", s->pen_model);
+          nb_cli_json_string (b, "uri", s->uri);
+          nb_cli_json_string (b, "operator", s->operator_name);
+          nb_cli_json_string (b, "name", s->name);
+          nb_cli_json_string (b, "note", s->note);
+          nb_cli_json_double (b, "depth_mm", s->depth_mm);
+          nb_cli_json_double (b, "rate_hz", s->rate_hz);
+          nb_cli_json_double (b, "sample_rate_hz", s->sample_rate_hz);
           json_builder_set_member_name (b, "strokes");
           json_builder_add_int_value (b, strokes);
-          member_string (b, "error", s->error);
+          nb_cli_json_string (b, "error", s->error);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

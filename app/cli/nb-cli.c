@@ -1,6 +1,7 @@
 /* nb-cli.c: shared helpers of the CLI commands. */
 #include "nb-cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -67,4 +68,31 @@ gboolean
 nb_cli_stdout_is_tty (void)
 {
   return isatty (STDOUT_FILENO);
+}
+
+void
+nb_cli_json_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+nb_cli_json_double (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+nb_cli_json_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
 }

@@ -29,6 +29,11 @@ int nb_cli_usage (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3
 /* nb_cli_print_json: prints @node pretty to stdout; takes ownership. */
 void nb_cli_print_json (JsonNode *node);
 
+/* JSON object members: a NULL string or a non-finite number is written as null. */
+void nb_cli_json_string (JsonBuilder *b, const char *name, const char *value);
+void nb_cli_json_double (JsonBuilder *b, const char *name, double value);
+void nb_cli_json_int (JsonBuilder *b, const char *name, gint64 value);
+
 /* TRUE when stdout is a terminal (progress lines are shown only then). */
 gboolean nb_cli_stdout_is_tty (void);
 
