@@ -135,6 +135,23 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A running needle is a hazard: on a noisy link, ask again (each request already retries). */
+static gboolean
+stop_pen (NbDevice *dev, GError **error)
+{
+  for (int attempt = 0;; attempt++)
+    {
+      g_autoptr (GError) local = NULL;
+      if (nb_device_motor_stop (dev, NULL, &local) && nb_device_stream_stop (dev, NULL, &local))
+        return TRUE;
+      if (attempt == 2 || !g_error_matches (local, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+}
+
 gboolean
 nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
 {
@@ -186,10 +203,8 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   if (nb_device_is_connected (dev))
     {
       g_autoptr (GError) stop_error = NULL;
-      if (!nb_device_motor_stop (dev, NULL, &stop_error) ||
-          !nb_device_stream_stop (dev, NULL, &stop_error))
-        if (ok && l.error == NULL)
-          l.error = g_steal_pointer (&stop_error);
+      if (!stop_pen (dev, &stop_error) && ok && l.error == NULL)
+        l.error = g_steal_pointer (&stop_error);
     }
   /* Deliveries still queued belong to this run: take them before disconnecting handlers. */
   while (g_main_context_iteration (NULL, FALSE))
