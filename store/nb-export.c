@@ -87,7 +87,7 @@ csv_stroke (const NbStoreStroke *st, gpointer data)
   char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
       d[G_ASCII_DTOSTR_BUF_SIZE];
   fprintf (out->fp, "%" G_GUINT64_FORMAT ",%s,%s,%s,%s\r\n", st->index, dtostr (a, st->time_s),
-           dtostr (b, st->depth_mm), dtostr (c, st->period_s * 1000.0),
+           dtostr (b, st->depth_mm), st->period_s > 0 ? dtostr (c, st->period_s * 1000.0) : "",
            isfinite (st->entry_speed_mm_s) ? dtostr (d, st->entry_speed_mm_s) : "");
   return !ferror (out->fp);
 }
@@ -161,7 +161,8 @@ json_stroke (const NbStoreStroke *st, gpointer data)
   json_builder_add_int_value (b, (gint64)st->index);
   add_double (b, "time_s", st->time_s);
   add_double (b, "depth_mm", st->depth_mm);
-  add_double (b, "period_ms", st->period_s * 1000.0);
+  /* no predecessor (first stroke, or first after a gap): no period */
+  add_double (b, "period_ms", st->period_s > 0 ? st->period_s * 1000.0 : NAN);
   add_double (b, "entry_speed_mm_s", st->entry_speed_mm_s);
   json_builder_end_object (b);
   g_autoptr (JsonNode) node = json_builder_get_root (b);
