@@ -1,0 +1,344 @@
+/* test-usb.c: the real USB driver (libusb) and needlebench-cli against a fake USB pen
+ * (nb-fake-usb.c). Runs under umockdev-wrapper; the CLI runs as a child process that inherits the
+ * preload and the testbed, and its usbdevfs ioctls are answered by this process. */
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <umockdev.h>
+
+#include "nb-device.h"
+#include "nb-discovery.h"
+#include "nb-fake-usb.h"
+
+#define SPEC "depth-offset=0,depth-gain=1,rate-error=0,serial=NB-USB-0042"
+#define URI "usb:1209:0001"
+
+typedef struct {
+  NbFakeUsb *fake;
+} Fixture;
+
+static void
+setup (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  fx->fake = nb_fake_usb_new (SPEC, &error);
+  g_assert_no_error (error);
+  nb_fake_usb_plug (fx->fake, NULL);
+}
+
+static void
+teardown (Fixture *fx, gconstpointer data)
+{
+  nb_fake_usb_free (fx->fake);
+}
+
+static void
+test_identify (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDevice) dev = nb_device_open (URI, NULL, &error);
+  g_assert_no_error (error);
+  const NbIdentity *id = nb_device_get_identity (dev);
+  g_assert_cmpstr (id->serial, ==, "NB-USB-0042");
+  g_assert_cmpuint (id->sample_rate_hz, ==, 20000);
+  NbIdentity again;
+  g_assert_true (nb_device_identify (dev, &again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (again.model, ==, id->model);
+
+  /* By serial, and the first pen. */
+  nb_device_close (dev);
+  g_clear_object (&dev);
+  dev = nb_device_open (URI ":NB-USB-0042", NULL, &error);
+  g_assert_no_error (error);
+  nb_device_close (dev);
+  g_clear_object (&dev);
+  dev = nb_device_open ("usb", NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_wrong_serial (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDevice) dev = nb_device_open (URI ":NOPE", NULL, &error);
+  g_assert_null (dev);
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NOT_FOUND);
+}
+
+static void
+test_busy (Fixture *fx, gconstpointer data)
+{
+  nb_fake_usb_set_busy (fx->fake, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDevice) dev = nb_device_open (URI, NULL, &error);
+  g_assert_null (dev);
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "another program"));
+}
+
+static void
+test_discover (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GPtrArray) pens = nb_discover_pens (FALSE, NULL);
+  gboolean seen = FALSE;
+  for (guint i = 0; i < pens->len; i++)
+    {
+      NbPenInfo *p = g_ptr_array_index (pens, i);
+      if (g_str_equal (p->transport, "usb"))
+        {
+          g_assert_cmpstr (p->uri, ==, URI ":NB-USB-0042");
+          g_assert_cmpstr (p->usb_serial, ==, "NB-USB-0042");
+          g_assert_cmpuint (p->usb_vid, ==, 0x1209);
+          g_assert_cmpuint (p->usb_pid, ==, 0x0001);
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  guint64 batches;
+  gint16 max_um;
+  GError *lost;
+  gint64 lost_at_us;
+} Stream;
+
+static void
+on_batch (NbDevice *dev, const NbTelemetryBatch *b, Stream *s)
+{
+  s->batches++;
+  for (guint i = 0; i < b->count; i++)
+    s->max_um = MAX (s->max_um, b->samples[i]);
+}
+
+static void
+on_lost (NbDevice *dev, const GError *error, Stream *s)
+{
+  s->lost = g_error_copy (error);
+  s->lost_at_us = g_get_monotonic_time ();
+  g_main_loop_quit (s->loop);
+}
+
+static gboolean
+quit_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static NbDevice *
+start_stream (Stream *s)
+{
+  g_autoptr (GError) error = NULL;
+  NbDevice *dev = nb_device_open (URI, NULL, &error);
+  g_assert_no_error (error);
+  s->loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch), s);
+  g_signal_connect (dev, "lost", G_CALLBACK (on_lost), s);
+  g_assert_true (nb_device_set_depth (dev, 1.0, NULL, &error));
+  g_assert_true (nb_device_set_rate (dev, 100.0, NULL, &error));
+  g_assert_true (nb_device_stream_start (dev, NULL, &error));
+  g_assert_true (nb_device_motor_start (dev, NULL, &error));
+  g_assert_no_error (error);
+  return dev;
+}
+
+static void
+test_stream (Fixture *fx, gconstpointer data)
+{
+  Stream s = { 0 };
+  g_autoptr (NbDevice) dev = start_stream (&s);
+  g_timeout_add (2000, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  g_assert_no_error (s.lost);
+  NbDeviceStats st;
+  nb_device_get_stats (dev, &st);
+  g_assert_cmpuint (st.gaps, ==, 0);
+  g_assert_cmpuint (st.crc_errors + st.framing_errors, ==, 0);
+  g_assert_cmpuint (st.samples, >, 30000); /* 2 s at 20 kHz, less start-up */
+  g_assert_cmpint (s.max_um, >, 980);
+  g_assert_cmpint (s.max_um, <, 1040);
+  g_test_message ("%" G_GUINT64_FORMAT " samples in 2 s, peak %d µm", st.samples, s.max_um);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_device_motor_stop (dev, NULL, &error));
+  g_assert_true (nb_device_stream_stop (dev, NULL, &error));
+  nb_device_close (dev);
+  g_main_loop_unref (s.loop);
+}
+
+static void
+test_stall (Fixture *fx, gconstpointer data)
+{
+  Stream s = { 0 };
+  g_autoptr (NbDevice) dev = start_stream (&s);
+  g_timeout_add (300, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  nb_fake_usb_set_stall_once (fx->fake);
+  g_timeout_add (500, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  g_assert_no_error (s.lost);
+  g_assert_cmpuint (nb_fake_usb_get_clear_halts (fx->fake), ==, 1);
+  guint64 before = s.batches;
+  g_timeout_add (300, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  g_assert_cmpuint (s.batches, >, before); /* still streaming after the halt was cleared */
+  nb_device_close (dev);
+  g_main_loop_unref (s.loop);
+}
+
+static void
+test_unplug (Fixture *fx, gconstpointer data)
+{
+  Stream s = { 0 };
+  g_autoptr (NbDevice) dev = start_stream (&s);
+  g_timeout_add (500, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  g_assert_cmpuint (s.batches, >, 0);
+
+  gint64 t0 = g_get_monotonic_time ();
+  nb_fake_usb_unplug (fx->fake);
+  guint guard = g_timeout_add (5000, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  g_assert_nonnull (s.lost);
+  g_source_remove (guard);
+  g_assert_error (s.lost, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED);
+  g_test_message ("unplug reported after %.0f ms: %s", (s.lost_at_us - t0) / 1000.0,
+                  s.lost->message);
+  g_assert_cmpint (s.lost_at_us - t0, <, 2 * G_USEC_PER_SEC);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (nb_device_ping (dev, NULL, &error));
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED);
+  gint64 c0 = g_get_monotonic_time ();
+  nb_device_close (dev);
+  g_assert_cmpint (g_get_monotonic_time () - c0, <, 2 * G_USEC_PER_SEC);
+  g_error_free (s.lost);
+  g_main_loop_unref (s.loop);
+}
+
+/* Runs needlebench-cli (path in NB_CLI) with @argv; returns its stdout and exit status. */
+static char *
+run_cli (const char *const *args, int *status)
+{
+  const char *cli = g_getenv ("NB_CLI");
+  g_assert_nonnull (cli);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (int i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, status, &error));
+  g_assert_no_error (error);
+  if (err && *err)
+    g_test_message ("needlebench-cli %s: stderr: %s", args[0], err);
+  g_free (err);
+  return out;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (json_parser_load_from_data (p, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (p));
+}
+
+static void
+test_cli_list (Fixture *fx, gconstpointer data)
+{
+  int status = 0;
+  const char *args[] = { "list", "--no-sim", "--json", NULL };
+  g_autofree char *out = run_cli (args, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autoptr (JsonNode) root = parse_json (out);
+  JsonArray *a = json_node_get_array (root);
+  gboolean seen = FALSE;
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      if (g_str_equal (json_object_get_string_member (o, "transport"), "usb"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "usb_serial"), ==, "NB-USB-0042");
+          g_assert_cmpstr (json_object_get_string_member (o, "usb_id"), ==, "1209:0001");
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+}
+
+static void
+test_cli_info (Fixture *fx, gconstpointer data)
+{
+  int status = 0;
+  const char *args[] = { "info", "-d", URI, "--json", NULL };
+  g_autofree char *out = run_cli (args, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autoptr (JsonNode) root = parse_json (out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-USB-0042");
+  g_assert_cmpint (json_object_get_int_member (o, "sample_rate_hz"), ==, 20000);
+}
+
+static void
+test_cli_stream (Fixture *fx, gconstpointer data)
+{
+  int status = 0;
+  const char *args[] = { "stream", "-d", URI, "--depth", "1", "--rate", "100", "--seconds", "2",
+                         "--json", NULL };
+  g_autofree char *out = run_cli (args, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autoptr (JsonNode) root = parse_json (out);
+  JsonObject *o = json_node_get_object (root);
+  double depth = json_object_get_double_member (o, "depth_mean_mm");
+  g_test_message ("CLI stream over USB: depth %.4f mm, %" G_GINT64_FORMAT " strokes", depth,
+                  json_object_get_int_member (o, "strokes"));
+  g_assert_cmpfloat (fabs (depth - 1.0), <=, 0.01);
+  g_assert_cmpint (json_object_get_int_member (o, "gaps"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "strokes"), >=, 190);
+}
+
+static void
+test_cli_busy (Fixture *fx, gconstpointer data)
+{
+  nb_fake_usb_set_busy (fx->fake, TRUE);
+  int status = 0;
+  const char *args[] = { "info", "-d", URI, NULL };
+  g_autofree char *out = run_cli (args, &status);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  /* umockdev_in_mock_environment is only meaningful once a testbed exists (it caches). */
+  g_autoptr (UMockdevTestbed) probe = umockdev_testbed_new ();
+  if (!umockdev_in_mock_environment ())
+    {
+      g_printerr ("test-usb: NOT under umockdev-wrapper (no preload): run it through meson, or "
+                  "as 'umockdev-wrapper %s'\n", argv[0]);
+      return 1;
+    }
+  g_clear_object (&probe);
+#define ADD(name, fn) g_test_add ("/usb/" name, Fixture, NULL, setup, fn, teardown)
+  ADD ("identify", test_identify);
+  ADD ("wrong-serial", test_wrong_serial);
+  ADD ("busy", test_busy);
+  ADD ("discover", test_discover);
+  ADD ("stream", test_stream);
+  ADD ("stall", test_stall);
+  ADD ("unplug", test_unplug);
+  ADD ("cli/list", test_cli_list);
+  ADD ("cli/info", test_cli_info);
+  ADD ("cli/stream", test_cli_stream);
+  ADD ("cli/busy", test_cli_busy);
+  return g_test_run ();
+}
