@@ -36,5 +36,6 @@ gboolean nb_cli_stdout_is_tty (void);
 int nb_cli_list (int argc, char **argv);
 int nb_cli_info (int argc, char **argv);
 int nb_cli_stream (int argc, char **argv);
+int nb_cli_monitor (int argc, char **argv);
 
 G_END_DECLS

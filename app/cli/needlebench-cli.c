@@ -17,6 +17,7 @@ static const Command commands[] = {
   { "list", nb_cli_list, "list connected pens (and the simulated one)" },
   { "info", nb_cli_info, "identify a pen: model, serial, firmware, ranges" },
   { "stream", nb_cli_stream, "run the needle and measure every stroke" },
+  { "monitor", nb_cli_monitor, "report pens as they are plugged in and out" },
 };
 
 static void

@@ -417,7 +417,12 @@ nb_fake_usb_unplug (NbFakeUsb *f)
   f->plugged = FALSE;
   g_mutex_unlock (&f->lock);
   if (f->sys_path)
-    umockdev_testbed_remove_device (f->testbed, f->sys_path);
+    {
+      /* umockdev 0.17's remove_device deletes the files but sends no uevent: send it, so
+       * libusb's hotplug sees the device leave (a later add would otherwise be ignored). */
+      umockdev_testbed_uevent (f->testbed, f->sys_path, "remove");
+      umockdev_testbed_remove_device (f->testbed, f->sys_path);
+    }
 }
 
 void

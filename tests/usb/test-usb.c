@@ -5,9 +5,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <umockdev.h>
 
 #include "nb-device.h"
+#include "nb-device-monitor.h"
 #include "nb-discovery.h"
 #include "nb-fake-usb.h"
 
@@ -218,6 +220,74 @@ test_unplug (Fixture *fx, gconstpointer data)
   g_main_loop_unref (s.loop);
 }
 
+typedef struct {
+  GMainLoop *loop;
+  GPtrArray *events; /* "added usb:..." */
+} Watch;
+
+static void
+on_monitor (NbDeviceMonitor *mon, const NbPenInfo *pen, Watch *w, const char *what)
+{
+  if (!g_str_equal (pen->transport, "usb"))
+    return;
+  g_ptr_array_add (w->events, g_strdup_printf ("%s %s %s", what, pen->uri, pen->serial));
+  g_main_loop_quit (w->loop);
+}
+
+static void
+on_added (NbDeviceMonitor *mon, const NbPenInfo *pen, Watch *w)
+{
+  on_monitor (mon, pen, w, "added");
+}
+
+static void
+on_removed (NbDeviceMonitor *mon, const NbPenInfo *pen, Watch *w)
+{
+  on_monitor (mon, pen, w, "removed");
+}
+
+/* Waits for the next USB event; returns how long it took. */
+static gint64
+wait_event (Watch *w, guint n_before)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  guint guard = g_timeout_add (5000, quit_cb, w->loop);
+  while (w->events->len == n_before && g_get_monotonic_time () - t0 < 5 * G_USEC_PER_SEC)
+    g_main_loop_run (w->loop);
+  g_source_remove (guard);
+  g_assert_cmpuint (w->events->len, ==, n_before + 1);
+  return g_get_monotonic_time () - t0;
+}
+
+static void
+test_hotplug (Fixture *fx, gconstpointer data)
+{
+  Watch w = { g_main_loop_new (NULL, FALSE), g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new (FALSE);
+  g_signal_connect (mon, "added", G_CALLBACK (on_added), &w);
+  g_signal_connect (mon, "removed", G_CALLBACK (on_removed), &w);
+
+  wait_event (&w, 0); /* present at start */
+  g_assert_cmpstr (g_ptr_array_index (w.events, 0), ==, "added " URI ":NB-USB-0042 NB-USB-0042");
+
+  nb_fake_usb_unplug (fx->fake);
+  gint64 dt = wait_event (&w, 1);
+  g_assert_cmpstr (g_ptr_array_index (w.events, 1), ==,
+                   "removed " URI ":NB-USB-0042 NB-USB-0042");
+  g_test_message ("removal seen after %.0f ms", dt / 1000.0);
+  g_assert_cmpint (dt, <, 2 * G_USEC_PER_SEC);
+
+  nb_fake_usb_plug (fx->fake, "NB-USB-0043");
+  dt = wait_event (&w, 2);
+  g_assert_cmpstr (g_ptr_array_index (w.events, 2), ==, "added " URI ":NB-USB-0043 NB-USB-0043");
+  g_test_message ("arrival seen after %.0f ms", dt / 1000.0);
+  g_assert_cmpint (dt, <, 2 * G_USEC_PER_SEC);
+
+  g_clear_object (&mon);
+  g_ptr_array_unref (w.events);
+  g_main_loop_unref (w.loop);
+}
+
 /* Runs needlebench-cli (path in NB_CLI) with @argv; returns its stdout and exit status. */
 static char *
 run_cli (const char *const *args, int *status)
@@ -305,6 +375,48 @@ test_cli_stream (Fixture *fx, gconstpointer data)
 }
 
 static void
+test_cli_monitor (Fixture *fx, gconstpointer data)
+{
+  const char *cli = g_getenv ("NB_CLI");
+  const char *argv[] = { cli, "monitor", "--json", "--no-sim", "--seconds", "4", NULL };
+  g_autoptr (GError) error = NULL;
+  GPid pid;
+  int out_fd;
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  g_usleep (1500 * 1000);
+  nb_fake_usb_unplug (fx->fake);
+  g_usleep (1200 * 1000);
+  nb_fake_usb_plug (fx->fake, NULL);
+  int status = 0;
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autoptr (GIOChannel) ch = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (ch, TRUE);
+  g_autofree char *out = NULL;
+  g_io_channel_read_to_end (ch, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("monitor output:\n%s", out);
+  g_auto (GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+  const char *want[] = { "added", "removed", "added" };
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (JsonNode) node = parse_json (lines[i]);
+      JsonObject *o = json_node_get_object (node);
+      g_assert_cmpstr (json_object_get_string_member (o, "event"), ==, want[i]);
+      g_assert_cmpstr (json_object_get_string_member (o, "uri"), ==, URI ":NB-USB-0042");
+      g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "usb");
+      g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-USB-0042");
+    }
+  g_autoptr (JsonNode) first = parse_json (lines[0]);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (first), "model"), ==,
+                   "NB-Pen 3 (simulated)");
+}
+
+static void
 test_cli_busy (Fixture *fx, gconstpointer data)
 {
   nb_fake_usb_set_busy (fx->fake, TRUE);
@@ -336,9 +448,11 @@ main (int argc, char **argv)
   ADD ("stream", test_stream);
   ADD ("stall", test_stall);
   ADD ("unplug", test_unplug);
+  ADD ("hotplug", test_hotplug);
   ADD ("cli/list", test_cli_list);
   ADD ("cli/info", test_cli_info);
   ADD ("cli/stream", test_cli_stream);
   ADD ("cli/busy", test_cli_busy);
+  ADD ("cli/monitor", test_cli_monitor);
   return g_test_run ();
 }
