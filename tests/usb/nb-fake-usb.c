@@ -142,7 +142,8 @@ run_pen (NbFakeUsb *f)
   if (f->fast)
     {
       nb_sim_pen_peek_output (f->pen, &pending);
-      while (pending < FAST_BACKLOG)
+      /* Bounded: a pen that is not streaming produces nothing however far it runs. */
+      for (int i = 0; i < 200 && pending < FAST_BACKLOG; i++)
         {
           nb_sim_pen_advance (f->pen, batch);
           f->samples_run += batch;
