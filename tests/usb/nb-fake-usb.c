@@ -41,7 +41,24 @@ struct _NbFakeUsb {
   guint64 bytes_to_host;
   guint clear_halts;
   FILE *record;
+  GPtrArray *replay;  /* Record, in file order; NULL when the sim pen plays */
+  guint replay_next;  /* next bulk record */
 };
+
+/* A URB read back from an ioctl file. */
+typedef struct {
+  guint8 type, endpoint;
+  int status, actual;
+  GBytes *buffer;
+  gboolean used;
+} Record;
+
+static void
+record_free (Record *r)
+{
+  g_bytes_unref (r->buffer);
+  g_free (r);
+}
 
 static struct usbdevfs_urb *
 urb_of (UMockdevIoctlData *d)
@@ -60,7 +77,9 @@ urb_buffer (UMockdevIoctlData *d)
   return p;
 }
 
-/* Locked. umockdev's ioctl-file line for a completed URB (see data/README). */
+/* Locked. One line of umockdev's ioctl-file format for a completed URB:
+ * USBDEVFS_REAPURB ret type endpoint status flags buffer_length actual_length error_count HEX
+ * with HEX the whole buffer (buffer_length bytes; past the data it is written as zeros). */
 static void
 record_urb (NbFakeUsb *f, UMockdevIoctlData *d)
 {
@@ -68,12 +87,12 @@ record_urb (NbFakeUsb *f, UMockdevIoctlData *d)
     return;
   struct usbdevfs_urb *u = urb_of (d);
   const guint8 *buf = urb_buffer (d);
-  int len = u->type == USBDEVFS_URB_TYPE_CONTROL ? u->actual_length + 8
-            : (u->endpoint & 0x80) ? u->actual_length : u->buffer_length;
+  int valid = u->type == USBDEVFS_URB_TYPE_CONTROL ? 8 + u->actual_length
+              : (u->endpoint & 0x80) ? u->actual_length : u->buffer_length;
   fprintf (f->record, "USBDEVFS_REAPURB 0 %u %u %d %u %d %d 0 ", u->type, u->endpoint,
            u->status, u->flags, u->buffer_length, u->actual_length);
-  for (int i = 0; i < len; i++)
-    fprintf (f->record, "%02X", buf[i]);
+  for (int i = 0; i < u->buffer_length; i++)
+    fprintf (f->record, "%02X", i < valid ? buf[i] : 0);
   fputc ('\n', f->record);
 }
 
@@ -100,6 +119,77 @@ string_descriptor (guint8 *out, gsize max, const char *text)
   out[0] = (guint8) n;
   out[1] = 0x03;
   return n;
+}
+
+/* Locked. Replay: the first unused control record with the same setup packet. */
+static void
+replay_control (NbFakeUsb *f, UMockdevIoctlData *d)
+{
+  guint8 *buf = urb_buffer (d);
+  for (guint i = 0; i < f->replay->len; i++)
+    {
+      Record *r = g_ptr_array_index (f->replay, i);
+      gsize len = 0;
+      const guint8 *rec = g_bytes_get_data (r->buffer, &len);
+      if (r->used || r->type != USBDEVFS_URB_TYPE_CONTROL || len < 8 || memcmp (rec, buf, 8))
+        continue;
+      r->used = TRUE;
+      gsize n = MIN ((gsize) r->actual, MIN (len - 8, (gsize) urb_of (d)->buffer_length - 8));
+      memcpy (buf + 8, rec + 8, n);
+      complete_urb (f, d, r->status, (int) n);
+      return;
+    }
+  complete_urb (f, d, -EPIPE, 0);
+}
+
+/* Locked. Replay: the next bulk record, if it goes in @endpoint's direction. */
+static Record *
+replay_next_bulk (NbFakeUsb *f, guint8 direction)
+{
+  while (f->replay_next < f->replay->len)
+    {
+      Record *r = g_ptr_array_index (f->replay, f->replay_next);
+      if (r->type == USBDEVFS_URB_TYPE_BULK)
+        return (r->endpoint & 0x80) == direction ? r : NULL;
+      f->replay_next++;
+    }
+  return NULL;
+}
+
+/* Locked. Replay: an OUT transfer must be the next recorded one, byte for byte. */
+static void
+replay_out (NbFakeUsb *f, UMockdevIoctlData *d)
+{
+  Record *r = replay_next_bulk (f, 0x00);
+  gsize len = 0;
+  const guint8 *rec = r ? g_bytes_get_data (r->buffer, &len) : NULL;
+  int n = urb_of (d)->buffer_length;
+  if (r == NULL || len != (gsize) n || memcmp (rec, urb_buffer (d), len) != 0)
+    {
+      g_warning ("fake USB replay: bulk OUT transfer of %d bytes differs from the recording", n);
+      complete_urb (f, d, -EPIPE, 0);
+      return;
+    }
+  f->replay_next++;
+  complete_urb (f, d, r->status, r->actual);
+}
+
+/* Locked. Replay: recorded IN data goes out once the exchange has reached it. */
+static void
+replay_in (NbFakeUsb *f)
+{
+  Record *r;
+  while (!g_queue_is_empty (&f->in_urbs) && (r = replay_next_bulk (f, 0x80)) != NULL)
+    {
+      UMockdevIoctlData *d = g_queue_pop_head (&f->in_urbs);
+      gsize len = 0;
+      const guint8 *rec = g_bytes_get_data (r->buffer, &len);
+      gsize n = MIN ((gsize) r->actual, MIN (len, (gsize) urb_of (d)->buffer_length));
+      memcpy (urb_buffer (d), rec, n);
+      f->bytes_to_host += n;
+      f->replay_next++;
+      complete_urb (f, d, r->status, (int) n);
+    }
 }
 
 /* Locked. Control requests: only GET_DESCRIPTOR(STRING) is needed by the driver. */
@@ -250,13 +340,18 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
                                                             NULL);
         struct usbdevfs_urb *u = urb_of (d);
         if (u->type == USBDEVFS_URB_TYPE_CONTROL)
-          handle_control (f, d);
+          f->replay ? replay_control (f, d) : handle_control (f, d);
         else if (u->type == USBDEVFS_URB_TYPE_BULK && u->endpoint == EP_IN)
           g_queue_push_tail (&f->in_urbs, d);
         else if (u->type == USBDEVFS_URB_TYPE_BULK && u->endpoint == EP_OUT)
           {
-            nb_sim_pen_receive (f->pen, urb_buffer (d), (gsize) u->buffer_length);
-            complete_urb (f, d, 0, u->buffer_length);
+            if (f->replay)
+              replay_out (f, d);
+            else
+              {
+                nb_sim_pen_receive (f->pen, urb_buffer (d), (gsize) u->buffer_length);
+                complete_urb (f, d, 0, u->buffer_length);
+              }
           }
         else
           {
@@ -268,8 +363,13 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
     case USBDEVFS_REAPURB:
     case USBDEVFS_REAPURBNDELAY:
       {
-        run_pen (f);
-        serve_in (f);
+        if (f->replay)
+          replay_in (f);
+        else
+          {
+            run_pen (f);
+            serve_in (f);
+          }
         UMockdevIoctlData *d = g_queue_pop_head (&f->done_urbs);
         if (d == NULL)
           return reply (client, -1, EAGAIN);
@@ -344,6 +444,61 @@ nb_fake_usb_new (const char *sim_spec, GError **error)
   while (!f->ready)
     g_cond_wait (&f->cond, &f->lock);
   g_mutex_unlock (&f->lock);
+  return f;
+}
+
+/* Parses umockdev's ioctl-file format (USBDEVFS_REAPURB lines; others are ignored). */
+static GPtrArray *
+load_records (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) record_free);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    {
+      unsigned type, ep, flags;
+      int ret, status, buflen, actual, errors, offset = 0;
+      if (!g_str_has_prefix (lines[i], "USBDEVFS_REAPURB "))
+        continue;
+      if (sscanf (lines[i] + strlen ("USBDEVFS_REAPURB "), "%d %u %u %d %u %d %d %d %n", &ret,
+                  &type, &ep, &status, &flags, &buflen, &actual, &errors, &offset) < 8 ||
+          buflen < 0 || actual < 0 || actual > buflen)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s:%d: not a URB record",
+                       path, i + 1);
+          return NULL;
+        }
+      const char *hex = lines[i] + strlen ("USBDEVFS_REAPURB ") + offset;
+      GByteArray *buf = g_byte_array_sized_new ((guint) buflen);
+      for (int k = 0; k < buflen && g_ascii_isxdigit (hex[2 * k]) && g_ascii_isxdigit (hex[2 * k + 1]);
+           k++)
+        {
+          guint8 b = (guint8) (g_ascii_xdigit_value (hex[2 * k]) << 4 |
+                               g_ascii_xdigit_value (hex[2 * k + 1]));
+          g_byte_array_append (buf, &b, 1);
+        }
+      Record *r = g_new0 (Record, 1);
+      r->type = (guint8) type;
+      r->endpoint = (guint8) ep;
+      r->status = status;
+      r->actual = actual;
+      r->buffer = g_byte_array_free_to_bytes (buf);
+      g_ptr_array_add (records, r);
+    }
+  return g_steal_pointer (&records);
+}
+
+NbFakeUsb *
+nb_fake_usb_new_replay (const char *ioctl_file, GError **error)
+{
+  g_autoptr (GPtrArray) records = load_records (ioctl_file, error);
+  if (records == NULL)
+    return NULL;
+  NbFakeUsb *f = nb_fake_usb_new ("", error);
+  if (f)
+    f->replay = g_steal_pointer (&records);
   return f;
 }
 
@@ -514,6 +669,7 @@ nb_fake_usb_free (NbFakeUsb *f)
   while (!g_queue_is_empty (&f->done_urbs))
     umockdev_ioctl_data_unref (g_queue_pop_head (&f->done_urbs));
   g_clear_pointer (&f->pen, nb_sim_pen_free);
+  g_clear_pointer (&f->replay, g_ptr_array_unref);
   nb_sim_params_clear (&f->params);
   g_free (f->sys_path);
   g_mutex_clear (&f->lock);

@@ -15,6 +15,10 @@ typedef struct _NbFakeUsb NbFakeUsb;
 /* nb_fake_usb_new: (transfer full) a testbed (no device in it yet) whose pen will use the
  * simulated-pen parameters @sim_spec ("depth-offset=0,..."; "" for defaults). */
 NbFakeUsb *nb_fake_usb_new (const char *sim_spec, GError **error);
+/* nb_fake_usb_new_replay: (transfer full) a device that replays the URBs of @ioctl_file (written
+ * by nb_fake_usb_record) instead of running a pen: control requests by their setup packet, bulk
+ * transfers in recorded order (an OUT transfer must match byte for byte). */
+NbFakeUsb *nb_fake_usb_new_replay (const char *ioctl_file, GError **error);
 void nb_fake_usb_free (NbFakeUsb *fake);
 
 /* nb_fake_usb_plug: adds the device (a freshly reset pen) to the testbed; @serial is its USB

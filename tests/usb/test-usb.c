@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 #include <umockdev.h>
 
 #include "nb-device.h"
@@ -288,6 +290,66 @@ test_hotplug (Fixture *fx, gconstpointer data)
   g_main_loop_unref (w.loop);
 }
 
+static void
+check_identify (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDevice) dev = nb_device_open (URI, NULL, &error);
+  g_assert_no_error (error);
+  const NbIdentity *id = nb_device_get_identity (dev);
+  g_assert_cmpstr (id->serial, ==, "NB-USB-0042");
+  g_assert_cmpstr (id->model, ==, "NB-Pen 3 (simulated)");
+  g_assert_cmpuint (id->sample_rate_hz, ==, 20000);
+  nb_device_close (dev);
+}
+
+/* Records the driver's identify exchange in umockdev's ioctl format, then replays the file. Set
+ * NB_USB_RECORD_TO to keep the recording (that is how tests/usb/data/identify.ioctl was made). */
+static void
+test_record_replay (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *tmp = NULL;
+  const char *path = g_getenv ("NB_USB_RECORD_TO");
+  if (path == NULL)
+    {
+      int fd = g_file_open_tmp ("nb-usb-XXXXXX.ioctl", &tmp, NULL);
+      g_assert_cmpint (fd, >=, 0);
+      close (fd);
+      path = tmp;
+    }
+  nb_fake_usb_record (fx->fake, path);
+  check_identify ();
+  nb_fake_usb_record (fx->fake, NULL);
+
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "@DEV " NB_FAKE_USB_DEVNODE));
+  g_assert_nonnull (strstr (text, "\nUSBDEVFS_REAPURB 0 3 1 0 ")); /* a bulk OUT request */
+  g_assert_nonnull (strstr (text, "\nUSBDEVFS_REAPURB 0 3 129 0 ")); /* bulk IN data */
+
+  nb_fake_usb_free (fx->fake);
+  g_autoptr (GError) error = NULL;
+  fx->fake = nb_fake_usb_new_replay (path, &error);
+  g_assert_no_error (error);
+  nb_fake_usb_plug (fx->fake, NULL);
+  check_identify ();
+  if (tmp)
+    g_unlink (tmp);
+}
+
+/* Replays the committed recording: traffic captured once stays a test. */
+static void
+test_replay_file (Fixture *fx, gconstpointer data)
+{
+  nb_fake_usb_free (fx->fake);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "identify.ioctl", NULL);
+  g_autoptr (GError) error = NULL;
+  fx->fake = nb_fake_usb_new_replay (path, &error);
+  g_assert_no_error (error);
+  nb_fake_usb_plug (fx->fake, NULL);
+  check_identify ();
+}
+
 /* Runs needlebench-cli (path in NB_CLI) with @argv; returns its stdout and exit status. */
 static char *
 run_cli (const char *const *args, int *status)
@@ -449,6 +511,8 @@ main (int argc, char **argv)
   ADD ("stall", test_stall);
   ADD ("unplug", test_unplug);
   ADD ("hotplug", test_hotplug);
+  ADD ("record-replay", test_record_replay);
+  ADD ("replay-file", test_replay_file);
   ADD ("cli/list", test_cli_list);
   ADD ("cli/info", test_cli_info);
   ADD ("cli/stream", test_cli_stream);
