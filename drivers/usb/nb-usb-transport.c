@@ -31,6 +31,7 @@ typedef struct {
   GThread *event_thread;
   gint stop_events; /* atomic */
 
+  GMutex write_lock; /* one OUT transfer at a time */
   GMutex lock;
   GCond cond;
   GByteArray *rx;
@@ -220,6 +221,7 @@ usb_write (NbTransport *base, const guint8 *buf, gsize len, GError **error)
   NbUsbTransport *t = (NbUsbTransport *) base;
   if (len == 0)
     return TRUE;
+  g_autoptr (GMutexLocker) writer = g_mutex_locker_new (&t->write_lock);
   struct libusb_transfer *xfer = libusb_alloc_transfer (0);
   /* libusb does not copy the buffer; the transfer owns a copy until its callback. */
   guint8 *copy = g_memdup2 (buf, len);
@@ -331,6 +333,7 @@ usb_close (NbTransport *base)
   g_byte_array_unref (t->rx);
   g_clear_error (&t->link_error);
   g_mutex_clear (&t->lock);
+  g_mutex_clear (&t->write_lock);
   g_cond_clear (&t->cond);
   g_free (base->description);
   g_free (t);
