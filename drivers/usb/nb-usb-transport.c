@@ -406,6 +406,7 @@ nb_usb_transport_open (const NbDeviceUri *uri, GError **error)
   t->parent.description = g_strdup_printf ("USB pen %s", uri->text);
   t->rx = g_byte_array_sized_new (IN_TRANSFER_BYTES * N_IN_TRANSFERS);
   g_mutex_init (&t->lock);
+  g_mutex_init (&t->write_lock);
   g_cond_init (&t->cond);
 
   int rc = libusb_init (&t->ctx);
