@@ -3,6 +3,7 @@
 #include "nb-fake-serial.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -201,6 +202,34 @@ nb_fake_serial_new (const char *sim_spec, GError **error)
     }
   f->pen_thread = g_thread_new ("fake-serial-pen", pen_worker, f);
   return f;
+}
+
+void
+nb_fake_serial_unplug (NbFakeSerial *f)
+{
+  g_atomic_int_set (&f->stop, 1);
+  if (f->pen_thread)
+    g_thread_join (f->pen_thread);
+  f->pen_thread = NULL;
+  int orig = umockdev_testbed_get_dev_fd (f->testbed, NB_FAKE_SERIAL_DEVNODE);
+  umockdev_testbed_uevent (f->testbed, TTY_SYS, "remove");
+  umockdev_testbed_remove_device (f->testbed, TTY_SYS);
+  /* umockdev keeps the pty master open after remove_device, so the port would never hang up.
+   * Swap /dev/null in under umockdev's descriptor (it closes that one later) and close our
+   * duplicate: the last reference to the master goes, and the port sees a hang-up as when a
+   * USB-serial adapter is pulled. */
+  if (orig >= 0)
+    {
+      int devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+      if (devnull >= 0)
+        {
+          dup3 (devnull, orig, O_CLOEXEC);
+          close (devnull);
+        }
+    }
+  if (f->master >= 0)
+    close (f->master);
+  f->master = -1;
 }
 
 guint

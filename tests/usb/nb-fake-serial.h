@@ -19,6 +19,10 @@ typedef struct _NbFakeSerial NbFakeSerial;
 NbFakeSerial *nb_fake_serial_new (const char *sim_spec, GError **error);
 void nb_fake_serial_free (NbFakeSerial *fake);
 
+/* nb_fake_serial_unplug: the adapter goes away: the pen stops, the device leaves the testbed
+ * (a "remove" uevent) and its pty is hung up. */
+void nb_fake_serial_unplug (NbFakeSerial *fake);
+
 /* How many TIOCMGET requests the port got: libserialport's sp_open issues one, the pty path of
  * the serial transport none, so this tells which path opened the port. */
 guint nb_fake_serial_get_modem_ioctls (NbFakeSerial *fake);

@@ -6,6 +6,7 @@
 #include <umockdev.h>
 
 #include "nb-device.h"
+#include "nb-device-monitor.h"
 #include "nb-fake-serial.h"
 #include "nb-transport.h"
 
@@ -115,6 +116,85 @@ test_cli_stream (void)
   g_assert_cmpint (json_object_get_int_member (o, "strokes"), >=, 190);
 }
 
+static void
+on_added (NbDeviceMonitor *mon, const NbPenInfo *pen, GMainLoop *loop)
+{
+  if (g_str_equal (pen->uri, URI))
+    {
+      g_assert_cmpstr (pen->transport, ==, "serial");
+      g_assert_cmpstr (pen->serial, ==, "NB-SER-0007");
+      g_assert_cmpstr (pen->usb_serial, ==, NB_FAKE_SERIAL_USB_SERIAL);
+      g_main_loop_quit (loop);
+    }
+}
+
+static gboolean
+quit_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_monitor (void)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new (FALSE);
+  g_signal_connect (mon, "added", G_CALLBACK (on_added), loop);
+  guint guard = g_timeout_add (5000, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (guard);
+  g_autoptr (GPtrArray) pens = nb_device_monitor_get_pens (mon);
+  gboolean seen = FALSE;
+  for (guint i = 0; i < pens->len; i++)
+    seen |= g_str_equal (((NbPenInfo *) g_ptr_array_index (pens, i))->uri, URI);
+  g_assert_true (seen);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GError *lost;
+  gint64 lost_at;
+} Lost;
+
+static void
+on_lost (NbDevice *dev, const GError *error, Lost *l)
+{
+  l->lost = g_error_copy (error);
+  l->lost_at = g_get_monotonic_time ();
+  g_main_loop_quit (l->loop);
+}
+
+/* Last: the adapter is pulled mid-stream. */
+static void
+test_unplug (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDevice) dev = nb_device_open (URI, NULL, &error);
+  g_assert_no_error (error);
+  Lost l = { g_main_loop_new (NULL, FALSE) };
+  g_signal_connect (dev, "lost", G_CALLBACK (on_lost), &l);
+  g_assert_true (nb_device_stream_start (dev, NULL, &error));
+  g_timeout_add (300, quit_cb, l.loop);
+  g_main_loop_run (l.loop);
+  gint64 t0 = g_get_monotonic_time ();
+  nb_fake_serial_unplug (fake);
+  guint guard = g_timeout_add (5000, quit_cb, l.loop);
+  g_main_loop_run (l.loop);
+  g_assert_nonnull (l.lost);
+  g_source_remove (guard);
+  g_test_message ("unplug reported after %.0f ms: %s", (l.lost_at - t0) / 1000.0,
+                  l.lost->message);
+  g_assert_error (l.lost, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED);
+  /* Under a second: the hang-up itself, not the device's 1.5 s silent-link watchdog. */
+  g_assert_cmpint (l.lost_at - t0, <, G_USEC_PER_SEC);
+  gint64 c0 = g_get_monotonic_time ();
+  nb_device_close (dev);
+  g_assert_cmpint (g_get_monotonic_time () - c0, <, 2 * G_USEC_PER_SEC);
+  g_error_free (l.lost);
+  g_main_loop_unref (l.loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -130,8 +210,10 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/serial-usb/enumerate", test_enumerate);
   g_test_add_func ("/serial-usb/device", test_device);
-  g_test_add_func ("/serial-usb/cli/list", test_cli_list);
-  g_test_add_func ("/serial-usb/cli/stream", test_cli_stream);
+  g_test_add_func ("/serial-usb/cli-list", test_cli_list);
+  g_test_add_func ("/serial-usb/cli-stream", test_cli_stream);
+  g_test_add_func ("/serial-usb/monitor", test_monitor);
+  g_test_add_func ("/serial-usb/unplug", test_unplug);
   int rc = g_test_run ();
   nb_fake_serial_free (fake);
   return rc;
