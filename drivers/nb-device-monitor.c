@@ -180,6 +180,7 @@ on_poll (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+#ifdef NB_HAVE_USB
 static gboolean
 on_settled (gpointer data)
 {
@@ -189,7 +190,6 @@ on_settled (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-#ifdef NB_HAVE_USB
 /* In libusb's event thread: hand over to the owner's context. */
 static void
 on_usb_hotplug (gboolean arrived, guint16 vid, guint16 pid, gpointer data)
