@@ -40,6 +40,10 @@ struct _NbFakeUsb {
   gboolean stall_once;
   guint64 bytes_to_host;
   guint clear_halts;
+  guint zlps_pending;
+  guint max_in_flight;
+  guint last_out_flags;
+  int last_out_length;
   FILE *record;
   GPtrArray *replay;  /* Record, in file order; NULL when the sim pen plays */
   guint replay_next;  /* next bulk record */
@@ -256,6 +260,12 @@ run_pen (NbFakeUsb *f)
 static void
 serve_in (NbFakeUsb *f)
 {
+  while (f->zlps_pending > 0 && !g_queue_is_empty (&f->in_urbs))
+    {
+      /* A zero-length packet ends a transfer with no data. */
+      f->zlps_pending--;
+      complete_urb (f, g_queue_pop_head (&f->in_urbs), 0, 0);
+    }
   gsize pending = 0;
   const guint8 *out = nb_sim_pen_peek_output (f->pen, &pending);
   while (pending > 0 && !g_queue_is_empty (&f->in_urbs))
@@ -342,9 +352,14 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
         if (u->type == USBDEVFS_URB_TYPE_CONTROL)
           f->replay ? replay_control (f, d) : handle_control (f, d);
         else if (u->type == USBDEVFS_URB_TYPE_BULK && u->endpoint == EP_IN)
-          g_queue_push_tail (&f->in_urbs, d);
+          {
+            g_queue_push_tail (&f->in_urbs, d);
+            f->max_in_flight = MAX (f->max_in_flight, f->in_urbs.length);
+          }
         else if (u->type == USBDEVFS_URB_TYPE_BULK && u->endpoint == EP_OUT)
           {
+            f->last_out_flags = u->flags;
+            f->last_out_length = u->buffer_length;
             if (f->replay)
               replay_out (f, d);
             else
@@ -605,6 +620,33 @@ nb_fake_usb_set_stall_once (NbFakeUsb *f)
   g_mutex_lock (&f->lock);
   f->stall_once = TRUE;
   g_mutex_unlock (&f->lock);
+}
+
+void
+nb_fake_usb_send_zlps (NbFakeUsb *f, guint n)
+{
+  g_mutex_lock (&f->lock);
+  f->zlps_pending += n;
+  g_mutex_unlock (&f->lock);
+}
+
+guint
+nb_fake_usb_get_max_in_flight (NbFakeUsb *f)
+{
+  g_mutex_lock (&f->lock);
+  guint n = f->max_in_flight;
+  g_mutex_unlock (&f->lock);
+  return n;
+}
+
+guint
+nb_fake_usb_get_last_out (NbFakeUsb *f, int *length)
+{
+  g_mutex_lock (&f->lock);
+  guint flags = f->last_out_flags;
+  *length = f->last_out_length;
+  g_mutex_unlock (&f->lock);
+  return flags;
 }
 
 void

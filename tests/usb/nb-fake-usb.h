@@ -34,6 +34,12 @@ void nb_fake_usb_set_busy (NbFakeUsb *fake, gboolean busy);
 void nb_fake_usb_set_fast (NbFakeUsb *fake, gboolean fast);
 /* nb_fake_usb_set_stall_once: the next bulk IN URB completes with -EPIPE (a stall). */
 void nb_fake_usb_set_stall_once (NbFakeUsb *fake);
+/* nb_fake_usb_send_zlps: the next @n bulk IN URBs complete with a zero-length packet. */
+void nb_fake_usb_send_zlps (NbFakeUsb *fake, guint n);
+/* The most bulk IN URBs that were queued at once. */
+guint nb_fake_usb_get_max_in_flight (NbFakeUsb *fake);
+/* The usbdevfs flags (USBDEVFS_URB_*) and length of the last bulk OUT URB. */
+guint nb_fake_usb_get_last_out (NbFakeUsb *fake, int *length);
 /* nb_fake_usb_record: writes every completed bulk and control URB to @path in umockdev's
  * usbdevfs ioctl-file format (see tests/usb/data/README). */
 void nb_fake_usb_record (NbFakeUsb *fake, const char *path);

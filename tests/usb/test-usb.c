@@ -14,6 +14,9 @@
 #include "nb-device-monitor.h"
 #include "nb-discovery.h"
 #include "nb-fake-usb.h"
+#include "nb-transport.h"
+#include <sys/ioctl.h>
+#include <linux/usbdevice_fs.h>
 
 #define SPEC "depth-offset=0,depth-gain=1,rate-error=0,serial=NB-USB-0042"
 #define URI "usb:1209:0001"
@@ -191,6 +194,45 @@ test_stall (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (s.batches, >, before); /* still streaming after the halt was cleared */
   nb_device_close (dev);
   g_main_loop_unref (s.loop);
+}
+
+/* Short transfers, ZLPs and the queue of IN transfers (docs/protocol.md, 9.3). */
+static void
+test_packets (Fixture *fx, gconstpointer data)
+{
+  Stream s = { 0 };
+  g_autoptr (NbDevice) dev = start_stream (&s);
+  g_timeout_add (200, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  g_assert_cmpuint (nb_fake_usb_get_max_in_flight (fx->fake), ==, 4);
+  nb_fake_usb_send_zlps (fx->fake, 3);
+  g_timeout_add (300, quit_cb, s.loop);
+  g_main_loop_run (s.loop);
+  g_assert_no_error (s.lost);
+  NbDeviceStats st;
+  nb_device_get_stats (dev, &st);
+  g_assert_cmpuint (st.gaps + st.crc_errors + st.framing_errors, ==, 0);
+  nb_device_close (dev);
+  g_main_loop_unref (s.loop);
+
+  /* A write that ends on a packet boundary (512 bytes at high speed) asks for a ZLP. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbDeviceUri) uri = nb_device_uri_parse (URI, &error);
+  g_autoptr (NbTransport) t = nb_transport_open (uri, &error);
+  g_assert_no_error (error);
+  guint8 block[1024];
+  memset (block, 0x55, sizeof block);
+  int length = 0;
+  g_assert_true (nb_transport_write (t, block, 512, &error));
+  g_assert_cmphex (nb_fake_usb_get_last_out (fx->fake, &length) & USBDEVFS_URB_ZERO_PACKET, ==,
+                   USBDEVFS_URB_ZERO_PACKET);
+  g_assert_cmpint (length, ==, 512);
+  g_assert_true (nb_transport_write (t, block, 300, &error));
+  g_assert_cmphex (nb_fake_usb_get_last_out (fx->fake, &length) & USBDEVFS_URB_ZERO_PACKET, ==, 0);
+  g_assert_true (nb_transport_write (t, block, 1024, &error));
+  g_assert_cmphex (nb_fake_usb_get_last_out (fx->fake, &length) & USBDEVFS_URB_ZERO_PACKET, ==,
+                   USBDEVFS_URB_ZERO_PACKET);
+  g_assert_no_error (error);
 }
 
 static void
@@ -509,6 +551,7 @@ main (int argc, char **argv)
   ADD ("discover", test_discover);
   ADD ("stream", test_stream);
   ADD ("stall", test_stall);
+  ADD ("packets", test_packets);
   ADD ("unplug", test_unplug);
   ADD ("hotplug", test_hotplug);
   ADD ("record-replay", test_record_replay);
