@@ -529,6 +529,17 @@ test_cli_busy (Fixture *fx, gconstpointer data)
   g_autofree char *out = run_cli (args, &status);
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+
+  /* Still listed, with the reason it cannot be used. */
+  const char *list[] = { "list", "--no-sim", "--json", NULL };
+  g_autofree char *listed = run_cli (list, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autoptr (JsonNode) root = parse_json (listed);
+  JsonArray *a = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (a), ==, 1);
+  JsonObject *o = json_array_get_object_element (a, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "uri"), ==, URI ":NB-USB-0042");
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "port"), "another program"));
 }
 
 int
