@@ -238,6 +238,13 @@ nb_fake_serial_get_modem_ioctls (NbFakeSerial *f)
   return (guint) g_atomic_int_get (&f->modem_ioctls);
 }
 
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 void
 nb_fake_serial_free (NbFakeSerial *f)
 {
@@ -248,7 +255,8 @@ nb_fake_serial_free (NbFakeSerial *f)
     g_thread_join (f->pen_thread);
   if (f->master >= 0)
     close (f->master);
-  g_main_loop_quit (f->loop);
+  /* Quit from inside the loop: a quit before the worker entered g_main_loop_run would be lost. */
+  g_main_context_invoke (f->context, quit_loop, f->loop);
   g_thread_join (f->ioctl_thread);
   g_clear_object (&f->handler);
   g_clear_object (&f->testbed);

@@ -694,12 +694,20 @@ nb_fake_usb_sys_path (NbFakeUsb *f)
   return f->sys_path;
 }
 
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 void
 nb_fake_usb_free (NbFakeUsb *f)
 {
   if (f == NULL)
     return;
-  g_main_loop_quit (f->loop);
+  /* Quit from inside the loop: a quit before the worker entered g_main_loop_run would be lost. */
+  g_main_context_invoke (f->context, quit_loop, f->loop);
   g_thread_join (f->thread);
   nb_fake_usb_record (f, NULL);
   g_clear_object (&f->handler);
