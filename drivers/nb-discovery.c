@@ -58,10 +58,24 @@ nb_discover_pens (gboolean include_sim, GCancellable *cancellable)
       NbPortInfo *port = g_ptr_array_index (ports, i);
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      NbPenInfo *info = nb_pen_info_probe (port->uri, port->transport, cancellable, NULL);
-      if (info == NULL)
+      g_autoptr (GError) error = NULL;
+      NbPenInfo *info = nb_pen_info_probe (port->uri, port->transport, cancellable, &error);
+      if (info == NULL && port->needs_probe)
         continue;
-      info->port = g_strdup (port->description);
+      if (info == NULL)
+        {
+          /* A device of a pen's own ID (USB) is listed even when it cannot be opened now (no
+           * permission, claimed by another program), with the reason, so the operator can act. */
+          info = g_new0 (NbPenInfo, 1);
+          info->uri = g_strdup (port->uri);
+          info->transport = g_strdup (port->transport);
+          info->model = g_strdup ("");
+          info->serial = g_strdup (port->usb_serial ? port->usb_serial : "");
+          info->firmware = g_strdup ("");
+          info->port = g_strdup_printf ("%s (cannot open: %s)", port->description, error->message);
+        }
+      else
+        info->port = g_strdup (port->description);
       info->usb_vid = port->usb_vid;
       info->usb_pid = port->usb_pid;
       info->usb_serial = g_strdup (port->usb_serial);

@@ -4,6 +4,9 @@
 #include "nb-config.h"
 #include "serial/nb-serial-transport.h"
 #include "sim/nb-sim-transport.h"
+#ifdef NB_HAVE_USB
+#include "usb/nb-usb-transport.h"
+#endif
 
 typedef struct {
   NbUriKind kind;
@@ -15,6 +18,9 @@ typedef struct {
 static const Entry transports[] = {
   { NB_URI_SIM, "sim", nb_sim_transport_open, NULL },
   { NB_URI_SERIAL, "serial", nb_serial_transport_open, nb_serial_transport_enumerate },
+#ifdef NB_HAVE_USB
+  { NB_URI_USB, "usb", nb_usb_transport_open, nb_usb_transport_enumerate },
+#endif
 };
 
 NbTransport *

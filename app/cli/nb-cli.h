@@ -48,5 +48,6 @@ int nb_cli_stream (int argc, char **argv);
 int nb_cli_record (int argc, char **argv);
 int nb_cli_sessions (int argc, char **argv);
 int nb_cli_export (int argc, char **argv);
+int nb_cli_monitor (int argc, char **argv);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "record", nb_cli_record, "stream and record the session to the database" },
   { "sessions", nb_cli_sessions, "list recorded sessions" },
   { "export", nb_cli_export, "write a recorded session as CSV or JSON" },
+  { "monitor", nb_cli_monitor, "report pens as they are plugged in and out" },
 };
 
 static void

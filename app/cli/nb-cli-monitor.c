@@ -1,0 +1,102 @@
+/* nb-cli-monitor.c: `needlebench-cli monitor [--json] [--no-sim] [--seconds S]`: one line per pen
+ * arriving or leaving, until interrupted (or for S seconds). The pens present at start are
+ * reported as "added". JSON lines carry event, uri, transport, serial and model (when known). */
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "nb-cli.h"
+#include "nb-device-monitor.h"
+
+typedef struct {
+  gboolean json;
+} Monitor;
+
+static void
+print_event (const char *event, const NbPenInfo *pen, Monitor *m)
+{
+  if (m->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, event);
+      json_builder_set_member_name (b, "uri");
+      json_builder_add_string_value (b, pen->uri);
+      json_builder_set_member_name (b, "transport");
+      json_builder_add_string_value (b, pen->transport);
+      json_builder_set_member_name (b, "serial");
+      if (pen->serial)
+        json_builder_add_string_value (b, pen->serial);
+      else
+        json_builder_add_null_value (b);
+      if (pen->model)
+        {
+          json_builder_set_member_name (b, "model");
+          json_builder_add_string_value (b, pen->model);
+        }
+      json_builder_end_object (b);
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      json_generator_set_root (gen, root);
+      g_autofree char *line = json_generator_to_data (gen, NULL);
+      printf ("%s\n", line);
+    }
+  else
+    printf ("%-8s %-32s %-7s %-14s %s\n", event, pen->uri, pen->transport,
+            pen->serial ? pen->serial : "-", pen->model ? pen->model : "");
+  fflush (stdout); /* scripts read line by line */
+}
+
+static void
+on_added (NbDeviceMonitor *mon, const NbPenInfo *pen, Monitor *m)
+{
+  print_event ("added", pen, m);
+}
+
+static void
+on_removed (NbDeviceMonitor *mon, const NbPenInfo *pen, Monitor *m)
+{
+  print_event ("removed", pen, m);
+}
+
+static gboolean
+quit (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+int
+nb_cli_monitor (int argc, char **argv)
+{
+  gboolean json = FALSE, no_sim = FALSE;
+  double seconds = 0;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
+    { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
+    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Stop after S seconds (default: run until "
+      "interrupted)", "S" },
+    { NULL },
+  };
+  if (!nb_cli_parse ("monitor", NULL, "Reports pens as they are plugged in and out, one line per "
+                     "event, until interrupted.", entries, &argc, &argv))
+    return NB_EXIT_USAGE;
+  if (argc > 1)
+    return nb_cli_usage ("monitor", "unexpected argument “%s”", argv[1]);
+  if (seconds < 0)
+    return nb_cli_usage ("monitor", "--seconds must not be negative");
+
+  Monitor m = { .json = json };
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new (!no_sim);
+  g_signal_connect (mon, "added", G_CALLBACK (on_added), &m);
+  g_signal_connect (mon, "removed", G_CALLBACK (on_removed), &m);
+  guint sigint = g_unix_signal_add (SIGINT, quit, loop);
+  guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);
+  if (seconds > 0)
+    g_timeout_add ((guint) (seconds * 1000), quit, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  return NB_EXIT_OK;
+}

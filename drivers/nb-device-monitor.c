@@ -1,0 +1,284 @@
+/* nb-device-monitor.c: a rescan (enumerate every transport, probe the ports not seen before) runs
+ * in a worker thread whenever the poll timer fires or libusb reports a USB change; its result is
+ * diffed against the known pens on the owner's context, which emits the signals. */
+#include "nb-device-monitor.h"
+
+#include "nb-config.h"
+#include "nb-transport.h"
+#ifdef NB_HAVE_USB
+#include "usb/nb-usb-hotplug.h"
+#endif
+
+/* After a hotplug event, let the device settle (udev rules, permissions) before opening it. */
+#define HOTPLUG_SETTLE_MS 100
+
+struct _NbDeviceMonitor {
+  GObject parent;
+  GMainContext *context;
+  gboolean include_sim;
+  GHashTable *pens;     /* uri → NbPenInfo (owned) */
+  GHashTable *not_pens; /* uri → NULL: ports that did not answer IDENTIFY */
+  GCancellable *cancellable;
+  GSource *poll;
+  gboolean scanning;
+  gboolean scan_again;
+#ifdef NB_HAVE_USB
+  NbUsbHotplug *hotplug;
+#endif
+};
+
+G_DEFINE_TYPE (NbDeviceMonitor, nb_device_monitor, G_TYPE_OBJECT)
+
+enum { SIGNAL_ADDED, SIGNAL_REMOVED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  GHashTable *known;   /* uris already classified (pen or not) */
+  gboolean want_sim;
+  GHashTable *present; /* uris of every port there now */
+  GPtrArray *new_pens; /* NbPenInfo */
+  GPtrArray *new_not_pens;
+} Scan;
+
+static void
+scan_free (Scan *s)
+{
+  g_hash_table_unref (s->known);
+  g_clear_pointer (&s->present, g_hash_table_unref);
+  g_ptr_array_unref (s->new_pens);
+  g_ptr_array_unref (s->new_not_pens);
+  g_free (s);
+}
+
+static void
+scan_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Scan *s = data;
+  if (s->want_sim)
+    {
+      NbPenInfo *sim = nb_pen_info_probe ("sim", "sim", cancellable, NULL);
+      if (sim)
+        {
+          sim->port = g_strdup ("simulated pen (built in)");
+          g_ptr_array_add (s->new_pens, sim);
+        }
+    }
+  g_autoptr (GPtrArray) ports = nb_transport_enumerate ();
+  for (guint i = 0; i < ports->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      NbPortInfo *port = g_ptr_array_index (ports, i);
+      g_hash_table_add (s->present, g_strdup (port->uri));
+      if (g_hash_table_contains (s->known, port->uri))
+        continue;
+      NbPenInfo *info = nb_pen_info_probe (port->uri, port->transport, cancellable, NULL);
+      if (info == NULL && !port->needs_probe)
+        {
+          /* A device of our ID table is a pen even if it cannot answer now (busy, no access). */
+          info = g_new0 (NbPenInfo, 1);
+          info->uri = g_strdup (port->uri);
+          info->transport = g_strdup (port->transport);
+        }
+      if (info == NULL)
+        {
+          g_ptr_array_add (s->new_not_pens, g_strdup (port->uri));
+          continue;
+        }
+      info->port = g_strdup (port->description);
+      info->usb_vid = port->usb_vid;
+      info->usb_pid = port->usb_pid;
+      info->usb_serial = g_strdup (port->usb_serial);
+      if (info->serial == NULL)
+        info->serial = g_strdup (port->usb_serial);
+      g_ptr_array_add (s->new_pens, info);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_scan (NbDeviceMonitor *self);
+
+static void
+scan_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  NbDeviceMonitor *self = NB_DEVICE_MONITOR (source);
+  Scan *s = g_task_get_task_data (G_TASK (result));
+  self->scanning = FALSE;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  /* Departures first, so a pen that left and came back between two scans reads in order. */
+  GHashTableIter it;
+  gpointer key, value;
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_pen_info_free);
+  g_hash_table_iter_init (&it, self->pens);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      NbPenInfo *pen = value;
+      if (g_str_equal (pen->transport, "sim") || g_hash_table_contains (s->present, key))
+        continue;
+      g_hash_table_iter_steal (&it);
+      g_free (key);
+      g_ptr_array_add (gone, pen);
+    }
+  g_hash_table_iter_init (&it, self->not_pens);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    if (!g_hash_table_contains (s->present, key))
+      g_hash_table_iter_remove (&it);
+  for (guint i = 0; i < s->new_not_pens->len; i++)
+    g_hash_table_add (self->not_pens, g_strdup (g_ptr_array_index (s->new_not_pens, i)));
+
+  g_object_ref (self);
+  for (guint i = 0; i < gone->len; i++)
+    g_signal_emit (self, signals[SIGNAL_REMOVED], 0, g_ptr_array_index (gone, i));
+  for (guint i = 0; i < s->new_pens->len; i++)
+    {
+      NbPenInfo *pen = g_ptr_array_index (s->new_pens, i);
+      if (g_hash_table_contains (self->pens, pen->uri))
+        continue;
+      g_ptr_array_index (s->new_pens, i) = NULL;
+      g_hash_table_insert (self->pens, g_strdup (pen->uri), pen);
+      g_signal_emit (self, signals[SIGNAL_ADDED], 0, pen);
+    }
+  if (self->scan_again && !g_cancellable_is_cancelled (self->cancellable))
+    start_scan (self);
+  g_object_unref (self);
+}
+
+static void
+start_scan (NbDeviceMonitor *self)
+{
+  if (self->scanning)
+    {
+      self->scan_again = TRUE;
+      return;
+    }
+  self->scanning = TRUE;
+  self->scan_again = FALSE;
+  Scan *s = g_new0 (Scan, 1);
+  s->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, self->pens);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_hash_table_add (s->known, g_strdup (key));
+  g_hash_table_iter_init (&it, self->not_pens);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_hash_table_add (s->known, g_strdup (key));
+  s->want_sim = self->include_sim && !g_hash_table_contains (self->pens, "sim");
+  s->present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->new_pens = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_pen_info_free);
+  s->new_not_pens = g_ptr_array_new_with_free_func (g_free);
+
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, scan_done, NULL);
+  g_task_set_task_data (task, s, (GDestroyNotify) scan_free);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+static gboolean
+on_poll (gpointer data)
+{
+  start_scan (data);
+  return G_SOURCE_CONTINUE;
+}
+
+#ifdef NB_HAVE_USB
+static gboolean
+on_settled (gpointer data)
+{
+  NbDeviceMonitor *self = data;
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    start_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* In libusb's event thread: hand over to the owner's context. */
+static void
+on_usb_hotplug (gboolean arrived, guint16 vid, guint16 pid, gpointer data)
+{
+  NbDeviceMonitor *self = data;
+  g_debug ("device monitor: USB %04x:%04x %s", vid, pid, arrived ? "arrived" : "left");
+  GSource *src = g_timeout_source_new (HOTPLUG_SETTLE_MS);
+  g_source_set_callback (src, on_settled, g_object_ref (self), g_object_unref);
+  g_source_attach (src, self->context);
+  g_source_unref (src);
+}
+#endif
+
+static void
+nb_device_monitor_dispose (GObject *object)
+{
+  NbDeviceMonitor *self = NB_DEVICE_MONITOR (object);
+  g_cancellable_cancel (self->cancellable);
+#ifdef NB_HAVE_USB
+  g_clear_pointer (&self->hotplug, nb_usb_hotplug_free);
+#endif
+  if (self->poll)
+    {
+      g_source_destroy (self->poll);
+      g_clear_pointer (&self->poll, g_source_unref);
+    }
+  G_OBJECT_CLASS (nb_device_monitor_parent_class)->dispose (object);
+}
+
+static void
+nb_device_monitor_finalize (GObject *object)
+{
+  NbDeviceMonitor *self = NB_DEVICE_MONITOR (object);
+  g_hash_table_unref (self->pens);
+  g_hash_table_unref (self->not_pens);
+  g_object_unref (self->cancellable);
+  g_main_context_unref (self->context);
+  G_OBJECT_CLASS (nb_device_monitor_parent_class)->finalize (object);
+}
+
+static void
+nb_device_monitor_class_init (NbDeviceMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = nb_device_monitor_dispose;
+  object_class->finalize = nb_device_monitor_finalize;
+  signals[SIGNAL_ADDED] = g_signal_new ("added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_REMOVED] = g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+nb_device_monitor_init (NbDeviceMonitor *self)
+{
+  self->pens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) nb_pen_info_free);
+  self->not_pens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
+}
+
+NbDeviceMonitor *
+nb_device_monitor_new (gboolean include_sim)
+{
+  NbDeviceMonitor *self = g_object_new (NB_TYPE_DEVICE_MONITOR, NULL);
+  self->include_sim = include_sim;
+#ifdef NB_HAVE_USB
+  g_autoptr (GError) error = NULL;
+  self->hotplug = nb_usb_hotplug_new (on_usb_hotplug, self, &error);
+  if (self->hotplug == NULL)
+    g_debug ("device monitor: %s; USB is polled", error->message);
+#endif
+  self->poll = g_timeout_source_new (NB_DEVICE_MONITOR_POLL_MS);
+  g_source_set_callback (self->poll, on_poll, self, NULL);
+  g_source_attach (self->poll, self->context);
+  start_scan (self);
+  return self;
+}
+
+GPtrArray *
+nb_device_monitor_get_pens (NbDeviceMonitor *self)
+{
+  g_return_val_if_fail (NB_IS_DEVICE_MONITOR (self), NULL);
+  GPtrArray *pens = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, self->pens);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    g_ptr_array_add (pens, value);
+  return pens;
+}

@@ -1,0 +1,30 @@
+/* nb-device-monitor.h: reports pens arriving and leaving, on every transport: USB (libusb
+ * hotplug, plus a poll where the platform has none), serial ports (the port list, polled every
+ * second and diffed) and the simulated pen (always present). Signals are emitted on the
+ * GMainContext that was thread-default when the monitor was created. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nb-discovery.h"
+
+G_BEGIN_DECLS
+
+#define NB_TYPE_DEVICE_MONITOR (nb_device_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (NbDeviceMonitor, nb_device_monitor, NB, DEVICE_MONITOR, GObject)
+
+#define NB_DEVICE_MONITOR_POLL_MS 1000
+
+/* nb_device_monitor_new: (transfer full) starts watching. The pens present at start are reported
+ * as "added" from the main loop, like later arrivals. @include_sim adds the simulated pen. */
+NbDeviceMonitor *nb_device_monitor_new (gboolean include_sim);
+
+/* nb_device_monitor_get_pens: (transfer container) (element-type NbPenInfo) the pens known now;
+ * the elements belong to the monitor. */
+GPtrArray *nb_device_monitor_get_pens (NbDeviceMonitor *monitor);
+
+/* Signals:
+ *   "added"   (const NbPenInfo *pen): a pen arrived (model, serial when it answered IDENTIFY)
+ *   "removed" (const NbPenInfo *pen): it left; the same info as when it was added */
+
+G_END_DECLS
