@@ -22,7 +22,6 @@ nb_cli_stream (int argc, char **argv)
   if (!nb_cli_parse ("stream", NULL, "Sets depth and rate, runs the motor and measures every "
                      "stroke: peak depth, and rate from the stroke period.", entries, &argc, &argv))
     return NB_EXIT_USAGE;
-  g_autofree char *uri_owned = opt.uri; /* GOption allocated it; opt.uri stays a borrowed alias */
   int rc = nb_cli_run_check_options ("stream", &opt, argc, argv);
   if (rc != NB_EXIT_OK)
     return rc;
