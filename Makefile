@@ -29,10 +29,10 @@ test-fast: build
 $(ASAN_BUILD)/build.ninja: | deps
 	meson setup $(ASAN_BUILD) $(MESON_OPTS) -Db_sanitize=address,undefined -Db_lundef=false -Dgui=disabled
 
-# The sanitizer run covers the libraries' unit, integration and fuzz suites.
+# The sanitizer run covers the unit, integration, fuzz and usb suites (the GUI is not built there).
 test-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
-	meson test -C $(ASAN_BUILD) --print-errorlogs --setup asan --suite unit --suite integration --suite fuzz
+	meson test -C $(ASAN_BUILD) --print-errorlogs --setup asan --suite unit --suite integration --suite fuzz --suite usb
 
 test: test-fast test-asan
 	@./tools/test-summary $(BUILD)/meson-logs/testlog.json $(ASAN_BUILD)/meson-logs/testlog-asan.json
