@@ -85,6 +85,7 @@ preferences (GSimpleAction *action, GVariant *param, gpointer data)
   NbApplication *self = data;
   NbWindow *win = main_window (self);
   NbPreferences *prefs = nb_preferences_new (GTK_WINDOW (win), self->settings);
+  gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (prefs));
 }
 

@@ -66,6 +66,8 @@ update_actions (NbLivePage *self)
 {
   GtkWidget *w = GTK_WIDGET (self);
   gboolean on = connected (self);
+  if (self->pen_list == NULL)
+    return; /* disposed: a request finishing late has nothing to update */
   gtk_widget_action_set_enabled (w, "live.connect",
                                  self->connecting == NULL
                                    && gtk_list_box_get_selected_row (self->pen_list) != NULL);
@@ -101,6 +103,8 @@ update_actions (NbLivePage *self)
 static void
 show_details (NbLivePage *self)
 {
+  if (self->pen_list == NULL)
+    return;
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
   NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
   const char *none = "–";
@@ -130,6 +134,11 @@ show_details (NbLivePage *self)
         }
     }
   gtk_label_set_label (self->calibration_label, cal ? cal : (item ? "connect to read" : none));
+  /* The labels are ellipsized to keep the sidebar narrow; the whole text is in the tooltip. */
+  GtkLabel *labels[] = { self->model_label, self->serial_label, self->firmware_label,
+                         self->calibration_label, self->port_label };
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (labels[i]), gtk_label_get_label (labels[i]));
   update_actions (self);
 }
 
@@ -139,8 +148,9 @@ create_pen_row (gpointer item, gpointer user_data)
   NbPenItem *pen = item;
   GtkWidget *row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nb_pen_item_get_model (pen));
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", nb_pen_item_get_serial (pen),
-                                               nb_pen_item_get_transport (pen));
+  /* The URI tells apart two simulated pens (same serial, different options). */
+  g_autofree char *subtitle = g_markup_printf_escaped ("%s · %s", nb_pen_item_get_serial (pen),
+                                                       nb_pen_item_get_uri (pen));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   g_object_set_data_full (G_OBJECT (row), "nb-pen-item", g_object_ref (pen), g_object_unref);
   return row;
@@ -385,6 +395,11 @@ toggle_record (GtkWidget *widget, const char *action, GVariant *param)
   g_autofree char *op = self->settings
                           ? g_settings_get_string (self->settings, "default-operator")
                           : NULL;
+  if (op == NULL || *op == '\0')
+    {
+      g_free (op);
+      op = g_strdup (g_get_user_name ());
+    }
   g_autoptr (GError) error = NULL;
   if (!nb_run_start_recording (self->run, path, op, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
                                gtk_editable_get_text (GTK_EDITABLE (self->note_entry)), &error))
@@ -668,7 +683,10 @@ nb_live_page_dispose (GObject *object)
 {
   NbLivePage *self = NB_LIVE_PAGE (object);
   if (self->pens)
-    nb_live_page_shutdown (self);
+    {
+      nb_live_page_shutdown (self);
+      g_signal_handlers_disconnect_by_data (self->pens, self);
+    }
   g_clear_object (&self->connecting);
   g_clear_object (&self->pens);
   g_clear_object (&self->settings);

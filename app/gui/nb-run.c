@@ -574,14 +574,14 @@ nb_run_class_init (NbRunClass *klass)
   props[PROP_SET_DEPTH_MM] = g_param_spec_double ("set-depth-mm", NULL, NULL, 0, 100, 0, ro);
   props[PROP_SET_RATE_HZ] = g_param_spec_double ("set-rate-hz", NULL, NULL, 0, 10000, 0, ro);
   props[PROP_DEPTH_MEAN_MM] = g_param_spec_double ("depth-mean-mm", NULL, NULL, -G_MAXDOUBLE,
-                                                   G_MAXDOUBLE, NAN, ro);
+                                                   G_MAXDOUBLE, 0, ro);
   props[PROP_DEPTH_SD_MM] = g_param_spec_double ("depth-sd-mm", NULL, NULL, -G_MAXDOUBLE,
-                                                 G_MAXDOUBLE, NAN, ro);
-  props[PROP_RATE_HZ] = g_param_spec_double ("rate-hz", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE,
-                                             NAN, ro);
+                                                 G_MAXDOUBLE, 0, ro);
+  props[PROP_RATE_HZ] = g_param_spec_double ("rate-hz", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                                             ro);
   props[PROP_STROKES] = g_param_spec_uint64 ("strokes", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   props[PROP_ENTRY_SPEED_MM_S] = g_param_spec_double ("entry-speed-mm-s", NULL, NULL,
-                                                      -G_MAXDOUBLE, G_MAXDOUBLE, NAN, ro);
+                                                      -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro);
   props[PROP_GAPS] = g_param_spec_uint64 ("gaps", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   props[PROP_CRC_ERRORS] = g_param_spec_uint64 ("crc-errors", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   g_object_class_install_properties (oc, N_PROPS, props);
