@@ -85,47 +85,65 @@ draw_envelope (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double p
     }
   nb_decimator_envelope (dec, from, to, self->cols, n);
 
-  /* Column c covers [from + c·span/n, from + (c+1)·span/n); place it at its centre in x. */
-  double span = (double) (to - from);
-  double col_x[2];
   set_source (cr, nb_chart_series_get_color (s), 1.0);
-  cairo_set_line_width (cr, 1.5);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  guint c = 0;
-  while (c < n)
+  double span = (double) (to - from);
+  if (n < pw / 2)
     {
-      while (c < n && nb_min_max_is_empty (self->cols[c]))
-        c++;
-      guint start = c;
-      while (c < n && !nb_min_max_is_empty (self->cols[c]))
-        c++;
-      if (c == start)
-        break;
-      /* A run of columns: along the maxima, back along the minima, so that a column whose min and
-       * max differ is a filled vertical bar and a single-sample column is a line. */
-      for (guint i = start; i < c; i++)
+      /* Zoomed in: fewer samples than pixels, so each column is one sample; join them. */
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      gboolean pen_down = FALSE;
+      for (guint i = 0; i < n; i++)
         {
+          if (nb_min_max_is_empty (self->cols[i]))
+            {
+              pen_down = FALSE; /* a gap stays a gap */
+              continue;
+            }
           double centre = from + (i + 0.5) * span / n;
-          col_x[0] = px + nb_chart_axis_to_pixel (self->x_axis, centre / rate, pw, FALSE);
-          double y = py + nb_chart_axis_to_pixel (self->y_axis, self->cols[i].max * y_scale, ph,
-                                                  TRUE);
-          if (i == start)
-            cairo_move_to (cr, col_x[0], y);
+          double x = px + nb_chart_axis_to_pixel (self->x_axis, centre / rate, pw, FALSE);
+          double v = (self->cols[i].min + self->cols[i].max) / 2.0 * y_scale;
+          double y = py + nb_chart_axis_to_pixel (self->y_axis, v, ph, TRUE);
+          if (pen_down)
+            cairo_line_to (cr, x, y);
           else
-            cairo_line_to (cr, col_x[0], y);
+            cairo_move_to (cr, x, y);
+          pen_down = TRUE;
         }
-      for (guint i = c; i-- > start;)
-        {
-          double centre = from + (i + 0.5) * span / n;
-          col_x[1] = px + nb_chart_axis_to_pixel (self->x_axis, centre / rate, pw, FALSE);
-          double y = py + nb_chart_axis_to_pixel (self->y_axis, self->cols[i].min * y_scale, ph,
-                                                  TRUE);
-          cairo_line_to (cr, col_x[1], y);
-        }
-      cairo_close_path (cr);
-      cairo_fill_preserve (cr);
       cairo_stroke (cr);
+      return;
     }
+  /* One pixel-aligned bar per column from its min to its max, stretched to meet the previous
+   * column so the trace is continuous. Boxes on whole pixels are cairo's fastest path; a filled
+   * outline of the envelope instead self-intersects at every stroke and costs 100× more. */
+  double x_from = px + nb_chart_axis_to_pixel (self->x_axis, from / rate, pw, FALSE);
+  double x_to = px + nb_chart_axis_to_pixel (self->x_axis, to / rate, pw, FALSE);
+  double col_w = (x_to - x_from) / n;
+  gboolean have_prev = FALSE;
+  NbMinMax prev = { 0, 0 };
+  for (guint i = 0; i < n; i++)
+    {
+      NbMinMax c = self->cols[i];
+      if (nb_min_max_is_empty (c))
+        {
+          have_prev = FALSE;
+          continue;
+        }
+      gint16 lo = c.min, hi = c.max;
+      if (have_prev)
+        {
+          lo = MIN (lo, prev.max);
+          hi = MAX (hi, prev.min);
+        }
+      prev = c;
+      have_prev = TRUE;
+      double bx0 = floor (x_from + i * col_w);
+      double bx1 = MAX (floor (x_from + (i + 1) * col_w), bx0 + 1);
+      double y0 = floor (py + nb_chart_axis_to_pixel (self->y_axis, hi * y_scale, ph, TRUE));
+      double y1 = ceil (py + nb_chart_axis_to_pixel (self->y_axis, lo * y_scale, ph, TRUE));
+      cairo_rectangle (cr, bx0, y0, bx1 - bx0, MAX (y1 - y0, 1));
+    }
+  cairo_fill (cr);
 }
 
 static void

@@ -65,9 +65,17 @@ nb_test_save_png (GtkWidget *widget, const char *name)
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   g_assert_cmpint (w, >, 0);
   GdkPaintable *paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  GskRenderNode *node = NULL;
+  /* The paintable holds the widget's last drawn image: none while a redraw is pending, so let
+   * a frame or two happen and try again. */
+  for (guint attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        nb_test_pump (0.02);
+    }
   g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   GdkTexture *texture = gsk_renderer_render_texture (renderer, node,
