@@ -4,7 +4,7 @@
 #include <math.h>
 
 #define MARGIN_LEFT 56
-#define MARGIN_RIGHT 12
+#define MARGIN_RIGHT 24
 #define MARGIN_TOP 24
 #define MARGIN_BOTTOM 26
 #define MAX_TICKS_X 11

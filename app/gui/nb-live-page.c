@@ -262,6 +262,14 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 }
 
 static void
+update_strip_title (NbLivePage *self)
+{
+  g_autofree char *title = g_strdup_printf ("Needle tip, %s %.3g s (min/max per pixel)",
+                                            self->paused ? "paused," : "last", self->window_s);
+  nb_chart_set_title (self->strip_chart, title);
+}
+
+static void
 on_view_changed (NbChart *chart, NbLivePage *self)
 {
   double span = nb_chart_axis_get_max (self->strip_x) - nb_chart_axis_get_min (self->strip_x);
@@ -276,6 +284,7 @@ on_view_changed (NbChart *chart, NbLivePage *self)
     }
   else
     self->window_s = CLAMP (span, MIN_WINDOW_S, NB_RUN_HISTORY_S);
+  update_strip_title (self);
 }
 
 static void
@@ -287,6 +296,7 @@ zoom (NbLivePage *self, double factor)
   if (self->paused)
     nb_chart_axis_set_range (self->strip_x, centre - self->window_s / 2,
                              centre + self->window_s / 2);
+  update_strip_title (self);
 }
 
 /* --- controls ------------------------------------------------------------------------------- */
@@ -635,7 +645,8 @@ setup_charts (NbLivePage *self)
   self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
   nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
   nb_chart_add_series (self->strip_chart, self->trace);
-  nb_chart_set_title (self->strip_chart, "Needle tip, last 10 s (min/max per pixel)");
+  update_strip_title (self);
+  g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (update_strip_title), self);
   g_signal_connect (self->strip_chart, "view-changed", G_CALLBACK (on_view_changed), self);
   gtk_widget_add_tick_callback (GTK_WIDGET (self->strip_chart), on_tick, self, NULL);
 
@@ -646,9 +657,10 @@ setup_charts (NbLivePage *self)
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
   nb_chart_series_set_max_points (self->depth_points, DEPTH_CHART_STROKES * 4);
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
+  /* The target on top of the strokes: it is the reference the eye compares them with. */
   nb_chart_add_series (self->depth_chart, self->band);
-  nb_chart_add_series (self->depth_chart, self->target);
   nb_chart_add_series (self->depth_chart, self->depth_points);
+  nb_chart_add_series (self->depth_chart, self->target);
   nb_chart_set_title (self->depth_chart, "Depth per stroke, target and tolerance band");
 }
 

@@ -324,7 +324,7 @@ nb_records_page_init (NbRecordsPage *self)
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
-  nb_chart_add_series (self->depth_chart, self->target);
   nb_chart_add_series (self->depth_chart, self->depth_points);
+  nb_chart_add_series (self->depth_chart, self->target);
   nb_chart_set_title (self->depth_chart, "Depth per stroke and set depth");
 }

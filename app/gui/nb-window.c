@@ -105,7 +105,7 @@ nb_window_class_init (NbWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, NbWindow, banner_label);
   gtk_widget_class_bind_template_child (wc, NbWindow, live_page);
   gtk_widget_class_bind_template_child (wc, NbWindow, records_page);
-  gtk_widget_class_install_action (wc, "win.dismiss-banner", NULL, dismiss_banner);
+  gtk_widget_class_install_action (wc, "window.dismiss-banner", NULL, dismiss_banner);
 }
 
 static void
