@@ -4,7 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
-G_DEFINE_QUARK (nb-presets-error-quark, nb_presets_error)
+G_DEFINE_QUARK (nb - presets - error - quark, nb_presets_error)
 
 /* No published indication goes beyond 3 mm; 10 mm catches a unit mistake (µm typed as mm). */
 #define MAX_SANE_MM 10.0
@@ -35,14 +35,14 @@ nb_preset_dup_label (const NbPreset *preset)
 }
 
 static gboolean
-read_range (JsonObject *area, const char *area_id, const char *skin, double *min_mm,
-            double *max_mm, GError **error)
+read_range (JsonObject *area, const char *area_id, const char *skin, double *min_mm, double *max_mm,
+            GError **error)
 {
   JsonNode *node = json_object_get_member (area, skin);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, NB_PRESETS_ERROR, NB_PRESETS_ERROR_INVALID,
-                   "area “%s”: no “%s” object", area_id, skin);
+      g_set_error (error, NB_PRESETS_ERROR, NB_PRESETS_ERROR_INVALID, "area “%s”: no “%s” object",
+                   area_id, skin);
       return FALSE;
     }
   JsonObject *range = json_node_get_object (node);
@@ -89,7 +89,7 @@ nb_presets_load_data (const char *data, gssize length, GError **error)
       return NULL;
     }
   JsonArray *areas = json_node_get_array (areas_node);
-  g_autoptr (GPtrArray) presets = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_preset_free);
+  g_autoptr (GPtrArray) presets = g_ptr_array_new_with_free_func ((GDestroyNotify)nb_preset_free);
   for (guint i = 0; i < json_array_get_length (areas); i++)
     {
       JsonNode *node = json_array_get_element (areas, i);
@@ -135,7 +135,7 @@ nb_presets_load_file (const char *path, GError **error)
   gsize length;
   if (!g_file_get_contents (path, &data, &length, error))
     return NULL;
-  GPtrArray *presets = nb_presets_load_data (data, (gssize) length, error);
+  GPtrArray *presets = nb_presets_load_data (data, (gssize)length, error);
   if (presets == NULL)
     g_prefix_error (error, "%s: ", path);
   return presets;
@@ -151,8 +151,7 @@ nb_preset_pen_depth (const NbPreset *preset, double pen_min_mm, double pen_max_m
     {
       g_autofree char *label = nb_preset_dup_label (preset);
       g_set_error (error, NB_PRESETS_ERROR, NB_PRESETS_ERROR_OUT_OF_RANGE,
-                   "%s is outside this pen's range of %.2f–%.2f mm", label, pen_min_mm,
-                   pen_max_mm);
+                   "%s is outside this pen's range of %.2f–%.2f mm", label, pen_min_mm, pen_max_mm);
       return FALSE;
     }
   double mid = (preset->min_mm + preset->max_mm) / 2;

@@ -21,7 +21,7 @@ nb_gui_init_resources (void)
 {
   /* The resource registers itself through its constructor when linked in; this keeps the
    * linker from dropping it from the static library. */
-  (void) nb_gui_get_resource ();
+  (void)nb_gui_get_resource ();
   /* The symbolic app icon is in the resource; the app adds it to the theme itself, a test
    * window without the app needs it added here. */
   GdkDisplay *display = gdk_display_get_default ();
@@ -33,8 +33,8 @@ nb_gui_init_resources (void)
 void
 nb_gui_apply_theme (GSettings *settings)
 {
-  static const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT,
-                                            ADW_COLOR_SCHEME_FORCE_DARK };
+  static const AdwColorScheme schemes[]
+      = { ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
   int theme = g_settings_get_enum (settings, "theme");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       schemes[CLAMP (theme, 0, 2)]);
@@ -94,11 +94,11 @@ about (GSimpleAction *action, GVariant *param, gpointer data)
 {
   NbApplication *self = data;
   GtkWidget *about = g_object_new (
-    ADW_TYPE_ABOUT_WINDOW, "transient-for", main_window (self), "application-name", "NeedleBench",
-    "application-icon", g_application_get_application_id (G_APPLICATION (self)), "version",
-    NB_VERSION, "developer-name", "The NeedleBench developers", "license-type",
-    GTK_LICENSE_GPL_3_0, "comments",
-    "Telemetry, recording and calibration of electronic microneedling pens", NULL);
+      ADW_TYPE_ABOUT_WINDOW, "transient-for", main_window (self), "application-name", "NeedleBench",
+      "application-icon", g_application_get_application_id (G_APPLICATION (self)), "version",
+      NB_VERSION, "developer-name", "The NeedleBench developers", "license-type",
+      GTK_LICENSE_GPL_3_0, "comments",
+      "Telemetry, recording and calibration of electronic microneedling pens", NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 

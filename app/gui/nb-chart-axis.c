@@ -12,9 +12,20 @@ struct _NbChartAxis
 
 G_DEFINE_FINAL_TYPE (NbChartAxis, nb_chart_axis, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_LABEL, PROP_MIN, PROP_MAX, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_LABEL,
+  PROP_MIN,
+  PROP_MAX,
+  N_PROPS
+};
 static GParamSpec *props[N_PROPS];
-enum { SIGNAL_CHANGED, N_SIGNALS };
+enum
+{
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
@@ -31,8 +42,7 @@ nb_chart_axis_get_property (GObject *object, guint prop_id, GValue *value, GPara
 }
 
 static void
-nb_chart_axis_set_property (GObject *object, guint prop_id, const GValue *value,
-                            GParamSpec *pspec)
+nb_chart_axis_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   NbChartAxis *self = NB_CHART_AXIS (object);
   switch (prop_id)
@@ -61,14 +71,14 @@ nb_chart_axis_class_init (NbChartAxisClass *klass)
   oc->get_property = nb_chart_axis_get_property;
   oc->set_property = nb_chart_axis_set_property;
   oc->finalize = nb_chart_axis_finalize;
-  props[PROP_LABEL] = g_param_spec_string ("label", NULL, NULL, NULL,
-                                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  props[PROP_MIN] = g_param_spec_double ("min", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
-                                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                           | G_PARAM_STATIC_STRINGS);
-  props[PROP_MAX] = g_param_spec_double ("max", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 1,
-                                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                           | G_PARAM_STATIC_STRINGS);
+  props[PROP_LABEL]
+      = g_param_spec_string ("label", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_MIN]
+      = g_param_spec_double ("min", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_MAX]
+      = g_param_spec_double ("max", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 1,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (oc, N_PROPS, props);
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);

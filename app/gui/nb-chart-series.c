@@ -20,7 +20,11 @@ struct _NbChartSeries
 
 G_DEFINE_FINAL_TYPE (NbChartSeries, nb_chart_series, G_TYPE_OBJECT)
 
-enum { SIGNAL_CHANGED, N_SIGNALS };
+enum
+{
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
@@ -142,7 +146,7 @@ nb_chart_series_get_points (NbChartSeries *series, guint *n)
   guint len = series->points->len / 2;
   guint skip = len > series->max_points ? len - series->max_points : 0;
   *n = len - skip;
-  return (const double *) series->points->data + 2 * skip;
+  return (const double *)series->points->data + 2 * skip;
 }
 
 void

@@ -25,7 +25,11 @@ struct _NbChart
 
 G_DEFINE_FINAL_TYPE (NbChart, nb_chart, GTK_TYPE_WIDGET)
 
-enum { SIGNAL_VIEW_CHANGED, N_SIGNALS };
+enum
+{
+  SIGNAL_VIEW_CHANGED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
@@ -56,7 +60,7 @@ draw_text (NbChart *self, cairo_t *cr, const char *text, double x, double y, dou
 static void
 format_tick (char *buf, gsize size, double v, double step)
 {
-  int digits = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
+  int digits = step >= 1 ? 0 : (int)ceil (-log10 (step) - 1e-9);
   g_snprintf (buf, size, "%.*f", CLAMP (digits, 0, 6), v);
 }
 
@@ -72,12 +76,12 @@ draw_envelope (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double p
   double x1 = nb_chart_axis_get_max (self->x_axis) * rate;
   if (x1 <= 0)
     return;
-  guint64 from = (guint64) MAX (floor (x0), 0);
-  guint64 to = (guint64) ceil (x1);
+  guint64 from = (guint64)MAX (floor (x0), 0);
+  guint64 to = (guint64)ceil (x1);
   if (to <= from)
     return;
   /* One column per pixel, or per sample when zoomed in further than that. */
-  guint n = (guint) MIN ((guint64) MAX (pw, 1), to - from);
+  guint n = (guint)MIN ((guint64)MAX (pw, 1), to - from);
   if (n > self->n_cols_alloc)
     {
       self->cols = g_renew (NbMinMax, self->cols, n);
@@ -86,7 +90,7 @@ draw_envelope (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double p
   nb_decimator_envelope (dec, from, to, self->cols, n);
 
   set_source (cr, nb_chart_series_get_color (s), 1.0);
-  double span = (double) (to - from);
+  double span = (double)(to - from);
   if (n < pw / 2)
     {
       /* Zoomed in: fewer samples than pixels, so each column is one sample; join them. */
@@ -349,9 +353,9 @@ nb_chart_class_init (NbChartClass *klass)
   oc->finalize = nb_chart_finalize;
   wc->snapshot = nb_chart_snapshot;
   gtk_widget_class_set_css_name (wc, "nbchart");
-  signals[SIGNAL_VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass),
-                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 0);
+  signals[SIGNAL_VIEW_CHANGED]
+      = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -360,7 +364,7 @@ nb_chart_init (NbChart *self)
   self->series = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_set_size_request (GTK_WIDGET (self), 200, 120);
   GtkEventController *scroll = gtk_event_controller_scroll_new (
-    GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES | GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+      GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES | GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
   GtkEventController *motion = gtk_event_controller_motion_new ();

@@ -43,10 +43,22 @@ struct _NbLivePage
 
 G_DEFINE_FINAL_TYPE (NbLivePage, nb_live_page, GTK_TYPE_BOX)
 
-enum { PROP_0, PROP_PAUSED, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_PAUSED,
+  N_PROPS
+};
 static GParamSpec *props[N_PROPS];
 
-enum { SIGNAL_CONNECTED, SIGNAL_LOST, SIGNAL_RECORDING_FINISHED, SIGNAL_MESSAGE, N_SIGNALS };
+enum
+{
+  SIGNAL_CONNECTED,
+  SIGNAL_LOST,
+  SIGNAL_RECORDING_FINISHED,
+  SIGNAL_MESSAGE,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
@@ -70,7 +82,7 @@ update_actions (NbLivePage *self)
     return; /* disposed: a request finishing late has nothing to update */
   gtk_widget_action_set_enabled (w, "live.connect",
                                  self->connecting == NULL
-                                   && gtk_list_box_get_selected_row (self->pen_list) != NULL);
+                                     && gtk_list_box_get_selected_row (self->pen_list) != NULL);
   gtk_widget_action_set_enabled (w, "live.disconnect", on);
   gtk_widget_action_set_enabled (w, "live.toggle-motor", on);
   gtk_widget_action_set_enabled (w, "live.toggle-record", on);
@@ -111,14 +123,14 @@ show_details (NbLivePage *self)
   gtk_label_set_label (self->model_label, item ? nb_pen_item_get_model (item) : none);
   gtk_label_set_label (self->serial_label, item ? nb_pen_item_get_serial (item) : none);
   gtk_label_set_label (self->firmware_label, item ? nb_pen_item_get_firmware (item) : none);
-  gtk_label_set_label (self->port_label,
-                       item && nb_pen_item_get_port (item) ? nb_pen_item_get_port (item)
-                                                           : (item ? nb_pen_item_get_uri (item)
-                                                                   : none));
+  gtk_label_set_label (self->port_label, item && nb_pen_item_get_port (item)
+                                             ? nb_pen_item_get_port (item)
+                                             : (item ? nb_pen_item_get_uri (item) : none));
   /* The calibration table is only read from the connected pen (reading it means opening it). */
   g_autofree char *cal = NULL;
   if (item && self->run
-      && g_str_equal (nb_pen_item_get_uri (item), nb_device_get_uri (nb_run_get_device (self->run))))
+      && g_str_equal (nb_pen_item_get_uri (item),
+                      nb_device_get_uri (nb_run_get_device (self->run))))
     {
       const NbCalTable *t = nb_run_get_calibration (self->run);
       if (t == NULL)
@@ -127,7 +139,7 @@ show_details (NbLivePage *self)
         cal = g_strdup ("never (factory table)");
       else
         {
-          g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64) t->calibrated_at);
+          g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64)t->calibrated_at);
           g_autofree char *date = dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
           cal = t->certificate[0] ? g_strdup_printf ("%s (%s)", date, t->certificate)
                                   : g_steal_pointer (&date);
@@ -218,7 +230,7 @@ on_updated (NbRun *run, NbLivePage *self)
   double rate_hz = nb_run_get_sample_rate (run);
   guint64 end = nb_run_get_end_index (run);
   double x0 = nb_chart_axis_get_min (self->strip_x), x1 = nb_chart_axis_get_max (self->strip_x);
-  guint64 from = (guint64) MAX (x0 * rate_hz, 0), to = (guint64) MAX (x1 * rate_hz, 0);
+  guint64 from = (guint64)MAX (x0 * rate_hz, 0), to = (guint64)MAX (x1 * rate_hz, 0);
   if (end > 0 && to > from)
     {
       NbMinMax mm;
@@ -244,8 +256,8 @@ update_band (NbLivePage *self)
 static void
 on_stroke (NbRun *run, const NbStroke *stroke, NbLivePage *self)
 {
-  nb_chart_series_add_point (self->depth_points, (double) stroke->index, stroke->depth_mm);
-  double last = (double) stroke->index;
+  nb_chart_series_add_point (self->depth_points, (double)stroke->index, stroke->depth_mm);
+  double last = (double)stroke->index;
   nb_chart_axis_set_range (self->depth_x, MAX (last - DEPTH_CHART_STROKES, 0),
                            MAX (last + 5, DEPTH_CHART_STROKES / 10.0));
 }
@@ -290,8 +302,8 @@ on_view_changed (NbChart *chart, NbLivePage *self)
 static void
 zoom (NbLivePage *self, double factor)
 {
-  double centre = (nb_chart_axis_get_min (self->strip_x) + nb_chart_axis_get_max (self->strip_x))
-                  / 2;
+  double centre
+      = (nb_chart_axis_get_min (self->strip_x) + nb_chart_axis_get_max (self->strip_x)) / 2;
   self->window_s = CLAMP (self->window_s * factor, MIN_WINDOW_S, NB_RUN_HISTORY_S);
   if (self->paused)
     nb_chart_axis_set_range (self->strip_x, centre - self->window_s / 2,
@@ -349,9 +361,8 @@ on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NbLivePage *self)
   if (self->updating)
     return;
   guint index = gtk_drop_down_get_selected (dropdown);
-  const NbPreset *preset = index > 0 && index <= self->presets->len
-                             ? self->presets->pdata[index - 1]
-                             : NULL;
+  const NbPreset *preset
+      = index > 0 && index <= self->presets->len ? self->presets->pdata[index - 1] : NULL;
   if (preset && self->run)
     {
       const NbIdentity *id = nb_run_get_identity (self->run);
@@ -400,18 +411,18 @@ toggle_record (GtkWidget *widget, const char *action, GVariant *param)
       nb_run_stop_recording (self->run);
       return;
     }
-  g_autofree char *path = self->settings ? g_settings_get_string (self->settings, "database-path")
-                                         : NULL;
-  g_autofree char *op = self->settings
-                          ? g_settings_get_string (self->settings, "default-operator")
-                          : NULL;
+  g_autofree char *path
+      = self->settings ? g_settings_get_string (self->settings, "database-path") : NULL;
+  g_autofree char *op
+      = self->settings ? g_settings_get_string (self->settings, "default-operator") : NULL;
   if (op == NULL || *op == '\0')
     {
       g_free (op);
       op = g_strdup (g_get_user_name ());
     }
   g_autoptr (GError) error = NULL;
-  if (!nb_run_start_recording (self->run, path, op, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
+  if (!nb_run_start_recording (self->run, path, op,
+                               gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
                                gtk_editable_get_text (GTK_EDITABLE (self->note_entry)), &error))
     message (self, error->message);
   update_actions (self);
@@ -491,7 +502,8 @@ adopt_run (NbLivePage *self, NbRun *run)
   double step = id->depth_step_um > 0 ? id->depth_step_um / 1000.0 : 0.01;
   set_adjustment (self->depth_adjustment, id->depth_min_um / 1000.0, id->depth_max_um / 1000.0,
                   step, nb_run_get_set_depth (run));
-  gtk_spin_button_set_digits (self->depth_spin, step >= 0.1 - 1e-9 ? (step >= 0.25 - 1e-9 ? 2 : 1) : 2);
+  gtk_spin_button_set_digits (self->depth_spin,
+                              step >= 0.1 - 1e-9 ? (step >= 0.25 - 1e-9 ? 2 : 1) : 2);
   set_adjustment (self->rate_adjustment, id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0, 1,
                   nb_run_get_set_rate (run));
   gtk_drop_down_set_selected (self->preset_dropdown, 0);
@@ -514,11 +526,11 @@ adopt_run (NbLivePage *self, NbRun *run)
 
   const char *uri = nb_device_get_uri (nb_run_get_device (run));
   NbPenInfo info = {
-    .uri = (char *) uri,
-    .transport = (char *) (g_str_has_prefix (uri, "sim") ? "sim" : "serial"),
-    .model = (char *) id->model,
-    .serial = (char *) id->serial,
-    .firmware = (char *) id->firmware,
+    .uri = (char *)uri,
+    .transport = (char *)(g_str_has_prefix (uri, "sim") ? "sim" : "serial"),
+    .model = (char *)id->model,
+    .serial = (char *)id->serial,
+    .firmware = (char *)id->firmware,
   };
   nb_pen_list_set_busy (self->pens, uri, &info);
   select_uri (self, uri);
@@ -618,11 +630,11 @@ load_presets (NbLivePage *self)
   g_autoptr (GBytes) bytes = g_resources_lookup_data (PRESETS_RESOURCE, 0, &error);
   gsize len = 0;
   const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-  GPtrArray *presets = data ? nb_presets_load_data (data, (gssize) len, &error) : NULL;
+  GPtrArray *presets = data ? nb_presets_load_data (data, (gssize)len, &error) : NULL;
   if (presets == NULL)
     {
       g_warning ("treatment presets: %s", error->message);
-      presets = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_preset_free);
+      presets = g_ptr_array_new_with_free_func ((GDestroyNotify)nb_preset_free);
     }
   self->presets = presets;
   GtkStringList *labels = gtk_string_list_new (NULL);
@@ -674,8 +686,7 @@ nb_live_page_get_property (GObject *object, guint prop_id, GValue *value, GParam
 }
 
 static void
-nb_live_page_set_property (GObject *object, guint prop_id, const GValue *value,
-                           GParamSpec *pspec)
+nb_live_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   NbLivePage *self = NB_LIVE_PAGE (object);
   if (prop_id == PROP_PAUSED)
@@ -724,18 +735,17 @@ nb_live_page_class_init (NbLivePageClass *klass)
   oc->set_property = nb_live_page_set_property;
   oc->dispose = nb_live_page_dispose;
 
-  props[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
-                                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
-                                               | G_PARAM_STATIC_STRINGS);
+  props[PROP_PAUSED]
+      = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (oc, N_PROPS, props);
   signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            0);
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_LOST] = g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_RECORDING_FINISHED]
-    = g_signal_new ("recording-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                    NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+      = g_signal_new ("recording-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
@@ -780,8 +790,8 @@ nb_live_page_class_init (NbLivePageClass *klass)
 static void
 add_shortcut (GtkShortcutController *c, guint key, GdkModifierType mods, const char *action)
 {
-  gtk_shortcut_controller_add_shortcut (c, gtk_shortcut_new (gtk_keyval_trigger_new (key, mods),
-                                                             gtk_named_action_new (action)));
+  gtk_shortcut_controller_add_shortcut (
+      c, gtk_shortcut_new (gtk_keyval_trigger_new (key, mods), gtk_named_action_new (action)));
 }
 
 static void
@@ -789,8 +799,8 @@ nb_live_page_init (NbLivePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pens = nb_pen_list_new ();
-  gtk_list_box_bind_model (self->pen_list, nb_pen_list_get_model (self->pens), create_pen_row,
-                           self, NULL);
+  gtk_list_box_bind_model (self->pen_list, nb_pen_list_get_model (self->pens), create_pen_row, self,
+                           NULL);
   g_signal_connect (self->pens, "refreshed", G_CALLBACK (on_pens_refreshed), self);
   g_signal_connect_swapped (self->pen_list, "row-selected", G_CALLBACK (show_details), self);
   g_signal_connect (self->depth_spin, "value-changed", G_CALLBACK (on_depth_changed), self);

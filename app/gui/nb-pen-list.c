@@ -93,7 +93,11 @@ struct _NbPenList
 
 G_DEFINE_FINAL_TYPE (NbPenList, nb_pen_list, G_TYPE_OBJECT)
 
-enum { SIGNAL_REFRESHED, N_SIGNALS };
+enum
+{
+  SIGNAL_REFRESHED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
@@ -108,7 +112,7 @@ discover_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
       return;
     }
   g_task_return_pointer (task, nb_discover_pens (TRUE, cancellable),
-                         (GDestroyNotify) g_ptr_array_unref);
+                         (GDestroyNotify)g_ptr_array_unref);
 }
 
 NbPenItem *
@@ -132,7 +136,7 @@ static gboolean
 pens_contain (GPtrArray *pens, const char *uri)
 {
   for (guint i = 0; i < pens->len; i++)
-    if (g_str_equal (((NbPenInfo *) pens->pdata[i])->uri, uri))
+    if (g_str_equal (((NbPenInfo *)pens->pdata[i])->uri, uri))
       return TRUE;
   return FALSE;
 }
@@ -232,8 +236,7 @@ nb_pen_list_class_init (NbPenListClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = nb_pen_list_dispose;
   signals[SIGNAL_REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            0);
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -34,7 +34,7 @@ index_to_nick (const GValue *value, const GVariantType *type, gpointer user_data
 {
   const char *const *nicks = user_data;
   guint i = g_value_get_uint (value);
-  if (i >= g_strv_length ((char **) nicks))
+  if (i >= g_strv_length ((char **)nicks))
     return NULL;
   return g_variant_new_string (nicks[i]);
 }
@@ -43,14 +43,15 @@ static void
 bind_combo (GSettings *settings, const char *key, AdwComboRow *row, const char *const *nicks)
 {
   g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                nick_to_index, index_to_nick, (gpointer) nicks, NULL);
+                                nick_to_index, index_to_nick, (gpointer)nicks, NULL);
 }
 
 static void
 nb_preferences_class_init (NbPreferencesClass *klass)
 {
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
-  gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-preferences.ui");
+  gtk_widget_class_set_template_from_resource (wc,
+                                               "/org/needlebench/NeedleBench/nb-preferences.ui");
   gtk_widget_class_bind_template_child (wc, NbPreferences, lab_name_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, lab_address_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, operator_row);
@@ -69,11 +70,10 @@ nb_preferences_init (NbPreferences *self)
 NbPreferences *
 nb_preferences_new (GtkWindow *parent, GSettings *settings)
 {
-  NbPreferences *self = g_object_new (NB_TYPE_PREFERENCES, "transient-for", parent, "modal", TRUE,
-                                      NULL);
+  NbPreferences *self
+      = g_object_new (NB_TYPE_PREFERENCES, "transient-for", parent, "modal", TRUE, NULL);
   g_settings_bind (settings, "lab-name", self->lab_name_row, "text", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "lab-address", self->lab_address_row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "lab-address", self->lab_address_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "default-operator", self->operator_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "database-path", self->database_row, "text", G_SETTINGS_BIND_DEFAULT);

@@ -25,7 +25,11 @@ struct _NbRecordsPage
 
 G_DEFINE_FINAL_TYPE (NbRecordsPage, nb_records_page, GTK_TYPE_BOX)
 
-enum { SIGNAL_MESSAGE, N_SIGNALS };
+enum
+{
+  SIGNAL_MESSAGE,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static char *
@@ -43,13 +47,13 @@ create_session_row (gpointer item, gpointer user_data)
   const NbStoreSession *s = nb_session_item_get_session (item);
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *title = s->name && *s->name
-                             ? g_markup_escape_text (s->name, -1)
-                             : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
+                               ? g_markup_escape_text (s->name, -1)
+                               : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_autofree char *when = format_time (s->started_at);
   g_autofree char *subtitle = g_markup_printf_escaped (
-    "%s · %s · %s · %s", when, s->pen_serial ? s->pen_serial : "no pen",
-    s->operator_name ? s->operator_name : "?", nb_session_status_to_string (s->status));
+      "%s · %s · %s · %s", when, s->pen_serial ? s->pen_serial : "no pen",
+      s->operator_name ? s->operator_name : "?", nb_session_status_to_string (s->status));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   g_object_set_data_full (G_OBJECT (row), "nb-session-item", g_object_ref (item), g_object_unref);
   return row;
@@ -61,32 +65,34 @@ show_replay (NbRecordsPage *self)
   NbReplay *r = self->replay;
   const NbStoreSession *s = r->session;
   g_autofree char *title = s->name && *s->name
-                             ? g_strdup (s->name)
-                             : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
+                               ? g_strdup (s->name)
+                               : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
   gtk_label_set_label (self->title_label, title);
   g_autofree char *start = format_time (s->started_at);
   g_autofree char *end = format_time (s->ended_at);
   g_autofree char *sub = g_strdup_printf (
-    "#%" G_GINT64_FORMAT " · pen %s (%s) · operator %s · %s to %s · %s%s%s%s%s", s->id,
-    s->pen_serial ? s->pen_serial : "none", s->pen_model ? s->pen_model : "?",
-    s->operator_name ? s->operator_name : "?", start, end, nb_session_status_to_string (s->status),
-    s->error ? ": " : "", s->error ? s->error : "", s->note ? "\n" : "", s->note ? s->note : "");
+      "#%" G_GINT64_FORMAT " · pen %s (%s) · operator %s · %s to %s · %s%s%s%s%s", s->id,
+      s->pen_serial ? s->pen_serial : "none", s->pen_model ? s->pen_model : "?",
+      s->operator_name ? s->operator_name : "?", start, end,
+      nb_session_status_to_string (s->status), s->error ? ": " : "", s->error ? s->error : "",
+      s->note ? "\n" : "", s->note ? s->note : "");
   gtk_label_set_label (self->subtitle_label, sub);
 
   double rate = r->period_s.n ? 1.0 / r->period_s.mean : NAN;
   double seconds = (r->end_index - r->first_index) / MAX (s->sample_rate_hz, 1);
   g_autofree char *stats = g_strdup_printf (
-    "Set %.2f mm at %.0f Hz · %u strokes in %.1f s · depth %.4f ± %.4f mm (min %.4f, max %.4f)"
-    " · rate %.2f Hz · entry speed %.0f mm/s",
-    s->depth_mm, s->rate_hz, r->strokes->len, seconds, r->depth_mm.n ? r->depth_mm.mean : NAN,
-    nb_stats_sd (&r->depth_mm), r->depth_mm.n ? r->depth_mm.min : NAN,
-    r->depth_mm.n ? r->depth_mm.max : NAN, rate,
-    r->entry_speed_mm_s.n ? r->entry_speed_mm_s.mean : NAN);
+      "Set %.2f mm at %.0f Hz · %u strokes in %.1f s · depth %.4f ± %.4f mm (min %.4f, max %.4f)"
+      " · rate %.2f Hz · entry speed %.0f mm/s",
+      s->depth_mm, s->rate_hz, r->strokes->len, seconds, r->depth_mm.n ? r->depth_mm.mean : NAN,
+      nb_stats_sd (&r->depth_mm), r->depth_mm.n ? r->depth_mm.min : NAN,
+      r->depth_mm.n ? r->depth_mm.max : NAN, rate,
+      r->entry_speed_mm_s.n ? r->entry_speed_mm_s.mean : NAN);
   gtk_label_set_label (self->stats_label, stats);
 
   double sr = MAX (s->sample_rate_hz, 1);
   nb_chart_series_set_decimator (self->trace, r->decimator, sr, 0.001);
-  nb_chart_axis_set_range (self->strip_x, r->first_index / sr, MAX (r->end_index, r->first_index + 1) / sr);
+  nb_chart_axis_set_range (self->strip_x, r->first_index / sr,
+                           MAX (r->end_index, r->first_index + 1) / sr);
   NbMinMax mm;
   nb_decimator_envelope (r->decimator, r->first_index, MAX (r->end_index, r->first_index + 1), &mm,
                          1);
@@ -100,7 +106,7 @@ show_replay (NbRecordsPage *self)
   for (guint i = 0; i < r->strokes->len; i++)
     {
       const NbStoreStroke *st = &g_array_index (r->strokes, NbStoreStroke, i);
-      nb_chart_series_add_point (self->depth_points, (double) st->index, st->depth_mm);
+      nb_chart_series_add_point (self->depth_points, (double)st->index, st->depth_mm);
       if (i == 0)
         first = st->index;
       last = st->index;
@@ -161,8 +167,7 @@ nb_records_page_refresh (NbRecordsPage *self)
   gboolean ok = nb_records_refresh (self->records,
                                     gtk_editable_get_text (GTK_EDITABLE (self->serial_entry)),
                                     gtk_editable_get_text (GTK_EDITABLE (self->operator_entry)),
-                                    gtk_editable_get_text (GTK_EDITABLE (self->day_entry)),
-                                    &error);
+                                    gtk_editable_get_text (GTK_EDITABLE (self->day_entry)), &error);
   gtk_widget_set_visible (GTK_WIDGET (self->search_error), !ok);
   if (!ok)
     gtk_label_set_label (self->search_error, error->message);
@@ -228,8 +233,7 @@ on_export_response (GtkNativeDialog *dialog, int response, NbRecordsPage *self)
   g_object_unref (dialog);
 }
 
-static void
-export (GtkWidget *widget, const char *action, GVariant *param)
+static void export(GtkWidget *widget, const char *action, GVariant *param)
 {
   NbRecordsPage *self = NB_RECORDS_PAGE (widget);
   if (self->replay == NULL)
@@ -237,10 +241,10 @@ export (GtkWidget *widget, const char *action, GVariant *param)
   gboolean json = g_str_equal (g_variant_get_string (param, NULL), "json");
   GtkRoot *root = gtk_widget_get_root (widget);
   /* GTK 4.8 has no GtkFileDialog; the native chooser is the portal-friendly one. */
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-    json ? "Export Session as JSON" : "Export Session as CSV",
-    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, "_Export",
-    "_Cancel");
+  GtkFileChooserNative *dialog
+      = gtk_file_chooser_native_new (json ? "Export Session as JSON" : "Export Session as CSV",
+                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
   g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT ".%s",
                                            self->replay->session->id, json ? "json" : "csv");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
@@ -318,7 +322,8 @@ nb_records_page_init (NbRecordsPage *self)
   self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
   nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
   nb_chart_add_series (self->strip_chart, self->trace);
-  nb_chart_set_title (self->strip_chart, "Needle tip, whole session (wheel: zoom, shift+wheel: scroll)");
+  nb_chart_set_title (self->strip_chart,
+                      "Needle tip, whole session (wheel: zoom, shift+wheel: scroll)");
   self->depth_x = nb_chart_axis_new ("stroke", 0, 1);
   self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");

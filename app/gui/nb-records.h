@@ -61,7 +61,7 @@ NbReplay *nb_records_load_finish (NbRecords *records, GAsyncResult *result,
 
 /* nb_records_export: the CLI's exporter (nb_export_session), strokes only, on its own read-only
  * connection. */
-gboolean nb_records_export (NbRecords *records, gint64 session_id, gboolean json,
-                            const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean nb_records_export (NbRecords *records, gint64 session_id, gboolean json, const char *path,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -51,7 +51,14 @@ enum
 };
 static GParamSpec *props[N_PROPS];
 
-enum { SIGNAL_STROKE, SIGNAL_LOST, SIGNAL_RECORDING_FINISHED, SIGNAL_UPDATED, N_SIGNALS };
+enum
+{
+  SIGNAL_STROKE,
+  SIGNAL_LOST,
+  SIGNAL_RECORDING_FINISHED,
+  SIGNAL_UPDATED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static double
@@ -169,12 +176,14 @@ finish_recording (NbRun *self, NbSessionStatus status, const char *error_text)
   fd->session_id = nb_recorder_get_session_id (fd->recorder);
   g_autoptr (GTask) task = g_task_new (self, NULL, finish_done, NULL);
   g_task_set_source_tag (task, finish_recording);
-  g_task_set_task_data (task, fd, (GDestroyNotify) finish_data_free);
+  g_task_set_task_data (task, fd, (GDestroyNotify)finish_data_free);
   g_task_run_in_thread (task, finish_thread);
   set_flag (self, &self->recording, FALSE, PROP_RECORDING);
 }
 
-/* A write error stops the recording; everything committed stays, and finish reports it. */
+/* A write error stops the recording; everything committed stays, and finish reports it.
+ * @error is read only when @ok is FALSE: callers compute @ok first (argument evaluation order
+ * is unspecified in C). */
 static void
 check_recorder (NbRun *self, gboolean ok, GError *error)
 {
@@ -242,9 +251,9 @@ on_telemetry (NbDevice *dev, const NbTelemetryBatch *batch, NbRun *self)
   if (self->recorder)
     {
       GError *error = NULL;
-      check_recorder (self, nb_recorder_add_batch (self->recorder, batch->first_index,
-                                                   batch->samples, batch->count, &error),
-                      error);
+      gboolean ok = nb_recorder_add_batch (self->recorder, batch->first_index, batch->samples,
+                                           batch->count, &error);
+      check_recorder (self, ok, error);
     }
 }
 
@@ -262,7 +271,8 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbRun *self)
         .entry_speed_mm_s = s->entry_speed_mm_s,
       };
       GError *error = NULL;
-      check_recorder (self, nb_recorder_add_stroke (self->recorder, &row, &error), error);
+      gboolean ok = nb_recorder_add_stroke (self->recorder, &row, &error);
+      check_recorder (self, ok, error);
     }
   g_signal_emit (self, signals[SIGNAL_STROKE], 0, s);
 }
@@ -277,17 +287,17 @@ on_event (NbDevice *dev, const NbEvent *ev, NbRun *self)
     {
       g_autofree char *detail = g_strdup_printf ("%u", ev->detail);
       GError *error = NULL;
-      check_recorder (self, nb_recorder_add_event (self->recorder, ev->sample_index, ev->code,
-                                                   nb_event_code_name (ev->code), detail, &error),
-                      error);
+      gboolean ok = nb_recorder_add_event (self->recorder, ev->sample_index, ev->code,
+                                           nb_event_code_name (ev->code), detail, &error);
+      check_recorder (self, ok, error);
     }
 }
 
 static void
 on_lost (NbDevice *dev, const GError *error, NbRun *self)
 {
-  g_autofree char *message = g_strdup_printf ("Lost the pen %s: %s", self->identity.serial,
-                                              error->message);
+  g_autofree char *message
+      = g_strdup_printf ("Lost the pen %s: %s", self->identity.serial, error->message);
   set_flag (self, &self->motor_running, FALSE, PROP_MOTOR_RUNNING);
   set_flag (self, &self->connected, FALSE, PROP_CONNECTED);
   if (self->recorder)
@@ -303,7 +313,13 @@ on_lost (NbDevice *dev, const GError *error, NbRun *self)
 
 /* --- requests ------------------------------------------------------------------------------ */
 
-typedef enum { REQ_DEPTH, REQ_RATE, REQ_MOTOR_ON, REQ_MOTOR_OFF } ReqKind;
+typedef enum
+{
+  REQ_DEPTH,
+  REQ_RATE,
+  REQ_MOTOR_ON,
+  REQ_MOTOR_OFF
+} ReqKind;
 
 typedef struct
 {
@@ -383,7 +399,7 @@ request (NbRun *self, ReqKind kind, double value, GAsyncReadyCallback callback, 
   req->kind = kind;
   req->value = value;
   g_autoptr (GTask) inner = g_task_new (self, NULL, req_done, outer);
-  g_task_set_task_data (inner, req, (GDestroyNotify) req_free);
+  g_task_set_task_data (inner, req, (GDestroyNotify)req_free);
   g_task_run_in_thread (inner, req_thread);
 }
 
@@ -402,8 +418,7 @@ nb_run_set_rate_async (NbRun *self, double rate_hz, GAsyncReadyCallback callback
 }
 
 void
-nb_run_set_motor_async (NbRun *self, gboolean on, GAsyncReadyCallback callback,
-                        gpointer user_data)
+nb_run_set_motor_async (NbRun *self, gboolean on, GAsyncReadyCallback callback, gpointer user_data)
 {
   request (self, on ? REQ_MOTOR_ON : REQ_MOTOR_OFF, 0, callback, user_data);
 }
@@ -449,11 +464,11 @@ open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_autoptr (GError) cal_error = NULL;
       /* A pen whose table cannot be read is still usable; the date just shows as unknown. */
       od->have_calibration
-        = nb_device_read_calibration (od->device, &od->calibration, cancellable, &cal_error);
+          = nb_device_read_calibration (od->device, &od->calibration, cancellable, &cal_error);
     }
   if (!nb_device_stream_start (od->device, cancellable, &error))
     goto fail;
-  g_task_return_pointer (task, od, (GDestroyNotify) open_data_free);
+  g_task_return_pointer (task, od, (GDestroyNotify)open_data_free);
   return;
 fail:
   g_prefix_error (&error, "connecting to %s: ", uri);
@@ -573,26 +588,26 @@ nb_run_class_init (NbRunClass *klass)
   props[PROP_RECORDING] = g_param_spec_boolean ("recording", NULL, NULL, FALSE, ro);
   props[PROP_SET_DEPTH_MM] = g_param_spec_double ("set-depth-mm", NULL, NULL, 0, 100, 0, ro);
   props[PROP_SET_RATE_HZ] = g_param_spec_double ("set-rate-hz", NULL, NULL, 0, 10000, 0, ro);
-  props[PROP_DEPTH_MEAN_MM] = g_param_spec_double ("depth-mean-mm", NULL, NULL, -G_MAXDOUBLE,
-                                                   G_MAXDOUBLE, 0, ro);
-  props[PROP_DEPTH_SD_MM] = g_param_spec_double ("depth-sd-mm", NULL, NULL, -G_MAXDOUBLE,
-                                                 G_MAXDOUBLE, 0, ro);
-  props[PROP_RATE_HZ] = g_param_spec_double ("rate-hz", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
-                                             ro);
+  props[PROP_DEPTH_MEAN_MM]
+      = g_param_spec_double ("depth-mean-mm", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro);
+  props[PROP_DEPTH_SD_MM]
+      = g_param_spec_double ("depth-sd-mm", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro);
+  props[PROP_RATE_HZ]
+      = g_param_spec_double ("rate-hz", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro);
   props[PROP_STROKES] = g_param_spec_uint64 ("strokes", NULL, NULL, 0, G_MAXUINT64, 0, ro);
-  props[PROP_ENTRY_SPEED_MM_S] = g_param_spec_double ("entry-speed-mm-s", NULL, NULL,
-                                                      -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro);
+  props[PROP_ENTRY_SPEED_MM_S]
+      = g_param_spec_double ("entry-speed-mm-s", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro);
   props[PROP_GAPS] = g_param_spec_uint64 ("gaps", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   props[PROP_CRC_ERRORS] = g_param_spec_uint64 ("crc-errors", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   g_object_class_install_properties (oc, N_PROPS, props);
 
-  signals[SIGNAL_STROKE] = g_signal_new ("stroke", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_STROKE] = g_signal_new ("stroke", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_LOST] = g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_RECORDING_FINISHED]
-    = g_signal_new ("recording-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                    NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+      = g_signal_new ("recording-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
   signals[SIGNAL_UPDATED] = g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }

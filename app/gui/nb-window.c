@@ -41,8 +41,8 @@ on_recording_finished (NbLivePage *page, gint64 id, const char *error, NbWindow 
 {
   nb_records_page_refresh (self->records_page);
   g_autofree char *text
-    = error ? g_strdup_printf ("Session %" G_GINT64_FORMAT " kept, aborted: %s", id, error)
-            : g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded", id);
+      = error ? g_strdup_printf ("Session %" G_GINT64_FORMAT " kept, aborted: %s", id, error)
+              : g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded", id);
   nb_window_toast (self, text);
 }
 
@@ -113,7 +113,8 @@ nb_window_init (NbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (NB_SETTINGS_SCHEMA);
-  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
@@ -124,8 +125,8 @@ nb_window_init (NbWindow *self)
                     self);
   g_signal_connect (self->live_page, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->records_page, "message", G_CALLBACK (on_message), self);
-  g_signal_connect (self->settings, "changed::database-path",
-                    G_CALLBACK (on_database_path_changed), self);
+  g_signal_connect (self->settings, "changed::database-path", G_CALLBACK (on_database_path_changed),
+                    self);
   on_database_path_changed (self->settings, "database-path", self);
   nb_live_page_setup (self->live_page, self->settings);
 }

@@ -6,9 +6,8 @@ int
 main (int argc, char **argv)
 {
   /* Without the schema GSettings aborts; say what is missing instead. */
-  g_autoptr (GSettingsSchema) schema
-    = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
-                                       "org.needlebench.NeedleBench", TRUE);
+  g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (
+      g_settings_schema_source_get_default (), "org.needlebench.NeedleBench", TRUE);
   if (schema == NULL)
     {
       g_printerr ("needlebench: the GSettings schema org.needlebench.NeedleBench is not "

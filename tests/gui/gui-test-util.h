@@ -13,7 +13,7 @@ typedef gboolean (*NbCondFunc) (gpointer data);
 static inline gboolean
 nb_test_wait (NbCondFunc cond, gpointer data, double timeout_s)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
   while (!cond (data))
     {
       if (g_get_monotonic_time () > deadline)
@@ -34,7 +34,7 @@ nb_test_never (gpointer data)
 static inline void
 nb_test_pump (double seconds)
 {
-  (void) nb_test_wait (nb_test_never, NULL, seconds);
+  (void)nb_test_wait (nb_test_never, NULL, seconds);
 }
 
 /* nb_test_start_app: registers and activates the real NbApplication (startup: resources, style,
@@ -78,8 +78,8 @@ nb_test_save_png (GtkWidget *widget, const char *name)
     }
   g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  GdkTexture *texture = gsk_renderer_render_texture (renderer, node,
-                                                     &GRAPHENE_RECT_INIT (0, 0, w, h));
+  GdkTexture *texture
+      = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_printerr ("# screenshot %s (%d×%d)\n", path, w, h);
   g_object_unref (texture);

@@ -29,7 +29,7 @@ static gboolean
 depth_is_set (gpointer data)
 {
   NbRun *run = nb_live_page_get_run (live);
-  return fabs (nb_run_get_set_depth (run) - *(double *) data) < 1e-9;
+  return fabs (nb_run_get_set_depth (run) - *(double *)data) < 1e-9;
 }
 
 static gboolean
@@ -43,13 +43,13 @@ measured_for (gpointer data)
 {
   NbAcquisitionSummary s;
   nb_run_get_summary (nb_live_page_get_run (live), &s);
-  return s.duration_s >= *(double *) data;
+  return s.duration_s >= *(double *)data;
 }
 
 static gboolean
 flag_set (gpointer data)
 {
-  return *(gboolean *) data;
+  return *(gboolean *)data;
 }
 
 static void
@@ -85,9 +85,10 @@ test_stream (void)
   guint64 strokes;
   g_object_get (run, "depth-mean-mm", &mean, "depth-sd-mm", &sd, "rate-hz", &rate, "strokes",
                 &strokes, NULL);
-  g_printerr ("# readouts after 2 s: depth %.4f ± %.4f mm (set %.2f), rate %.2f Hz, %" G_GUINT64_FORMAT
-              " strokes\n",
-              mean, sd, SET_DEPTH_MM, rate, strokes);
+  g_printerr (
+      "# readouts after 2 s: depth %.4f ± %.4f mm (set %.2f), rate %.2f Hz, %" G_GUINT64_FORMAT
+      " strokes\n",
+      mean, sd, SET_DEPTH_MM, rate, strokes);
   g_assert_cmpfloat (fabs (mean - SET_DEPTH_MM), <=, 0.02);
   g_assert_cmpuint (strokes, >=, 150);
   nb_window_show_page (win, "live");
@@ -123,21 +124,20 @@ static void
 on_finished (NbLivePage *page, gint64 id, const char *error, gpointer data)
 {
   recorded_session = id;
-  *(gboolean *) data = TRUE;
+  *(gboolean *)data = TRUE;
 }
 
 static gboolean
 recorded_for (gpointer data)
 {
   NbRun *run = nb_live_page_get_run (live);
-  return nb_run_get_end_index (run) >= *(guint64 *) data;
+  return nb_run_get_end_index (run) >= *(guint64 *)data;
 }
 
 static gboolean
 replay_shown (gpointer data)
 {
-  return nb_records_page_get_shown_session (nb_window_get_records_page (win))
-         == *(gint64 *) data;
+  return nb_records_page_get_shown_session (nb_window_get_records_page (win)) == *(gint64 *)data;
 }
 
 static void
@@ -149,7 +149,7 @@ test_record (void)
   nb_live_page_set_session_name (live, "GUI test session", "recorded by tests/gui");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
   g_assert_true (nb_run_is_recording (run));
-  guint64 until = nb_run_get_end_index (run) + (guint64) (2.0 * nb_run_get_sample_rate (run));
+  guint64 until = nb_run_get_end_index (run) + (guint64)(2.0 * nb_run_get_sample_rate (run));
   g_assert_true (nb_test_wait (recorded_for, &until, 10));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
   g_assert_true (nb_test_wait (flag_set, &finished, 10));
@@ -216,7 +216,7 @@ test_other_pages (void)
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
   GtkWidget *prefs = NULL;
   for (GList *l = windows; l; l = l->next)
-    if (l->data != (gpointer) win)
+    if (l->data != (gpointer)win)
       prefs = l->data;
   g_assert_nonnull (prefs);
   nb_test_save_png (prefs, "preferences.png");
@@ -288,7 +288,8 @@ test_lost (gconstpointer data)
   double after_drop = (shown - nb_run_get_last_received_us (nb_live_page_get_run (live))) / 1e6;
   g_assert_cmpfloat ((shown - opened) / 1e6, >, DISCONNECT_AFTER_S * 0.5);
   nb_test_pump (0.4);
-  g_printerr ("# banner %.3f s after the last data before the link dropped (%s); 10 ms heartbeat ran %u times, "
+  g_printerr ("# banner %.3f s after the last data before the link dropped (%s); 10 ms heartbeat "
+              "ran %u times, "
               "longest gap %.0f ms\n",
               after_drop, nb_window_get_banner_text (win), beat.ticks, beat.max_gap / 1000.0);
   g_assert_cmpfloat (after_drop, <, 2.0);
@@ -305,8 +306,8 @@ test_lost (gconstpointer data)
   g_assert_nonnull (item);
   const NbStoreSession *s = nb_session_item_get_session (item);
   g_assert_cmpint (s->status, ==, NB_SESSION_ABORTED);
-  g_autoptr (NbStore) store = nb_store_open_full (nb_records_get_store_path (records),
-                                                  NB_STORE_OPEN_READ_ONLY, NULL);
+  g_autoptr (NbStore) store
+      = nb_store_open_full (nb_records_get_store_path (records), NB_STORE_OPEN_READ_ONLY, NULL);
   g_assert_nonnull (store);
   gint64 n = nb_store_count_strokes (store, s->id, NULL);
   g_printerr ("# aborted session %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " strokes kept (%s)\n",

@@ -47,17 +47,17 @@ test_pen_depth (void)
   double depth = -1;
 
   /* Midpoint 1.5 on a 0.1 mm pen. */
-  g_assert_true (nb_preset_pen_depth (find (presets, "cheek-chin", NB_SKIN_THICK), 0, 3, 0.1,
-                                      &depth, &error));
+  g_assert_true (
+      nb_preset_pen_depth (find (presets, "cheek-chin", NB_SKIN_THICK), 0, 3, 0.1, &depth, &error));
   g_assert_cmpfloat_with_epsilon (depth, 1.5, 1e-9);
   /* Midpoint 0.375 on a 0.25 mm pen is half-way: rounding half away from zero gives 0.5, which is
    * inside 0.25..0.5. */
-  g_assert_true (nb_preset_pen_depth (find (presets, "eyes", NB_SKIN_THICK), 0, 2.5, 0.25, &depth,
-                                      &error));
+  g_assert_true (
+      nb_preset_pen_depth (find (presets, "eyes", NB_SKIN_THICK), 0, 2.5, 0.25, &depth, &error));
   g_assert_cmpfloat_with_epsilon (depth, 0.5, 1e-9);
   /* 0.25 exactly on a 0.1 mm pen has no setting inside: nearest the middle (0.3 by rounding). */
-  g_assert_true (nb_preset_pen_depth (find (presets, "nose", NB_SKIN_THIN), 0, 3, 0.1, &depth,
-                                      &error));
+  g_assert_true (
+      nb_preset_pen_depth (find (presets, "nose", NB_SKIN_THIN), 0, 3, 0.1, &depth, &error));
   g_assert_cmpfloat_with_epsilon (depth, 0.3, 1e-9);
   /* Forehead, thick skin: midpoint 0.625 on a 0.25 mm pen, half-way again: 0.75. */
   g_assert_true (nb_preset_pen_depth (find (presets, "forehead", NB_SKIN_THICK), 0, 2.5, 0.25,
