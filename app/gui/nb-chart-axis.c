@@ -159,15 +159,16 @@ nb_chart_axis_ticks (NbChartAxis *axis, guint max_ticks, double *ticks, double *
   double span = axis->max - axis->min;
   if (max_ticks < 2)
     max_ticks = 2;
-  double raw = span / (max_ticks - 1);
-  double mag = pow (10, floor (log10 (raw)));
-  double nice = mag;
-  if (raw > 5 * mag)
-    nice = 10 * mag;
-  else if (raw > 2 * mag)
-    nice = 5 * mag;
-  else if (raw > mag)
-    nice = 2 * mag;
+  /* The smallest of 1, 2, 5 × 10^k that keeps the count within @max_ticks. */
+  double mag = pow (10, floor (log10 (span / max_ticks)));
+  static const double mult[] = { 1, 2, 5, 10, 20 };
+  double nice = mag * mult[G_N_ELEMENTS (mult) - 1];
+  for (guint i = 0; i < G_N_ELEMENTS (mult); i++)
+    if (floor (span / (mag * mult[i])) + 1 <= max_ticks)
+      {
+        nice = mag * mult[i];
+        break;
+      }
   guint n = 0;
   for (double v = ceil (axis->min / nice) * nice; v <= axis->max + nice * 1e-9 && n < max_ticks;
        v += nice)
