@@ -315,6 +315,29 @@ test_lost (gconstpointer data)
   g_assert_cmpint (n, >, 50);
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/* Closing stops the pen and remembers the window size. */
+static void
+test_close (void)
+{
+  GSettings *settings = g_object_ref (nb_window_get_settings (win));
+  gtk_window_set_default_size (GTK_WINDOW (win), 1150, 720);
+  nb_test_pump (0.3);
+  int w, h; /* what the window became (never less than its minimum size) */
+  gtk_window_get_default_size (GTK_WINDOW (win), &w, &h);
+  g_assert_cmpint (w, !=, 1280);
+  gtk_window_close (GTK_WINDOW (win));
+  g_assert_true (nb_test_wait (window_gone, NULL, 5));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, w);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, h);
+  g_object_unref (settings);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -333,11 +356,11 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/preset", test_preset);
   g_test_add_func ("/gui/record", test_record);
   g_test_add_func ("/gui/pages", test_other_pages);
-  g_test_add_data_func ("/gui/lost/disconnect", "disconnect", test_lost);
-  g_test_add_data_func ("/gui/lost/stall", "stall", test_lost);
+  g_test_add_data_func ("/gui/lost-disconnect", "disconnect", test_lost);
+  g_test_add_data_func ("/gui/lost-stall", "stall", test_lost);
+  g_test_add_func ("/gui/close", test_close);
   int rc = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (win));
   nb_test_pump (0.2);
   g_object_unref (app);
   return rc;
