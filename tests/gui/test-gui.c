@@ -107,6 +107,38 @@ test_stream (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.zoom-out", NULL));
 }
 
+/* Activates the live page's shortcut for @accel (as GTK does on the key press). */
+static gboolean
+press (const char *accel)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (live));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr (GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (sc));
+          if (g_str_equal (trigger, accel))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (sc), 0, GTK_WIDGET (live),
+                                                 NULL);
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_shortcuts (void)
+{
+  /* Ctrl+Space stops and starts the motor. */
+  g_assert_true (press ("<Control>space"));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (FALSE), 3));
+  g_assert_true (press ("<Control>space"));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (TRUE), 3));
+}
+
 static void
 test_preset (void)
 {
@@ -147,7 +179,7 @@ test_record (void)
   gboolean finished = FALSE;
   gulong id = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
   nb_live_page_set_session_name (live, "GUI test session", "recorded by tests/gui");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (press ("<Control>r")); /* Ctrl+R starts recording */
   g_assert_true (nb_run_is_recording (run));
   guint64 until = nb_run_get_end_index (run) + (guint64)(2.0 * nb_run_get_sample_rate (run));
   g_assert_true (nb_test_wait (recorded_for, &until, 10));
@@ -353,6 +385,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gui/start", test_start);
   g_test_add_func ("/gui/stream", test_stream);
+  g_test_add_func ("/gui/shortcuts", test_shortcuts);
   g_test_add_func ("/gui/preset", test_preset);
   g_test_add_func ("/gui/record", test_record);
   g_test_add_func ("/gui/pages", test_other_pages);
