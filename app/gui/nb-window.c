@@ -11,6 +11,7 @@ struct _NbWindow
   NbLivePage *live_page;
   NbRecordsPage *records_page;
   GSettings *settings;
+  AdwToast *last_toast; /* weak: the overlay owns toasts */
 };
 
 G_DEFINE_FINAL_TYPE (NbWindow, nb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -20,7 +21,15 @@ nb_window_toast (NbWindow *self, const char *text)
 {
   AdwToast *toast = adw_toast_new (text);
   adw_toast_set_timeout (toast, 5);
+  g_set_weak_pointer (&self->last_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+nb_window_dismiss_toast (NbWindow *self)
+{
+  if (self->last_toast)
+    adw_toast_dismiss (self->last_toast);
 }
 
 static void
@@ -85,6 +94,7 @@ nb_window_dispose (GObject *object)
   NbWindow *self = NB_WINDOW (object);
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_weak_pointer (&self->last_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), NB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (nb_window_parent_class)->dispose (object);

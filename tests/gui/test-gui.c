@@ -230,6 +230,7 @@ test_record (void)
   nb_window_show_page (win, "records");
   g_assert_true (nb_records_page_open (records, recorded_session));
   g_assert_true (nb_test_wait (replay_shown, &recorded_session, 10));
+  nb_window_dismiss_toast (win);
   nb_test_pump (0.5);
   nb_test_save_png (GTK_WIDGET (win), "records.png");
 }
@@ -259,6 +260,8 @@ test_other_pages (void)
   nb_window_show_page (win, "live");
   nb_test_pump (0.5);
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  nb_window_dismiss_toast (win);
+  nb_test_pump (0.3);
   nb_test_save_png (GTK_WIDGET (win), "live-dark.png");
   g_settings_set_string (nb_window_get_settings (win), "theme", "system");
   nb_test_pump (0.3);
