@@ -477,6 +477,8 @@ drop_run (NbLivePage *self)
 {
   if (self->run == NULL)
     return;
+  /* The trace borrows the run's decimator, which goes with the run. */
+  nb_chart_series_set_decimator (self->trace, NULL, 1, 0.001);
   g_signal_handlers_disconnect_by_data (self->run, self);
   nb_run_close (self->run);
   g_clear_object (&self->run);

@@ -25,11 +25,10 @@ nb_window_toast (NbWindow *self, const char *text)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-void
-nb_window_dismiss_toast (NbWindow *self)
+gboolean
+nb_window_has_toast (NbWindow *self)
 {
-  if (self->last_toast)
-    adw_toast_dismiss (self->last_toast);
+  return self->last_toast != NULL;
 }
 
 static void

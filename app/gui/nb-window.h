@@ -25,7 +25,8 @@ void nb_window_show_page (NbWindow *win, const char *name);
 gboolean nb_window_is_banner_shown (NbWindow *win);
 const char *nb_window_get_banner_text (NbWindow *win);
 void nb_window_toast (NbWindow *win, const char *text);
-/* nb_window_dismiss_toast: hides the newest toast (before a screenshot, say). */
-void nb_window_dismiss_toast (NbWindow *win);
+/* nb_window_has_toast: TRUE while the newest toast is queued or shown. (No dismissing: in
+ * libadwaita 1.2, adw_toast_dismiss during the show animation unrefs the toast twice.) */
+gboolean nb_window_has_toast (NbWindow *win);
 
 G_END_DECLS

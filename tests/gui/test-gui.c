@@ -167,6 +167,12 @@ recorded_for (gpointer data)
 }
 
 static gboolean
+no_toast (gpointer data)
+{
+  return !nb_window_has_toast (win);
+}
+
+static gboolean
 replay_shown (gpointer data)
 {
   return nb_records_page_get_shown_session (nb_window_get_records_page (win)) == *(gint64 *)data;
@@ -230,8 +236,9 @@ test_record (void)
   nb_window_show_page (win, "records");
   g_assert_true (nb_records_page_open (records, recorded_session));
   g_assert_true (nb_test_wait (replay_shown, &recorded_session, 10));
-  nb_window_dismiss_toast (win);
-  nb_test_pump (0.5);
+  /* Let the toast time out (5 s) so that the screenshot shows the page. */
+  g_assert_true (nb_test_wait (no_toast, NULL, 10));
+  nb_test_pump (0.3);
   nb_test_save_png (GTK_WIDGET (win), "records.png");
 }
 
@@ -260,7 +267,7 @@ test_other_pages (void)
   nb_window_show_page (win, "live");
   nb_test_pump (0.5);
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  nb_window_dismiss_toast (win);
+  g_assert_true (nb_test_wait (no_toast, NULL, 10));
   nb_test_pump (0.3);
   nb_test_save_png (GTK_WIDGET (win), "live-dark.png");
   g_settings_set_string (nb_window_get_settings (win), "theme", "system");
