@@ -1,0 +1,175 @@
+/* nb-application.c: app lifecycle, command line and app-wide actions. */
+#include "nb-application.h"
+
+#include "nb-config.h"
+#include "nb-preferences.h"
+#include "nb-window.h"
+
+struct _NbApplication
+{
+  AdwApplication parent_instance;
+  char *device_uri;
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (NbApplication, nb_application, ADW_TYPE_APPLICATION)
+
+GResource *nb_gui_get_resource (void);
+
+void
+nb_gui_init_resources (void)
+{
+  /* The resource registers itself through its constructor when linked in; this keeps the
+   * linker from dropping it from the static library. */
+  (void)nb_gui_get_resource ();
+  /* The symbolic app icon is in the resource; the app adds it to the theme itself, a test
+   * window without the app needs it added here. */
+  GdkDisplay *display = gdk_display_get_default ();
+  if (display)
+    gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
+                                      "/org/needlebench/NeedleBench/icons");
+}
+
+void
+nb_gui_apply_theme (GSettings *settings)
+{
+  static const AdwColorScheme schemes[]
+      = { ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+  int theme = g_settings_get_enum (settings, "theme");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      schemes[CLAMP (theme, 0, 2)]);
+}
+
+static NbWindow *
+main_window (NbApplication *self)
+{
+  GtkWindow *w = gtk_application_get_active_window (GTK_APPLICATION (self));
+  return NB_IS_WINDOW (w) ? NB_WINDOW (w) : NULL;
+}
+
+static void
+nb_application_activate (GApplication *app)
+{
+  NbApplication *self = NB_APPLICATION (app);
+  NbWindow *win = main_window (self);
+  if (win == NULL)
+    win = nb_window_new (GTK_APPLICATION (app));
+  if (self->device_uri)
+    nb_live_page_connect_uri (nb_window_get_live_page (win), self->device_uri);
+  g_clear_pointer (&self->device_uri, g_free);
+  gtk_window_present (GTK_WINDOW (win));
+}
+
+static int
+nb_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  NbApplication *self = NB_APPLICATION (app);
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("needlebench %s\n", NB_VERSION);
+      return 0;
+    }
+  g_variant_dict_lookup (options, "device", "s", &self->device_uri);
+  return -1;
+}
+
+static void
+on_theme_changed (GSettings *settings, const char *key, gpointer data)
+{
+  nb_gui_apply_theme (settings);
+}
+
+static void
+preferences (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  NbApplication *self = data;
+  NbWindow *win = main_window (self);
+  NbPreferences *prefs = nb_preferences_new (GTK_WINDOW (win), self->settings);
+  gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  NbApplication *self = data;
+  GtkWidget *about = g_object_new (
+      ADW_TYPE_ABOUT_WINDOW, "transient-for", main_window (self), "application-name", "NeedleBench",
+      "application-icon", g_application_get_application_id (G_APPLICATION (self)), "version",
+      NB_VERSION, "developer-name", "The NeedleBench developers", "license-type",
+      GTK_LICENSE_GPL_3_0, "comments",
+      "Telemetry, recording and calibration of electronic microneedling pens", NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  NbWindow *win = main_window (data);
+  if (win)
+    gtk_window_close (GTK_WINDOW (win));
+  else
+    g_application_quit (G_APPLICATION (data));
+}
+
+static void
+nb_application_startup (GApplication *app)
+{
+  NbApplication *self = NB_APPLICATION (app);
+  nb_gui_init_resources ();
+  G_APPLICATION_CLASS (nb_application_parent_class)->startup (app);
+  self->settings = g_settings_new ("org.needlebench.NeedleBench");
+  g_signal_connect (self->settings, "changed::theme", G_CALLBACK (on_theme_changed), NULL);
+  nb_gui_apply_theme (self->settings);
+
+  static const GActionEntry entries[] = {
+    { .name = "preferences", .activate = preferences },
+    { .name = "about", .activate = about },
+    { .name = "quit", .activate = quit },
+  };
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         (const char *[]){ "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
+                                         (const char *[]){ "<Control>q", NULL });
+}
+
+static void
+nb_application_finalize (GObject *object)
+{
+  NbApplication *self = NB_APPLICATION (object);
+  g_free (self->device_uri);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (nb_application_parent_class)->finalize (object);
+}
+
+static void
+nb_application_class_init (NbApplicationClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = nb_application_finalize;
+  G_APPLICATION_CLASS (klass)->activate = nb_application_activate;
+  G_APPLICATION_CLASS (klass)->startup = nb_application_startup;
+  G_APPLICATION_CLASS (klass)->handle_local_options = nb_application_handle_local_options;
+}
+
+static void
+nb_application_init (NbApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "device", 'd', 0, G_OPTION_ARG_STRING, NULL,
+      "Connect to this pen at start (sim, sim:key=value,..., serial:PATH, usb:...)", "URI" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
+    { NULL },
+  };
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+NbApplication *
+nb_application_new (const char *app_id)
+{
+  NbApplication *self = g_object_new (NB_TYPE_APPLICATION, "application-id", app_id, "flags",
+                                      G_APPLICATION_DEFAULT_FLAGS, NULL);
+  /* The .Devel id must not move the resources (style.css, icons) elsewhere. */
+  g_application_set_resource_base_path (G_APPLICATION (self), "/org/needlebench/NeedleBench");
+  return self;
+}

@@ -1,0 +1,20 @@
+/* nb-application.h: the NeedleBench application: command line (--device URI), app actions,
+ * keyboard accelerators and the style (light, dark, or the system's). */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define NB_TYPE_APPLICATION (nb_application_get_type ())
+G_DECLARE_FINAL_TYPE (NbApplication, nb_application, NB, APPLICATION, AdwApplication)
+
+NbApplication *nb_application_new (const char *app_id);
+
+/* nb_gui_init_resources: registers the GUI's GResource (the app does it in startup; a test that
+ * builds a window without the app calls it first). */
+void nb_gui_init_resources (void);
+/* nb_gui_apply_theme: sets the AdwStyleManager's scheme from the "theme" key. */
+void nb_gui_apply_theme (GSettings *settings);
+
+G_END_DECLS

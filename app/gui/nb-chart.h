@@ -1,0 +1,38 @@
+/* nb-chart.h: a chart widget: a title, an x and a y NbChartAxis, and series drawn in the order
+ * added. Drawn with cairo into the widget's snapshot; an envelope series is asked for one
+ * min/max column per pixel, so cost follows the width, not the number of samples.
+ *
+ * The wheel zooms the x axis around the pointer and shift+wheel (or a horizontal wheel) scrolls
+ * it; both emit "view-changed" so that an owner that follows live data can stop or adapt. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "nb-chart-axis.h"
+#include "nb-chart-series.h"
+
+G_BEGIN_DECLS
+
+#define NB_TYPE_CHART (nb_chart_get_type ())
+G_DECLARE_FINAL_TYPE (NbChart, nb_chart, NB, CHART, GtkWidget)
+
+GtkWidget *nb_chart_new (void);
+
+void nb_chart_set_title (NbChart *chart, const char *title);
+/* The chart listens to its axes and series and redraws when they change. */
+void nb_chart_set_axes (NbChart *chart, NbChartAxis *x_axis, NbChartAxis *y_axis);
+NbChartAxis *nb_chart_get_x_axis (NbChart *chart);
+NbChartAxis *nb_chart_get_y_axis (NbChart *chart);
+void nb_chart_add_series (NbChart *chart, NbChartSeries *series);
+
+/* nb_chart_draw: draws the chart at @width × @height into @cr (what the snapshot does; public so
+ * that a benchmark can time it offscreen). */
+void nb_chart_draw (NbChart *chart, cairo_t *cr, int width, int height);
+
+/* Time the last nb_chart_draw took, and when it finished (g_get_monotonic_time ()). */
+gint64 nb_chart_get_last_draw_us (NbChart *chart);
+gint64 nb_chart_get_last_drawn_at (NbChart *chart);
+
+/* Signals: "view-changed" (): the user zoomed or scrolled the x axis. */
+
+G_END_DECLS

@@ -1,0 +1,824 @@
+/* nb-live-page.c: the Live page's widgets, actions and chart feeding. */
+#include "nb-live-page.h"
+
+#include <math.h>
+
+#include "nb-chart.h"
+#include "nb-presets.h"
+
+#define PRESETS_RESOURCE "/org/needlebench/NeedleBench/treatment-presets.json"
+#define DEPTH_CHART_STROKES 300
+#define MIN_WINDOW_S 0.01
+
+struct _NbLivePage
+{
+  GtkBox parent_instance;
+
+  GtkListBox *pen_list;
+  GtkLabel *model_label, *serial_label, *firmware_label, *calibration_label, *port_label;
+  GtkStack *main_stack;
+  GtkSpinButton *depth_spin, *rate_spin;
+  GtkAdjustment *depth_adjustment, *rate_adjustment;
+  GtkDropDown *preset_dropdown;
+  GtkButton *motor_button, *record_button;
+  GtkEntry *name_entry, *note_entry;
+  GtkLabel *depth_value, *rate_value, *strokes_value, *speed_value, *gaps_value, *crc_value;
+  NbChart *strip_chart, *depth_chart;
+
+  GSettings *settings;
+  NbPenList *pens;
+  NbRun *run;
+  GCancellable *connecting; /* the open in flight, NULL when none */
+
+  gboolean paused;
+  double window_s;
+  NbChartAxis *strip_x, *strip_y, *depth_x, *depth_y;
+  NbChartSeries *trace, *depth_points, *band, *target;
+
+  GPtrArray *presets; /* NbPreset */
+  const NbPreset *preset;
+  guint preset_index;
+  gboolean updating; /* set while the page itself changes a control: not an operator's input */
+};
+
+G_DEFINE_FINAL_TYPE (NbLivePage, nb_live_page, GTK_TYPE_BOX)
+
+enum
+{
+  PROP_0,
+  PROP_PAUSED,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+enum
+{
+  SIGNAL_CONNECTED,
+  SIGNAL_LOST,
+  SIGNAL_RECORDING_FINISHED,
+  SIGNAL_MESSAGE,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static void
+message (NbLivePage *self, const char *text)
+{
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
+}
+
+static gboolean
+connected (NbLivePage *self)
+{
+  return self->run && nb_run_is_connected (self->run);
+}
+
+static void
+update_actions (NbLivePage *self)
+{
+  GtkWidget *w = GTK_WIDGET (self);
+  gboolean on = connected (self);
+  if (self->pen_list == NULL)
+    return; /* disposed: a request finishing late has nothing to update */
+  gtk_widget_action_set_enabled (w, "live.connect",
+                                 self->connecting == NULL
+                                     && gtk_list_box_get_selected_row (self->pen_list) != NULL);
+  gtk_widget_action_set_enabled (w, "live.disconnect", on);
+  gtk_widget_action_set_enabled (w, "live.toggle-motor", on);
+  gtk_widget_action_set_enabled (w, "live.toggle-record", on);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->depth_spin), on);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rate_spin), on);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->preset_dropdown), on);
+
+  gboolean motor = self->run && nb_run_is_motor_running (self->run);
+  gtk_button_set_label (self->motor_button, motor ? "Stop _Motor" : "Start _Motor");
+  if (motor)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->motor_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->motor_button), "destructive-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->motor_button), "destructive-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->motor_button), "suggested-action");
+    }
+  gboolean rec = self->run && nb_run_is_recording (self->run);
+  gtk_button_set_label (self->record_button, rec ? "Stop _Recording" : "_Record");
+  if (rec)
+    gtk_widget_add_css_class (GTK_WIDGET (self->record_button), "destructive-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->record_button), "destructive-action");
+}
+
+/* --- details of the selected pen ------------------------------------------------------------ */
+
+static void
+show_details (NbLivePage *self)
+{
+  if (self->pen_list == NULL)
+    return;
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
+  NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
+  const char *none = "–";
+  gtk_label_set_label (self->model_label, item ? nb_pen_item_get_model (item) : none);
+  gtk_label_set_label (self->serial_label, item ? nb_pen_item_get_serial (item) : none);
+  gtk_label_set_label (self->firmware_label, item ? nb_pen_item_get_firmware (item) : none);
+  gtk_label_set_label (self->port_label, item && nb_pen_item_get_port (item)
+                                             ? nb_pen_item_get_port (item)
+                                             : (item ? nb_pen_item_get_uri (item) : none));
+  /* The calibration table is only read from the connected pen (reading it means opening it). */
+  g_autofree char *cal = NULL;
+  if (item && self->run
+      && g_str_equal (nb_pen_item_get_uri (item),
+                      nb_device_get_uri (nb_run_get_device (self->run))))
+    {
+      const NbCalTable *t = nb_run_get_calibration (self->run);
+      if (t == NULL)
+        cal = g_strdup ("not available");
+      else if (t->calibrated_at == 0)
+        cal = g_strdup ("never (factory table)");
+      else
+        {
+          g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64)t->calibrated_at);
+          g_autofree char *date = dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
+          cal = t->certificate[0] ? g_strdup_printf ("%s (%s)", date, t->certificate)
+                                  : g_steal_pointer (&date);
+        }
+    }
+  gtk_label_set_label (self->calibration_label, cal ? cal : (item ? "connect to read" : none));
+  /* The labels are ellipsized to keep the sidebar narrow; the whole text is in the tooltip. */
+  GtkLabel *labels[] = { self->model_label, self->serial_label, self->firmware_label,
+                         self->calibration_label, self->port_label };
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (labels[i]), gtk_label_get_label (labels[i]));
+  update_actions (self);
+}
+
+static GtkWidget *
+create_pen_row (gpointer item, gpointer user_data)
+{
+  NbPenItem *pen = item;
+  GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nb_pen_item_get_model (pen));
+  /* The URI tells apart two simulated pens (same serial, different options). */
+  g_autofree char *subtitle = g_markup_printf_escaped ("%s · %s", nb_pen_item_get_serial (pen),
+                                                       nb_pen_item_get_uri (pen));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  g_object_set_data_full (G_OBJECT (row), "nb-pen-item", g_object_ref (pen), g_object_unref);
+  return row;
+}
+
+static void
+select_uri (NbLivePage *self, const char *uri)
+{
+  guint pos;
+  if (nb_pen_list_find (self->pens, uri, &pos))
+    gtk_list_box_select_row (self->pen_list, gtk_list_box_get_row_at_index (self->pen_list, pos));
+}
+
+static void
+on_pens_refreshed (NbPenList *pens, NbLivePage *self)
+{
+  /* Select something so that Connect works at once; keep the operator's choice otherwise. */
+  if (gtk_list_box_get_selected_row (self->pen_list) == NULL)
+    gtk_list_box_select_row (self->pen_list, gtk_list_box_get_row_at_index (self->pen_list, 0));
+  show_details (self);
+}
+
+/* --- readouts and charts -------------------------------------------------------------------- */
+
+static gboolean
+micrometres (NbLivePage *self)
+{
+  return self->settings && g_settings_get_enum (self->settings, "units") == 1;
+}
+
+static void
+on_updated (NbRun *run, NbLivePage *self)
+{
+  double mean, sd, rate, speed;
+  guint64 strokes, gaps, crc;
+  g_object_get (run, "depth-mean-mm", &mean, "depth-sd-mm", &sd, "rate-hz", &rate, "strokes",
+                &strokes, "entry-speed-mm-s", &speed, "gaps", &gaps, "crc-errors", &crc, NULL);
+  char buf[64];
+  gboolean um = micrometres (self);
+  if (isnan (mean))
+    g_strlcpy (buf, "–", sizeof buf);
+  else if (um)
+    g_snprintf (buf, sizeof buf, "%.0f ± %.0f µm", mean * 1000, isnan (sd) ? 0 : sd * 1000);
+  else
+    g_snprintf (buf, sizeof buf, "%.3f ± %.3f mm", mean, isnan (sd) ? 0 : sd);
+  gtk_label_set_label (self->depth_value, buf);
+  if (isnan (rate))
+    g_strlcpy (buf, "–", sizeof buf);
+  else
+    g_snprintf (buf, sizeof buf, "%.1f Hz", rate);
+  gtk_label_set_label (self->rate_value, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, strokes);
+  gtk_label_set_label (self->strokes_value, buf);
+  if (isnan (speed))
+    g_strlcpy (buf, "–", sizeof buf);
+  else
+    g_snprintf (buf, sizeof buf, "%.0f mm/s", speed);
+  gtk_label_set_label (self->speed_value, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, gaps);
+  gtk_label_set_label (self->gaps_value, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, crc);
+  gtk_label_set_label (self->crc_value, buf);
+
+  /* The tip range of the visible window, rounded out to 0.5 mm so the scale does not twitch. */
+  double rate_hz = nb_run_get_sample_rate (run);
+  guint64 end = nb_run_get_end_index (run);
+  double x0 = nb_chart_axis_get_min (self->strip_x), x1 = nb_chart_axis_get_max (self->strip_x);
+  guint64 from = (guint64)MAX (x0 * rate_hz, 0), to = (guint64)MAX (x1 * rate_hz, 0);
+  if (end > 0 && to > from)
+    {
+      NbMinMax mm;
+      nb_decimator_envelope (nb_run_get_decimator (run), from, to, &mm, 1);
+      if (!nb_min_max_is_empty (mm))
+        nb_chart_axis_set_range (self->strip_y, floor ((mm.min / 1000.0 - 0.1) / 0.5) * 0.5,
+                                 ceil ((mm.max / 1000.0 + 0.1) / 0.5) * 0.5);
+    }
+}
+
+static void
+update_band (NbLivePage *self)
+{
+  double target = self->run ? nb_run_get_set_depth (self->run) : 0;
+  double lo = self->preset ? self->preset->min_mm : target - NB_LIVE_DEFAULT_TOLERANCE_MM;
+  double hi = self->preset ? self->preset->max_mm : target + NB_LIVE_DEFAULT_TOLERANCE_MM;
+  nb_chart_series_set_y (self->band, lo, hi);
+  nb_chart_series_set_y (self->target, target, target);
+  nb_chart_axis_set_range (self->depth_y, MAX (MIN (lo, target) - 0.25, 0),
+                           MAX (hi, target) + 0.25);
+}
+
+static void
+on_stroke (NbRun *run, const NbStroke *stroke, NbLivePage *self)
+{
+  nb_chart_series_add_point (self->depth_points, (double)stroke->index, stroke->depth_mm);
+  double last = (double)stroke->index;
+  nb_chart_axis_set_range (self->depth_x, MAX (last - DEPTH_CHART_STROKES, 0),
+                           MAX (last + 5, DEPTH_CHART_STROKES / 10.0));
+}
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  NbLivePage *self = data;
+  if (self->run == NULL || self->paused)
+    return G_SOURCE_CONTINUE;
+  double end = nb_run_get_end_index (self->run) / MAX (nb_run_get_sample_rate (self->run), 1);
+  nb_chart_axis_set_range (self->strip_x, end - self->window_s, end);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_strip_title (NbLivePage *self)
+{
+  g_autofree char *title = g_strdup_printf ("Needle tip, %s %.3g s (min/max per pixel)",
+                                            self->paused ? "paused," : "last", self->window_s);
+  nb_chart_set_title (self->strip_chart, title);
+}
+
+static void
+on_view_changed (NbChart *chart, NbLivePage *self)
+{
+  double span = nb_chart_axis_get_max (self->strip_x) - nb_chart_axis_get_min (self->strip_x);
+  /* A scroll keeps the span: looking back in time, so stop following the pen. A zoom changes it. */
+  if (fabs (span - self->window_s) < 1e-9 * MAX (span, 1))
+    {
+      if (!self->paused)
+        {
+          self->paused = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PAUSED]);
+        }
+    }
+  else
+    self->window_s = CLAMP (span, MIN_WINDOW_S, NB_RUN_HISTORY_S);
+  update_strip_title (self);
+}
+
+static void
+zoom (NbLivePage *self, double factor)
+{
+  double centre
+      = (nb_chart_axis_get_min (self->strip_x) + nb_chart_axis_get_max (self->strip_x)) / 2;
+  self->window_s = CLAMP (self->window_s * factor, MIN_WINDOW_S, NB_RUN_HISTORY_S);
+  if (self->paused)
+    nb_chart_axis_set_range (self->strip_x, centre - self->window_s / 2,
+                             centre + self->window_s / 2);
+  update_strip_title (self);
+}
+
+/* --- controls ------------------------------------------------------------------------------- */
+
+static void
+on_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NbLivePage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!nb_run_request_finish (NB_RUN (source), result, &error))
+    message (self, error->message);
+  update_actions (self);
+  g_object_unref (self);
+}
+
+static void
+on_depth_changed (GtkSpinButton *spin, NbLivePage *self)
+{
+  if (self->updating || !connected (self))
+    return;
+  nb_run_set_depth_async (self->run, gtk_spin_button_get_value (spin), on_request_done,
+                          g_object_ref (self));
+}
+
+static void
+on_rate_changed (GtkSpinButton *spin, NbLivePage *self)
+{
+  if (self->updating || !connected (self))
+    return;
+  nb_run_set_rate_async (self->run, gtk_spin_button_get_value (spin), on_request_done,
+                         g_object_ref (self));
+}
+
+void
+nb_live_page_set_depth (NbLivePage *self, double depth_mm)
+{
+  gtk_spin_button_set_value (self->depth_spin, depth_mm);
+}
+
+gboolean
+nb_live_page_choose_preset (NbLivePage *self, guint index)
+{
+  gtk_drop_down_set_selected (self->preset_dropdown, index);
+  return self->preset_index == index;
+}
+
+static void
+on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NbLivePage *self)
+{
+  if (self->updating)
+    return;
+  guint index = gtk_drop_down_get_selected (dropdown);
+  const NbPreset *preset
+      = index > 0 && index <= self->presets->len ? self->presets->pdata[index - 1] : NULL;
+  if (preset && self->run)
+    {
+      const NbIdentity *id = nb_run_get_identity (self->run);
+      double depth;
+      g_autoptr (GError) error = NULL;
+      if (!nb_preset_pen_depth (preset, id->depth_min_um / 1000.0, id->depth_max_um / 1000.0,
+                                id->depth_step_um / 1000.0, &depth, &error))
+        {
+          g_autofree char *text = g_strdup_printf ("Preset refused: %s", error->message);
+          message (self, text);
+          self->updating = TRUE;
+          gtk_drop_down_set_selected (dropdown, self->preset_index);
+          self->updating = FALSE;
+          return;
+        }
+      self->preset = preset;
+      self->preset_index = index;
+      nb_live_page_set_depth (self, depth);
+    }
+  else
+    {
+      self->preset = NULL;
+      self->preset_index = 0;
+    }
+  update_band (self);
+}
+
+static void
+toggle_motor (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NbLivePage *self = NB_LIVE_PAGE (widget);
+  if (!connected (self))
+    return;
+  nb_run_set_motor_async (self->run, !nb_run_is_motor_running (self->run), on_request_done,
+                          g_object_ref (self));
+}
+
+static void
+toggle_record (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NbLivePage *self = NB_LIVE_PAGE (widget);
+  if (self->run == NULL)
+    return;
+  if (nb_run_is_recording (self->run))
+    {
+      nb_run_stop_recording (self->run);
+      return;
+    }
+  g_autofree char *path
+      = self->settings ? g_settings_get_string (self->settings, "database-path") : NULL;
+  g_autofree char *op
+      = self->settings ? g_settings_get_string (self->settings, "default-operator") : NULL;
+  if (op == NULL || *op == '\0')
+    {
+      g_free (op);
+      op = g_strdup (g_get_user_name ());
+    }
+  g_autoptr (GError) error = NULL;
+  if (!nb_run_start_recording (self->run, path, op,
+                               gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
+                               gtk_editable_get_text (GTK_EDITABLE (self->note_entry)), &error))
+    message (self, error->message);
+  update_actions (self);
+}
+
+void
+nb_live_page_set_session_name (NbLivePage *self, const char *name, const char *note)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name ? name : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->note_entry), note ? note : "");
+}
+
+static void
+zoom_in (GtkWidget *widget, const char *action, GVariant *param)
+{
+  zoom (NB_LIVE_PAGE (widget), 0.5);
+}
+
+static void
+zoom_out (GtkWidget *widget, const char *action, GVariant *param)
+{
+  zoom (NB_LIVE_PAGE (widget), 2);
+}
+
+/* --- connecting ----------------------------------------------------------------------------- */
+
+static void
+on_run_lost (NbRun *run, const char *text, NbLivePage *self)
+{
+  nb_pen_list_set_busy (self->pens, NULL, NULL);
+  update_actions (self);
+  g_signal_emit (self, signals[SIGNAL_LOST], 0, text);
+}
+
+static void
+on_run_recording_finished (NbRun *run, gint64 id, const char *error, NbLivePage *self)
+{
+  update_actions (self);
+  g_signal_emit (self, signals[SIGNAL_RECORDING_FINISHED], 0, id, error);
+}
+
+static void
+on_run_notify (NbRun *run, GParamSpec *pspec, NbLivePage *self)
+{
+  update_actions (self);
+  if (g_str_equal (pspec->name, "set-depth-mm"))
+    update_band (self);
+}
+
+static void
+drop_run (NbLivePage *self)
+{
+  if (self->run == NULL)
+    return;
+  /* The trace borrows the run's decimator, which goes with the run. */
+  nb_chart_series_set_decimator (self->trace, NULL, 1, 0.001);
+  g_signal_handlers_disconnect_by_data (self->run, self);
+  nb_run_close (self->run);
+  g_clear_object (&self->run);
+  nb_pen_list_set_busy (self->pens, NULL, NULL);
+}
+
+static void
+set_adjustment (GtkAdjustment *adj, double lower, double upper, double step, double value)
+{
+  gtk_adjustment_configure (adj, CLAMP (value, lower, upper), lower, upper, step, step * 5, 0);
+}
+
+static void
+adopt_run (NbLivePage *self, NbRun *run)
+{
+  drop_run (self);
+  self->run = run;
+  const NbIdentity *id = nb_run_get_identity (run);
+  double rate = MAX (nb_run_get_sample_rate (run), 1);
+
+  /* Limit the controls to what this pen can do, in its steps. */
+  self->updating = TRUE;
+  double step = id->depth_step_um > 0 ? id->depth_step_um / 1000.0 : 0.01;
+  set_adjustment (self->depth_adjustment, id->depth_min_um / 1000.0, id->depth_max_um / 1000.0,
+                  step, nb_run_get_set_depth (run));
+  gtk_spin_button_set_digits (self->depth_spin,
+                              step >= 0.1 - 1e-9 ? (step >= 0.25 - 1e-9 ? 2 : 1) : 2);
+  set_adjustment (self->rate_adjustment, id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0, 1,
+                  nb_run_get_set_rate (run));
+  gtk_drop_down_set_selected (self->preset_dropdown, 0);
+  self->preset = NULL;
+  self->preset_index = 0;
+  self->updating = FALSE;
+
+  nb_chart_series_set_decimator (self->trace, nb_run_get_decimator (run), rate, 0.001);
+  nb_chart_series_clear (self->depth_points);
+  nb_chart_axis_set_range (self->depth_x, 0, DEPTH_CHART_STROKES);
+  self->paused = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PAUSED]);
+  update_band (self);
+
+  g_signal_connect (run, "updated", G_CALLBACK (on_updated), self);
+  g_signal_connect (run, "stroke", G_CALLBACK (on_stroke), self);
+  g_signal_connect (run, "lost", G_CALLBACK (on_run_lost), self);
+  g_signal_connect (run, "recording-finished", G_CALLBACK (on_run_recording_finished), self);
+  g_signal_connect (run, "notify", G_CALLBACK (on_run_notify), self);
+
+  const char *uri = nb_device_get_uri (nb_run_get_device (run));
+  NbPenInfo info = {
+    .uri = (char *)uri,
+    .transport = (char *)(g_str_has_prefix (uri, "sim") ? "sim" : "serial"),
+    .model = (char *)id->model,
+    .serial = (char *)id->serial,
+    .firmware = (char *)id->firmware,
+  };
+  nb_pen_list_set_busy (self->pens, uri, &info);
+  select_uri (self, uri);
+  gtk_stack_set_visible_child_name (self->main_stack, "live");
+  show_details (self);
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+}
+
+static void
+on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NbLivePage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  NbRun *run = nb_run_open_finish (result, &error);
+  g_clear_object (&self->connecting);
+  if (run)
+    adopt_run (self, run);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    message (self, error->message);
+  update_actions (self);
+  g_object_unref (self);
+}
+
+void
+nb_live_page_connect_uri (NbLivePage *self, const char *uri)
+{
+  if (self->connecting)
+    g_cancellable_cancel (self->connecting);
+  g_clear_object (&self->connecting);
+  drop_run (self);
+  self->connecting = g_cancellable_new ();
+  nb_run_open_async (uri, self->connecting, on_opened, g_object_ref (self));
+  update_actions (self);
+}
+
+static void
+connect_selected (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NbLivePage *self = NB_LIVE_PAGE (widget);
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
+  NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
+  if (item)
+    nb_live_page_connect_uri (self, nb_pen_item_get_uri (item));
+}
+
+static void
+disconnect (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NbLivePage *self = NB_LIVE_PAGE (widget);
+  drop_run (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "empty");
+  show_details (self);
+}
+
+/* --- public --------------------------------------------------------------------------------- */
+
+void
+nb_live_page_setup (NbLivePage *self, GSettings *settings)
+{
+  g_set_object (&self->settings, settings);
+  nb_pen_list_start (self->pens);
+}
+
+NbRun *
+nb_live_page_get_run (NbLivePage *self)
+{
+  return self->run;
+}
+
+NbPenList *
+nb_live_page_get_pen_list (NbLivePage *self)
+{
+  return self->pens;
+}
+
+NbChart *
+nb_live_page_get_strip_chart (NbLivePage *self)
+{
+  return self->strip_chart;
+}
+
+void
+nb_live_page_shutdown (NbLivePage *self)
+{
+  if (self->connecting)
+    g_cancellable_cancel (self->connecting);
+  drop_run (self);
+  nb_pen_list_stop (self->pens);
+}
+
+/* --- GObject -------------------------------------------------------------------------------- */
+
+static void
+load_presets (NbLivePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = g_resources_lookup_data (PRESETS_RESOURCE, 0, &error);
+  gsize len = 0;
+  const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+  GPtrArray *presets = data ? nb_presets_load_data (data, (gssize)len, &error) : NULL;
+  if (presets == NULL)
+    {
+      g_warning ("treatment presets: %s", error->message);
+      presets = g_ptr_array_new_with_free_func ((GDestroyNotify)nb_preset_free);
+    }
+  self->presets = presets;
+  GtkStringList *labels = gtk_string_list_new (NULL);
+  gtk_string_list_append (labels, "No treatment preset (±0.15 mm)");
+  for (guint i = 0; i < presets->len; i++)
+    {
+      g_autofree char *label = nb_preset_dup_label (presets->pdata[i]);
+      gtk_string_list_append (labels, label);
+    }
+  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (labels));
+  g_object_unref (labels);
+}
+
+static void
+setup_charts (NbLivePage *self)
+{
+  self->window_s = NB_LIVE_WINDOW_S;
+  self->strip_x = nb_chart_axis_new ("s", 0, NB_LIVE_WINDOW_S);
+  self->strip_y = nb_chart_axis_new ("tip position, mm", -1.5, 1.5);
+  self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
+  nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
+  nb_chart_add_series (self->strip_chart, self->trace);
+  update_strip_title (self);
+  g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (update_strip_title), self);
+  g_signal_connect (self->strip_chart, "view-changed", G_CALLBACK (on_view_changed), self);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->strip_chart), on_tick, self, NULL);
+
+  self->depth_x = nb_chart_axis_new ("stroke", 0, DEPTH_CHART_STROKES);
+  self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
+  self->band = nb_chart_series_new (NB_CHART_SERIES_BAND, "#2ec27e");
+  self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
+  self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
+  nb_chart_series_set_max_points (self->depth_points, DEPTH_CHART_STROKES * 4);
+  nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
+  /* The target on top of the strokes: it is the reference the eye compares them with. */
+  nb_chart_add_series (self->depth_chart, self->band);
+  nb_chart_add_series (self->depth_chart, self->depth_points);
+  nb_chart_add_series (self->depth_chart, self->target);
+  nb_chart_set_title (self->depth_chart, "Depth per stroke, target and tolerance band");
+}
+
+static void
+nb_live_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  if (prop_id == PROP_PAUSED)
+    g_value_set_boolean (value, NB_LIVE_PAGE (object)->paused);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+nb_live_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  NbLivePage *self = NB_LIVE_PAGE (object);
+  if (prop_id == PROP_PAUSED)
+    {
+      if (self->paused != g_value_get_boolean (value))
+        {
+          self->paused = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+    }
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+nb_live_page_dispose (GObject *object)
+{
+  NbLivePage *self = NB_LIVE_PAGE (object);
+  if (self->pens)
+    {
+      nb_live_page_shutdown (self);
+      g_signal_handlers_disconnect_by_data (self->pens, self);
+    }
+  g_clear_object (&self->connecting);
+  g_clear_object (&self->pens);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->strip_x);
+  g_clear_object (&self->strip_y);
+  g_clear_object (&self->depth_x);
+  g_clear_object (&self->depth_y);
+  g_clear_object (&self->trace);
+  g_clear_object (&self->depth_points);
+  g_clear_object (&self->band);
+  g_clear_object (&self->target);
+  g_clear_pointer (&self->presets, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NB_TYPE_LIVE_PAGE);
+  G_OBJECT_CLASS (nb_live_page_parent_class)->dispose (object);
+}
+
+static void
+nb_live_page_class_init (NbLivePageClass *klass)
+{
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  oc->get_property = nb_live_page_get_property;
+  oc->set_property = nb_live_page_set_property;
+  oc->dispose = nb_live_page_dispose;
+
+  props[PROP_PAUSED]
+      = g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (oc, N_PROPS, props);
+  signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_LOST] = g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_RECORDING_FINISHED]
+      = g_signal_new ("recording-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+  signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (NB_TYPE_CHART);
+  gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-live-page.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (wc, NbLivePage, name)
+  CHILD (pen_list);
+  CHILD (model_label);
+  CHILD (serial_label);
+  CHILD (firmware_label);
+  CHILD (calibration_label);
+  CHILD (port_label);
+  CHILD (main_stack);
+  CHILD (depth_spin);
+  CHILD (rate_spin);
+  CHILD (depth_adjustment);
+  CHILD (rate_adjustment);
+  CHILD (preset_dropdown);
+  CHILD (motor_button);
+  CHILD (record_button);
+  CHILD (name_entry);
+  CHILD (note_entry);
+  CHILD (depth_value);
+  CHILD (rate_value);
+  CHILD (strokes_value);
+  CHILD (speed_value);
+  CHILD (gaps_value);
+  CHILD (crc_value);
+  CHILD (strip_chart);
+  CHILD (depth_chart);
+#undef CHILD
+
+  gtk_widget_class_install_action (wc, "live.connect", NULL, connect_selected);
+  gtk_widget_class_install_action (wc, "live.disconnect", NULL, disconnect);
+  gtk_widget_class_install_action (wc, "live.toggle-motor", NULL, toggle_motor);
+  gtk_widget_class_install_action (wc, "live.toggle-record", NULL, toggle_record);
+  gtk_widget_class_install_action (wc, "live.zoom-in", NULL, zoom_in);
+  gtk_widget_class_install_action (wc, "live.zoom-out", NULL, zoom_out);
+  gtk_widget_class_install_property_action (wc, "live.paused", "paused");
+}
+
+static void
+add_shortcut (GtkShortcutController *c, guint key, GdkModifierType mods, const char *action)
+{
+  gtk_shortcut_controller_add_shortcut (
+      c, gtk_shortcut_new (gtk_keyval_trigger_new (key, mods), gtk_named_action_new (action)));
+}
+
+static void
+nb_live_page_init (NbLivePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->pens = nb_pen_list_new ();
+  gtk_list_box_bind_model (self->pen_list, nb_pen_list_get_model (self->pens), create_pen_row, self,
+                           NULL);
+  g_signal_connect (self->pens, "refreshed", G_CALLBACK (on_pens_refreshed), self);
+  g_signal_connect_swapped (self->pen_list, "row-selected", G_CALLBACK (show_details), self);
+  g_signal_connect (self->depth_spin, "value-changed", G_CALLBACK (on_depth_changed), self);
+  g_signal_connect (self->rate_spin, "value-changed", G_CALLBACK (on_rate_changed), self);
+  gtk_spin_button_set_snap_to_ticks (self->depth_spin, TRUE);
+  load_presets (self);
+  g_signal_connect (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected),
+                    self);
+  setup_charts (self);
+
+  /* Global scope: the shortcuts work wherever the focus is in the window. */
+  GtkEventController *c = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (c), GTK_SHORTCUT_SCOPE_GLOBAL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (c), GDK_KEY_space, GDK_CONTROL_MASK, "live.toggle-motor");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (c), GDK_KEY_r, GDK_CONTROL_MASK, "live.toggle-record");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (c), GDK_KEY_p, GDK_CONTROL_MASK, "live.paused");
+  gtk_widget_add_controller (GTK_WIDGET (self), c);
+  update_actions (self);
+}

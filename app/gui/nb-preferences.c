@@ -1,0 +1,84 @@
+/* nb-preferences.c: binds each row to its key; GSettings writes as the user types. */
+#include "nb-preferences.h"
+
+struct _NbPreferences
+{
+  AdwPreferencesWindow parent_instance;
+  AdwEntryRow *lab_name_row, *lab_address_row, *operator_row, *database_row;
+  AdwComboRow *rule_row, *units_row, *theme_row;
+};
+
+G_DEFINE_FINAL_TYPE (NbPreferences, nb_preferences, ADW_TYPE_PREFERENCES_WINDOW)
+
+static const char *const rule_nicks[] = { "simple", "guarded", NULL };
+static const char *const units_nicks[] = { "mm", "um", NULL };
+static const char *const theme_nicks[] = { "system", "light", "dark", NULL };
+
+/* An enum key is a nick string; a combo row's "selected" is its position in @nicks. */
+static gboolean
+nick_to_index (GValue *value, GVariant *variant, gpointer user_data)
+{
+  const char *const *nicks = user_data;
+  const char *nick = g_variant_get_string (variant, NULL);
+  for (guint i = 0; nicks[i]; i++)
+    if (g_str_equal (nicks[i], nick))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+index_to_nick (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  const char *const *nicks = user_data;
+  guint i = g_value_get_uint (value);
+  if (i >= g_strv_length ((char **)nicks))
+    return NULL;
+  return g_variant_new_string (nicks[i]);
+}
+
+static void
+bind_combo (GSettings *settings, const char *key, AdwComboRow *row, const char *const *nicks)
+{
+  g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                nick_to_index, index_to_nick, (gpointer)nicks, NULL);
+}
+
+static void
+nb_preferences_class_init (NbPreferencesClass *klass)
+{
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  gtk_widget_class_set_template_from_resource (wc,
+                                               "/org/needlebench/NeedleBench/nb-preferences.ui");
+  gtk_widget_class_bind_template_child (wc, NbPreferences, lab_name_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, lab_address_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, operator_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, database_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, rule_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, units_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, theme_row);
+}
+
+static void
+nb_preferences_init (NbPreferences *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+NbPreferences *
+nb_preferences_new (GtkWindow *parent, GSettings *settings)
+{
+  NbPreferences *self
+      = g_object_new (NB_TYPE_PREFERENCES, "transient-for", parent, "modal", TRUE, NULL);
+  g_settings_bind (settings, "lab-name", self->lab_name_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "lab-address", self->lab_address_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "default-operator", self->operator_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "database-path", self->database_row, "text", G_SETTINGS_BIND_DEFAULT);
+  bind_combo (settings, "decision-rule", self->rule_row, rule_nicks);
+  bind_combo (settings, "units", self->units_row, units_nicks);
+  bind_combo (settings, "theme", self->theme_row, theme_nicks);
+  return self;
+}

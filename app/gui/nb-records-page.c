@@ -1,0 +1,335 @@
+/* nb-records-page.c: the Records page's widgets: search, list, replay charts, export. */
+#include "nb-records-page.h"
+
+#include <math.h>
+
+#include "nb-chart.h"
+
+struct _NbRecordsPage
+{
+  GtkBox parent_instance;
+  GtkSearchEntry *serial_entry;
+  GtkEntry *operator_entry, *day_entry;
+  GtkLabel *search_error;
+  GtkListBox *session_list;
+  GtkStack *detail_stack;
+  GtkLabel *title_label, *subtitle_label, *stats_label;
+  NbChart *strip_chart, *depth_chart;
+
+  NbRecords *records;
+  NbReplay *replay;
+  GCancellable *loading;
+  NbChartAxis *strip_x, *strip_y, *depth_x, *depth_y;
+  NbChartSeries *trace, *depth_points, *target;
+};
+
+G_DEFINE_FINAL_TYPE (NbRecordsPage, nb_records_page, GTK_TYPE_BOX)
+
+enum
+{
+  SIGNAL_MESSAGE,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static char *
+format_time (gint64 us)
+{
+  if (us == 0)
+    return g_strdup ("–");
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+  return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+}
+
+static GtkWidget *
+create_session_row (gpointer item, gpointer user_data)
+{
+  const NbStoreSession *s = nb_session_item_get_session (item);
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = s->name && *s->name
+                               ? g_markup_escape_text (s->name, -1)
+                               : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_autofree char *when = format_time (s->started_at);
+  g_autofree char *subtitle = g_markup_printf_escaped (
+      "%s · %s · %s · %s", when, s->pen_serial ? s->pen_serial : "no pen",
+      s->operator_name ? s->operator_name : "?", nb_session_status_to_string (s->status));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  g_object_set_data_full (G_OBJECT (row), "nb-session-item", g_object_ref (item), g_object_unref);
+  return row;
+}
+
+static void
+show_replay (NbRecordsPage *self)
+{
+  NbReplay *r = self->replay;
+  const NbStoreSession *s = r->session;
+  g_autofree char *title = s->name && *s->name
+                               ? g_strdup (s->name)
+                               : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
+  gtk_label_set_label (self->title_label, title);
+  g_autofree char *start = format_time (s->started_at);
+  g_autofree char *end = format_time (s->ended_at);
+  g_autofree char *sub = g_strdup_printf (
+      "#%" G_GINT64_FORMAT " · pen %s (%s) · operator %s · %s to %s · %s%s%s%s%s", s->id,
+      s->pen_serial ? s->pen_serial : "none", s->pen_model ? s->pen_model : "?",
+      s->operator_name ? s->operator_name : "?", start, end,
+      nb_session_status_to_string (s->status), s->error ? ": " : "", s->error ? s->error : "",
+      s->note ? "\n" : "", s->note ? s->note : "");
+  gtk_label_set_label (self->subtitle_label, sub);
+
+  double rate = r->period_s.n ? 1.0 / r->period_s.mean : NAN;
+  double seconds = (r->end_index - r->first_index) / MAX (s->sample_rate_hz, 1);
+  g_autofree char *stats = g_strdup_printf (
+      "Set %.2f mm at %.0f Hz · %u strokes in %.1f s · depth %.4f ± %.4f mm (min %.4f, max %.4f)"
+      " · rate %.2f Hz · entry speed %.0f mm/s",
+      s->depth_mm, s->rate_hz, r->strokes->len, seconds, r->depth_mm.n ? r->depth_mm.mean : NAN,
+      nb_stats_sd (&r->depth_mm), r->depth_mm.n ? r->depth_mm.min : NAN,
+      r->depth_mm.n ? r->depth_mm.max : NAN, rate,
+      r->entry_speed_mm_s.n ? r->entry_speed_mm_s.mean : NAN);
+  gtk_label_set_label (self->stats_label, stats);
+
+  double sr = MAX (s->sample_rate_hz, 1);
+  nb_chart_series_set_decimator (self->trace, r->decimator, sr, 0.001);
+  nb_chart_axis_set_range (self->strip_x, r->first_index / sr,
+                           MAX (r->end_index, r->first_index + 1) / sr);
+  NbMinMax mm;
+  nb_decimator_envelope (r->decimator, r->first_index, MAX (r->end_index, r->first_index + 1), &mm,
+                         1);
+  if (!nb_min_max_is_empty (mm))
+    nb_chart_axis_set_range (self->strip_y, floor ((mm.min / 1000.0 - 0.1) / 0.5) * 0.5,
+                             ceil ((mm.max / 1000.0 + 0.1) / 0.5) * 0.5);
+
+  nb_chart_series_clear (self->depth_points);
+  nb_chart_series_set_max_points (self->depth_points, MAX (r->strokes->len, 1));
+  guint64 first = 0, last = 1;
+  for (guint i = 0; i < r->strokes->len; i++)
+    {
+      const NbStoreStroke *st = &g_array_index (r->strokes, NbStoreStroke, i);
+      nb_chart_series_add_point (self->depth_points, (double)st->index, st->depth_mm);
+      if (i == 0)
+        first = st->index;
+      last = st->index;
+    }
+  nb_chart_axis_set_range (self->depth_x, first, MAX (last, first + 1));
+  nb_chart_series_set_y (self->target, s->depth_mm, s->depth_mm);
+  double lo = r->depth_mm.n ? MIN (r->depth_mm.min, s->depth_mm) : s->depth_mm;
+  double hi = r->depth_mm.n ? MAX (r->depth_mm.max, s->depth_mm) : s->depth_mm;
+  nb_chart_axis_set_range (self->depth_y, MAX (lo - 0.25, 0), hi + 0.25);
+  gtk_stack_set_visible_child_name (self->detail_stack, "session");
+}
+
+static void
+on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NbRecordsPage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  NbReplay *r = nb_records_load_finish (NB_RECORDS (source), result, &error);
+  if (r)
+    {
+      g_clear_object (&self->loading);
+      /* The charts borrow the decimator: point them at the new one before freeing the old. */
+      NbReplay *old = self->replay;
+      self->replay = r;
+      show_replay (self);
+      nb_replay_free (old);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_object (&self->loading);
+      g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, error->message);
+    }
+  g_object_unref (self);
+}
+
+static void
+load (NbRecordsPage *self, gint64 id)
+{
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  self->loading = g_cancellable_new ();
+  nb_records_load_async (self->records, id, self->loading, on_loaded, g_object_ref (self));
+}
+
+static void
+on_row_selected (GtkListBox *box, GtkListBoxRow *row, NbRecordsPage *self)
+{
+  NbSessionItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-session-item") : NULL;
+  if (item)
+    load (self, nb_session_item_get_session (item)->id);
+}
+
+void
+nb_records_page_refresh (NbRecordsPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = nb_records_refresh (self->records,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->serial_entry)),
+                                    gtk_editable_get_text (GTK_EDITABLE (self->operator_entry)),
+                                    gtk_editable_get_text (GTK_EDITABLE (self->day_entry)), &error);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_error), !ok);
+  if (!ok)
+    gtk_label_set_label (self->search_error, error->message);
+}
+
+void
+nb_records_page_set_store_path (NbRecordsPage *self, const char *store_path)
+{
+  nb_records_set_store_path (self->records, store_path);
+  nb_records_page_refresh (self);
+}
+
+NbRecords *
+nb_records_page_get_records (NbRecordsPage *self)
+{
+  return self->records;
+}
+
+gboolean
+nb_records_page_open (NbRecordsPage *self, gint64 session_id)
+{
+  GListModel *model = nb_records_get_model (self->records);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (NbSessionItem) item = g_list_model_get_item (model, i);
+      if (nb_session_item_get_session (item)->id == session_id)
+        {
+          gtk_list_box_select_row (self->session_list,
+                                   gtk_list_box_get_row_at_index (self->session_list, i));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+gint64
+nb_records_page_get_shown_session (NbRecordsPage *self)
+{
+  return self->replay && self->loading == NULL ? self->replay->session->id : 0;
+}
+
+/* --- export --------------------------------------------------------------------------------- */
+
+static void
+on_export_response (GtkNativeDialog *dialog, int response, NbRecordsPage *self)
+{
+  gboolean json = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "nb-json"));
+  if (response == GTK_RESPONSE_ACCEPT && self->replay)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr (GError) error = NULL;
+      if (path == NULL)
+        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, "Export needs a local file");
+      else if (!nb_records_export (self->records, self->replay->session->id, json, path, &error))
+        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, error->message);
+      else
+        {
+          g_autofree char *text = g_strdup_printf ("Exported to %s", path);
+          g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void export(GtkWidget *widget, const char *action, GVariant *param)
+{
+  NbRecordsPage *self = NB_RECORDS_PAGE (widget);
+  if (self->replay == NULL)
+    return;
+  gboolean json = g_str_equal (g_variant_get_string (param, NULL), "json");
+  GtkRoot *root = gtk_widget_get_root (widget);
+  /* GTK 4.8 has no GtkFileDialog; the native chooser is the portal-friendly one. */
+  GtkFileChooserNative *dialog
+      = gtk_file_chooser_native_new (json ? "Export Session as JSON" : "Export Session as CSV",
+                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT ".%s",
+                                           self->replay->session->id, json ? "json" : "csv");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data (G_OBJECT (dialog), "nb-json", GINT_TO_POINTER (json));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* --- GObject -------------------------------------------------------------------------------- */
+
+static void
+nb_records_page_dispose (GObject *object)
+{
+  NbRecordsPage *self = NB_RECORDS_PAGE (object);
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NB_TYPE_RECORDS_PAGE);
+  g_clear_object (&self->trace);
+  g_clear_object (&self->depth_points);
+  g_clear_object (&self->target);
+  g_clear_object (&self->strip_x);
+  g_clear_object (&self->strip_y);
+  g_clear_object (&self->depth_x);
+  g_clear_object (&self->depth_y);
+  g_clear_pointer (&self->replay, nb_replay_free);
+  g_clear_object (&self->records);
+  G_OBJECT_CLASS (nb_records_page_parent_class)->dispose (object);
+}
+
+static void
+nb_records_page_class_init (NbRecordsPageClass *klass)
+{
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  oc->dispose = nb_records_page_dispose;
+  signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  g_type_ensure (NB_TYPE_CHART);
+  gtk_widget_class_set_template_from_resource (wc,
+                                               "/org/needlebench/NeedleBench/nb-records-page.ui");
+#define CHILD(name) gtk_widget_class_bind_template_child (wc, NbRecordsPage, name)
+  CHILD (serial_entry);
+  CHILD (operator_entry);
+  CHILD (day_entry);
+  CHILD (search_error);
+  CHILD (session_list);
+  CHILD (detail_stack);
+  CHILD (title_label);
+  CHILD (subtitle_label);
+  CHILD (stats_label);
+  CHILD (strip_chart);
+  CHILD (depth_chart);
+#undef CHILD
+  gtk_widget_class_install_action (wc, "records.export", "s", export);
+}
+
+static void
+nb_records_page_init (NbRecordsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->records = nb_records_new (NULL);
+  gtk_list_box_bind_model (self->session_list, nb_records_get_model (self->records),
+                           create_session_row, self, NULL);
+  g_signal_connect (self->session_list, "row-selected", G_CALLBACK (on_row_selected), self);
+  g_signal_connect_swapped (self->serial_entry, "search-changed",
+                            G_CALLBACK (nb_records_page_refresh), self);
+  g_signal_connect_swapped (self->operator_entry, "activate", G_CALLBACK (nb_records_page_refresh),
+                            self);
+  g_signal_connect_swapped (self->day_entry, "activate", G_CALLBACK (nb_records_page_refresh),
+                            self);
+
+  self->strip_x = nb_chart_axis_new ("s", 0, 1);
+  self->strip_y = nb_chart_axis_new ("tip position, mm", -1.5, 1.5);
+  self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
+  nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
+  nb_chart_add_series (self->strip_chart, self->trace);
+  nb_chart_set_title (self->strip_chart,
+                      "Needle tip, whole session (wheel: zoom, shift+wheel: scroll)");
+  self->depth_x = nb_chart_axis_new ("stroke", 0, 1);
+  self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
+  self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
+  self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
+  nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
+  nb_chart_add_series (self->depth_chart, self->depth_points);
+  nb_chart_add_series (self->depth_chart, self->target);
+  nb_chart_set_title (self->depth_chart, "Depth per stroke and set depth");
+}

@@ -1,0 +1,295 @@
+/* nb-records.c: listing, loading and exporting recorded sessions. */
+#include "nb-records.h"
+
+#include <stdio.h>
+
+#include "nb-export.h"
+
+struct _NbSessionItem
+{
+  GObject parent_instance;
+  NbStoreSession *session;
+};
+
+G_DEFINE_FINAL_TYPE (NbSessionItem, nb_session_item, G_TYPE_OBJECT)
+
+static void
+nb_session_item_finalize (GObject *object)
+{
+  nb_store_session_free (NB_SESSION_ITEM (object)->session);
+  G_OBJECT_CLASS (nb_session_item_parent_class)->finalize (object);
+}
+
+static void
+nb_session_item_class_init (NbSessionItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = nb_session_item_finalize;
+}
+
+static void
+nb_session_item_init (NbSessionItem *self)
+{
+}
+
+const NbStoreSession *
+nb_session_item_get_session (NbSessionItem *item)
+{
+  return item->session;
+}
+
+void
+nb_replay_free (NbReplay *replay)
+{
+  if (replay == NULL)
+    return;
+  nb_store_session_free (replay->session);
+  nb_decimator_free (replay->decimator);
+  if (replay->strokes)
+    g_array_unref (replay->strokes);
+  g_free (replay);
+}
+
+struct _NbRecords
+{
+  GObject parent_instance;
+  char *store_path;
+  GListStore *store;
+  char *serial, *operator_name, *day;
+};
+
+G_DEFINE_FINAL_TYPE (NbRecords, nb_records, G_TYPE_OBJECT)
+
+static void
+nb_records_finalize (GObject *object)
+{
+  NbRecords *self = NB_RECORDS (object);
+  g_free (self->store_path);
+  g_free (self->serial);
+  g_free (self->operator_name);
+  g_free (self->day);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (nb_records_parent_class)->finalize (object);
+}
+
+static void
+nb_records_class_init (NbRecordsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = nb_records_finalize;
+}
+
+static void
+nb_records_init (NbRecords *self)
+{
+  self->store = g_list_store_new (NB_TYPE_SESSION_ITEM);
+}
+
+void
+nb_records_set_store_path (NbRecords *self, const char *store_path)
+{
+  g_free (self->store_path);
+  self->store_path
+      = store_path && *store_path ? g_strdup (store_path) : nb_store_get_default_path ();
+}
+
+NbRecords *
+nb_records_new (const char *store_path)
+{
+  NbRecords *self = g_object_new (NB_TYPE_RECORDS, NULL);
+  nb_records_set_store_path (self, store_path);
+  return self;
+}
+
+const char *
+nb_records_get_store_path (NbRecords *self)
+{
+  return self->store_path;
+}
+
+GListModel *
+nb_records_get_model (NbRecords *self)
+{
+  return G_LIST_MODEL (self->store);
+}
+
+static gboolean
+parse_day (const char *day, gint64 *from, gint64 *to, GError **error)
+{
+  int y, m, d;
+  char end;
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr (GDateTime) start = NULL;
+  if (sscanf (day, "%d-%d-%d%c", &y, &m, &d, &end) == 3)
+    start = g_date_time_new (tz, y, m, d, 0, 0, 0);
+  if (start == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a date (YYYY-MM-DD)", day);
+      return FALSE;
+    }
+  g_autoptr (GDateTime) next = g_date_time_add_days (start, 1);
+  *from = g_date_time_to_unix (start) * G_USEC_PER_SEC;
+  *to = g_date_time_to_unix (next) * G_USEC_PER_SEC;
+  return TRUE;
+}
+
+static void
+set_str (char **field, const char *value)
+{
+  g_free (*field);
+  *field = value && *value ? g_strdup (value) : NULL;
+}
+
+gboolean
+nb_records_refresh (NbRecords *self, const char *serial, const char *operator_name, const char *day,
+                    GError **error)
+{
+  set_str (&self->serial, serial);
+  set_str (&self->operator_name, operator_name);
+  set_str (&self->day, day);
+  return nb_records_refresh_again (self, error);
+}
+
+gboolean
+nb_records_refresh_again (NbRecords *self, GError **error)
+{
+  NbStoreSessionFilter filter = {
+    .pen_serial = self->serial,
+    .operator_name = self->operator_name,
+  };
+  if (self->day && !parse_day (self->day, &filter.from, &filter.to, error))
+    return FALSE;
+
+  g_list_store_remove_all (self->store);
+  /* Nothing recorded yet on this machine: an empty list, and no database created by looking. */
+  if (!g_file_test (self->store_path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_autoptr (NbStore) store = nb_store_open_full (self->store_path, NB_STORE_OPEN_READ_ONLY, error);
+  if (store == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) sessions = nb_store_list_sessions (store, &filter, error);
+  if (sessions == NULL)
+    return FALSE;
+  g_ptr_array_set_free_func (sessions, NULL);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      NbSessionItem *item = g_object_new (NB_TYPE_SESSION_ITEM, NULL);
+      item->session = sessions->pdata[i];
+      g_ptr_array_add (items, item);
+    }
+  g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
+  return TRUE;
+}
+
+NbSessionItem *
+nb_records_find (NbRecords *self, gint64 session_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (NbSessionItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      if (item->session->id == session_id)
+        return item;
+    }
+  return NULL;
+}
+
+/* --- loading ------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *path;
+  gint64 session_id;
+} LoadData;
+
+static void
+load_data_free (LoadData *ld)
+{
+  g_free (ld->path);
+  g_free (ld);
+}
+
+static gboolean
+add_batch (guint64 first_index, const gint16 *samples, guint n, gpointer data)
+{
+  NbReplay *r = data;
+  r->first_index = MIN (r->first_index, first_index);
+  nb_decimator_push (r->decimator, first_index, samples, n);
+  r->end_index = first_index + n;
+  return TRUE;
+}
+
+static gboolean
+add_stroke (const NbStoreStroke *s, gpointer data)
+{
+  NbReplay *r = data;
+  g_array_append_val (r->strokes, *s);
+  nb_stats_add (&r->depth_mm, s->depth_mm);
+  if (s->period_s > 0)
+    nb_stats_add (&r->period_s, s->period_s);
+  if (s->entry_speed_mm_s == s->entry_speed_mm_s) /* not NAN */
+    nb_stats_add (&r->entry_speed_mm_s, s->entry_speed_mm_s);
+  return TRUE;
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LoadData *ld = task_data;
+  GError *error = NULL;
+  g_autoptr (NbReplay) r = g_new0 (NbReplay, 1);
+  g_autoptr (NbStore) store = nb_store_open_full (ld->path, NB_STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL || (r->session = nb_store_get_session (store, ld->session_id, &error)) == NULL)
+    goto fail;
+  gint64 samples = nb_store_count_samples (store, ld->session_id, &error);
+  if (samples < 0)
+    goto fail;
+  double rate = r->session->sample_rate_hz > 0 ? r->session->sample_rate_hz : 20000;
+  gint64 cap = (gint64)(rate * NB_RECORDS_MAX_REPLAY_S);
+  r->decimator = nb_decimator_new ((guint)CLAMP (samples, 1, cap));
+  r->strokes = g_array_new (FALSE, FALSE, sizeof (NbStoreStroke));
+  r->first_index = G_MAXUINT64;
+  nb_stats_init (&r->depth_mm);
+  nb_stats_init (&r->period_s);
+  nb_stats_init (&r->entry_speed_mm_s);
+  if (!nb_store_foreach_batch (store, ld->session_id, add_batch, r, &error)
+      || !nb_store_foreach_stroke (store, ld->session_id, add_stroke, r, &error))
+    goto fail;
+  if (r->first_index == G_MAXUINT64)
+    r->first_index = 0;
+  g_task_return_pointer (task, g_steal_pointer (&r), (GDestroyNotify)nb_replay_free);
+  return;
+fail:
+  g_prefix_error (&error, "loading session %" G_GINT64_FORMAT ": ", ld->session_id);
+  g_task_return_error (task, error);
+}
+
+void
+nb_records_load_async (NbRecords *self, gint64 session_id, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nb_records_load_async);
+  LoadData *ld = g_new0 (LoadData, 1);
+  ld->path = g_strdup (self->store_path);
+  ld->session_id = session_id;
+  g_task_set_task_data (task, ld, (GDestroyNotify)load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+NbReplay *
+nb_records_load_finish (NbRecords *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+nb_records_export (NbRecords *self, gint64 session_id, gboolean json, const char *path,
+                   GError **error)
+{
+  g_autoptr (NbStore) store = nb_store_open_full (self->store_path, NB_STORE_OPEN_READ_ONLY, error);
+  if (store == NULL)
+    return FALSE;
+  return nb_export_session (store, session_id, json ? NB_EXPORT_JSON : NB_EXPORT_CSV, FALSE, path,
+                            error);
+}

@@ -1,0 +1,67 @@
+/* nb-records.h: the recorded sessions for the Records page: a GListModel of NbSessionItem from
+ * the store (filtered by pen serial, operator and day), and the loading of one session's samples
+ * and strokes for replay, in a worker thread with its own read-only connection. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nb-decimator.h"
+#include "nb-stats.h"
+#include "nb-store.h"
+
+G_BEGIN_DECLS
+
+#define NB_TYPE_SESSION_ITEM (nb_session_item_get_type ())
+G_DECLARE_FINAL_TYPE (NbSessionItem, nb_session_item, NB, SESSION_ITEM, GObject)
+
+/* (transfer none) the session row as listed */
+const NbStoreSession *nb_session_item_get_session (NbSessionItem *item);
+
+/* A loaded session. */
+typedef struct
+{
+  NbStoreSession *session;
+  NbDecimator *decimator; /* every sample (up to NB_RECORDS_MAX_REPLAY_S) */
+  guint64 first_index, end_index;
+  GArray *strokes; /* NbStoreStroke */
+  NbStats depth_mm, period_s, entry_speed_mm_s;
+} NbReplay;
+
+#define NB_RECORDS_MAX_REPLAY_S 600
+
+void nb_replay_free (NbReplay *replay);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbReplay, nb_replay_free)
+
+#define NB_TYPE_RECORDS (nb_records_get_type ())
+G_DECLARE_FINAL_TYPE (NbRecords, nb_records, NB, RECORDS, GObject)
+
+/* nb_records_new: sessions of the store at @store_path (NULL or "" = default path). */
+NbRecords *nb_records_new (const char *store_path);
+void nb_records_set_store_path (NbRecords *records, const char *store_path);
+/* The path in use (resolved). */
+const char *nb_records_get_store_path (NbRecords *records);
+/* (transfer none) a GListModel of NbSessionItem, newest first */
+GListModel *nb_records_get_model (NbRecords *records);
+
+/* nb_records_refresh: lists the sessions matching the filter again. @serial and @operator_name
+ * match exactly (NULL or "" = any); @day is "YYYY-MM-DD" in local time (NULL or "" = any).
+ * A store that does not exist yet is an empty list, not an error. */
+gboolean nb_records_refresh (NbRecords *records, const char *serial, const char *operator_name,
+                             const char *day, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_records_refresh_again: the last refresh's filter, again (after a recording). */
+gboolean nb_records_refresh_again (NbRecords *records, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_records_find: (transfer none) the listed item of @session_id or NULL. */
+NbSessionItem *nb_records_find (NbRecords *records, gint64 session_id);
+
+void nb_records_load_async (NbRecords *records, gint64 session_id, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+NbReplay *nb_records_load_finish (NbRecords *records, GAsyncResult *result,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_records_export: the CLI's exporter (nb_export_session), strokes only, on its own read-only
+ * connection. */
+gboolean nb_records_export (NbRecords *records, gint64 session_id, gboolean json, const char *path,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

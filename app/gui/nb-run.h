@@ -1,0 +1,83 @@
+/* nb-run.h: the model of a connected pen in the GUI: the device, its acquisition (strokes and
+ * running statistics), the raw-sample decimator the strip chart draws from, and the recorder when
+ * recording. Widgets bind to its properties and signals; it has no widget code, so that the GUI
+ * tests can drive it directly.
+ *
+ * Everything that may block (opening, requests, finishing a recording) runs in a GTask thread;
+ * telemetry, strokes and the loss of the link arrive on the main context. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nb-acquisition.h"
+#include "nb-decimator.h"
+#include "nb-device.h"
+
+G_BEGIN_DECLS
+
+#define NB_TYPE_RUN (nb_run_get_type ())
+G_DECLARE_FINAL_TYPE (NbRun, nb_run, NB, RUN, GObject)
+
+/* How much raw history the strip chart can scroll back through. */
+#define NB_RUN_HISTORY_S 60
+/* Readouts are refreshed this often (the charts redraw every frame on their own). */
+#define NB_RUN_UPDATE_MS 100
+
+/* nb_run_open_async: opens @uri, identifies the pen, reads its setting and calibration, and
+ * starts the telemetry stream (motor off), all in a worker thread. */
+void nb_run_open_async (const char *uri, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data);
+NbRun *nb_run_open_finish (GAsyncResult *result, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+NbDevice *nb_run_get_device (NbRun *run);
+const NbIdentity *nb_run_get_identity (NbRun *run);
+/* The calibration table read at open, or NULL if the pen has none to read. */
+const NbCalTable *nb_run_get_calibration (NbRun *run);
+const NbDecimator *nb_run_get_decimator (NbRun *run);
+double nb_run_get_sample_rate (NbRun *run);
+/* One past the newest sample index received (0 before any). */
+guint64 nb_run_get_end_index (NbRun *run);
+/* received_us of the newest telemetry batch (device-to-screen latency). */
+gint64 nb_run_get_last_received_us (NbRun *run);
+gboolean nb_run_is_connected (NbRun *run);
+gboolean nb_run_is_motor_running (NbRun *run);
+gboolean nb_run_is_recording (NbRun *run);
+double nb_run_get_set_depth (NbRun *run);
+double nb_run_get_set_rate (NbRun *run);
+void nb_run_get_summary (NbRun *run, NbAcquisitionSummary *summary);
+void nb_run_get_link_stats (NbRun *run, NbDeviceStats *stats);
+
+/* Requests, each in a worker thread; finish with nb_run_request_finish. A new depth or rate, and
+ * starting the motor, restart the statistics (a new setting is a new measurement). */
+void nb_run_set_depth_async (NbRun *run, double depth_mm, GAsyncReadyCallback callback,
+                             gpointer user_data);
+void nb_run_set_rate_async (NbRun *run, double rate_hz, GAsyncReadyCallback callback,
+                            gpointer user_data);
+void nb_run_set_motor_async (NbRun *run, gboolean on, GAsyncReadyCallback callback,
+                             gpointer user_data);
+gboolean nb_run_request_finish (NbRun *run, GAsyncResult *result,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_run_start_recording: creates a session in the store at @store_path (NULL = default) and
+ * records every batch, stroke and event from now on. */
+gboolean nb_run_start_recording (NbRun *run, const char *store_path, const char *operator_name,
+                                 const char *name, const char *note,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_run_stop_recording_async: closes the session as complete (in a worker thread); "recording-
+ * finished" follows. */
+void nb_run_stop_recording (NbRun *run);
+
+/* nb_run_close: stops the pen (motor, stream) without waiting, finishes any recording as aborted
+ * and closes the link. */
+void nb_run_close (NbRun *run);
+
+/* Properties (notify): "connected", "motor-running", "recording", "set-depth-mm", "set-rate-hz",
+ * and the readouts, refreshed every NB_RUN_UPDATE_MS: "depth-mean-mm", "depth-sd-mm", "rate-hz",
+ * "strokes", "entry-speed-mm-s", "gaps", "crc-errors" (NAN while unknown).
+ * Signals:
+ *   "stroke" (gpointer const NbStroke *)
+ *   "lost" (const char *message): the link is gone; what was recorded is kept (aborted session)
+ *   "recording-finished" (gint64 session_id, const char *error_or_NULL)
+ *   "updated" (): the readouts were refreshed */
+
+G_END_DECLS

@@ -1,0 +1,183 @@
+/* nb-window.c: window shell, wiring pages to each other and to the settings. */
+#include "nb-window.h"
+
+struct _NbWindow
+{
+  AdwApplicationWindow parent_instance;
+  AdwToastOverlay *toast_overlay;
+  AdwViewStack *stack;
+  GtkRevealer *banner_revealer;
+  GtkLabel *banner_label;
+  NbLivePage *live_page;
+  NbRecordsPage *records_page;
+  GSettings *settings;
+  AdwToast *last_toast; /* weak: the overlay owns toasts */
+};
+
+G_DEFINE_FINAL_TYPE (NbWindow, nb_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+nb_window_toast (NbWindow *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 5);
+  g_set_weak_pointer (&self->last_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+gboolean
+nb_window_has_toast (NbWindow *self)
+{
+  return self->last_toast != NULL;
+}
+
+static void
+on_lost (NbLivePage *page, const char *text, NbWindow *self)
+{
+  gtk_label_set_label (self->banner_label, text);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+on_connected (NbLivePage *page, NbWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static void
+on_recording_finished (NbLivePage *page, gint64 id, const char *error, NbWindow *self)
+{
+  nb_records_page_refresh (self->records_page);
+  g_autofree char *text
+      = error ? g_strdup_printf ("Session %" G_GINT64_FORMAT " kept, aborted: %s", id, error)
+              : g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded", id);
+  nb_window_toast (self, text);
+}
+
+static void
+on_message (GtkWidget *page, const char *text, NbWindow *self)
+{
+  nb_window_toast (self, text);
+}
+
+static void
+on_database_path_changed (GSettings *settings, const char *key, NbWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (settings, "database-path");
+  nb_records_page_set_store_path (self->records_page, path);
+}
+
+static void
+dismiss_banner (GtkWidget *widget, const char *action, GVariant *param)
+{
+  gtk_revealer_set_reveal_child (NB_WINDOW (widget)->banner_revealer, FALSE);
+}
+
+static gboolean
+nb_window_close_request (GtkWindow *window)
+{
+  NbWindow *self = NB_WINDOW (window);
+  int w, h;
+  gtk_window_get_default_size (window, &w, &h);
+  g_settings_set_int (self->settings, "window-width", w);
+  g_settings_set_int (self->settings, "window-height", h);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  /* Stop the pen and close any recording before the window goes. */
+  nb_live_page_shutdown (self->live_page);
+  return GTK_WINDOW_CLASS (nb_window_parent_class)->close_request (window);
+}
+
+static void
+nb_window_dispose (GObject *object)
+{
+  NbWindow *self = NB_WINDOW (object);
+  if (self->settings)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_weak_pointer (&self->last_toast);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NB_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (nb_window_parent_class)->dispose (object);
+}
+
+static void
+nb_window_class_init (NbWindowClass *klass)
+{
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = nb_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = nb_window_close_request;
+  g_type_ensure (NB_TYPE_LIVE_PAGE);
+  g_type_ensure (NB_TYPE_RECORDS_PAGE);
+  gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-window.ui");
+  gtk_widget_class_bind_template_child (wc, NbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (wc, NbWindow, stack);
+  gtk_widget_class_bind_template_child (wc, NbWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (wc, NbWindow, banner_label);
+  gtk_widget_class_bind_template_child (wc, NbWindow, live_page);
+  gtk_widget_class_bind_template_child (wc, NbWindow, records_page);
+  gtk_widget_class_install_action (wc, "window.dismiss-banner", NULL, dismiss_banner);
+}
+
+static void
+nb_window_init (NbWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (NB_SETTINGS_SCHEMA);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect (self->live_page, "lost", G_CALLBACK (on_lost), self);
+  g_signal_connect (self->live_page, "connected", G_CALLBACK (on_connected), self);
+  g_signal_connect (self->live_page, "recording-finished", G_CALLBACK (on_recording_finished),
+                    self);
+  g_signal_connect (self->live_page, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->records_page, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->settings, "changed::database-path", G_CALLBACK (on_database_path_changed),
+                    self);
+  on_database_path_changed (self->settings, "database-path", self);
+  nb_live_page_setup (self->live_page, self->settings);
+}
+
+NbWindow *
+nb_window_new (GtkApplication *app)
+{
+  return g_object_new (NB_TYPE_WINDOW, "application", app, NULL);
+}
+
+GSettings *
+nb_window_get_settings (NbWindow *self)
+{
+  return self->settings;
+}
+
+NbLivePage *
+nb_window_get_live_page (NbWindow *self)
+{
+  return self->live_page;
+}
+
+NbRecordsPage *
+nb_window_get_records_page (NbWindow *self)
+{
+  return self->records_page;
+}
+
+void
+nb_window_show_page (NbWindow *self, const char *name)
+{
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+gboolean
+nb_window_is_banner_shown (NbWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->banner_revealer);
+}
+
+const char *
+nb_window_get_banner_text (NbWindow *self)
+{
+  return gtk_label_get_label (self->banner_label);
+}

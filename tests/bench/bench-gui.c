@@ -1,0 +1,183 @@
+/* bench-gui.c: GUI figures, printed and not asserted (under Xvfb with the cairo renderer, so
+ * these are software-rendering numbers):
+ *   - start to first frame (goal < 1 s): from main () to the window's first painted frame;
+ *   - device-to-screen latency (goal < 50 ms): a telemetry batch's received_us to the end of
+ *     the first frame painted after it;
+ *   - chart draw time for a 10 s × 20 kHz window, offscreen (goal < 4 ms a frame). */
+#include <math.h>
+
+#include "gui-test-util.h"
+#include "nb-chart.h"
+
+#define LATENCY_S 3.0
+#define DRAWS 300
+
+typedef struct
+{
+  gint64 first_frame_at;
+  guint frames;
+  NbRun *run;
+  gint64 last_seen_received;
+  GArray *latencies_ms; /* double */
+  GArray *chart_draw_ms;
+  NbChart *chart;
+} Frames;
+
+static void
+on_after_paint (GdkFrameClock *clock, Frames *f)
+{
+  gint64 now = g_get_monotonic_time ();
+  if (f->first_frame_at == 0)
+    f->first_frame_at = now;
+  f->frames++;
+  if (f->run == NULL)
+    return;
+  gint64 received = nb_run_get_last_received_us (f->run);
+  if (received != 0 && received != f->last_seen_received)
+    {
+      double ms = (now - received) / 1000.0;
+      g_array_append_val (f->latencies_ms, ms);
+      f->last_seen_received = received;
+      double draw_ms = nb_chart_get_last_draw_us (f->chart) / 1000.0;
+      g_array_append_val (f->chart_draw_ms, draw_ms);
+    }
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static void
+report (const char *what, GArray *values, const char *goal)
+{
+  if (values->len == 0)
+    {
+      g_print ("%-44s no samples\n", what);
+      return;
+    }
+  g_array_sort (values, cmp_double);
+  double sum = 0;
+  for (guint i = 0; i < values->len; i++)
+    sum += g_array_index (values, double, i);
+  g_print ("%-44s mean %7.2f ms  median %7.2f  p95 %7.2f  max %7.2f  (n=%u, goal %s)\n", what,
+           sum / values->len, g_array_index (values, double, values->len / 2),
+           g_array_index (values, double, values->len * 95 / 100),
+           g_array_index (values, double, values->len - 1), values->len, goal);
+}
+
+static gboolean
+first_frame (gpointer data)
+{
+  return ((Frames *)data)->first_frame_at != 0;
+}
+
+static gboolean
+connected (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (data);
+  return run && nb_run_is_connected (run) && nb_run_is_motor_running (run);
+}
+
+static void
+offscreen_chart (void)
+{
+  /* 10 s at 20 kHz of 100 Hz strokes between -1 mm and +1 mm. */
+  const guint rate = 20000, n = 10 * rate;
+  g_autoptr (NbDecimator) dec = nb_decimator_new (n);
+  gint16 batch[500];
+  for (guint i = 0; i < n; i += G_N_ELEMENTS (batch))
+    {
+      for (guint j = 0; j < G_N_ELEMENTS (batch); j++)
+        batch[j] = (gint16)(1000 * sin (2 * G_PI * 100.0 * (i + j) / rate));
+      nb_decimator_push (dec, i, batch, G_N_ELEMENTS (batch));
+    }
+  NbChart *chart = g_object_ref_sink (NB_CHART (nb_chart_new ()));
+  g_autoptr (NbChartAxis) x = nb_chart_axis_new ("s", 0, 10);
+  g_autoptr (NbChartAxis) y = nb_chart_axis_new ("mm", -1.5, 1.5);
+  g_autoptr (NbChartSeries) trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
+  nb_chart_series_set_decimator (trace, dec, rate, 0.001);
+  nb_chart_set_axes (chart, x, y);
+  nb_chart_add_series (chart, trace);
+
+  static const int sizes[][2] = { { 1000, 400 }, { 1920, 600 } };
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int w = sizes[s][0], h = sizes[s][1];
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+      for (guint i = 0; i < DRAWS; i++)
+        {
+          /* Scroll a little each frame, as live: the envelope is recomputed every time. */
+          nb_chart_axis_set_range (x, i * 1e-4, 10 - 1e-4 * (DRAWS - i));
+          cairo_t *cr = cairo_create (surface);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_paint (cr);
+          gint64 t0 = g_get_monotonic_time ();
+          nb_chart_draw (chart, cr, w, h);
+          cairo_surface_flush (surface);
+          double v = (g_get_monotonic_time () - t0) / 1000.0;
+          g_array_append_val (ms, v);
+          cairo_destroy (cr);
+        }
+      g_autofree char *what = g_strdup_printf ("chart draw 10 s × 20 kHz offscreen, %d×%d", w, h);
+      report (what, ms, "< 4 ms");
+      cairo_surface_destroy (surface);
+    }
+  g_object_unref (chart);
+}
+
+int
+main (int argc, char **argv)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_autofree char *data_home = g_dir_make_tmp ("nb-gui-bench-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_init ();
+
+  Frames f = { 0 };
+  f.latencies_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  f.chart_draw_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  NbApplication *app;
+  NbWindow *win = nb_test_start_app (&app);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  g_assert_nonnull (clock);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &f);
+  if (!nb_test_wait (first_frame, &f, 10))
+    g_error ("no frame painted in 10 s");
+  g_print ("%-44s %7.1f ms  (goal < 1000 ms)\n", "start to first frame",
+           (f.first_frame_at - t0) / 1000.0);
+
+  NbLivePage *live = nb_window_get_live_page (win);
+  f.chart = nb_live_page_get_strip_chart (live);
+  nb_live_page_connect_uri (live, "sim");
+  while (!nb_test_wait (connected, live, 0.05))
+    if (nb_live_page_get_run (live) && nb_run_is_connected (nb_live_page_get_run (live))
+        && !nb_run_is_motor_running (nb_live_page_get_run (live)))
+      {
+        (void)gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL);
+        nb_test_pump (0.2);
+      }
+  nb_test_pump (1.0); /* settle: fill the chart */
+  f.run = nb_live_page_get_run (live);
+  guint frames0 = f.frames;
+  nb_test_pump (LATENCY_S);
+  g_print ("%-44s %7.1f fps while streaming at 20 kHz\n", "frames painted",
+           (f.frames - frames0) / LATENCY_S);
+  report ("device-to-screen latency (batch → frame)", f.latencies_ms, "< 50 ms");
+  report ("live strip chart draw (in the window)", f.chart_draw_ms, "< 4 ms");
+  f.run = NULL;
+  g_signal_handlers_disconnect_by_data (clock, &f);
+
+  offscreen_chart ();
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  nb_test_pump (0.2);
+  g_object_unref (app);
+  g_array_unref (f.latencies_ms);
+  g_array_unref (f.chart_draw_ms);
+  return 0;
+}

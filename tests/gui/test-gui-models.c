@@ -1,0 +1,240 @@
+/* test-gui-models.c: the GUI's models without a display: chart axis arithmetic, NbRun against the
+ * simulated pen (readouts, recording, loss), NbPenList discovery and NbRecords listing. The
+ * widgets only render these, so most of the GUI's logic is tested here headless. */
+#include <math.h>
+
+#include "nb-chart-axis.h"
+#include "nb-pen-list.h"
+#include "nb-records.h"
+#include "nb-run.h"
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer), gpointer data, double timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+test_axis (void)
+{
+  g_autoptr (NbChartAxis) axis = nb_chart_axis_new ("mm", 0, 1);
+  double ticks[16], step;
+  guint n = nb_chart_axis_ticks (axis, 6, ticks, &step);
+  g_assert_cmpfloat_with_epsilon (step, 0.2, 1e-12);
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_cmpfloat (ticks[0], ==, 0);
+  g_assert_cmpfloat_with_epsilon (ticks[5], 1.0, 1e-12);
+
+  nb_chart_axis_set_range (axis, -7.3, 2.9);
+  n = nb_chart_axis_ticks (axis, 11, ticks, &step);
+  g_assert_cmpfloat_with_epsilon (step, 1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ticks[0], -7, 1e-12);
+  g_assert_cmpuint (n, ==, 10);
+
+  /* Mapping, and a vertical axis grows upwards. */
+  nb_chart_axis_set_range (axis, 0, 10);
+  g_assert_cmpfloat_with_epsilon (nb_chart_axis_to_pixel (axis, 2.5, 400, FALSE), 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (nb_chart_axis_to_pixel (axis, 2.5, 400, TRUE), 300, 1e-9);
+  /* Reversed and empty ranges are repaired, never divide by zero. */
+  nb_chart_axis_set_range (axis, 3, 1);
+  g_assert_cmpfloat (nb_chart_axis_get_min (axis), ==, 1);
+  nb_chart_axis_set_range (axis, 2, 2);
+  g_assert_cmpfloat (nb_chart_axis_get_max (axis) - nb_chart_axis_get_min (axis), >, 0);
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+} Wait;
+
+static void
+got_result (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ((Wait *)data)->result = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return ((Wait *)data)->result != NULL;
+}
+
+static NbRun *
+open_run (const char *uri)
+{
+  Wait w = { 0 };
+  nb_run_open_async (uri, NULL, got_result, &w);
+  g_assert_true (wait_until (has_result, &w, 5));
+  g_autoptr (GError) error = NULL;
+  NbRun *run = nb_run_open_finish (w.result, &error);
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+  return run;
+}
+
+static void
+request_ok (NbRun *run, void (*start) (NbRun *, double, GAsyncReadyCallback, gpointer), double v)
+{
+  Wait w = { 0 };
+  start (run, v, got_result, &w);
+  g_assert_true (wait_until (has_result, &w, 5));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_run_request_finish (run, w.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+}
+
+static void
+set_motor (NbRun *run, double on, GAsyncReadyCallback cb, gpointer data)
+{
+  nb_run_set_motor_async (run, on != 0, cb, data);
+}
+
+static gboolean
+measured (gpointer data)
+{
+  NbAcquisitionSummary s;
+  nb_run_get_summary (data, &s);
+  return s.duration_s >= 1.0;
+}
+
+typedef struct
+{
+  gint64 session;
+  char *error;
+  gboolean done, lost;
+} Finished;
+
+static void
+on_finished (NbRun *run, gint64 id, const char *error, Finished *f)
+{
+  f->session = id;
+  f->error = g_strdup (error);
+  f->done = TRUE;
+}
+
+static void
+on_lost (NbRun *run, const char *message, Finished *f)
+{
+  f->lost = TRUE;
+}
+
+static gboolean
+finished (gpointer data)
+{
+  return ((Finished *)data)->done;
+}
+
+static void
+test_run (void)
+{
+  g_autoptr (NbRun) run = open_run ("sim:depth-offset=0,depth-gain=1,rate-error=0");
+  g_assert_true (nb_run_is_connected (run));
+  g_assert_cmpfloat (nb_run_get_sample_rate (run), ==, 20000);
+
+  /* An out-of-range depth is refused by the device layer, and the model keeps its setting. */
+  Wait w = { 0 };
+  double before = nb_run_get_set_depth (run);
+  nb_run_set_depth_async (run, 99, got_result, &w);
+  g_assert_true (wait_until (has_result, &w, 5));
+  g_autoptr (GError) error = NULL;
+  g_assert_false (nb_run_request_finish (run, w.result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_object_unref (w.result);
+  g_assert_cmpfloat (nb_run_get_set_depth (run), ==, before);
+
+  request_ok (run, nb_run_set_depth_async, 0.5);
+  request_ok (run, nb_run_set_rate_async, 120);
+  g_assert_cmpfloat (nb_run_get_set_depth (run), ==, 0.5);
+  g_assert_cmpfloat (nb_run_get_set_rate (run), ==, 120);
+
+  Finished f = { 0 };
+  g_signal_connect (run, "recording-finished", G_CALLBACK (on_finished), &f);
+  g_assert_true (nb_run_start_recording (run, NULL, "tester", "models", "headless", &error));
+  g_assert_true (nb_run_is_recording (run));
+  request_ok (run, set_motor, 1);
+  g_assert_true (nb_run_is_motor_running (run));
+  g_assert_true (wait_until (measured, run, 10));
+  /* Let the 10 Hz readouts catch up. */
+  gint64 until = g_get_monotonic_time () + 3 * NB_RUN_UPDATE_MS * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  double mean, rate;
+  g_object_get (run, "depth-mean-mm", &mean, "rate-hz", &rate, NULL);
+  g_assert_cmpfloat (fabs (mean - 0.5), <=, 0.02);
+  g_assert_cmpfloat (fabs (rate - 120), <=, 1.2);
+  nb_run_stop_recording (run);
+  g_assert_false (nb_run_is_recording (run));
+  g_assert_true (wait_until (finished, &f, 10));
+  g_assert_null (f.error);
+
+  g_autoptr (NbRecords) records = nb_records_new (NULL);
+  g_assert_true (nb_records_refresh (records, NULL, "tester", NULL, &error));
+  NbSessionItem *item = nb_records_find (records, f.session);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (nb_session_item_get_session (item)->note, ==, "headless");
+  g_free (f.error);
+  nb_run_close (run);
+  g_assert_false (nb_run_is_connected (run));
+}
+
+static void
+test_run_lost (void)
+{
+  g_autoptr (NbRun) run = open_run ("sim:disconnect=1");
+  Finished f = { 0 };
+  g_signal_connect (run, "recording-finished", G_CALLBACK (on_finished), &f);
+  g_signal_connect (run, "lost", G_CALLBACK (on_lost), &f);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_run_start_recording (run, NULL, NULL, "lost", NULL, &error));
+  request_ok (run, set_motor, 1);
+  g_assert_true (wait_until (finished, &f, 5));
+  g_assert_true (f.lost);
+  g_assert_false (nb_run_is_connected (run));
+  g_assert_nonnull (f.error); /* aborted, with the reason */
+  g_autoptr (NbRecords) records = nb_records_new (NULL);
+  g_assert_true (nb_records_refresh (records, NULL, NULL, NULL, &error));
+  NbSessionItem *item = nb_records_find (records, f.session);
+  g_assert_nonnull (item);
+  g_assert_cmpint (nb_session_item_get_session (item)->status, ==, NB_SESSION_ABORTED);
+  g_free (f.error);
+}
+
+static gboolean
+has_sim (gpointer data)
+{
+  return nb_pen_list_find (data, "sim", NULL) != NULL;
+}
+
+static void
+test_pen_list (void)
+{
+  g_autoptr (NbPenList) pens = nb_pen_list_new ();
+  nb_pen_list_start (pens);
+  g_assert_true (wait_until (has_sim, pens, 10));
+  NbPenItem *item = nb_pen_list_find (pens, "sim", NULL);
+  g_assert_cmpstr (nb_pen_item_get_serial (item), ==, "NB-SIM-0001");
+  nb_pen_list_stop (pens);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *data_home = g_dir_make_tmp ("nb-gui-models-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/gui-models/axis", test_axis);
+  g_test_add_func ("/gui-models/run", test_run);
+  g_test_add_func ("/gui-models/run-lost", test_run_lost);
+  g_test_add_func ("/gui-models/pen-list", test_pen_list);
+  return g_test_run ();
+}

@@ -1,0 +1,410 @@
+/* test-gui.c: the application against the simulated pen, in-process under Xvfb: connect, stream,
+ * check the readouts, record and find the session, lose the pen and see the banner while the
+ * main loop keeps running. Saves a screenshot of every page. */
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "gui-test-util.h"
+#include "nb-records.h"
+
+/* A pen without errors, so that the readouts must equal the setting. */
+#define EXACT_PEN "sim:depth-offset=0,depth-gain=1,rate-error=0"
+#define SET_DEPTH_MM 1.0
+#define SET_RATE_HZ 100.0
+#define DISCONNECT_AFTER_S 3.0
+
+static NbApplication *app;
+static NbWindow *win;
+static NbLivePage *live;
+static gint64 recorded_session;
+
+static gboolean
+is_connected (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return run && nb_run_is_connected (run);
+}
+
+static gboolean
+depth_is_set (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return fabs (nb_run_get_set_depth (run) - *(double *)data) < 1e-9;
+}
+
+static gboolean
+motor_is (gpointer data)
+{
+  return nb_run_is_motor_running (nb_live_page_get_run (live)) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+measured_for (gpointer data)
+{
+  NbAcquisitionSummary s;
+  nb_run_get_summary (nb_live_page_get_run (live), &s);
+  return s.duration_s >= *(double *)data;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static void
+test_start (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 820);
+  nb_test_pump (0.5);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win)));
+  nb_test_save_png (GTK_WIDGET (win), "start.png");
+}
+
+static void
+test_stream (void)
+{
+  nb_live_page_connect_uri (live, EXACT_PEN);
+  g_assert_true (nb_test_wait (is_connected, NULL, 5));
+  NbRun *run = nb_live_page_get_run (live);
+  /* The spin button is limited to the pen's range and step. */
+  const NbIdentity *id = nb_run_get_identity (run);
+  g_assert_cmpuint (id->depth_step_um, >, 0);
+
+  double depth = SET_DEPTH_MM;
+  nb_live_page_set_depth (live, depth);
+  g_assert_true (nb_test_wait (depth_is_set, &depth, 3));
+  /* Through the same path as the operator: the action (Ctrl+Space). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (TRUE), 3));
+
+  double seconds = 2.0;
+  g_assert_true (nb_test_wait (measured_for, &seconds, 10));
+  nb_test_pump (2.0 * NB_RUN_UPDATE_MS / 1000.0); /* the readouts refresh */
+  double mean, sd, rate;
+  guint64 strokes;
+  g_object_get (run, "depth-mean-mm", &mean, "depth-sd-mm", &sd, "rate-hz", &rate, "strokes",
+                &strokes, NULL);
+  g_printerr (
+      "# readouts after 2 s: depth %.4f ± %.4f mm (set %.2f), rate %.2f Hz, %" G_GUINT64_FORMAT
+      " strokes\n",
+      mean, sd, SET_DEPTH_MM, rate, strokes);
+  g_assert_cmpfloat (fabs (mean - SET_DEPTH_MM), <=, 0.02);
+  g_assert_cmpuint (strokes, >=, 150);
+  nb_window_show_page (win, "live");
+  nb_test_pump (0.5);
+  nb_test_save_png (GTK_WIDGET (win), "live.png");
+
+  /* Zoomed in to 1/64 of the window (about 0.16 s), the strokes themselves show. */
+  for (guint i = 0; i < 6; i++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.zoom-in", NULL));
+  nb_test_pump (0.5);
+  NbChartAxis *x = nb_chart_get_x_axis (nb_live_page_get_strip_chart (live));
+  g_assert_cmpfloat_with_epsilon (nb_chart_axis_get_max (x) - nb_chart_axis_get_min (x),
+                                  NB_LIVE_WINDOW_S / 64, 1e-6);
+  nb_test_save_png (GTK_WIDGET (win), "live-zoomed.png");
+  for (guint i = 0; i < 6; i++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.zoom-out", NULL));
+}
+
+/* Activates the live page's shortcut for @accel (as GTK does on the key press). */
+static gboolean
+press (const char *accel)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (live));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr (GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (sc));
+          if (g_str_equal (trigger, accel))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (sc), 0, GTK_WIDGET (live),
+                                                 NULL);
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_shortcuts (void)
+{
+  /* Ctrl+Space stops and starts the motor. */
+  g_assert_true (press ("<Control>space"));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (FALSE), 3));
+  g_assert_true (press ("<Control>space"));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (TRUE), 3));
+}
+
+static void
+test_preset (void)
+{
+  /* "Cheek, chin, thin skin" is 0.5–1.0 mm: the pen (0.05 mm steps) is set to 0.75 mm. */
+  g_assert_true (nb_live_page_choose_preset (live, 9));
+  double depth = 0.75;
+  g_assert_true (nb_test_wait (depth_is_set, &depth, 3));
+  g_assert_true (nb_live_page_choose_preset (live, 0));
+  depth = SET_DEPTH_MM;
+  nb_live_page_set_depth (live, depth);
+  g_assert_true (nb_test_wait (depth_is_set, &depth, 3));
+}
+
+static void
+on_finished (NbLivePage *page, gint64 id, const char *error, gpointer data)
+{
+  recorded_session = id;
+  *(gboolean *)data = TRUE;
+}
+
+static gboolean
+recorded_for (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return nb_run_get_end_index (run) >= *(guint64 *)data;
+}
+
+static gboolean
+no_toast (gpointer data)
+{
+  return !nb_window_has_toast (win);
+}
+
+static gboolean
+replay_shown (gpointer data)
+{
+  return nb_records_page_get_shown_session (nb_window_get_records_page (win)) == *(gint64 *)data;
+}
+
+static void
+test_record (void)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  gboolean finished = FALSE;
+  gulong id = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
+  nb_live_page_set_session_name (live, "GUI test session", "recorded by tests/gui");
+  g_assert_true (press ("<Control>r")); /* Ctrl+R starts recording */
+  g_assert_true (nb_run_is_recording (run));
+  guint64 until = nb_run_get_end_index (run) + (guint64)(2.0 * nb_run_get_sample_rate (run));
+  g_assert_true (nb_test_wait (recorded_for, &until, 10));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (flag_set, &finished, 10));
+  g_signal_handler_disconnect (live, id);
+  g_assert_cmpint (recorded_session, >, 0);
+
+  NbRecordsPage *records = nb_window_get_records_page (win);
+  NbSessionItem *item = nb_records_find (nb_records_page_get_records (records), recorded_session);
+  g_assert_nonnull (item);
+  const NbStoreSession *s = nb_session_item_get_session (item);
+  g_assert_cmpstr (s->name, ==, "GUI test session");
+  g_assert_cmpint (s->status, ==, NB_SESSION_COMPLETE);
+  g_assert_cmpfloat_with_epsilon (s->depth_mm, SET_DEPTH_MM, 1e-9);
+
+  /* Search: by pen serial, operator and day, through the store's filter. */
+  NbRecords *model = nb_records_page_get_records (records);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_records_refresh (model, "NB-SIM-0001", g_get_user_name (), today, &error));
+  g_assert_nonnull (nb_records_find (model, recorded_session));
+  g_assert_true (nb_records_refresh (model, "NO-SUCH-PEN", NULL, NULL, &error));
+  g_assert_null (nb_records_find (model, recorded_session));
+  g_assert_true (nb_records_refresh (model, NULL, NULL, "2001-01-01", &error));
+  g_assert_null (nb_records_find (model, recorded_session));
+  g_assert_false (nb_records_refresh (model, NULL, NULL, "yesterday", &error));
+  g_clear_error (&error);
+  g_assert_true (nb_records_refresh (model, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Export through the CLI's exporter. */
+  g_autofree char *dir = g_dir_make_tmp ("nb-gui-export-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "s.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "s.json", NULL);
+  g_assert_true (nb_records_export (model, recorded_session, FALSE, csv, &error));
+  g_assert_true (nb_records_export (model, recorded_session, TRUE, json, &error));
+  g_assert_no_error (error);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_nonnull (g_strstr_len (text, -1, "index,time_s,depth_mm"));
+  g_assert_nonnull (g_strstr_len (text, -1, "GUI test session"));
+  g_remove (csv);
+  g_remove (json);
+  g_rmdir (dir);
+
+  nb_window_show_page (win, "records");
+  g_assert_true (nb_records_page_open (records, recorded_session));
+  g_assert_true (nb_test_wait (replay_shown, &recorded_session, 10));
+  /* Let the toast time out (5 s) so that the screenshot shows the page. */
+  g_assert_true (nb_test_wait (no_toast, NULL, 10));
+  nb_test_pump (0.3);
+  nb_test_save_png (GTK_WIDGET (win), "records.png");
+}
+
+static void
+test_other_pages (void)
+{
+  nb_window_show_page (win, "calibration");
+  nb_test_pump (0.3);
+  nb_test_save_png (GTK_WIDGET (win), "calibration.png");
+  nb_window_show_page (win, "certificates");
+  nb_test_pump (0.3);
+  nb_test_save_png (GTK_WIDGET (win), "certificates.png");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  nb_test_pump (0.5);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  GtkWidget *prefs = NULL;
+  for (GList *l = windows; l; l = l->next)
+    if (l->data != (gpointer)win)
+      prefs = l->data;
+  g_assert_nonnull (prefs);
+  nb_test_save_png (prefs, "preferences.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* The dark style, as an operator who chose it in the preferences sees it. */
+  g_settings_set_string (nb_window_get_settings (win), "theme", "dark");
+  nb_window_show_page (win, "live");
+  nb_test_pump (0.5);
+  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  g_assert_true (nb_test_wait (no_toast, NULL, 10));
+  nb_test_pump (0.3);
+  nb_test_save_png (GTK_WIDGET (win), "live-dark.png");
+  g_settings_set_string (nb_window_get_settings (win), "theme", "system");
+  nb_test_pump (0.3);
+}
+
+typedef struct
+{
+  guint ticks;
+  gint64 last, max_gap;
+} Beat;
+
+/* Responsive means no long stall: the longest time between two heartbeats is what counts. */
+#define MAX_STALL_MS 250
+
+static gboolean
+heartbeat (gpointer data)
+{
+  Beat *b = data;
+  gint64 now = g_get_monotonic_time ();
+  b->max_gap = MAX (b->max_gap, now - b->last);
+  b->last = now;
+  b->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+banner_shown (gpointer data)
+{
+  return nb_window_is_banner_shown (win);
+}
+
+/* @fault: "disconnect" (the link closes: seen at once) or "stall" (the pen goes silent: seen
+ * after NB_DEVICE_STALL_MS). */
+static void
+test_lost (gconstpointer data)
+{
+  const char *fault = data;
+  g_autofree char *uri = g_strdup_printf ("%s,%s=%g", EXACT_PEN, fault, DISCONNECT_AFTER_S);
+  nb_live_page_connect_uri (live, uri);
+  g_assert_true (nb_test_wait (is_connected, NULL, 5));
+  gint64 opened = g_get_monotonic_time ();
+  g_assert_false (nb_window_is_banner_shown (win));
+  double depth = SET_DEPTH_MM;
+  nb_live_page_set_depth (live, depth);
+  g_assert_true (nb_test_wait (depth_is_set, &depth, 3));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (TRUE), 3));
+  gboolean finished = FALSE;
+  gulong id = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
+  nb_live_page_set_session_name (live, "Unplugged", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+
+  /* The main loop must keep turning while the pen goes: a 10 ms heartbeat counts. */
+  Beat beat = { .last = g_get_monotonic_time () };
+  guint beat_id = g_timeout_add (10, heartbeat, &beat);
+  g_assert_true (nb_test_wait (banner_shown, NULL, DISCONNECT_AFTER_S + 5));
+  gint64 shown = g_get_monotonic_time ();
+  /* The link dropped right after the last batch arrived: count from there. */
+  double after_drop = (shown - nb_run_get_last_received_us (nb_live_page_get_run (live))) / 1e6;
+  g_assert_cmpfloat ((shown - opened) / 1e6, >, DISCONNECT_AFTER_S * 0.5);
+  nb_test_pump (0.4);
+  g_printerr ("# banner %.3f s after the last data before the link dropped (%s); 10 ms heartbeat "
+              "ran %u times, "
+              "longest gap %.0f ms\n",
+              after_drop, nb_window_get_banner_text (win), beat.ticks, beat.max_gap / 1000.0);
+  g_assert_cmpfloat (after_drop, <, 2.0);
+  g_assert_cmpint (beat.max_gap, <, MAX_STALL_MS * 1000);
+  if (g_str_equal (fault, "disconnect"))
+    nb_test_save_png (GTK_WIDGET (win), "lost.png");
+
+  /* What was recorded is kept, closed as aborted. */
+  g_assert_true (nb_test_wait (flag_set, &finished, 10));
+  g_signal_handler_disconnect (live, id);
+  g_source_remove (beat_id);
+  NbRecords *records = nb_records_page_get_records (nb_window_get_records_page (win));
+  NbSessionItem *item = nb_records_find (records, recorded_session);
+  g_assert_nonnull (item);
+  const NbStoreSession *s = nb_session_item_get_session (item);
+  g_assert_cmpint (s->status, ==, NB_SESSION_ABORTED);
+  g_autoptr (NbStore) store
+      = nb_store_open_full (nb_records_get_store_path (records), NB_STORE_OPEN_READ_ONLY, NULL);
+  g_assert_nonnull (store);
+  gint64 n = nb_store_count_strokes (store, s->id, NULL);
+  g_printerr ("# aborted session %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " strokes kept (%s)\n",
+              s->id, n, s->error ? s->error : "");
+  g_assert_cmpint (n, >, 50);
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/* Closing stops the pen and remembers the window size. */
+static void
+test_close (void)
+{
+  GSettings *settings = g_object_ref (nb_window_get_settings (win));
+  gtk_window_set_default_size (GTK_WINDOW (win), 1150, 720);
+  nb_test_pump (0.3);
+  int w, h; /* what the window became (never less than its minimum size) */
+  gtk_window_get_default_size (GTK_WINDOW (win), &w, &h);
+  g_assert_cmpint (w, !=, 1280);
+  gtk_window_close (GTK_WINDOW (win));
+  g_assert_true (nb_test_wait (window_gone, NULL, 5));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, w);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, h);
+  g_object_unref (settings);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Settings in memory and a private data folder (the database): nothing of the user's is read
+   * or written. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_autofree char *data_home = g_dir_make_tmp ("nb-gui-test-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  win = nb_test_start_app (&app);
+  live = nb_window_get_live_page (win);
+
+  g_test_add_func ("/gui/start", test_start);
+  g_test_add_func ("/gui/stream", test_stream);
+  g_test_add_func ("/gui/shortcuts", test_shortcuts);
+  g_test_add_func ("/gui/preset", test_preset);
+  g_test_add_func ("/gui/record", test_record);
+  g_test_add_func ("/gui/pages", test_other_pages);
+  g_test_add_data_func ("/gui/lost-disconnect", "disconnect", test_lost);
+  g_test_add_data_func ("/gui/lost-stall", "stall", test_lost);
+  g_test_add_func ("/gui/close", test_close);
+  int rc = g_test_run ();
+
+  nb_test_pump (0.2);
+  g_object_unref (app);
+  return rc;
+}
