@@ -89,7 +89,7 @@ nb_presets_load_data (const char *data, gssize length, GError **error)
       return NULL;
     }
   JsonArray *areas = json_node_get_array (areas_node);
-  g_autoptr (GPtrArray) presets = g_ptr_array_new_with_free_func ((GDestroyNotify)nb_preset_free);
+  g_autoptr (GPtrArray) presets = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_preset_free);
   for (guint i = 0; i < json_array_get_length (areas); i++)
     {
       JsonNode *node = json_array_get_element (areas, i);
@@ -135,7 +135,7 @@ nb_presets_load_file (const char *path, GError **error)
   gsize length;
   if (!g_file_get_contents (path, &data, &length, error))
     return NULL;
-  GPtrArray *presets = nb_presets_load_data (data, (gssize)length, error);
+  GPtrArray *presets = nb_presets_load_data (data, (gssize) length, error);
   if (presets == NULL)
     g_prefix_error (error, "%s: ", path);
   return presets;

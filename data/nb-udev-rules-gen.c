@@ -4,10 +4,10 @@
 
 #include "nb-usb-ids.h"
 
-#define RULE(vid, pid, name)                                                                      \
-  printf ("# %s\n"                                                                                \
-          "SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", ATTR{idVendor}==\"%04x\", "          \
-          "ATTR{idProduct}==\"%04x\", MODE=\"0660\", TAG+=\"uaccess\"\n",                         \
+#define RULE(vid, pid, name)                                                                       \
+  printf ("# %s\n"                                                                                 \
+          "SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", ATTR{idVendor}==\"%04x\", "           \
+          "ATTR{idProduct}==\"%04x\", MODE=\"0660\", TAG+=\"uaccess\"\n",                          \
           name, vid, pid);
 
 int

@@ -12,7 +12,8 @@
 /* After a hotplug event, let the device settle (udev rules, permissions) before opening it. */
 #define HOTPLUG_SETTLE_MS 100
 
-struct _NbDeviceMonitor {
+struct _NbDeviceMonitor
+{
   GObject parent;
   GMainContext *context;
   gboolean include_sim;
@@ -29,11 +30,17 @@ struct _NbDeviceMonitor {
 
 G_DEFINE_TYPE (NbDeviceMonitor, nb_device_monitor, G_TYPE_OBJECT)
 
-enum { SIGNAL_ADDED, SIGNAL_REMOVED, N_SIGNALS };
+enum
+{
+  SIGNAL_ADDED,
+  SIGNAL_REMOVED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
-typedef struct {
-  GHashTable *known;   /* uris already classified (pen or not) */
+typedef struct
+{
+  GHashTable *known; /* uris already classified (pen or not) */
   gboolean want_sim;
   GHashTable *present; /* uris of every port there now */
   GPtrArray *new_pens; /* NbPenInfo */
@@ -245,8 +252,8 @@ nb_device_monitor_class_init (NbDeviceMonitorClass *klass)
 static void
 nb_device_monitor_init (NbDeviceMonitor *self)
 {
-  self->pens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) nb_pen_info_free);
+  self->pens
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) nb_pen_info_free);
   self->not_pens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();

@@ -5,7 +5,7 @@
 
 #include "nb-device-error.h"
 
-G_DEFINE_QUARK (nb-device-error-quark, nb_device_error)
+G_DEFINE_QUARK (nb - device - error - quark, nb_device_error)
 
 #define DEFAULT_BAUD 921600
 
@@ -40,8 +40,8 @@ parse_serial (NbDeviceUri *uri, const char *rest, GError **error)
   if (q)
     {
       guint64 baud = 0;
-      if (!g_str_has_prefix (q + 1, "baud=") ||
-          !g_ascii_string_to_unsigned (q + 1 + 5, 10, 300, 20000000, &baud, NULL))
+      if (!g_str_has_prefix (q + 1, "baud=")
+          || !g_ascii_string_to_unsigned (q + 1 + 5, 10, 300, 20000000, &baud, NULL))
         return invalid (error, uri->text, "the only serial option is ?baud=N (300..20000000)");
       uri->baud = (guint) baud;
     }
@@ -72,8 +72,8 @@ nb_device_uri_parse (const char *text, GError **error)
   g_autoptr (NbDeviceUri) uri = g_new0 (NbDeviceUri, 1);
   uri->text = g_strdup (text ? text : "");
   const char *colon = strchr (uri->text, ':');
-  g_autofree char *scheme = colon ? g_strndup (uri->text, (gsize) (colon - uri->text))
-                                  : g_strdup (uri->text);
+  g_autofree char *scheme
+      = colon ? g_strndup (uri->text, (gsize) (colon - uri->text)) : g_strdup (uri->text);
   const char *rest = colon ? colon + 1 : NULL;
 
   if (g_str_equal (scheme, "sim"))
@@ -100,8 +100,9 @@ nb_device_uri_parse (const char *text, GError **error)
     }
   else
     {
-      invalid (error, uri->text, "unknown kind; use sim, sim:KEY=VALUE,..., serial:PATH, usb or "
-                                 "usb:VID:PID[:SERIAL]");
+      invalid (error, uri->text,
+               "unknown kind; use sim, sim:KEY=VALUE,..., serial:PATH, usb or "
+               "usb:VID:PID[:SERIAL]");
       return NULL;
     }
   return g_steal_pointer (&uri);

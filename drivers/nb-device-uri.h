@@ -6,20 +6,22 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   NB_URI_SIM,
   NB_URI_SERIAL,
   NB_URI_USB,
 } NbUriKind;
 
-typedef struct {
+typedef struct
+{
   NbUriKind kind;
-  char *text;        /* the URI as given */
-  char *sim_spec;    /* sim: the key=value list, "" if none */
-  char *path;        /* serial: the port path */
-  guint baud;        /* serial: 921600 unless given */
-  guint16 vid, pid;  /* usb: 0 = any */
-  char *usb_serial;  /* usb: NULL = any */
+  char *text;       /* the URI as given */
+  char *sim_spec;   /* sim: the key=value list, "" if none */
+  char *path;       /* serial: the port path */
+  guint baud;       /* serial: 921600 unless given */
+  guint16 vid, pid; /* usb: 0 = any */
+  char *usb_serial; /* usb: NULL = any */
 } NbDeviceUri;
 
 /* nb_device_uri_parse: (transfer full) parses @text; NB_DEVICE_ERROR_INVALID_URI with a message

@@ -10,14 +10,21 @@
 #define READ_SLICE_MS 100
 #define WAIT_SLICE_US (20 * 1000)
 
-typedef enum { ITEM_TELEMETRY, ITEM_EVENT, ITEM_LOST } ItemKind;
+typedef enum
+{
+  ITEM_TELEMETRY,
+  ITEM_EVENT,
+  ITEM_LOST
+} ItemKind;
 
-typedef struct {
+typedef struct
+{
   ItemKind kind;
-  gpointer data;   /* NbTelemetryBatch*, NbEvent* or GError* */
+  gpointer data; /* NbTelemetryBatch*, NbEvent* or GError* */
 } Item;
 
-struct _NbDevice {
+struct _NbDevice
+{
   GObject parent;
 
   char *uri;
@@ -28,9 +35,9 @@ struct _NbDevice {
   GMainContext *context;
 
   GThread *reader;
-  NbFrameDecoder decoder;   /* reader thread only */
+  NbFrameDecoder decoder; /* reader thread only */
 
-  GMutex lock;              /* everything below */
+  GMutex lock; /* everything below */
   GCond cond;
   gboolean stopping;
   gboolean closed;
@@ -50,15 +57,27 @@ struct _NbDevice {
   guint8 answer[NB_FRAME_MAX_PAYLOAD];
   gsize answer_len;
 
-  GQueue deliveries;        /* Item* for the context */
+  GQueue deliveries; /* Item* for the context */
   gboolean dispatch_scheduled;
 
-  GMutex request_lock;      /* one request at a time */
+  GMutex request_lock; /* one request at a time */
   guint16 next_seq;
 };
 
-enum { SIGNAL_TELEMETRY, SIGNAL_EVENT, SIGNAL_LOST, N_SIGNALS };
-enum { PROP_0, PROP_URI, PROP_CONNECTED, N_PROPS };
+enum
+{
+  SIGNAL_TELEMETRY,
+  SIGNAL_EVENT,
+  SIGNAL_LOST,
+  N_SIGNALS
+};
+enum
+{
+  PROP_0,
+  PROP_URI,
+  PROP_CONNECTED,
+  N_PROPS
+};
 static guint signals[N_SIGNALS];
 static GParamSpec *props[N_PROPS];
 
@@ -101,9 +120,7 @@ dispatch (gpointer data)
             case ITEM_TELEMETRY:
               g_signal_emit (dev, signals[SIGNAL_TELEMETRY], 0, item->data);
               break;
-            case ITEM_EVENT:
-              g_signal_emit (dev, signals[SIGNAL_EVENT], 0, item->data);
-              break;
+            case ITEM_EVENT: g_signal_emit (dev, signals[SIGNAL_EVENT], 0, item->data); break;
             case ITEM_LOST:
               g_object_notify_by_pspec (G_OBJECT (dev), props[PROP_CONNECTED]);
               g_signal_emit (dev, signals[SIGNAL_LOST], 0, item->data);
@@ -255,8 +272,8 @@ reader_thread (gpointer data)
           dev->stats.bytes = dev->decoder.stats.bytes;
           dev->stats.frames = dev->decoder.stats.frames;
           dev->stats.crc_errors = dev->decoder.stats.crc_errors;
-          dev->stats.framing_errors = MAX (dev->stats.framing_errors,
-                                           dev->decoder.stats.framing_errors);
+          dev->stats.framing_errors
+              = MAX (dev->stats.framing_errors, dev->decoder.stats.framing_errors);
           g_mutex_unlock (&dev->lock);
           continue;
         }
@@ -275,8 +292,8 @@ reader_thread (gpointer data)
 }
 
 static gboolean
-request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len, guint8 want,
-         guint8 *answer, gsize *answer_len, GCancellable *cancellable, GError **error)
+request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len, guint8 want, guint8 *answer,
+         gsize *answer_len, GCancellable *cancellable, GError **error)
 {
   guint8 wire[NB_FRAME_MAX_WIRE];
   gboolean ok = FALSE;
@@ -323,9 +340,8 @@ request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len, guint8 wa
               guint8 code = 0;
               guint16 detail = 0;
               if (nb_nak_decode (dev->answer, dev->answer_len, &code, &detail, NULL))
-                g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
-                             "the pen refused %s: %s", nb_message_type_name (type),
-                             nb_nak_code_name (code));
+                g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK, "the pen refused %s: %s",
+                             nb_message_type_name (type), nb_nak_code_name (code));
               else
                 g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL,
                              "malformed NAK to %s", nb_message_type_name (type));
@@ -379,8 +395,7 @@ simple_request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len,
 }
 
 gboolean
-nb_device_identify (NbDevice *dev, NbIdentity *identity, GCancellable *cancellable,
-                    GError **error)
+nb_device_identify (NbDevice *dev, NbIdentity *identity, GCancellable *cancellable, GError **error)
 {
   guint8 answer[NB_FRAME_MAX_PAYLOAD];
   gsize len = 0;
@@ -400,8 +415,8 @@ nb_device_set_depth (NbDevice *dev, double depth_mm, GCancellable *cancellable, 
   const NbIdentity *id = &dev->identity;
   double um = depth_mm * 1000.0;
   long rounded = lround (um);
-  if (!isfinite (depth_mm) || rounded < (long) id->depth_min_um || rounded > (long) id->depth_max_um ||
-      fabs (um - rounded) > 0.5 || (rounded - id->depth_min_um) % id->depth_step_um != 0)
+  if (!isfinite (depth_mm) || rounded < (long) id->depth_min_um || rounded > (long) id->depth_max_um
+      || fabs (um - rounded) > 0.5 || (rounded - id->depth_min_um) % id->depth_step_um != 0)
     {
       g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
                    "depth %.3f mm is not settable on %s: %.2f to %.2f mm in steps of %.2f mm",
@@ -479,9 +494,8 @@ nb_device_get_status (NbDevice *dev, NbStatus *status, GCancellable *cancellable
 {
   guint8 answer[NB_FRAME_MAX_PAYLOAD];
   gsize len = 0;
-  return request (dev, NB_MSG_GET_STATUS, NULL, 0, NB_MSG_STATUS, answer, &len, cancellable,
-                  error) &&
-         nb_status_decode (answer, len, status, error);
+  return request (dev, NB_MSG_GET_STATUS, NULL, 0, NB_MSG_STATUS, answer, &len, cancellable, error)
+         && nb_status_decode (answer, len, status, error);
 }
 
 gboolean
@@ -509,7 +523,8 @@ check_reset (NbDevice *dev, GError **error)
   if (reset)
     g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET,
                  "%s: the pen reset during the calibration write; its previous table is still in "
-                 "force", dev->transport->description);
+                 "force",
+                 dev->transport->description);
   return !reset;
 }
 
@@ -706,16 +721,15 @@ nb_device_class_init (NbDeviceClass *klass)
   oc->dispose = nb_device_dispose;
   oc->finalize = nb_device_finalize;
 
-  props[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL,
-                                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                             G_PARAM_STATIC_STRINGS);
+  props[PROP_URI] = g_param_spec_string (
+      "uri", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   props[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (oc, N_PROPS, props);
 
-  signals[SIGNAL_TELEMETRY] = g_signal_new ("telemetry", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            1, G_TYPE_POINTER);
+  signals[SIGNAL_TELEMETRY]
+      = g_signal_new ("telemetry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_LOST] = g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

@@ -17,25 +17,27 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NbDevice, nb_device, NB, DEVICE, GObject)
 
 /* One TELEMETRY message, as delivered by the "telemetry" signal (valid during the emission). */
-typedef struct {
+typedef struct
+{
   guint64 first_index;
-  guint16 flags;        /* bit 0: motor running */
+  guint16 flags; /* bit 0: motor running */
   guint16 count;
-  gint64 received_us;   /* g_get_monotonic_time () when the frame was decoded */
+  gint64 received_us;                       /* g_get_monotonic_time () when the frame was decoded */
   gint16 samples[NB_TELEMETRY_MAX_SAMPLES]; /* tip position, µm */
 } NbTelemetryBatch;
 
 /* Link and stream counters; they only grow while the device is open. */
-typedef struct {
+typedef struct
+{
   guint64 bytes;
   guint64 frames;
   guint64 crc_errors;
   guint64 framing_errors;
   guint64 batches;
   guint64 samples;
-  guint64 gaps;          /* jumps in the telemetry sample index */
-  guint64 lost_samples;  /* samples missing in those jumps */
-  guint64 retries;       /* requests sent again after a timeout */
+  guint64 gaps;         /* jumps in the telemetry sample index */
+  guint64 lost_samples; /* samples missing in those jumps */
+  guint64 retries;      /* requests sent again after a timeout */
   guint64 events;
 } NbDeviceStats;
 

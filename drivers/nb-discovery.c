@@ -23,8 +23,8 @@ NbPenInfo *
 nb_pen_info_probe (const char *uri, const char *transport, GCancellable *cancellable,
                    GError **error)
 {
-  g_autoptr (NbDevice) dev = nb_device_open_full (uri, NB_DISCOVERY_PROBE_TIMEOUT_MS, 1,
-                                                  cancellable, error);
+  g_autoptr (NbDevice) dev
+      = nb_device_open_full (uri, NB_DISCOVERY_PROBE_TIMEOUT_MS, 1, cancellable, error);
   if (dev == NULL)
     return NULL;
   const NbIdentity *id = nb_device_get_identity (dev);

@@ -6,13 +6,14 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   char *uri;
-  char *transport;       /* "sim", "serial", "usb" */
-  char *model;           /* from IDENTIFY (validated) */
+  char *transport; /* "sim", "serial", "usb" */
+  char *model;     /* from IDENTIFY (validated) */
   char *serial;
   char *firmware;
-  char *port;            /* the OS's description of the port */
+  char *port; /* the OS's description of the port */
   guint16 usb_vid, usb_pid;
   char *usb_serial;
 } NbPenInfo;

@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 typedef struct _NbFdTransport NbFdTransport;
 
-typedef struct {
+typedef struct
+{
   /* Raw I/O on the ready fd: return bytes moved, or -1 with errno set. */
   gssize (*read) (NbFdTransport *t, guint8 *buf, gsize len);
   gssize (*write) (NbFdTransport *t, const guint8 *buf, gsize len);
@@ -17,7 +18,8 @@ typedef struct {
   void (*release) (NbFdTransport *t);
 } NbFdTransportHooks;
 
-struct _NbFdTransport {
+struct _NbFdTransport
+{
   NbTransport parent;
   int fd;
   int cancel_pipe[2];

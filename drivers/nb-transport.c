@@ -8,7 +8,8 @@
 #include "usb/nb-usb-transport.h"
 #endif
 
-typedef struct {
+typedef struct
+{
   NbUriKind kind;
   const char *name;
   NbTransport *(*open) (const NbDeviceUri *uri, GError **error);

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 typedef struct _NbTransport NbTransport;
 
-typedef struct {
+typedef struct
+{
   const char *name;
   /* read: waits up to @timeout_ms for bytes; returns the count, 0 on timeout, -1 with @error set
    * (NB_DEVICE_ERROR_DISCONNECTED when the link is gone, G_IO_ERROR_CANCELLED after cancel). */
@@ -25,19 +26,21 @@ typedef struct {
   void (*close) (NbTransport *t);
 } NbTransportOps;
 
-struct _NbTransport {
+struct _NbTransport
+{
   const NbTransportOps *ops;
-  char *description;   /* for messages: "serial port /dev/ttyUSB0" */
+  char *description; /* for messages: "serial port /dev/ttyUSB0" */
 };
 
 /* A pen found by a transport's enumeration (before it is asked to identify). */
-typedef struct {
-  char *uri;           /* opens it: "serial:/dev/ttyUSB0" */
-  char *transport;     /* "serial", "usb", "sim" */
-  char *description;   /* port description from the OS */
-  guint16 usb_vid, usb_pid;  /* 0 when not USB */
-  char *usb_serial;    /* may be NULL */
-  gboolean needs_probe; /* a generic port: only a pen if it answers IDENTIFY */
+typedef struct
+{
+  char *uri;                /* opens it: "serial:/dev/ttyUSB0" */
+  char *transport;          /* "serial", "usb", "sim" */
+  char *description;        /* port description from the OS */
+  guint16 usb_vid, usb_pid; /* 0 when not USB */
+  char *usb_serial;         /* may be NULL */
+  gboolean needs_probe;     /* a generic port: only a pen if it answers IDENTIFY */
 } NbPortInfo;
 
 void nb_port_info_free (NbPortInfo *info);
@@ -60,8 +63,17 @@ nb_transport_write (NbTransport *t, const guint8 *buf, gsize len, GError **error
 {
   return t->ops->write (t, buf, len, error);
 }
-static inline void nb_transport_cancel (NbTransport *t) { t->ops->cancel (t); }
-static inline void nb_transport_close (NbTransport *t) { if (t) t->ops->close (t); }
+static inline void
+nb_transport_cancel (NbTransport *t)
+{
+  t->ops->cancel (t);
+}
+static inline void
+nb_transport_close (NbTransport *t)
+{
+  if (t)
+    t->ops->close (t);
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbTransport, nb_transport_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbPortInfo, nb_port_info_free)

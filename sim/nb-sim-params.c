@@ -4,11 +4,18 @@
 #include <math.h>
 #include <string.h>
 
-G_DEFINE_QUARK (nb-sim-error-quark, nb_sim_error)
+G_DEFINE_QUARK (nb - sim - error - quark, nb_sim_error)
 
-typedef enum { KIND_DOUBLE, KIND_UINT, KIND_STRING, KIND_FLAG } Kind;
+typedef enum
+{
+  KIND_DOUBLE,
+  KIND_UINT,
+  KIND_STRING,
+  KIND_FLAG
+} Kind;
 
-typedef struct {
+typedef struct
+{
   const char *key;
   Kind kind;
   gsize offset;

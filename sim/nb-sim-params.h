@@ -9,13 +9,15 @@ G_BEGIN_DECLS
 #define NB_SIM_ERROR (nb_sim_error_quark ())
 GQuark nb_sim_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   NB_SIM_ERROR_INVALID_PARAM,
   NB_SIM_ERROR_EEPROM,
   NB_SIM_ERROR_PTY,
 } NbSimError;
 
-typedef struct {
+typedef struct
+{
   /* identity */
   char *serial;
   char *model;
@@ -23,27 +25,27 @@ typedef struct {
   guint sample_rate_hz;
 
   /* per-unit errors (what calibration corrects) */
-  double depth_offset_mm;   /* added to every stroke's peak */
-  double depth_gain;        /* multiplies the commanded depth */
-  double nonlinearity_mm;   /* bow at mid-range: +4·nl·x·(1-x), x = depth / depth_max */
-  double rate_error;        /* fraction: actual rate = commanded × (1 + rate_error) */
-  double noise_mm;          /* sensor noise, RMS */
-  double jitter_mm;         /* stroke-to-stroke depth scatter, RMS */
-  double drift_mm;          /* thermal depth drift at the warm plateau */
-  double rate_loss_mm;      /* depth lost at the top rate (above 120 Hz, quadratic) */
-  double retract_mm;        /* tip position in the retracted dwell (negative) */
+  double depth_offset_mm; /* added to every stroke's peak */
+  double depth_gain;      /* multiplies the commanded depth */
+  double nonlinearity_mm; /* bow at mid-range: +4·nl·x·(1-x), x = depth / depth_max */
+  double rate_error;      /* fraction: actual rate = commanded × (1 + rate_error) */
+  double noise_mm;        /* sensor noise, RMS */
+  double jitter_mm;       /* stroke-to-stroke depth scatter, RMS */
+  double drift_mm;        /* thermal depth drift at the warm plateau */
+  double rate_loss_mm;    /* depth lost at the top rate (above 120 Hz, quadratic) */
+  double retract_mm;      /* tip position in the retracted dwell (negative) */
 
   /* simulation */
   guint32 seed;
-  double time_scale;        /* 2 = twice as fast as real time */
-  char *eeprom;             /* file holding the stored calibration; NULL = memory only */
+  double time_scale; /* 2 = twice as fast as real time */
+  char *eeprom;      /* file holding the stored calibration; NULL = memory only */
 
   /* faults */
-  double drop;              /* probability per sent byte of losing it */
-  double flip;              /* probability per sent byte of flipping one bit */
-  double stall_after_s;     /* link freezes after this many (simulated) seconds; < 0 = never */
-  double disconnect_after_s;/* link closes after this many seconds; < 0 = never */
-  gboolean jam;             /* motor jams 0.5 s after each start */
+  double drop;               /* probability per sent byte of losing it */
+  double flip;               /* probability per sent byte of flipping one bit */
+  double stall_after_s;      /* link freezes after this many (simulated) seconds; < 0 = never */
+  double disconnect_after_s; /* link closes after this many seconds; < 0 = never */
+  gboolean jam;              /* motor jams 0.5 s after each start */
   gboolean no_cartridge;
   gboolean reset_on_cal_write; /* pen resets on the first CAL_WRITE it receives */
 } NbSimParams;

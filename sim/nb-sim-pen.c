@@ -15,29 +15,30 @@
 #define JAM_AFTER_S 0.5
 #define DEFAULT_OUTPUT_LIMIT (256 * 1024)
 
-struct _NbSimPen {
+struct _NbSimPen
+{
   NbSimParams params;
   NbSimPhysics physics;
   NbIdentity identity;
-  GRand *link_rand;          /* faults on the link, separate from the physics stream */
+  GRand *link_rand; /* faults on the link, separate from the physics stream */
   NbFrameDecoder decoder;
 
   guint32 depth_um;
   guint32 rate_mhz;
   gboolean streaming;
   guint64 stream_index;
-  guint16 tx_seq;            /* counter of unsolicited messages */
+  guint16 tx_seq; /* counter of unsolicited messages */
   gboolean cartridge;
   gboolean motor_fault;
-  double jam_at_s;           /* when the running motor jams; < 0 = not armed */
+  double jam_at_s; /* when the running motor jams; < 0 = not armed */
   gboolean reset_pending_once;
 
-  gboolean have_last;        /* idempotent retransmission */
+  gboolean have_last; /* idempotent retransmission */
   guint16 last_seq;
   guint8 last_response[NB_FRAME_MAX_WIRE];
   gsize last_response_len;
 
-  NbCalTable calibration;    /* in force, as stored in the EEPROM */
+  NbCalTable calibration; /* in force, as stored in the EEPROM */
   NbCalTable staged;
   gboolean have_staged;
 
@@ -63,9 +64,10 @@ static void
 apply_settings (NbSimPen *pen)
 {
   double d_um = pen->depth_um;
-  pen->physics.cmd_depth_mm = (d_um + nb_cal_table_correction_um (&pen->calibration, d_um)) / 1000.0;
-  pen->physics.cmd_rate_hz =
-      pen->rate_mhz / 1000.0 * (1.0 + pen->calibration.rate_correction_ppm / 1e6);
+  pen->physics.cmd_depth_mm
+      = (d_um + nb_cal_table_correction_um (&pen->calibration, d_um)) / 1000.0;
+  pen->physics.cmd_rate_hz
+      = pen->rate_mhz / 1000.0 * (1.0 + pen->calibration.rate_correction_ppm / 1e6);
 }
 
 /* Everything the pen sends goes through here, where the link faults act. */
@@ -103,7 +105,8 @@ static void
 send_event (NbSimPen *pen, guint8 code, guint16 detail)
 {
   guint8 payload[NB_EVENT_SIZE];
-  NbEvent ev = { .code = code, .detail = detail, .sample_index = pen->streaming ? pen->stream_index : 0 };
+  NbEvent ev
+      = { .code = code, .detail = detail, .sample_index = pen->streaming ? pen->stream_index : 0 };
   nb_event_encode (&ev, payload);
   send_unsolicited (pen, NB_MSG_EVENT, payload, sizeof payload);
 }
@@ -157,8 +160,8 @@ save_eeprom (NbSimPen *pen, const NbCalTable *table, gboolean *ok)
   g_autoptr (GError) error = NULL;
   /* Written aside, synced and renamed over: a reset or power loss mid-write keeps the old table. */
   if (!g_file_set_contents_full (pen->params.eeprom, (const char *) buf, (gssize) n,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &error))
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+                                 &error))
     {
       g_message ("simulated pen: cannot write EEPROM %s: %s", pen->params.eeprom, error->message);
       *ok = FALSE;
@@ -174,8 +177,8 @@ load_eeprom (NbSimPen *pen)
   g_autofree char *data = NULL;
   gsize len = 0;
   g_autoptr (GError) error = NULL;
-  if (!g_file_get_contents (pen->params.eeprom, &data, &len, &error) ||
-      !nb_cal_table_decode ((const guint8 *) data, len, &pen->calibration, &error))
+  if (!g_file_get_contents (pen->params.eeprom, &data, &len, &error)
+      || !nb_cal_table_decode ((const guint8 *) data, len, &pen->calibration, &error))
     {
       g_message ("simulated pen: EEPROM %s unusable (%s); factory calibration in force",
                  pen->params.eeprom, error->message);
@@ -201,7 +204,8 @@ handle_request (NbSimPen *pen, const NbFrame *f)
     {
     case NB_MSG_IDENTIFY:
       if (expect_length (pen, f, 0))
-        respond (pen, f->seq, NB_MSG_IDENTITY, payload, nb_identity_encode (&pen->identity, payload));
+        respond (pen, f->seq, NB_MSG_IDENTITY, payload,
+                 nb_identity_encode (&pen->identity, payload));
       break;
 
     case NB_MSG_PING:
@@ -354,9 +358,7 @@ handle_request (NbSimPen *pen, const NbFrame *f)
         }
       break;
 
-    default:
-      nak (pen, f->seq, NB_NAK_UNKNOWN_TYPE, f->type);
-      break;
+    default: nak (pen, f->seq, NB_NAK_UNKNOWN_TYPE, f->type); break;
     }
 }
 
@@ -397,11 +399,15 @@ nb_sim_pen_new (const NbSimParams *params)
   pen->link_rand = g_rand_new_with_seed (params->seed ^ 0x9E3779B9u);
   nb_frame_decoder_init (&pen->decoder, on_frame, pen);
 
-  pen->identity = (NbIdentity) {
+  pen->identity = (NbIdentity){
     .protocol_version = NB_PROTOCOL_VERSION,
-    .capabilities = NB_CAP_CALIBRATION | NB_CAP_EVENTS | NB_CAP_TEMPERATURE | NB_CAP_CARTRIDGE_SENSE,
-    .depth_min_um = DEPTH_MIN_UM, .depth_max_um = DEPTH_MAX_UM, .depth_step_um = DEPTH_STEP_UM,
-    .rate_min_mhz = RATE_MIN_MHZ, .rate_max_mhz = RATE_MAX_MHZ,
+    .capabilities
+    = NB_CAP_CALIBRATION | NB_CAP_EVENTS | NB_CAP_TEMPERATURE | NB_CAP_CARTRIDGE_SENSE,
+    .depth_min_um = DEPTH_MIN_UM,
+    .depth_max_um = DEPTH_MAX_UM,
+    .depth_step_um = DEPTH_STEP_UM,
+    .rate_min_mhz = RATE_MIN_MHZ,
+    .rate_max_mhz = RATE_MAX_MHZ,
     .sample_rate_hz = params->sample_rate_hz,
   };
   g_strlcpy (pen->identity.model, params->model, sizeof pen->identity.model);

@@ -33,7 +33,7 @@ nb_sim_physics_cam (double phase, double retract_mm, double peak_mm)
 void
 nb_sim_physics_init (NbSimPhysics *ph, const NbSimParams *params, double depth_max_mm)
 {
-  *ph = (NbSimPhysics) { 0 };
+  *ph = (NbSimPhysics){ 0 };
   ph->params = params;
   ph->rand = g_rand_new_with_seed (params->seed);
   ph->sample_rate_hz = params->sample_rate_hz;
@@ -71,7 +71,8 @@ static void
 begin_stroke (NbSimPhysics *ph)
 {
   const NbSimParams *p = ph->params;
-  ph->stroke_rate_hz = ph->cmd_rate_hz * (1.0 + p->rate_error) * (1.0 + RATE_JITTER * gauss (ph->rand));
+  ph->stroke_rate_hz
+      = ph->cmd_rate_hz * (1.0 + p->rate_error) * (1.0 + RATE_JITTER * gauss (ph->rand));
   ph->stroke_peak_mm = nb_sim_physics_true_peak_mm (ph, ph->cmd_depth_mm, ph->stroke_rate_hz)
                        + p->jitter_mm * gauss (ph->rand);
 }

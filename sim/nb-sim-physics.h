@@ -12,23 +12,24 @@ G_BEGIN_DECLS
 /* Fraction of a stroke period during which the needle is out of the dwell (the cam lobe). */
 #define NB_SIM_LOBE_FRACTION 0.7
 
-typedef struct {
+typedef struct
+{
   const NbSimParams *params;
   GRand *rand;
   double sample_rate_hz;
   double depth_max_mm;
 
-  double cmd_depth_mm;     /* what the firmware drives to (set depth + calibration correction) */
-  double cmd_rate_hz;      /* what the firmware drives at (set rate + calibration correction) */
+  double cmd_depth_mm; /* what the firmware drives to (set depth + calibration correction) */
+  double cmd_rate_hz;  /* what the firmware drives at (set rate + calibration correction) */
   gboolean running;
   gboolean stop_requested; /* stop at the end of the current stroke, as a cam motor does */
 
-  double phase;            /* 0..1 within the current stroke */
-  double stroke_peak_mm;   /* this stroke's peak */
-  double stroke_rate_hz;   /* this stroke's actual rate */
-  double temp_c;           /* motor temperature */
-  double run_time_s;       /* time the motor has run since start */
-  guint64 strokes;         /* strokes completed since init */
+  double phase;          /* 0..1 within the current stroke */
+  double stroke_peak_mm; /* this stroke's peak */
+  double stroke_rate_hz; /* this stroke's actual rate */
+  double temp_c;         /* motor temperature */
+  double run_time_s;     /* time the motor has run since start */
+  guint64 strokes;       /* strokes completed since init */
 } NbSimPhysics;
 
 /* nb_sim_physics_init: the pen at rest, cold. @params must outlive the struct. */

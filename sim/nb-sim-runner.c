@@ -16,7 +16,8 @@
 #define FAST_BACKLOG_BYTES (64 * 1024)
 #define MAX_CATCH_UP_BATCHES 40
 
-struct _NbSimRunner {
+struct _NbSimRunner
+{
   NbSimPen *pen;
   double time_scale;
   int fd;

@@ -45,9 +45,13 @@ main (int argc, char **argv)
   for (guint i = 0; i < n; i++)
     {
       gboolean flag = nb_sim_params_key_is_flag (keys[i]);
-      entries[i] = (GOptionEntry) { keys[i], 0, flag ? G_OPTION_FLAG_NO_ARG : 0,
-                                    G_OPTION_ARG_CALLBACK, (gpointer) on_option,
-                                    nb_sim_params_describe (keys[i]), flag ? NULL : "VALUE" };
+      entries[i] = (GOptionEntry){ keys[i],
+                                   0,
+                                   flag ? G_OPTION_FLAG_NO_ARG : 0,
+                                   G_OPTION_ARG_CALLBACK,
+                                   (gpointer) on_option,
+                                   nb_sim_params_describe (keys[i]),
+                                   flag ? NULL : "VALUE" };
     }
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- simulated NeedleBench pen on a pty");
   g_option_context_set_summary (ctx, "Opens a pseudo-terminal, prints its path as the first line, "

@@ -9,15 +9,15 @@ hash_field (GChecksum *sum, const char *s)
 {
   if (s == NULL)
     {
-      g_checksum_update (sum, (const guchar *)"-;", 2);
+      g_checksum_update (sum, (const guchar *) "-;", 2);
       return;
     }
   size_t len = strlen (s);
   char prefix[32];
   int n = g_snprintf (prefix, sizeof prefix, "%zu:", len);
-  g_checksum_update (sum, (const guchar *)prefix, n);
-  g_checksum_update (sum, (const guchar *)s, len);
-  g_checksum_update (sum, (const guchar *)";", 1);
+  g_checksum_update (sum, (const guchar *) prefix, n);
+  g_checksum_update (sum, (const guchar *) s, len);
+  g_checksum_update (sum, (const guchar *) ";", 1);
 }
 
 char *
@@ -53,7 +53,7 @@ append_locked (NbStore *store, const char *actor, const char *action, const char
   if (rc == SQLITE_ROW)
     {
       id = sqlite3_column_int64 (last, 0) + 1;
-      prev = g_strdup ((const char *)sqlite3_column_text (last, 1));
+      prev = g_strdup ((const char *) sqlite3_column_text (last, 1));
     }
   else if (rc == SQLITE_DONE)
     prev = g_strdup (NB_AUDIT_GENESIS);
@@ -123,12 +123,13 @@ nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
       const char *why = NULL;
-      const char *stored_prev = (const char *)sqlite3_column_text (stmt, 6);
-      const char *stored_hash = (const char *)sqlite3_column_text (stmt, 7);
-      g_autofree char *hash = nb_audit_hash (
-          prev, id, sqlite3_column_int64 (stmt, 1), (const char *)sqlite3_column_text (stmt, 2),
-          (const char *)sqlite3_column_text (stmt, 3), (const char *)sqlite3_column_text (stmt, 4),
-          (const char *)sqlite3_column_text (stmt, 5));
+      const char *stored_prev = (const char *) sqlite3_column_text (stmt, 6);
+      const char *stored_hash = (const char *) sqlite3_column_text (stmt, 7);
+      g_autofree char *hash = nb_audit_hash (prev, id, sqlite3_column_int64 (stmt, 1),
+                                             (const char *) sqlite3_column_text (stmt, 2),
+                                             (const char *) sqlite3_column_text (stmt, 3),
+                                             (const char *) sqlite3_column_text (stmt, 4),
+                                             (const char *) sqlite3_column_text (stmt, 5));
       if (id != expected_id)
         why = "row ids are not consecutive (a row was removed or inserted)";
       else if (g_strcmp0 (stored_prev, prev) != 0)

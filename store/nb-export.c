@@ -158,7 +158,7 @@ json_stroke (const NbStoreStroke *st, gpointer data)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "index");
-  json_builder_add_int_value (b, (gint64)st->index);
+  json_builder_add_int_value (b, (gint64) st->index);
   add_double (b, "time_s", st->time_s);
   add_double (b, "depth_mm", st->depth_mm);
   /* no predecessor (first stroke, or first after a gap): no period */

@@ -17,8 +17,8 @@ typedef enum
  * "key,value" rows (session_id, pen_serial, pen_model, uri, operator, name, note, depth_mm,
  * rate_hz, sample_rate_hz, started_at, ended_at as ISO 8601 UTC, status, error), then an empty
  * line, then either the strokes with header "index,time_s,depth_mm,period_ms,entry_speed_mm_s"
- * (an unknown entry speed or period is an empty field) or, with @include_samples, the raw samples with
- * header "sample_index,position_um".
+ * (an unknown entry speed or period is an empty field) or, with @include_samples, the raw samples
+ * with header "sample_index,position_um".
  *
  * JSON: { "session": { metadata }, "strokes": [ {index, time_s, depth_mm, period_ms (null if none),
  * entry_speed_mm_s; null if unknown} ] } or, with @include_samples,

@@ -198,8 +198,8 @@ writer_thread (gpointer data)
               break;
             case ITEM_STROKE:
               pending.strokes++;
-              if ((gint64)it->u.stroke.index > pending.last_stroke_index)
-                pending.last_stroke_index = (gint64)it->u.stroke.index;
+              if ((gint64) it->u.stroke.index > pending.last_stroke_index)
+                pending.last_stroke_index = (gint64) it->u.stroke.index;
               break;
             case ITEM_EVENT: pending.events++; break;
             default: break;
@@ -296,8 +296,8 @@ nb_recorder_new (const NbRecorderParams *params, GError **error)
   rec->session.operator_name = g_strdup (params->session.operator_name);
   rec->session.name = g_strdup (params->session.name);
   rec->session.note = g_strdup (params->session.note);
-  rec->commit_interval_us = (gint64)(params->commit_interval_ms ? params->commit_interval_ms
-                                                                : DEFAULT_COMMIT_INTERVAL_MS)
+  rec->commit_interval_us = (gint64) (params->commit_interval_ms ? params->commit_interval_ms
+                                                                 : DEFAULT_COMMIT_INTERVAL_MS)
                             * 1000;
   rec->max_backlog = params->max_backlog_bytes ? params->max_backlog_bytes : DEFAULT_MAX_BACKLOG;
   rec->commit_func = params->commit_func;
@@ -488,13 +488,13 @@ nb_recorder_free (NbRecorder *rec)
     g_thread_join (rec->thread);
   free_items (rec->head);
   g_free (rec->path);
-  g_free ((char *)rec->session.pen_serial);
-  g_free ((char *)rec->session.pen_model);
-  g_free ((char *)rec->session.pen_firmware);
-  g_free ((char *)rec->session.uri);
-  g_free ((char *)rec->session.operator_name);
-  g_free ((char *)rec->session.name);
-  g_free ((char *)rec->session.note);
+  g_free ((char *) rec->session.pen_serial);
+  g_free ((char *) rec->session.pen_model);
+  g_free ((char *) rec->session.pen_firmware);
+  g_free ((char *) rec->session.uri);
+  g_free ((char *) rec->session.operator_name);
+  g_free ((char *) rec->session.name);
+  g_free ((char *) rec->session.note);
   g_free (rec->finish_text);
   g_clear_error (&rec->error);
   g_mutex_clear (&rec->lock);

@@ -12,7 +12,7 @@
 static char *
 col_strdup (sqlite3_stmt *stmt, int col)
 {
-  return g_strdup ((const char *)sqlite3_column_text (stmt, col));
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
 }
 
 static NbStoreSession *
@@ -31,7 +31,7 @@ session_from_row (NbStore *store, sqlite3_stmt *stmt)
   s->sample_rate_hz = sqlite3_column_double (stmt, 9);
   s->started_at = sqlite3_column_int64 (stmt, 10);
   s->ended_at = sqlite3_column_int64 (stmt, 11);
-  const char *status = (const char *)sqlite3_column_text (stmt, 12);
+  const char *status = (const char *) sqlite3_column_text (stmt, 12);
   if (g_strcmp0 (status, "complete") == 0)
     s->status = NB_SESSION_COMPLETE;
   else if (g_strcmp0 (status, "aborted") == 0)
@@ -91,7 +91,7 @@ nb_store_list_sessions (NbStore *store, const NbStoreSessionFilter *filter, GErr
         sqlite3_bind_int64 (stmt, 4, filter->to);
     }
   g_autoptr (GPtrArray) list
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)nb_store_session_free);
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_session_free);
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, session_from_row (store, stmt));
@@ -138,8 +138,8 @@ nb_store_foreach_stroke (NbStore *store, gint64 session_id, NbStoreStrokeFunc fu
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       NbStoreStroke s = {
-        .index = (guint64)sqlite3_column_int64 (stmt, 0),
-        .peak_sample = (guint64)sqlite3_column_int64 (stmt, 1),
+        .index = (guint64) sqlite3_column_int64 (stmt, 0),
+        .peak_sample = (guint64) sqlite3_column_int64 (stmt, 1),
         .time_s = sqlite3_column_double (stmt, 2),
         .depth_mm = sqlite3_column_double (stmt, 3),
         .period_s = sqlite3_column_double (stmt, 4),
@@ -177,11 +177,11 @@ nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      guint64 first = (guint64)sqlite3_column_int64 (stmt, 0);
+      guint64 first = (guint64) sqlite3_column_int64 (stmt, 0);
       int count = sqlite3_column_int (stmt, 1);
       const void *blob = sqlite3_column_blob (stmt, 2);
       int bytes = sqlite3_column_bytes (stmt, 2);
-      if (count < 0 || bytes != count * (int)sizeof (gint16))
+      if (count < 0 || bytes != count * (int) sizeof (gint16))
         {
           sqlite3_reset (stmt);
           g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
@@ -190,7 +190,7 @@ nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func
                        first, session_id, store->path, bytes, count);
           return FALSE;
         }
-      if ((gsize)count > buf_len)
+      if ((gsize) count > buf_len)
         {
           buf_len = count;
           buf = g_renew (gint16, buf, buf_len);
@@ -199,7 +199,7 @@ nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func
         memcpy (buf, blob, bytes); /* aligned copy */
       for (int i = 0; i < count; i++)
         buf[i] = GINT16_FROM_LE (buf[i]);
-      if (!func (first, buf, (guint)count, user_data))
+      if (!func (first, buf, (guint) count, user_data))
         {
           rc = SQLITE_DONE;
           break;
@@ -230,10 +230,10 @@ nb_store_foreach_event (NbStore *store, gint64 session_id, NbStoreEventFunc func
     {
       NbStoreEvent e = {
         .session_id = session_id,
-        .sample_index = (guint64)sqlite3_column_int64 (stmt, 0),
+        .sample_index = (guint64) sqlite3_column_int64 (stmt, 0),
         .code = sqlite3_column_int (stmt, 1),
-        .name = (char *)sqlite3_column_text (stmt, 2),
-        .detail = (char *)sqlite3_column_text (stmt, 3),
+        .name = (char *) sqlite3_column_text (stmt, 2),
+        .detail = (char *) sqlite3_column_text (stmt, 3),
         .at = sqlite3_column_int64 (stmt, 4),
       };
       if (!func (&e, user_data))

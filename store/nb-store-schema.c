@@ -126,7 +126,7 @@ static const char *const migrations[] = {
 int
 nb_store_schema_latest (void)
 {
-  return (int)G_N_ELEMENTS (migrations);
+  return (int) G_N_ELEMENTS (migrations);
 }
 
 gboolean

@@ -48,7 +48,7 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
   sqlite3_bind_int64 (stmt, 1, pen_id);
   rc = sqlite3_step (stmt);
   gboolean same = rc == SQLITE_ROW
-                  && g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), p->pen_firmware) == 0;
+                  && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), p->pen_firmware) == 0;
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
@@ -141,8 +141,8 @@ nb_store_add_stroke (NbStore *store, gint64 session_id, const NbStoreStroke *s, 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)s->index);
-  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64)s->peak_sample);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) s->index);
+  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) s->peak_sample);
   sqlite3_bind_double (stmt, 4, s->time_s);
   sqlite3_bind_double (stmt, 5, s->depth_mm);
   sqlite3_bind_double (stmt, 6, s->period_s);
@@ -165,15 +165,15 @@ nb_store_add_batch (NbStore *store, gint64 session_id, guint64 first_index,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)first_index);
-  sqlite3_bind_int (stmt, 3, (int)n);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) first_index);
+  sqlite3_bind_int (stmt, 3, (int) n);
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  sqlite3_bind_blob (stmt, 4, samples_um, (int)(n * sizeof (gint16)), SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 4, samples_um, (int) (n * sizeof (gint16)), SQLITE_STATIC);
 #else
   gint16 *le = g_new (gint16, n);
   for (guint i = 0; i < n; i++)
     le[i] = GINT16_TO_LE (samples_um[i]);
-  sqlite3_bind_blob (stmt, 4, le, (int)(n * sizeof (gint16)), g_free);
+  sqlite3_bind_blob (stmt, 4, le, (int) (n * sizeof (gint16)), g_free);
 #endif
   return nb_store_step_done (store, stmt, "Writing samples to", error);
 }
@@ -189,7 +189,7 @@ nb_store_add_event (NbStore *store, gint64 session_id, guint64 sample_index, int
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)sample_index);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) sample_index);
   sqlite3_bind_int (stmt, 3, code);
   nb_store_bind_text (stmt, 4, name);
   nb_store_bind_text (stmt, 5, detail);
@@ -248,12 +248,12 @@ nb_store_close_session (NbStore *store, gint64 session_id, NbSessionStatus statu
       sqlite3_reset (stmt);
       goto fail;
     }
-  actor = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  actor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   detail = g_strdup_printf (
       "status=%s strokes=%" G_GINT64_FORMAT " samples=%" G_GINT64_FORMAT " events=%" G_GINT64_FORMAT
       "%s%s",
-      nb_session_status_to_string (status), (gint64)sqlite3_column_int64 (stmt, 1),
-      (gint64)sqlite3_column_int64 (stmt, 2), (gint64)sqlite3_column_int64 (stmt, 3),
+      nb_session_status_to_string (status), (gint64) sqlite3_column_int64 (stmt, 1),
+      (gint64) sqlite3_column_int64 (stmt, 2), (gint64) sqlite3_column_int64 (stmt, 3),
       error_text ? " error=" : "", error_text ? error_text : "");
   sqlite3_reset (stmt);
   subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);

@@ -97,7 +97,7 @@ nb_store_stmt (NbStore *store, const char *sql, GError **error)
       nb_store_set_error (store, error, rc, "Preparing SQL on");
       return NULL;
     }
-  g_hash_table_insert (store->stmts, (gpointer)sql, stmt);
+  g_hash_table_insert (store->stmts, (gpointer) sql, stmt);
   return stmt;
 }
 
@@ -271,7 +271,7 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
       rc = sqlite3_step (stmt);
       gboolean wal
           = rc == SQLITE_ROW
-            && g_ascii_strcasecmp ((const char *)sqlite3_column_text (stmt, 0), "wal") == 0;
+            && g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW)
         {
@@ -366,7 +366,7 @@ nb_store_check_integrity (NbStore *store, GError **error)
       sqlite3_reset (stmt);
       return FALSE;
     }
-  const char *result = (const char *)sqlite3_column_text (stmt, 0);
+  const char *result = (const char *) sqlite3_column_text (stmt, 0);
   gboolean ok = g_strcmp0 (result, "ok") == 0;
   if (!ok)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,

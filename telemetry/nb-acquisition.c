@@ -1,7 +1,8 @@
 /* nb-acquisition.c: device telemetry → stroke detector → statistics. */
 #include "nb-acquisition.h"
 
-struct _NbAcquisition {
+struct _NbAcquisition
+{
   GObject parent;
   NbDevice *device;
   gulong telemetry_id;
@@ -12,7 +13,11 @@ struct _NbAcquisition {
   guint64 base_gaps, base_lost, base_discarded;
 };
 
-enum { SIGNAL_STROKE, N_SIGNALS };
+enum
+{
+  SIGNAL_STROKE,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (NbAcquisition, nb_acquisition, G_TYPE_OBJECT)
@@ -41,7 +46,7 @@ on_telemetry (NbDevice *device, const NbTelemetryBatch *batch, NbAcquisition *ac
 void
 nb_acquisition_reset (NbAcquisition *acq)
 {
-  acq->sum = (NbAcquisitionSummary) { 0 };
+  acq->sum = (NbAcquisitionSummary){ 0 };
   nb_stats_init (&acq->sum.depth_mm);
   nb_stats_init (&acq->sum.period_s);
   nb_stats_init (&acq->sum.entry_speed_mm_s);
@@ -110,8 +115,8 @@ nb_acquisition_class_init (NbAcquisitionClass *klass)
   GObjectClass *oc = G_OBJECT_CLASS (klass);
   oc->dispose = nb_acquisition_dispose;
   oc->finalize = nb_acquisition_finalize;
-  signals[SIGNAL_STROKE] = g_signal_new ("stroke", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_STROKE] = g_signal_new ("stroke", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void

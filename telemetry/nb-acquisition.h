@@ -15,16 +15,17 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NbAcquisition, nb_acquisition, NB, ACQUISITION, GObject)
 
 /* A snapshot of what has been measured since the last reset. */
-typedef struct {
-  NbStats depth_mm;        /* per-stroke peak depth */
-  NbStats period_s;        /* stroke-to-stroke period (strokes that have one) */
+typedef struct
+{
+  NbStats depth_mm; /* per-stroke peak depth */
+  NbStats period_s; /* stroke-to-stroke period (strokes that have one) */
   NbStats entry_speed_mm_s;
   guint64 strokes;
-  guint64 samples;         /* samples received */
-  guint64 gaps;            /* index jumps in the telemetry */
+  guint64 samples; /* samples received */
+  guint64 gaps;    /* index jumps in the telemetry */
   guint64 lost_samples;
-  guint64 discarded;       /* strokes dropped because they straddled a gap */
-  double duration_s;       /* samples / sample rate */
+  guint64 discarded; /* strokes dropped because they straddled a gap */
+  double duration_s; /* samples / sample rate */
 } NbAcquisitionSummary;
 
 /* nb_acquisition_new: (transfer full) measures @device's telemetry from now on (holds a ref). */

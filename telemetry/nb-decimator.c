@@ -3,15 +3,17 @@
 
 #define EMPTY_BUCKET G_MAXUINT64
 
-typedef struct {
+typedef struct
+{
   guint64 bucket; /* bucket number (index >> shift), or EMPTY_BUCKET */
   gint16 min, max;
 } Bucket;
 
-typedef struct {
-  guint shift;    /* log2 of the bucket size */
+typedef struct
+{
+  guint shift; /* log2 of the bucket size */
   guint n_slots;
-  Bucket *slots;  /* direct-mapped by bucket number: gaps need no bookkeeping */
+  Bucket *slots; /* direct-mapped by bucket number: gaps need no bookkeeping */
 } Level;
 
 struct _NbDecimator

@@ -18,12 +18,17 @@ G_BEGIN_DECLS
 
 /* One column of an envelope. A column with no samples (before the data, or in a gap) is empty:
  * min = G_MAXINT16, max = G_MININT16, so min > max; test with nb_min_max_is_empty. */
-typedef struct {
+typedef struct
+{
   gint16 min;
   gint16 max;
 } NbMinMax;
 
-static inline gboolean nb_min_max_is_empty (NbMinMax m) { return m.min > m.max; }
+static inline gboolean
+nb_min_max_is_empty (NbMinMax m)
+{
+  return m.min > m.max;
+}
 
 /* Column c of @n_cols over the window [@from, @to) covers the sample indices
  * [from + c·(to-from)/n_cols, from + (c+1)·(to-from)/n_cols) in integer arithmetic, so columns
@@ -40,7 +45,7 @@ void nb_envelope_from_samples (const gint16 *samples, guint64 first_index, guint
 void nb_envelope_from_ring (const NbRing *ring, guint64 from, guint64 to, NbMinMax *cols,
                             guint n_cols);
 
-#define NB_DECIMATOR_LEVELS 3  /* bucket sizes 16, 256, 4096 samples */
+#define NB_DECIMATOR_LEVELS 3 /* bucket sizes 16, 256, 4096 samples */
 
 typedef struct _NbDecimator NbDecimator;
 

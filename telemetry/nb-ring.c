@@ -5,7 +5,7 @@
 struct _NbRing
 {
   guint capacity;
-  guint head;    /* slot of the oldest sample */
+  guint head; /* slot of the oldest sample */
   guint length;
   guint64 *index;
   gint16 *value;

@@ -39,8 +39,8 @@ gint16 nb_ring_at (const NbRing *ring, guint pos, guint64 *index);
 
 /* nb_ring_read: copies the samples with index in [@from, @to) into @indices (may be NULL) and
  * @samples, at most @max of them, oldest first. Returns how many were copied. */
-guint nb_ring_read (const NbRing *ring, guint64 from, guint64 to, guint64 *indices,
-                    gint16 *samples, guint max);
+guint nb_ring_read (const NbRing *ring, guint64 from, guint64 to, guint64 *indices, gint16 *samples,
+                    guint max);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbRing, nb_ring_free)
 

@@ -6,7 +6,8 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   guint64 n;
   double mean;
   double m2;

@@ -22,7 +22,8 @@
 #define K_MAX 16
 #define K_DEFAULT 4
 
-typedef enum {
+typedef enum
+{
   STATE_SYNC,        /* after start or a gap: waiting for a trough we trust */
   STATE_SEEK_PEAK,   /* trough confirmed: tracking the running max */
   STATE_SEEK_TROUGH, /* peak confirmed: tracking the running min */
@@ -37,37 +38,37 @@ struct _NbStrokeDetector
 
   /* stream position */
   gboolean started;
-  guint64 expected;   /* index of the next sample if there is no gap */
-  guint64 seg_start;  /* first sample since start or the last gap */
+  guint64 expected;  /* index of the next sample if there is no gap */
+  guint64 seg_start; /* first sample since start or the last gap */
 
   State state;
   gint32 run_max, run_min;
   guint64 max_idx, min_idx;
-  guint64 trough_idx;        /* index of the confirmed trough of the current stroke */
+  guint64 trough_idx;         /* index of the confirmed trough of the current stroke */
   guint64 trough_confirm_idx; /* sample at which that trough was confirmed */
-  gboolean have_last_trough; /* last confirmed trough level, to resynchronise after a gap */
+  gboolean have_last_trough;  /* last confirmed trough level, to resynchronise after a gap */
   gint32 last_trough_um;
-  gboolean sync_have_first;  /* SYNC: first sample after start or gap, to tell a top from a tail */
+  gboolean sync_have_first; /* SYNC: first sample after start or gap, to tell a top from a tail */
   gint32 sync_first_um;
 
-  gboolean have_cross;       /* last rising crossing of 0 µm */
-  guint64 cross_idx;         /* first sample at or above 0 */
+  gboolean have_cross; /* last rising crossing of 0 µm */
+  guint64 cross_idx;   /* first sample at or above 0 */
 
   /* confirmed peak waiting for the samples after it that the fit needs */
   gboolean pending;
   guint64 pending_max_idx;
   guint64 pending_trough_idx;
-  guint64 pending_due;       /* fit once this sample index has been seen */
+  guint64 pending_due; /* fit once this sample index has been seen */
   int pending_k;
 
   /* stroke bookkeeping */
   guint64 next_index;
-  gboolean have_last_peak;   /* for the period: cleared at gaps */
-  double last_peak_t;        /* in samples */
-  gboolean have_ref_peak;    /* for numbering across gaps: kept over gaps */
+  gboolean have_last_peak; /* for the period: cleared at gaps */
+  double last_peak_t;      /* in samples */
+  gboolean have_ref_peak;  /* for numbering across gaps: kept over gaps */
   double ref_peak_t;
   guint64 ref_index;
-  double period_samples;     /* last measured period; 0 = unknown; kept over gaps for k */
+  double period_samples; /* last measured period; 0 = unknown; kept over gaps for k */
   gboolean gap_since_peak;
   gboolean gap_discard_counted;
 

@@ -6,14 +6,15 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  guint64 index;            /* stroke number within the stream, 0-based, gaps included */
-  guint64 peak_sample;      /* sample index nearest to the peak */
-  double time_s;            /* peak time from sample 0, sub-sample resolution */
-  double depth_mm;          /* peak protrusion past the cartridge face (sub-sample interpolated) */
-  double period_s;          /* peak-to-peak time from the previous stroke; 0 when there is none
-                             * (first stroke, or first after a gap) */
-  double entry_speed_mm_s;  /* tip speed crossing the cartridge face inwards; NAN if it never did */
+typedef struct
+{
+  guint64 index;           /* stroke number within the stream, 0-based, gaps included */
+  guint64 peak_sample;     /* sample index nearest to the peak */
+  double time_s;           /* peak time from sample 0, sub-sample resolution */
+  double depth_mm;         /* peak protrusion past the cartridge face (sub-sample interpolated) */
+  double period_s;         /* peak-to-peak time from the previous stroke; 0 when there is none
+                            * (first stroke, or first after a gap) */
+  double entry_speed_mm_s; /* tip speed crossing the cartridge face inwards; NAN if it never did */
 } NbStroke;
 
 typedef void (*NbStrokeFunc) (const NbStroke *stroke, gpointer user_data);
@@ -44,10 +45,11 @@ void nb_stroke_detector_free (NbStrokeDetector *det);
 void nb_stroke_detector_push (NbStrokeDetector *det, guint64 first_index, const gint16 *samples_um,
                               guint n, NbStrokeFunc func, gpointer user_data);
 
-guint64 nb_stroke_detector_get_gaps (const NbStrokeDetector *det);          /* gaps seen */
-guint64 nb_stroke_detector_get_lost_samples (const NbStrokeDetector *det);  /* samples missing */
-guint64 nb_stroke_detector_get_discarded (const NbStrokeDetector *det);     /* strokes dropped at gaps */
-guint64 nb_stroke_detector_get_samples (const NbStrokeDetector *det);       /* samples seen */
+guint64 nb_stroke_detector_get_gaps (const NbStrokeDetector *det);         /* gaps seen */
+guint64 nb_stroke_detector_get_lost_samples (const NbStrokeDetector *det); /* samples missing */
+guint64
+nb_stroke_detector_get_discarded (const NbStrokeDetector *det);       /* strokes dropped at gaps */
+guint64 nb_stroke_detector_get_samples (const NbStrokeDetector *det); /* samples seen */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbStrokeDetector, nb_stroke_detector_free)
 

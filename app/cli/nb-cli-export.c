@@ -14,13 +14,15 @@ nb_cli_export (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT" },
-    { "samples", 0, 0, G_OPTION_ARG_NONE, &samples, "Raw samples instead of per-stroke rows", NULL },
+    { "samples", 0, 0, G_OPTION_ARG_NONE, &samples, "Raw samples instead of per-stroke rows",
+      NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "File to write", "FILE" },
     { NULL },
   };
-  if (!nb_cli_parse ("export", "SESSION", "Writes a recorded session as CSV (RFC 4180) or JSON: "
-                     "one row per stroke, or the raw samples with --samples.", entries, &argc,
-                     &argv))
+  if (!nb_cli_parse ("export", "SESSION",
+                     "Writes a recorded session as CSV (RFC 4180) or JSON: "
+                     "one row per stroke, or the raw samples with --samples.",
+                     entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc != 2)
     return nb_cli_usage ("export", "give exactly one SESSION id");

@@ -4,7 +4,11 @@
 #include "nb-cli.h"
 #include "nb-device.h"
 
-static const struct { guint32 bit; const char *name; } cap_names[] = {
+static const struct
+{
+  guint32 bit;
+  const char *name;
+} cap_names[] = {
   { NB_CAP_CALIBRATION, "calibration" },
   { NB_CAP_EVENTS, "events" },
   { NB_CAP_TEMPERATURE, "temperature" },
@@ -17,7 +21,8 @@ nb_cli_info (int argc, char **argv)
   g_autofree char *uri = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "device", 'd', 0, G_OPTION_ARG_STRING, &uri, "Device URI (sim, serial:PATH, usb:VID:PID)", "URI" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &uri, "Device URI (sim, serial:PATH, usb:VID:PID)",
+      "URI" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
     { NULL },
   };
@@ -33,8 +38,8 @@ nb_cli_info (int argc, char **argv)
     return nb_cli_fail ("info", error);
   const NbIdentity *id = nb_device_get_identity (dev);
   NbCalTable cal;
-  gboolean have_cal = (id->capabilities & NB_CAP_CALIBRATION) &&
-                      nb_device_read_calibration (dev, &cal, NULL, &error);
+  gboolean have_cal = (id->capabilities & NB_CAP_CALIBRATION)
+                      && nb_device_read_calibration (dev, &cal, NULL, &error);
   if (!have_cal && error)
     return nb_cli_fail ("info", error);
 

@@ -13,8 +13,10 @@ nb_cli_list (int argc, char **argv)
     { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
     { NULL },
   };
-  if (!nb_cli_parse ("list", NULL, "Lists the pens that answer, on every transport, and the "
-                     "built-in simulated pen.", entries, &argc, &argv))
+  if (!nb_cli_parse ("list", NULL,
+                     "Lists the pens that answer, on every transport, and the "
+                     "built-in simulated pen.",
+                     entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
     return nb_cli_usage ("list", "unexpected argument “%s”", argv[1]);

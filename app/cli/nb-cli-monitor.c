@@ -7,7 +7,8 @@
 #include "nb-cli.h"
 #include "nb-device-monitor.h"
 
-typedef struct {
+typedef struct
+{
   gboolean json;
 } Monitor;
 
@@ -74,12 +75,16 @@ nb_cli_monitor (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
     { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
-    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Stop after S seconds (default: run until "
-      "interrupted)", "S" },
+    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds,
+      "Stop after S seconds (default: run until "
+      "interrupted)",
+      "S" },
     { NULL },
   };
-  if (!nb_cli_parse ("monitor", NULL, "Reports pens as they are plugged in and out, one line per "
-                     "event, until interrupted.", entries, &argc, &argv))
+  if (!nb_cli_parse ("monitor", NULL,
+                     "Reports pens as they are plugged in and out, one line per "
+                     "event, until interrupted.",
+                     entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
     return nb_cli_usage ("monitor", "unexpected argument “%s”", argv[1]);

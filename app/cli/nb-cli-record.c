@@ -6,7 +6,8 @@
 #include "nb-cli.h"
 #include "nb-recorder.h"
 
-typedef struct {
+typedef struct
+{
   NbRecorder *rec;
   NbCliRun *run;
 } Recording;
@@ -35,8 +36,12 @@ on_stroke (const NbStroke *s, gpointer data)
   Recording *r = data;
   GError *error = NULL;
   NbStoreStroke row = {
-    .index = s->index, .peak_sample = s->peak_sample, .time_s = s->time_s,
-    .depth_mm = s->depth_mm, .period_s = s->period_s, .entry_speed_mm_s = s->entry_speed_mm_s,
+    .index = s->index,
+    .peak_sample = s->peak_sample,
+    .time_s = s->time_s,
+    .depth_mm = s->depth_mm,
+    .period_s = s->period_s,
+    .entry_speed_mm_s = s->entry_speed_mm_s,
   };
   if (!nb_recorder_add_stroke (r->rec, &row, &error))
     keep_error (r, error);
@@ -53,7 +58,8 @@ on_event (const NbEvent *ev, gpointer data)
     keep_error (r, error);
 }
 
-typedef struct {
+typedef struct
+{
   gint64 session_id;
   const char *db;
 } Extra;
@@ -83,9 +89,10 @@ nb_cli_record (int argc, char **argv)
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "A name for the session", "TEXT" },
     { NULL },
   };
-  if (!nb_cli_parse ("record", NULL, "Runs the pen like `stream` and records every sample, stroke "
-                     "and event to the database; prints the new session id.", entries, &argc,
-                     &argv))
+  if (!nb_cli_parse ("record", NULL,
+                     "Runs the pen like `stream` and records every sample, stroke "
+                     "and event to the database; prints the new session id.",
+                     entries, &argc, &argv))
     return NB_EXIT_USAGE;
   int rc = nb_cli_run_check_options ("record", &opt, argc, argv);
   if (rc != NB_EXIT_OK)

@@ -27,7 +27,8 @@ nb_cli_run_check_options (const char *command, const NbCliRunOptions *opt, int a
   return NB_EXIT_OK;
 }
 
-typedef struct {
+typedef struct
+{
   NbCliRun *run;
   GMainLoop *loop;
   GError *error;
@@ -57,8 +58,8 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbCliRun *run)
       char period[32] = "";
       if (s->period_s > 0)
         g_snprintf (period, sizeof period, "%.4f", s->period_s * 1000.0);
-      fprintf (run->csv, "%" G_GUINT64_FORMAT ",%.6f,%.4f,%s\r\n", s->index, s->time_s,
-               s->depth_mm, period);
+      fprintf (run->csv, "%" G_GUINT64_FORMAT ",%.6f,%.4f,%s\r\n", s->index, s->time_s, s->depth_mm,
+               period);
     }
   if (run->on_stroke)
     run->on_stroke (s, run->hook_data);
@@ -89,8 +90,8 @@ on_event (NbDevice *dev, const NbEvent *ev, Loop *l)
   if (l->run->on_event)
     l->run->on_event (ev, l->run->hook_data);
   check_hook_error (l->run);
-  if (ev->code == NB_EVENT_MOTOR_JAM || ev->code == NB_EVENT_CARTRIDGE_REMOVED ||
-      ev->code == NB_EVENT_RESET)
+  if (ev->code == NB_EVENT_MOTOR_JAM || ev->code == NB_EVENT_CARTRIDGE_REMOVED
+      || ev->code == NB_EVENT_RESET)
     fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
                                "%s: the pen reported %s at sample %" G_GUINT64_FORMAT,
                                nb_device_get_uri (dev), nb_event_code_name (ev->code),
@@ -126,8 +127,8 @@ on_tick (gpointer data)
   if (l->progress && now - l->last_progress_us > 250000)
     {
       l->last_progress_us = now;
-      printf ("\r%6.1f s  %6" G_GUINT64_FORMAT " strokes  depth %.3f mm  rate %.1f Hz  gaps %"
-              G_GUINT64_FORMAT "   ",
+      printf ("\r%6.1f s  %6" G_GUINT64_FORMAT
+              " strokes  depth %.3f mm  rate %.1f Hz  gaps %" G_GUINT64_FORMAT "   ",
               s.duration_s, s.strokes, s.depth_mm.n ? s.depth_mm.mean : 0.0,
               nb_acquisition_summary_rate_hz (&s), s.gaps);
       fflush (stdout);
@@ -169,8 +170,8 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   NbDevice *dev = run->device;
   const NbIdentity *id = nb_device_get_identity (dev);
 
-  if (!nb_device_set_depth (dev, opt->depth_mm, NULL, error) ||
-      !nb_device_set_rate (dev, opt->rate_hz, NULL, error))
+  if (!nb_device_set_depth (dev, opt->depth_mm, NULL, error)
+      || !nb_device_set_rate (dev, opt->rate_hz, NULL, error))
     return FALSE;
 
   g_autoptr (GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
@@ -190,7 +191,8 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
     g_signal_connect (dev, "lost", G_CALLBACK (on_lost), &l),
   };
 
-  gboolean ok = nb_device_stream_start (dev, NULL, error) && nb_device_motor_start (dev, NULL, error);
+  gboolean ok
+      = nb_device_stream_start (dev, NULL, error) && nb_device_motor_start (dev, NULL, error);
   if (ok)
     {
       guint tick = g_timeout_add (POLL_MS, on_tick, &l);
@@ -257,7 +259,7 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       nb_cli_json_double (b, "depth_max_mm", have ? s->depth_mm.max : NAN);
       nb_cli_json_double (b, "rate_hz", rate > 0 ? rate : NAN);
       nb_cli_json_double (b, "entry_speed_mean_mm_s",
-                     s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN);
+                          s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN);
       nb_cli_json_int (b, "samples", (gint64) s->samples);
       nb_cli_json_int (b, "gaps", (gint64) s->gaps);
       nb_cli_json_int (b, "lost_samples", (gint64) s->lost_samples);
@@ -283,8 +285,8 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       if (s->entry_speed_mm_s.n)
         printf ("Entry speed:   %.0f mm/s\n", s->entry_speed_mm_s.mean);
     }
-  printf ("Samples:       %" G_GUINT64_FORMAT " (gaps %" G_GUINT64_FORMAT ", lost %" G_GUINT64_FORMAT
-          ", strokes discarded %" G_GUINT64_FORMAT ")\n",
+  printf ("Samples:       %" G_GUINT64_FORMAT " (gaps %" G_GUINT64_FORMAT
+          ", lost %" G_GUINT64_FORMAT ", strokes discarded %" G_GUINT64_FORMAT ")\n",
           s->samples, s->gaps, s->lost_samples, s->discarded);
   printf ("Link:          %" G_GUINT64_FORMAT " CRC errors, %" G_GUINT64_FORMAT
           " framing errors, %" G_GUINT64_FORMAT " retries\n",

@@ -10,7 +10,8 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   char *uri;
   double depth_mm;
   double rate_hz;
@@ -18,30 +19,41 @@ typedef struct {
   gboolean json;
 } NbCliRunOptions;
 
-#define NB_CLI_RUN_OPTIONS_INIT { NULL, NAN, NAN, NAN, FALSE }
+#define NB_CLI_RUN_OPTIONS_INIT                                                                    \
+  {                                                                                                \
+    NULL, NAN, NAN, NAN, FALSE                                                                     \
+  }
 
-#define NB_CLI_RUN_OPTION_ENTRIES(o)                                                              \
+#define NB_CLI_RUN_OPTION_ENTRIES(o)                                                               \
   { "device", 'd', 0, G_OPTION_ARG_STRING, &(o).uri, "Device URI (sim, serial:PATH, usb:VID:PID)", \
-    "URI" },                                                                                     \
-  { "depth", 0, 0, G_OPTION_ARG_DOUBLE, &(o).depth_mm, "Needle depth to set (mm)", "MM" },       \
-  { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &(o).rate_hz, "Puncture rate to set (Hz)", "HZ" },        \
-  { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &(o).seconds,                                          \
-    "How much pen time to measure (s, counted in samples)", "S" },                               \
-  { "json", 0, 0, G_OPTION_ARG_NONE, &(o).json, "Print the summary as JSON", NULL }
+    "URI" },                                                                                       \
+      { "depth", 0, 0, G_OPTION_ARG_DOUBLE, &(o).depth_mm, "Needle depth to set (mm)", "MM" },     \
+      { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &(o).rate_hz, "Puncture rate to set (Hz)", "HZ" },      \
+      { "seconds",                                                                                 \
+        0,                                                                                         \
+        0,                                                                                         \
+        G_OPTION_ARG_DOUBLE,                                                                       \
+        &(o).seconds,                                                                              \
+        "How much pen time to measure (s, counted in samples)",                                    \
+        "S" },                                                                                     \
+  {                                                                                                \
+    "json", 0, 0, G_OPTION_ARG_NONE, &(o).json, "Print the summary as JSON", NULL                  \
+  }
 
 typedef void (*NbCliStrokeHook) (const NbStroke *stroke, gpointer user_data);
 typedef void (*NbCliBatchHook) (const NbTelemetryBatch *batch, gpointer user_data);
 typedef void (*NbCliEventHook) (const NbEvent *event, gpointer user_data);
 
-typedef struct {
+typedef struct
+{
   const char *command;
   FILE *csv;                 /* per-stroke rows, or NULL */
   NbCliStrokeHook on_stroke; /* optional hooks (the recorder) */
   NbCliBatchHook on_batch;
   NbCliEventHook on_event;
   gpointer hook_data;
-  GError *hook_error;        /* a hook sets it to stop the run (e.g. the recorder failed) */
-  gpointer loop;             /* private */
+  GError *hook_error; /* a hook sets it to stop the run (e.g. the recorder failed) */
+  gpointer loop;      /* private */
   /* results */
   NbDevice *device;
   NbAcquisition *acq;

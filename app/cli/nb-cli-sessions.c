@@ -41,8 +41,8 @@ nb_cli_sessions (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
     { NULL },
   };
-  if (!nb_cli_parse ("sessions", NULL, "Lists the recorded sessions, newest first.", entries,
-                     &argc, &argv))
+  if (!nb_cli_parse ("sessions", NULL, "Lists the recorded sessions, newest first.", entries, &argc,
+                     &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
     return nb_cli_usage ("sessions", "unexpected argument “%s”", argv[1]);

@@ -19,8 +19,10 @@ nb_cli_stream (int argc, char **argv)
       "Write one row per stroke (index,time_s,depth_mm,period_ms)", "FILE" },
     { NULL },
   };
-  if (!nb_cli_parse ("stream", NULL, "Sets depth and rate, runs the motor and measures every "
-                     "stroke: peak depth, and rate from the stroke period.", entries, &argc, &argv))
+  if (!nb_cli_parse ("stream", NULL,
+                     "Sets depth and rate, runs the motor and measures every "
+                     "stroke: peak depth, and rate from the stroke period.",
+                     entries, &argc, &argv))
     return NB_EXIT_USAGE;
   int rc = nb_cli_run_check_options ("stream", &opt, argc, argv);
   if (rc != NB_EXIT_OK)
@@ -32,7 +34,8 @@ nb_cli_stream (int argc, char **argv)
       csv = fopen (csv_path, "w");
       if (csv == NULL)
         {
-          g_printerr ("needlebench-cli stream: cannot write %s: %s\n", csv_path, g_strerror (errno));
+          g_printerr ("needlebench-cli stream: cannot write %s: %s\n", csv_path,
+                      g_strerror (errno));
           return NB_EXIT_DATA;
         }
       fputs ("index,time_s,depth_mm,period_ms\r\n", csv);

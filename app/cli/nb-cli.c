@@ -12,7 +12,8 @@ gboolean
 nb_cli_parse (const char *command, const char *usage, const char *summary,
               const GOptionEntry *entries, int *argc, char ***argv)
 {
-  g_autofree char *param = g_strdup_printf ("%s%s%s", command, usage ? " " : "", usage ? usage : "");
+  g_autofree char *param
+      = g_strdup_printf ("%s%s%s", command, usage ? " " : "", usage ? usage : "");
   g_autoptr (GOptionContext) ctx = g_option_context_new (param);
   g_autoptr (GError) error = NULL;
   g_option_context_set_summary (ctx, summary);
@@ -33,8 +34,8 @@ nb_cli_fail (const char *command, const GError *error)
     return NB_EXIT_USAGE;
   if (error->domain == NB_DEVICE_ERROR && error->code == NB_DEVICE_ERROR_OUT_OF_RANGE)
     return NB_EXIT_USAGE;
-  if (error->domain == NB_DEVICE_ERROR || error->domain == NB_SIM_ERROR ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error->domain == NB_DEVICE_ERROR || error->domain == NB_SIM_ERROR
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return NB_EXIT_DEVICE;
   if (error->domain == G_OPTION_ERROR)
     return NB_EXIT_USAGE;

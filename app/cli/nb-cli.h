@@ -7,7 +7,8 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   NB_EXIT_OK = 0,
   NB_EXIT_OUT_OF_TOLERANCE = 1,
   NB_EXIT_USAGE = 2,

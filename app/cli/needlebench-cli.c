@@ -7,7 +7,8 @@
 #include "nb-cli.h"
 #include "nb-config.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
   int (*run) (int argc, char **argv);
   const char *summary;
@@ -26,8 +27,9 @@ static const Command commands[] = {
 static void
 print_help (FILE *out)
 {
-  fprintf (out, "Usage: needlebench-cli COMMAND [OPTION…]\n\n"
-                "NeedleBench %s: telemetry and calibration of microneedling pens.\n\nCommands:\n",
+  fprintf (out,
+           "Usage: needlebench-cli COMMAND [OPTION…]\n\n"
+           "NeedleBench %s: telemetry and calibration of microneedling pens.\n\nCommands:\n",
            NB_VERSION);
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -47,8 +49,8 @@ main (int argc, char **argv)
       print_help (stderr);
       return NB_EXIT_USAGE;
     }
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
-      g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
     {
       print_help (stdout);
       return NB_EXIT_OK;

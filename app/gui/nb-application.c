@@ -21,7 +21,7 @@ nb_gui_init_resources (void)
 {
   /* The resource registers itself through its constructor when linked in; this keeps the
    * linker from dropping it from the static library. */
-  (void)nb_gui_get_resource ();
+  (void) nb_gui_get_resource ();
   /* The symbolic app icon is in the resource; the app adds it to the theme itself, a test
    * window without the app needs it added here. */
   GdkDisplay *display = gdk_display_get_default ();

@@ -146,7 +146,7 @@ nb_chart_series_get_points (NbChartSeries *series, guint *n)
   guint len = series->points->len / 2;
   guint skip = len > series->max_points ? len - series->max_points : 0;
   *n = len - skip;
-  return (const double *)series->points->data + 2 * skip;
+  return (const double *) series->points->data + 2 * skip;
 }
 
 void

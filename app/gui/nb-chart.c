@@ -60,7 +60,7 @@ draw_text (NbChart *self, cairo_t *cr, const char *text, double x, double y, dou
 static void
 format_tick (char *buf, gsize size, double v, double step)
 {
-  int digits = step >= 1 ? 0 : (int)ceil (-log10 (step) - 1e-9);
+  int digits = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
   g_snprintf (buf, size, "%.*f", CLAMP (digits, 0, 6), v);
 }
 
@@ -76,12 +76,12 @@ draw_envelope (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double p
   double x1 = nb_chart_axis_get_max (self->x_axis) * rate;
   if (x1 <= 0)
     return;
-  guint64 from = (guint64)MAX (floor (x0), 0);
-  guint64 to = (guint64)ceil (x1);
+  guint64 from = (guint64) MAX (floor (x0), 0);
+  guint64 to = (guint64) ceil (x1);
   if (to <= from)
     return;
   /* One column per pixel, or per sample when zoomed in further than that. */
-  guint n = (guint)MIN ((guint64)MAX (pw, 1), to - from);
+  guint n = (guint) MIN ((guint64) MAX (pw, 1), to - from);
   if (n > self->n_cols_alloc)
     {
       self->cols = g_renew (NbMinMax, self->cols, n);
@@ -90,7 +90,7 @@ draw_envelope (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double p
   nb_decimator_envelope (dec, from, to, self->cols, n);
 
   set_source (cr, nb_chart_series_get_color (s), 1.0);
-  double span = (double)(to - from);
+  double span = (double) (to - from);
   if (n < pw / 2)
     {
       /* Zoomed in: fewer samples than pixels, so each column is one sample; join them. */

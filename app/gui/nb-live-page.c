@@ -139,7 +139,7 @@ show_details (NbLivePage *self)
         cal = g_strdup ("never (factory table)");
       else
         {
-          g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64)t->calibrated_at);
+          g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64) t->calibrated_at);
           g_autofree char *date = dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
           cal = t->certificate[0] ? g_strdup_printf ("%s (%s)", date, t->certificate)
                                   : g_steal_pointer (&date);
@@ -230,7 +230,7 @@ on_updated (NbRun *run, NbLivePage *self)
   double rate_hz = nb_run_get_sample_rate (run);
   guint64 end = nb_run_get_end_index (run);
   double x0 = nb_chart_axis_get_min (self->strip_x), x1 = nb_chart_axis_get_max (self->strip_x);
-  guint64 from = (guint64)MAX (x0 * rate_hz, 0), to = (guint64)MAX (x1 * rate_hz, 0);
+  guint64 from = (guint64) MAX (x0 * rate_hz, 0), to = (guint64) MAX (x1 * rate_hz, 0);
   if (end > 0 && to > from)
     {
       NbMinMax mm;
@@ -256,8 +256,8 @@ update_band (NbLivePage *self)
 static void
 on_stroke (NbRun *run, const NbStroke *stroke, NbLivePage *self)
 {
-  nb_chart_series_add_point (self->depth_points, (double)stroke->index, stroke->depth_mm);
-  double last = (double)stroke->index;
+  nb_chart_series_add_point (self->depth_points, (double) stroke->index, stroke->depth_mm);
+  double last = (double) stroke->index;
   nb_chart_axis_set_range (self->depth_x, MAX (last - DEPTH_CHART_STROKES, 0),
                            MAX (last + 5, DEPTH_CHART_STROKES / 10.0));
 }
@@ -528,11 +528,11 @@ adopt_run (NbLivePage *self, NbRun *run)
 
   const char *uri = nb_device_get_uri (nb_run_get_device (run));
   NbPenInfo info = {
-    .uri = (char *)uri,
-    .transport = (char *)(g_str_has_prefix (uri, "sim") ? "sim" : "serial"),
-    .model = (char *)id->model,
-    .serial = (char *)id->serial,
-    .firmware = (char *)id->firmware,
+    .uri = (char *) uri,
+    .transport = (char *) (g_str_has_prefix (uri, "sim") ? "sim" : "serial"),
+    .model = (char *) id->model,
+    .serial = (char *) id->serial,
+    .firmware = (char *) id->firmware,
   };
   nb_pen_list_set_busy (self->pens, uri, &info);
   select_uri (self, uri);
@@ -632,11 +632,11 @@ load_presets (NbLivePage *self)
   g_autoptr (GBytes) bytes = g_resources_lookup_data (PRESETS_RESOURCE, 0, &error);
   gsize len = 0;
   const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-  GPtrArray *presets = data ? nb_presets_load_data (data, (gssize)len, &error) : NULL;
+  GPtrArray *presets = data ? nb_presets_load_data (data, (gssize) len, &error) : NULL;
   if (presets == NULL)
     {
       g_warning ("treatment presets: %s", error->message);
-      presets = g_ptr_array_new_with_free_func ((GDestroyNotify)nb_preset_free);
+      presets = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_preset_free);
     }
   self->presets = presets;
   GtkStringList *labels = gtk_string_list_new (NULL);

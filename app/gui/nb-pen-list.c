@@ -112,7 +112,7 @@ discover_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
       return;
     }
   g_task_return_pointer (task, nb_discover_pens (TRUE, cancellable),
-                         (GDestroyNotify)g_ptr_array_unref);
+                         (GDestroyNotify) g_ptr_array_unref);
 }
 
 NbPenItem *
@@ -136,7 +136,7 @@ static gboolean
 pens_contain (GPtrArray *pens, const char *uri)
 {
   for (guint i = 0; i < pens->len; i++)
-    if (g_str_equal (((NbPenInfo *)pens->pdata[i])->uri, uri))
+    if (g_str_equal (((NbPenInfo *) pens->pdata[i])->uri, uri))
       return TRUE;
   return FALSE;
 }

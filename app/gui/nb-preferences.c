@@ -34,7 +34,7 @@ index_to_nick (const GValue *value, const GVariantType *type, gpointer user_data
 {
   const char *const *nicks = user_data;
   guint i = g_value_get_uint (value);
-  if (i >= g_strv_length ((char **)nicks))
+  if (i >= g_strv_length ((char **) nicks))
     return NULL;
   return g_variant_new_string (nicks[i]);
 }
@@ -43,7 +43,7 @@ static void
 bind_combo (GSettings *settings, const char *key, AdwComboRow *row, const char *const *nicks)
 {
   g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                nick_to_index, index_to_nick, (gpointer)nicks, NULL);
+                                nick_to_index, index_to_nick, (gpointer) nicks, NULL);
 }
 
 static void

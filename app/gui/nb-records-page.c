@@ -106,7 +106,7 @@ show_replay (NbRecordsPage *self)
   for (guint i = 0; i < r->strokes->len; i++)
     {
       const NbStoreStroke *st = &g_array_index (r->strokes, NbStoreStroke, i);
-      nb_chart_series_add_point (self->depth_points, (double)st->index, st->depth_mm);
+      nb_chart_series_add_point (self->depth_points, (double) st->index, st->depth_mm);
       if (i == 0)
         first = st->index;
       last = st->index;

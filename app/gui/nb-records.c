@@ -245,8 +245,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   if (samples < 0)
     goto fail;
   double rate = r->session->sample_rate_hz > 0 ? r->session->sample_rate_hz : 20000;
-  gint64 cap = (gint64)(rate * NB_RECORDS_MAX_REPLAY_S);
-  r->decimator = nb_decimator_new ((guint)CLAMP (samples, 1, cap));
+  gint64 cap = (gint64) (rate * NB_RECORDS_MAX_REPLAY_S);
+  r->decimator = nb_decimator_new ((guint) CLAMP (samples, 1, cap));
   r->strokes = g_array_new (FALSE, FALSE, sizeof (NbStoreStroke));
   r->first_index = G_MAXUINT64;
   nb_stats_init (&r->depth_mm);
@@ -257,7 +257,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     goto fail;
   if (r->first_index == G_MAXUINT64)
     r->first_index = 0;
-  g_task_return_pointer (task, g_steal_pointer (&r), (GDestroyNotify)nb_replay_free);
+  g_task_return_pointer (task, g_steal_pointer (&r), (GDestroyNotify) nb_replay_free);
   return;
 fail:
   g_prefix_error (&error, "loading session %" G_GINT64_FORMAT ": ", ld->session_id);
@@ -273,7 +273,7 @@ nb_records_load_async (NbRecords *self, gint64 session_id, GCancellable *cancell
   LoadData *ld = g_new0 (LoadData, 1);
   ld->path = g_strdup (self->store_path);
   ld->session_id = session_id;
-  g_task_set_task_data (task, ld, (GDestroyNotify)load_data_free);
+  g_task_set_task_data (task, ld, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
 }
 

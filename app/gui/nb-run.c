@@ -176,7 +176,7 @@ finish_recording (NbRun *self, NbSessionStatus status, const char *error_text)
   fd->session_id = nb_recorder_get_session_id (fd->recorder);
   g_autoptr (GTask) task = g_task_new (self, NULL, finish_done, NULL);
   g_task_set_source_tag (task, finish_recording);
-  g_task_set_task_data (task, fd, (GDestroyNotify)finish_data_free);
+  g_task_set_task_data (task, fd, (GDestroyNotify) finish_data_free);
   g_task_run_in_thread (task, finish_thread);
   set_flag (self, &self->recording, FALSE, PROP_RECORDING);
 }
@@ -399,7 +399,7 @@ request (NbRun *self, ReqKind kind, double value, GAsyncReadyCallback callback, 
   req->kind = kind;
   req->value = value;
   g_autoptr (GTask) inner = g_task_new (self, NULL, req_done, outer);
-  g_task_set_task_data (inner, req, (GDestroyNotify)req_free);
+  g_task_set_task_data (inner, req, (GDestroyNotify) req_free);
   g_task_run_in_thread (inner, req_thread);
 }
 
@@ -468,7 +468,7 @@ open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     }
   if (!nb_device_stream_start (od->device, cancellable, &error))
     goto fail;
-  g_task_return_pointer (task, od, (GDestroyNotify)open_data_free);
+  g_task_return_pointer (task, od, (GDestroyNotify) open_data_free);
   return;
 fail:
   g_prefix_error (&error, "connecting to %s: ", uri);

@@ -5,7 +5,7 @@
 
 #include "nb-crc32.h"
 
-G_DEFINE_QUARK (nb-protocol-error-quark, nb_protocol_error)
+G_DEFINE_QUARK (nb - protocol - error - quark, nb_protocol_error)
 
 gsize
 nb_frame_encode (guint8 type, guint16 seq, const guint8 *payload, gsize len, guint8 *out)

@@ -5,7 +5,7 @@
 
 #include "nb-crc32.h"
 
-#define MALFORMED(error, ...)                                                                    \
+#define MALFORMED(error, ...)                                                                      \
   (g_set_error (error, NB_PROTOCOL_ERROR, NB_PROTOCOL_ERROR_MALFORMED, __VA_ARGS__), FALSE)
 
 static gsize
@@ -85,9 +85,9 @@ nb_identity_decode (const guint8 *p, gsize len, NbIdentity *id, GError **error)
   id->rate_max_mhz = nb_get_u32 (p + 22);
   id->sample_rate_hz = nb_get_u32 (p + 26);
   gsize o = 30;
-  if (!get_string (p, len, &o, id->model, "model", error) ||
-      !get_string (p, len, &o, id->serial, "serial number", error) ||
-      !get_string (p, len, &o, id->firmware, "firmware version", error))
+  if (!get_string (p, len, &o, id->model, "model", error)
+      || !get_string (p, len, &o, id->serial, "serial number", error)
+      || !get_string (p, len, &o, id->firmware, "firmware version", error))
     return FALSE;
   if (id->depth_min_um > id->depth_max_um || id->depth_step_um == 0)
     return MALFORMED (error, "identity depth range %u..%u step %u is inconsistent",

@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   NB_MSG_IDENTIFY = 0x01,
   NB_MSG_SET_DEPTH = 0x02,
   NB_MSG_SET_RATE = 0x03,
@@ -30,7 +31,8 @@ typedef enum {
   NB_MSG_NAK = 0xFF,
 } NbMessageType;
 
-typedef enum {
+typedef enum
+{
   NB_NAK_UNKNOWN_TYPE = 1,
   NB_NAK_BAD_LENGTH = 2,
   NB_NAK_OUT_OF_RANGE = 3,
@@ -42,7 +44,8 @@ typedef enum {
   NB_NAK_STORAGE = 9,
 } NbNakCode;
 
-typedef enum {
+typedef enum
+{
   NB_EVENT_CARTRIDGE_INSERTED = 1,
   NB_EVENT_CARTRIDGE_REMOVED = 2,
   NB_EVENT_MOTOR_JAM = 3,
@@ -51,14 +54,16 @@ typedef enum {
   NB_EVENT_MOTOR_STOPPED = 6,
 } NbEventCode;
 
-typedef enum {
+typedef enum
+{
   NB_CAP_CALIBRATION = 1 << 0,
   NB_CAP_EVENTS = 1 << 1,
   NB_CAP_TEMPERATURE = 1 << 2,
   NB_CAP_CARTRIDGE_SENSE = 1 << 3,
 } NbCapabilities;
 
-typedef enum {
+typedef enum
+{
   NB_STATUS_MOTOR_RUNNING = 1 << 0,
   NB_STATUS_STREAMING = 1 << 1,
   NB_STATUS_CARTRIDGE = 1 << 2,
@@ -77,7 +82,8 @@ typedef enum {
 #define NB_STATUS_SIZE 20
 #define NB_NAK_SIZE 4
 
-typedef struct {
+typedef struct
+{
   guint16 protocol_version;
   guint32 capabilities;
   guint32 depth_min_um, depth_max_um, depth_step_um;
@@ -89,26 +95,30 @@ typedef struct {
   char firmware[NB_IDENTITY_STRING_MAX + 1];
 } NbIdentity;
 
-typedef struct {
+typedef struct
+{
   guint32 depth_um;
   guint32 rate_mhz;
-  guint32 flags;   /* NbStatusFlags */
+  guint32 flags; /* NbStatusFlags */
   gint32 temp_mc;
   guint32 uptime_ms;
 } NbStatus;
 
-typedef struct {
-  guint8 code;     /* NbEventCode; unknown codes are passed through */
+typedef struct
+{
+  guint8 code; /* NbEventCode; unknown codes are passed through */
   guint16 detail;
   guint64 sample_index;
 } NbEvent;
 
-typedef struct {
+typedef struct
+{
   guint32 depth_um;
   gint32 correction_um;
 } NbCalPoint;
 
-typedef struct {
+typedef struct
+{
   guint16 format;
   guint8 n_points;
   gint32 rate_correction_ppm;

@@ -137,10 +137,10 @@ open_libserialport (const NbDeviceUri *uri, GError **error)
       return open_error (error, uri->path, err);
     }
   int fd = -1;
-  if (sp_set_baudrate (port, (int) uri->baud) != SP_OK || sp_set_bits (port, 8) != SP_OK ||
-      sp_set_parity (port, SP_PARITY_NONE) != SP_OK || sp_set_stopbits (port, 1) != SP_OK ||
-      sp_set_flowcontrol (port, SP_FLOWCONTROL_NONE) != SP_OK ||
-      sp_get_port_handle (port, &fd) != SP_OK)
+  if (sp_set_baudrate (port, (int) uri->baud) != SP_OK || sp_set_bits (port, 8) != SP_OK
+      || sp_set_parity (port, SP_PARITY_NONE) != SP_OK || sp_set_stopbits (port, 1) != SP_OK
+      || sp_set_flowcontrol (port, SP_FLOWCONTROL_NONE) != SP_OK
+      || sp_get_port_handle (port, &fd) != SP_OK)
     {
       char *msg = sp_last_error_message ();
       g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OPEN_FAILED,

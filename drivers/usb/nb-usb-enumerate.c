@@ -35,13 +35,13 @@ port_info_new (libusb_device *dev, const struct libusb_device_descriptor *desc)
   else if (rc == LIBUSB_ERROR_ACCESS)
     access = ", no permission: install the udev rules";
   if (serial_is_uri_safe (info->usb_serial))
-    info->uri = g_strdup_printf ("usb:%04x:%04x:%s", desc->idVendor, desc->idProduct,
-                                 info->usb_serial);
+    info->uri
+        = g_strdup_printf ("usb:%04x:%04x:%s", desc->idVendor, desc->idProduct, info->usb_serial);
   else
     info->uri = g_strdup_printf ("usb:%04x:%04x", desc->idVendor, desc->idProduct);
-  info->description = g_strdup_printf ("USB %04x:%04x bus %u device %u%s", desc->idVendor,
-                                       desc->idProduct, libusb_get_bus_number (dev),
-                                       libusb_get_device_address (dev), access);
+  info->description
+      = g_strdup_printf ("USB %04x:%04x bus %u device %u%s", desc->idVendor, desc->idProduct,
+                         libusb_get_bus_number (dev), libusb_get_device_address (dev), access);
   return info;
 }
 
@@ -56,8 +56,8 @@ nb_usb_transport_enumerate (GPtrArray *ports)
   for (ssize_t i = 0; i < n; i++)
     {
       struct libusb_device_descriptor desc;
-      if (libusb_get_device_descriptor (list[i], &desc) == LIBUSB_SUCCESS &&
-          nb_usb_id_known (desc.idVendor, desc.idProduct))
+      if (libusb_get_device_descriptor (list[i], &desc) == LIBUSB_SUCCESS
+          && nb_usb_id_known (desc.idVendor, desc.idProduct))
         g_ptr_array_add (ports, port_info_new (list[i], &desc));
     }
   if (n >= 0)

@@ -3,7 +3,8 @@
 
 #include "nb-usb-private.h"
 
-struct _NbUsbHotplug {
+struct _NbUsbHotplug
+{
   libusb_context *ctx;
   libusb_hotplug_callback_handle handle;
   GThread *thread;
@@ -18,8 +19,7 @@ on_hotplug (libusb_context *ctx, libusb_device *dev, libusb_hotplug_event event,
   NbUsbHotplug *hp = data;
   struct libusb_device_descriptor desc = { 0 };
   libusb_get_device_descriptor (dev, &desc);
-  hp->func (event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED, desc.idVendor, desc.idProduct,
-            hp->data);
+  hp->func (event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED, desc.idVendor, desc.idProduct, hp->data);
   return 0;
 }
 

@@ -5,8 +5,7 @@
 #pragma once
 
 /* pid.codes test VID 0x1209, PID 0x0001: the development ID until the pen has its own. */
-#define NB_USB_IDS(X) \
-  X (0x1209, 0x0001, "NeedleBench development pen")
+#define NB_USB_IDS(X) X (0x1209, 0x0001, "NeedleBench development pen")
 
 /* The pen's interface: vendor-specific class, one bulk OUT and one bulk IN endpoint. */
 #define NB_USB_INTERFACE_CLASS 0xff

@@ -10,7 +10,8 @@
 G_BEGIN_DECLS
 
 /* Interface, endpoints and packet size of a pen's data interface. */
-typedef struct {
+typedef struct
+{
   int interface;
   guint8 ep_in, ep_out;
   guint16 max_packet;
@@ -28,7 +29,8 @@ gboolean nb_usb_find_endpoints (libusb_device *dev, NbUsbEndpoints *ep, GError *
 
 /* nb_usb_read_serial: (transfer full) the serial-number string of @handle, validated (UTF-8, no
  * control characters), or NULL when it has none or it is not valid. */
-char *nb_usb_read_serial (libusb_device_handle *handle, const struct libusb_device_descriptor *desc);
+char *nb_usb_read_serial (libusb_device_handle *handle,
+                          const struct libusb_device_descriptor *desc);
 
 /* nb_usb_sanitize_string: (transfer full) @text without control characters, or NULL when it is
  * not valid UTF-8. Device strings are untrusted. */

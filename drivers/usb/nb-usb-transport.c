@@ -19,7 +19,8 @@
 #define CLOSE_WAIT_MS 2000
 #define EVENT_SLICE_US 100000
 
-typedef struct {
+typedef struct
+{
   NbTransport parent;
   libusb_context *ctx;
   libusb_device_handle *handle;
@@ -61,8 +62,7 @@ event_thread (gpointer data)
 }
 
 /* Locked. */
-static void
-set_link_error (NbUsbTransport *t, int code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+static void set_link_error (NbUsbTransport *t, int code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 static void
 set_link_error (NbUsbTransport *t, int code, const char *fmt, ...)
 {
@@ -86,8 +86,10 @@ submit_in (NbUsbTransport *t, int i)
   if (rc == LIBUSB_SUCCESS)
     t->in_busy[i] = TRUE;
   else
-    set_link_error (t, nb_usb_error_code (rc) == NB_DEVICE_ERROR_DISCONNECTED
-                         ? NB_DEVICE_ERROR_DISCONNECTED : NB_DEVICE_ERROR_IO,
+    set_link_error (t,
+                    nb_usb_error_code (rc) == NB_DEVICE_ERROR_DISCONNECTED
+                        ? NB_DEVICE_ERROR_DISCONNECTED
+                        : NB_DEVICE_ERROR_IO,
                     "reading: %s", libusb_strerror ((enum libusb_error) rc));
 }
 
@@ -124,8 +126,7 @@ on_in_done (struct libusb_transfer *xfer)
                           libusb_strerror ((enum libusb_error) rc));
         break;
       }
-    case LIBUSB_TRANSFER_CANCELLED:
-      break;
+    case LIBUSB_TRANSFER_CANCELLED: break;
     case LIBUSB_TRANSFER_NO_DEVICE:
       set_link_error (t, NB_DEVICE_ERROR_DISCONNECTED, "the pen was unplugged");
       break;
@@ -185,8 +186,7 @@ usb_read (NbTransport *base, guint8 *buf, gsize len, int timeout_ms, GError **er
       if (t->cancelled)
         {
           g_mutex_unlock (&t->lock);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled",
-                       base->description);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled", base->description);
           return -1;
         }
       if (t->rx->len > 0)
@@ -363,8 +363,8 @@ open_matching (libusb_context *ctx, const NbDeviceUri *uri, char **serial_out, G
   for (ssize_t i = 0; i < n && found == NULL; i++)
     {
       struct libusb_device_descriptor desc;
-      if (libusb_get_device_descriptor (list[i], &desc) != LIBUSB_SUCCESS ||
-          !nb_usb_id_matches (&desc, uri))
+      if (libusb_get_device_descriptor (list[i], &desc) != LIBUSB_SUCCESS
+          || !nb_usb_id_matches (&desc, uri))
         continue;
       libusb_device_handle *h = NULL;
       int rc = libusb_open (list[i], &h);
@@ -389,11 +389,12 @@ open_matching (libusb_context *ctx, const NbDeviceUri *uri, char **serial_out, G
       if (first_error != LIBUSB_SUCCESS && uri->usb_serial == NULL)
         nb_usb_set_error (error, first_error, "USB pen for “%s”: opening", uri->text);
       else
-        g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NOT_FOUND,
-                     "no USB pen matches “%s”%s", uri->text,
+        g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NOT_FOUND, "no USB pen matches “%s”%s",
+                     uri->text,
                      first_error == LIBUSB_ERROR_ACCESS
-                       ? " (some USB pens could not be opened: install NeedleBench's udev rules, "
-                         "see docs/install-udev.md)" : "");
+                         ? " (some USB pens could not be opened: install NeedleBench's udev rules, "
+                           "see docs/install-udev.md)"
+                         : "");
     }
   return found;
 }
@@ -426,10 +427,9 @@ nb_usb_transport_open (const NbDeviceUri *uri, GError **error)
     }
   libusb_device *dev = libusb_get_device (t->handle);
   g_free (t->parent.description);
-  t->parent.description = g_strdup_printf ("USB pen %s (bus %u device %u)",
-                                           serial ? serial : uri->text,
-                                           libusb_get_bus_number (dev),
-                                           libusb_get_device_address (dev));
+  t->parent.description
+      = g_strdup_printf ("USB pen %s (bus %u device %u)", serial ? serial : uri->text,
+                         libusb_get_bus_number (dev), libusb_get_device_address (dev));
   if (!nb_usb_find_endpoints (dev, &t->ep, error))
     {
       g_prefix_error (error, "%s: ", t->parent.description);
@@ -452,8 +452,9 @@ nb_usb_transport_open (const NbDeviceUri *uri, GError **error)
       struct libusb_device_descriptor desc;
       libusb_get_device_descriptor (dev, &desc);
       t->have_hotplug = libusb_hotplug_register_callback (
-          t->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0, desc.idVendor, desc.idProduct,
-          LIBUSB_HOTPLUG_MATCH_ANY, on_hotplug, t, &t->hotplug) == LIBUSB_SUCCESS;
+                            t->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0, desc.idVendor,
+                            desc.idProduct, LIBUSB_HOTPLUG_MATCH_ANY, on_hotplug, t, &t->hotplug)
+                        == LIBUSB_SUCCESS;
     }
 
   g_mutex_lock (&t->lock);

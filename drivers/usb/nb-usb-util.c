@@ -5,7 +5,8 @@
 
 #include "nb-usb-ids.h"
 
-typedef struct {
+typedef struct
+{
   guint16 vid, pid;
   const char *name;
 } Id;

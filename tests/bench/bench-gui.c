@@ -46,7 +46,7 @@ on_after_paint (GdkFrameClock *clock, Frames *f)
 static int
 cmp_double (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *)a, y = *(const double *)b;
+  double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
 }
 
@@ -71,7 +71,7 @@ report (const char *what, GArray *values, const char *goal)
 static gboolean
 first_frame (gpointer data)
 {
-  return ((Frames *)data)->first_frame_at != 0;
+  return ((Frames *) data)->first_frame_at != 0;
 }
 
 static gboolean
@@ -91,7 +91,7 @@ offscreen_chart (void)
   for (guint i = 0; i < n; i += G_N_ELEMENTS (batch))
     {
       for (guint j = 0; j < G_N_ELEMENTS (batch); j++)
-        batch[j] = (gint16)(1000 * sin (2 * G_PI * 100.0 * (i + j) / rate));
+        batch[j] = (gint16) (1000 * sin (2 * G_PI * 100.0 * (i + j) / rate));
       nb_decimator_push (dec, i, batch, G_N_ELEMENTS (batch));
     }
   NbChart *chart = g_object_ref_sink (NB_CHART (nb_chart_new ()));
@@ -158,7 +158,7 @@ main (int argc, char **argv)
     if (nb_live_page_get_run (live) && nb_run_is_connected (nb_live_page_get_run (live))
         && !nb_run_is_motor_running (nb_live_page_get_run (live)))
       {
-        (void)gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL);
+        (void) gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL);
         nb_test_pump (0.2);
       }
   nb_test_pump (1.0); /* settle: fill the chart */

@@ -25,7 +25,8 @@
 #define RING_SAMPLES 200000 /* 10 s on screen */
 #define COLUMNS 2000
 
-typedef struct {
+typedef struct
+{
   NbStrokeDetector *det;
   NbDecimator *dec;
   GArray *strokes;
@@ -84,8 +85,9 @@ find_python (void)
         continue;
       char *argv[] = { (char *) cands[i], "-c", "import numpy, scipy.signal", NULL };
       int status = -1;
-      if (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-                                              | G_SPAWN_STDERR_TO_DEV_NULL,
+      if (g_spawn_sync (NULL, argv, NULL,
+                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                            | G_SPAWN_STDERR_TO_DEV_NULL,
                         NULL, NULL, NULL, NULL, &status, NULL)
           && g_spawn_check_wait_status (status, NULL))
         return g_strdup (cands[i]);
@@ -184,9 +186,12 @@ compare_with_python (const char *script, const gint16 *x, guint n, GArray *ours,
           "mean %+.4f µm\n",
           matched, worst, worst_t, matched ? sum / matched : 0.0);
 done:
-  if (!g_getenv ("NB_BENCH_KEEP")) g_unlink (in_path);
-  else printf ("kept %s %s\n", in_path, out_path);
-  if (!g_getenv ("NB_BENCH_KEEP")) g_unlink (out_path);
+  if (!g_getenv ("NB_BENCH_KEEP"))
+    g_unlink (in_path);
+  else
+    printf ("kept %s %s\n", in_path, out_path);
+  if (!g_getenv ("NB_BENCH_KEEP"))
+    g_unlink (out_path);
   g_free (in_path);
   g_free (out_path);
   g_free (out);

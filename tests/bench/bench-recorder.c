@@ -69,7 +69,7 @@ main (int argc, char **argv)
   NbRecorder *rec = nb_recorder_new (&p, &error);
   g_assert_no_error (error);
 
-  const guint64 total = (guint64)minutes * 60 * SAMPLE_RATE;
+  const guint64 total = (guint64) minutes * 60 * SAMPLE_RATE;
   gint16 samples[BATCH];
   guint64 stroke = 0, throttled = 0;
   printf ("recording %d simulated minutes (%" G_GUINT64_FORMAT " samples at %d Hz, batches of "
@@ -79,16 +79,16 @@ main (int argc, char **argv)
   for (guint64 index = 0; index < total; index += BATCH)
     {
       for (guint i = 0; i < BATCH; i++)
-        samples[i] = (gint16)(((index + i) % STROKE_SAMPLES) * 20 - 500);
+        samples[i] = (gint16) (((index + i) % STROKE_SAMPLES) * 20 - 500);
       if (!nb_recorder_add_batch (rec, index, samples, BATCH, &error))
         g_error ("%s", error->message);
       while (stroke * STROKE_SAMPLES < index + BATCH)
         {
           NbStoreStroke s = { .index = stroke,
                               .peak_sample = stroke * STROKE_SAMPLES,
-                              .time_s = (double)(stroke * STROKE_SAMPLES) / SAMPLE_RATE,
+                              .time_s = (double) (stroke * STROKE_SAMPLES) / SAMPLE_RATE,
                               .depth_mm = 1.5,
-                              .period_s = (double)STROKE_SAMPLES / SAMPLE_RATE,
+                              .period_s = (double) STROKE_SAMPLES / SAMPLE_RATE,
                               .entry_speed_mm_s = 480.0 };
           if (!nb_recorder_add_stroke (rec, &s, &error))
             g_error ("%s", error->message);
@@ -101,7 +101,7 @@ main (int argc, char **argv)
           g_usleep (200);
         }
       guint64 done = index + BATCH;
-      if (done % ((guint64)10 * 60 * SAMPLE_RATE) == 0)
+      if (done % ((guint64) 10 * 60 * SAMPLE_RATE) == 0)
         {
           long hwm, rss;
           read_rss (&hwm, &rss);
@@ -122,7 +122,7 @@ main (int argc, char **argv)
   long hwm, rss;
   read_rss (&hwm, &rss);
   GStatBuf sb;
-  long long db_bytes = g_stat (path, &sb) == 0 ? (long long)sb.st_size : -1;
+  long long db_bytes = g_stat (path, &sb) == 0 ? (long long) sb.st_size : -1;
   printf ("written: %" G_GUINT64_FORMAT " samples in %" G_GUINT64_FORMAT
           " batches, %" G_GUINT64_FORMAT " strokes, %" G_GUINT64_FORMAT " commits, in %.2f s\n",
           st.samples, st.batches, st.strokes, st.commits, elapsed);
@@ -131,7 +131,7 @@ main (int argc, char **argv)
   printf ("producer throttled %" G_GUINT64_FORMAT " times (backlog > %d MiB)\n", throttled,
           BACKLOG_LIMIT / (1024 * 1024));
   printf ("database: %.1f MiB (%.2f bytes/sample incl. strokes)\n", db_bytes / 1048576.0,
-          (double)db_bytes / st.samples);
+          (double) db_bytes / st.samples);
   printf ("end: VmHWM %ld KiB, VmRSS %ld KiB\n", hwm, rss);
 
   remove_db (path);

@@ -65,9 +65,9 @@ main (int argc, char **argv)
   printf ("USB path: %.0f samples/s, %.2f MB/s over %.1f s = %.1f× the pen's real rate "
           "(%.0f samples/s, ~45 kB/s)\n",
           samples_s, bytes_s / 1e6, dt, samples_s / REAL_SAMPLES_PER_S, REAL_SAMPLES_PER_S);
-  printf ("gaps %" G_GUINT64_FORMAT ", lost samples %" G_GUINT64_FORMAT ", CRC errors %"
-          G_GUINT64_FORMAT ", framing errors %" G_GUINT64_FORMAT ", pen-side drops %"
-          G_GUINT64_FORMAT "%s\n",
+  printf ("gaps %" G_GUINT64_FORMAT ", lost samples %" G_GUINT64_FORMAT
+          ", CRC errors %" G_GUINT64_FORMAT ", framing errors %" G_GUINT64_FORMAT
+          ", pen-side drops %" G_GUINT64_FORMAT "%s\n",
           st.gaps, st.lost_samples, st.crc_errors, st.framing_errors,
           nb_fake_usb_get_dropped_batches (fake), lost ? ", LINK LOST" : "");
   nb_fake_usb_free (fake);

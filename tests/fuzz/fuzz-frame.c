@@ -93,8 +93,8 @@ make_seeds (void)
   NbCalTable t;
   nb_cal_table_init_factory (&t);
   t.n_points = 2;
-  t.points[0] = (NbCalPoint) { 500, -10 };
-  t.points[1] = (NbCalPoint) { 1500, 20 };
+  t.points[0] = (NbCalPoint){ 500, -10 };
+  t.points[1] = (NbCalPoint){ 1500, 20 };
   gsize tn = nb_cal_table_encode (&t, p);
   add_frame (seeds, NB_MSG_CAL_TABLE, p, tn);
   add_frame (seeds, NB_MSG_CAL_WRITE, p, tn);
@@ -145,10 +145,22 @@ main (int argc, char **argv)
         {
           switch (g_rand_int_range (rand, 0, 4))
             {
-            case 0: buf[g_rand_int_range (rand, 0, (gint) n)] ^= (guint8) (1u << g_rand_int_range (rand, 0, 8)); break;
-            case 1: buf[g_rand_int_range (rand, 0, (gint) n)] = (guint8) g_rand_int_range (rand, 0, 256); break;
-            case 2: if (n > 1) n = (gsize) g_rand_int_range (rand, 1, (gint) n); break;
-            case 3: if (n + 64 < sizeof buf) for (int k = 0; k < 64; k++) buf[n++] = (guint8) g_rand_int_range (rand, 0, 256); break;
+            case 0:
+              buf[g_rand_int_range (rand, 0, (gint) n)]
+                  ^= (guint8) (1u << g_rand_int_range (rand, 0, 8));
+              break;
+            case 1:
+              buf[g_rand_int_range (rand, 0, (gint) n)] = (guint8) g_rand_int_range (rand, 0, 256);
+              break;
+            case 2:
+              if (n > 1)
+                n = (gsize) g_rand_int_range (rand, 1, (gint) n);
+              break;
+            case 3:
+              if (n + 64 < sizeof buf)
+                for (int k = 0; k < 64; k++)
+                  buf[n++] = (guint8) g_rand_int_range (rand, 0, 256);
+              break;
             }
         }
       LLVMFuzzerTestOneInput (buf, n);

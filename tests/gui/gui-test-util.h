@@ -13,7 +13,7 @@ typedef gboolean (*NbCondFunc) (gpointer data);
 static inline gboolean
 nb_test_wait (NbCondFunc cond, gpointer data, double timeout_s)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
   while (!cond (data))
     {
       if (g_get_monotonic_time () > deadline)
@@ -34,7 +34,7 @@ nb_test_never (gpointer data)
 static inline void
 nb_test_pump (double seconds)
 {
-  (void)nb_test_wait (nb_test_never, NULL, seconds);
+  (void) nb_test_wait (nb_test_never, NULL, seconds);
 }
 
 /* nb_test_start_app: registers and activates the real NbApplication (startup: resources, style,

@@ -11,7 +11,7 @@
 static gboolean
 wait_until (gboolean (*cond) (gpointer), gpointer data, double timeout_s)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64)(timeout_s * G_USEC_PER_SEC);
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
   while (!cond (data))
     {
       if (g_get_monotonic_time () > deadline)
@@ -58,13 +58,13 @@ typedef struct
 static void
 got_result (GObject *source, GAsyncResult *result, gpointer data)
 {
-  ((Wait *)data)->result = g_object_ref (result);
+  ((Wait *) data)->result = g_object_ref (result);
 }
 
 static gboolean
 has_result (gpointer data)
 {
-  return ((Wait *)data)->result != NULL;
+  return ((Wait *) data)->result != NULL;
 }
 
 static NbRun *
@@ -130,7 +130,7 @@ on_lost (NbRun *run, const char *message, Finished *f)
 static gboolean
 finished (gpointer data)
 {
-  return ((Finished *)data)->done;
+  return ((Finished *) data)->done;
 }
 
 static void

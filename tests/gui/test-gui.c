@@ -29,7 +29,7 @@ static gboolean
 depth_is_set (gpointer data)
 {
   NbRun *run = nb_live_page_get_run (live);
-  return fabs (nb_run_get_set_depth (run) - *(double *)data) < 1e-9;
+  return fabs (nb_run_get_set_depth (run) - *(double *) data) < 1e-9;
 }
 
 static gboolean
@@ -43,13 +43,13 @@ measured_for (gpointer data)
 {
   NbAcquisitionSummary s;
   nb_run_get_summary (nb_live_page_get_run (live), &s);
-  return s.duration_s >= *(double *)data;
+  return s.duration_s >= *(double *) data;
 }
 
 static gboolean
 flag_set (gpointer data)
 {
-  return *(gboolean *)data;
+  return *(gboolean *) data;
 }
 
 static void
@@ -156,14 +156,14 @@ static void
 on_finished (NbLivePage *page, gint64 id, const char *error, gpointer data)
 {
   recorded_session = id;
-  *(gboolean *)data = TRUE;
+  *(gboolean *) data = TRUE;
 }
 
 static gboolean
 recorded_for (gpointer data)
 {
   NbRun *run = nb_live_page_get_run (live);
-  return nb_run_get_end_index (run) >= *(guint64 *)data;
+  return nb_run_get_end_index (run) >= *(guint64 *) data;
 }
 
 static gboolean
@@ -175,7 +175,7 @@ no_toast (gpointer data)
 static gboolean
 replay_shown (gpointer data)
 {
-  return nb_records_page_get_shown_session (nb_window_get_records_page (win)) == *(gint64 *)data;
+  return nb_records_page_get_shown_session (nb_window_get_records_page (win)) == *(gint64 *) data;
 }
 
 static void
@@ -187,7 +187,7 @@ test_record (void)
   nb_live_page_set_session_name (live, "GUI test session", "recorded by tests/gui");
   g_assert_true (press ("<Control>r")); /* Ctrl+R starts recording */
   g_assert_true (nb_run_is_recording (run));
-  guint64 until = nb_run_get_end_index (run) + (guint64)(2.0 * nb_run_get_sample_rate (run));
+  guint64 until = nb_run_get_end_index (run) + (guint64) (2.0 * nb_run_get_sample_rate (run));
   g_assert_true (nb_test_wait (recorded_for, &until, 10));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
   g_assert_true (nb_test_wait (flag_set, &finished, 10));
@@ -256,7 +256,7 @@ test_other_pages (void)
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
   GtkWidget *prefs = NULL;
   for (GList *l = windows; l; l = l->next)
-    if (l->data != (gpointer)win)
+    if (l->data != (gpointer) win)
       prefs = l->data;
   g_assert_nonnull (prefs);
   nb_test_save_png (prefs, "preferences.png");

@@ -25,10 +25,9 @@ cli_runv (CliResult *r, const char *const *args)
 
   g_autoptr (GError) error = NULL;
   gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (GSubprocess) p = g_subprocess_newv ((const char *const *) argv->pdata,
-                                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                     G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                                 &error);
+  g_autoptr (GSubprocess) p
+      = g_subprocess_newv ((const char *const *) argv->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, &r->out, &r->err, &error));
   g_assert_no_error (error);
@@ -36,7 +35,8 @@ cli_runv (CliResult *r, const char *const *args)
   g_assert_true (g_subprocess_get_if_exited (p));
   r->status = g_subprocess_get_exit_status (p);
   if (g_test_verbose ())
-    g_printerr ("$ needlebench-cli ... -> %d (%.2f s)\n%s%s", r->status, r->seconds, r->out, r->err);
+    g_printerr ("$ needlebench-cli ... -> %d (%.2f s)\n%s%s", r->status, r->seconds, r->out,
+                r->err);
 }
 
 void
@@ -85,10 +85,12 @@ sim_start (char **pty_path, const char *first, ...)
   g_ptr_array_add (argv, NULL);
 
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   /* A failed assertion must not leave a pen running that holds the test's output open. */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  GSubprocess *p = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  GSubprocess *p
+      = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
   gsize len = 0;

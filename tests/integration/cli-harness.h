@@ -5,11 +5,12 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-typedef struct {
-  int status;       /* exit code */
+typedef struct
+{
+  int status; /* exit code */
   char *out;
   char *err;
-  double seconds;   /* wall time */
+  double seconds; /* wall time */
 } CliResult;
 
 void cli_result_clear (CliResult *r);

@@ -19,9 +19,10 @@ test_info_over_pty (void)
   g_assert_cmpint (r.status, ==, 0);
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *o = cli_json_object (&r, &parser);
-  static const char *keys[] = { "uri", "model", "serial", "firmware", "protocol_version",
-                                "depth_min_mm", "depth_max_mm", "depth_step_mm", "rate_min_hz",
-                                "rate_max_hz", "sample_rate_hz" };
+  static const char *keys[]
+      = { "uri",           "model",        "serial",        "firmware",    "protocol_version",
+          "depth_min_mm",  "depth_max_mm", "depth_step_mm", "rate_min_hz", "rate_max_hz",
+          "sample_rate_hz" };
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     g_assert_true (json_object_has_member (o, keys[i]));
   g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-0042");
@@ -52,8 +53,9 @@ test_stream_accuracy (void)
   CliResult r = { 0 };
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *o = stream (&r, &parser, uri, "1.0", "100");
-  static const char *keys[] = { "strokes", "depth_mean_mm", "depth_sd_mm", "depth_min_mm",
-                                "depth_max_mm", "rate_hz", "samples", "gaps", "crc_errors" };
+  static const char *keys[]
+      = { "strokes", "depth_mean_mm", "depth_sd_mm", "depth_min_mm", "depth_max_mm",
+          "rate_hz", "samples",       "gaps",        "crc_errors" };
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     g_assert_true (json_object_has_member (o, keys[i]));
   double mean = json_object_get_double_member (o, "depth_mean_mm");
@@ -116,8 +118,8 @@ test_faulty_link (void)
 {
   g_autofree char *pty = NULL;
   /* 1 % of the bytes the pen sends are damaged: half dropped, half with a bit flipped */
-  GSubprocess *sim = sim_start (&pty, IDEAL, "--drop", "0.005", "--flip", "0.005", "--seed", "2",
-                                NULL);
+  GSubprocess *sim
+      = sim_start (&pty, IDEAL, "--drop", "0.005", "--flip", "0.005", "--seed", "2", NULL);
   g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
   CliResult r = { 0 };
   cli_run (&r, "stream", "-d", uri, "--depth", "1", "--rate", "100", "--seconds", "2", "--json",

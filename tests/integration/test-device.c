@@ -43,7 +43,8 @@ test_identify (void)
   g_assert_cmpuint (st.depth_um, ==, 1250);
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   guint64 strokes;
   guint64 batches;
@@ -149,8 +150,8 @@ make_table (NbCalTable *t, gint32 corr)
   t->calibrated_at = 1764000000;
   g_strlcpy (t->certificate, "NB-C-0001", sizeof t->certificate);
   t->n_points = 2;
-  t->points[0] = (NbCalPoint) { 500, corr };
-  t->points[1] = (NbCalPoint) { 2000, corr - 10 };
+  t->points[0] = (NbCalPoint){ 500, corr };
+  t->points[1] = (NbCalPoint){ 2000, corr - 10 };
 }
 
 static void
@@ -208,7 +209,7 @@ test_calibration_changes_depth (void)
           NbCalTable t;
           nb_cal_table_init_factory (&t);
           t.n_points = 1;
-          t.points[0] = (NbCalPoint) { 1000, -100 };
+          t.points[0] = (NbCalPoint){ 1000, -100 };
           g_assert_true (nb_device_write_calibration (dev, &t, NULL, &error));
         }
       g_autoptr (NbAcquisition) acq = nb_acquisition_new (dev);

@@ -13,7 +13,8 @@
 
 #define NOTE "batch 7, line \"B\"\nsecond line, with commas"
 
-typedef struct {
+typedef struct
+{
   GPtrArray *row;
   GPtrArray *rows; /* of GPtrArray of char* */
 } CsvParse;
@@ -54,9 +55,8 @@ static gint64
 record (const char *db, const char *uri, const char *seconds, JsonParser **parser)
 {
   CliResult r = { 0 };
-  cli_run (&r, "record", "-d", uri, "--depth", "0.5", "--rate", "100", "--seconds", seconds,
-           "--db", db, "--operator", "Ann O'Neil", "--note", NOTE, "--name", "QA line 3", "--json",
-           NULL);
+  cli_run (&r, "record", "-d", uri, "--depth", "0.5", "--rate", "100", "--seconds", seconds, "--db",
+           db, "--operator", "Ann O'Neil", "--note", NOTE, "--name", "QA line 3", "--json", NULL);
   if (r.status != 0)
     g_error ("record exited %d: %s", r.status, r.err);
   JsonObject *o = cli_json_object (&r, parser);
@@ -134,8 +134,9 @@ test_round_trip (void)
   JsonObject *root = json_node_get_object (json_parser_get_root (jp));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "strokes")), ==,
                     strokes);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "session"),
-                                                  "note"), ==, NOTE);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (root, "session"), "note"), ==,
+      NOTE);
   cli_run (&r, "export", idtext, "--db", db, "--format", "json", "--samples", "-o", json, NULL);
   g_assert_cmpint (r.status, ==, 0);
   cli_result_clear (&r);
@@ -180,8 +181,8 @@ test_read_only (void)
       g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
     }
   CliResult r = { 0 };
-  cli_run (&r, "record", "-d", "sim:time-scale=4", "--depth", "0.5", "--rate", "100",
-           "--seconds", "0.5", "--db", target, NULL);
+  cli_run (&r, "record", "-d", "sim:time-scale=4", "--depth", "0.5", "--rate", "100", "--seconds",
+           "0.5", "--db", target, NULL);
   g_assert_cmpint (r.status, ==, 4);
   g_assert_true (g_str_has_prefix (r.err, "needlebench-cli record: "));
   g_assert_nonnull (strstr (r.err, target));
@@ -196,8 +197,9 @@ test_kill_9 (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("nb-kill-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "nb.db", NULL);
-  const char *argv[] = { g_getenv ("NB_CLI"), "record", "-d", "sim", "--depth", "1", "--rate",
-                         "100", "--seconds", "60", "--db", db, NULL };
+  const char *argv[]
+      = { g_getenv ("NB_CLI"), "record", "-d",   "sim", "--depth", "1", "--rate", "100",
+          "--seconds",         "60",     "--db", db,    NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
   g_assert_no_error (error);

@@ -48,7 +48,7 @@ main (int argc, char **argv)
   for (;;)
     {
       for (guint i = 0; i < 100; i++)
-        samples[i] = (gint16)((index + i) % 133);
+        samples[i] = (gint16) ((index + i) % 133);
       if (!nb_recorder_add_batch (rec, index, samples, 100, &error))
         break;
       index += 100;
@@ -65,7 +65,7 @@ main (int argc, char **argv)
           stroke++;
         }
       /* real time: 100 samples every 5 ms */
-      gint64 due = start + (gint64)index * 50; /* 50 us per sample */
+      gint64 due = start + (gint64) index * 50; /* 50 us per sample */
       gint64 now = g_get_monotonic_time ();
       if (due > now)
         g_usleep (due - now);

@@ -9,9 +9,10 @@
 #define SYNTH_R_UM 1000.0
 #define SYNTH_LOBE 0.7
 
-typedef struct {
-  double start;   /* stroke start, in samples (fractional) */
-  double period;  /* in samples */
+typedef struct
+{
+  double start;  /* stroke start, in samples (fractional) */
+  double period; /* in samples */
   double peak_um;
 } SynthStroke;
 
@@ -22,7 +23,8 @@ synth_pos (const SynthStroke *s, double t)
   double phi = (t - s->start) / s->period;
   if (phi >= SYNTH_LOBE)
     return -SYNTH_R_UM;
-  return -SYNTH_R_UM + (s->peak_um + SYNTH_R_UM) * (1.0 - cos (2.0 * G_PI * phi / SYNTH_LOBE)) / 2.0;
+  return -SYNTH_R_UM
+         + (s->peak_um + SYNTH_R_UM) * (1.0 - cos (2.0 * G_PI * phi / SYNTH_LOBE)) / 2.0;
 }
 
 /* Time of the peak, in samples. */

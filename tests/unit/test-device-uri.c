@@ -40,8 +40,17 @@ static void
 test_invalid (void)
 {
   static const char *bad[] = {
-    "", "tcp:1.2.3.4", "serial", "serial:", "serial:/dev/x?baud=abc", "serial:/dev/x?parity=odd",
-    "usb:1209", "usb:xyz:0001", "usb:12345:0001", "usb:1209:0001:", "SIM",
+    "",
+    "tcp:1.2.3.4",
+    "serial",
+    "serial:",
+    "serial:/dev/x?baud=abc",
+    "serial:/dev/x?parity=odd",
+    "usb:1209",
+    "usb:xyz:0001",
+    "usb:12345:0001",
+    "usb:1209:0001:",
+    "SIM",
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {

@@ -16,7 +16,8 @@ test_crc32 (void)
   g_assert_cmphex (nb_crc32_update (c, (const guint8 *) "56789", 5), ==, 0xCBF43926);
 }
 
-typedef struct {
+typedef struct
+{
   const char *in;
   const char *out;
 } HexVector;
@@ -128,7 +129,8 @@ test_frame_vectors (void)
   g_assert_cmpuint (nb_frame_encode (NB_MSG_TELEMETRY, 0, big, sizeof big, wire), ==, 0);
 }
 
-typedef struct {
+typedef struct
+{
   GArray *types;
   GArray *seqs;
 } Collected;
@@ -196,9 +198,14 @@ static void
 test_identity (void)
 {
   NbIdentity id = {
-    .protocol_version = 1, .capabilities = 0xF0000003u,
-    .depth_min_um = 0, .depth_max_um = 3000, .depth_step_um = 50,
-    .rate_min_mhz = 50000, .rate_max_mhz = 150000, .sample_rate_hz = 20000,
+    .protocol_version = 1,
+    .capabilities = 0xF0000003u,
+    .depth_min_um = 0,
+    .depth_max_um = 3000,
+    .depth_step_um = 50,
+    .rate_min_mhz = 50000,
+    .rate_max_mhz = 150000,
+    .sample_rate_hz = 20000,
   };
   g_strlcpy (id.model, "NB-Pen 3", sizeof id.model);
   g_strlcpy (id.serial, "NB-0042", sizeof id.serial);
@@ -246,9 +253,9 @@ test_cal_table (void)
   t.calibrated_at = 1764000000;
   g_strlcpy (t.certificate, "NB-C-2026-0001", sizeof t.certificate);
   t.n_points = 3;
-  t.points[0] = (NbCalPoint) { 250, -40 };
-  t.points[1] = (NbCalPoint) { 1000, -55 };
-  t.points[2] = (NbCalPoint) { 2000, -70 };
+  t.points[0] = (NbCalPoint){ 250, -40 };
+  t.points[1] = (NbCalPoint){ 1000, -55 };
+  t.points[2] = (NbCalPoint){ 2000, -70 };
   guint8 buf[NB_FRAME_MAX_PAYLOAD];
   gsize n = nb_cal_table_encode (&t, buf);
   g_assert_cmpuint (n, ==, 32 + 24 + 4);

@@ -17,8 +17,10 @@ test_params (void)
   NbSimParams p;
   g_autoptr (GError) error = NULL;
   nb_sim_params_init_defaults (&p);
-  g_assert_true (nb_sim_params_parse (&p, "serial=NB-0042,depth-offset=0.08,depth-gain=1.03,"
-                                          "rate-error=0.02,seed=7,jam,time-scale=2", &error));
+  g_assert_true (nb_sim_params_parse (&p,
+                                      "serial=NB-0042,depth-offset=0.08,depth-gain=1.03,"
+                                      "rate-error=0.02,seed=7,jam,time-scale=2",
+                                      &error));
   g_assert_no_error (error);
   g_assert_cmpstr (p.serial, ==, "NB-0042");
   g_assert_cmpfloat (p.depth_offset_mm, ==, 0.08);
@@ -85,8 +87,8 @@ test_physics_errors (void)
   g_assert_cmpfloat_with_epsilon (nb_sim_physics_true_peak_mm (&ph, 1.0, 100), 1.11 + 0.08 / 9,
                                   1e-12);
   /* depth loss only above 120 Hz, 0.02 mm at 150 Hz */
-  g_assert_cmpfloat_with_epsilon (nb_sim_physics_true_peak_mm (&ph, 1.0, 120) -
-                                      nb_sim_physics_true_peak_mm (&ph, 1.0, 150),
+  g_assert_cmpfloat_with_epsilon (nb_sim_physics_true_peak_mm (&ph, 1.0, 120)
+                                      - nb_sim_physics_true_peak_mm (&ph, 1.0, 150),
                                   0.02, 1e-12);
   nb_sim_physics_clear (&ph);
   nb_sim_params_clear (&p);
@@ -159,14 +161,16 @@ test_physics_seeded (void)
 
 /* --- the firmware, spoken to with real frames --- */
 
-typedef struct {
+typedef struct
+{
   NbSimPen *pen;
   NbFrameDecoder dec;
   GArray *frames; /* of Reply */
   guint16 seq;
 } Bench;
 
-typedef struct {
+typedef struct
+{
   guint8 type;
   guint16 seq;
   guint16 len;
@@ -300,7 +304,7 @@ test_pen_calibration (void)
   nb_cal_table_init_factory (&t);
   t.calibrated_at = 1764000000;
   t.n_points = 1;
-  t.points[0] = (NbCalPoint) { 1000, -60 };
+  t.points[0] = (NbCalPoint){ 1000, -60 };
   guint8 buf[NB_FRAME_MAX_PAYLOAD], crc[4];
   gsize n = nb_cal_table_encode (&t, buf);
 

@@ -12,7 +12,7 @@ static gboolean
 check_sequence (const NbStoreStroke *s, gpointer data)
 {
   gint64 *next = data;
-  g_assert_cmpint ((gint64)s->index, ==, *next);
+  g_assert_cmpint ((gint64) s->index, ==, *next);
   (*next)++;
   return TRUE;
 }
@@ -83,9 +83,9 @@ test_kill_9 (void)
   g_assert_no_error (error);
   g_assert_true (nb_audit_verify (store, NULL, NULL, &error));
   gint64 n = nb_store_count_strokes (store, session, &error);
-  g_assert_cmpint (n, >=, (gint64)strokes);
-  g_assert_cmpint (nb_store_count_samples (store, session, &error), >=, (gint64)samples);
-  g_assert_cmpint (last_index + 1, ==, (gint64)strokes);
+  g_assert_cmpint (n, >=, (gint64) strokes);
+  g_assert_cmpint (nb_store_count_samples (store, session, &error), >=, (gint64) samples);
+  g_assert_cmpint (last_index + 1, ==, (gint64) strokes);
   /* the child records in real time from just before it printed its session: what it had
    * produced when killed, minus one second, must be on disk */
   gint64 produced = (t_kill - t_session) * 20000 / G_USEC_PER_SEC;

@@ -62,8 +62,8 @@ record_session (const char *path, guint n_strokes, guint n_batches)
   for (guint b = 0; b < n_batches; b++)
     {
       for (guint i = 0; i < 100; i++)
-        samples[i] = (gint16)((b * 100 + i) % 3001 - 1500);
-      g_assert_true (nb_recorder_add_batch (rec, (guint64)b * 100, samples, 100, &error));
+        samples[i] = (gint16) ((b * 100 + i) % 3001 - 1500);
+      g_assert_true (nb_recorder_add_batch (rec, (guint64) b * 100, samples, 100, &error));
       g_assert_no_error (error);
     }
   for (guint i = 0; i < n_strokes; i++)
@@ -106,10 +106,10 @@ static gboolean
 check_batch (guint64 first, const gint16 *samples, guint n, gpointer data)
 {
   Counter *c = data;
-  g_assert_cmpuint (first, ==, (guint64)c->n * 100);
+  g_assert_cmpuint (first, ==, (guint64) c->n * 100);
   g_assert_cmpuint (n, ==, 100);
   for (guint i = 0; i < n; i++)
-    g_assert_cmpint (samples[i], ==, (gint16)((first + i) % 3001 - 1500));
+    g_assert_cmpint (samples[i], ==, (gint16) ((first + i) % 3001 - 1500));
   c->n++;
   return TRUE;
 }
@@ -199,7 +199,7 @@ test_round_trip (void)
   NbStoreSessionFilter f = { .pen_serial = "NB-0042" };
   g_autoptr (GPtrArray) by_pen = nb_store_list_sessions (store, &f, &error);
   g_assert_cmpuint (by_pen->len, ==, 1);
-  g_assert_cmpint (((NbStoreSession *)by_pen->pdata[0])->id, ==, id);
+  g_assert_cmpint (((NbStoreSession *) by_pen->pdata[0])->id, ==, id);
   NbStoreSessionFilter f2 = { .operator_name = "bob" };
   g_autoptr (GPtrArray) by_op = nb_store_list_sessions (store, &f2, &error);
   g_assert_cmpuint (by_op->len, ==, 1);
@@ -419,9 +419,9 @@ test_audit_tamper (void)
       store, "SELECT prev_hash, at, actor, action, subject, detail FROM audit WHERE id = 3", NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_autofree char *h = nb_audit_hash (
-      (const char *)sqlite3_column_text (stmt, 0), 3, sqlite3_column_int64 (stmt, 1),
-      (const char *)sqlite3_column_text (stmt, 2), (const char *)sqlite3_column_text (stmt, 3),
-      (const char *)sqlite3_column_text (stmt, 4), (const char *)sqlite3_column_text (stmt, 5));
+      (const char *) sqlite3_column_text (stmt, 0), 3, sqlite3_column_int64 (stmt, 1),
+      (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+      (const char *) sqlite3_column_text (stmt, 4), (const char *) sqlite3_column_text (stmt, 5));
   sqlite3_reset (stmt);
   g_autofree char *sql = g_strdup_printf ("UPDATE audit SET hash = '%s' WHERE id = 3", h);
   g_assert_true (nb_store_exec (store, sql, &error));
@@ -577,8 +577,8 @@ test_disk_full (void)
   g_assert_true (nb_store_check_integrity (store, &error));
   g_assert_true (nb_audit_verify (store, NULL, NULL, &error));
   g_assert_cmpint (nb_store_count_strokes (store, first, &error), ==, 200);
-  g_assert_cmpint (nb_store_count_strokes (store, second, &error), >=, (gint64)stats.strokes);
-  g_assert_cmpint (nb_store_count_samples (store, second, &error), >=, (gint64)stats.samples);
+  g_assert_cmpint (nb_store_count_strokes (store, second, &error), >=, (gint64) stats.strokes);
+  g_assert_cmpint (nb_store_count_samples (store, second, &error), >=, (gint64) stats.samples);
   g_autoptr (NbStoreSession) s = nb_store_get_session (store, second, &error);
   g_assert_no_error (error);
   g_test_message ("second session %s: %s, %" G_GUINT64_FORMAT " strokes committed",
@@ -623,7 +623,7 @@ parse_csv (const char *path)
   g_assert_true (g_file_get_contents (path, &text, &len, &error));
   struct csv_parser p;
   g_assert_cmpint (csv_init (&p, CSV_STRICT | CSV_STRICT_FINI), ==, 0);
-  CsvRows r = { g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref), NULL };
+  CsvRows r = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref), NULL };
   g_assert_cmpuint (csv_parse (&p, text, len, csv_field_cb, csv_row_cb, &r), ==, len);
   g_assert_cmpint (csv_fini (&p, csv_field_cb, csv_row_cb, &r), ==, 0);
   csv_free (&p);

@@ -7,7 +7,8 @@
 
 #define RATE 20000.0
 
-typedef struct {
+typedef struct
+{
   GArray *strokes; /* NbStroke */
 } Collect;
 
@@ -35,7 +36,8 @@ detect (const gint16 *samples, guint n, guint batch, NbStrokeDetector **det_out)
   return c.strokes;
 }
 
-typedef struct {
+typedef struct
+{
   double max_depth_err, max_period_err, max_speed_rel_err;
   double mean_depth_err;
   guint n;
@@ -199,8 +201,8 @@ test_batches (void)
       GArray *got = detect (x, n, sizes[b], NULL);
       g_assert_cmpuint (got->len, ==, whole->len);
       for (guint i = 0; i < got->len; i++)
-        g_assert_true (stroke_equal (&g_array_index (got, NbStroke, i),
-                                     &g_array_index (whole, NbStroke, i)));
+        g_assert_true (
+            stroke_equal (&g_array_index (got, NbStroke, i), &g_array_index (whole, NbStroke, i)));
       g_array_unref (got);
     }
 

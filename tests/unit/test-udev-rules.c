@@ -10,8 +10,8 @@ static char *rules_text;
 static void
 check_id (guint vid, guint pid, const char *name)
 {
-  g_autofree char *want = g_strdup_printf ("ATTR{idVendor}==\"%04x\", ATTR{idProduct}==\"%04x\"",
-                                           vid, pid);
+  g_autofree char *want
+      = g_strdup_printf ("ATTR{idVendor}==\"%04x\", ATTR{idProduct}==\"%04x\"", vid, pid);
   g_auto (GStrv) lines = g_strsplit (rules_text, "\n", -1);
   gboolean found = FALSE;
   for (int i = 0; lines[i]; i++)

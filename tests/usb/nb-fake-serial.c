@@ -14,15 +14,16 @@
 #define TTY_DEV "/devices/pci0000:00/usb1/1-2/1-2:1.0/ttyUSB0/tty/ttyUSB0"
 #define TTY_SYS "/sys/devices/pci0000:00/usb1/1-2/1-2:1.0/ttyUSB0/tty/ttyUSB0"
 
-struct _NbFakeSerial {
+struct _NbFakeSerial
+{
   UMockdevTestbed *testbed;
   UMockdevIoctlBase *handler;
   GThread *ioctl_thread;
   GMainContext *context;
   GMainLoop *loop;
   GThread *pen_thread;
-  gint stop;          /* atomic */
-  gint modem_ioctls;  /* atomic */
+  gint stop;         /* atomic */
+  gint modem_ioctls; /* atomic */
   int master;
   NbSimParams params;
   GMutex lock;
@@ -48,9 +49,7 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeSerial 
       }
     case TIOCMBIS:
     case TIOCMBIC:
-    case TIOCMSET:
-      umockdev_ioctl_client_complete (client, 0, 0);
-      return TRUE;
+    case TIOCMSET: umockdev_ioctl_client_complete (client, 0, 0); return TRUE;
     default:
       {
         /* termios and the rest: the real pty does them. */
@@ -156,35 +155,35 @@ nb_fake_serial_new (const char *sim_spec, GError **error)
     g_cond_wait (&f->cond, &f->lock);
   g_mutex_unlock (&f->lock);
 
-  g_autofree char *text = g_strdup_printf (
-      "P: /devices/pci0000:00/usb1/1-2\n"
-      "E: SUBSYSTEM=usb\n"
-      "E: DEVTYPE=usb_device\n"
-      "A: idVendor=%04x\\n\n"
-      "A: idProduct=%04x\\n\n"
-      "A: serial=%s\\n\n"
-      "A: manufacturer=FTDI\\n\n"
-      "A: product=FT232R USB UART\\n\n"
-      "A: busnum=1\\n\n"
-      "A: devnum=3\\n\n"
-      "\n"
-      "P: /devices/pci0000:00/usb1/1-2/1-2:1.0\n"
-      "E: SUBSYSTEM=usb\n"
-      "E: DEVTYPE=usb_interface\n"
-      "E: DRIVER=ftdi_sio\n"
-      "\n"
-      "P: /devices/pci0000:00/usb1/1-2/1-2:1.0/ttyUSB0\n"
-      "E: SUBSYSTEM=usb-serial\n"
-      "E: DRIVER=ftdi_sio\n"
-      "\n"
-      "P: " TTY_DEV "\n"
-      "N: ttyUSB0\n"
-      "E: SUBSYSTEM=tty\n"
-      "E: DEVNAME=" NB_FAKE_SERIAL_DEVNODE "\n"
-      "E: MAJOR=188\n"
-      "E: MINOR=0\n"
-      "A: dev=188:0\\n\n",
-      NB_FAKE_SERIAL_VID, NB_FAKE_SERIAL_PID, NB_FAKE_SERIAL_USB_SERIAL);
+  g_autofree char *text
+      = g_strdup_printf ("P: /devices/pci0000:00/usb1/1-2\n"
+                         "E: SUBSYSTEM=usb\n"
+                         "E: DEVTYPE=usb_device\n"
+                         "A: idVendor=%04x\\n\n"
+                         "A: idProduct=%04x\\n\n"
+                         "A: serial=%s\\n\n"
+                         "A: manufacturer=FTDI\\n\n"
+                         "A: product=FT232R USB UART\\n\n"
+                         "A: busnum=1\\n\n"
+                         "A: devnum=3\\n\n"
+                         "\n"
+                         "P: /devices/pci0000:00/usb1/1-2/1-2:1.0\n"
+                         "E: SUBSYSTEM=usb\n"
+                         "E: DEVTYPE=usb_interface\n"
+                         "E: DRIVER=ftdi_sio\n"
+                         "\n"
+                         "P: /devices/pci0000:00/usb1/1-2/1-2:1.0/ttyUSB0\n"
+                         "E: SUBSYSTEM=usb-serial\n"
+                         "E: DRIVER=ftdi_sio\n"
+                         "\n"
+                         "P: " TTY_DEV "\n"
+                         "N: ttyUSB0\n"
+                         "E: SUBSYSTEM=tty\n"
+                         "E: DEVNAME=" NB_FAKE_SERIAL_DEVNODE "\n"
+                         "E: MAJOR=188\n"
+                         "E: MINOR=0\n"
+                         "A: dev=188:0\\n\n",
+                         NB_FAKE_SERIAL_VID, NB_FAKE_SERIAL_PID, NB_FAKE_SERIAL_USB_SERIAL);
   if (!umockdev_testbed_add_from_string (f->testbed, text, error))
     {
       nb_fake_serial_free (f);

@@ -17,7 +17,8 @@
 #define FAST_BACKLOG (256 * 1024)
 #define MAX_CATCH_UP_SAMPLES 20000
 
-struct _NbFakeUsb {
+struct _NbFakeUsb
+{
   UMockdevTestbed *testbed;
   UMockdevIoctlBase *handler;
   GThread *thread;
@@ -45,12 +46,13 @@ struct _NbFakeUsb {
   guint last_out_flags;
   int last_out_length;
   FILE *record;
-  GPtrArray *replay;  /* Record, in file order; NULL when the sim pen plays */
-  guint replay_next;  /* next bulk record */
+  GPtrArray *replay; /* Record, in file order; NULL when the sim pen plays */
+  guint replay_next; /* next bulk record */
 };
 
 /* A URB read back from an ioctl file. */
-typedef struct {
+typedef struct
+{
   guint8 type, endpoint;
   int status, actual;
   GBytes *buffer;
@@ -92,9 +94,10 @@ record_urb (NbFakeUsb *f, UMockdevIoctlData *d)
   struct usbdevfs_urb *u = urb_of (d);
   const guint8 *buf = urb_buffer (d);
   int valid = u->type == USBDEVFS_URB_TYPE_CONTROL ? 8 + u->actual_length
-              : (u->endpoint & 0x80) ? u->actual_length : u->buffer_length;
-  fprintf (f->record, "USBDEVFS_REAPURB 0 %u %u %d %u %d %d 0 ", u->type, u->endpoint,
-           u->status, u->flags, u->buffer_length, u->actual_length);
+              : (u->endpoint & 0x80)               ? u->actual_length
+                                                   : u->buffer_length;
+  fprintf (f->record, "USBDEVFS_REAPURB 0 %u %u %d %u %d %d 0 ", u->type, u->endpoint, u->status,
+           u->flags, u->buffer_length, u->actual_length);
   for (int i = 0; i < u->buffer_length; i++)
     fprintf (f->record, "%02X", i < valid ? buf[i] : 0);
   fputc ('\n', f->record);
@@ -311,8 +314,8 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
             urb_of (d)->status = -ESHUTDOWN, urb_of (d)->actual_length = 0;
           if (d == NULL)
             return reply (client, -1, ENODEV);
-          g_autoptr (UMockdevIoctlData) ptr = umockdev_ioctl_data_resolve (arg, 0, sizeof (gpointer),
-                                                                          NULL);
+          g_autoptr (UMockdevIoctlData) ptr
+              = umockdev_ioctl_data_resolve (arg, 0, sizeof (gpointer), NULL);
           umockdev_ioctl_data_set_ptr (ptr, 0, d);
           umockdev_ioctl_data_unref (d);
           return reply (client, 0, 0);
@@ -324,30 +327,27 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
     {
     case USBDEVFS_GET_CAPABILITIES:
       {
-        g_autoptr (UMockdevIoctlData) d = umockdev_ioctl_data_resolve (arg, 0, sizeof (guint32),
-                                                                      NULL);
-        *(guint32 *) d->data = USBDEVFS_CAP_BULK_SCATTER_GATHER | USBDEVFS_CAP_BULK_CONTINUATION |
-                               USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-                               USBDEVFS_CAP_REAP_AFTER_DISCONNECT | USBDEVFS_CAP_ZERO_PACKET;
+        g_autoptr (UMockdevIoctlData) d
+            = umockdev_ioctl_data_resolve (arg, 0, sizeof (guint32), NULL);
+        *(guint32 *) d->data = USBDEVFS_CAP_BULK_SCATTER_GATHER | USBDEVFS_CAP_BULK_CONTINUATION
+                               | USBDEVFS_CAP_NO_PACKET_SIZE_LIM
+                               | USBDEVFS_CAP_REAP_AFTER_DISCONNECT | USBDEVFS_CAP_ZERO_PACKET;
         return reply (client, 0, 0);
       }
     case USBDEVFS_CLAIMINTERFACE:
     case USBDEVFS_DISCONNECT_CLAIM: /* libusb's auto-detach claims this way */
       return f->busy ? reply (client, -1, EBUSY) : reply (client, 0, 0);
-    case USBDEVFS_CLEAR_HALT:
-      f->clear_halts++;
-      return reply (client, 0, 0);
+    case USBDEVFS_CLEAR_HALT: f->clear_halts++; return reply (client, 0, 0);
     case USBDEVFS_RELEASEINTERFACE:
     case USBDEVFS_RESETEP:
-    case USBDEVFS_SETINTERFACE:
-      return reply (client, 0, 0);
+    case USBDEVFS_SETINTERFACE: return reply (client, 0, 0);
     case USBDEVFS_GETDRIVER:
-    case USBDEVFS_IOCTL: /* USBDEVFS_DISCONNECT of a kernel driver */
+    case USBDEVFS_IOCTL:                  /* USBDEVFS_DISCONNECT of a kernel driver */
       return reply (client, -1, ENODATA); /* no kernel driver bound */
     case USBDEVFS_SUBMITURB:
       {
-        UMockdevIoctlData *d = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_urb),
-                                                            NULL);
+        UMockdevIoctlData *d
+            = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_urb), NULL);
         struct usbdevfs_urb *u = urb_of (d);
         if (u->type == USBDEVFS_URB_TYPE_CONTROL)
           f->replay ? replay_control (f, d) : handle_control (f, d);
@@ -388,8 +388,8 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
         UMockdevIoctlData *d = g_queue_pop_head (&f->done_urbs);
         if (d == NULL)
           return reply (client, -1, EAGAIN);
-        g_autoptr (UMockdevIoctlData) ptr = umockdev_ioctl_data_resolve (arg, 0, sizeof (gpointer),
-                                                                        NULL);
+        g_autoptr (UMockdevIoctlData) ptr
+            = umockdev_ioctl_data_resolve (arg, 0, sizeof (gpointer), NULL);
         umockdev_ioctl_data_set_ptr (ptr, 0, d);
         umockdev_ioctl_data_unref (d); /* the client's memory is updated on complete */
         return reply (client, 0, 0);
@@ -478,20 +478,21 @@ load_records (const char *path, GError **error)
       if (!g_str_has_prefix (lines[i], "USBDEVFS_REAPURB "))
         continue;
       if (sscanf (lines[i] + strlen ("USBDEVFS_REAPURB "), "%d %u %u %d %u %d %d %d %n", &ret,
-                  &type, &ep, &status, &flags, &buflen, &actual, &errors, &offset) < 8 ||
-          buflen < 0 || actual < 0 || actual > buflen)
+                  &type, &ep, &status, &flags, &buflen, &actual, &errors, &offset)
+              < 8
+          || buflen < 0 || actual < 0 || actual > buflen)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s:%d: not a URB record",
-                       path, i + 1);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s:%d: not a URB record", path,
+                       i + 1);
           return NULL;
         }
       const char *hex = lines[i] + strlen ("USBDEVFS_REAPURB ") + offset;
       GByteArray *buf = g_byte_array_sized_new ((guint) buflen);
-      for (int k = 0; k < buflen && g_ascii_isxdigit (hex[2 * k]) && g_ascii_isxdigit (hex[2 * k + 1]);
-           k++)
+      for (int k = 0;
+           k < buflen && g_ascii_isxdigit (hex[2 * k]) && g_ascii_isxdigit (hex[2 * k + 1]); k++)
         {
-          guint8 b = (guint8) (g_ascii_xdigit_value (hex[2 * k]) << 4 |
-                               g_ascii_xdigit_value (hex[2 * k + 1]));
+          guint8 b = (guint8) (g_ascii_xdigit_value (hex[2 * k]) << 4
+                               | g_ascii_xdigit_value (hex[2 * k + 1]));
           g_byte_array_append (buf, &b, 1);
         }
       Record *r = g_new0 (Record, 1);
@@ -522,15 +523,59 @@ descriptors_hex (void)
 {
   static const guint8 d[] = {
     /* device: USB 2.0, class per interface, EP0 64, 1209:0001, bcdDevice 1.00, strings 1 2 3 */
-    0x12, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x40, 0x09, 0x12, 0x01, 0x00, 0x00, 0x01, 0x01,
-    0x02, 0x03, 0x01,
+    0x12,
+    0x01,
+    0x00,
+    0x02,
+    0x00,
+    0x00,
+    0x00,
+    0x40,
+    0x09,
+    0x12,
+    0x01,
+    0x00,
+    0x00,
+    0x01,
+    0x01,
+    0x02,
+    0x03,
+    0x01,
     /* configuration 1: one interface, bus powered, 100 mA */
-    0x09, 0x02, 0x20, 0x00, 0x01, 0x01, 0x00, 0x80, 0x32,
+    0x09,
+    0x02,
+    0x20,
+    0x00,
+    0x01,
+    0x01,
+    0x00,
+    0x80,
+    0x32,
     /* interface 0: vendor-specific, two endpoints */
-    0x09, 0x04, 0x00, 0x00, 0x02, 0xff, 0x00, 0x00, 0x00,
+    0x09,
+    0x04,
+    0x00,
+    0x00,
+    0x02,
+    0xff,
+    0x00,
+    0x00,
+    0x00,
     /* bulk OUT 0x01 and bulk IN 0x81, 512 bytes (high speed) */
-    0x07, 0x05, EP_OUT, 0x02, 0x00, 0x02, 0x00,
-    0x07, 0x05, EP_IN, 0x02, 0x00, 0x02, 0x00,
+    0x07,
+    0x05,
+    EP_OUT,
+    0x02,
+    0x00,
+    0x02,
+    0x00,
+    0x07,
+    0x05,
+    EP_IN,
+    0x02,
+    0x00,
+    0x02,
+    0x00,
   };
   GString *s = g_string_new (NULL);
   for (gsize i = 0; i < sizeof d; i++)
@@ -556,24 +601,23 @@ nb_fake_usb_plug (NbFakeUsb *f, const char *serial)
   g_mutex_unlock (&f->lock);
 
   g_autofree char *hex = descriptors_hex ();
-  g_autofree char *text = g_strdup_printf (
-      "P: /devices/pci0000:00/usb1/1-1\n"
-      "N: bus/usb/001/002\n"
-      "E: SUBSYSTEM=usb\n"
-      "E: DEVNAME=" NB_FAKE_USB_DEVNODE "\n"
-      "E: DEVTYPE=usb_device\n"
-      "E: BUSNUM=001\n"
-      "E: DEVNUM=002\n"
-      "E: PRODUCT=1209/1/100\n"
-      "A: busnum=1\\n\n"
-      "A: devnum=2\\n\n"
-      "A: speed=480\\n\n"
-      "A: bConfigurationValue=1\\n\n"
-      "A: idVendor=1209\\n\n"
-      "A: idProduct=0001\\n\n"
-      "A: serial=%s\\n\n"
-      "H: descriptors=%s\n",
-      f->params.serial, hex);
+  g_autofree char *text = g_strdup_printf ("P: /devices/pci0000:00/usb1/1-1\n"
+                                           "N: bus/usb/001/002\n"
+                                           "E: SUBSYSTEM=usb\n"
+                                           "E: DEVNAME=" NB_FAKE_USB_DEVNODE "\n"
+                                           "E: DEVTYPE=usb_device\n"
+                                           "E: BUSNUM=001\n"
+                                           "E: DEVNUM=002\n"
+                                           "E: PRODUCT=1209/1/100\n"
+                                           "A: busnum=1\\n\n"
+                                           "A: devnum=2\\n\n"
+                                           "A: speed=480\\n\n"
+                                           "A: bConfigurationValue=1\\n\n"
+                                           "A: idVendor=1209\\n\n"
+                                           "A: idProduct=0001\\n\n"
+                                           "A: serial=%s\\n\n"
+                                           "H: descriptors=%s\n",
+                                           f->params.serial, hex);
   g_autoptr (GError) error = NULL;
   if (!umockdev_testbed_add_from_string (f->testbed, text, &error))
     g_error ("fake USB: adding the device: %s", error->message);

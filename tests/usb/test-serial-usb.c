@@ -60,8 +60,8 @@ run_cli (const char *const *args)
   g_autofree char *err = NULL;
   int status = 0;
   g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, &status, &error));
   if (err && *err)
     g_test_message ("stderr: %s", err);
   g_assert_true (g_spawn_check_wait_status (status, &error));
@@ -103,8 +103,8 @@ test_cli_list (void)
 static void
 test_cli_stream (void)
 {
-  const char *args[] = { "stream", "-d", URI, "--depth", "1", "--rate", "100", "--seconds", "2",
-                         "--json", NULL };
+  const char *args[]
+      = { "stream", "-d", URI, "--depth", "1", "--rate", "100", "--seconds", "2", "--json", NULL };
   g_autofree char *out = run_cli (args);
   g_autoptr (JsonNode) root = parse_json (out);
   JsonObject *o = json_node_get_object (root);
@@ -151,7 +151,8 @@ test_monitor (void)
   g_assert_true (seen);
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   GError *lost;
   gint64 lost_at;
@@ -183,8 +184,7 @@ test_unplug (void)
   g_main_loop_run (l.loop);
   g_assert_nonnull (l.lost);
   g_source_remove (guard);
-  g_test_message ("unplug reported after %.0f ms: %s", (l.lost_at - t0) / 1000.0,
-                  l.lost->message);
+  g_test_message ("unplug reported after %.0f ms: %s", (l.lost_at - t0) / 1000.0, l.lost->message);
   g_assert_error (l.lost, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED);
   /* Under a second: the hang-up itself, not the device's 1.5 s silent-link watchdog. */
   g_assert_cmpint (l.lost_at - t0, <, G_USEC_PER_SEC);

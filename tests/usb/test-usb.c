@@ -21,7 +21,8 @@
 #define SPEC "depth-offset=0,depth-gain=1,rate-error=0,serial=NB-USB-0042"
 #define URI "usb:1209:0001"
 
-typedef struct {
+typedef struct
+{
   NbFakeUsb *fake;
 } Fixture;
 
@@ -105,7 +106,8 @@ test_discover (Fixture *fx, gconstpointer data)
   g_assert_true (seen);
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   guint64 batches;
   gint16 max_um;
@@ -264,7 +266,8 @@ test_unplug (Fixture *fx, gconstpointer data)
   g_main_loop_unref (s.loop);
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   GPtrArray *events; /* "added usb:..." */
 } Watch;
@@ -316,8 +319,7 @@ test_hotplug (Fixture *fx, gconstpointer data)
 
   nb_fake_usb_unplug (fx->fake);
   gint64 dt = wait_event (&w, 1);
-  g_assert_cmpstr (g_ptr_array_index (w.events, 1), ==,
-                   "removed " URI ":NB-USB-0042 NB-USB-0042");
+  g_assert_cmpstr (g_ptr_array_index (w.events, 1), ==, "removed " URI ":NB-USB-0042 NB-USB-0042");
   g_test_message ("removal seen after %.0f ms", dt / 1000.0);
   g_assert_cmpint (dt, <, 2 * G_USEC_PER_SEC);
 
@@ -366,7 +368,7 @@ test_record_replay (Fixture *fx, gconstpointer data)
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "@DEV " NB_FAKE_USB_DEVNODE));
-  g_assert_nonnull (strstr (text, "\nUSBDEVFS_REAPURB 0 3 1 0 ")); /* a bulk OUT request */
+  g_assert_nonnull (strstr (text, "\nUSBDEVFS_REAPURB 0 3 1 0 "));   /* a bulk OUT request */
   g_assert_nonnull (strstr (text, "\nUSBDEVFS_REAPURB 0 3 129 0 ")); /* bulk IN data */
 
   nb_fake_usb_free (fx->fake);
@@ -405,8 +407,8 @@ run_cli (const char *const *args, int *status)
   g_ptr_array_add (argv, NULL);
   char *out = NULL, *err = NULL;
   g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, status, &error));
   g_assert_no_error (error);
   if (err && *err)
     g_test_message ("needlebench-cli %s: stderr: %s", args[0], err);
@@ -464,8 +466,8 @@ static void
 test_cli_stream (Fixture *fx, gconstpointer data)
 {
   int status = 0;
-  const char *args[] = { "stream", "-d", URI, "--depth", "1", "--rate", "100", "--seconds", "2",
-                         "--json", NULL };
+  const char *args[]
+      = { "stream", "-d", URI, "--depth", "1", "--rate", "100", "--seconds", "2", "--json", NULL };
   g_autofree char *out = run_cli (args, &status);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_autoptr (JsonNode) root = parse_json (out);
@@ -551,7 +553,8 @@ main (int argc, char **argv)
   if (!umockdev_in_mock_environment ())
     {
       g_printerr ("test-usb: NOT under umockdev-wrapper (no preload): run it through meson, or "
-                  "as 'umockdev-wrapper %s'\n", argv[0]);
+                  "as 'umockdev-wrapper %s'\n",
+                  argv[0]);
       return 1;
     }
   g_clear_object (&probe);
