@@ -21,11 +21,9 @@ static void
 test_kill_9 (void)
 {
   const char *child = g_getenv ("NB_STORE_CRASH_CHILD");
+  /* meson sets it; without it the crash test cannot run, and that must not pass quietly */
   if (child == NULL)
-    {
-      g_test_skip ("NB_STORE_CRASH_CHILD not set");
-      return;
-    }
+    g_error ("NB_STORE_CRASH_CHILD is not set: run this test through meson");
   g_autofree char *dir = nb_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "crash.db", NULL);
   GError *error = NULL;
