@@ -19,6 +19,7 @@ struct _NbDeviceMonitor
   gboolean include_sim;
   GHashTable *pens;     /* uri → NbPenInfo (owned) */
   GHashTable *not_pens; /* uri → NULL: ports that did not answer IDENTIFY */
+  char *busy_uri;       /* a port open in this process: never probed; NULL when none */
   GCancellable *cancellable;
   GSource *poll;
   gboolean scanning;
@@ -131,7 +132,13 @@ scan_done (GObject *source, GAsyncResult *result, gpointer data)
     if (!g_hash_table_contains (s->present, key))
       g_hash_table_iter_remove (&it);
   for (guint i = 0; i < s->new_not_pens->len; i++)
-    g_hash_table_add (self->not_pens, g_strdup (g_ptr_array_index (s->new_not_pens, i)));
+    {
+      const char *uri = g_ptr_array_index (s->new_not_pens, i);
+      /* Opened while this scan probed it: it refused because it is in use, which says nothing of
+       * what it is; it is probed again once released. */
+      if (g_strcmp0 (uri, self->busy_uri) != 0)
+        g_hash_table_add (self->not_pens, g_strdup (uri));
+    }
 
   g_object_ref (self);
   for (guint i = 0; i < gone->len; i++)
@@ -170,6 +177,8 @@ start_scan (NbDeviceMonitor *self)
   g_hash_table_iter_init (&it, self->not_pens);
   while (g_hash_table_iter_next (&it, &key, NULL))
     g_hash_table_add (s->known, g_strdup (key));
+  if (self->busy_uri)
+    g_hash_table_add (s->known, g_strdup (self->busy_uri)); /* not probed: it is open */
   s->want_sim = self->include_sim && !g_hash_table_contains (self->pens, "sim");
   s->present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->new_pens = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_pen_info_free);
@@ -232,6 +241,7 @@ nb_device_monitor_finalize (GObject *object)
   NbDeviceMonitor *self = NB_DEVICE_MONITOR (object);
   g_hash_table_unref (self->pens);
   g_hash_table_unref (self->not_pens);
+  g_free (self->busy_uri);
   g_object_unref (self->cancellable);
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (nb_device_monitor_parent_class)->finalize (object);
@@ -288,4 +298,18 @@ nb_device_monitor_get_pens (NbDeviceMonitor *self)
   while (g_hash_table_iter_next (&it, NULL, &value))
     g_ptr_array_add (pens, value);
   return pens;
+}
+
+void
+nb_device_monitor_set_busy (NbDeviceMonitor *self, const char *uri)
+{
+  g_return_if_fail (NB_IS_DEVICE_MONITOR (self));
+  if (g_strcmp0 (uri, self->busy_uri) == 0)
+    return;
+  /* The port released may have been classified while in use (another process held it, or a
+   * probe raced the open): look at it afresh. A pen already known stays known. */
+  if (self->busy_uri)
+    g_hash_table_remove (self->not_pens, self->busy_uri);
+  g_free (self->busy_uri);
+  self->busy_uri = g_strdup (uri);
 }

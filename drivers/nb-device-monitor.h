@@ -23,6 +23,12 @@ NbDeviceMonitor *nb_device_monitor_new (gboolean include_sim);
  * the elements belong to the monitor. */
 GPtrArray *nb_device_monitor_get_pens (NbDeviceMonitor *monitor);
 
+/* nb_device_monitor_set_busy: @uri (or NULL) is open in this process, so scans do not probe it
+ * (a second open would disturb the pen, or be refused and misread as "not a pen"). A pen already
+ * known stays known while busy, and is still removed if its port goes away. When released, a
+ * port that was classified as "not a pen" is probed again. Call from the monitor's context. */
+void nb_device_monitor_set_busy (NbDeviceMonitor *monitor, const char *uri);
+
 /* Signals:
  *   "added"   (const NbPenInfo *pen): a pen arrived (model, serial when it answered IDENTIFY)
  *   "removed" (const NbPenInfo *pen): it left; the same info as when it was added */

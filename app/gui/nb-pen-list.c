@@ -1,4 +1,4 @@
-/* nb-pen-list.c: periodic pen discovery into a list model. */
+/* nb-pen-list.c: the device monitor's pens as a list model. */
 #include "nb-pen-list.h"
 
 struct _NbPenItem
@@ -86,8 +86,7 @@ struct _NbPenList
 {
   GObject parent_instance;
   GListStore *store;
-  GCancellable *cancellable; /* of the pass in flight, NULL when none */
-  guint timer_id;
+  NbDeviceMonitor *monitor; /* while started, NULL otherwise */
   char *busy_uri;
 };
 
@@ -99,21 +98,6 @@ enum
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
-
-static void
-discover_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  const char *busy = task_data;
-  /* The simulated pen is one in-process object per open, so probing it never disturbs one in
-   * use; a real port in use must not be opened twice, so discovery waits while one is. */
-  if (busy && !g_str_has_prefix (busy, "sim"))
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
-  g_task_return_pointer (task, nb_discover_pens (TRUE, cancellable),
-                         (GDestroyNotify) g_ptr_array_unref);
-}
 
 NbPenItem *
 nb_pen_list_find (NbPenList *self, const char *uri, guint *position)
@@ -133,86 +117,104 @@ nb_pen_list_find (NbPenList *self, const char *uri, guint *position)
 }
 
 static gboolean
-pens_contain (GPtrArray *pens, const char *uri)
+add_item (NbPenList *self, const NbPenInfo *info)
 {
+  if (info == NULL || info->uri == NULL || nb_pen_list_find (self, info->uri, NULL) != NULL)
+    return FALSE;
+  g_autoptr (NbPenItem) item = nb_pen_item_new (info);
+  g_list_store_append (self->store, item);
+  return TRUE;
+}
+
+static gboolean
+monitor_has (NbPenList *self, const char *uri)
+{
+  if (self->monitor == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) pens = nb_device_monitor_get_pens (self->monitor);
   for (guint i = 0; i < pens->len; i++)
-    if (g_str_equal (((NbPenInfo *) pens->pdata[i])->uri, uri))
+    if (g_str_equal (((NbPenInfo *) g_ptr_array_index (pens, i))->uri, uri))
       return TRUE;
   return FALSE;
 }
 
 static void
-discover_done (GObject *source, GAsyncResult *result, gpointer user_data)
+on_added (NbDeviceMonitor *monitor, const NbPenInfo *info, NbPenList *self)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) pens = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  NbPenList *self = NB_PEN_LIST (source);
-  g_clear_object (&self->cancellable);
-  if (pens == NULL)
-    return;
-  /* Remove the pens gone (except the one in use), then add the new ones, keeping the others. */
-  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->store)); i-- > 0;)
-    {
-      g_autoptr (NbPenItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
-      if (!pens_contain (pens, item->uri) && g_strcmp0 (item->uri, self->busy_uri) != 0)
-        g_list_store_remove (self->store, i);
-    }
-  for (guint i = 0; i < pens->len; i++)
-    {
-      NbPenInfo *info = pens->pdata[i];
-      if (nb_pen_list_find (self, info->uri, NULL) == NULL)
-        {
-          g_autoptr (NbPenItem) item = nb_pen_item_new (info);
-          g_list_store_append (self->store, item);
-        }
-    }
-  g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
+  if (add_item (self, info))
+    g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
 }
 
-static gboolean
-refresh (gpointer data)
+static void
+on_removed (NbDeviceMonitor *monitor, const NbPenInfo *info, NbPenList *self)
 {
-  NbPenList *self = data;
-  if (self->cancellable != NULL)
-    return G_SOURCE_CONTINUE; /* the previous pass is still probing */
-  self->cancellable = g_cancellable_new ();
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, discover_done, NULL);
-  g_task_set_source_tag (task, refresh);
-  g_task_set_task_data (task, g_strdup (self->busy_uri), g_free);
-  g_task_run_in_thread (task, discover_thread);
-  return G_SOURCE_CONTINUE;
+  guint pos;
+  /* The pen in use stays listed until it is released (its run reports the loss). */
+  if (info == NULL || info->uri == NULL || g_strcmp0 (info->uri, self->busy_uri) == 0
+      || nb_pen_list_find (self, info->uri, &pos) == NULL)
+    return;
+  g_list_store_remove (self->store, pos);
+  g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
 }
 
 void
 nb_pen_list_start (NbPenList *self)
 {
-  if (self->timer_id)
+  if (self->monitor)
     return;
-  refresh (self);
-  self->timer_id = g_timeout_add_seconds (NB_PEN_LIST_REFRESH_S, refresh, self);
+  self->monitor = nb_device_monitor_new (TRUE);
+  nb_device_monitor_set_busy (self->monitor, self->busy_uri);
+  g_signal_connect (self->monitor, "added", G_CALLBACK (on_added), self);
+  g_signal_connect (self->monitor, "removed", G_CALLBACK (on_removed), self);
+  /* The monitor reports the pens present as "added" from the main loop; take any it knows now. */
+  g_autoptr (GPtrArray) pens = nb_device_monitor_get_pens (self->monitor);
+  gboolean changed = FALSE;
+  for (guint i = 0; i < pens->len; i++)
+    changed |= add_item (self, g_ptr_array_index (pens, i));
+  if (changed)
+    g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
 }
 
 void
 nb_pen_list_stop (NbPenList *self)
 {
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  if (self->monitor == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+}
+
+NbDeviceMonitor *
+nb_pen_list_get_monitor (NbPenList *self)
+{
+  return self->monitor;
 }
 
 void
 nb_pen_list_set_busy (NbPenList *self, const char *uri, const NbPenInfo *info)
 {
-  g_free (self->busy_uri);
+  g_autofree char *released = g_steal_pointer (&self->busy_uri);
   self->busy_uri = g_strdup (uri);
-  if (uri && info && nb_pen_list_find (self, uri, NULL) == NULL)
+  if (self->monitor)
+    nb_device_monitor_set_busy (self->monitor, uri);
+  gboolean changed = FALSE;
+  /* A pen released that the monitor does not report (it left while in use, or a URI given with
+   * options) goes from the list, as it would have had it not been in use. */
+  guint pos;
+  if (released && g_strcmp0 (released, uri) != 0 && self->monitor && !monitor_has (self, released)
+      && nb_pen_list_find (self, released, &pos))
     {
-      g_autoptr (NbPenItem) item = nb_pen_item_new (info);
-      g_list_store_append (self->store, item);
+      g_list_store_remove (self->store, pos);
+      changed = TRUE;
     }
+  if (uri && info)
+    {
+      NbPenInfo copy = *info;
+      copy.uri = (char *) uri;
+      changed |= add_item (self, &copy);
+    }
+  if (changed)
+    g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
 }
 
 GListModel *

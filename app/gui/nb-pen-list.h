@@ -1,10 +1,13 @@
-/* nb-pen-list.h: the pens present, as a GListModel of NbPenItem kept current by running
- * nb_discover_pens () in a worker thread every few seconds. Items keep their identity (by URI)
- * across refreshes, so a selection survives them. */
+/* nb-pen-list.h: the pens present, as a GListModel of NbPenItem that follows an NbDeviceMonitor:
+ * a pen is appended on the monitor's "added" and removed on its "removed", so pens show and go as
+ * they are plugged in and out (USB at once through libusb hotplug, serial ports within the
+ * monitor's 1 s poll; the simulated pen is always there). Items keep their identity (by URI), so
+ * a selection survives other pens coming and going. */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "nb-device-monitor.h"
 #include "nb-discovery.h"
 
 G_BEGIN_DECLS
@@ -22,22 +25,23 @@ const char *nb_pen_item_get_port (NbPenItem *item);
 #define NB_TYPE_PEN_LIST (nb_pen_list_get_type ())
 G_DECLARE_FINAL_TYPE (NbPenList, nb_pen_list, NB, PEN_LIST, GObject)
 
-/* How often the pens are looked for: a pen plugged in shows within this. */
-#define NB_PEN_LIST_REFRESH_S 3
-
 NbPenList *nb_pen_list_new (void);
 /* nb_pen_list_get_model: (transfer none) a GListModel of NbPenItem. */
 GListModel *nb_pen_list_get_model (NbPenList *list);
-/* nb_pen_list_start / _stop: refresh now and every NB_PEN_LIST_REFRESH_S; stop cancels. */
+/* nb_pen_list_start / _stop: start creates the device monitor (which reports the pens present,
+ * then arrivals and departures) and follows it; stop drops it, keeping the items listed. */
 void nb_pen_list_start (NbPenList *list);
 void nb_pen_list_stop (NbPenList *list);
-/* nb_pen_list_set_busy_uri: a pen in use is not probed (a second open would disturb it) and is
- * kept in the list while in use, even if discovery does not report it (e.g. a URI given on the
- * command line with sim options). NULL when none. */
+/* nb_pen_list_set_busy: a pen in use is not probed by the monitor (a second open would disturb
+ * it, or be refused and misread) and is kept in the list while in use, even if the monitor does
+ * not report it or reports it removed (e.g. a URI given on the command line with sim options).
+ * When released (@uri NULL or another), it goes if the monitor does not report it. */
 void nb_pen_list_set_busy (NbPenList *list, const char *uri, const NbPenInfo *info);
+/* nb_pen_list_get_monitor: (transfer none) the monitor followed, NULL when stopped. */
+NbDeviceMonitor *nb_pen_list_get_monitor (NbPenList *list);
 /* nb_pen_list_find: (transfer none) the item for @uri or NULL; its position in @position. */
 NbPenItem *nb_pen_list_find (NbPenList *list, const char *uri, guint *position);
 
-/* Signals: "refreshed" (): a discovery pass completed. */
+/* Signals: "refreshed" (): the list changed (a pen added or removed). */
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* test-gui-models.c: the GUI's models without a display: chart axis arithmetic, NbRun against the
- * simulated pen (readouts, recording, loss), NbPenList discovery and NbRecords listing. The
+ * simulated pen (readouts, recording, loss), NbPenList following the device monitor and
+ * NbRecords listing. The
  * widgets only render these, so most of the GUI's logic is tested here headless. */
 #include <math.h>
 
@@ -216,14 +217,90 @@ has_sim (gpointer data)
 }
 
 static void
+count_cb (gpointer instance, guint *count)
+{
+  (*count)++;
+}
+
+/* The list follows the device monitor's "added" and "removed" (emitted here as the monitor would
+ * on a pen plugged in and out), and keeps the pen in use while it is in use. */
+static void
 test_pen_list (void)
 {
   g_autoptr (NbPenList) pens = nb_pen_list_new ();
+  GListModel *model = nb_pen_list_get_model (pens);
+  g_assert_null (nb_pen_list_get_monitor (pens));
   nb_pen_list_start (pens);
+  NbDeviceMonitor *monitor = nb_pen_list_get_monitor (pens);
+  g_assert_true (NB_IS_DEVICE_MONITOR (monitor));
   g_assert_true (wait_until (has_sim, pens, 10));
   NbPenItem *item = nb_pen_list_find (pens, "sim", NULL);
   g_assert_cmpstr (nb_pen_item_get_serial (item), ==, "NB-SIM-0001");
+  g_assert_cmpstr (nb_pen_item_get_transport (item), ==, "sim");
+
+  guint refreshed = 0;
+  g_signal_connect (pens, "refreshed", G_CALLBACK (count_cb), &refreshed);
+  guint n = g_list_model_get_n_items (model);
+  NbPenInfo pen = {
+    .uri = (char *) "serial:///dev/ttyNBTEST0",
+    .transport = (char *) "serial",
+    .model = (char *) "NeedleBench NB-1",
+    .serial = (char *) "NB-TEST-0042",
+    .firmware = (char *) "1.2.3",
+    .port = (char *) "test port",
+  };
+
+  /* Plugged in: appended at the end, the others keep their place. */
+  g_signal_emit_by_name (monitor, "added", &pen);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n + 1);
+  g_assert_cmpuint (refreshed, ==, 1);
+  guint pos;
+  item = nb_pen_list_find (pens, pen.uri, &pos);
+  g_assert_nonnull (item);
+  g_assert_cmpuint (pos, ==, n);
+  g_assert_cmpstr (nb_pen_item_get_model (item), ==, "NeedleBench NB-1");
+  g_assert_cmpstr (nb_pen_item_get_serial (item), ==, "NB-TEST-0042");
+  g_assert_cmpstr (nb_pen_item_get_firmware (item), ==, "1.2.3");
+  g_assert_cmpstr (nb_pen_item_get_transport (item), ==, "serial");
+  g_assert_cmpstr (nb_pen_item_get_port (item), ==, "test port");
+  g_assert_nonnull (nb_pen_list_find (pens, "sim", NULL));
+  /* Reported twice: listed once. */
+  g_signal_emit_by_name (monitor, "added", &pen);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n + 1);
+  g_assert_cmpuint (refreshed, ==, 1);
+
+  /* Unplugged: gone. */
+  g_signal_emit_by_name (monitor, "removed", &pen);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  g_assert_null (nb_pen_list_find (pens, pen.uri, NULL));
+  g_assert_cmpuint (refreshed, ==, 2);
+
+  /* In use: it stays listed though the monitor reports it gone (a busy port is refused to a
+   * probe), until released. */
+  g_signal_emit_by_name (monitor, "added", &pen);
+  nb_pen_list_set_busy (pens, pen.uri, &pen);
+  g_signal_emit_by_name (monitor, "removed", &pen);
+  g_assert_nonnull (nb_pen_list_find (pens, pen.uri, NULL));
+  nb_pen_list_set_busy (pens, NULL, NULL);
+  g_assert_null (nb_pen_list_find (pens, pen.uri, NULL));
+
+  /* A pen in use that the monitor never reported (a URI with options) is listed while in use. */
+  const char *opts = "sim:?seed=7";
+  nb_pen_list_set_busy (pens, opts, &pen);
+  item = nb_pen_list_find (pens, opts, NULL);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (nb_pen_item_get_serial (item), ==, "NB-TEST-0042");
+  nb_pen_list_set_busy (pens, NULL, NULL);
+  g_assert_null (nb_pen_list_find (pens, opts, NULL));
+  /* The simulated pen, which the monitor reports, stays after use. */
+  nb_pen_list_set_busy (pens, "sim", NULL);
+  nb_pen_list_set_busy (pens, NULL, NULL);
+  g_assert_nonnull (nb_pen_list_find (pens, "sim", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+
   nb_pen_list_stop (pens);
+  g_assert_null (nb_pen_list_get_monitor (pens));
+  g_assert_nonnull (nb_pen_list_find (pens, "sim", NULL));
 }
 
 int
