@@ -151,6 +151,52 @@ test_monitor (void)
   g_assert_true (seen);
 }
 
+static gboolean
+monitor_has (NbDeviceMonitor *mon, const char *uri)
+{
+  g_autoptr (GPtrArray) pens = nb_device_monitor_get_pens (mon);
+  for (guint i = 0; i < pens->len; i++)
+    if (g_str_equal (((NbPenInfo *) g_ptr_array_index (pens, i))->uri, uri))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+pump_until (NbDeviceMonitor *mon, const char *uri, double timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  while (!monitor_has (mon, uri) && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return monitor_has (mon, uri);
+}
+
+/* The port of the pen in use is not probed (the probe would be refused by the lock, after
+ * libserialport has already toggled the modem lines); once released it is probed and reported. */
+static void
+test_monitor_busy (void)
+{
+  g_autoptr (GError) error = NULL;
+  NbDevice *dev = nb_device_open (URI, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new (TRUE);
+  nb_device_monitor_set_busy (mon, URI);
+  g_assert_true (pump_until (mon, "sim", 5)); /* the first scan is done */
+  guint ioctls = nb_fake_serial_get_modem_ioctls (fake);
+  g_assert_false (pump_until (mon, URI, 2.5 * NB_DEVICE_MONITOR_POLL_MS / 1000.0));
+  g_assert_cmpuint (nb_fake_serial_get_modem_ioctls (fake), ==, ioctls);
+  NbStatus status;
+  g_assert_true (nb_device_get_status (dev, &status, NULL, &error));
+  g_assert_no_error (error);
+
+  nb_device_close (dev);
+  g_object_unref (dev);
+  nb_device_monitor_set_busy (mon, NULL);
+  g_assert_true (pump_until (mon, URI, 5));
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -213,6 +259,7 @@ main (int argc, char **argv)
   g_test_add_func ("/serial-usb/cli-list", test_cli_list);
   g_test_add_func ("/serial-usb/cli-stream", test_cli_stream);
   g_test_add_func ("/serial-usb/monitor", test_monitor);
+  g_test_add_func ("/serial-usb/monitor-busy", test_monitor_busy);
   g_test_add_func ("/serial-usb/unplug", test_unplug);
   int rc = g_test_run ();
   nb_fake_serial_free (fake);
