@@ -43,6 +43,7 @@ struct _NbDevice
   gboolean closed;
   GError *lost;
   NbDeviceStats stats;
+  guint64 malformed; /* good frames with an unparsable payload or unknown version */
   gboolean streaming;
   gboolean have_index;
   guint64 next_index;
@@ -179,7 +180,7 @@ on_telemetry (NbDevice *dev, const NbFrame *f)
 
   if (!nb_telemetry_decode (f->payload, f->length, &first, &flags, &raw, &count, &error))
     {
-      dev->stats.framing_errors++;
+      dev->malformed++;
       return;
     }
   NbTelemetryBatch *b = g_new (NbTelemetryBatch, 1);
@@ -210,7 +211,7 @@ on_frame (const NbFrame *f, gpointer user_data)
 
   if (f->version != NB_PROTOCOL_VERSION)
     {
-      dev->stats.framing_errors++;
+      dev->malformed++;
       return;
     }
   g_mutex_lock (&dev->lock);
@@ -272,8 +273,8 @@ reader_thread (gpointer data)
           dev->stats.bytes = dev->decoder.stats.bytes;
           dev->stats.frames = dev->decoder.stats.frames;
           dev->stats.crc_errors = dev->decoder.stats.crc_errors;
-          dev->stats.framing_errors
-              = MAX (dev->stats.framing_errors, dev->decoder.stats.framing_errors);
+          /* frames that failed framing, plus good frames whose payload did not parse */
+          dev->stats.framing_errors = dev->decoder.stats.framing_errors + dev->malformed;
           g_mutex_unlock (&dev->lock);
           continue;
         }

@@ -87,17 +87,11 @@ send_bytes (NbSimPen *pen, const guint8 *data, gsize len)
     }
 }
 
-static gsize
-frame (guint8 type, guint16 seq, const guint8 *payload, gsize len, guint8 *wire)
-{
-  return nb_frame_encode (type, seq, payload, len, wire);
-}
-
 static void
 send_unsolicited (NbSimPen *pen, guint8 type, const guint8 *payload, gsize len)
 {
   guint8 wire[NB_FRAME_MAX_WIRE];
-  gsize n = frame (type, pen->tx_seq++, payload, len, wire);
+  gsize n = nb_frame_encode (type, pen->tx_seq++, payload, len, wire);
   send_bytes (pen, wire, n);
 }
 
@@ -114,7 +108,7 @@ send_event (NbSimPen *pen, guint8 code, guint16 detail)
 static void
 respond (NbSimPen *pen, guint16 seq, guint8 type, const guint8 *payload, gsize len)
 {
-  pen->last_response_len = frame (type, seq, payload, len, pen->last_response);
+  pen->last_response_len = nb_frame_encode (type, seq, payload, len, pen->last_response);
   pen->last_seq = seq;
   pen->have_last = TRUE;
   send_bytes (pen, pen->last_response, pen->last_response_len);
