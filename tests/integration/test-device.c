@@ -126,6 +126,58 @@ test_stream (void)
   g_assert_cmpuint (st.samples, ==, s.samples);
 }
 
+/* Watches the last request time for @seconds and returns the longest gap between requests. */
+static gint64
+longest_request_gap_us (NbDevice *dev, double seconds, guint64 *requests)
+{
+  NbDeviceStats st;
+  nb_device_get_stats (dev, &st);
+  gint64 last = st.last_request_us, longest = 0;
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  guint64 first_count = st.requests;
+  while (g_get_monotonic_time () < end)
+    {
+      g_usleep (10 * 1000);
+      nb_device_get_stats (dev, &st);
+      /* the stamps themselves, not when this loop saw them: no polling jitter in the gap */
+      if (st.last_request_us != last)
+        longest = MAX (longest, st.last_request_us - last);
+      last = st.last_request_us;
+    }
+  longest = MAX (longest, g_get_monotonic_time () - last);
+  *requests = st.requests - first_count;
+  return longest;
+}
+
+static void
+test_keepalive (void)
+{
+  /* while the motor runs the pen hears from the host at least every 500 ms, with nothing asked by
+   * the caller; its watchdog (2 s) keeps the motor running */
+  g_autoptr (NbDevice) dev = open_ok ("sim:time-scale=1");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_device_stream_start (dev, NULL, &error));
+  g_assert_true (nb_device_motor_start (dev, NULL, &error));
+  guint64 requests = 0;
+  gint64 gap = longest_request_gap_us (dev, 3.0, &requests);
+  g_test_message ("motor on: %" G_GUINT64_FORMAT " requests in 3 s, longest gap %.0f ms", requests,
+                  gap / 1000.0);
+  g_assert_cmpint (gap, <, 500 * 1000);
+  g_assert_cmpuint (requests, >=, 6);
+  NbStatus status;
+  g_assert_true (nb_device_get_status (dev, &status, NULL, &error));
+  g_assert_true (status.flags & NB_STATUS_MOTOR_RUNNING);
+  NbDeviceStats st;
+  nb_device_get_stats (dev, &st);
+  g_assert_cmpuint (st.keepalive_failures, ==, 0);
+
+  /* motor off: the host is silent again */
+  g_assert_true (nb_device_motor_stop (dev, NULL, &error));
+  longest_request_gap_us (dev, 1.0, &requests);
+  g_assert_cmpuint (requests, ==, 0);
+  g_assert_true (nb_device_stream_stop (dev, NULL, &error));
+}
+
 static void
 test_jam_event (void)
 {
@@ -294,6 +346,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/device/identify", test_identify);
   g_test_add_func ("/device/stream", test_stream);
+  g_test_add_func ("/device/keepalive", test_keepalive);
   g_test_add_func ("/device/jam-event", test_jam_event);
   g_test_add_func ("/device/calibration", test_calibration);
   g_test_add_func ("/device/calibration-changes-depth", test_calibration_changes_depth);
