@@ -146,17 +146,23 @@ nb_device_read_calibration (NbDevice *dev, NbCalTable *table, GCancellable *canc
 }
 
 static gboolean
-check_reset (NbDevice *dev, GError **error)
+reset_seen (NbDevice *dev)
 {
-  g_mutex_lock (&dev->lock);
-  gboolean reset = dev->reset_seen;
-  g_mutex_unlock (&dev->lock);
-  if (reset)
-    g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET,
-                 "%s: the pen reset during the calibration write; its previous table is still in "
-                 "force",
-                 dev->description);
-  return !reset;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->lock);
+  return dev->reset_seen;
+}
+
+/* A pen that resets while it receives or commits a table answers nothing (a timeout), or only its
+ * retry: the reset is what the user must hear about, so it replaces whatever error the request
+ * gave. Always returns FALSE. */
+static gboolean
+report_reset (NbDevice *dev, GError **error)
+{
+  g_clear_error (error);
+  g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET,
+               "%s: pen reset during calibration write: previous table still in force",
+               dev->description);
+  return FALSE;
 }
 
 gboolean
@@ -179,27 +185,13 @@ nb_device_write_calibration (NbDevice *dev, const NbCalTable *table, GCancellabl
   g_mutex_unlock (&dev->lock);
 
   if (!simple_request (dev, NB_MSG_CAL_WRITE, payload, len, cancellable, error))
-    {
-      if (error && *error && (*error)->code == NB_DEVICE_ERROR_TIMEOUT)
-        check_reset (dev, NULL);
-      return FALSE;
-    }
-  if (!check_reset (dev, error))
-    return FALSE;
+    return reset_seen (dev) ? report_reset (dev, error) : FALSE;
+  if (reset_seen (dev))
+    return report_reset (dev, error);
   guint8 crc[4];
   nb_put_u32 (crc, nb_get_u32 (payload + len - 4));
   if (!simple_request (dev, NB_MSG_CAL_COMMIT, crc, 4, cancellable, error))
-    {
-      g_mutex_lock (&dev->lock);
-      gboolean reset = dev->reset_seen;
-      g_mutex_unlock (&dev->lock);
-      if (reset)
-        {
-          g_clear_error (error);
-          return check_reset (dev, error);
-        }
-      return FALSE;
-    }
+    return reset_seen (dev) ? report_reset (dev, error) : FALSE;
   if (!nb_device_read_calibration (dev, &back, cancellable, error))
     return FALSE;
   if (!nb_cal_table_equal (&back, table))
