@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "nb-fd-transport.h"
+#include "usb/nb-usb-ids.h"
 
 /* Unix98 pty slaves live on majors 136..143. */
 static gboolean
@@ -169,6 +170,21 @@ nb_serial_transport_open (const NbDeviceUri *uri, GError **error)
   return is_pty (uri->path) ? open_pty (uri, error) : open_libserialport (uri, error);
 }
 
+/* A CDC-ACM pen is a serial port (/dev/ttyACM*) with the pen's own USB ID. */
+static gboolean
+is_pen_usb_id (int vid, int pid)
+{
+#define MATCH(v, p, name)                                                                          \
+  if (vid == (v) && pid == (p))                                                                    \
+    return TRUE;
+  NB_USB_IDS (MATCH)
+#undef MATCH
+  return FALSE;
+}
+
+/* Lists ports without opening them. Only a port with a pen's USB ID is marked as a pen's: every
+ * other port stays shut unless the user names it (nb-discovery.c), because opening a serial port
+ * raises DTR, which resets an Arduino and disturbs modems and instruments. */
 void
 nb_serial_transport_enumerate (GPtrArray *ports)
 {
@@ -191,6 +207,7 @@ nb_serial_transport_enumerate (GPtrArray *ports)
             {
               info->usb_vid = (guint16) vid;
               info->usb_pid = (guint16) pid;
+              info->needs_probe = !is_pen_usb_id (vid, pid);
             }
           const char *serial = sp_get_port_usb_serial (list[i]);
           if (serial && g_utf8_validate (serial, -1, NULL))

@@ -89,7 +89,8 @@ test_busy (Fixture *fx, gconstpointer data)
 static void
 test_discover (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (GPtrArray) pens = nb_discover_pens (FALSE, NULL);
+  const NbDiscoveryOptions options = { 0 }; /* a pen's USB ID is probed with no option */
+  g_autoptr (GPtrArray) pens = nb_discover_pens (&options, NULL);
   gboolean seen = FALSE;
   for (guint i = 0; i < pens->len; i++)
     {
@@ -100,6 +101,7 @@ test_discover (Fixture *fx, gconstpointer data)
           g_assert_cmpstr (p->usb_serial, ==, "NB-USB-0042");
           g_assert_cmpuint (p->usb_vid, ==, 0x1209);
           g_assert_cmpuint (p->usb_pid, ==, 0x0001);
+          g_assert_cmpint (p->state, ==, NB_PEN_STATE_PEN);
           seen = TRUE;
         }
     }
