@@ -184,9 +184,13 @@ nb_discovery_examine (const NbDiscoveryOptions *options, const NbPortInfo *port,
         {
           /* A device of a pen's own ID is listed as a pen even when it cannot be opened now (no
            * permission, claimed by another program), with the reason, so the operator can act. */
-          g_autofree char *why = g_strdup_printf ("cannot open: %s", error->message);
-          info = unanswered (
-              port, port->needs_probe ? NB_PEN_STATE_NO_ANSWER : NB_PEN_STATE_UNAVAILABLE, why);
+          if (port->needs_probe)
+            info = unanswered (port, NB_PEN_STATE_NO_ANSWER, error->message);
+          else
+            {
+              g_autofree char *why = g_strdup_printf ("cannot open: %s", error->message);
+              info = unanswered (port, NB_PEN_STATE_UNAVAILABLE, why);
+            }
         }
     }
   info->usb_vid = port->usb_vid;

@@ -325,13 +325,19 @@ test_cli_monitor (void)
   const char *named[]
       = { "monitor", "--json", "--no-sim", "--seconds", "2.5", "--port", NB_FAKE_SERIAL_DEVNODE,
           NULL };
-  g_autofree char *out = run_cli (named);
-  g_autoptr (JsonNode) root = parse_json (out);
-  JsonObject *o = json_node_get_object (root);
-  g_assert_cmpstr (json_object_get_string_member (o, "event"), ==, "added");
-  g_assert_cmpstr (json_object_get_string_member (o, "uri"), ==, URI);
-  g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-SER-0007");
-  g_assert_cmpuint (nb_fake_serial_get_ioctls (fake), >, ioctls);
+  const char *all[] = { "monitor", "--json", "--no-sim", "--seconds", "2.5", "--probe-all", NULL };
+  const char *const *runs[] = { named, all };
+  for (gsize i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      guint before = nb_fake_serial_get_ioctls (fake);
+      g_autofree char *out = run_cli (runs[i]);
+      g_autoptr (JsonNode) root = parse_json (out);
+      JsonObject *o = json_node_get_object (root);
+      g_assert_cmpstr (json_object_get_string_member (o, "event"), ==, "added");
+      g_assert_cmpstr (json_object_get_string_member (o, "uri"), ==, URI);
+      g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-SER-0007");
+      g_assert_cmpuint (nb_fake_serial_get_ioctls (fake), >, before);
+    }
 }
 
 /* The port of the pen in use is not probed (the probe would be refused by the lock, after

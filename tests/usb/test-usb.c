@@ -445,6 +445,8 @@ test_cli_list (Fixture *fx, gconstpointer data)
         {
           g_assert_cmpstr (json_object_get_string_member (o, "usb_serial"), ==, "NB-USB-0042");
           g_assert_cmpstr (json_object_get_string_member (o, "usb_id"), ==, "1209:0001");
+          g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "pen");
+          g_assert_true (json_object_get_boolean_member (o, "probed"));
           seen = TRUE;
         }
     }
@@ -544,6 +546,7 @@ test_cli_busy (Fixture *fx, gconstpointer data)
   JsonObject *o = json_array_get_object_element (a, 0);
   g_assert_cmpstr (json_object_get_string_member (o, "uri"), ==, URI ":NB-USB-0042");
   g_assert_nonnull (strstr (json_object_get_string_member (o, "port"), "another program"));
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "unavailable");
 }
 
 int
