@@ -238,6 +238,12 @@ nb_fake_serial_unplug (NbFakeSerial *f)
   f->master = -1;
 }
 
+UMockdevTestbed *
+nb_fake_serial_get_testbed (NbFakeSerial *f)
+{
+  return f->testbed;
+}
+
 guint
 nb_fake_serial_get_ioctls (NbFakeSerial *f)
 {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <umockdev.h>
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,9 @@ void nb_fake_serial_unplug (NbFakeSerial *fake);
 /* How many TIOCMGET requests the port got: libserialport's sp_open issues one, the pty path of
  * the serial transport none, so this tells which path opened the port. */
 guint nb_fake_serial_get_modem_ioctls (NbFakeSerial *fake);
+
+/* nb_fake_serial_get_testbed: (transfer none) the testbed, to add more devices to it. */
+UMockdevTestbed *nb_fake_serial_get_testbed (NbFakeSerial *fake);
 
 /* How many ioctl requests of any kind the port got, from this process or a child: opening the
  * port through libserialport issues several, so 0 new ones means nobody opened it. */

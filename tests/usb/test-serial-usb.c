@@ -441,6 +441,39 @@ test_pen_id (void)
   g_assert_true (pump_until (mon, URI, 5));
 }
 
+/* Built-in UARTs (serial8250): listing them opens none. libserialport's own listing opens each to
+ * ask for its UART type (raising DTR); sysfs's "type" says the same: 4 is a 16550A, 0 is a port
+ * with no UART, which is not listed. (Under umockdev the nodes are ptys, which fail that
+ * ioctl, so an open-based listing would not list ttyS1 at all.) Last: it adds to the testbed. */
+static void
+test_uart_not_opened (void)
+{
+  g_autoptr (GError) error = NULL;
+  UMockdevTestbed *tb = nb_fake_serial_get_testbed (fake);
+  g_assert_true (umockdev_testbed_add_from_string (tb,
+                                                   "P: /devices/platform/serial8250/tty/ttyS1\n"
+                                                   "N: ttyS1\n"
+                                                   "E: SUBSYSTEM=tty\n"
+                                                   "E: DEVNAME=/dev/ttyS1\n"
+                                                   "A: dev=4:65\\n\n"
+                                                   "A: type=4\\n\n"
+                                                   "\n"
+                                                   "P: /devices/platform/serial8250/tty/ttyS2\n"
+                                                   "N: ttyS2\n"
+                                                   "E: SUBSYSTEM=tty\n"
+                                                   "E: DEVNAME=/dev/ttyS2\n"
+                                                   "A: dev=4:66\\n\n"
+                                                   "A: type=0\\n\n",
+                                                   &error));
+  g_assert_no_error (error);
+  const NbDiscoveryOptions options = { 0 };
+  g_autoptr (GPtrArray) all = nb_discover_pens (&options, NULL);
+  const NbPenInfo *p = find_entry (all, "serial:/dev/ttyS1");
+  g_assert_nonnull (p);
+  g_assert_cmpint (p->state, ==, NB_PEN_STATE_NOT_PROBED);
+  g_assert_null (find_entry (all, "serial:/dev/ttyS2"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -467,6 +500,7 @@ main (int argc, char **argv)
   g_test_add_func ("/serial-usb/monitor-busy", test_monitor_busy);
   g_test_add_func ("/serial-usb/unplug", test_unplug);
   g_test_add_func ("/serial-usb/pen-id", test_pen_id);
+  g_test_add_func ("/serial-usb/uart-not-opened", test_uart_not_opened);
   int rc = g_test_run ();
   nb_fake_serial_free (fake);
   return rc;
