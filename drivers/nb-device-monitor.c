@@ -19,10 +19,11 @@ struct _NbDeviceMonitor
   GMainContext *context;
   gboolean include_sim;
   gboolean probe_all;
-  char **probe_ports;   /* ports the user named: probed though not a pen's ID */
-  GHashTable *pens;     /* uri → NbPenInfo (owned) */
-  GHashTable *not_pens; /* uri → NULL: ports not probed, or that did not answer IDENTIFY */
-  char *busy_uri;       /* a port open in this process: never probed; NULL when none */
+  char **probe_ports;     /* ports the user named: probed though not a pen's ID */
+  guint probe_generation; /* bumped when probe_ports changes */
+  GHashTable *pens;       /* uri → NbPenInfo (owned) */
+  GHashTable *not_pens;   /* uri → NULL: ports not probed, or that did not answer IDENTIFY */
+  char *busy_uri;         /* a port open in this process: never probed; NULL when none */
   GCancellable *cancellable;
   GSource *poll;
   gboolean scanning;
@@ -48,8 +49,9 @@ typedef struct
   gboolean want_sim;
   gboolean probe_all;
   char **probe_ports;
-  GHashTable *present; /* uris of every port there now */
-  GPtrArray *new_pens; /* NbPenInfo */
+  guint probe_generation; /* the monitor's when the scan started */
+  GHashTable *present;    /* uris of every port there now */
+  GPtrArray *new_pens;    /* NbPenInfo */
   GPtrArray *new_not_pens;
 } Scan;
 
@@ -137,7 +139,9 @@ scan_done (GObject *source, GAsyncResult *result, gpointer data)
   while (g_hash_table_iter_next (&it, &key, NULL))
     if (!g_hash_table_contains (s->present, key))
       g_hash_table_iter_remove (&it);
-  for (guint i = 0; i < s->new_not_pens->len; i++)
+  /* A scan started before the named ports changed classified ports under the old names: its
+   * "not a pen" verdicts are dropped, so the next scan looks again. */
+  for (guint i = 0; s->probe_generation == self->probe_generation && i < s->new_not_pens->len; i++)
     {
       const char *uri = g_ptr_array_index (s->new_not_pens, i);
       /* Opened while this scan probed it: it refused because it is in use, which says nothing of
@@ -188,6 +192,7 @@ start_scan (NbDeviceMonitor *self)
   s->want_sim = self->include_sim && !g_hash_table_contains (self->pens, "sim");
   s->probe_all = self->probe_all;
   s->probe_ports = g_strdupv (self->probe_ports);
+  s->probe_generation = self->probe_generation;
   s->present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->new_pens = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_pen_info_free);
   s->new_not_pens = g_ptr_array_new_with_free_func (g_free);
@@ -342,6 +347,7 @@ nb_device_monitor_set_probe_ports (NbDeviceMonitor *self, const char *const *por
     return;
   g_strfreev (self->probe_ports);
   self->probe_ports = g_strdupv ((char **) ports);
+  self->probe_generation++;
   /* A port left shut may now be named: look at every non-pen afresh (a port still not named is
    * classified again without being opened). */
   g_hash_table_remove_all (self->not_pens);

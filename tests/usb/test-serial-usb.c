@@ -312,6 +312,16 @@ test_monitor_not_probed (void)
   g_assert_cmpuint (nb_fake_serial_get_ioctls (fake), >, ioctls);
 }
 
+/* Named while the first scan (under no names) is still running: that scan's "not probed" verdict
+ * must not stick. */
+static void
+test_monitor_named_during_scan (void)
+{
+  g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new (FALSE);
+  nb_device_monitor_set_probe_ports (mon, named_ports);
+  g_assert_true (pump_until (mon, URI, 5));
+}
+
 /* `monitor` likewise: nothing reported and nothing opened by default; --port reports the pen. */
 static void
 test_cli_monitor (void)
@@ -496,6 +506,7 @@ main (int argc, char **argv)
   g_test_add_func ("/serial-usb/cli-stream", test_cli_stream);
   g_test_add_func ("/serial-usb/monitor", test_monitor);
   g_test_add_func ("/serial-usb/monitor-not-probed", test_monitor_not_probed);
+  g_test_add_func ("/serial-usb/monitor-named-during-scan", test_monitor_named_during_scan);
   g_test_add_func ("/serial-usb/cli-monitor", test_cli_monitor);
   g_test_add_func ("/serial-usb/monitor-busy", test_monitor_busy);
   g_test_add_func ("/serial-usb/unplug", test_unplug);
