@@ -1,6 +1,7 @@
-/* nb-device-monitor.c: a rescan (enumerate every transport, probe the ports not seen before) runs
- * in a worker thread whenever the poll timer fires or libusb reports a USB change; its result is
- * diffed against the known pens on the owner's context, which emits the signals. */
+/* nb-device-monitor.c: a rescan (enumerate every transport, probe the new ports that may be
+ * opened, classify the others unopened) runs in a worker thread whenever the poll timer fires or
+ * libusb reports a USB change; its result is diffed against the known pens on the owner's
+ * context, which emits the signals. */
 #include "nb-device-monitor.h"
 
 #include "nb-config.h"
@@ -17,9 +18,12 @@ struct _NbDeviceMonitor
   GObject parent;
   GMainContext *context;
   gboolean include_sim;
-  GHashTable *pens;     /* uri → NbPenInfo (owned) */
-  GHashTable *not_pens; /* uri → NULL: ports that did not answer IDENTIFY */
-  char *busy_uri;       /* a port open in this process: never probed; NULL when none */
+  gboolean probe_all;
+  char **probe_ports;     /* ports the user named: probed though not a pen's ID */
+  guint probe_generation; /* bumped when probe_ports changes */
+  GHashTable *pens;       /* uri → NbPenInfo (owned) */
+  GHashTable *not_pens;   /* uri → NULL: ports not probed, or that did not answer IDENTIFY */
+  char *busy_uri;         /* a port open in this process: never probed; NULL when none */
   GCancellable *cancellable;
   GSource *poll;
   gboolean scanning;
@@ -43,8 +47,11 @@ typedef struct
 {
   GHashTable *known; /* uris already classified (pen or not) */
   gboolean want_sim;
-  GHashTable *present; /* uris of every port there now */
-  GPtrArray *new_pens; /* NbPenInfo */
+  gboolean probe_all;
+  char **probe_ports;
+  guint probe_generation; /* the monitor's when the scan started */
+  GHashTable *present;    /* uris of every port there now */
+  GPtrArray *new_pens;    /* NbPenInfo */
   GPtrArray *new_not_pens;
 } Scan;
 
@@ -52,6 +59,7 @@ static void
 scan_free (Scan *s)
 {
   g_hash_table_unref (s->known);
+  g_strfreev (s->probe_ports);
   g_clear_pointer (&s->present, g_hash_table_unref);
   g_ptr_array_unref (s->new_pens);
   g_ptr_array_unref (s->new_not_pens);
@@ -71,33 +79,33 @@ scan_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
           g_ptr_array_add (s->new_pens, sim);
         }
     }
-  g_autoptr (GPtrArray) ports = nb_transport_enumerate ();
+  /* Only a pen's ports are opened (nb-discovery.h): the others are classified unopened. */
+  const NbDiscoveryOptions options = {
+    .ports = (const char *const *) s->probe_ports,
+    .probe_all = s->probe_all,
+  };
+  g_autoptr (GPtrArray) ports = nb_discovery_enumerate (&options);
   for (guint i = 0; i < ports->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
       NbPortInfo *port = g_ptr_array_index (ports, i);
       g_hash_table_add (s->present, g_strdup (port->uri));
       if (g_hash_table_contains (s->known, port->uri))
         continue;
-      NbPenInfo *info = nb_pen_info_probe (port->uri, port->transport, cancellable, NULL);
-      if (info == NULL && !port->needs_probe)
-        {
-          /* A device of our ID table is a pen even if it cannot answer now (busy, no access). */
-          info = g_new0 (NbPenInfo, 1);
-          info->uri = g_strdup (port->uri);
-          info->transport = g_strdup (port->transport);
-        }
-      if (info == NULL)
+      g_autoptr (NbPenInfo) info = nb_discovery_examine (&options, port, cancellable);
+      if (!nb_pen_info_is_pen (info))
         {
           g_ptr_array_add (s->new_not_pens, g_strdup (port->uri));
           continue;
         }
-      info->port = g_strdup (port->description);
-      info->usb_vid = port->usb_vid;
-      info->usb_pid = port->usb_pid;
-      info->usb_serial = g_strdup (port->usb_serial);
-      if (info->serial == NULL)
-        info->serial = g_strdup (port->usb_serial);
-      g_ptr_array_add (s->new_pens, info);
+      if (info->state == NB_PEN_STATE_UNAVAILABLE)
+        {
+          /* It did not answer: its model and firmware are not known (not ""). */
+          g_clear_pointer (&info->model, g_free);
+          g_clear_pointer (&info->firmware, g_free);
+          g_free (info->serial);
+          info->serial = g_strdup (port->usb_serial);
+        }
+      g_ptr_array_add (s->new_pens, g_steal_pointer (&info));
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -131,7 +139,9 @@ scan_done (GObject *source, GAsyncResult *result, gpointer data)
   while (g_hash_table_iter_next (&it, &key, NULL))
     if (!g_hash_table_contains (s->present, key))
       g_hash_table_iter_remove (&it);
-  for (guint i = 0; i < s->new_not_pens->len; i++)
+  /* A scan started before the named ports changed classified ports under the old names: its
+   * "not a pen" verdicts are dropped, so the next scan looks again. */
+  for (guint i = 0; s->probe_generation == self->probe_generation && i < s->new_not_pens->len; i++)
     {
       const char *uri = g_ptr_array_index (s->new_not_pens, i);
       /* Opened while this scan probed it: it refused because it is in use, which says nothing of
@@ -180,6 +190,9 @@ start_scan (NbDeviceMonitor *self)
   if (self->busy_uri)
     g_hash_table_add (s->known, g_strdup (self->busy_uri)); /* not probed: it is open */
   s->want_sim = self->include_sim && !g_hash_table_contains (self->pens, "sim");
+  s->probe_all = self->probe_all;
+  s->probe_ports = g_strdupv (self->probe_ports);
+  s->probe_generation = self->probe_generation;
   s->present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->new_pens = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_pen_info_free);
   s->new_not_pens = g_ptr_array_new_with_free_func (g_free);
@@ -242,6 +255,7 @@ nb_device_monitor_finalize (GObject *object)
   g_hash_table_unref (self->pens);
   g_hash_table_unref (self->not_pens);
   g_free (self->busy_uri);
+  g_strfreev (self->probe_ports);
   g_object_unref (self->cancellable);
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (nb_device_monitor_parent_class)->finalize (object);
@@ -272,8 +286,17 @@ nb_device_monitor_init (NbDeviceMonitor *self)
 NbDeviceMonitor *
 nb_device_monitor_new (gboolean include_sim)
 {
+  const NbDiscoveryOptions options = { .include_sim = include_sim };
+  return nb_device_monitor_new_full (&options);
+}
+
+NbDeviceMonitor *
+nb_device_monitor_new_full (const NbDiscoveryOptions *options)
+{
   NbDeviceMonitor *self = g_object_new (NB_TYPE_DEVICE_MONITOR, NULL);
-  self->include_sim = include_sim;
+  self->include_sim = options->include_sim;
+  self->probe_all = options->probe_all;
+  self->probe_ports = g_strdupv ((char **) options->ports);
 #ifdef NB_HAVE_USB
   g_autoptr (GError) error = NULL;
   self->hotplug = nb_usb_hotplug_new (on_usb_hotplug, self, &error);
@@ -312,4 +335,21 @@ nb_device_monitor_set_busy (NbDeviceMonitor *self, const char *uri)
     g_hash_table_remove (self->not_pens, self->busy_uri);
   g_free (self->busy_uri);
   self->busy_uri = g_strdup (uri);
+}
+
+void
+nb_device_monitor_set_probe_ports (NbDeviceMonitor *self, const char *const *ports)
+{
+  g_return_if_fail (NB_IS_DEVICE_MONITOR (self));
+  const char *const none[] = { NULL };
+  if (g_strv_equal (self->probe_ports ? (const char *const *) self->probe_ports : none,
+                    ports ? ports : none))
+    return;
+  g_strfreev (self->probe_ports);
+  self->probe_ports = g_strdupv ((char **) ports);
+  self->probe_generation++;
+  /* A port left shut may now be named: look at every non-pen afresh (a port still not named is
+   * classified again without being opened). */
+  g_hash_table_remove_all (self->not_pens);
+  start_scan (self);
 }

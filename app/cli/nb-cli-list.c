@@ -1,4 +1,6 @@
-/* nb-cli-list.c: `needlebench-cli list [--json]`. */
+/* nb-cli-list.c: `needlebench-cli list [--json] [--no-sim] [--port PATH]... [--probe-all]`. Only
+ * the ports of a pen's USB ID, the named ports and the simulated pen are opened; the other serial
+ * ports are listed as "not probed" (nb-discovery.h says why). */
 #include <stdio.h>
 
 #include "nb-cli.h"
@@ -7,21 +9,32 @@
 int
 nb_cli_list (int argc, char **argv)
 {
-  gboolean json = FALSE, no_sim = FALSE;
+  gboolean json = FALSE, no_sim = FALSE, probe_all = FALSE;
+  g_auto (GStrv) ports = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
     { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
+    { "port", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ports, "Also probe this serial port (repeatable)",
+      "PATH" },
+    { "probe-all", 0, 0, G_OPTION_ARG_NONE, &probe_all,
+      "Probe every serial port (resets boards that reset on DTR, such as an Arduino)", NULL },
     { NULL },
   };
   if (!nb_cli_parse ("list", NULL,
-                     "Lists the pens that answer, on every transport, and the "
-                     "built-in simulated pen.",
+                     "Lists the pens on every transport and the built-in simulated pen. "
+                     "A serial port is opened only when it has a pen's USB ID or is named "
+                     "with --port; the others are listed as not probed.",
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
     return nb_cli_usage ("list", "unexpected argument “%s”", argv[1]);
 
-  g_autoptr (GPtrArray) pens = nb_discover_pens (!no_sim, NULL);
+  const NbDiscoveryOptions options = {
+    .include_sim = !no_sim,
+    .ports = (const char *const *) ports,
+    .probe_all = probe_all,
+  };
+  g_autoptr (GPtrArray) pens = nb_discover_pens (&options, NULL);
   if (json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -42,6 +55,10 @@ nb_cli_list (int argc, char **argv)
           json_builder_add_string_value (b, p->firmware);
           json_builder_set_member_name (b, "port");
           json_builder_add_string_value (b, p->port);
+          json_builder_set_member_name (b, "state");
+          json_builder_add_string_value (b, nb_pen_state_to_string (p->state));
+          json_builder_set_member_name (b, "probed");
+          json_builder_add_boolean_value (b, p->state != NB_PEN_STATE_NOT_PROBED);
           if (p->usb_vid)
             {
               g_autofree char *id = g_strdup_printf ("%04x:%04x", p->usb_vid, p->usb_pid);
@@ -61,12 +78,13 @@ nb_cli_list (int argc, char **argv)
       printf ("No pens found.\n");
       return NB_EXIT_OK;
     }
-  printf ("%-32s %-14s %-24s %-10s %s\n", "URI", "SERIAL", "MODEL", "FIRMWARE", "PORT");
+  printf ("%-32s %-11s %-14s %-24s %-10s %s\n", "URI", "STATE", "SERIAL", "MODEL", "FIRMWARE",
+          "PORT");
   for (guint i = 0; i < pens->len; i++)
     {
       NbPenInfo *p = g_ptr_array_index (pens, i);
-      printf ("%-32s %-14s %-24s %-10s %s\n", p->uri, p->serial, p->model, p->firmware,
-              p->port ? p->port : "");
+      printf ("%-32s %-11s %-14s %-24s %-10s %s\n", p->uri, nb_pen_state_to_string (p->state),
+              p->serial, p->model, p->firmware, p->port ? p->port : "");
     }
   return NB_EXIT_OK;
 }

@@ -1,6 +1,7 @@
-/* nb-cli-monitor.c: `needlebench-cli monitor [--json] [--no-sim] [--seconds S]`: one line per pen
- * arriving or leaving, until interrupted (or for S seconds). The pens present at start are
- * reported as "added". JSON lines carry event, uri, transport, serial and model (when known). */
+/* nb-cli-monitor.c: `needlebench-cli monitor [--json] [--no-sim] [--seconds S] [--port PATH]...
+ * [--probe-all]`: one line per pen arriving or leaving, until interrupted (or for S seconds). The
+ * pens present at start are reported as "added". JSON lines carry event, uri, transport, serial
+ * and model (when known). Like list, it opens only a pen's ports and the named ones. */
 #include <glib-unix.h>
 #include <stdio.h>
 
@@ -70,7 +71,8 @@ quit (gpointer loop)
 int
 nb_cli_monitor (int argc, char **argv)
 {
-  gboolean json = FALSE, no_sim = FALSE;
+  gboolean json = FALSE, no_sim = FALSE, probe_all = FALSE;
+  g_auto (GStrv) ports = NULL;
   double seconds = 0;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
@@ -79,6 +81,10 @@ nb_cli_monitor (int argc, char **argv)
       "Stop after S seconds (default: run until "
       "interrupted)",
       "S" },
+    { "port", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ports, "Also probe this serial port (repeatable)",
+      "PATH" },
+    { "probe-all", 0, 0, G_OPTION_ARG_NONE, &probe_all,
+      "Probe every serial port (resets boards that reset on DTR, such as an Arduino)", NULL },
     { NULL },
   };
   if (!nb_cli_parse ("monitor", NULL,
@@ -93,7 +99,12 @@ nb_cli_monitor (int argc, char **argv)
 
   Monitor m = { .json = json };
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new (!no_sim);
+  const NbDiscoveryOptions options = {
+    .include_sim = !no_sim,
+    .ports = (const char *const *) ports,
+    .probe_all = probe_all,
+  };
+  g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new_full (&options);
   g_signal_connect (mon, "added", G_CALLBACK (on_added), &m);
   g_signal_connect (mon, "removed", G_CALLBACK (on_removed), &m);
   guint sigint = g_unix_signal_add (SIGINT, quit, loop);

@@ -1,6 +1,10 @@
 /* nb-pen-list.c: the device monitor's pens as a list model. */
 #include "nb-pen-list.h"
 
+/* The application's schema: its "probe-ports" key names serial ports the monitor may open. */
+#define SETTINGS_SCHEMA "org.needlebench.NeedleBench"
+#define PROBE_PORTS_KEY "probe-ports"
+
 struct _NbPenItem
 {
   GObject parent_instance;
@@ -87,6 +91,7 @@ struct _NbPenList
   GObject parent_instance;
   GListStore *store;
   NbDeviceMonitor *monitor; /* while started, NULL otherwise */
+  GSettings *settings;      /* while started, when the schema is installed */
   char *busy_uri;
 };
 
@@ -157,12 +162,39 @@ on_removed (NbDeviceMonitor *monitor, const NbPenInfo *info, NbPenList *self)
   g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
 }
 
+static void
+on_probe_ports_changed (GSettings *settings, const char *key, NbPenList *self)
+{
+  g_auto (GStrv) ports = g_settings_get_strv (settings, PROBE_PORTS_KEY);
+  nb_device_monitor_set_probe_ports (self->monitor, (const char *const *) ports);
+}
+
+/* The settings, or NULL where the schema is not installed (tests of the model alone). */
+static GSettings *
+probe_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema
+      = source ? g_settings_schema_source_lookup (source, SETTINGS_SCHEMA, TRUE) : NULL;
+  if (schema == NULL || !g_settings_schema_has_key (schema, PROBE_PORTS_KEY))
+    return NULL;
+  return g_settings_new (SETTINGS_SCHEMA);
+}
+
 void
 nb_pen_list_start (NbPenList *self)
 {
   if (self->monitor)
     return;
-  self->monitor = nb_device_monitor_new (TRUE);
+  /* Only a pen's ports and those the user named in preferences are opened (nb-discovery.h). */
+  self->settings = probe_settings ();
+  g_auto (GStrv) ports
+      = self->settings ? g_settings_get_strv (self->settings, PROBE_PORTS_KEY) : NULL;
+  const NbDiscoveryOptions options = { .include_sim = TRUE, .ports = (const char *const *) ports };
+  self->monitor = nb_device_monitor_new_full (&options);
+  if (self->settings)
+    g_signal_connect (self->settings, "changed::" PROBE_PORTS_KEY,
+                      G_CALLBACK (on_probe_ports_changed), self);
   nb_device_monitor_set_busy (self->monitor, self->busy_uri);
   g_signal_connect (self->monitor, "added", G_CALLBACK (on_added), self);
   g_signal_connect (self->monitor, "removed", G_CALLBACK (on_removed), self);
@@ -180,6 +212,9 @@ nb_pen_list_stop (NbPenList *self)
 {
   if (self->monitor == NULL)
     return;
+  if (self->settings)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
   g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
 }

@@ -29,7 +29,9 @@ NbPenList *nb_pen_list_new (void);
 /* nb_pen_list_get_model: (transfer none) a GListModel of NbPenItem. */
 GListModel *nb_pen_list_get_model (NbPenList *list);
 /* nb_pen_list_start / _stop: start creates the device monitor (which reports the pens present,
- * then arrivals and departures) and follows it; stop drops it, keeping the items listed. */
+ * then arrivals and departures) and follows it; stop drops it, keeping the items listed. Besides
+ * a pen's own ports, the monitor probes the serial ports of the "probe-ports" setting (followed
+ * as it changes) when the application's schema is installed. */
 void nb_pen_list_start (NbPenList *list);
 void nb_pen_list_stop (NbPenList *list);
 /* nb_pen_list_set_busy: a pen in use is not probed by the monitor (a second open would disturb

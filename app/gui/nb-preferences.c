@@ -4,7 +4,7 @@
 struct _NbPreferences
 {
   AdwPreferencesWindow parent_instance;
-  AdwEntryRow *lab_name_row, *lab_address_row, *operator_row, *database_row;
+  AdwEntryRow *lab_name_row, *lab_address_row, *operator_row, *database_row, *probe_ports_row;
   AdwComboRow *rule_row, *units_row, *theme_row;
 };
 
@@ -46,6 +46,20 @@ bind_combo (GSettings *settings, const char *key, AdwComboRow *row, const char *
                                 nick_to_index, index_to_nick, (gpointer) nicks, NULL);
 }
 
+/* "probe-ports" is written on Apply, not as the user types: a partial path such as /dev/tty
+ * names another device, which the monitor would open. */
+static void
+on_probe_ports_apply (AdwEntryRow *row, GSettings *settings)
+{
+  g_auto (GStrv) words = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (row)), " \t,", -1);
+  g_autoptr (GStrvBuilder) ports = g_strv_builder_new ();
+  for (guint i = 0; words[i]; i++)
+    if (*words[i] != '\0')
+      g_strv_builder_add (ports, words[i]);
+  g_auto (GStrv) list = g_strv_builder_end (ports);
+  g_settings_set_strv (settings, "probe-ports", (const char *const *) list);
+}
+
 static void
 nb_preferences_class_init (NbPreferencesClass *klass)
 {
@@ -56,6 +70,7 @@ nb_preferences_class_init (NbPreferencesClass *klass)
   gtk_widget_class_bind_template_child (wc, NbPreferences, lab_address_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, operator_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, database_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, probe_ports_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, rule_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, units_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, theme_row);
@@ -80,5 +95,10 @@ nb_preferences_new (GtkWindow *parent, GSettings *settings)
   bind_combo (settings, "decision-rule", self->rule_row, rule_nicks);
   bind_combo (settings, "units", self->units_row, units_nicks);
   bind_combo (settings, "theme", self->theme_row, theme_nicks);
+  g_auto (GStrv) ports = g_settings_get_strv (settings, "probe-ports");
+  g_autofree char *text = g_strjoinv (" ", ports);
+  gtk_editable_set_text (GTK_EDITABLE (self->probe_ports_row), text);
+  g_signal_connect_object (self->probe_ports_row, "apply", G_CALLBACK (on_probe_ports_apply),
+                           settings, 0);
   return self;
 }

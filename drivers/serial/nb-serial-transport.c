@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libserialport.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "nb-fd-transport.h"
+#include "usb/nb-usb-ids.h"
 
 /* Unix98 pty slaves live on majors 136..143. */
 static gboolean
@@ -169,34 +171,108 @@ nb_serial_transport_open (const NbDeviceUri *uri, GError **error)
   return is_pty (uri->path) ? open_pty (uri, error) : open_libserialport (uri, error);
 }
 
+/* A CDC-ACM pen is a serial port (/dev/ttyACM*) with the pen's own USB ID. */
+static gboolean
+is_pen_usb_id (int vid, int pid)
+{
+#define MATCH(v, p, name)                                                                          \
+  if (vid == (v) && pid == (p))                                                                    \
+    return TRUE;
+  NB_USB_IDS (MATCH)
+#undef MATCH
+  return FALSE;
+}
+
+static NbPortInfo *
+port_info_new (struct sp_port *port)
+{
+  NbPortInfo *info = g_new0 (NbPortInfo, 1);
+  const char *name = sp_get_port_name (port);
+  const char *desc = sp_get_port_description (port);
+  info->uri = g_strdup_printf ("serial:%s", name);
+  info->transport = g_strdup ("serial");
+  info->description = g_strdup (desc ? desc : name);
+  info->needs_probe = TRUE;
+  if (sp_get_port_transport (port) == SP_TRANSPORT_USB)
+    {
+      int vid = 0, pid = 0;
+      if (sp_get_port_usb_vid_pid (port, &vid, &pid) == SP_OK)
+        {
+          info->usb_vid = (guint16) vid;
+          info->usb_pid = (guint16) pid;
+          info->needs_probe = !is_pen_usb_id (vid, pid);
+        }
+      const char *serial = sp_get_port_usb_serial (port);
+      if (serial && g_utf8_validate (serial, -1, NULL))
+        info->usb_serial = g_strdup (serial);
+    }
+  return info;
+}
+
+#ifdef __linux__
+/* A port of the serial8250 driver exists only if a UART answered at boot; the kernel says which
+ * in the tty's sysfs "type" (0 is PORT_UNKNOWN). */
+static gboolean
+uart_present (const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("/sys/class/tty/%s/type", name);
+  g_autofree char *text = NULL;
+  return g_file_get_contents (path, &text, NULL, NULL) && g_ascii_strtoll (text, NULL, 10) > 0;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The serial ports in /sys/class/tty, sorted, as /dev paths. Not sp_list_ports(): it opens every
+ * serial8250 port to ask for its UART type (TIOCGSERIAL), and an open raises DTR; sysfs has the
+ * answer without an open. Otherwise the same rule: no virtual ttys (consoles, ptys). */
+static GPtrArray *
+list_port_paths (void)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open ("/sys/class/tty", 0, NULL);
+  const char *entry;
+  while (dir && (entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_strconcat ("/sys/class/tty/", entry, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+      if (target == NULL || strstr (target, "virtual") != NULL)
+        continue;
+      if (strstr (target, "serial8250") != NULL && !uart_present (entry))
+        continue;
+      g_ptr_array_add (paths, g_strconcat ("/dev/", entry, NULL));
+    }
+  g_ptr_array_sort (paths, compare_names);
+  return paths;
+}
+#endif
+
+/* Lists ports without opening any. Only a port with a pen's USB ID is marked as a pen's: every
+ * other port stays shut unless the user names it (nb-discovery.c), because opening a serial port
+ * raises DTR, which resets an Arduino and disturbs modems and instruments. */
 void
 nb_serial_transport_enumerate (GPtrArray *ports)
 {
+#ifdef __linux__
+  g_autoptr (GPtrArray) paths = list_port_paths ();
+  for (guint i = 0; i < paths->len; i++)
+    {
+      struct sp_port *port = NULL;
+      /* Reads sysfs only (the USB IDs of the parent device); opens nothing. */
+      if (sp_get_port_by_name (g_ptr_array_index (paths, i), &port) != SP_OK)
+        continue;
+      g_ptr_array_add (ports, port_info_new (port));
+      sp_free_port (port);
+    }
+#else
   struct sp_port **list = NULL;
   if (sp_list_ports (&list) != SP_OK)
     return;
   for (int i = 0; list[i]; i++)
-    {
-      NbPortInfo *info = g_new0 (NbPortInfo, 1);
-      const char *name = sp_get_port_name (list[i]);
-      const char *desc = sp_get_port_description (list[i]);
-      info->uri = g_strdup_printf ("serial:%s", name);
-      info->transport = g_strdup ("serial");
-      info->description = g_strdup (desc ? desc : name);
-      info->needs_probe = TRUE;
-      if (sp_get_port_transport (list[i]) == SP_TRANSPORT_USB)
-        {
-          int vid = 0, pid = 0;
-          if (sp_get_port_usb_vid_pid (list[i], &vid, &pid) == SP_OK)
-            {
-              info->usb_vid = (guint16) vid;
-              info->usb_pid = (guint16) pid;
-            }
-          const char *serial = sp_get_port_usb_serial (list[i]);
-          if (serial && g_utf8_validate (serial, -1, NULL))
-            info->usb_serial = g_strdup (serial);
-        }
-      g_ptr_array_add (ports, info);
-    }
+    g_ptr_array_add (ports, port_info_new (list[i]));
   sp_free_port_list (list);
+#endif
 }

@@ -201,7 +201,54 @@ test_list (void)
   JsonObject *first = json_array_get_object_element (a, 0);
   g_assert_cmpstr (json_object_get_string_member (first, "uri"), ==, "sim");
   g_assert_cmpstr (json_object_get_string_member (first, "transport"), ==, "sim");
+  g_assert_cmpstr (json_object_get_string_member (first, "state"), ==, "pen");
+  g_assert_true (json_object_get_boolean_member (first, "probed"));
   cli_result_clear (&r);
+}
+
+/* A port no transport lists (a pty) is probed when named with --port, and only then; a named
+ * port that is not there is listed as such, not dropped. */
+static void
+test_list_named_port (void)
+{
+  g_autofree char *pty = NULL;
+  GSubprocess *sim = sim_start (&pty, "--serial", "NB-0077", NULL);
+  g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
+  CliResult r = { 0 };
+  cli_run (&r, "list", "--no-sim", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.out, uri));
+  cli_result_clear (&r);
+
+  cli_run (&r, "list", "--no-sim", "--json", "--port", pty, "--port", "/dev/nb-no-such-port", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+  JsonArray *a = json_node_get_array (json_parser_get_root (parser));
+  gboolean seen_pen = FALSE, seen_missing = FALSE;
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      const char *u = json_object_get_string_member (o, "uri");
+      if (g_str_equal (u, uri))
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "pen");
+          g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-0077");
+          g_assert_cmpstr (json_object_get_string_member (o, "transport"), ==, "serial");
+          seen_pen = TRUE;
+        }
+      else if (g_str_equal (u, "serial:/dev/nb-no-such-port"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "no answer");
+          g_assert_true (json_object_get_boolean_member (o, "probed"));
+          g_assert_nonnull (strstr (json_object_get_string_member (o, "port"), "not found"));
+          seen_missing = TRUE;
+        }
+    }
+  g_assert_true (seen_pen);
+  g_assert_true (seen_missing);
+  cli_result_clear (&r);
+  sim_stop (sim);
 }
 
 int
@@ -215,5 +262,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/disconnect", test_disconnect);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/list", test_list);
+  g_test_add_func ("/cli/list-named-port", test_list_named_port);
   return g_test_run ();
 }

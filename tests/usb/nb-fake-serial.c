@@ -24,6 +24,7 @@ struct _NbFakeSerial
   GThread *pen_thread;
   gint stop;         /* atomic */
   gint modem_ioctls; /* atomic */
+  gint ioctls;       /* atomic: every request the handler saw */
   int master;
   NbSimParams params;
   GMutex lock;
@@ -36,6 +37,7 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeSerial 
 {
   gulong request = umockdev_ioctl_client_get_request (client);
   UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg (client);
+  g_atomic_int_inc (&f->ioctls);
   switch (request)
     {
     case TIOCMGET:
@@ -135,6 +137,12 @@ pen_worker (gpointer data)
 NbFakeSerial *
 nb_fake_serial_new (const char *sim_spec, GError **error)
 {
+  return nb_fake_serial_new_with_id (sim_spec, NB_FAKE_SERIAL_VID, NB_FAKE_SERIAL_PID, error);
+}
+
+NbFakeSerial *
+nb_fake_serial_new_with_id (const char *sim_spec, guint16 vid, guint16 pid, GError **error)
+{
   NbFakeSerial *f = g_new0 (NbFakeSerial, 1);
   f->master = -1;
   nb_sim_params_init_defaults (&f->params);
@@ -155,35 +163,34 @@ nb_fake_serial_new (const char *sim_spec, GError **error)
     g_cond_wait (&f->cond, &f->lock);
   g_mutex_unlock (&f->lock);
 
-  g_autofree char *text
-      = g_strdup_printf ("P: /devices/pci0000:00/usb1/1-2\n"
-                         "E: SUBSYSTEM=usb\n"
-                         "E: DEVTYPE=usb_device\n"
-                         "A: idVendor=%04x\\n\n"
-                         "A: idProduct=%04x\\n\n"
-                         "A: serial=%s\\n\n"
-                         "A: manufacturer=FTDI\\n\n"
-                         "A: product=FT232R USB UART\\n\n"
-                         "A: busnum=1\\n\n"
-                         "A: devnum=3\\n\n"
-                         "\n"
-                         "P: /devices/pci0000:00/usb1/1-2/1-2:1.0\n"
-                         "E: SUBSYSTEM=usb\n"
-                         "E: DEVTYPE=usb_interface\n"
-                         "E: DRIVER=ftdi_sio\n"
-                         "\n"
-                         "P: /devices/pci0000:00/usb1/1-2/1-2:1.0/ttyUSB0\n"
-                         "E: SUBSYSTEM=usb-serial\n"
-                         "E: DRIVER=ftdi_sio\n"
-                         "\n"
-                         "P: " TTY_DEV "\n"
-                         "N: ttyUSB0\n"
-                         "E: SUBSYSTEM=tty\n"
-                         "E: DEVNAME=" NB_FAKE_SERIAL_DEVNODE "\n"
-                         "E: MAJOR=188\n"
-                         "E: MINOR=0\n"
-                         "A: dev=188:0\\n\n",
-                         NB_FAKE_SERIAL_VID, NB_FAKE_SERIAL_PID, NB_FAKE_SERIAL_USB_SERIAL);
+  g_autofree char *text = g_strdup_printf ("P: /devices/pci0000:00/usb1/1-2\n"
+                                           "E: SUBSYSTEM=usb\n"
+                                           "E: DEVTYPE=usb_device\n"
+                                           "A: idVendor=%04x\\n\n"
+                                           "A: idProduct=%04x\\n\n"
+                                           "A: serial=%s\\n\n"
+                                           "A: manufacturer=FTDI\\n\n"
+                                           "A: product=FT232R USB UART\\n\n"
+                                           "A: busnum=1\\n\n"
+                                           "A: devnum=3\\n\n"
+                                           "\n"
+                                           "P: /devices/pci0000:00/usb1/1-2/1-2:1.0\n"
+                                           "E: SUBSYSTEM=usb\n"
+                                           "E: DEVTYPE=usb_interface\n"
+                                           "E: DRIVER=ftdi_sio\n"
+                                           "\n"
+                                           "P: /devices/pci0000:00/usb1/1-2/1-2:1.0/ttyUSB0\n"
+                                           "E: SUBSYSTEM=usb-serial\n"
+                                           "E: DRIVER=ftdi_sio\n"
+                                           "\n"
+                                           "P: " TTY_DEV "\n"
+                                           "N: ttyUSB0\n"
+                                           "E: SUBSYSTEM=tty\n"
+                                           "E: DEVNAME=" NB_FAKE_SERIAL_DEVNODE "\n"
+                                           "E: MAJOR=188\n"
+                                           "E: MINOR=0\n"
+                                           "A: dev=188:0\\n\n",
+                                           (guint) vid, (guint) pid, NB_FAKE_SERIAL_USB_SERIAL);
   if (!umockdev_testbed_add_from_string (f->testbed, text, error))
     {
       nb_fake_serial_free (f);
@@ -229,6 +236,18 @@ nb_fake_serial_unplug (NbFakeSerial *f)
   if (f->master >= 0)
     close (f->master);
   f->master = -1;
+}
+
+UMockdevTestbed *
+nb_fake_serial_get_testbed (NbFakeSerial *f)
+{
+  return f->testbed;
+}
+
+guint
+nb_fake_serial_get_ioctls (NbFakeSerial *f)
+{
+  return (guint) g_atomic_int_get (&f->ioctls);
 }
 
 guint

@@ -89,7 +89,8 @@ test_busy (Fixture *fx, gconstpointer data)
 static void
 test_discover (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (GPtrArray) pens = nb_discover_pens (FALSE, NULL);
+  const NbDiscoveryOptions options = { 0 }; /* a pen's USB ID is probed with no option */
+  g_autoptr (GPtrArray) pens = nb_discover_pens (&options, NULL);
   gboolean seen = FALSE;
   for (guint i = 0; i < pens->len; i++)
     {
@@ -100,6 +101,7 @@ test_discover (Fixture *fx, gconstpointer data)
           g_assert_cmpstr (p->usb_serial, ==, "NB-USB-0042");
           g_assert_cmpuint (p->usb_vid, ==, 0x1209);
           g_assert_cmpuint (p->usb_pid, ==, 0x0001);
+          g_assert_cmpint (p->state, ==, NB_PEN_STATE_PEN);
           seen = TRUE;
         }
     }
@@ -443,6 +445,8 @@ test_cli_list (Fixture *fx, gconstpointer data)
         {
           g_assert_cmpstr (json_object_get_string_member (o, "usb_serial"), ==, "NB-USB-0042");
           g_assert_cmpstr (json_object_get_string_member (o, "usb_id"), ==, "1209:0001");
+          g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "pen");
+          g_assert_true (json_object_get_boolean_member (o, "probed"));
           seen = TRUE;
         }
     }
@@ -542,6 +546,7 @@ test_cli_busy (Fixture *fx, gconstpointer data)
   JsonObject *o = json_array_get_object_element (a, 0);
   g_assert_cmpstr (json_object_get_string_member (o, "uri"), ==, URI ":NB-USB-0042");
   g_assert_nonnull (strstr (json_object_get_string_member (o, "port"), "another program"));
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "unavailable");
 }
 
 int
