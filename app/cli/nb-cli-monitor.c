@@ -43,8 +43,15 @@ print_event (const char *event, const NbPenInfo *pen, Monitor *m)
       printf ("%s\n", line);
     }
   else
-    printf ("%-8s %-32s %-7s %-14s %s\n", event, pen->uri, pen->transport,
-            pen->serial ? pen->serial : "-", pen->model ? pen->model : "");
+    {
+      /* a device names itself: one line per event, whatever it says */
+      g_autofree char *uri = nb_cli_escape (pen->uri);
+      g_autofree char *transport = nb_cli_escape (pen->transport);
+      g_autofree char *serial = nb_cli_escape (pen->serial);
+      g_autofree char *model = nb_cli_escape (pen->model);
+      printf ("%-8s %-32s %-7s %-14s %s\n", event, uri, transport, serial ? serial : "-",
+              model ? model : "");
+    }
   fflush (stdout); /* scripts read line by line */
 }
 
