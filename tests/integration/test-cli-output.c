@@ -233,6 +233,60 @@ test_errors_escaped (void)
   raw_clear (&r);
 }
 
+/* monitor: Ctrl-C (or SIGTERM, SIGHUP) is how it ends: exit 0, nothing on stderr. */
+static void
+test_monitor_signal (gconstpointer data)
+{
+  int signum = GPOINTER_TO_INT (data);
+  const char *cli = g_getenv ("NB_CLI");
+  g_assert_nonnull (cli);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                          cli, "monitor", "--json", NULL);
+  g_assert_no_error (error);
+  /* the simulated pen's "added" line: the monitor is in its main loop, its handlers installed */
+  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
+  g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "\"added\""));
+  g_subprocess_send_signal (p, signum);
+  g_assert_true (g_subprocess_wait (p, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (GBytes) err
+      = g_input_stream_read_bytes (g_subprocess_get_stderr_pipe (p), 65536, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *err_text = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  g_assert_null (strstr (err_text, "CRITICAL"));
+  g_assert_cmpstr (err_text, ==, "");
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+}
+
+static void
+test_monitor_seconds (void)
+{
+  static const char *const bad[] = { "inf", "-inf", "nan", "0", "-1", "1e12", "2s", "" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      CliResult r = { 0 };
+      cli_run (&r, "monitor", "--no-sim", "--seconds", bad[i], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "--seconds"));
+      g_assert_cmpstr (r.out, ==, "");
+      cli_result_clear (&r);
+    }
+  CliResult r = { 0 };
+  cli_run (&r, "monitor", "--json", "--seconds", "0.5", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpfloat (r.seconds, >=, 0.45);
+  g_assert_cmpfloat (r.seconds, <, 10);
+  g_assert_nonnull (strstr (r.out, "\"added\"")); /* it ran: the simulated pen was reported */
+  g_assert_null (strstr (r.err, "CRITICAL"));
+  cli_result_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -240,5 +294,12 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-output/escape-function", test_escape_function);
   g_test_add_func ("/cli-output/sessions-escaped", test_sessions_escaped);
   g_test_add_func ("/cli-output/errors-escaped", test_errors_escaped);
+  g_test_add_data_func ("/cli-output/monitor-sigint", GINT_TO_POINTER (SIGINT),
+                        test_monitor_signal);
+  g_test_add_data_func ("/cli-output/monitor-sigterm", GINT_TO_POINTER (SIGTERM),
+                        test_monitor_signal);
+  g_test_add_data_func ("/cli-output/monitor-sighup", GINT_TO_POINTER (SIGHUP),
+                        test_monitor_signal);
+  g_test_add_func ("/cli-output/monitor-seconds", test_monitor_seconds);
   return g_test_run ();
 }
