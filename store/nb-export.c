@@ -2,15 +2,13 @@
  * through a temporary file in the destination directory. */
 #include "nb-export.h"
 
+#include "nb-file-output.h"
+
 #include <csv.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct
 {
@@ -215,65 +213,18 @@ write_session (NbStore *store, const NbStoreSession *s, NbExportFormat format,
 
 gboolean
 nb_export_session (NbStore *store, gint64 session_id, NbExportFormat format,
-                   gboolean include_samples, const char *path, GError **error)
+                   gboolean include_samples, const char *path, NbExportFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, FALSE);
   g_autoptr (NbStoreSession) s = nb_store_get_session (store, session_id, error);
   if (s == NULL)
     return FALSE;
 
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, NB_STORE_ERROR,
-                   saved == EACCES || saved == EROFS ? NB_STORE_ERROR_READ_ONLY : NB_STORE_ERROR_IO,
-                   "Cannot create a file in %s for the export: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  FILE *fp = fdopen (fd, "w");
-  if (fp == NULL)
-    {
-      int saved = errno;
-      close (fd);
-      g_unlink (tmp);
-      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "Cannot write %s: %s", tmp,
-                   g_strerror (saved));
-      return FALSE;
-    }
-
-  GError *local = NULL;
-  gboolean ok = write_session (store, s, format, include_samples, fp, &local);
-  int saved = 0;
-  if (ok && (fflush (fp) != 0 || ferror (fp) || fsync (fileno (fp)) != 0))
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (fclose (fp) != 0 && ok)
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (!ok)
-    {
-      g_unlink (tmp);
-      if (local != NULL)
-        g_propagate_error (error, local);
-      else
-        g_set_error (error, NB_STORE_ERROR,
-                     saved == ENOSPC || saved == EDQUOT ? NB_STORE_ERROR_FULL : NB_STORE_ERROR_IO,
-                     "Cannot write the export %s: %s", path,
-                     saved ? g_strerror (saved) : "write error");
-      return FALSE;
-    }
-  return TRUE;
+  g_autoptr (NbFileOutput) out = nb_file_output_open (
+      path, (flags & NB_EXPORT_FORCE) ? NB_FILE_OUTPUT_FORCE : NB_FILE_OUTPUT_DEFAULT, error);
+  if (out == NULL)
+    return FALSE;
+  if (!write_session (store, s, format, include_samples, nb_file_output_get_stream (out), error))
+    return FALSE; /* the autoptr removes the temporary file */
+  return nb_file_output_commit (g_steal_pointer (&out), error);
 }

@@ -11,7 +11,13 @@ typedef enum
   NB_EXPORT_JSON,
 } NbExportFormat;
 
-/* nb_export_session: writes session @session_id of @store to @path.
+typedef enum
+{
+  NB_EXPORT_DEFAULT = 0,
+  NB_EXPORT_FORCE = 1 << 0, /* replace an existing regular file at the path */
+} NbExportFlags;
+
+/* nb_export_session: writes session @session_id of @store to @path ("-" = standard output).
  *
  * CSV (RFC 4180, fields quoted by libcsv where needed): first the session metadata as
  * "key,value" rows (session_id, pen_serial, pen_model, uri, operator, name, note, depth_mm,
@@ -24,10 +30,12 @@ typedef enum
  * entry_speed_mm_s; null if unknown} ] } or, with @include_samples,
  * { "session": {...}, "samples": [ {"sample_index": n, "position_um": p}, ... ] }.
  *
- * The file is written to a temporary file in the same directory and renamed over @path only
- * when complete, so an error never leaves a partial file behind. */
+ * The file is written through NbFileOutput (nb-file-output.h): a 0600 temporary file in the same
+ * directory moved to @path only when complete, so an error never leaves a partial file behind.
+ * An existing @path is refused (NB_STORE_ERROR_EXISTS) unless @flags has NB_EXPORT_FORCE; a path
+ * that is not a regular file is always refused (NB_STORE_ERROR_NOT_REGULAR). */
 gboolean nb_export_session (NbStore *store, gint64 session_id, NbExportFormat format,
-                            gboolean include_samples, const char *path,
+                            gboolean include_samples, const char *path, NbExportFlags flags,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -137,11 +137,14 @@ test_round_trip (void)
   g_assert_cmpstr (
       json_object_get_string_member (json_object_get_object_member (root, "session"), "note"), ==,
       NOTE);
-  cli_run (&r, "export", idtext, "--db", db, "--format", "json", "--samples", "-o", json, NULL);
+  /* export never replaces an existing file by default: a new name for the samples */
+  g_autofree char *samples_json = g_build_filename (dir, "samples.json", NULL);
+  cli_run (&r, "export", idtext, "--db", db, "--format", "json", "--samples", "-o", samples_json,
+           NULL);
   g_assert_cmpint (r.status, ==, 0);
   cli_result_clear (&r);
   g_autoptr (JsonParser) sp = json_parser_new ();
-  g_assert_true (json_parser_load_from_file (sp, json, NULL));
+  g_assert_true (json_parser_load_from_file (sp, samples_json, NULL));
   root = json_node_get_object (json_parser_get_root (sp));
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (root, "samples")), ==,
                    json_object_get_int_member (summary, "samples"));

@@ -667,7 +667,8 @@ test_export_csv (void)
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   g_assert_no_error (error);
 
-  g_assert_true (nb_export_session (store, id, NB_EXPORT_CSV, FALSE, csv, &error));
+  g_assert_true (
+      nb_export_session (store, id, NB_EXPORT_CSV, FALSE, csv, NB_EXPORT_DEFAULT, &error));
   g_assert_no_error (error);
   g_autoptr (GPtrArray) rows = parse_csv (csv);
   /* metadata rows, then header, then strokes (the empty line yields no row) */
@@ -704,7 +705,8 @@ test_export_csv (void)
         g_assert_cmpfloat (g_ascii_strtod (cell (rows, r, 4), NULL), ==, want.entry_speed_mm_s);
     }
 
-  g_assert_true (nb_export_session (store, id, NB_EXPORT_CSV, TRUE, csv_samples, &error));
+  g_assert_true (
+      nb_export_session (store, id, NB_EXPORT_CSV, TRUE, csv_samples, NB_EXPORT_DEFAULT, &error));
   g_autoptr (GPtrArray) srows = parse_csv (csv_samples);
   guint sh = 0;
   while (g_strcmp0 (cell (srows, sh, 0), "sample_index") != 0)
@@ -716,11 +718,13 @@ test_export_csv (void)
 
   /* errors leave nothing behind */
   g_autofree char *bad = g_build_filename (out_dir, "missing.csv", NULL);
-  g_assert_false (nb_export_session (store, id + 77, NB_EXPORT_CSV, FALSE, bad, &error));
+  g_assert_false (
+      nb_export_session (store, id + 77, NB_EXPORT_CSV, FALSE, bad, NB_EXPORT_DEFAULT, &error));
   g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_autofree char *nodir = g_build_filename (dir, "no", "such", "dir.csv", NULL);
-  g_assert_false (nb_export_session (store, id, NB_EXPORT_CSV, FALSE, nodir, &error));
+  g_assert_false (
+      nb_export_session (store, id, NB_EXPORT_CSV, FALSE, nodir, NB_EXPORT_DEFAULT, &error));
   g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO);
   g_clear_error (&error);
   assert_no_temp_files (out_dir, 2);
@@ -739,7 +743,8 @@ test_export_json (void)
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   g_assert_no_error (error);
 
-  g_assert_true (nb_export_session (store, id, NB_EXPORT_JSON, FALSE, json, &error));
+  g_assert_true (
+      nb_export_session (store, id, NB_EXPORT_JSON, FALSE, json, NB_EXPORT_DEFAULT, &error));
   g_assert_no_error (error);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_file (parser, json, &error));
@@ -767,7 +772,8 @@ test_export_json (void)
                            want.entry_speed_mm_s);
     }
 
-  g_assert_true (nb_export_session (store, id, NB_EXPORT_JSON, TRUE, json_samples, &error));
+  g_assert_true (
+      nb_export_session (store, id, NB_EXPORT_JSON, TRUE, json_samples, NB_EXPORT_DEFAULT, &error));
   g_autoptr (JsonParser) p2 = json_parser_new ();
   g_assert_true (json_parser_load_from_file (p2, json_samples, &error));
   g_assert_no_error (error);
