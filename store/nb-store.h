@@ -27,6 +27,8 @@ typedef enum
   NB_STORE_ERROR_CONSTRAINT, /* rejected by the schema (e.g. changing an append-only record) */
   NB_STORE_ERROR_OVERFLOW,   /* the recorder's writer cannot keep up, its queue is full */
   NB_STORE_ERROR_INVALID,    /* invalid argument or call sequence */
+  NB_STORE_ERROR_EXISTS,      /* an output file exists (and replacing it was not asked for) */
+  NB_STORE_ERROR_NOT_REGULAR, /* a path is not a regular file (link, FIFO, device, directory) */
 } NbStoreError;
 
 GQuark nb_store_error_quark (void);
