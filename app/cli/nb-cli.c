@@ -7,6 +7,7 @@
 
 #include "nb-device-error.h"
 #include "nb-sim-params.h"
+#include "nb-store.h"
 
 gboolean
 nb_cli_parse (const char *command, const char *usage, const char *summary,
@@ -42,6 +43,17 @@ nb_cli_fail (const char *command, const GError *error)
   if (error->domain == G_OPTION_ERROR)
     return NB_EXIT_USAGE;
   return NB_EXIT_DATA;
+}
+
+int
+nb_cli_fail_output (const char *command, const GError *error)
+{
+  int rc = nb_cli_fail (command, error);
+  /* the user named the wrong file, or must say --force: nothing failed in the bench */
+  if (g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_EXISTS)
+      || g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_REGULAR))
+    return NB_EXIT_USAGE;
+  return rc;
 }
 
 int

@@ -25,6 +25,9 @@ gboolean nb_cli_parse (const char *command, const char *usage, const char *summa
  * paths and pen text), and returns the exit code that fits the error's domain (device → 3,
  * store/data → 4, usage → 2). */
 int nb_cli_fail (const char *command, const GError *error);
+/* nb_cli_fail_output: nb_cli_fail for an error opening or writing an output file (-o, --csv): a
+ * target refused because it exists (no --force) or is not a regular file is a usage error (2). */
+int nb_cli_fail_output (const char *command, const GError *error);
 /* nb_cli_usage: prints a usage error (escaped, it may quote an argument) and returns NB_EXIT_USAGE.
  */
 int nb_cli_usage (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);

@@ -287,6 +287,242 @@ test_monitor_seconds (void)
   cli_result_clear (&r);
 }
 
+/* Safe output files (issue 9 §4): export -o and stream --csv. */
+typedef struct
+{
+  char *dir;
+  char *db;
+} Files;
+
+static void
+files_setup (Files *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("nb-out-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->db = g_build_filename (f->dir, "bench.db", NULL);
+  CliResult r = { 0 };
+  cli_run (&r, "record", "-d", "sim", "--seconds", "1", "--depth", "1", "--rate", "100", "--db",
+           f->db, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  cli_result_clear (&r);
+}
+
+static void
+files_teardown (Files *f, gconstpointer data)
+{
+  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name (d));)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->db);
+  g_free (f->dir);
+}
+
+static char *
+read_all (const char *path)
+{
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* exports session 1 to @target (extra options after it, NULL-terminated: at most one) */
+static void
+export_to (Files *f, CliResult *r, const char *target, const char *extra)
+{
+  cli_run (r, "export", "1", "--db", f->db, "-o", target, extra, NULL);
+}
+
+/* a refused target: exit 2 in no time, a message that says why, nothing written */
+static void
+assert_refused (CliResult *r, const char *why)
+{
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, why));
+  g_assert_cmpfloat (r->seconds, <, 10);
+  g_assert_cmpstr (r->out, ==, "");
+}
+
+/* a refused or failed write leaves no temporary file (".NAME.XXXXXX") behind */
+static void
+assert_no_temporary_files (Files *f)
+{
+  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d));)
+    if (name[0] == '.')
+      g_error ("left behind: %s/%s", f->dir, name);
+}
+
+static void
+test_export_device_node (Files *f, gconstpointer data)
+{
+  CliResult r = { 0 };
+  for (int force = 0; force < 2; force++)
+    {
+      export_to (f, &r, "/dev/null", force ? "--force" : NULL);
+      assert_refused (&r, "not a regular file");
+      cli_result_clear (&r);
+      GStatBuf st;
+      g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+    }
+}
+
+static void
+test_export_symlink_fifo_hardlink (Files *f, gconstpointer data)
+{
+  g_autofree char *target = g_build_filename (f->dir, "precious.txt", NULL);
+  g_autofree char *sym = g_build_filename (f->dir, "link.csv", NULL);
+  g_autofree char *dangling = g_build_filename (f->dir, "dangling.csv", NULL);
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo.csv", NULL);
+  g_autofree char *hard = g_build_filename (f->dir, "hard.csv", NULL);
+  g_assert_true (g_file_set_contents (target, "keep me\n", -1, NULL));
+  g_assert_cmpint (symlink (target, sym), ==, 0);
+  g_assert_cmpint (symlink ("nowhere.csv", dangling), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (link (target, hard), ==, 0);
+
+  CliResult r = { 0 };
+  const char *const targets[] = { sym, dangling, fifo, hard };
+  for (gsize i = 0; i < G_N_ELEMENTS (targets); i++)
+    for (int force = 0; force < 2; force++)
+      {
+        export_to (f, &r, targets[i], force ? "--force" : NULL);
+        /* a FIFO would block the open until a reader came: the test would time out */
+        assert_refused (&r, i == 3 ? "hard links" : "not a regular file");
+        cli_result_clear (&r);
+      }
+  g_autofree char *kept = read_all (target);
+  g_assert_cmpstr (kept, ==, "keep me\n");
+  GStatBuf st;
+  g_assert_cmpint (g_lstat (sym, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_autofree char *nowhere = g_build_filename (f->dir, "nowhere.csv", NULL);
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+  assert_no_temporary_files (f);
+}
+
+static void
+test_export_force_mode_stdout (Files *f, gconstpointer data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "out.csv", NULL);
+  g_assert_true (g_file_set_contents (out, "old contents\n", -1, NULL));
+  g_assert_cmpint (g_chmod (out, 0644), ==, 0);
+
+  CliResult r = { 0 };
+  export_to (f, &r, out, NULL);
+  assert_refused (&r, "--force");
+  cli_result_clear (&r);
+  g_autofree char *old = read_all (out);
+  g_assert_cmpstr (old, ==, "old contents\n");
+
+  export_to (f, &r, out, "--force");
+  g_assert_cmpint (r.status, ==, 0);
+  cli_result_clear (&r);
+  g_autofree char *exported = read_all (out);
+  g_assert_true (g_str_has_prefix (exported, "index,time_s,depth_mm,"));
+  GStatBuf st;
+  g_assert_cmpint (g_stat (out, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+
+  /* a new file, with a loose umask, is private too */
+  mode_t old_mask = umask (022);
+  g_autofree char *fresh = g_build_filename (f->dir, "fresh.json", NULL);
+  cli_run (&r, "export", "1", "--db", f->db, "--format", "json", "-o", fresh, NULL);
+  umask (old_mask);
+  g_assert_cmpint (r.status, ==, 0);
+  cli_result_clear (&r);
+  g_assert_cmpint (g_stat (fresh, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+
+  /* -o - is the same bytes on standard output */
+  export_to (f, &r, "-", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, exported);
+  cli_result_clear (&r);
+  g_autofree char *fresh_text = read_all (fresh);
+  cli_run (&r, "export", "1", "--db", f->db, "--format", "json", "-o", "-", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, fresh_text);
+  cli_result_clear (&r);
+}
+
+static void
+stream_csv (CliResult *r, const char *target, const char *extra, const char *json)
+{
+  cli_run (r, "stream", "-d", "sim:time-scale=10", "--depth", "1", "--rate", "100", "--seconds",
+           "1", "--csv", target, extra ? extra : json, extra ? json : NULL, NULL);
+}
+
+static void
+test_stream_csv_file (Files *f, gconstpointer data)
+{
+  CliResult r = { 0 };
+  stream_csv (&r, "/dev/null", "--force", NULL);
+  assert_refused (&r, "not a regular file");
+  cli_result_clear (&r);
+  GStatBuf st;
+  g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo.csv", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  stream_csv (&r, fifo, "--force", NULL);
+  assert_refused (&r, "not a regular file");
+  cli_result_clear (&r);
+
+  g_autofree char *out = g_build_filename (f->dir, "strokes.csv", NULL);
+  g_assert_true (g_file_set_contents (out, "old\n", -1, NULL));
+  stream_csv (&r, out, NULL, NULL);
+  assert_refused (&r, "--force");
+  cli_result_clear (&r);
+  g_autofree char *old = read_all (out);
+  g_assert_cmpstr (old, ==, "old\n");
+
+  stream_csv (&r, out, "--force", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  cli_result_clear (&r);
+  g_autofree char *text = read_all (out);
+  g_assert_true (g_str_has_prefix (text, "index,time_s,depth_mm,period_ms\r\n1,"));
+  g_auto (GStrv) rows = g_strsplit (text, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), >, 50);
+  g_assert_cmpint (g_stat (out, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  assert_no_temporary_files (f);
+}
+
+static void
+test_stream_csv_stdout (void)
+{
+  /* standard output carries the rows alone; the summary, text or JSON, goes to stderr */
+  CliResult r = { 0 };
+  stream_csv (&r, "-", NULL, "--json");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "index,time_s,depth_mm,period_ms\r\n1,"));
+  g_assert_null (strstr (r.out, "{"));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, r.err, -1, NULL));
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  gint64 strokes = json_object_get_int_member (o, "strokes");
+  g_assert_cmpint (strokes, >, 50);
+  /* one row per stroke after the header */
+  g_auto (GStrv) lines = g_strsplit (r.out, "\r\n", -1);
+  g_assert_cmpint (g_strv_length (lines) - 2, ==, strokes);
+  cli_result_clear (&r);
+
+  stream_csv (&r, "-", NULL, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "index,time_s,depth_mm,period_ms\r\n"));
+  g_assert_null (strstr (r.out, "Strokes:"));
+  g_assert_nonnull (strstr (r.err, "Strokes:"));
+  cli_result_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -301,5 +537,14 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli-output/monitor-sighup", GINT_TO_POINTER (SIGHUP),
                         test_monitor_signal);
   g_test_add_func ("/cli-output/monitor-seconds", test_monitor_seconds);
+  g_test_add ("/cli-output/export-device-node", Files, NULL, files_setup, test_export_device_node,
+              files_teardown);
+  g_test_add ("/cli-output/export-symlink-fifo-hardlink", Files, NULL, files_setup,
+              test_export_symlink_fifo_hardlink, files_teardown);
+  g_test_add ("/cli-output/export-force-mode-stdout", Files, NULL, files_setup,
+              test_export_force_mode_stdout, files_teardown);
+  g_test_add ("/cli-output/stream-csv-file", Files, NULL, files_setup, test_stream_csv_file,
+              files_teardown);
+  g_test_add_func ("/cli-output/stream-csv-stdout", test_stream_csv_stdout);
   return g_test_run ();
 }
