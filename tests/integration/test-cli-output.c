@@ -131,6 +131,19 @@ test_escape_function (void)
   g_assert_null (nb_cli_escape (NULL));
 }
 
+/* removes @dir and the files in it */
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name (d));)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 static char *
 record_evil_session (const char *dir)
 {
@@ -187,12 +200,7 @@ test_sessions_escaped (void)
   g_assert_cmpuint (count_lines (r.out), ==, 2);
   raw_clear (&r);
 
-  g_unlink (db);
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
+  remove_dir (dir);
 }
 
 static void
@@ -310,13 +318,7 @@ files_setup (Files *f, gconstpointer data)
 static void
 files_teardown (Files *f, gconstpointer data)
 {
-  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
-  for (const char *name; d && (name = g_dir_read_name (d));)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  remove_dir (f->dir);
   g_free (f->db);
   g_free (f->dir);
 }
