@@ -1,5 +1,6 @@
-/* nb-cli-export.c: `needlebench-cli export SESSION --format csv|json [--samples] -o FILE
- * [--db PATH]`. The same export code as the app's. */
+/* nb-cli-export.c: `needlebench-cli export SESSION --format csv|json [--samples] -o FILE|-
+ * [--force] [--db PATH]`. The same export code as the app's, which never writes through or
+ * replaces anything but a regular file, and an existing one only when told (--force). */
 #include <stdio.h>
 
 #include "nb-cli.h"
@@ -10,13 +11,16 @@ int
 nb_cli_export (int argc, char **argv)
 {
   g_autofree char *db = NULL, *format = NULL, *output = NULL;
-  gboolean samples = FALSE;
+  gboolean samples = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT" },
     { "samples", 0, 0, G_OPTION_ARG_NONE, &samples, "Raw samples instead of per-stroke rows",
       NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "File to write", "FILE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "File to write (- for standard output)",
+      "FILE" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace FILE if it exists (a regular file only)",
+      NULL },
     { NULL },
   };
   if (!nb_cli_parse ("export", "SESSION",
@@ -37,16 +41,17 @@ nb_cli_export (int argc, char **argv)
   else
     return nb_cli_usage ("export", "--format is csv or json, not “%s”", format);
   if (output == NULL)
-    return nb_cli_usage ("export", "-o FILE is required");
+    return nb_cli_usage ("export", "-o FILE is required (- for standard output)");
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
   if (store == NULL)
     return nb_cli_fail ("export", error);
-  if (!nb_export_session (store, (gint64) id, fmt, samples, output, &error))
+  if (!nb_export_session (store, (gint64) id, fmt, samples, output,
+                          force ? NB_EXPORT_FORCE : NB_EXPORT_DEFAULT, &error))
     {
       g_prefix_error (&error, "session %" G_GUINT64_FORMAT ": ", id);
-      return nb_cli_fail ("export", error);
+      return nb_cli_fail_output ("export", error);
     }
   return NB_EXIT_OK;
 }

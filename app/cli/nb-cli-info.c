@@ -84,10 +84,15 @@ nb_cli_info (int argc, char **argv)
       return NB_EXIT_OK;
     }
 
-  printf ("Device:        %s\n", uri);
-  printf ("Model:         %s\n", id->model);
-  printf ("Serial:        %s\n", id->serial);
-  printf ("Firmware:      %s (protocol %u)\n", id->firmware, id->protocol_version);
+  /* the identity is validated by the protocol, the URI is the user's: escape both all the same */
+  g_autofree char *uri_text = nb_cli_escape (uri);
+  g_autofree char *model = nb_cli_escape (id->model);
+  g_autofree char *serial = nb_cli_escape (id->serial);
+  g_autofree char *firmware = nb_cli_escape (id->firmware);
+  printf ("Device:        %s\n", uri_text);
+  printf ("Model:         %s\n", model);
+  printf ("Serial:        %s\n", serial);
+  printf ("Firmware:      %s (protocol %u)\n", firmware, id->protocol_version);
   printf ("Depth:         %.2f to %.2f mm, step %.2f mm\n", id->depth_min_um / 1000.0,
           id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
   printf ("Rate:          %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0);
@@ -100,8 +105,9 @@ nb_cli_info (int argc, char **argv)
         {
           g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc ((gint64) cal.calibrated_at);
           g_autofree char *text = when ? g_date_time_format_iso8601 (when) : g_strdup ("?");
+          g_autofree char *certificate = nb_cli_escape (cal.certificate);
           printf ("Calibration:   %s, %u points%s%s\n", text, cal.n_points,
-                  cal.certificate[0] ? ", certificate " : "", cal.certificate);
+                  cal.certificate[0] ? ", certificate " : "", certificate);
         }
     }
   return NB_EXIT_OK;

@@ -83,8 +83,14 @@ nb_cli_list (int argc, char **argv)
   for (guint i = 0; i < pens->len; i++)
     {
       NbPenInfo *p = g_ptr_array_index (pens, i);
-      printf ("%-32s %-11s %-14s %-24s %-10s %s\n", p->uri, nb_pen_state_to_string (p->state),
-              p->serial, p->model, p->firmware, p->port ? p->port : "");
+      /* identities and port names come from devices: one row per pen, whatever they say */
+      g_autofree char *uri = nb_cli_escape (p->uri);
+      g_autofree char *serial = nb_cli_escape (p->serial);
+      g_autofree char *model = nb_cli_escape (p->model);
+      g_autofree char *firmware = nb_cli_escape (p->firmware);
+      g_autofree char *port = nb_cli_escape (p->port);
+      printf ("%-32s %-11s %-14s %-24s %-10s %s\n", uri, nb_pen_state_to_string (p->state),
+              serial ? serial : "", model ? model : "", firmware ? firmware : "", port ? port : "");
     }
   return NB_EXIT_OK;
 }

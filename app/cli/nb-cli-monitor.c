@@ -3,6 +3,7 @@
  * pens present at start are reported as "added". JSON lines carry event, uri, transport, serial
  * and model (when known). Like list, it opens only a pen's ports and the named ones. */
 #include <glib-unix.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "nb-cli.h"
@@ -44,8 +45,15 @@ print_event (const char *event, const NbPenInfo *pen, Monitor *m)
       printf ("%s\n", line);
     }
   else
-    printf ("%-8s %-32s %-7s %-14s %s\n", event, pen->uri, pen->transport,
-            pen->serial ? pen->serial : "-", pen->model ? pen->model : "");
+    {
+      /* a device names itself: one line per event, whatever it says */
+      g_autofree char *uri = nb_cli_escape (pen->uri);
+      g_autofree char *transport = nb_cli_escape (pen->transport);
+      g_autofree char *serial = nb_cli_escape (pen->serial);
+      g_autofree char *model = nb_cli_escape (pen->model);
+      printf ("%-8s %-32s %-7s %-14s %s\n", event, uri, transport, serial ? serial : "-",
+              model ? model : "");
+    }
   fflush (stdout); /* scripts read line by line */
 }
 
@@ -61,11 +69,27 @@ on_removed (NbDeviceMonitor *mon, const NbPenInfo *pen, Monitor *m)
   print_event ("removed", pen, m);
 }
 
+/* Stays installed: every source is removed once, after the loop, whichever of them ended it
+ * (removing a source that had already removed itself was a GLib-CRITICAL on every Ctrl-C). */
 static gboolean
 quit (gpointer loop)
 {
   g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Longest --seconds: a day, as for the run commands; for longer, leave it out. */
+#define MAX_SECONDS (24.0 * 3600)
+
+/* parse_seconds: the --seconds value, or FALSE when it is not a finite number in (0, MAX_SECONDS].
+ * Taken as text: as a double option, "nan" could not be told from the option left out. */
+static gboolean
+parse_seconds (const char *text, double *seconds)
+{
+  char *end = NULL;
+  *seconds = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && isfinite (*seconds) && *seconds > 0
+         && *seconds <= MAX_SECONDS;
 }
 
 int
@@ -73,14 +97,12 @@ nb_cli_monitor (int argc, char **argv)
 {
   gboolean json = FALSE, no_sim = FALSE, probe_all = FALSE;
   g_auto (GStrv) ports = NULL;
-  double seconds = 0;
+  g_autofree char *seconds_text = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
     { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
-    { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds,
-      "Stop after S seconds (default: run until "
-      "interrupted)",
-      "S" },
+    { "seconds", 0, 0, G_OPTION_ARG_STRING, &seconds_text,
+      "Stop after S seconds, more than 0 and at most 86400 (default: run until interrupted)", "S" },
     { "port", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ports, "Also probe this serial port (repeatable)",
       "PATH" },
     { "probe-all", 0, 0, G_OPTION_ARG_NONE, &probe_all,
@@ -94,8 +116,11 @@ nb_cli_monitor (int argc, char **argv)
     return NB_EXIT_USAGE;
   if (argc > 1)
     return nb_cli_usage ("monitor", "unexpected argument “%s”", argv[1]);
-  if (seconds < 0)
-    return nb_cli_usage ("monitor", "--seconds must not be negative");
+  double seconds = 0;
+  if (seconds_text && !parse_seconds (seconds_text, &seconds))
+    return nb_cli_usage ("monitor",
+                         "--seconds must be a number more than 0 and at most %.0f, not “%s”",
+                         MAX_SECONDS, seconds_text);
 
   Monitor m = { .json = json };
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -107,12 +132,15 @@ nb_cli_monitor (int argc, char **argv)
   g_autoptr (NbDeviceMonitor) mon = nb_device_monitor_new_full (&options);
   g_signal_connect (mon, "added", G_CALLBACK (on_added), &m);
   g_signal_connect (mon, "removed", G_CALLBACK (on_removed), &m);
-  guint sigint = g_unix_signal_add (SIGINT, quit, loop);
-  guint sigterm = g_unix_signal_add (SIGTERM, quit, loop);
-  if (seconds > 0)
-    g_timeout_add ((guint) (seconds * 1000), quit, loop);
+  /* Interrupting is how a monitor is meant to end: a clean stop, exit 0. */
+  guint sources[4] = {
+    g_unix_signal_add (SIGINT, quit, loop),
+    g_unix_signal_add (SIGTERM, quit, loop),
+    g_unix_signal_add (SIGHUP, quit, loop),
+    seconds_text ? g_timeout_add ((guint) ceil (seconds * 1000), quit, loop) : 0,
+  };
   g_main_loop_run (loop);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  for (gsize i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_clear_handle_id (&sources[i], g_source_remove);
   return NB_EXIT_OK;
 }

@@ -143,7 +143,8 @@ nb_cli_record (int argc, char **argv)
       /* The storage error is the one to report: it is why the run stopped, if it did. */
       g_prefix_error (&finish_error, "recording session %" G_GINT64_FORMAT " to %s: ", session_id,
                       db);
-      g_printerr ("needlebench-cli record: %s\n", finish_error->message);
+      g_autofree char *message = nb_cli_escape (finish_error->message);
+      g_printerr ("needlebench-cli record: %s\n", message);
       nb_cli_run_clear (&run);
       return NB_EXIT_DATA;
     }
@@ -155,8 +156,9 @@ nb_cli_record (int argc, char **argv)
       return rc;
     }
   Extra extra = { session_id, db };
+  g_autofree char *db_text = nb_cli_escape (db);
   if (!opt.json)
-    printf ("Session:       %" G_GINT64_FORMAT " (%s)\n", session_id, db);
+    printf ("Session:       %" G_GINT64_FORMAT " (%s)\n", session_id, db_text);
   nb_cli_run_print_summary (&run, &opt, add_extra, &extra);
   nb_cli_run_clear (&run);
   return NB_EXIT_OK;

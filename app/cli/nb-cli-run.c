@@ -273,7 +273,9 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       nb_cli_print_json (json_builder_get_root (b));
       return;
     }
-  printf ("Pen:           %s (%s)\n", id->serial, opt->uri);
+  g_autofree char *serial = nb_cli_escape (id->serial);
+  g_autofree char *uri = nb_cli_escape (opt->uri);
+  printf ("Pen:           %s (%s)\n", serial, uri);
   printf ("Setting:       %.2f mm at %.1f Hz, %.1f s measured\n", opt->depth_mm, opt->rate_hz,
           s->duration_s);
   printf ("Strokes:       %" G_GUINT64_FORMAT "\n", s->strokes);

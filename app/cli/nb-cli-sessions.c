@@ -101,10 +101,13 @@ nb_cli_sessions (int argc, char **argv)
     {
       NbStoreSession *s = g_ptr_array_index (list, i);
       g_autofree char *started = iso_time (s->started_at);
+      /* the database holds what operators typed: one row per session, whatever they typed */
+      g_autofree char *pen = nb_cli_escape (s->pen_serial);
+      g_autofree char *who = nb_cli_escape (s->operator_name);
+      g_autofree char *name = nb_cli_escape (s->name);
       printf ("%6" G_GINT64_FORMAT "  %-20s  %-14s  %-12s  %5.2fmm  %4.0fHz  %-11s  %s\n", s->id,
-              started ? started : "?", s->pen_serial ? s->pen_serial : "-",
-              s->operator_name ? s->operator_name : "-", s->depth_mm, s->rate_hz,
-              nb_session_status_to_string (s->status), s->name ? s->name : "");
+              started ? started : "?", pen ? pen : "-", who ? who : "-", s->depth_mm, s->rate_hz,
+              nb_session_status_to_string (s->status), name ? name : "");
     }
   return NB_EXIT_OK;
 }

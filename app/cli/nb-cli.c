@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "nb-device-error.h"
+#include "nb-store.h"
 
 gboolean
 nb_cli_parse (const char *command, const char *usage, const char *summary,
@@ -19,7 +20,8 @@ nb_cli_parse (const char *command, const char *usage, const char *summary,
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
-      g_printerr ("needlebench-cli %s: %s (see --help)\n", command, error->message);
+      g_autofree char *message = nb_cli_escape (error->message);
+      g_printerr ("needlebench-cli %s: %s (see --help)\n", command, message);
       return FALSE;
     }
   return TRUE;
@@ -28,7 +30,8 @@ nb_cli_parse (const char *command, const char *usage, const char *summary,
 int
 nb_cli_fail (const char *command, const GError *error)
 {
-  g_printerr ("needlebench-cli %s: %s\n", command, error->message);
+  g_autofree char *message = nb_cli_escape (error->message);
+  g_printerr ("needlebench-cli %s: %s\n", command, message);
   if (error->domain == NB_DEVICE_ERROR && error->code == NB_DEVICE_ERROR_INVALID_URI)
     return NB_EXIT_USAGE;
   if (error->domain == NB_DEVICE_ERROR && error->code == NB_DEVICE_ERROR_OUT_OF_RANGE)
@@ -42,13 +45,25 @@ nb_cli_fail (const char *command, const GError *error)
 }
 
 int
+nb_cli_fail_output (const char *command, const GError *error)
+{
+  int rc = nb_cli_fail (command, error);
+  /* the user named the wrong file, or must say --force: nothing failed in the bench */
+  if (g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_EXISTS)
+      || g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_REGULAR))
+    return NB_EXIT_USAGE;
+  return rc;
+}
+
+int
 nb_cli_usage (const char *command, const char *fmt, ...)
 {
   va_list args;
   va_start (args, fmt);
   g_autofree char *msg = g_strdup_vprintf (fmt, args);
   va_end (args);
-  g_printerr ("needlebench-cli %s: %s (see --help)\n", command, msg);
+  g_autofree char *escaped = nb_cli_escape (msg);
+  g_printerr ("needlebench-cli %s: %s (see --help)\n", command, escaped);
   return NB_EXIT_USAGE;
 }
 

@@ -21,11 +21,26 @@ typedef enum
 gboolean nb_cli_parse (const char *command, const char *usage, const char *summary,
                        const GOptionEntry *entries, int *argc, char ***argv);
 
-/* nb_cli_fail: prints "needlebench-cli COMMAND: MESSAGE" and returns the exit code that fits the
- * error's domain (device → 3, store/data → 4, usage → 2). */
+/* nb_cli_fail: prints "needlebench-cli COMMAND: MESSAGE", escaped (messages quote device URIs,
+ * paths and pen text), and returns the exit code that fits the error's domain (device → 3,
+ * store/data → 4, usage → 2). */
 int nb_cli_fail (const char *command, const GError *error);
-/* nb_cli_usage: prints a usage error and returns NB_EXIT_USAGE. */
+/* nb_cli_fail_output: nb_cli_fail for an error opening or writing an output file (-o, --csv): a
+ * target refused because it exists (no --force) or is not a regular file is a usage error (2). */
+int nb_cli_fail_output (const char *command, const GError *error);
+/* nb_cli_usage: prints a usage error (escaped, it may quote an argument) and returns NB_EXIT_USAGE.
+ */
 int nb_cli_usage (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* nb_cli_escape: (transfer full) @text made safe for a terminal, or NULL when @text is NULL.
+ * Names, notes, serials and paths come from pens, databases and users; printed raw, an escape
+ * sequence in them can clear the screen, set the window title or forge a table row. Printable
+ * UTF-8 is kept as is; a backslash becomes "\\", newline, carriage return and tab "\n", "\r",
+ * "\t", the other C0 controls, DEL and the C1 controls (U+0080 to U+009F) "\xNN", a byte that is
+ * not valid UTF-8 "\xNN", and the bidirectional overrides, embeddings and isolates (U+202A to
+ * U+202E, U+2066 to U+2069) and the line and paragraph separators (U+2028, U+2029) "\uNNNN".
+ * Only for text shown to a person: JSON and CSV carry the exact text. */
+char *nb_cli_escape (const char *text); /* in nb-cli-escape.c */
 
 /* nb_cli_print_json: prints @node pretty to stdout; takes ownership. */
 void nb_cli_print_json (JsonNode *node);

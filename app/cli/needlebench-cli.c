@@ -65,6 +65,7 @@ main (int argc, char **argv)
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].run (argc - 1, argv + 1);
-  g_printerr ("needlebench-cli: unknown command “%s” (see --help)\n", argv[1]);
+  g_autofree char *command = nb_cli_escape (argv[1]);
+  g_printerr ("needlebench-cli: unknown command “%s” (see --help)\n", command);
   return NB_EXIT_USAGE;
 }
