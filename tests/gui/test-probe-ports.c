@@ -4,6 +4,7 @@
  * GSettings with the memory backend and the schema from the build tree. */
 #include "cli-harness.h"
 #include "nb-pen-list.h"
+#include "nb-sim-transport.h"
 
 typedef struct
 {
@@ -61,6 +62,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  nb_sim_transport_register ();
   g_test_add_func ("/gui/probe-ports", test_probe_ports);
   return g_test_run ();
 }
