@@ -147,17 +147,12 @@ nb_cli_record (int argc, char **argv)
       nb_cli_run_clear (&run);
       return NB_EXIT_DATA;
     }
-  if (!ok)
-    {
-      g_prefix_error (&error, "session %" G_GINT64_FORMAT " kept as aborted: ", session_id);
-      rc = nb_cli_fail ("record", error);
-      nb_cli_run_clear (&run);
-      return rc;
-    }
+  if (!ok && !run.signal)
+    g_prefix_error (&error, "session %" G_GINT64_FORMAT " kept as aborted: ", session_id);
   Extra extra = { session_id, db };
-  if (!opt.json)
+  if (!opt.json && (ok || run.signal))
     printf ("Session:       %" G_GINT64_FORMAT " (%s)\n", session_id, db);
-  nb_cli_run_print_summary (&run, &opt, add_extra, &extra);
+  rc = nb_cli_run_conclude (&run, &opt, ok ? NULL : error, add_extra, &extra);
   nb_cli_run_clear (&run);
-  return NB_EXIT_OK;
+  return rc;
 }

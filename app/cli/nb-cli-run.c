@@ -1,8 +1,15 @@
 /* nb-cli-run.c: open, set, stream, measure, stop. */
 #include "nb-cli-run.h"
 
+#include <glib-unix.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+
+G_DEFINE_QUARK (nb - cli - run - error - quark, nb_cli_run_error)
+
+static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 #define POLL_MS 50
 /* Beyond the pen time asked for, how long a run may take in wall time before it is called stuck.
@@ -138,12 +145,13 @@ on_tick (gpointer data)
 
 /* A running needle is a hazard: on a noisy link, ask again (each request already retries). */
 static gboolean
-stop_pen (NbDevice *dev, GError **error)
+stop_pen (NbDevice *dev, GCancellable *cancellable, GError **error)
 {
   for (int attempt = 0;; attempt++)
     {
       g_autoptr (GError) local = NULL;
-      if (nb_device_motor_stop (dev, NULL, &local) && nb_device_stream_stop (dev, NULL, &local))
+      if (nb_device_motor_stop (dev, cancellable, &local)
+          && nb_device_stream_stop (dev, cancellable, &local))
         return TRUE;
       if (attempt == 2 || !g_error_matches (local, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT))
         {
@@ -153,13 +161,133 @@ stop_pen (NbDevice *dev, GError **error)
     }
 }
 
+const char *
+nb_cli_run_signal_name (int signum)
+{
+  switch (signum)
+    {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "signal";
+    }
+}
+
+typedef struct
+{
+  NbCliRun *run;
+  int signum;
+} Catch;
+
+static gboolean
+on_signal (gpointer data)
+{
+  Catch *c = data;
+  NbCliRun *run = c->run;
+  if (run->signal == 0)
+    {
+      run->signal = c->signum;
+      if (run->loop)
+        g_main_loop_quit (((Loop *) run->loop)->loop);
+    }
+  else if (run->stopping)
+    {
+      /* The operator insists: give up on acknowledgements (one more MOTOR_STOP still goes out). */
+      g_cancellable_cancel (run->stop_cancel);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Dispatches a signal caught while a synchronous request held the main thread. */
+static gboolean
+interrupted (NbCliRun *run)
+{
+  while (!run->signal && g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  return run->signal != 0;
+}
+
+static void
+catch_signals (NbCliRun *run)
+{
+  if (run->signal_sources[0])
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (caught_signals); i++)
+    {
+      Catch *c = g_new (Catch, 1);
+      *c = (Catch){ run, caught_signals[i] };
+      run->signal_sources[i]
+          = g_unix_signal_add_full (G_PRIORITY_HIGH, caught_signals[i], on_signal, c, g_free);
+    }
+}
+
+static void
+set_interrupted (NbCliRun *run, GError **error)
+{
+  g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INTERRUPTED, "interrupted by %s",
+               nb_cli_run_signal_name (run->signal));
+}
+
 gboolean
 nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
 {
+  catch_signals (run);
   if (run->device)
     return TRUE;
   run->device = nb_device_open (opt->uri, NULL, error);
   return run->device != NULL;
+}
+
+typedef struct
+{
+  NbCliRun *run;
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} Stop;
+
+static void
+stop_thread (GTask *task, gpointer source, gpointer data, GCancellable *unused)
+{
+  Stop *st = data;
+  NbDevice *dev = st->run->device;
+  st->ok = stop_pen (dev, st->run->stop_cancel, &st->error);
+  if (!st->ok && g_cancellable_is_cancelled (st->run->stop_cancel))
+    {
+      /* Cut short: one last MOTOR_STOP, sent once; a cancelled request does not wait for its
+       * answer nor retry. */
+      g_autoptr (GError) ignored = NULL;
+      if (!nb_device_motor_stop (dev, st->run->stop_cancel, &ignored))
+        g_debug ("last MOTOR_STOP: %s", ignored->message);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+stop_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Stop *st = data;
+  st->done = TRUE;
+}
+
+/* stop_pen in a worker while this thread keeps dispatching, so a second signal is seen. */
+static gboolean
+stop_pen_watched (NbCliRun *run, GError **error)
+{
+  Stop st = { .run = run };
+  run->stop_cancel = g_cancellable_new ();
+  run->stopping = TRUE;
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, stop_done, &st);
+  g_task_set_task_data (task, &st, NULL);
+  g_task_run_in_thread (task, stop_thread);
+  g_clear_object (&task);
+  while (!st.done)
+    g_main_context_iteration (NULL, TRUE);
+  run->stopping = FALSE;
+  g_clear_object (&run->stop_cancel);
+  if (!st.ok)
+    g_propagate_error (error, st.error);
+  return st.ok;
 }
 
 gboolean
@@ -170,8 +298,9 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   NbDevice *dev = run->device;
   const NbIdentity *id = nb_device_get_identity (dev);
 
-  if (!nb_device_set_depth (dev, opt->depth_mm, NULL, error)
-      || !nb_device_set_rate (dev, opt->rate_hz, NULL, error))
+  if (!interrupted (run)
+      && (!nb_device_set_depth (dev, opt->depth_mm, NULL, error)
+          || !nb_device_set_rate (dev, opt->rate_hz, NULL, error)))
     return FALSE;
 
   g_autoptr (GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
@@ -191,9 +320,11 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
     g_signal_connect (dev, "lost", G_CALLBACK (on_lost), &l),
   };
 
-  gboolean ok
-      = nb_device_stream_start (dev, NULL, error) && nb_device_motor_start (dev, NULL, error);
-  if (ok)
+  /* A signal during the set-up requests: nothing started, nothing to stop. */
+  gboolean started = !interrupted (run);
+  gboolean ok = started && nb_device_stream_start (dev, NULL, error)
+                && nb_device_motor_start (dev, NULL, error);
+  if (ok && !run->signal)
     {
       guint tick = g_timeout_add (POLL_MS, on_tick, &l);
       g_main_loop_run (main_loop);
@@ -201,13 +332,12 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
       if (l.progress)
         printf ("\r%*s\r", 79, "");
     }
-  /* Stop the pen whatever happened; a lost link just makes these fail quietly. */
-  if (nb_device_is_connected (dev))
-    {
-      g_autoptr (GError) stop_error = NULL;
-      if (!stop_pen (dev, &stop_error) && ok && l.error == NULL)
-        l.error = g_steal_pointer (&stop_error);
-    }
+  /* Stop the pen whatever happened (a signal during MOTOR_START included); a lost link just
+   * makes these fail quietly. */
+  g_autoptr (GError) stop_error = NULL;
+  if (started && nb_device_is_connected (dev) && !stop_pen_watched (run, &stop_error) && ok
+      && l.error == NULL && !run->signal)
+    l.error = g_steal_pointer (&stop_error);
   /* Deliveries still queued belong to this run: take them before disconnecting handlers. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -219,6 +349,22 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   run->loop = NULL;
   nb_acquisition_get_summary (run->acq, &run->summary);
   nb_device_get_stats (dev, &run->stats);
+  if (run->signal)
+    {
+      /* The signal is the reason the run ended, whatever else failed on the way. */
+      g_clear_error (&l.error);
+      if (error && *error)
+        g_clear_error (error);
+      set_interrupted (run, error);
+      if (stop_error && error)
+        {
+          g_autofree char *why = g_strdup ((*error)->message);
+          g_clear_error (error);
+          g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INTERRUPTED,
+                       "%s; the pen did not confirm the stop: %s", why, stop_error->message);
+        }
+      return FALSE;
+    }
   if (!ok)
     {
       g_clear_error (&l.error);
@@ -267,6 +413,11 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       nb_cli_json_int (b, "crc_errors", (gint64) run->stats.crc_errors);
       nb_cli_json_int (b, "framing_errors", (gint64) run->stats.framing_errors);
       nb_cli_json_int (b, "retries", (gint64) run->stats.retries);
+      if (run->signal)
+        {
+          nb_cli_json_string (b, "aborted", nb_cli_run_signal_name (run->signal));
+          nb_cli_json_int (b, "signal", run->signal);
+        }
       if (extra)
         extra (b, data);
       json_builder_end_object (b);
@@ -291,11 +442,32 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
   printf ("Link:          %" G_GUINT64_FORMAT " CRC errors, %" G_GUINT64_FORMAT
           " framing errors, %" G_GUINT64_FORMAT " retries\n",
           run->stats.crc_errors, run->stats.framing_errors, run->stats.retries);
+  if (run->signal)
+    printf ("Interrupted:   by %s\n", nb_cli_run_signal_name (run->signal));
+}
+
+int
+nb_cli_run_conclude (NbCliRun *run, const NbCliRunOptions *opt, const GError *error,
+                     void (*extra) (JsonBuilder *b, gpointer data), gpointer data)
+{
+  /* What was measured is worth printing when the run was cut short by the operator; a failing
+   * pen or store gets its error alone (as before). */
+  gboolean measured = run->device != NULL && run->acq != NULL;
+  if (error == NULL || (measured && run->signal))
+    nb_cli_run_print_summary (run, opt, extra, data);
+  if (error == NULL)
+    return NB_EXIT_OK;
+  int rc = nb_cli_fail (run->command, error);
+  return run->signal ? 128 + run->signal : rc;
 }
 
 void
 nb_cli_run_clear (NbCliRun *run)
 {
+  for (guint i = 0; i < G_N_ELEMENTS (run->signal_sources); i++)
+    if (run->signal_sources[i])
+      g_source_remove (run->signal_sources[i]);
+  memset (run->signal_sources, 0, sizeof run->signal_sources);
   g_clear_error (&run->hook_error);
   g_clear_object (&run->acq);
   if (run->device)

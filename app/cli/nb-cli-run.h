@@ -40,6 +40,14 @@ typedef struct
     "json", 0, 0, G_OPTION_ARG_NONE, &(o).json, "Print the summary as JSON", NULL                  \
   }
 
+#define NB_CLI_RUN_ERROR (nb_cli_run_error_quark ())
+GQuark nb_cli_run_error_quark (void);
+
+typedef enum
+{
+  NB_CLI_RUN_ERROR_INTERRUPTED, /* a signal stopped the run (run->signal says which) */
+} NbCliRunError;
+
 typedef void (*NbCliStrokeHook) (const NbStroke *stroke, gpointer user_data);
 typedef void (*NbCliBatchHook) (const NbTelemetryBatch *batch, gpointer user_data);
 typedef void (*NbCliEventHook) (const NbEvent *event, gpointer user_data);
@@ -54,6 +62,12 @@ typedef struct
   gpointer hook_data;
   GError *hook_error; /* a hook sets it to stop the run (e.g. the recorder failed) */
   gpointer loop;      /* private */
+  /* SIGINT, SIGTERM and SIGHUP are caught from nb_cli_run_open to nb_cli_run_clear, so that a
+   * signal at any point of a run still stops the motor (private) */
+  guint signal_sources[3];
+  GCancellable *stop_cancel; /* a second signal during the stop cuts it short */
+  gboolean stopping;
+  int signal; /* result: the first of those signals caught, 0 if none */
   /* results */
   NbDevice *device;
   NbAcquisition *acq;
@@ -67,16 +81,27 @@ int nb_cli_run_check_options (const char *command, const NbCliRunOptions *opt, i
 
 /* nb_cli_run_execute: opens the pen, sets it, streams for opt->seconds of pen time, stops it.
  * Leaves run->device open (for the caller's records) and fills the summary. On a lost link, a
- * motor jam or a removed cartridge, fails with the pen's reason. */
+ * motor jam or a removed cartridge, fails with the pen's reason. On SIGINT, SIGTERM or SIGHUP it
+ * stops the motor and the stream (with retries; a second signal cuts that short after one more
+ * MOTOR_STOP), sets run->signal and fails with NB_CLI_RUN_ERROR_INTERRUPTED. */
 gboolean nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error);
 
-/* nb_cli_run_open: only the first step (open the device), for callers that must know the pen
- * before streaming (the recorder); nb_cli_run_execute then reuses it. */
+/* nb_cli_run_open: only the first step (catch the signals, open the device), for callers that
+ * must know the pen before streaming (the recorder); nb_cli_run_execute then reuses it. */
 gboolean nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error);
 
 /* Prints the summary (text or JSON); @extra adds members to the JSON object (may be NULL). */
 void nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
                                void (*extra) (JsonBuilder *b, gpointer data), gpointer data);
+
+/* nb_cli_run_conclude: reports how a run ended and returns the exit code: the summary (when the
+ * pen was measured and the run was not stopped by a device or storage failure) and, on @error,
+ * the error line. Exit: 0, 128 + the signal when interrupted, else by nb_cli_fail. */
+int nb_cli_run_conclude (NbCliRun *run, const NbCliRunOptions *opt, const GError *error,
+                         void (*extra) (JsonBuilder *b, gpointer data), gpointer data);
+
+/* nb_cli_run_signal_name: "SIGINT", "SIGTERM" or "SIGHUP". */
+const char *nb_cli_run_signal_name (int signum);
 
 void nb_cli_run_clear (NbCliRun *run);
 void nb_cli_run_options_clear (NbCliRunOptions *opt);
