@@ -42,6 +42,8 @@ static const Key keys[] = {
   { "seed", KIND_UINT, OFF (seed), 0, G_MAXUINT32, "random seed (reproducible runs)" },
   { "time-scale", KIND_DOUBLE, OFF (time_scale), 0.01, 10000, "speed-up over real time" },
   { "eeprom", KIND_STRING, OFF (eeprom), 0, 0, "file holding the stored calibration" },
+  { "status-file", KIND_STRING, OFF (status_file), 0, 0,
+    "file the pen rewrites with its motor and stream state on every change" },
   { "drop", KIND_DOUBLE, OFF (drop), 0, 1, "probability per byte of dropping it" },
   { "flip", KIND_DOUBLE, OFF (flip), 0, 1, "probability per byte of flipping a bit" },
   { "stall", KIND_DOUBLE, OFF (stall_after_s), 0, 1e9, "link stalls after N seconds" },
@@ -82,6 +84,7 @@ nb_sim_params_clear (NbSimParams *p)
   g_clear_pointer (&p->model, g_free);
   g_clear_pointer (&p->firmware, g_free);
   g_clear_pointer (&p->eeprom, g_free);
+  g_clear_pointer (&p->status_file, g_free);
 }
 
 static const Key *

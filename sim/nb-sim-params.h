@@ -14,6 +14,7 @@ typedef enum
   NB_SIM_ERROR_INVALID_PARAM,
   NB_SIM_ERROR_EEPROM,
   NB_SIM_ERROR_PTY,
+  NB_SIM_ERROR_STATUS_FILE,
 } NbSimError;
 
 typedef struct
@@ -39,6 +40,7 @@ typedef struct
   guint32 seed;
   double time_scale; /* 2 = twice as fast as real time */
   char *eeprom;      /* file holding the stored calibration; NULL = memory only */
+  char *status_file; /* file rewritten (atomically) on every motor/stream change; NULL = none */
 
   /* faults */
   double drop;               /* probability per sent byte of losing it */

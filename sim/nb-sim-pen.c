@@ -6,6 +6,7 @@
 
 #include "nb-frame.h"
 #include "nb-sim-physics.h"
+#include "nb-sim-status.h"
 
 #define DEPTH_MIN_UM 0
 #define DEPTH_MAX_UM 3000
@@ -46,6 +47,10 @@ struct _NbSimPen
   double reset_time_s;
   gboolean stalled;
   gboolean disconnected;
+
+  NbSimStatusLine published; /* what the status file says */
+  gboolean have_published;
+  gboolean status_failed; /* reported once, not per state change */
 
   GByteArray *out;
   gsize out_limit;
@@ -178,6 +183,33 @@ load_eeprom (NbSimPen *pen)
                  pen->params.eeprom, error->message);
       nb_cal_table_init_factory (&pen->calibration);
     }
+}
+
+/* Rewrites the status file when the motor, stream, depth or rate changed since it was last
+ * written. Called after every request and every batch of the clock, so no change is missed. */
+static void
+publish_status (NbSimPen *pen)
+{
+  if (pen->params.status_file == NULL)
+    return;
+  NbSimStatusLine now = {
+    .motor = pen->physics.running,
+    .stream = pen->streaming,
+    .depth_um = pen->depth_um,
+    .rate_mhz = pen->rate_mhz,
+  };
+  if (pen->have_published && memcmp (&now, &pen->published, sizeof now) == 0)
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!nb_sim_status_write (pen->params.status_file, &now, &error))
+    {
+      if (!pen->status_failed)
+        g_message ("simulated pen: %s", error->message);
+      pen->status_failed = TRUE;
+      return;
+    }
+  pen->published = now;
+  pen->have_published = TRUE;
 }
 
 static gboolean
@@ -377,6 +409,7 @@ on_frame (const NbFrame *f, gpointer user_data)
       return;
     }
   handle_request (pen, f);
+  publish_status (pen);
 }
 
 NbSimPen *
@@ -389,6 +422,7 @@ nb_sim_pen_new (const NbSimParams *params)
   pen->params.model = g_strdup (params->model);
   pen->params.firmware = g_strdup (params->firmware);
   pen->params.eeprom = g_strdup (params->eeprom);
+  pen->params.status_file = g_strdup (params->status_file);
   nb_sim_physics_init (&pen->physics, &pen->params, DEPTH_MAX_UM / 1000.0);
   pen->link_rand = g_rand_new_with_seed (params->seed ^ 0x9E3779B9u);
   nb_frame_decoder_init (&pen->decoder, on_frame, pen);
@@ -418,6 +452,7 @@ nb_sim_pen_new (const NbSimParams *params)
   pen->batch = g_new (gint16, pen->batch_size);
   load_eeprom (pen);
   reset_pen (pen);
+  publish_status (pen);
   return pen;
 }
 
@@ -484,6 +519,7 @@ nb_sim_pen_advance (NbSimPen *pen, guint n)
           pen->stream_index += chunk;
         }
       check_faults (pen);
+      publish_status (pen);
       n -= chunk;
     }
 }

@@ -1,6 +1,7 @@
 /* test-sim.c: the simulated pen: parameters, physics with a fixed seed, and its firmware answering
  * real frames (identify, ranges, retransmission, calibration with its EEPROM, faults). */
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <math.h>
 #include <string.h>
 
@@ -397,6 +398,61 @@ test_pen_version (void)
   bench_clear (&b);
 }
 
+static char *
+read_status (const char *path)
+{
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+test_pen_status_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-sim-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "status", NULL);
+  g_autofree char *spec = g_strdup_printf ("status-file=%s", path);
+  Bench b;
+  bench_init (&b, spec);
+  g_autofree char *s0 = read_status (path); /* written once at start */
+  g_assert_cmpstr (s0, ==, "motor=0 stream=0 depth_um=500 rate_mhz=100000\n");
+
+  guint8 p[4];
+  nb_put_u32 (p, 1000);
+  g_assert_cmpuint (ask (&b, NB_MSG_SET_DEPTH, p, 4, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpuint (ask (&b, NB_MSG_STREAM_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_autofree char *s1 = read_status (path);
+  g_assert_cmpstr (s1, ==, "motor=0 stream=1 depth_um=1000 rate_mhz=100000\n");
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_autofree char *s2 = read_status (path);
+  g_assert_cmpstr (s2, ==, "motor=1 stream=1 depth_um=1000 rate_mhz=100000\n");
+
+  /* MOTOR_STOP ends the current stroke first: the file follows when the motor really stops */
+  nb_sim_pen_advance (b.pen, 100);
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_STOP, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  nb_sim_pen_advance (b.pen, 400); /* 20 ms: two strokes at 100 Hz */
+  g_assert_cmpuint (ask (&b, NB_MSG_STREAM_STOP, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_autofree char *s3 = read_status (path);
+  g_assert_cmpstr (s3, ==, "motor=0 stream=0 depth_um=1000 rate_mhz=100000\n");
+  bench_clear (&b);
+
+  /* never written through a link, nor over anything that is not a regular file */
+  g_autofree char *target = g_build_filename (dir, "target", NULL);
+  g_assert_true (g_file_set_contents (target, "keep", -1, NULL));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (symlink (target, path), ==, 0);
+  g_test_expect_message ("NbSim", G_LOG_LEVEL_MESSAGE, "*not a regular file*");
+  bench_init (&b, spec);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (ask (&b, NB_MSG_STREAM_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  bench_clear (&b);
+  g_autofree char *kept = read_status (target);
+  g_assert_cmpstr (kept, ==, "keep");
+  g_unlink (path);
+  g_unlink (target);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -411,5 +467,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/calibration", test_pen_calibration);
   g_test_add_func ("/sim/pen/jam", test_pen_jam);
   g_test_add_func ("/sim/pen/version", test_pen_version);
+  g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
   return g_test_run ();
 }
