@@ -143,6 +143,33 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The pen acknowledges MOTOR_STOP at once but finishes the stroke under way (the needle ends
+ * retracted): wait until it reports the motor off, so that "stopped" means stopped. */
+static gboolean
+wait_motor_off (NbDevice *dev, GCancellable *cancellable, GError **error)
+{
+  const NbIdentity *id = nb_device_get_identity (dev);
+  /* two of the slowest strokes */
+  gint64 deadline
+      = g_get_monotonic_time () + (gint64) (2e9 / MAX (id->rate_min_mhz, 1000u)) + 100000;
+  for (;;)
+    {
+      NbStatus st;
+      if (!nb_device_get_status (dev, &st, cancellable, error))
+        return FALSE;
+      if (!(st.flags & NB_STATUS_MOTOR_RUNNING))
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
+                       "%s: the pen acknowledged MOTOR_STOP but its motor still runs",
+                       nb_device_get_uri (dev));
+          return FALSE;
+        }
+      g_usleep (5000);
+    }
+}
+
 /* A running needle is a hazard: on a noisy link, ask again (each request already retries). */
 static gboolean
 stop_pen (NbDevice *dev, GCancellable *cancellable, GError **error)
@@ -151,6 +178,7 @@ stop_pen (NbDevice *dev, GCancellable *cancellable, GError **error)
     {
       g_autoptr (GError) local = NULL;
       if (nb_device_motor_stop (dev, cancellable, &local)
+          && wait_motor_off (dev, cancellable, &local)
           && nb_device_stream_stop (dev, cancellable, &local))
         return TRUE;
       if (attempt == 2 || !g_error_matches (local, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT))
