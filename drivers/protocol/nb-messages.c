@@ -361,3 +361,17 @@ nb_event_code_name (guint8 code)
     default: return "unknown";
     }
 }
+
+const char *
+nb_motor_stopped_reason_name (guint16 detail)
+{
+  switch (detail)
+    {
+    case NB_MOTOR_STOPPED_HOST_REQUEST: return "stopped on request";
+    case NB_MOTOR_STOPPED_WATCHDOG:
+      return "stopped by the pen's watchdog: no request from the host for 2 s";
+    case NB_MOTOR_STOPPED_PROTECTION: return "stopped by the pen's own protection";
+    case NB_MOTOR_STOPPED_CARTRIDGE: return "stopped: cartridge removed";
+    default: return "stopped for an unknown reason";
+    }
+}

@@ -60,7 +60,22 @@ typedef enum
   NB_CAP_EVENTS = 1 << 1,
   NB_CAP_TEMPERATURE = 1 << 2,
   NB_CAP_CARTRIDGE_SENSE = 1 << 3,
+  NB_CAP_WATCHDOG = 1 << 4, /* stops the motor when the host goes quiet (protocol.md §3.1) */
 } NbCapabilities;
+
+/* The detail of EVENT MOTOR_STOPPED: why the motor came to rest (protocol.md §6). */
+typedef enum
+{
+  NB_MOTOR_STOPPED_HOST_REQUEST = 0,
+  NB_MOTOR_STOPPED_WATCHDOG = 1,
+  NB_MOTOR_STOPPED_PROTECTION = 2,
+  NB_MOTOR_STOPPED_CARTRIDGE = 3,
+} NbMotorStoppedReason;
+
+/* Host watchdog (protocol.md §3.1): the pen stops a running motor after this long without a
+ * request; hosts send one at least every NB_WATCHDOG_KEEPALIVE_MS while the motor runs. */
+#define NB_WATCHDOG_TIMEOUT_MS 2000
+#define NB_WATCHDOG_KEEPALIVE_MS 500
 
 typedef enum
 {
@@ -169,5 +184,7 @@ gboolean nb_cal_table_equal (const NbCalTable *a, const NbCalTable *b);
 const char *nb_message_type_name (guint8 type);
 const char *nb_nak_code_name (guint8 code);
 const char *nb_event_code_name (guint8 code);
+/* Why the motor stopped, from a MOTOR_STOPPED event's detail; never NULL. */
+const char *nb_motor_stopped_reason_name (guint16 detail);
 
 G_END_DECLS
