@@ -5,6 +5,20 @@
 
 #include "nb-device-private.h"
 
+/* A malformed answer is the pen's fault: a device error (the CLI's exit 3), whatever the codec's
+ * domain said. Replaces *error, keeping its message. Always returns FALSE. */
+static gboolean
+device_protocol_error (NbDevice *dev, GError **error, const char *what)
+{
+  if (error == NULL || *error == NULL)
+    return FALSE;
+  GError *e = *error;
+  *error = g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL, "%s: malformed %s: %s",
+                        dev->description, what, e->message);
+  g_error_free (e);
+  return FALSE;
+}
+
 static gboolean
 simple_request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len,
                 GCancellable *cancellable, GError **error)
@@ -21,10 +35,7 @@ nb_device_identify (NbDevice *dev, NbIdentity *identity, GCancellable *cancellab
                           error))
     return FALSE;
   if (!nb_identity_decode (answer, len, identity, error))
-    {
-      g_prefix_error (error, "%s: ", dev->description);
-      return FALSE;
-    }
+    return device_protocol_error (dev, error, "IDENTITY");
   return TRUE;
 }
 
@@ -123,9 +134,12 @@ nb_device_get_status (NbDevice *dev, NbStatus *status, GCancellable *cancellable
 {
   guint8 answer[NB_FRAME_MAX_PAYLOAD];
   gsize len = 0;
-  return nb_device_request (dev, NB_MSG_GET_STATUS, NULL, 0, NB_MSG_STATUS, answer, &len,
-                            cancellable, error)
-         && nb_status_decode (answer, len, status, error);
+  if (!nb_device_request (dev, NB_MSG_GET_STATUS, NULL, 0, NB_MSG_STATUS, answer, &len, cancellable,
+                          error))
+    return FALSE;
+  if (!nb_status_decode (answer, len, status, error))
+    return device_protocol_error (dev, error, "STATUS");
+  return TRUE;
 }
 
 gboolean
@@ -138,10 +152,7 @@ nb_device_read_calibration (NbDevice *dev, NbCalTable *table, GCancellable *canc
                           cancellable, error))
     return FALSE;
   if (!nb_cal_table_decode (answer, len, table, error))
-    {
-      g_prefix_error (error, "%s: calibration read back: ", dev->description);
-      return FALSE;
-    }
+    return device_protocol_error (dev, error, "CAL_TABLE");
   return TRUE;
 }
 

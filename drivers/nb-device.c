@@ -154,9 +154,16 @@ on_telemetry (NbDevice *dev, const NbFrame *f)
 
   if (dev->have_index && first != dev->next_index)
     {
-      dev->stats.gaps++;
-      if (first > dev->next_index)
-        dev->stats.lost_samples += first - dev->next_index;
+      /* Backwards, or further ahead than a second of samples, is not loss on the link but a pen
+       * that restarted its count or sent garbage: counting it as lost would invent samples. */
+      guint64 one_second = MAX (dev->identity.sample_rate_hz, 1);
+      if (first > dev->next_index && first - dev->next_index <= one_second)
+        {
+          dev->stats.gaps++;
+          dev->stats.lost_samples += first - dev->next_index;
+        }
+      else
+        dev->stats.stream_breaks++;
     }
   dev->have_index = TRUE;
   dev->next_index = first + count;

@@ -35,9 +35,10 @@ typedef struct
   guint64 framing_errors;
   guint64 batches;
   guint64 samples;
-  guint64 gaps;         /* jumps in the telemetry sample index */
-  guint64 lost_samples; /* samples missing in those jumps */
-  guint64 retries;      /* requests sent again after a timeout */
+  guint64 gaps;          /* jumps forward in the telemetry sample index, by a second at most */
+  guint64 lost_samples;  /* samples missing in those jumps */
+  guint64 stream_breaks; /* jumps backwards or further forward: the index is not to be trusted */
+  guint64 retries;       /* requests sent again after a timeout */
   guint64 events;
   guint64 requests;           /* request frames sent, retries and keepalive PINGs included */
   guint64 keepalive_failures; /* keepalive PINGs the pen did not acknowledge */
