@@ -7,6 +7,7 @@
 
 #include "nb-acquisition.h"
 #include "nb-device.h"
+#include "nb-sim-transport.h"
 
 static NbDevice *
 open_ok (const char *uri)
@@ -464,6 +465,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  nb_sim_transport_register ();
   g_test_add_func ("/device/identify", test_identify);
   g_test_add_func ("/device/stream", test_stream);
   g_test_add_func ("/device/keepalive", test_keepalive);
