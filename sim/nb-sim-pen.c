@@ -352,9 +352,11 @@ handle_request (NbSimPen *pen, const NbFrame *f)
       {
         g_autoptr (GError) error = NULL;
         NbCalTable t;
-        if (!nb_cal_table_decode (f->payload, f->length, &t, &error))
+        guint8 code;
+        guint16 detail;
+        if (!nb_cal_table_check (f->payload, f->length, &t, &code, &detail, &error))
           {
-            nak (pen, f->seq, NB_NAK_CAL_CRC, 0);
+            nak (pen, f->seq, code, detail);
             break;
           }
         pen->staged = t;

@@ -42,6 +42,7 @@ typedef enum
   NB_NAK_MOTOR_FAULT = 7,
   NB_NAK_UNSUPPORTED_VERSION = 8,
   NB_NAK_STORAGE = 9,
+  NB_NAK_BAD_FORMAT = 10, /* CAL_WRITE: table format not supported; detail = the one it takes */
 } NbNakCode;
 
 typedef enum
@@ -91,6 +92,9 @@ typedef enum
 #define NB_TELEMETRY_HEADER_SIZE 12
 #define NB_CAL_MAX_POINTS 16
 #define NB_CAL_MAX_CORRECTION_UM 500
+#define NB_CAL_FORMAT 1
+/* NAK OUT_OF_RANGE detail for CAL_WRITE when the certificate is at fault (else the point index). */
+#define NB_CAL_DETAIL_CERTIFICATE 0xFFFF
 #define NB_CAL_HEADER_SIZE 32
 #define NB_CAL_CERT_SIZE 16
 #define NB_EVENT_SIZE 12
@@ -161,9 +165,15 @@ G_GNUC_WARN_UNUSED_RESULT
 gboolean nb_event_decode (const guint8 *p, gsize len, NbEvent *ev, GError **error);
 G_GNUC_WARN_UNUSED_RESULT
 gboolean nb_nak_decode (const guint8 *p, gsize len, guint8 *code, guint16 *detail, GError **error);
-/* Checks format, length, point order, correction limits and the CRC. */
+/* Checks length, format, the CRC, the certificate text, point order and correction limits. */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean nb_cal_table_decode (const guint8 *p, gsize len, NbCalTable *table, GError **error);
+/* nb_cal_table_check: nb_cal_table_decode that also says which NAK a pen answers to this CAL_WRITE
+ * payload (protocol.md §7, in the order of its table): @nak_code and @nak_detail (either may be
+ * NULL) are set to 0 when the table is valid. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean nb_cal_table_check (const guint8 *p, gsize len, NbCalTable *table, guint8 *nak_code,
+                             guint16 *nak_detail, GError **error);
 /* nb_telemetry_decode: checks the header; @samples points at @count little-endian i16 in @p
  * (read them with nb_get_u16). */
 G_GNUC_WARN_UNUSED_RESULT

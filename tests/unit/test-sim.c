@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cal-write-cases.h"
 #include "nb-crc32.h"
 #include "nb-frame.h"
 #include "nb-messages.h"
@@ -354,6 +355,49 @@ test_pen_calibration (void)
   g_rmdir (dir);
 }
 
+/* Every CAL_WRITE check gives the NAK docs/protocol.md §7 names; a refused table leaves the one
+ * staged before. */
+static void
+test_pen_cal_write_naks (void)
+{
+  Bench b;
+  bench_init (&b, "");
+  NbCalTable staged;
+  cal_write_valid_table (&staged);
+  staged.points[0].correction_um = -33;
+  guint8 buf[NB_FRAME_MAX_PAYLOAD];
+  gsize n = nb_cal_table_encode (&staged, buf);
+  g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
+    {
+      const CalWriteCase *c = &cal_write_cases[i];
+      if (c->code == 0)
+        continue;
+      n = cal_write_case (i, buf);
+      Reply *r = ask (&b, NB_MSG_CAL_WRITE, buf, n, 0);
+      g_assert_nonnull (r);
+      if (g_test_verbose ())
+        g_printerr ("%s: NAK %u detail %u\n", c->what, r->payload[0], nb_get_u16 (r->payload + 2));
+      g_assert_cmpuint (r->type, ==, NB_MSG_NAK);
+      g_assert_cmpuint (r->payload[0], ==, c->code);
+      g_assert_cmpuint (nb_get_u16 (r->payload + 2), ==, c->detail);
+    }
+  guint8 crc[4];
+  nb_put_u32 (crc, nb_cal_table_crc (&staged));
+  g_assert_cmpuint (ask (&b, NB_MSG_CAL_COMMIT, crc, 4, 0)->type, ==, NB_MSG_ACK);
+  g_assert_true (nb_cal_table_equal (nb_sim_pen_get_calibration (b.pen), &staged));
+
+  /* the valid cases are staged */
+  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
+    if (cal_write_cases[i].code == 0)
+      {
+        n = cal_write_case (i, buf);
+        g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
+      }
+  bench_clear (&b);
+}
+
 static void
 test_pen_jam (void)
 {
@@ -576,6 +620,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/requests", test_pen_requests);
   g_test_add_func ("/sim/pen/retransmission", test_pen_retransmission);
   g_test_add_func ("/sim/pen/calibration", test_pen_calibration);
+  g_test_add_func ("/sim/pen/cal-write-naks", test_pen_cal_write_naks);
   g_test_add_func ("/sim/pen/jam", test_pen_jam);
   g_test_add_func ("/sim/pen/version", test_pen_version);
   g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
