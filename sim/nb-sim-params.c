@@ -52,6 +52,8 @@ static const Key keys[] = {
   { "no-cartridge", KIND_FLAG, OFF (no_cartridge), 0, 1, "no cartridge inserted" },
   { "reset-on-cal-write", KIND_FLAG, OFF (reset_on_cal_write), 0, 1,
     "pen resets on the first CAL_WRITE" },
+  { "watchdog", KIND_FLAG, OFF (watchdog), 0, 1,
+    "stop the motor after 2 s without a host request (on; watchdog=0 turns it off)" },
 };
 
 void
@@ -75,6 +77,7 @@ nb_sim_params_init_defaults (NbSimParams *p)
   p->time_scale = 1.0;
   p->stall_after_s = -1;
   p->disconnect_after_s = -1;
+  p->watchdog = TRUE;
 }
 
 void

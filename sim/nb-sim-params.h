@@ -50,6 +50,7 @@ typedef struct
   gboolean jam;              /* motor jams 0.5 s after each start */
   gboolean no_cartridge;
   gboolean reset_on_cal_write; /* pen resets on the first CAL_WRITE it receives */
+  gboolean watchdog;           /* host watchdog (protocol.md §3.1); on by default */
 } NbSimParams;
 
 /* nb_sim_params_init_defaults: a realistic pen with small per-unit errors. */

@@ -44,6 +44,8 @@ struct _NbSimPen
   gboolean have_staged;
 
   guint64 clock_samples;
+  guint64 last_request_samples; /* host watchdog: when the last request arrived */
+  guint64 watchdog_samples;     /* its timeout in samples of the pen's clock; 0 = off */
   double reset_time_s;
   gboolean stalled;
   gboolean disconnected;
@@ -350,9 +352,11 @@ handle_request (NbSimPen *pen, const NbFrame *f)
       {
         g_autoptr (GError) error = NULL;
         NbCalTable t;
-        if (!nb_cal_table_decode (f->payload, f->length, &t, &error))
+        guint8 code;
+        guint16 detail;
+        if (!nb_cal_table_check (f->payload, f->length, &t, &code, &detail, &error))
           {
-            nak (pen, f->seq, NB_NAK_CAL_CRC, 0);
+            nak (pen, f->seq, code, detail);
             break;
           }
         pen->staged = t;
@@ -400,6 +404,8 @@ on_frame (const NbFrame *f, gpointer user_data)
       nak (pen, f->seq, NB_NAK_UNSUPPORTED_VERSION, NB_PROTOCOL_VERSION);
       return;
     }
+  /* Any frame of the pen's version is a request, so it re-arms the watchdog (§3.1). */
+  pen->last_request_samples = pen->clock_samples;
   if (f->type >= 0x40)
     return; /* not a request: pens ignore what they would send themselves */
   if (pen->have_last && f->seq == pen->last_seq)
@@ -438,6 +444,16 @@ nb_sim_pen_new (const NbSimParams *params)
     .rate_max_mhz = RATE_MAX_MHZ,
     .sample_rate_hz = params->sample_rate_hz,
   };
+  if (params->watchdog)
+    {
+      pen->identity.capabilities |= NB_CAP_WATCHDOG;
+      /* The host keeps its 500 ms by the wall clock, so the 2 s are wall-clock seconds too: at
+       * time-scale 10 the pen's own clock runs 20 s before the watchdog fires. */
+      double scale = params->time_scale > 0 ? params->time_scale : 1.0;
+      pen->watchdog_samples
+          = (guint64) llround (NB_WATCHDOG_TIMEOUT_MS / 1000.0 * scale * params->sample_rate_hz);
+      pen->watchdog_samples = MAX (pen->watchdog_samples, 1);
+    }
   g_strlcpy (pen->identity.model, params->model, sizeof pen->identity.model);
   g_strlcpy (pen->identity.serial, params->serial, sizeof pen->identity.serial);
   g_strlcpy (pen->identity.firmware, params->firmware, sizeof pen->identity.firmware);
@@ -483,6 +499,14 @@ check_faults (NbSimPen *pen)
     pen->stalled = TRUE;
   if (pen->params.disconnect_after_s >= 0 && t >= pen->params.disconnect_after_s)
     pen->disconnected = TRUE;
+  if (pen->watchdog_samples > 0 && pen->physics.running
+      && pen->clock_samples - pen->last_request_samples >= pen->watchdog_samples)
+    {
+      /* The host went quiet with the motor running: nobody else can stop it. */
+      pen->jam_at_s = -1;
+      nb_sim_physics_stop (&pen->physics, TRUE);
+      send_event (pen, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_WATCHDOG);
+    }
   if (pen->jam_at_s >= 0 && t >= pen->jam_at_s && pen->physics.running)
     {
       pen->jam_at_s = -1;
@@ -502,7 +526,7 @@ nb_sim_pen_advance (NbSimPen *pen, guint n)
       nb_sim_physics_generate (&pen->physics, pen->batch, chunk);
       pen->clock_samples += chunk;
       if (was_running && !pen->physics.running && !pen->motor_fault)
-        send_event (pen, NB_EVENT_MOTOR_STOPPED, 0);
+        send_event (pen, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_HOST_REQUEST);
 
       if (pen->streaming)
         {

@@ -6,6 +6,7 @@
 
 #include "gui-test-util.h"
 #include "nb-records.h"
+#include "nb-sim-transport.h"
 
 /* A pen without errors, so that the readouts must equal the setting. */
 #define EXACT_PEN "sim:depth-offset=0,depth-gain=1,rate-error=0"
@@ -389,6 +390,7 @@ main (int argc, char **argv)
   g_autofree char *data_home = g_dir_make_tmp ("nb-gui-test-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
+  nb_sim_transport_register ();
   gtk_init ();
   win = nb_test_start_app (&app);
   live = nb_window_get_live_page (win);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cal-write-cases.h"
 #include "nb-crc32.h"
 #include "nb-frame.h"
 #include "nb-messages.h"
@@ -354,6 +355,49 @@ test_pen_calibration (void)
   g_rmdir (dir);
 }
 
+/* Every CAL_WRITE check gives the NAK docs/protocol.md §7 names; a refused table leaves the one
+ * staged before. */
+static void
+test_pen_cal_write_naks (void)
+{
+  Bench b;
+  bench_init (&b, "");
+  NbCalTable staged;
+  cal_write_valid_table (&staged);
+  staged.points[0].correction_um = -33;
+  guint8 buf[NB_FRAME_MAX_PAYLOAD];
+  gsize n = nb_cal_table_encode (&staged, buf);
+  g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
+    {
+      const CalWriteCase *c = &cal_write_cases[i];
+      if (c->code == 0)
+        continue;
+      n = cal_write_case (i, buf);
+      Reply *r = ask (&b, NB_MSG_CAL_WRITE, buf, n, 0);
+      g_assert_nonnull (r);
+      if (g_test_verbose ())
+        g_printerr ("%s: NAK %u detail %u\n", c->what, r->payload[0], nb_get_u16 (r->payload + 2));
+      g_assert_cmpuint (r->type, ==, NB_MSG_NAK);
+      g_assert_cmpuint (r->payload[0], ==, c->code);
+      g_assert_cmpuint (nb_get_u16 (r->payload + 2), ==, c->detail);
+    }
+  guint8 crc[4];
+  nb_put_u32 (crc, nb_cal_table_crc (&staged));
+  g_assert_cmpuint (ask (&b, NB_MSG_CAL_COMMIT, crc, 4, 0)->type, ==, NB_MSG_ACK);
+  g_assert_true (nb_cal_table_equal (nb_sim_pen_get_calibration (b.pen), &staged));
+
+  /* the valid cases are staged */
+  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
+    if (cal_write_cases[i].code == 0)
+      {
+        n = cal_write_case (i, buf);
+        g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
+      }
+  bench_clear (&b);
+}
+
 static void
 test_pen_jam (void)
 {
@@ -395,6 +439,117 @@ test_pen_version (void)
   Reply *r = &g_array_index (b.frames, Reply, 0);
   g_assert_cmpuint (r->type, ==, NB_MSG_NAK);
   g_assert_cmpuint (r->payload[0], ==, NB_NAK_UNSUPPORTED_VERSION);
+  bench_clear (&b);
+}
+
+/* Runs the pen's clock one batch at a time for up to @seconds; returns the pen time at the end of
+ * the batch in which a MOTOR_STOPPED event came out (its detail in @detail), or -1. Sends a PING
+ * every @ping_s of pen time when @ping_s > 0. */
+static double
+run_until_stopped (Bench *b, double seconds, double ping_s, guint16 *detail)
+{
+  guint batch = nb_sim_pen_get_batch_size (b->pen);
+  double start = nb_sim_pen_get_time (b->pen), next_ping = start + ping_s;
+  while (nb_sim_pen_get_time (b->pen) - start < seconds)
+    {
+      if (ping_s > 0 && nb_sim_pen_get_time (b->pen) >= next_ping)
+        {
+          g_assert_cmpuint (ask (b, NB_MSG_PING, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+          next_ping += ping_s;
+        }
+      g_array_set_size (b->frames, 0);
+      nb_sim_pen_advance (b->pen, batch);
+      pump (b);
+      for (guint i = 0; i < b->frames->len; i++)
+        {
+          Reply *r = &g_array_index (b->frames, Reply, i);
+          if (r->type == NB_MSG_EVENT && r->payload[0] == NB_EVENT_MOTOR_STOPPED)
+            {
+              *detail = nb_get_u16 (r->payload + 2);
+              return nb_sim_pen_get_time (b->pen);
+            }
+        }
+    }
+  return -1;
+}
+
+static gboolean
+motor_running (Bench *b)
+{
+  Reply *r = ask (b, NB_MSG_GET_STATUS, NULL, 0, 0);
+  NbStatus st;
+  g_assert_true (nb_status_decode (r->payload, r->len, &st, NULL));
+  return (st.flags & NB_STATUS_MOTOR_RUNNING) != 0;
+}
+
+static guint32
+capabilities (Bench *b)
+{
+  Reply *r = ask (b, NB_MSG_IDENTIFY, NULL, 0, 0);
+  NbIdentity id;
+  g_assert_true (nb_identity_decode (r->payload, r->len, &id, NULL));
+  return id.capabilities;
+}
+
+static void
+test_pen_watchdog (void)
+{
+  Bench b;
+  guint16 detail = 0xFFFF;
+  const double batch_s = 0.005;
+
+  bench_init (&b, "");
+  g_assert_true (capabilities (&b) & NB_CAP_WATCHDOG);
+  nb_sim_pen_advance (b.pen, 1000); /* the watchdog counts from the request, not from boot */
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  double t0 = nb_sim_pen_get_time (b.pen);
+  double t = run_until_stopped (&b, 5, 0, &detail);
+  g_assert_cmpfloat (t - t0, >=, 2.0 - 1e-9);
+  g_assert_cmpfloat (t - t0, <=, 2.0 + batch_s + 1e-9);
+  g_assert_cmpuint (detail, ==, NB_MOTOR_STOPPED_WATCHDOG);
+  g_assert_false (motor_running (&b));
+  bench_clear (&b);
+
+  /* PINGs every 500 ms keep it running for 10 s; then it stops 2 s after the last one */
+  bench_init (&b, "");
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpfloat (run_until_stopped (&b, 10, 0.5, &detail), ==, -1);
+  g_assert_true (motor_running (&b)); /* a GET_STATUS is a request as well */
+  t0 = nb_sim_pen_get_time (b.pen);
+  t = run_until_stopped (&b, 5, 0, &detail);
+  g_assert_cmpfloat (t - t0, >=, 2.0 - 1e-9);
+  g_assert_cmpfloat (t - t0, <=, 2.0 + batch_s + 1e-9);
+  g_assert_cmpuint (detail, ==, NB_MOTOR_STOPPED_WATCHDOG);
+  /* it stays off until the host starts it again */
+  g_assert_cmpfloat (run_until_stopped (&b, 1, 0.5, &detail), ==, -1);
+  g_assert_false (motor_running (&b));
+
+  /* a request type the pen does not know re-arms it too; MOTOR_STOP is reported as detail 0 */
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  nb_sim_pen_advance (b.pen, 30000); /* 1.5 s */
+  g_assert_cmpuint (ask (&b, 0x3A, NULL, 0, 0)->payload[0], ==, NB_NAK_UNKNOWN_TYPE);
+  nb_sim_pen_advance (b.pen, 30000);
+  g_assert_true (motor_running (&b));
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_STOP, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpfloat (run_until_stopped (&b, 0.1, 0, &detail), >, 0);
+  g_assert_cmpuint (detail, ==, NB_MOTOR_STOPPED_HOST_REQUEST);
+  bench_clear (&b);
+
+  /* the 2 s are the host's (wall-clock) seconds: at time-scale 10 the pen's clock runs 20 s */
+  bench_init (&b, "time-scale=10");
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  t0 = nb_sim_pen_get_time (b.pen);
+  t = run_until_stopped (&b, 30, 0, &detail);
+  g_assert_cmpfloat (t - t0, >=, 20.0 - 1e-9);
+  g_assert_cmpfloat (t - t0, <=, 20.0 + batch_s + 1e-9);
+  bench_clear (&b);
+
+  /* watchdog=0: neither advertised nor acting */
+  bench_init (&b, "watchdog=0");
+  g_assert_false (capabilities (&b) & NB_CAP_WATCHDOG);
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpfloat (run_until_stopped (&b, 5, 0, &detail), ==, -1);
+  g_assert_true (motor_running (&b));
   bench_clear (&b);
 }
 
@@ -465,8 +620,10 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/requests", test_pen_requests);
   g_test_add_func ("/sim/pen/retransmission", test_pen_retransmission);
   g_test_add_func ("/sim/pen/calibration", test_pen_calibration);
+  g_test_add_func ("/sim/pen/cal-write-naks", test_pen_cal_write_naks);
   g_test_add_func ("/sim/pen/jam", test_pen_jam);
   g_test_add_func ("/sim/pen/version", test_pen_version);
   g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
+  g_test_add_func ("/sim/pen/watchdog", test_pen_watchdog);
   return g_test_run ();
 }
