@@ -404,10 +404,9 @@ on_frame (const NbFrame *f, gpointer user_data)
       nak (pen, f->seq, NB_NAK_UNSUPPORTED_VERSION, NB_PROTOCOL_VERSION);
       return;
     }
-  /* Any frame of the pen's version is a request, so it re-arms the watchdog (§3.1). */
+  /* Any frame of the pen's version is a request (§4: a type it does not implement, 0x40-0xFF
+   * included, gets NAK UNKNOWN_TYPE), so it re-arms the watchdog (§3.1). */
   pen->last_request_samples = pen->clock_samples;
-  if (f->type >= 0x40)
-    return; /* not a request: pens ignore what they would send themselves */
   if (pen->have_last && f->seq == pen->last_seq)
     {
       /* A retransmission: answer again, do not execute again. */

@@ -5,13 +5,13 @@
 #include <math.h>
 #include <string.h>
 
-#include "cal-write-cases.h"
 #include "nb-crc32.h"
 #include "nb-frame.h"
 #include "nb-messages.h"
 #include "nb-sim-params.h"
 #include "nb-sim-pen.h"
 #include "nb-sim-physics.h"
+#include "sim-bench.h"
 
 static void
 test_params (void)
@@ -161,81 +161,7 @@ test_physics_seeded (void)
   g_assert_cmpuint (sa, ==, G_GUINT64_CONSTANT (0x35cd3179920ee765));
 }
 
-/* --- the firmware, spoken to with real frames --- */
-
-typedef struct
-{
-  NbSimPen *pen;
-  NbFrameDecoder dec;
-  GArray *frames; /* of Reply */
-  guint16 seq;
-} Bench;
-
-typedef struct
-{
-  guint8 type;
-  guint16 seq;
-  guint16 len;
-  guint8 payload[NB_FRAME_MAX_PAYLOAD];
-} Reply;
-
-static void
-on_reply (const NbFrame *f, gpointer data)
-{
-  Bench *b = data;
-  Reply r = { .type = f->type, .seq = f->seq, .len = f->length };
-  memcpy (r.payload, f->payload, f->length);
-  g_array_append_val (b->frames, r);
-}
-
-static void
-bench_init (Bench *b, const char *spec)
-{
-  NbSimParams p;
-  nb_sim_params_init_defaults (&p);
-  g_assert_true (nb_sim_params_parse (&p, spec, NULL));
-  b->pen = nb_sim_pen_new (&p);
-  nb_sim_params_clear (&p);
-  nb_frame_decoder_init (&b->dec, on_reply, b);
-  b->frames = g_array_new (FALSE, FALSE, sizeof (Reply));
-  b->seq = 0;
-}
-
-static void
-bench_clear (Bench *b)
-{
-  nb_sim_pen_free (b->pen);
-  g_array_unref (b->frames);
-}
-
-static void
-pump (Bench *b)
-{
-  gsize n;
-  const guint8 *out = nb_sim_pen_peek_output (b->pen, &n);
-  nb_frame_decoder_push (&b->dec, out, n);
-  nb_sim_pen_consume_output (b->pen, n);
-}
-
-/* Sends a request (with @seq, or a fresh one when 0) and returns the last reply to it. */
-static Reply *
-ask (Bench *b, guint8 type, const guint8 *payload, gsize len, guint16 seq)
-{
-  guint8 wire[NB_FRAME_MAX_WIRE];
-  if (seq == 0)
-    seq = ++b->seq;
-  g_array_set_size (b->frames, 0);
-  gsize n = nb_frame_encode (type, seq, payload, len, wire);
-  nb_sim_pen_receive (b->pen, wire, n);
-  pump (b);
-  for (guint i = b->frames->len; i > 0; i--)
-    {
-      Reply *r = &g_array_index (b->frames, Reply, i - 1);
-      if (r->type >= 0x80 && r->seq == seq)
-        return r;
-    }
-  return NULL;
-}
+/* --- the firmware, spoken to with real frames (sim-bench.h) --- */
 
 static void
 test_pen_requests (void)
@@ -353,49 +279,6 @@ test_pen_calibration (void)
   bench_clear (&b);
   g_unlink (eeprom);
   g_rmdir (dir);
-}
-
-/* Every CAL_WRITE check gives the NAK docs/protocol.md §7 names; a refused table leaves the one
- * staged before. */
-static void
-test_pen_cal_write_naks (void)
-{
-  Bench b;
-  bench_init (&b, "");
-  NbCalTable staged;
-  cal_write_valid_table (&staged);
-  staged.points[0].correction_um = -33;
-  guint8 buf[NB_FRAME_MAX_PAYLOAD];
-  gsize n = nb_cal_table_encode (&staged, buf);
-  g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
-
-  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
-    {
-      const CalWriteCase *c = &cal_write_cases[i];
-      if (c->code == 0)
-        continue;
-      n = cal_write_case (i, buf);
-      Reply *r = ask (&b, NB_MSG_CAL_WRITE, buf, n, 0);
-      g_assert_nonnull (r);
-      if (g_test_verbose ())
-        g_printerr ("%s: NAK %u detail %u\n", c->what, r->payload[0], nb_get_u16 (r->payload + 2));
-      g_assert_cmpuint (r->type, ==, NB_MSG_NAK);
-      g_assert_cmpuint (r->payload[0], ==, c->code);
-      g_assert_cmpuint (nb_get_u16 (r->payload + 2), ==, c->detail);
-    }
-  guint8 crc[4];
-  nb_put_u32 (crc, nb_cal_table_crc (&staged));
-  g_assert_cmpuint (ask (&b, NB_MSG_CAL_COMMIT, crc, 4, 0)->type, ==, NB_MSG_ACK);
-  g_assert_true (nb_cal_table_equal (nb_sim_pen_get_calibration (b.pen), &staged));
-
-  /* the valid cases are staged */
-  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
-    if (cal_write_cases[i].code == 0)
-      {
-        n = cal_write_case (i, buf);
-        g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
-      }
-  bench_clear (&b);
 }
 
 static void
@@ -620,7 +503,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/requests", test_pen_requests);
   g_test_add_func ("/sim/pen/retransmission", test_pen_retransmission);
   g_test_add_func ("/sim/pen/calibration", test_pen_calibration);
-  g_test_add_func ("/sim/pen/cal-write-naks", test_pen_cal_write_naks);
   g_test_add_func ("/sim/pen/jam", test_pen_jam);
   g_test_add_func ("/sim/pen/version", test_pen_version);
   g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
