@@ -1,6 +1,7 @@
 /* test-sim.c: the simulated pen: parameters, physics with a fixed seed, and its firmware answering
  * real frames (identify, ranges, retransmission, calibration with its EEPROM, faults). */
 #include <glib/gstdio.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <math.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "nb-sim-params.h"
 #include "nb-sim-pen.h"
 #include "nb-sim-physics.h"
+#include "nb-sim-runner.h"
 #include "sim-bench.h"
 
 static void
@@ -436,6 +438,120 @@ test_pen_watchdog (void)
   bench_clear (&b);
 }
 
+typedef struct
+{
+  guint64 next_index;
+  guint64 samples;
+  guint64 gaps;
+} Follow;
+
+static void
+on_follow (const NbFrame *f, gpointer data)
+{
+  Follow *fl = data;
+  if (f->type != NB_MSG_TELEMETRY)
+    return;
+  guint64 first;
+  guint16 flags, count;
+  const guint8 *samples;
+  g_assert_true (
+      nb_telemetry_decode (f->payload, f->length, &first, &flags, &samples, &count, NULL));
+  if (first != fl->next_index)
+    fl->gaps++;
+  fl->next_index = first + count;
+  fl->samples += count;
+}
+
+/* Faster than real time the runner waits for its reader: a reader that sleeps between reads (a
+ * loaded machine) still gets every sample. */
+static void
+test_runner_fast_slow_reader (void)
+{
+  int sv[2];
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  g_assert_true (nb_sim_params_parse (&p, "time-scale=200,watchdog=0", NULL));
+  g_autoptr (GError) error = NULL;
+  NbSimRunner *runner = nb_sim_runner_start (&p, sv[1], -1, &error);
+  g_assert_no_error (error);
+  nb_sim_params_clear (&p);
+
+  guint8 wire[NB_FRAME_MAX_WIRE];
+  gsize n = nb_frame_encode (NB_MSG_STREAM_START, 1, NULL, 0, wire);
+  g_assert_cmpint (write (sv[0], wire, n), ==, (gssize) n);
+
+  Follow fl = { 0 };
+  NbFrameDecoder dec;
+  nb_frame_decoder_init (&dec, on_follow, &fl);
+  gint64 t0 = g_get_monotonic_time ();
+  guint8 buf[8192];
+  /* 1.5 s of a reader taking 8 KiB every 4 ms (2 MB/s, a quarter of what the pen makes) */
+  while (g_get_monotonic_time () - t0 < 1500000)
+    {
+      ssize_t got = read (sv[0], buf, sizeof buf);
+      g_assert_cmpint (got, >, 0);
+      nb_frame_decoder_push (&dec, buf, (gsize) got);
+      g_usleep (4000);
+    }
+  nb_sim_runner_free (runner);
+  close (sv[0]);
+  if (g_test_verbose ())
+    g_printerr ("%" G_GUINT64_FORMAT " samples, %" G_GUINT64_FORMAT " gaps\n", fl.samples, fl.gaps);
+  g_assert_cmpuint (fl.samples, >, 100000); /* the pen did run ahead of real time */
+  g_assert_cmpuint (fl.gaps, ==, 0);
+}
+
+/* A fast pen whose host stops reading (killed) holds its clock for the reader, but its watchdog
+ * runs on the wall clock: the motor still stops 2 s after the last request. */
+static void
+test_runner_watchdog_dead_reader (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-sim-XXXXXX", NULL);
+  g_autofree char *status = g_build_filename (dir, "status", NULL);
+  g_autofree char *spec = g_strdup_printf ("time-scale=200,status-file=%s", status);
+  int sv[2];
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  g_assert_true (nb_sim_params_parse (&p, spec, NULL));
+  g_autoptr (GError) error = NULL;
+  NbSimRunner *runner = nb_sim_runner_start (&p, sv[1], -1, &error);
+  g_assert_no_error (error);
+  nb_sim_params_clear (&p);
+
+  guint8 wire[2 * NB_FRAME_MAX_WIRE];
+  gsize n = nb_frame_encode (NB_MSG_STREAM_START, 1, NULL, 0, wire);
+  n += nb_frame_encode (NB_MSG_MOTOR_START, 2, NULL, 0, wire + n);
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_cmpint (write (sv[0], wire, n), ==, (gssize) n);
+  /* never read again: the socket and the pen's backlog fill within milliseconds */
+  gboolean seen_running = FALSE;
+  double stopped_s = -1;
+  while ((g_get_monotonic_time () - t0) / 1e6 < 5)
+    {
+      g_autofree char *text = NULL;
+      if (g_file_get_contents (status, &text, NULL, NULL))
+        {
+          if (strstr (text, "motor=1"))
+            seen_running = TRUE;
+          else if (seen_running && strstr (text, "motor=0"))
+            {
+              stopped_s = (g_get_monotonic_time () - t0) / 1e6;
+              break;
+            }
+        }
+      g_usleep (5000);
+    }
+  nb_sim_runner_free (runner);
+  close (sv[0]);
+  g_assert_true (seen_running);
+  g_assert_cmpfloat (stopped_s, >=, 1.9);
+  g_assert_cmpfloat (stopped_s, <=, 2.5);
+  g_unlink (status);
+  g_rmdir (dir);
+}
+
 static char *
 read_status (const char *path)
 {
@@ -507,5 +623,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/version", test_pen_version);
   g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
   g_test_add_func ("/sim/pen/watchdog", test_pen_watchdog);
+  g_test_add_func ("/sim/runner/fast-slow-reader", test_runner_fast_slow_reader);
+  g_test_add_func ("/sim/runner/watchdog-dead-reader", test_runner_watchdog_dead_reader);
   return g_test_run ();
 }
