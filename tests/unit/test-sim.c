@@ -47,6 +47,33 @@ test_params (void)
   g_clear_error (&error);
   g_assert_false (nb_sim_params_parse (&p, "noise", &error));
   g_clear_error (&error);
+
+  /* identity strings longer than their IDENTITY field (32 bytes) are refused, not cut */
+  g_autofree char *long_serial = g_strnfill (200, 'S');
+  g_autofree char *spec = g_strdup_printf ("serial=%s", long_serial);
+  g_assert_false (nb_sim_params_parse (&p, spec, &error));
+  g_assert_error (error, NB_SIM_ERROR, NB_SIM_ERROR_INVALID_PARAM);
+  g_assert_nonnull (strstr (error->message, "“serial”"));
+  g_assert_nonnull (strstr (error->message, "200 bytes, at most 32"));
+  g_clear_error (&error);
+  g_assert_cmpstr (p.serial, ==, "NB-0042"); /* unchanged */
+  g_autofree char *s32 = g_strnfill (32, 'm');
+  g_autofree char *spec32 = g_strdup_printf ("model=%s", s32);
+  g_assert_true (nb_sim_params_parse (&p, spec32, &error));
+  g_assert_no_error (error);
+  g_autofree char *spec33 = g_strdup_printf ("firmware=%sx", s32);
+  g_assert_false (nb_sim_params_parse (&p, spec33, &error));
+  g_assert_nonnull (strstr (error->message, "“firmware”"));
+  g_clear_error (&error);
+  /* 32 bytes, not 32 characters: 17 two-byte characters are 34 bytes */
+  g_assert_false (nb_sim_params_parse (&p, "model=ééééééééééééééééé", &error));
+  g_clear_error (&error);
+
+  /* a pen made with the longest serial reports it whole */
+  g_autofree char *spec_s32 = g_strdup_printf ("serial=%s", s32);
+  g_assert_true (nb_sim_params_parse (&p, spec_s32, &error));
+  g_autoptr (NbSimPen) pen = nb_sim_pen_new (&p);
+  g_assert_cmpstr (nb_sim_pen_get_identity (pen)->serial, ==, s32);
   nb_sim_params_clear (&p);
 }
 
