@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "nb-messages.h"
+
 G_DEFINE_QUARK (nb - sim - error - quark, nb_sim_error)
 
 typedef enum
@@ -26,9 +28,10 @@ typedef struct
 #define OFF(field) G_STRUCT_OFFSET (NbSimParams, field)
 
 static const Key keys[] = {
-  { "serial", KIND_STRING, OFF (serial), 0, 0, "serial number reported by IDENTIFY" },
-  { "model", KIND_STRING, OFF (model), 0, 0, "model name" },
-  { "firmware", KIND_STRING, OFF (firmware), 0, 0, "firmware version" },
+  { "serial", KIND_STRING, OFF (serial), 0, NB_IDENTITY_STRING_MAX,
+    "serial number reported by IDENTIFY" },
+  { "model", KIND_STRING, OFF (model), 0, NB_IDENTITY_STRING_MAX, "model name" },
+  { "firmware", KIND_STRING, OFF (firmware), 0, NB_IDENTITY_STRING_MAX, "firmware version" },
   { "sample-rate", KIND_UINT, OFF (sample_rate_hz), 10000, 100000, "telemetry samples per second" },
   { "depth-offset", KIND_DOUBLE, OFF (depth_offset_mm), -0.5, 0.5, "depth offset error (mm)" },
   { "depth-gain", KIND_DOUBLE, OFF (depth_gain), 0.5, 1.5, "depth gain error (factor)" },
@@ -136,6 +139,16 @@ nb_sim_params_set (NbSimParams *p, const char *key, const char *value, GError **
     }
   if (k->kind == KIND_STRING)
     {
+      /* Refused, not cut: a pen that reports another serial than the one asked for would be a
+       * different pen. max is in bytes, as the IDENTITY field is. */
+      gsize len = strlen (value);
+      if (k->max > 0 && len > k->max)
+        {
+          g_set_error (error, NB_SIM_ERROR, NB_SIM_ERROR_INVALID_PARAM,
+                       "simulated-pen key “%s”: the value is %zu bytes, at most %g allowed", key,
+                       len, k->max);
+          return FALSE;
+        }
       char **dest = (char **) base;
       g_free (*dest);
       *dest = g_strdup (value);

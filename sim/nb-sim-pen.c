@@ -44,8 +44,13 @@ struct _NbSimPen
   gboolean have_staged;
 
   guint64 clock_samples;
-  guint64 last_request_samples; /* host watchdog: when the last request arrived */
-  guint64 watchdog_samples;     /* its timeout in samples of the pen's clock; 0 = off */
+  /* Host watchdog (protocol.md §3.1), on the host's clock: the pen's own clock divided by the
+   * time-scale, or the wall clock the runner gives (nb_sim_pen_set_host_time), which keeps going
+   * while a fast pen's clock waits for a reader that is gone. */
+  gboolean watchdog;
+  gboolean host_clock_external;
+  double host_time_s;
+  double last_request_host_s;
   double reset_time_s;
   gboolean stalled;
   gboolean disconnected;
@@ -65,6 +70,16 @@ static double
 now_s (NbSimPen *pen)
 {
   return (double) pen->clock_samples / pen->params.sample_rate_hz;
+}
+
+/* The host's clock: the 500 ms keepalive and the 2 s watchdog are the host's seconds, so at
+ * time-scale 10 the pen's own clock runs 20 s before the watchdog fires. */
+static double
+host_now_s (NbSimPen *pen)
+{
+  if (pen->host_clock_external)
+    return pen->host_time_s;
+  return now_s (pen) / (pen->params.time_scale > 0 ? pen->params.time_scale : 1.0);
 }
 
 static void
@@ -404,10 +419,9 @@ on_frame (const NbFrame *f, gpointer user_data)
       nak (pen, f->seq, NB_NAK_UNSUPPORTED_VERSION, NB_PROTOCOL_VERSION);
       return;
     }
-  /* Any frame of the pen's version is a request, so it re-arms the watchdog (§3.1). */
-  pen->last_request_samples = pen->clock_samples;
-  if (f->type >= 0x40)
-    return; /* not a request: pens ignore what they would send themselves */
+  /* Any frame of the pen's version is a request (§4: a type it does not implement, 0x40-0xFF
+   * included, gets NAK UNKNOWN_TYPE), so it re-arms the watchdog (§3.1). */
+  pen->last_request_host_s = host_now_s (pen);
   if (pen->have_last && f->seq == pen->last_seq)
     {
       /* A retransmission: answer again, do not execute again. */
@@ -447,12 +461,7 @@ nb_sim_pen_new (const NbSimParams *params)
   if (params->watchdog)
     {
       pen->identity.capabilities |= NB_CAP_WATCHDOG;
-      /* The host keeps its 500 ms by the wall clock, so the 2 s are wall-clock seconds too: at
-       * time-scale 10 the pen's own clock runs 20 s before the watchdog fires. */
-      double scale = params->time_scale > 0 ? params->time_scale : 1.0;
-      pen->watchdog_samples
-          = (guint64) llround (NB_WATCHDOG_TIMEOUT_MS / 1000.0 * scale * params->sample_rate_hz);
-      pen->watchdog_samples = MAX (pen->watchdog_samples, 1);
+      pen->watchdog = TRUE;
     }
   g_strlcpy (pen->identity.model, params->model, sizeof pen->identity.model);
   g_strlcpy (pen->identity.serial, params->serial, sizeof pen->identity.serial);
@@ -492,6 +501,29 @@ nb_sim_pen_receive (NbSimPen *pen, const guint8 *data, gsize len)
 }
 
 static void
+check_watchdog (NbSimPen *pen)
+{
+  /* The 1 ns spares the float rounding of a sample clock that lands exactly on 2 s. */
+  if (pen->watchdog && pen->physics.running
+      && host_now_s (pen) - pen->last_request_host_s >= NB_WATCHDOG_TIMEOUT_MS / 1000.0 - 1e-9)
+    {
+      /* The host went quiet with the motor running: nobody else can stop it. */
+      pen->jam_at_s = -1;
+      nb_sim_physics_stop (&pen->physics, TRUE);
+      send_event (pen, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_WATCHDOG);
+    }
+}
+
+void
+nb_sim_pen_set_host_time (NbSimPen *pen, double seconds)
+{
+  pen->host_clock_external = TRUE;
+  pen->host_time_s = seconds;
+  check_watchdog (pen);
+  publish_status (pen);
+}
+
+static void
 check_faults (NbSimPen *pen)
 {
   double t = now_s (pen);
@@ -499,14 +531,7 @@ check_faults (NbSimPen *pen)
     pen->stalled = TRUE;
   if (pen->params.disconnect_after_s >= 0 && t >= pen->params.disconnect_after_s)
     pen->disconnected = TRUE;
-  if (pen->watchdog_samples > 0 && pen->physics.running
-      && pen->clock_samples - pen->last_request_samples >= pen->watchdog_samples)
-    {
-      /* The host went quiet with the motor running: nobody else can stop it. */
-      pen->jam_at_s = -1;
-      nb_sim_physics_stop (&pen->physics, TRUE);
-      send_event (pen, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_WATCHDOG);
-    }
+  check_watchdog (pen);
   if (pen->jam_at_s >= 0 && t >= pen->jam_at_s && pen->physics.running)
     {
       pen->jam_at_s = -1;

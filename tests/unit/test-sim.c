@@ -1,17 +1,19 @@
 /* test-sim.c: the simulated pen: parameters, physics with a fixed seed, and its firmware answering
  * real frames (identify, ranges, retransmission, calibration with its EEPROM, faults). */
 #include <glib/gstdio.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <math.h>
 #include <string.h>
 
-#include "cal-write-cases.h"
 #include "nb-crc32.h"
 #include "nb-frame.h"
 #include "nb-messages.h"
 #include "nb-sim-params.h"
 #include "nb-sim-pen.h"
 #include "nb-sim-physics.h"
+#include "nb-sim-runner.h"
+#include "sim-bench.h"
 
 static void
 test_params (void)
@@ -45,6 +47,33 @@ test_params (void)
   g_clear_error (&error);
   g_assert_false (nb_sim_params_parse (&p, "noise", &error));
   g_clear_error (&error);
+
+  /* identity strings longer than their IDENTITY field (32 bytes) are refused, not cut */
+  g_autofree char *long_serial = g_strnfill (200, 'S');
+  g_autofree char *spec = g_strdup_printf ("serial=%s", long_serial);
+  g_assert_false (nb_sim_params_parse (&p, spec, &error));
+  g_assert_error (error, NB_SIM_ERROR, NB_SIM_ERROR_INVALID_PARAM);
+  g_assert_nonnull (strstr (error->message, "“serial”"));
+  g_assert_nonnull (strstr (error->message, "200 bytes, at most 32"));
+  g_clear_error (&error);
+  g_assert_cmpstr (p.serial, ==, "NB-0042"); /* unchanged */
+  g_autofree char *s32 = g_strnfill (32, 'm');
+  g_autofree char *spec32 = g_strdup_printf ("model=%s", s32);
+  g_assert_true (nb_sim_params_parse (&p, spec32, &error));
+  g_assert_no_error (error);
+  g_autofree char *spec33 = g_strdup_printf ("firmware=%sx", s32);
+  g_assert_false (nb_sim_params_parse (&p, spec33, &error));
+  g_assert_nonnull (strstr (error->message, "“firmware”"));
+  g_clear_error (&error);
+  /* 32 bytes, not 32 characters: 17 two-byte characters are 34 bytes */
+  g_assert_false (nb_sim_params_parse (&p, "model=ééééééééééééééééé", &error));
+  g_clear_error (&error);
+
+  /* a pen made with the longest serial reports it whole */
+  g_autofree char *spec_s32 = g_strdup_printf ("serial=%s", s32);
+  g_assert_true (nb_sim_params_parse (&p, spec_s32, &error));
+  g_autoptr (NbSimPen) pen = nb_sim_pen_new (&p);
+  g_assert_cmpstr (nb_sim_pen_get_identity (pen)->serial, ==, s32);
   nb_sim_params_clear (&p);
 }
 
@@ -161,81 +190,7 @@ test_physics_seeded (void)
   g_assert_cmpuint (sa, ==, G_GUINT64_CONSTANT (0x35cd3179920ee765));
 }
 
-/* --- the firmware, spoken to with real frames --- */
-
-typedef struct
-{
-  NbSimPen *pen;
-  NbFrameDecoder dec;
-  GArray *frames; /* of Reply */
-  guint16 seq;
-} Bench;
-
-typedef struct
-{
-  guint8 type;
-  guint16 seq;
-  guint16 len;
-  guint8 payload[NB_FRAME_MAX_PAYLOAD];
-} Reply;
-
-static void
-on_reply (const NbFrame *f, gpointer data)
-{
-  Bench *b = data;
-  Reply r = { .type = f->type, .seq = f->seq, .len = f->length };
-  memcpy (r.payload, f->payload, f->length);
-  g_array_append_val (b->frames, r);
-}
-
-static void
-bench_init (Bench *b, const char *spec)
-{
-  NbSimParams p;
-  nb_sim_params_init_defaults (&p);
-  g_assert_true (nb_sim_params_parse (&p, spec, NULL));
-  b->pen = nb_sim_pen_new (&p);
-  nb_sim_params_clear (&p);
-  nb_frame_decoder_init (&b->dec, on_reply, b);
-  b->frames = g_array_new (FALSE, FALSE, sizeof (Reply));
-  b->seq = 0;
-}
-
-static void
-bench_clear (Bench *b)
-{
-  nb_sim_pen_free (b->pen);
-  g_array_unref (b->frames);
-}
-
-static void
-pump (Bench *b)
-{
-  gsize n;
-  const guint8 *out = nb_sim_pen_peek_output (b->pen, &n);
-  nb_frame_decoder_push (&b->dec, out, n);
-  nb_sim_pen_consume_output (b->pen, n);
-}
-
-/* Sends a request (with @seq, or a fresh one when 0) and returns the last reply to it. */
-static Reply *
-ask (Bench *b, guint8 type, const guint8 *payload, gsize len, guint16 seq)
-{
-  guint8 wire[NB_FRAME_MAX_WIRE];
-  if (seq == 0)
-    seq = ++b->seq;
-  g_array_set_size (b->frames, 0);
-  gsize n = nb_frame_encode (type, seq, payload, len, wire);
-  nb_sim_pen_receive (b->pen, wire, n);
-  pump (b);
-  for (guint i = b->frames->len; i > 0; i--)
-    {
-      Reply *r = &g_array_index (b->frames, Reply, i - 1);
-      if (r->type >= 0x80 && r->seq == seq)
-        return r;
-    }
-  return NULL;
-}
+/* --- the firmware, spoken to with real frames (sim-bench.h) --- */
 
 static void
 test_pen_requests (void)
@@ -353,49 +308,6 @@ test_pen_calibration (void)
   bench_clear (&b);
   g_unlink (eeprom);
   g_rmdir (dir);
-}
-
-/* Every CAL_WRITE check gives the NAK docs/protocol.md §7 names; a refused table leaves the one
- * staged before. */
-static void
-test_pen_cal_write_naks (void)
-{
-  Bench b;
-  bench_init (&b, "");
-  NbCalTable staged;
-  cal_write_valid_table (&staged);
-  staged.points[0].correction_um = -33;
-  guint8 buf[NB_FRAME_MAX_PAYLOAD];
-  gsize n = nb_cal_table_encode (&staged, buf);
-  g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
-
-  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
-    {
-      const CalWriteCase *c = &cal_write_cases[i];
-      if (c->code == 0)
-        continue;
-      n = cal_write_case (i, buf);
-      Reply *r = ask (&b, NB_MSG_CAL_WRITE, buf, n, 0);
-      g_assert_nonnull (r);
-      if (g_test_verbose ())
-        g_printerr ("%s: NAK %u detail %u\n", c->what, r->payload[0], nb_get_u16 (r->payload + 2));
-      g_assert_cmpuint (r->type, ==, NB_MSG_NAK);
-      g_assert_cmpuint (r->payload[0], ==, c->code);
-      g_assert_cmpuint (nb_get_u16 (r->payload + 2), ==, c->detail);
-    }
-  guint8 crc[4];
-  nb_put_u32 (crc, nb_cal_table_crc (&staged));
-  g_assert_cmpuint (ask (&b, NB_MSG_CAL_COMMIT, crc, 4, 0)->type, ==, NB_MSG_ACK);
-  g_assert_true (nb_cal_table_equal (nb_sim_pen_get_calibration (b.pen), &staged));
-
-  /* the valid cases are staged */
-  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
-    if (cal_write_cases[i].code == 0)
-      {
-        n = cal_write_case (i, buf);
-        g_assert_cmpuint (ask (&b, NB_MSG_CAL_WRITE, buf, n, 0)->type, ==, NB_MSG_ACK);
-      }
-  bench_clear (&b);
 }
 
 static void
@@ -553,6 +465,120 @@ test_pen_watchdog (void)
   bench_clear (&b);
 }
 
+typedef struct
+{
+  guint64 next_index;
+  guint64 samples;
+  guint64 gaps;
+} Follow;
+
+static void
+on_follow (const NbFrame *f, gpointer data)
+{
+  Follow *fl = data;
+  if (f->type != NB_MSG_TELEMETRY)
+    return;
+  guint64 first;
+  guint16 flags, count;
+  const guint8 *samples;
+  g_assert_true (
+      nb_telemetry_decode (f->payload, f->length, &first, &flags, &samples, &count, NULL));
+  if (first != fl->next_index)
+    fl->gaps++;
+  fl->next_index = first + count;
+  fl->samples += count;
+}
+
+/* Faster than real time the runner waits for its reader: a reader that sleeps between reads (a
+ * loaded machine) still gets every sample. */
+static void
+test_runner_fast_slow_reader (void)
+{
+  int sv[2];
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  g_assert_true (nb_sim_params_parse (&p, "time-scale=200,watchdog=0", NULL));
+  g_autoptr (GError) error = NULL;
+  NbSimRunner *runner = nb_sim_runner_start (&p, sv[1], -1, &error);
+  g_assert_no_error (error);
+  nb_sim_params_clear (&p);
+
+  guint8 wire[NB_FRAME_MAX_WIRE];
+  gsize n = nb_frame_encode (NB_MSG_STREAM_START, 1, NULL, 0, wire);
+  g_assert_cmpint (write (sv[0], wire, n), ==, (gssize) n);
+
+  Follow fl = { 0 };
+  NbFrameDecoder dec;
+  nb_frame_decoder_init (&dec, on_follow, &fl);
+  gint64 t0 = g_get_monotonic_time ();
+  guint8 buf[8192];
+  /* 1.5 s of a reader taking 8 KiB every 4 ms (2 MB/s, a quarter of what the pen makes) */
+  while (g_get_monotonic_time () - t0 < 1500000)
+    {
+      ssize_t got = read (sv[0], buf, sizeof buf);
+      g_assert_cmpint (got, >, 0);
+      nb_frame_decoder_push (&dec, buf, (gsize) got);
+      g_usleep (4000);
+    }
+  nb_sim_runner_free (runner);
+  close (sv[0]);
+  if (g_test_verbose ())
+    g_printerr ("%" G_GUINT64_FORMAT " samples, %" G_GUINT64_FORMAT " gaps\n", fl.samples, fl.gaps);
+  g_assert_cmpuint (fl.samples, >, 100000); /* the pen did run ahead of real time */
+  g_assert_cmpuint (fl.gaps, ==, 0);
+}
+
+/* A fast pen whose host stops reading (killed) holds its clock for the reader, but its watchdog
+ * runs on the wall clock: the motor still stops 2 s after the last request. */
+static void
+test_runner_watchdog_dead_reader (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-sim-XXXXXX", NULL);
+  g_autofree char *status = g_build_filename (dir, "status", NULL);
+  g_autofree char *spec = g_strdup_printf ("time-scale=200,status-file=%s", status);
+  int sv[2];
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  g_assert_true (nb_sim_params_parse (&p, spec, NULL));
+  g_autoptr (GError) error = NULL;
+  NbSimRunner *runner = nb_sim_runner_start (&p, sv[1], -1, &error);
+  g_assert_no_error (error);
+  nb_sim_params_clear (&p);
+
+  guint8 wire[2 * NB_FRAME_MAX_WIRE];
+  gsize n = nb_frame_encode (NB_MSG_STREAM_START, 1, NULL, 0, wire);
+  n += nb_frame_encode (NB_MSG_MOTOR_START, 2, NULL, 0, wire + n);
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_cmpint (write (sv[0], wire, n), ==, (gssize) n);
+  /* never read again: the socket and the pen's backlog fill within milliseconds */
+  gboolean seen_running = FALSE;
+  double stopped_s = -1;
+  while ((g_get_monotonic_time () - t0) / 1e6 < 5)
+    {
+      g_autofree char *text = NULL;
+      if (g_file_get_contents (status, &text, NULL, NULL))
+        {
+          if (strstr (text, "motor=1"))
+            seen_running = TRUE;
+          else if (seen_running && strstr (text, "motor=0"))
+            {
+              stopped_s = (g_get_monotonic_time () - t0) / 1e6;
+              break;
+            }
+        }
+      g_usleep (5000);
+    }
+  nb_sim_runner_free (runner);
+  close (sv[0]);
+  g_assert_true (seen_running);
+  g_assert_cmpfloat (stopped_s, >=, 1.9);
+  g_assert_cmpfloat (stopped_s, <=, 2.5);
+  g_unlink (status);
+  g_rmdir (dir);
+}
+
 static char *
 read_status (const char *path)
 {
@@ -620,10 +646,11 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/requests", test_pen_requests);
   g_test_add_func ("/sim/pen/retransmission", test_pen_retransmission);
   g_test_add_func ("/sim/pen/calibration", test_pen_calibration);
-  g_test_add_func ("/sim/pen/cal-write-naks", test_pen_cal_write_naks);
   g_test_add_func ("/sim/pen/jam", test_pen_jam);
   g_test_add_func ("/sim/pen/version", test_pen_version);
   g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
   g_test_add_func ("/sim/pen/watchdog", test_pen_watchdog);
+  g_test_add_func ("/sim/runner/fast-slow-reader", test_runner_fast_slow_reader);
+  g_test_add_func ("/sim/runner/watchdog-dead-reader", test_runner_watchdog_dead_reader);
   return g_test_run ();
 }
