@@ -51,6 +51,8 @@ static const Key keys[] = {
   { "flip", KIND_DOUBLE, OFF (flip), 0, 1, "probability per byte of flipping a bit" },
   { "stall", KIND_DOUBLE, OFF (stall_after_s), 0, 1e9, "link stalls after N seconds" },
   { "disconnect", KIND_DOUBLE, OFF (disconnect_after_s), 0, 1e9, "link drops after N seconds" },
+  { "index-jump", KIND_DOUBLE, OFF (index_jump_after_s), 0, 1e9,
+    "telemetry index jumps to 2^64-5000 after N seconds" },
   { "jam", KIND_FLAG, OFF (jam), 0, 1, "motor jams 0.5 s after start" },
   { "no-cartridge", KIND_FLAG, OFF (no_cartridge), 0, 1, "no cartridge inserted" },
   { "reset-on-cal-write", KIND_FLAG, OFF (reset_on_cal_write), 0, 1,
@@ -80,6 +82,7 @@ nb_sim_params_init_defaults (NbSimParams *p)
   p->time_scale = 1.0;
   p->stall_after_s = -1;
   p->disconnect_after_s = -1;
+  p->index_jump_after_s = -1;
   p->watchdog = TRUE;
 }
 

@@ -47,6 +47,7 @@ typedef struct
   double flip;               /* probability per sent byte of flipping one bit */
   double stall_after_s;      /* link freezes after this many (simulated) seconds; < 0 = never */
   double disconnect_after_s; /* link closes after this many seconds; < 0 = never */
+  double index_jump_after_s; /* the telemetry index jumps to 2^64 - 5000 then; < 0 = never */
   gboolean jam;              /* motor jams 0.5 s after each start */
   gboolean no_cartridge;
   gboolean reset_on_cal_write; /* pen resets on the first CAL_WRITE it receives */

@@ -531,6 +531,12 @@ check_faults (NbSimPen *pen)
     pen->stalled = TRUE;
   if (pen->params.disconnect_after_s >= 0 && t >= pen->params.disconnect_after_s)
     pen->disconnected = TRUE;
+  if (pen->params.index_jump_after_s >= 0 && t >= pen->params.index_jump_after_s)
+    {
+      /* a corrupted sample counter, once: hosts must call this a broken stream, not a gap */
+      pen->params.index_jump_after_s = -1;
+      pen->stream_index = G_MAXUINT64 - 4999;
+    }
   check_watchdog (pen);
   if (pen->jam_at_s >= 0 && t >= pen->jam_at_s && pen->physics.running)
     {

@@ -150,7 +150,7 @@ nb_cli_record (int argc, char **argv)
   if (!ok && !run.signal)
     g_prefix_error (&error, "session %" G_GINT64_FORMAT " kept as aborted: ", session_id);
   Extra extra = { session_id, db };
-  if (!opt.json && (ok || run.signal))
+  if (!opt.json && nb_cli_run_has_summary (&run, ok ? NULL : error))
     printf ("Session:       %" G_GINT64_FORMAT " (%s)\n", session_id, db);
   rc = nb_cli_run_conclude (&run, &opt, ok ? NULL : error, add_extra, &extra);
   nb_cli_run_clear (&run);

@@ -16,21 +16,52 @@ static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP };
  * The device reports a silent link after NB_DEVICE_STALL_MS; this only guards a trickle. */
 #define WALL_MARGIN_S 15.0
 
+/* parse_number: @text as a finite number (C locale, the whole text); prints and returns FALSE
+ * naming @option otherwise. */
+static gboolean
+parse_number (const char *command, const char *option, const char *text, double *out)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0')
+    {
+      nb_cli_usage (command, "%s: “%s” is not a number", option, text);
+      return FALSE;
+    }
+  if (!isfinite (v))
+    {
+      nb_cli_usage (command, "%s: “%s” is not a finite number", option, text);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
 int
-nb_cli_run_check_options (const char *command, const NbCliRunOptions *opt, int argc, char **argv)
+nb_cli_run_check_options (const char *command, NbCliRunOptions *opt, int argc, char **argv)
 {
   if (argc > 1)
     return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
   if (opt->uri == NULL)
     return nb_cli_usage (command, "--device URI is required");
-  if (isnan (opt->depth_mm))
+  if (opt->depth_text == NULL)
     return nb_cli_usage (command, "--depth MM is required");
-  if (isnan (opt->rate_hz))
+  if (opt->rate_text == NULL)
     return nb_cli_usage (command, "--rate HZ is required");
-  if (isnan (opt->seconds))
+  if (opt->seconds_text == NULL)
     return nb_cli_usage (command, "--seconds S is required");
+  if (!parse_number (command, "--depth", opt->depth_text, &opt->depth_mm)
+      || !parse_number (command, "--rate", opt->rate_text, &opt->rate_hz)
+      || !parse_number (command, "--seconds", opt->seconds_text, &opt->seconds)
+      || (opt->max_loss_text
+          && !parse_number (command, "--max-loss", opt->max_loss_text, &opt->max_loss)))
+    return NB_EXIT_USAGE;
   if (!(opt->seconds > 0 && opt->seconds <= 24 * 3600))
-    return nb_cli_usage (command, "--seconds must be between 0 and 86400, not %g", opt->seconds);
+    return nb_cli_usage (command, "--seconds must be between 0 and 86400, not %s",
+                         opt->seconds_text);
+  if (!(opt->max_loss >= 0 && opt->max_loss <= 1))
+    return nb_cli_usage (command, "--max-loss must be a fraction from 0 to 1, not %s",
+                         opt->max_loss_text);
   return NB_EXIT_OK;
 }
 
@@ -74,14 +105,6 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbCliRun *run)
 }
 
 static void
-on_batch (NbDevice *dev, const NbTelemetryBatch *batch, NbCliRun *run)
-{
-  if (run->on_batch)
-    run->on_batch (batch, run->hook_data);
-  check_hook_error (run);
-}
-
-static void
 fail_loop (Loop *l, GError *error)
 {
   if (l->error == NULL)
@@ -89,6 +112,53 @@ fail_loop (Loop *l, GError *error)
   else
     g_error_free (error);
   g_main_loop_quit (l->loop);
+}
+
+/* After the acquisition (connected first): a batch past a break in the stream is not recorded. */
+static void
+on_batch (NbDevice *dev, const NbTelemetryBatch *batch, NbCliRun *run)
+{
+  if (nb_acquisition_get_error (run->acq))
+    return;
+  if (run->on_batch)
+    run->on_batch (batch, run->hook_data);
+  check_hook_error (run);
+}
+
+static void
+on_broken (NbAcquisition *acq, const GError *error, NbCliRun *run)
+{
+  if (run->loop)
+    fail_loop (run->loop, g_error_copy (error));
+}
+
+/* How the measured run compares with what was asked: more samples lost than allowed, or fewer
+ * than half the strokes the set rate makes in the measured time (less the two partial strokes
+ * at the ends), is an incomplete run. */
+static gboolean
+check_complete (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
+{
+  const NbAcquisitionSummary *s = &run->summary;
+  run->loss_fraction = nb_acquisition_summary_loss_fraction (s);
+  double expected = opt->rate_hz * s->duration_s;
+  if (run->loss_fraction > opt->max_loss)
+    {
+      g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE,
+                   "data incomplete: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                   " samples lost (%.2f %%, more than the %g %% allowed by --max-loss)",
+                   s->lost_samples, s->samples + s->lost_samples, 100.0 * run->loss_fraction,
+                   100.0 * opt->max_loss);
+      return FALSE;
+    }
+  if ((double) s->strokes < expected / 2.0 - 2.0)
+    {
+      g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE,
+                   "data incomplete: %" G_GUINT64_FORMAT
+                   " strokes measured where %.0f Hz for %.3f s makes about %.0f",
+                   s->strokes, opt->rate_hz, s->duration_s, expected);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -341,8 +411,10 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   };
   run->acq = nb_acquisition_new (dev);
   run->loop = &l;
-  gulong ids[4] = {
+  gpointer owners[] = { run->acq, run->acq, dev, dev, dev };
+  gulong ids[] = {
     g_signal_connect (run->acq, "stroke", G_CALLBACK (on_stroke), run),
+    g_signal_connect (run->acq, "broken", G_CALLBACK (on_broken), run),
     g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch), run),
     g_signal_connect (dev, "event", G_CALLBACK (on_event), &l),
     g_signal_connect (dev, "lost", G_CALLBACK (on_lost), &l),
@@ -369,10 +441,8 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   /* Deliveries still queued belong to this run: take them before disconnecting handlers. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  for (guint i = 0; i < 2; i++)
-    g_signal_handler_disconnect (i == 0 ? (gpointer) run->acq : (gpointer) dev, ids[i]);
-  g_signal_handler_disconnect (dev, ids[2]);
-  g_signal_handler_disconnect (dev, ids[3]);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_signal_handler_disconnect (owners[i], ids[i]);
 
   run->loop = NULL;
   nb_acquisition_get_summary (run->acq, &run->summary);
@@ -398,12 +468,14 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
       g_clear_error (&l.error);
       return FALSE;
     }
+  run->loss_fraction = nb_acquisition_summary_loss_fraction (&run->summary);
   if (l.error)
     {
       g_propagate_error (error, l.error);
       return FALSE;
     }
-  return TRUE;
+  run->complete = check_complete (run, opt, error);
+  return run->complete;
 }
 
 void
@@ -441,6 +513,9 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       nb_cli_json_int (b, "crc_errors", (gint64) run->stats.crc_errors);
       nb_cli_json_int (b, "framing_errors", (gint64) run->stats.framing_errors);
       nb_cli_json_int (b, "retries", (gint64) run->stats.retries);
+      json_builder_set_member_name (b, "complete");
+      json_builder_add_boolean_value (b, run->complete);
+      nb_cli_json_double (b, "loss_fraction", run->loss_fraction);
       if (run->signal)
         {
           nb_cli_json_string (b, "aborted", nb_cli_run_signal_name (run->signal));
@@ -472,16 +547,28 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
           run->stats.crc_errors, run->stats.framing_errors, run->stats.retries);
   if (run->signal)
     printf ("Interrupted:   by %s\n", nb_cli_run_signal_name (run->signal));
+  else if (!run->complete)
+    printf ("Complete:      no\n");
+}
+
+gboolean
+nb_cli_run_has_summary (const NbCliRun *run, const GError *error)
+{
+  /* What was measured is worth printing when the run was cut short by the operator or its data
+   * are incomplete; a failing pen or store gets its error alone. */
+  gboolean measured = run->device != NULL && run->acq != NULL;
+  gboolean data_error
+      = error
+        && (error->domain == NB_ACQUISITION_ERROR
+            || g_error_matches (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE));
+  return error == NULL || (measured && (run->signal || data_error));
 }
 
 int
 nb_cli_run_conclude (NbCliRun *run, const NbCliRunOptions *opt, const GError *error,
                      void (*extra) (JsonBuilder *b, gpointer data), gpointer data)
 {
-  /* What was measured is worth printing when the run was cut short by the operator; a failing
-   * pen or store gets its error alone (as before). */
-  gboolean measured = run->device != NULL && run->acq != NULL;
-  if (error == NULL || (measured && run->signal))
+  if (nb_cli_run_has_summary (run, error))
     nb_cli_run_print_summary (run, opt, extra, data);
   if (error == NULL)
     return NB_EXIT_OK;
@@ -507,4 +594,8 @@ void
 nb_cli_run_options_clear (NbCliRunOptions *opt)
 {
   g_clear_pointer (&opt->uri, g_free);
+  g_clear_pointer (&opt->depth_text, g_free);
+  g_clear_pointer (&opt->rate_text, g_free);
+  g_clear_pointer (&opt->seconds_text, g_free);
+  g_clear_pointer (&opt->max_loss_text, g_free);
 }

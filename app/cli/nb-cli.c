@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "nb-acquisition.h"
 #include "nb-device-error.h"
 
 gboolean
@@ -38,6 +39,8 @@ nb_cli_fail (const char *command, const GError *error)
     return NB_EXIT_DEVICE;
   if (error->domain == G_OPTION_ERROR)
     return NB_EXIT_USAGE;
+  if (error->domain == NB_ACQUISITION_ERROR) /* a broken telemetry stream */
+    return NB_EXIT_DATA;
   return NB_EXIT_DATA;
 }
 

@@ -124,9 +124,13 @@ test_faulty_link (void)
   CliResult r = { 0 };
   cli_run (&r, "stream", "-d", uri, "--depth", "1", "--rate", "100", "--seconds", "2", "--json",
            NULL);
-  g_assert_cmpint (r.status, ==, 0);
+  /* most batches are lost at that damage rate: measured, but not a complete run */
+  g_assert_cmpint (r.status, ==, 4);
+  g_assert_nonnull (strstr (r.err, "data incomplete"));
   g_autoptr (JsonParser) parser = NULL;
   JsonObject *o = cli_json_object (&r, &parser);
+  g_assert_false (json_object_get_boolean_member (o, "complete"));
+  g_assert_cmpfloat (json_object_get_double_member (o, "loss_fraction"), >, 0.01);
   g_assert_cmpint (json_object_get_int_member (o, "gaps"), >, 0);
   g_assert_cmpint (json_object_get_int_member (o, "crc_errors"), >, 0);
   g_assert_cmpint (json_object_get_int_member (o, "samples"), >, 0);
@@ -135,6 +139,75 @@ test_faulty_link (void)
     g_assert_cmpfloat (fabs (json_object_get_double_member (o, "depth_mean_mm") - 1.0), <, 0.02);
   cli_result_clear (&r);
   sim_stop (sim);
+}
+
+/* The case: 1 % of the bytes flipped loses most strokes; that is not a measurement. */
+static void
+test_incomplete_data (void)
+{
+  CliResult r = { 0 };
+  cli_run (&r, "stream", "-d", "sim:flip=0.01,time-scale=4", "--depth", "1", "--rate", "100",
+           "--seconds", "3", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 4);
+  g_assert_true (g_str_has_prefix (r.err, "needlebench-cli stream: data incomplete: "));
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  g_assert_false (json_object_get_boolean_member (o, "complete"));
+  gint64 samples = json_object_get_int_member (o, "samples");
+  gint64 lost = json_object_get_int_member (o, "lost_samples");
+  g_assert_cmpint (lost, >, 0);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (o, "loss_fraction")
+                           - (double) lost / (double) (samples + lost)),
+                     <, 1e-6);
+  g_assert_cmpint (json_object_get_int_member (o, "strokes"), <, 150);
+  cli_result_clear (&r);
+
+  /* a clean run is complete, with nothing lost */
+  cli_run (&r, "stream", "-d", "sim:time-scale=4", "--depth", "1", "--rate", "100", "--seconds",
+           "1", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser2 = NULL;
+  o = cli_json_object (&r, &parser2);
+  g_assert_true (json_object_get_boolean_member (o, "complete"));
+  g_assert_cmpfloat (json_object_get_double_member (o, "loss_fraction"), ==, 0.0);
+  cli_result_clear (&r);
+
+  /* --max-loss is a fraction */
+  static const char *bad[] = { "1.5", "-0.1", "nan", "inf", "lots" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      cli_run (&r, "stream", "-d", "sim", "--depth", "1", "--rate", "100", "--seconds", "1",
+               "--max-loss", bad[i], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "--max-loss"));
+      g_assert_nonnull (strstr (r.err, bad[i]));
+      cli_result_clear (&r);
+    }
+}
+
+/* The issue's case: a pen whose sample counter jumps to 2^64 - 5000 reported lost_samples
+ * -10000, duration_s 9.2e14 and exit 0. It is a broken stream: exit 4, the data before it kept. */
+static void
+test_broken_stream (void)
+{
+  CliResult r = { 0 };
+  cli_run (&r, "stream", "-d", "sim:index-jump=1,time-scale=4", "--depth", "1", "--rate", "100",
+           "--seconds", "5", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 4);
+  g_assert_nonnull (strstr (r.err, "broken telemetry stream"));
+  g_assert_nonnull (strstr (r.err, "18446744073709546616"));
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  g_assert_false (json_object_get_boolean_member (o, "complete"));
+  g_assert_cmpint (json_object_get_int_member (o, "lost_samples"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "gaps"), ==, 0);
+  /* the second before the jump, no more */
+  double duration = json_object_get_double_member (o, "duration_s");
+  g_assert_cmpfloat (duration, >, 0.5);
+  g_assert_cmpfloat (duration, <=, 1.1);
+  g_assert_cmpint (json_object_get_int_member (o, "samples"), ==, (gint64) (duration * 20000));
+  g_assert_cmpint (json_object_get_int_member (o, "strokes"), >, 40);
+  cli_result_clear (&r);
 }
 
 static void
@@ -212,6 +285,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/stream-accuracy", test_stream_accuracy);
   g_test_add_func ("/cli/stream-in-process-and-csv", test_stream_in_process_and_csv);
   g_test_add_func ("/cli/faulty-link", test_faulty_link);
+  g_test_add_func ("/cli/incomplete-data", test_incomplete_data);
+  g_test_add_func ("/cli/broken-stream", test_broken_stream);
   g_test_add_func ("/cli/disconnect", test_disconnect);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/list", test_list);
