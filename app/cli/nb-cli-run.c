@@ -326,6 +326,49 @@ set_interrupted (NbCliRun *run, GError **error)
                nb_cli_run_signal_name (run->signal));
 }
 
+/* Decimals that show every settable depth exactly (a 50 µm grid from 0: 2). */
+static int
+grid_decimals (const NbIdentity *id)
+{
+  int d = 0;
+  for (guint32 unit = 1000; d < 3; unit /= 10, d++)
+    if (id->depth_step_um % unit == 0 && id->depth_min_um % unit == 0)
+      break;
+  return d;
+}
+
+/* check_depth: the depth asked for must be one the pen takes exactly, min + k·step within its
+ * range (the driver would round 1.0004 mm to 1.000 mm, and a pen's grid is part of what is
+ * measured); otherwise name the nearest settable depths. */
+static gboolean
+check_depth (const NbIdentity *id, const NbCliRunOptions *opt, GError **error)
+{
+  double um = opt->depth_mm * 1000.0;
+  double step = MAX (id->depth_step_um, 1u);
+  double k = floor ((um - id->depth_min_um) / step);
+  double below = id->depth_min_um + k * step, above = below + step;
+  /* typed decimals are not exact in binary: 1.05 mm is 1050.0000000000002 µm */
+  const double tol = 1e-6;
+  if (um >= id->depth_min_um - tol && um <= id->depth_max_um + tol
+      && (fabs (um - below) <= tol || fabs (um - above) <= tol))
+    return TRUE;
+  int d = grid_decimals (id);
+  g_autofree char *nearest = NULL;
+  if (um < id->depth_min_um)
+    nearest = g_strdup_printf ("%.*f mm (the smallest)", d, id->depth_min_um / 1000.0);
+  else if (um > id->depth_max_um)
+    nearest = g_strdup_printf ("%.*f mm (the largest)", d, id->depth_max_um / 1000.0);
+  else
+    nearest = g_strdup_printf ("%.*f mm or %.*f mm", d, below / 1000.0, d,
+                               MIN (above, (double) id->depth_max_um) / 1000.0);
+  g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
+               "--depth %s mm is not settable on %s (%.*f to %.*f mm in steps of %.*f mm); "
+               "nearest: %s",
+               opt->depth_text ? opt->depth_text : "?", id->serial, d, id->depth_min_um / 1000.0, d,
+               id->depth_max_um / 1000.0, d, id->depth_step_um / 1000.0, nearest);
+  return FALSE;
+}
+
 gboolean
 nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
 {
@@ -333,7 +376,7 @@ nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   if (run->device)
     return TRUE;
   run->device = nb_device_open (opt->uri, NULL, error);
-  return run->device != NULL;
+  return run->device != NULL && check_depth (nb_device_get_identity (run->device), opt, error);
 }
 
 typedef struct

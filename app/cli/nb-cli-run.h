@@ -108,8 +108,10 @@ int nb_cli_run_check_options (const char *command, NbCliRunOptions *opt, int arg
  * MOTOR_STOP), sets run->signal and fails with NB_CLI_RUN_ERROR_INTERRUPTED. */
 gboolean nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error);
 
-/* nb_cli_run_open: only the first step (catch the signals, open the device), for callers that
- * must know the pen before streaming (the recorder); nb_cli_run_execute then reuses it. */
+/* nb_cli_run_open: only the first step (catch the signals, open the device, check that --depth
+ * is on the pen's grid: NB_DEVICE_ERROR_OUT_OF_RANGE naming the nearest settable depths), for
+ * callers that must know the pen before streaming (the recorder); nb_cli_run_execute then
+ * reuses it. */
 gboolean nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error);
 
 /* Prints the summary (text or JSON); @extra adds members to the JSON object (may be NULL). */

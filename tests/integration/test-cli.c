@@ -261,6 +261,70 @@ test_usage_errors (void)
   cli_result_clear (&r);
 }
 
+/* Numbers in: a depth off the pen's grid is refused naming the nearest settable ones (the driver
+ * used to round 1.0004 mm to 1.000 mm); NaN and infinities are refused naming the option (GOption
+ * parses them as numbers, and NaN meant "not given"). */
+static void
+test_numbers_in (void)
+{
+  CliResult r = { 0 };
+  static const struct
+  {
+    const char *depth, *nearest;
+  } off_grid[] = {
+    { "1.0004", "nearest: 1.00 mm or 1.05 mm" },
+    { "0.999", "nearest: 0.95 mm or 1.00 mm" },
+    { "2.98", "nearest: 2.95 mm or 3.00 mm" },
+    { "3.2", "nearest: 3.00 mm (the largest)" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (off_grid); i++)
+    {
+      cli_run (&r, "stream", "-d", "sim", "--depth", off_grid[i].depth, "--rate", "100",
+               "--seconds", "1", NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_autofree char *what = g_strdup_printf ("--depth %s mm is not settable", off_grid[i].depth);
+      g_assert_nonnull (strstr (r.err, what));
+      g_assert_nonnull (strstr (r.err, off_grid[i].nearest));
+      g_assert_cmpstr (r.out, ==, "");
+      cli_result_clear (&r);
+    }
+  /* record refuses it before creating a session */
+  g_autofree char *dir = g_dir_make_tmp ("nb-num-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "nb.db", NULL);
+  cli_run (&r, "record", "-d", "sim", "--depth", "1.0004", "--rate", "100", "--seconds", "1",
+           "--db", db, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  cli_result_clear (&r);
+  g_rmdir (dir);
+
+  /* on the grid, written any way */
+  static const char *good[] = { "1.05", "1.050", "0.35", "3", "0" };
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      cli_run (&r, "stream", "-d", "sim:time-scale=20", "--depth", good[i], "--rate", "100",
+               "--seconds", "0.5", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      cli_result_clear (&r);
+    }
+
+  static const char *options[] = { "--depth", "--rate", "--seconds", "--max-loss" };
+  static const char *bad[] = { "nan", "NaN", "inf", "-inf", "infinity", "1e999", "1.0x", "" };
+  for (gsize o = 0; o < G_N_ELEMENTS (options); o++)
+    for (gsize b = 0; b < G_N_ELEMENTS (bad); b++)
+      {
+        const char *v[] = { "1", "100", "1", "0.01" };
+        v[o] = bad[b];
+        cli_run (&r, "stream", "-d", "sim", "--depth", v[0], "--rate", v[1], "--seconds", v[2],
+                 "--max-loss", v[3], NULL);
+        g_assert_cmpint (r.status, ==, 2);
+        g_autofree char *named
+            = g_strdup_printf ("needlebench-cli stream: %s: “%s” is not a", options[o], bad[b]);
+        g_assert_true (g_str_has_prefix (r.err, named));
+        cli_result_clear (&r);
+      }
+}
+
 static void
 test_list (void)
 {
@@ -289,6 +353,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/broken-stream", test_broken_stream);
   g_test_add_func ("/cli/disconnect", test_disconnect);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/numbers-in", test_numbers_in);
   g_test_add_func ("/cli/list", test_list);
   return g_test_run ();
 }
