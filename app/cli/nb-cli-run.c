@@ -1,6 +1,8 @@
 /* nb-cli-run.c: open, set, stream, measure, stop. */
 #include "nb-cli-run.h"
 
+#include "nb-cli-json.h"
+
 #include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
@@ -12,6 +14,14 @@ G_DEFINE_QUARK (nb - cli - run - error - quark, nb_cli_run_error)
 static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 #define POLL_MS 50
+/* Figures are printed with the precision the measurement has: depths to 0.1 µm (the stroke fit's
+ * resolution), rates to 0.001 Hz, times to one sample period, speeds to 0.1 mm/s, settings as
+ * the pen takes them (µm, mHz). */
+#define MM_DECIMALS 4
+#define HZ_DECIMALS 3
+#define SET_MM_DECIMALS 3
+#define SPEED_DECIMALS 1
+#define FRACTION_DECIMALS 6
 /* Beyond the pen time asked for, how long a run may take in wall time before it is called stuck.
  * The device reports a silent link after NB_DEVICE_STALL_MS; this only guards a trickle. */
 #define WALL_MARGIN_S 15.0
@@ -93,11 +103,13 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbCliRun *run)
 {
   if (run->csv)
     {
+      /* a period to 0.1 µs: its rate to better than 0.001 Hz up to 300 Hz */
       char period[32] = "";
       if (s->period_s > 0)
         g_snprintf (period, sizeof period, "%.4f", s->period_s * 1000.0);
-      fprintf (run->csv, "%" G_GUINT64_FORMAT ",%.6f,%.4f,%s\r\n", s->index, s->time_s, s->depth_mm,
-               period);
+      int td = nb_cli_decimals_for_rate (nb_device_get_identity (run->device)->sample_rate_hz);
+      fprintf (run->csv, "%" G_GUINT64_FORMAT ",%.*f,%.*f,%s\r\n", s->index, td, s->time_s,
+               MM_DECIMALS, s->depth_mm, period);
     }
   if (run->on_stroke)
     run->on_stroke (s, run->hook_data);
@@ -529,6 +541,7 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
   const NbIdentity *id = nb_device_get_identity (run->device);
   double rate = nb_acquisition_summary_rate_hz (s);
   gboolean have = s->depth_mm.n > 0;
+  int td = nb_cli_decimals_for_rate (id->sample_rate_hz);
 
   if (opt->json)
     {
@@ -538,17 +551,17 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       json_builder_add_string_value (b, opt->uri);
       json_builder_set_member_name (b, "serial");
       json_builder_add_string_value (b, id->serial);
-      nb_cli_json_double (b, "set_depth_mm", opt->depth_mm);
-      nb_cli_json_double (b, "set_rate_hz", opt->rate_hz);
-      nb_cli_json_double (b, "duration_s", s->duration_s);
+      nb_cli_json_fixed (b, "set_depth_mm", opt->depth_mm, SET_MM_DECIMALS);
+      nb_cli_json_fixed (b, "set_rate_hz", opt->rate_hz, HZ_DECIMALS);
+      nb_cli_json_fixed (b, "duration_s", s->duration_s, td);
       nb_cli_json_int (b, "strokes", (gint64) s->strokes);
-      nb_cli_json_double (b, "depth_mean_mm", have ? s->depth_mm.mean : NAN);
-      nb_cli_json_double (b, "depth_sd_mm", have ? nb_stats_sd (&s->depth_mm) : NAN);
-      nb_cli_json_double (b, "depth_min_mm", have ? s->depth_mm.min : NAN);
-      nb_cli_json_double (b, "depth_max_mm", have ? s->depth_mm.max : NAN);
-      nb_cli_json_double (b, "rate_hz", rate > 0 ? rate : NAN);
-      nb_cli_json_double (b, "entry_speed_mean_mm_s",
-                          s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN);
+      nb_cli_json_fixed (b, "depth_mean_mm", have ? s->depth_mm.mean : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "depth_sd_mm", have ? nb_stats_sd (&s->depth_mm) : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "depth_min_mm", have ? s->depth_mm.min : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "depth_max_mm", have ? s->depth_mm.max : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "rate_hz", rate > 0 ? rate : NAN, HZ_DECIMALS);
+      nb_cli_json_fixed (b, "entry_speed_mean_mm_s",
+                         s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN, SPEED_DECIMALS);
       nb_cli_json_int (b, "samples", (gint64) s->samples);
       nb_cli_json_int (b, "gaps", (gint64) s->gaps);
       nb_cli_json_int (b, "lost_samples", (gint64) s->lost_samples);
@@ -558,7 +571,7 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       nb_cli_json_int (b, "retries", (gint64) run->stats.retries);
       json_builder_set_member_name (b, "complete");
       json_builder_add_boolean_value (b, run->complete);
-      nb_cli_json_double (b, "loss_fraction", run->loss_fraction);
+      nb_cli_json_fixed (b, "loss_fraction", run->loss_fraction, FRACTION_DECIMALS);
       if (run->signal)
         {
           nb_cli_json_string (b, "aborted", nb_cli_run_signal_name (run->signal));
@@ -571,16 +584,17 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       return;
     }
   printf ("Pen:           %s (%s)\n", id->serial, opt->uri);
-  printf ("Setting:       %.2f mm at %.1f Hz, %.1f s measured\n", opt->depth_mm, opt->rate_hz,
-          s->duration_s);
+  printf ("Setting:       %.*f mm at %.*f Hz, %.*f s measured\n", grid_decimals (id), opt->depth_mm,
+          HZ_DECIMALS, opt->rate_hz, td, s->duration_s);
   printf ("Strokes:       %" G_GUINT64_FORMAT "\n", s->strokes);
   if (have)
     {
-      printf ("Depth:         %.4f ± %.4f mm (SD), min %.4f, max %.4f\n", s->depth_mm.mean,
-              nb_stats_sd (&s->depth_mm), s->depth_mm.min, s->depth_mm.max);
-      printf ("Rate:          %.2f Hz\n", rate);
+      printf ("Depth:         %.*f ± %.*f mm (SD), min %.*f, max %.*f\n", MM_DECIMALS,
+              s->depth_mm.mean, MM_DECIMALS, nb_stats_sd (&s->depth_mm), MM_DECIMALS,
+              s->depth_mm.min, MM_DECIMALS, s->depth_mm.max);
+      printf ("Rate:          %.*f Hz\n", HZ_DECIMALS, rate);
       if (s->entry_speed_mm_s.n)
-        printf ("Entry speed:   %.0f mm/s\n", s->entry_speed_mm_s.mean);
+        printf ("Entry speed:   %.*f mm/s\n", SPEED_DECIMALS, s->entry_speed_mm_s.mean);
     }
   printf ("Samples:       %" G_GUINT64_FORMAT " (gaps %" G_GUINT64_FORMAT
           ", lost %" G_GUINT64_FORMAT ", strokes discarded %" G_GUINT64_FORMAT ")\n",

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "nb-acquisition.h"
+#include "nb-cli-json.h"
 #include "nb-device-error.h"
 
 gboolean
@@ -58,10 +59,8 @@ nb_cli_usage (const char *command, const char *fmt, ...)
 void
 nb_cli_print_json (JsonNode *node)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
+  /* not json_generator: it writes doubles with 17 significant digits */
+  g_autofree char *text = nb_cli_json_to_text (node);
   printf ("%s\n", text);
   fflush (stdout);
   json_node_unref (node);

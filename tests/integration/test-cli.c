@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli-harness.h"
+#include "nb-cli-json.h"
 
 #define IDEAL "--depth-offset", "0", "--depth-gain", "1", "--rate-error", "0"
 
@@ -325,6 +326,109 @@ test_numbers_in (void)
       }
 }
 
+/* Numbers out, the writer itself: exact text, figures rounded to their decimals and printed
+ * without json-glib's 17 significant digits (1.0592 was 1.0591999999999999). */
+static void
+test_json_text (void)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  nb_cli_json_fixed (b, "depth_mean_mm", 1.0592103388976641, 4);
+  nb_cli_json_fixed (b, "rate_hz", 101.20608637579281, 3);
+  nb_cli_json_fixed (b, "duration_s", 0.99499999999999999, 5);
+  nb_cli_json_fixed (b, "set_rate_hz", 100.0, 3);
+  nb_cli_json_fixed (b, "small", -0.00001, 4);
+  nb_cli_json_fixed (b, "none", NAN, 4);
+  json_builder_set_member_name (b, "step_mm");
+  json_builder_add_double_value (b, 0.05);
+  json_builder_set_member_name (b, "tiny");
+  json_builder_add_double_value (b, 1.25e-9);
+  json_builder_set_member_name (b, "n");
+  json_builder_add_int_value (b, -3);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "name \"q\"");
+  json_builder_add_string_value (b, "a\tb\n\x01");
+  json_builder_set_member_name (b, "list");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, 0.1 + 0.2);
+  json_builder_begin_object (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = nb_cli_json_to_text (root);
+  g_assert_cmpstr (text, ==,
+                   "{\n"
+                   "  \"depth_mean_mm\" : 1.0592,\n"
+                   "  \"rate_hz\" : 101.206,\n"
+                   "  \"duration_s\" : 0.995,\n"
+                   "  \"set_rate_hz\" : 100.0,\n"
+                   "  \"small\" : 0.0,\n"
+                   "  \"none\" : null,\n"
+                   "  \"step_mm\" : 0.05,\n"
+                   "  \"tiny\" : 1.25e-09,\n"
+                   "  \"n\" : -3,\n"
+                   "  \"ok\" : true,\n"
+                   "  \"name \\\"q\\\"\" : \"a\\tb\\n\\u0001\",\n"
+                   "  \"list\" : [\n"
+                   "    0.30000000000000004,\n"
+                   "    {}\n"
+                   "  ]\n"
+                   "}");
+  /* and it is JSON that reads back to the same values */
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p, text, -1, NULL));
+  JsonObject *o = json_node_get_object (json_parser_get_root (p));
+  g_assert_cmpfloat (json_object_get_double_member (o, "depth_mean_mm"), ==, 1.0592);
+  g_assert_cmpstr (json_object_get_string_member (o, "name \"q\""), ==, "a\tb\n\x01");
+}
+
+/* Numbers out, a run: every figure with its precision, no more. */
+static void
+test_numbers_out (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-out-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "strokes.csv", NULL);
+  CliResult r = { 0 };
+  cli_run (&r, "stream", "-d", "sim:time-scale=4", "--depth", "1", "--rate", "100", "--seconds",
+           "1", "--json", "--csv", csv, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  static const struct
+  {
+    const char *key;
+    int decimals;
+  } figures[] = {
+    { "set_depth_mm", 3 },  { "set_rate_hz", 3 }, { "duration_s", 5 },
+    { "depth_mean_mm", 4 }, { "depth_sd_mm", 4 }, { "depth_min_mm", 4 },
+    { "depth_max_mm", 4 },  { "rate_hz", 3 },     { "entry_speed_mean_mm_s", 1 },
+    { "loss_fraction", 6 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (figures); i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("\n  \"%s\" : -?[0-9]+\\.[0-9]{1,%d},?\n",
+                                                  figures[i].key, figures[i].decimals);
+      if (!g_regex_match_simple (pattern, r.out, 0, 0))
+        g_error ("%s not printed with at most %d decimals:\n%s", figures[i].key,
+                 figures[i].decimals, r.out);
+    }
+  g_assert_true (
+      g_regex_match_simple ("\n  \"depth_mean_mm\" : 1\\.0[5-6][0-9]{1,2},\n", r.out, 0, 0));
+  cli_result_clear (&r);
+
+  /* CSV rows: time to the sample (20 kHz: 5 decimals), depth to 0.1 µm, period to 0.1 µs */
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "index,time_s,depth_mm,period_ms");
+  for (guint i = 2; lines[i] && *lines[i]; i++)
+    if (!g_regex_match_simple ("^[0-9]+,[0-9]+\\.[0-9]{5},-?[0-9]+\\.[0-9]{4},[0-9]+\\.[0-9]{4}$",
+                               lines[i], 0, 0))
+      g_error ("CSV row %u: %s", i, lines[i]);
+  g_remove (csv);
+  g_rmdir (dir);
+}
+
 static void
 test_list (void)
 {
@@ -354,6 +458,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/disconnect", test_disconnect);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/numbers-in", test_numbers_in);
+  g_test_add_func ("/cli/json-text", test_json_text);
+  g_test_add_func ("/cli/numbers-out", test_numbers_out);
   g_test_add_func ("/cli/list", test_list);
   return g_test_run ();
 }
