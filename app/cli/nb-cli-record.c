@@ -5,6 +5,7 @@
 #include "nb-cli-run.h"
 #include "nb-cli.h"
 #include "nb-recorder.h"
+#include "nb-stroke-store.h"
 
 typedef struct
 {
@@ -35,14 +36,8 @@ on_stroke (const NbStroke *s, gpointer data)
 {
   Recording *r = data;
   GError *error = NULL;
-  NbStoreStroke row = {
-    .index = s->index,
-    .peak_sample = s->peak_sample,
-    .time_s = s->time_s,
-    .depth_mm = s->depth_mm,
-    .period_s = s->period_s,
-    .entry_speed_mm_s = s->entry_speed_mm_s,
-  };
+  NbStoreStroke row;
+  nb_stroke_to_store (s, &row);
   if (!nb_recorder_add_stroke (r->rec, &row, &error))
     keep_error (r, error);
 }
