@@ -412,6 +412,9 @@ stop_thread (GTask *task, gpointer source, gpointer data, GCancellable *unused)
       g_autoptr (GError) ignored = NULL;
       if (!nb_device_motor_stop (dev, st->run->stop_cancel, &ignored))
         g_debug ("last MOTOR_STOP: %s", ignored->message);
+      g_clear_error (&st->error);
+      g_set_error (&st->error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   "a second signal cut the wait short (one last MOTOR_STOP was sent)");
     }
   g_task_return_boolean (task, TRUE);
 }

@@ -123,6 +123,41 @@ test_signal (gconstpointer data)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* A pen that stops answering: the stop would wait for its retries (and then the lost link); a
+ * second SIGINT cuts that short at once, still with an exit of 130 and a word on the stop. */
+static void
+test_second_signal (void)
+{
+  g_autofree char *pty = NULL;
+  /* the link freezes 1.5 s after the pen starts; the host calls it lost 1.5 s later */
+  GSubprocess *sim = sim_start (&pty, "--stall", "1.5", NULL);
+  g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
+  GSubprocess *cli = cli_start ("stream", "-d", uri, "--depth", "1", "--rate", "100", "--seconds",
+                                "20", "--json", NULL);
+  gint64 t0 = g_get_monotonic_time ();
+  g_usleep (1700 * 1000);
+  g_subprocess_send_signal (cli, SIGINT);
+  g_usleep (300 * 1000);
+  gint64 second = g_get_monotonic_time ();
+  g_subprocess_send_signal (cli, SIGINT);
+  CliResult r = { 0 };
+  cli_finish (&r, cli);
+  g_object_unref (cli);
+  gint64 end = g_get_monotonic_time ();
+  g_assert_cmpint (r.status, ==, 130);
+  g_assert_cmpfloat ((end - second) / 1e6, <, 0.5);
+  g_assert_cmpfloat ((end - t0) / 1e6, <, 2.8); /* before the link is called lost */
+  g_assert_true (g_str_has_prefix (r.err,
+                                   "needlebench-cli stream: interrupted by SIGINT; the pen did not "
+                                   "confirm the stop: a second signal cut the wait short (one last "
+                                   "MOTOR_STOP was sent)\n"));
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  g_assert_cmpstr (json_object_get_string_member (o, "aborted"), ==, "SIGINT");
+  cli_result_clear (&r);
+  sim_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -145,5 +180,6 @@ main (int argc, char **argv)
                                  pty ? "pty" : "in-process", sigs[s].name);
           g_test_add_data_func (path, c, test_signal);
         }
+  g_test_add_func ("/signals/second-signal-cuts-the-stop-short", test_second_signal);
   return g_test_run ();
 }
