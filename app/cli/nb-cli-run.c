@@ -1,17 +1,14 @@
-/* nb-cli-run.c: open, set, stream, measure, stop. */
+/* nb-cli-run.c: open, set, stream, measure, stop (the stop and the signals: nb-cli-stop.c),
+ * and report. */
 #include "nb-cli-run.h"
 
 #include "nb-cli-json.h"
+#include "nb-cli-stop.h"
 
-#include <glib-unix.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
 G_DEFINE_QUARK (nb - cli - run - error - quark, nb_cli_run_error)
-
-static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 #define POLL_MS 50
 /* Figures are printed with the precision the measurement has: depths to 0.1 µm (the stroke fit's
@@ -225,119 +222,6 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The pen acknowledges MOTOR_STOP at once but finishes the stroke under way (the needle ends
- * retracted): wait until it reports the motor off, so that "stopped" means stopped. */
-static gboolean
-wait_motor_off (NbDevice *dev, GCancellable *cancellable, GError **error)
-{
-  const NbIdentity *id = nb_device_get_identity (dev);
-  /* two of the slowest strokes */
-  gint64 deadline
-      = g_get_monotonic_time () + (gint64) (2e9 / MAX (id->rate_min_mhz, 1000u)) + 100000;
-  for (;;)
-    {
-      NbStatus st;
-      if (!nb_device_get_status (dev, &st, cancellable, error))
-        return FALSE;
-      if (!(st.flags & NB_STATUS_MOTOR_RUNNING))
-        return TRUE;
-      if (g_get_monotonic_time () > deadline)
-        {
-          g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
-                       "%s: the pen acknowledged MOTOR_STOP but its motor still runs",
-                       nb_device_get_uri (dev));
-          return FALSE;
-        }
-      g_usleep (5000);
-    }
-}
-
-/* A running needle is a hazard: on a noisy link, ask again (each request already retries). */
-static gboolean
-stop_pen (NbDevice *dev, GCancellable *cancellable, GError **error)
-{
-  for (int attempt = 0;; attempt++)
-    {
-      g_autoptr (GError) local = NULL;
-      if (nb_device_motor_stop (dev, cancellable, &local)
-          && wait_motor_off (dev, cancellable, &local)
-          && nb_device_stream_stop (dev, cancellable, &local))
-        return TRUE;
-      if (attempt == 2 || !g_error_matches (local, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-    }
-}
-
-const char *
-nb_cli_run_signal_name (int signum)
-{
-  switch (signum)
-    {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
-    default: return "signal";
-    }
-}
-
-typedef struct
-{
-  NbCliRun *run;
-  int signum;
-} Catch;
-
-static gboolean
-on_signal (gpointer data)
-{
-  Catch *c = data;
-  NbCliRun *run = c->run;
-  if (run->signal == 0)
-    {
-      run->signal = c->signum;
-      if (run->loop)
-        g_main_loop_quit (((Loop *) run->loop)->loop);
-    }
-  else if (run->stopping)
-    {
-      /* The operator insists: give up on acknowledgements (one more MOTOR_STOP still goes out). */
-      g_cancellable_cancel (run->stop_cancel);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* Dispatches a signal caught while a synchronous request held the main thread. */
-static gboolean
-interrupted (NbCliRun *run)
-{
-  while (!run->signal && g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  return run->signal != 0;
-}
-
-static void
-catch_signals (NbCliRun *run)
-{
-  if (run->signal_sources[0])
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (caught_signals); i++)
-    {
-      Catch *c = g_new (Catch, 1);
-      *c = (Catch){ run, caught_signals[i] };
-      run->signal_sources[i]
-          = g_unix_signal_add_full (G_PRIORITY_HIGH, caught_signals[i], on_signal, c, g_free);
-    }
-}
-
-static void
-set_interrupted (NbCliRun *run, GError **error)
-{
-  g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INTERRUPTED, "interrupted by %s",
-               nb_cli_run_signal_name (run->signal));
-}
-
 /* Decimals that show every settable depth exactly (a 50 µm grid from 0: 2). */
 static int
 grid_decimals (const NbIdentity *id)
@@ -384,66 +268,11 @@ check_depth (const NbIdentity *id, const NbCliRunOptions *opt, GError **error)
 gboolean
 nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
 {
-  catch_signals (run);
+  nb_cli_run_catch_signals (run);
   if (run->device)
     return TRUE;
   run->device = nb_device_open (opt->uri, NULL, error);
   return run->device != NULL && check_depth (nb_device_get_identity (run->device), opt, error);
-}
-
-typedef struct
-{
-  NbCliRun *run;
-  gboolean done;
-  gboolean ok;
-  GError *error;
-} Stop;
-
-static void
-stop_thread (GTask *task, gpointer source, gpointer data, GCancellable *unused)
-{
-  Stop *st = data;
-  NbDevice *dev = st->run->device;
-  st->ok = stop_pen (dev, st->run->stop_cancel, &st->error);
-  if (!st->ok && g_cancellable_is_cancelled (st->run->stop_cancel))
-    {
-      /* Cut short: one last MOTOR_STOP, sent once; a cancelled request does not wait for its
-       * answer nor retry. */
-      g_autoptr (GError) ignored = NULL;
-      if (!nb_device_motor_stop (dev, st->run->stop_cancel, &ignored))
-        g_debug ("last MOTOR_STOP: %s", ignored->message);
-      g_clear_error (&st->error);
-      g_set_error (&st->error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                   "a second signal cut the wait short (one last MOTOR_STOP was sent)");
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-stop_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Stop *st = data;
-  st->done = TRUE;
-}
-
-/* stop_pen in a worker while this thread keeps dispatching, so a second signal is seen. */
-static gboolean
-stop_pen_watched (NbCliRun *run, GError **error)
-{
-  Stop st = { .run = run };
-  run->stop_cancel = g_cancellable_new ();
-  run->stopping = TRUE;
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, stop_done, &st);
-  g_task_set_task_data (task, &st, NULL);
-  g_task_run_in_thread (task, stop_thread);
-  g_clear_object (&task);
-  while (!st.done)
-    g_main_context_iteration (NULL, TRUE);
-  run->stopping = FALSE;
-  g_clear_object (&run->stop_cancel);
-  if (!st.ok)
-    g_propagate_error (error, st.error);
-  return st.ok;
 }
 
 gboolean
@@ -454,7 +283,7 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   NbDevice *dev = run->device;
   const NbIdentity *id = nb_device_get_identity (dev);
 
-  if (!interrupted (run)
+  if (!nb_cli_run_interrupted (run)
       && (!nb_device_set_depth (dev, opt->depth_mm, NULL, error)
           || !nb_device_set_rate (dev, opt->rate_hz, NULL, error)))
     return FALSE;
@@ -479,13 +308,15 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   };
 
   /* A signal during the set-up requests: nothing started, nothing to stop. */
-  gboolean started = !interrupted (run);
+  gboolean started = !nb_cli_run_interrupted (run);
   gboolean ok = started && nb_device_stream_start (dev, NULL, error)
                 && nb_device_motor_start (dev, NULL, error);
   if (ok && !run->signal)
     {
       guint tick = g_timeout_add (POLL_MS, on_tick, &l);
+      run->running = main_loop;
       g_main_loop_run (main_loop);
+      run->running = NULL;
       g_source_remove (tick);
       if (l.progress)
         printf ("\r%*s\r", 79, "");
@@ -493,7 +324,7 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   /* Stop the pen whatever happened (a signal during MOTOR_START included); a lost link just
    * makes these fail quietly. */
   g_autoptr (GError) stop_error = NULL;
-  if (started && nb_device_is_connected (dev) && !stop_pen_watched (run, &stop_error) && ok
+  if (started && nb_device_is_connected (dev) && !nb_cli_run_stop_pen (run, &stop_error) && ok
       && l.error == NULL && !run->signal)
     l.error = g_steal_pointer (&stop_error);
   /* Deliveries still queued belong to this run: take them before disconnecting handlers. */
@@ -511,7 +342,7 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
       g_clear_error (&l.error);
       if (error && *error)
         g_clear_error (error);
-      set_interrupted (run, error);
+      nb_cli_run_set_interrupted (run, error);
       if (stop_error && error)
         {
           g_autofree char *why = g_strdup ((*error)->message);
@@ -639,10 +470,7 @@ nb_cli_run_conclude (NbCliRun *run, const NbCliRunOptions *opt, const GError *er
 void
 nb_cli_run_clear (NbCliRun *run)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (run->signal_sources); i++)
-    if (run->signal_sources[i])
-      g_source_remove (run->signal_sources[i]);
-  memset (run->signal_sources, 0, sizeof run->signal_sources);
+  nb_cli_run_release_signals (run);
   g_clear_error (&run->hook_error);
   g_clear_object (&run->acq);
   if (run->device)

@@ -85,6 +85,7 @@ typedef struct
   /* SIGINT, SIGTERM and SIGHUP are caught from nb_cli_run_open to nb_cli_run_clear, so that a
    * signal at any point of a run still stops the motor (private) */
   guint signal_sources[3];
+  GMainLoop *running;        /* the run's loop while it runs */
   GCancellable *stop_cancel; /* a second signal during the stop cuts it short */
   gboolean stopping;
   int signal;           /* result: the first of those signals caught, 0 if none */
