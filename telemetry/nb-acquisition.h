@@ -38,7 +38,9 @@ typedef struct
   double duration_s;    /* samples / sample rate */
 } NbAcquisitionSummary;
 
-/* nb_acquisition_new: (transfer full) measures @device's telemetry from now on (holds a ref). */
+/* nb_acquisition_new: (transfer full) measures @device's telemetry from now on (holds a ref).
+ * One acquisition per stream: a pen numbers samples from 0 again at each STREAM_START, which to
+ * an acquisition that saw the previous stream is an index going backwards (a broken stream). */
 NbAcquisition *nb_acquisition_new (NbDevice *device);
 
 /* nb_acquisition_reset: starts statistics afresh (a new setting); the detector keeps its phase. */
