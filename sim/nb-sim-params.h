@@ -14,6 +14,7 @@ typedef enum
   NB_SIM_ERROR_INVALID_PARAM,
   NB_SIM_ERROR_EEPROM,
   NB_SIM_ERROR_PTY,
+  NB_SIM_ERROR_STATUS_FILE,
 } NbSimError;
 
 typedef struct
@@ -39,15 +40,18 @@ typedef struct
   guint32 seed;
   double time_scale; /* 2 = twice as fast as real time */
   char *eeprom;      /* file holding the stored calibration; NULL = memory only */
+  char *status_file; /* file rewritten (atomically) on every motor/stream change; NULL = none */
 
   /* faults */
   double drop;               /* probability per sent byte of losing it */
   double flip;               /* probability per sent byte of flipping one bit */
   double stall_after_s;      /* link freezes after this many (simulated) seconds; < 0 = never */
   double disconnect_after_s; /* link closes after this many seconds; < 0 = never */
+  double index_jump_after_s; /* the telemetry index jumps to 2^64 - 5000 then; < 0 = never */
   gboolean jam;              /* motor jams 0.5 s after each start */
   gboolean no_cartridge;
   gboolean reset_on_cal_write; /* pen resets on the first CAL_WRITE it receives */
+  gboolean watchdog;           /* host watchdog (protocol.md §3.1); on by default */
 } NbSimParams;
 
 /* nb_sim_params_init_defaults: a realistic pen with small per-unit errors. */

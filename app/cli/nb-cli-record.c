@@ -5,6 +5,7 @@
 #include "nb-cli-run.h"
 #include "nb-cli.h"
 #include "nb-recorder.h"
+#include "nb-stroke-store.h"
 
 typedef struct
 {
@@ -35,14 +36,8 @@ on_stroke (const NbStroke *s, gpointer data)
 {
   Recording *r = data;
   GError *error = NULL;
-  NbStoreStroke row = {
-    .index = s->index,
-    .peak_sample = s->peak_sample,
-    .time_s = s->time_s,
-    .depth_mm = s->depth_mm,
-    .period_s = s->period_s,
-    .entry_speed_mm_s = s->entry_speed_mm_s,
-  };
+  NbStoreStroke row;
+  nb_stroke_to_store (s, &row);
   if (!nb_recorder_add_stroke (r->rec, &row, &error))
     keep_error (r, error);
 }
@@ -148,18 +143,13 @@ nb_cli_record (int argc, char **argv)
       nb_cli_run_clear (&run);
       return NB_EXIT_DATA;
     }
-  if (!ok)
-    {
-      g_prefix_error (&error, "session %" G_GINT64_FORMAT " kept as aborted: ", session_id);
-      rc = nb_cli_fail ("record", error);
-      nb_cli_run_clear (&run);
-      return rc;
-    }
+  if (!ok && !run.signal)
+    g_prefix_error (&error, "session %" G_GINT64_FORMAT " kept as aborted: ", session_id);
   Extra extra = { session_id, db };
   g_autofree char *db_text = nb_cli_escape (db);
-  if (!opt.json)
+  if (!opt.json && nb_cli_run_has_summary (&run, ok ? NULL : error))
     printf ("Session:       %" G_GINT64_FORMAT " (%s)\n", session_id, db_text);
-  nb_cli_run_print_summary (&run, &opt, add_extra, &extra);
+  rc = nb_cli_run_conclude (&run, &opt, ok ? NULL : error, add_extra, &extra);
   nb_cli_run_clear (&run);
-  return NB_EXIT_OK;
+  return rc;
 }

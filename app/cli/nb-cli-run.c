@@ -1,29 +1,74 @@
-/* nb-cli-run.c: open, set, stream, measure, stop. */
+/* nb-cli-run.c: open, set, stream, measure, stop (the stop and the signals: nb-cli-stop.c),
+ * and report. */
 #include "nb-cli-run.h"
+
+#include "nb-cli-json.h"
+#include "nb-cli-stop.h"
 
 #include <math.h>
 #include <stdio.h>
 
+G_DEFINE_QUARK (nb - cli - run - error - quark, nb_cli_run_error)
+
 #define POLL_MS 50
+/* Figures are printed with the precision the measurement has: depths to 0.1 µm (the stroke fit's
+ * resolution), rates to 0.001 Hz, times to one sample period, speeds to 0.1 mm/s, settings as
+ * the pen takes them (µm, mHz). */
+#define MM_DECIMALS 4
+#define HZ_DECIMALS 3
+#define SET_MM_DECIMALS 3
+#define SPEED_DECIMALS 1
+#define FRACTION_DECIMALS 6
 /* Beyond the pen time asked for, how long a run may take in wall time before it is called stuck.
  * The device reports a silent link after NB_DEVICE_STALL_MS; this only guards a trickle. */
 #define WALL_MARGIN_S 15.0
 
+/* parse_number: @text as a finite number (C locale, the whole text); prints and returns FALSE
+ * naming @option otherwise. */
+static gboolean
+parse_number (const char *command, const char *option, const char *text, double *out)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0')
+    {
+      nb_cli_usage (command, "%s: “%s” is not a number", option, text);
+      return FALSE;
+    }
+  if (!isfinite (v))
+    {
+      nb_cli_usage (command, "%s: “%s” is not a finite number", option, text);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
 int
-nb_cli_run_check_options (const char *command, const NbCliRunOptions *opt, int argc, char **argv)
+nb_cli_run_check_options (const char *command, NbCliRunOptions *opt, int argc, char **argv)
 {
   if (argc > 1)
     return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
   if (opt->uri == NULL)
     return nb_cli_usage (command, "--device URI is required");
-  if (isnan (opt->depth_mm))
+  if (opt->depth_text == NULL)
     return nb_cli_usage (command, "--depth MM is required");
-  if (isnan (opt->rate_hz))
+  if (opt->rate_text == NULL)
     return nb_cli_usage (command, "--rate HZ is required");
-  if (isnan (opt->seconds))
+  if (opt->seconds_text == NULL)
     return nb_cli_usage (command, "--seconds S is required");
+  if (!parse_number (command, "--depth", opt->depth_text, &opt->depth_mm)
+      || !parse_number (command, "--rate", opt->rate_text, &opt->rate_hz)
+      || !parse_number (command, "--seconds", opt->seconds_text, &opt->seconds)
+      || (opt->max_loss_text
+          && !parse_number (command, "--max-loss", opt->max_loss_text, &opt->max_loss)))
+    return NB_EXIT_USAGE;
   if (!(opt->seconds > 0 && opt->seconds <= 24 * 3600))
-    return nb_cli_usage (command, "--seconds must be between 0 and 86400, not %g", opt->seconds);
+    return nb_cli_usage (command, "--seconds must be between 0 and 86400, not %s",
+                         opt->seconds_text);
+  if (!(opt->max_loss >= 0 && opt->max_loss <= 1))
+    return nb_cli_usage (command, "--max-loss must be a fraction from 0 to 1, not %s",
+                         opt->max_loss_text);
   return NB_EXIT_OK;
 }
 
@@ -55,22 +100,16 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbCliRun *run)
 {
   if (run->csv)
     {
+      /* a period to 0.1 µs: its rate to better than 0.001 Hz up to 300 Hz */
       char period[32] = "";
       if (s->period_s > 0)
         g_snprintf (period, sizeof period, "%.4f", s->period_s * 1000.0);
-      fprintf (run->csv, "%" G_GUINT64_FORMAT ",%.6f,%.4f,%s\r\n", s->index, s->time_s, s->depth_mm,
-               period);
+      int td = nb_cli_decimals_for_rate (nb_device_get_identity (run->device)->sample_rate_hz);
+      fprintf (run->csv, "%" G_GUINT64_FORMAT ",%.*f,%.*f,%s\r\n", s->index, td, s->time_s,
+               MM_DECIMALS, s->depth_mm, period);
     }
   if (run->on_stroke)
     run->on_stroke (s, run->hook_data);
-  check_hook_error (run);
-}
-
-static void
-on_batch (NbDevice *dev, const NbTelemetryBatch *batch, NbCliRun *run)
-{
-  if (run->on_batch)
-    run->on_batch (batch, run->hook_data);
   check_hook_error (run);
 }
 
@@ -82,6 +121,53 @@ fail_loop (Loop *l, GError *error)
   else
     g_error_free (error);
   g_main_loop_quit (l->loop);
+}
+
+/* After the acquisition (connected first): a batch past a break in the stream is not recorded. */
+static void
+on_batch (NbDevice *dev, const NbTelemetryBatch *batch, NbCliRun *run)
+{
+  if (nb_acquisition_get_error (run->acq))
+    return;
+  if (run->on_batch)
+    run->on_batch (batch, run->hook_data);
+  check_hook_error (run);
+}
+
+static void
+on_broken (NbAcquisition *acq, const GError *error, NbCliRun *run)
+{
+  if (run->loop)
+    fail_loop (run->loop, g_error_copy (error));
+}
+
+/* How the measured run compares with what was asked: more samples lost than allowed, or fewer
+ * than half the strokes the set rate makes in the measured time (less the two partial strokes
+ * at the ends), is an incomplete run. */
+static gboolean
+check_complete (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
+{
+  const NbAcquisitionSummary *s = &run->summary;
+  run->loss_fraction = nb_acquisition_summary_loss_fraction (s);
+  double expected = opt->rate_hz * s->duration_s;
+  if (run->loss_fraction > opt->max_loss)
+    {
+      g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE,
+                   "data incomplete: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                   " samples lost (%.2f %%, more than the %g %% allowed by --max-loss)",
+                   s->lost_samples, s->samples + s->lost_samples, 100.0 * run->loss_fraction,
+                   100.0 * opt->max_loss);
+      return FALSE;
+    }
+  if ((double) s->strokes < expected / 2.0 - 2.0)
+    {
+      g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE,
+                   "data incomplete: %" G_GUINT64_FORMAT
+                   " strokes measured where %.0f Hz for %.3f s makes about %.0f",
+                   s->strokes, opt->rate_hz, s->duration_s, expected);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -136,30 +222,57 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* A running needle is a hazard: on a noisy link, ask again (each request already retries). */
-static gboolean
-stop_pen (NbDevice *dev, GError **error)
+/* Decimals that show every settable depth exactly (a 50 µm grid from 0: 2). */
+static int
+grid_decimals (const NbIdentity *id)
 {
-  for (int attempt = 0;; attempt++)
-    {
-      g_autoptr (GError) local = NULL;
-      if (nb_device_motor_stop (dev, NULL, &local) && nb_device_stream_stop (dev, NULL, &local))
-        return TRUE;
-      if (attempt == 2 || !g_error_matches (local, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-    }
+  int d = 0;
+  for (guint32 unit = 1000; d < 3; unit /= 10, d++)
+    if (id->depth_step_um % unit == 0 && id->depth_min_um % unit == 0)
+      break;
+  return d;
+}
+
+/* check_depth: the depth asked for must be one the pen takes exactly, min + k·step within its
+ * range (the driver would round 1.0004 mm to 1.000 mm, and a pen's grid is part of what is
+ * measured); otherwise name the nearest settable depths. */
+static gboolean
+check_depth (const NbIdentity *id, const NbCliRunOptions *opt, GError **error)
+{
+  double um = opt->depth_mm * 1000.0;
+  double step = MAX (id->depth_step_um, 1u);
+  double k = floor ((um - id->depth_min_um) / step);
+  double below = id->depth_min_um + k * step, above = below + step;
+  /* typed decimals are not exact in binary: 1.05 mm is 1050.0000000000002 µm */
+  const double tol = 1e-6;
+  if (um >= id->depth_min_um - tol && um <= id->depth_max_um + tol
+      && (fabs (um - below) <= tol || fabs (um - above) <= tol))
+    return TRUE;
+  int d = grid_decimals (id);
+  g_autofree char *nearest = NULL;
+  if (um < id->depth_min_um)
+    nearest = g_strdup_printf ("%.*f mm (the smallest)", d, id->depth_min_um / 1000.0);
+  else if (um > id->depth_max_um)
+    nearest = g_strdup_printf ("%.*f mm (the largest)", d, id->depth_max_um / 1000.0);
+  else
+    nearest = g_strdup_printf ("%.*f mm or %.*f mm", d, below / 1000.0, d,
+                               MIN (above, (double) id->depth_max_um) / 1000.0);
+  g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
+               "--depth %s mm is not settable on %s (%.*f to %.*f mm in steps of %.*f mm); "
+               "nearest: %s",
+               opt->depth_text ? opt->depth_text : "?", id->serial, d, id->depth_min_um / 1000.0, d,
+               id->depth_max_um / 1000.0, d, id->depth_step_um / 1000.0, nearest);
+  return FALSE;
 }
 
 gboolean
 nb_cli_run_open (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
 {
+  nb_cli_run_catch_signals (run);
   if (run->device)
     return TRUE;
   run->device = nb_device_open (opt->uri, NULL, error);
-  return run->device != NULL;
+  return run->device != NULL && check_depth (nb_device_get_identity (run->device), opt, error);
 }
 
 gboolean
@@ -170,8 +283,9 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   NbDevice *dev = run->device;
   const NbIdentity *id = nb_device_get_identity (dev);
 
-  if (!nb_device_set_depth (dev, opt->depth_mm, NULL, error)
-      || !nb_device_set_rate (dev, opt->rate_hz, NULL, error))
+  if (!nb_cli_run_interrupted (run)
+      && (!nb_device_set_depth (dev, opt->depth_mm, NULL, error)
+          || !nb_device_set_rate (dev, opt->rate_hz, NULL, error)))
     return FALSE;
 
   g_autoptr (GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
@@ -184,52 +298,73 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   };
   run->acq = nb_acquisition_new (dev);
   run->loop = &l;
-  gulong ids[4] = {
+  gpointer owners[] = { run->acq, run->acq, dev, dev, dev };
+  gulong ids[] = {
     g_signal_connect (run->acq, "stroke", G_CALLBACK (on_stroke), run),
+    g_signal_connect (run->acq, "broken", G_CALLBACK (on_broken), run),
     g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch), run),
     g_signal_connect (dev, "event", G_CALLBACK (on_event), &l),
     g_signal_connect (dev, "lost", G_CALLBACK (on_lost), &l),
   };
 
-  gboolean ok
-      = nb_device_stream_start (dev, NULL, error) && nb_device_motor_start (dev, NULL, error);
-  if (ok)
+  /* A signal during the set-up requests: nothing started, nothing to stop. */
+  gboolean started = !nb_cli_run_interrupted (run);
+  gboolean ok = started && nb_device_stream_start (dev, NULL, error)
+                && nb_device_motor_start (dev, NULL, error);
+  if (ok && !run->signal)
     {
       guint tick = g_timeout_add (POLL_MS, on_tick, &l);
+      run->running = main_loop;
       g_main_loop_run (main_loop);
+      run->running = NULL;
       g_source_remove (tick);
       if (l.progress)
         printf ("\r%*s\r", 79, "");
     }
-  /* Stop the pen whatever happened; a lost link just makes these fail quietly. */
-  if (nb_device_is_connected (dev))
-    {
-      g_autoptr (GError) stop_error = NULL;
-      if (!stop_pen (dev, &stop_error) && ok && l.error == NULL)
-        l.error = g_steal_pointer (&stop_error);
-    }
+  /* Stop the pen whatever happened (a signal during MOTOR_START included); a lost link just
+   * makes these fail quietly. */
+  g_autoptr (GError) stop_error = NULL;
+  if (started && nb_device_is_connected (dev) && !nb_cli_run_stop_pen (run, &stop_error) && ok
+      && l.error == NULL && !run->signal)
+    l.error = g_steal_pointer (&stop_error);
   /* Deliveries still queued belong to this run: take them before disconnecting handlers. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  for (guint i = 0; i < 2; i++)
-    g_signal_handler_disconnect (i == 0 ? (gpointer) run->acq : (gpointer) dev, ids[i]);
-  g_signal_handler_disconnect (dev, ids[2]);
-  g_signal_handler_disconnect (dev, ids[3]);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_signal_handler_disconnect (owners[i], ids[i]);
 
   run->loop = NULL;
   nb_acquisition_get_summary (run->acq, &run->summary);
   nb_device_get_stats (dev, &run->stats);
+  if (run->signal)
+    {
+      /* The signal is the reason the run ended, whatever else failed on the way. */
+      g_clear_error (&l.error);
+      if (error && *error)
+        g_clear_error (error);
+      nb_cli_run_set_interrupted (run, error);
+      if (stop_error && error)
+        {
+          g_autofree char *why = g_strdup ((*error)->message);
+          g_clear_error (error);
+          g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INTERRUPTED,
+                       "%s; the pen did not confirm the stop: %s", why, stop_error->message);
+        }
+      return FALSE;
+    }
   if (!ok)
     {
       g_clear_error (&l.error);
       return FALSE;
     }
+  run->loss_fraction = nb_acquisition_summary_loss_fraction (&run->summary);
   if (l.error)
     {
       g_propagate_error (error, l.error);
       return FALSE;
     }
-  return TRUE;
+  run->complete = check_complete (run, opt, error);
+  return run->complete;
 }
 
 void
@@ -240,6 +375,7 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
   const NbIdentity *id = nb_device_get_identity (run->device);
   double rate = nb_acquisition_summary_rate_hz (s);
   gboolean have = s->depth_mm.n > 0;
+  int td = nb_cli_decimals_for_rate (id->sample_rate_hz);
 
   if (opt->json)
     {
@@ -249,17 +385,17 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       json_builder_add_string_value (b, opt->uri);
       json_builder_set_member_name (b, "serial");
       json_builder_add_string_value (b, id->serial);
-      nb_cli_json_double (b, "set_depth_mm", opt->depth_mm);
-      nb_cli_json_double (b, "set_rate_hz", opt->rate_hz);
-      nb_cli_json_double (b, "duration_s", s->duration_s);
+      nb_cli_json_fixed (b, "set_depth_mm", opt->depth_mm, SET_MM_DECIMALS);
+      nb_cli_json_fixed (b, "set_rate_hz", opt->rate_hz, HZ_DECIMALS);
+      nb_cli_json_fixed (b, "duration_s", s->duration_s, td);
       nb_cli_json_int (b, "strokes", (gint64) s->strokes);
-      nb_cli_json_double (b, "depth_mean_mm", have ? s->depth_mm.mean : NAN);
-      nb_cli_json_double (b, "depth_sd_mm", have ? nb_stats_sd (&s->depth_mm) : NAN);
-      nb_cli_json_double (b, "depth_min_mm", have ? s->depth_mm.min : NAN);
-      nb_cli_json_double (b, "depth_max_mm", have ? s->depth_mm.max : NAN);
-      nb_cli_json_double (b, "rate_hz", rate > 0 ? rate : NAN);
-      nb_cli_json_double (b, "entry_speed_mean_mm_s",
-                          s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN);
+      nb_cli_json_fixed (b, "depth_mean_mm", have ? s->depth_mm.mean : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "depth_sd_mm", have ? nb_stats_sd (&s->depth_mm) : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "depth_min_mm", have ? s->depth_mm.min : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "depth_max_mm", have ? s->depth_mm.max : NAN, MM_DECIMALS);
+      nb_cli_json_fixed (b, "rate_hz", rate > 0 ? rate : NAN, HZ_DECIMALS);
+      nb_cli_json_fixed (b, "entry_speed_mean_mm_s",
+                         s->entry_speed_mm_s.n ? s->entry_speed_mm_s.mean : NAN, SPEED_DECIMALS);
       nb_cli_json_int (b, "samples", (gint64) s->samples);
       nb_cli_json_int (b, "gaps", (gint64) s->gaps);
       nb_cli_json_int (b, "lost_samples", (gint64) s->lost_samples);
@@ -267,6 +403,14 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
       nb_cli_json_int (b, "crc_errors", (gint64) run->stats.crc_errors);
       nb_cli_json_int (b, "framing_errors", (gint64) run->stats.framing_errors);
       nb_cli_json_int (b, "retries", (gint64) run->stats.retries);
+      json_builder_set_member_name (b, "complete");
+      json_builder_add_boolean_value (b, run->complete);
+      nb_cli_json_fixed (b, "loss_fraction", run->loss_fraction, FRACTION_DECIMALS);
+      if (run->signal)
+        {
+          nb_cli_json_string (b, "aborted", nb_cli_run_signal_name (run->signal));
+          nb_cli_json_int (b, "signal", run->signal);
+        }
       if (extra)
         extra (b, data);
       json_builder_end_object (b);
@@ -276,16 +420,17 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
   g_autofree char *serial = nb_cli_escape (id->serial);
   g_autofree char *uri = nb_cli_escape (opt->uri);
   printf ("Pen:           %s (%s)\n", serial, uri);
-  printf ("Setting:       %.2f mm at %.1f Hz, %.1f s measured\n", opt->depth_mm, opt->rate_hz,
-          s->duration_s);
+  printf ("Setting:       %.*f mm at %.*f Hz, %.*f s measured\n", grid_decimals (id), opt->depth_mm,
+          HZ_DECIMALS, opt->rate_hz, td, s->duration_s);
   printf ("Strokes:       %" G_GUINT64_FORMAT "\n", s->strokes);
   if (have)
     {
-      printf ("Depth:         %.4f ± %.4f mm (SD), min %.4f, max %.4f\n", s->depth_mm.mean,
-              nb_stats_sd (&s->depth_mm), s->depth_mm.min, s->depth_mm.max);
-      printf ("Rate:          %.2f Hz\n", rate);
+      printf ("Depth:         %.*f ± %.*f mm (SD), min %.*f, max %.*f\n", MM_DECIMALS,
+              s->depth_mm.mean, MM_DECIMALS, nb_stats_sd (&s->depth_mm), MM_DECIMALS,
+              s->depth_mm.min, MM_DECIMALS, s->depth_mm.max);
+      printf ("Rate:          %.*f Hz\n", HZ_DECIMALS, rate);
       if (s->entry_speed_mm_s.n)
-        printf ("Entry speed:   %.0f mm/s\n", s->entry_speed_mm_s.mean);
+        printf ("Entry speed:   %.*f mm/s\n", SPEED_DECIMALS, s->entry_speed_mm_s.mean);
     }
   printf ("Samples:       %" G_GUINT64_FORMAT " (gaps %" G_GUINT64_FORMAT
           ", lost %" G_GUINT64_FORMAT ", strokes discarded %" G_GUINT64_FORMAT ")\n",
@@ -293,11 +438,41 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
   printf ("Link:          %" G_GUINT64_FORMAT " CRC errors, %" G_GUINT64_FORMAT
           " framing errors, %" G_GUINT64_FORMAT " retries\n",
           run->stats.crc_errors, run->stats.framing_errors, run->stats.retries);
+  if (run->signal)
+    printf ("Interrupted:   by %s\n", nb_cli_run_signal_name (run->signal));
+  else if (!run->complete)
+    printf ("Complete:      no\n");
+}
+
+gboolean
+nb_cli_run_has_summary (const NbCliRun *run, const GError *error)
+{
+  /* What was measured is worth printing when the run was cut short by the operator or its data
+   * are incomplete; a failing pen or store gets its error alone. */
+  gboolean measured = run->device != NULL && run->acq != NULL;
+  gboolean data_error
+      = error
+        && (error->domain == NB_ACQUISITION_ERROR
+            || g_error_matches (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE));
+  return error == NULL || (measured && (run->signal || data_error));
+}
+
+int
+nb_cli_run_conclude (NbCliRun *run, const NbCliRunOptions *opt, const GError *error,
+                     void (*extra) (JsonBuilder *b, gpointer data), gpointer data)
+{
+  if (nb_cli_run_has_summary (run, error))
+    nb_cli_run_print_summary (run, opt, extra, data);
+  if (error == NULL)
+    return NB_EXIT_OK;
+  int rc = nb_cli_fail (run->command, error);
+  return run->signal ? 128 + run->signal : rc;
 }
 
 void
 nb_cli_run_clear (NbCliRun *run)
 {
+  nb_cli_run_release_signals (run);
   g_clear_error (&run->hook_error);
   g_clear_object (&run->acq);
   if (run->device)
@@ -309,4 +484,8 @@ void
 nb_cli_run_options_clear (NbCliRunOptions *opt)
 {
   g_clear_pointer (&opt->uri, g_free);
+  g_clear_pointer (&opt->depth_text, g_free);
+  g_clear_pointer (&opt->rate_text, g_free);
+  g_clear_pointer (&opt->seconds_text, g_free);
+  g_clear_pointer (&opt->max_loss_text, g_free);
 }

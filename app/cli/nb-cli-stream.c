@@ -126,13 +126,7 @@ nb_cli_stream (int argc, char **argv)
       nb_cli_run_clear (&run);
       return rc;
     }
-  if (!ok)
-    {
-      rc = nb_cli_fail ("stream", error);
-      nb_cli_run_clear (&run);
-      return rc;
-    }
-  nb_cli_run_print_summary (&run, &opt, NULL, NULL);
+  rc = nb_cli_run_conclude (&run, &opt, ok ? NULL : error, NULL, NULL);
   nb_cli_run_clear (&run);
-  return NB_EXIT_OK;
+  return rc;
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "nb-acquisition.h"
+#include "nb-cli-json.h"
 #include "nb-device-error.h"
 #include "nb-store.h"
 
@@ -41,6 +43,8 @@ nb_cli_fail (const char *command, const GError *error)
     return NB_EXIT_DEVICE;
   if (error->domain == G_OPTION_ERROR)
     return NB_EXIT_USAGE;
+  if (error->domain == NB_ACQUISITION_ERROR) /* a broken telemetry stream */
+    return NB_EXIT_DATA;
   return NB_EXIT_DATA;
 }
 
@@ -70,10 +74,8 @@ nb_cli_usage (const char *command, const char *fmt, ...)
 void
 nb_cli_print_json (JsonNode *node)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
+  /* not json_generator: it writes doubles with 17 significant digits */
+  g_autofree char *text = nb_cli_json_to_text (node);
   printf ("%s\n", text);
   fflush (stdout);
   json_node_unref (node);

@@ -39,6 +39,42 @@ cli_runv (CliResult *r, const char *const *args)
                 r->err);
 }
 
+GSubprocess *
+cli_start (const char *first, ...)
+{
+  const char *cli = g_getenv ("NB_CLI");
+  g_assert_nonnull (cli);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  GSubprocess *p
+      = g_subprocess_newv ((const char *const *) argv->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  return p;
+}
+
+void
+cli_finish (CliResult *r, GSubprocess *p)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, &r->out, &r->err, &error));
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_signaled (p))
+    g_error ("needlebench-cli died of signal %d\nstdout: %s\nstderr: %s",
+             g_subprocess_get_term_sig (p), r->out, r->err);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  r->status = g_subprocess_get_exit_status (p);
+  if (g_test_verbose ())
+    g_printerr ("$ needlebench-cli ... -> %d\n%s%s", r->status, r->out, r->err);
+}
+
 void
 cli_run (CliResult *r, const char *first, ...)
 {

@@ -19,6 +19,11 @@ void cli_result_clear (CliResult *r);
 void cli_run (CliResult *r, const char *first, ...) G_GNUC_NULL_TERMINATED;
 void cli_runv (CliResult *r, const char *const *argv);
 
+/* Starts needlebench-cli with the NULL-terminated arguments, stdout and stderr piped; finish it
+ * with cli_finish, which waits for it and fills @r. */
+GSubprocess *cli_start (const char *first, ...) G_GNUC_NULL_TERMINATED;
+void cli_finish (CliResult *r, GSubprocess *p);
+
 /* Parses r->out as a JSON object (asserts it is one). */
 JsonObject *cli_json_object (const CliResult *r, JsonParser **parser);
 

@@ -221,6 +221,51 @@ test_kill_9 (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* A run whose data are incomplete or broken keeps what it recorded, as an aborted session whose
+ * error says why, and exits 4. */
+static void
+test_incomplete_kept_aborted (void)
+{
+  static const struct
+  {
+    const char *uri, *reason;
+  } cases[] = {
+    { "sim:flip=0.01,time-scale=4", "data incomplete: " },
+    { "sim:index-jump=1,time-scale=4", "sim:index-jump=1,time-scale=4: broken telemetry stream" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("nb-inc-XXXXXX", NULL);
+      g_autofree char *db = g_build_filename (dir, "nb.db", NULL);
+      CliResult r = { 0 };
+      cli_run (&r, "record", "-d", cases[i].uri, "--depth", "1", "--rate", "100", "--seconds", "3",
+               "--db", db, "--json", NULL);
+      g_assert_cmpint (r.status, ==, 4);
+      g_assert_true (
+          g_str_has_prefix (r.err, "needlebench-cli record: session 1 kept as aborted: "));
+      g_autoptr (JsonParser) p = NULL;
+      JsonObject *o = cli_json_object (&r, &p);
+      g_assert_false (json_object_get_boolean_member (o, "complete"));
+      g_assert_cmpint (json_object_get_int_member (o, "session_id"), ==, 1);
+      gint64 strokes = json_object_get_int_member (o, "strokes");
+      cli_result_clear (&r);
+
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NbStore) store = nb_store_open_full (db, NB_STORE_OPEN_READ_ONLY, &error);
+      g_assert_no_error (error);
+      g_autoptr (GPtrArray) list = nb_store_list_sessions (store, NULL, &error);
+      g_assert_cmpuint (list->len, ==, 1);
+      NbStoreSession *s = g_ptr_array_index (list, 0);
+      g_assert_cmpint (s->status, ==, NB_SESSION_ABORTED);
+      g_assert_true (g_str_has_prefix (s->error, cases[i].reason));
+      /* every stroke measured was recorded */
+      g_assert_cmpint (nb_store_count_strokes (store, s->id, &error), ==, strokes);
+      g_clear_pointer (&store, nb_store_close);
+      g_autofree char *cmd = g_strdup_printf ("rm -rf %s", dir);
+      g_assert_cmpint (system (cmd), ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -228,5 +273,6 @@ main (int argc, char **argv)
   g_test_add_func ("/record/round-trip", test_round_trip);
   g_test_add_func ("/record/read-only", test_read_only);
   g_test_add_func ("/record/kill-9", test_kill_9);
+  g_test_add_func ("/record/incomplete-kept-aborted", test_incomplete_kept_aborted);
   return g_test_run ();
 }
