@@ -106,11 +106,12 @@ static gboolean
 check_batch (guint64 first, const gint16 *samples, guint n, gpointer data)
 {
   Counter *c = data;
-  g_assert_cmpuint (first, ==, (guint64) c->n * 100);
-  g_assert_cmpuint (n, ==, 100);
+  /* contiguous batches come back as longer runs: c->n counts samples */
+  g_assert_cmpuint (first, ==, (guint64) c->n);
+  g_assert_cmpuint (n, >, 0);
   for (guint i = 0; i < n; i++)
     g_assert_cmpint (samples[i], ==, (gint16) ((first + i) % 3001 - 1500));
-  c->n++;
+  c->n += n;
   return TRUE;
 }
 
@@ -168,7 +169,7 @@ test_round_trip (void)
   g_assert_cmpuint (c.n, ==, 300);
   c.n = 0;
   g_assert_true (nb_store_foreach_batch (store, id, check_batch, &c, &error));
-  g_assert_cmpuint (c.n, ==, 250);
+  g_assert_cmpuint (c.n, ==, 250 * 100);
   c.n = 0;
   g_assert_true (nb_store_foreach_event (store, id, check_event, &c, &error));
   g_assert_cmpuint (c.n, ==, 2);
