@@ -91,7 +91,7 @@ test_not_regular (void)
 }
 
 static void
-check_mode (const char *path, mode_t want)
+check_perm (const char *path, mode_t want)
 {
   struct stat st;
   g_assert_cmpint (lstat (path, &st), ==, 0);
@@ -116,9 +116,9 @@ test_loose_modes_tightened (void)
   g_assert_cmpint (g_chmod (shm, 0666), ==, 0);
   NbStore *second = nb_store_open (path, &error);
   g_assert_no_error (error);
-  check_mode (path, 0600);
-  check_mode (wal, 0600);
-  check_mode (shm, 0600);
+  check_perm (path, 0600);
+  check_perm (wal, 0600);
+  check_perm (shm, 0600);
   nb_store_close (second);
   nb_store_close (first);
 
@@ -128,16 +128,16 @@ test_loose_modes_tightened (void)
   NbStore *third = nb_store_open (path, &error);
   umask (old);
   g_assert_no_error (error);
-  check_mode (path, 0600);
-  check_mode (wal, 0600);
-  check_mode (shm, 0600);
+  check_perm (path, 0600);
+  check_perm (wal, 0600);
+  check_perm (shm, 0600);
   nb_store_close (third);
 
   /* reading only changes nothing */
   g_assert_cmpint (g_chmod (path, 0640), ==, 0);
   NbStore *reader = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, &error);
   g_assert_no_error (error);
-  check_mode (path, 0640);
+  check_perm (path, 0640);
   nb_store_close (reader);
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
@@ -161,7 +161,7 @@ test_markers_removed (void)
   NbRecorder *b = nb_recorder_new (&p, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
-  check_mode (marker, 0600);
+  check_perm (marker, 0600);
   gint64 id_b = nb_recorder_get_session_id (b);
   g_assert_true (nb_recorder_finish (a, NB_SESSION_COMPLETE, NULL, &error));
   g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
