@@ -162,6 +162,7 @@ writer_thread (gpointer data)
   NbRecorder *rec = data;
   GError *err = NULL;
   g_autoptr (NbStore) store = nb_store_open (rec->path, &err);
+  g_autofree char *db_path = store != NULL ? g_strdup (nb_store_get_path (store)) : NULL;
   gint64 session_id = 0;
   int lock_fd = -1;
 
@@ -277,6 +278,14 @@ writer_thread (gpointer data)
           nb_store_rollback (store);
           g_array_set_size (group.samples, 0);
           tx_open = FALSE;
+          if (!nb_store_check_identity (store, NULL))
+            {
+              /* the file at the path is another one, or none: write nothing more, and take
+               * this connection's log away before that file's users read it as theirs (done
+               * before the failure is reported, so that the caller sees it done) */
+              g_clear_pointer (&store, nb_store_abandon);
+              closed = TRUE;
+            }
           g_mutex_lock (&rec->lock);
           fail_locked (rec, err);
           err = NULL;
@@ -313,7 +322,7 @@ writer_thread (gpointer data)
           g_mutex_unlock (&rec->lock);
         }
     }
-  nb_store_unlock_session (nb_store_get_path (store), lock_fd);
+  nb_store_unlock_session (db_path, lock_fd);
   return NULL;
 }
 

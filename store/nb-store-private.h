@@ -17,6 +17,10 @@ struct _NbStore
   gboolean immutable; /* opened read-only as immutable: the directory cannot be written */
   dev_t dev;          /* the database file opened, to notice it deleted or replaced */
   ino_t ino;
+  dev_t wal_dev; /* its -wal and -shm as this connection opened them (0/0 if unknown) */
+  ino_t wal_ino;
+  dev_t shm_dev;
+  ino_t shm_ino;
   GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once and reused */
 };
 
@@ -52,6 +56,12 @@ gboolean nb_store_schema_migrate (NbStore *store, int target, GError **error);
 /* nb_store_check_identity: FALSE with NB_STORE_ERROR_IO ("database file was deleted or
  * replaced") when @store's path no longer names the file that was opened. */
 gboolean nb_store_check_identity (NbStore *store, GError **error);
+
+/* nb_store_abandon: closes @store whose file was deleted or replaced (nb_store_check_identity
+ * failed), and removes <path>-wal and -shm if they are still the ones this connection used:
+ * SQLite does not checkpoint or remove them when the file has moved, and whatever database is
+ * at the path next would read that log as its own. Frees @store. */
+void nb_store_abandon (NbStore *store);
 
 /* --- live-session locks (nb-store-lock.c): an OFD lock on byte @session_id of <db>-recording
  * tells other connections and processes that the session is being recorded. The last recorder

@@ -145,6 +145,8 @@ nb_store_begin (NbStore *store, GError **error)
   return stmt != NULL && nb_store_step_done (store, stmt, "Starting a transaction on", error);
 }
 
+static void remember_log_identity (NbStore *store);
+
 gboolean
 nb_store_commit (NbStore *store, GError **error)
 {
@@ -152,7 +154,11 @@ nb_store_commit (NbStore *store, GError **error)
   if (!nb_store_check_identity (store, error))
     return FALSE;
   sqlite3_stmt *stmt = nb_store_stmt (store, "COMMIT", error);
-  return stmt != NULL && nb_store_step_done (store, stmt, "Committing to", error);
+  if (stmt == NULL || !nb_store_step_done (store, stmt, "Committing to", error))
+    return FALSE;
+  if (!store->read_only && (store->wal_ino == 0 || store->shm_ino == 0))
+    remember_log_identity (store);
+  return TRUE;
 }
 
 void
@@ -273,6 +279,27 @@ fail:
   g_set_error (error, NB_STORE_ERROR, error_from_errno (saved), "Cannot create the database %s: %s",
                path, g_strerror (saved));
   return FALSE;
+}
+
+/* remember_log_identity: the -wal and -shm files of this connection, as they are at the path
+ * once they exist (SQLite creates them at the first transaction in WAL mode), for
+ * nb_store_abandon (). */
+static void
+remember_log_identity (NbStore *store)
+{
+  g_autofree char *wal_path = g_strconcat (store->path, "-wal", NULL);
+  g_autofree char *shm_path = g_strconcat (store->path, "-shm", NULL);
+  struct stat st;
+  if (store->wal_ino == 0 && lstat (wal_path, &st) == 0)
+    {
+      store->wal_dev = st.st_dev;
+      store->wal_ino = st.st_ino;
+    }
+  if (store->shm_ino == 0 && lstat (shm_path, &st) == 0)
+    {
+      store->shm_dev = st.st_dev;
+      store->shm_ino = st.st_ino;
+    }
 }
 
 /* remember_identity: the file now open at @store->path, compared at each commit. Between the
@@ -440,6 +467,7 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
       g_autofree char *shm_path = g_strconcat (store->path, "-shm", NULL);
       tighten_mode (wal_path);
       tighten_mode (shm_path);
+      remember_log_identity (store);
     }
 
   G_LOCK (connect_sql);
@@ -483,6 +511,29 @@ nb_store_close (NbStore *store)
     sqlite3_close_v2 (store->db);
   g_free (store->path);
   g_free (store);
+}
+
+/* unlink_if_same: removes @path if it is still the file @dev/@ino. */
+static void
+unlink_if_same (const char *path, dev_t dev, ino_t ino)
+{
+  struct stat st;
+  if (ino != 0 && lstat (path, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+    g_unlink (path);
+}
+
+void
+nb_store_abandon (NbStore *store)
+{
+  if (store == NULL)
+    return;
+  g_autofree char *wal_path = g_strconcat (store->path, "-wal", NULL);
+  g_autofree char *shm_path = g_strconcat (store->path, "-shm", NULL);
+  dev_t wal_dev = store->wal_dev, shm_dev = store->shm_dev;
+  ino_t wal_ino = store->wal_ino, shm_ino = store->shm_ino;
+  nb_store_close (store);
+  unlink_if_same (wal_path, wal_dev, wal_ino);
+  unlink_if_same (shm_path, shm_dev, shm_ino);
 }
 
 const char *
