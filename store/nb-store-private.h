@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "nb-store.h"
@@ -52,6 +53,33 @@ int nb_store_schema_latest (void);
 /* nb_store_schema_migrate: brings @store's database forward to @target (1..latest), each step in
  * its own transaction together with the user_version bump. */
 gboolean nb_store_schema_migrate (NbStore *store, int target, GError **error);
+
+/* --- the database file (nb-store-file.c) --- */
+
+/* nb_store_file_check_regular: FALSE with NB_STORE_ERROR_NOT_REGULAR if @path exists and is not
+ * a regular file (a FIFO would block SQLite's open forever). Uses stat only, never open ():
+ * closing a descriptor of the database would drop every connection's POSIX locks in this
+ * process. @st gets the status, *@exists whether the path exists. */
+gboolean nb_store_file_check_regular (const char *path, struct stat *st, gboolean *exists,
+                                      GError **error);
+
+/* nb_store_file_create: creates @path 0600 (and its directory 0700) if missing; an existing
+ * path must be a regular file and is made 0600. */
+gboolean nb_store_file_create (const char *path, GError **error);
+
+/* nb_store_file_tighten_mode: makes the regular file @path 0600 if it has group or other bits;
+ * failure (not the owner) is ignored. */
+void nb_store_file_tighten_mode (const char *path);
+
+/* nb_store_file_remember: records the identity of the file at @store->path (after SQLite opened
+ * it), for nb_store_check_identity (). */
+gboolean nb_store_file_remember (NbStore *store, GError **error);
+
+/* nb_store_file_remember_log: records the -wal and -shm files' identity once they exist. */
+void nb_store_file_remember_log (NbStore *store);
+
+/* nb_store_file_wal_is_empty: TRUE if @path has no write-ahead log with content. */
+gboolean nb_store_file_wal_is_empty (const char *path);
 
 /* nb_store_check_identity: FALSE with NB_STORE_ERROR_IO ("database file was deleted or
  * replaced") when @store's path no longer names the file that was opened. */
