@@ -177,8 +177,9 @@ nb_file_output_commit (NbFileOutput *out, GError **error)
 
   if (out->tmp == NULL) /* standard output */
     {
+      errno = 0;
       gboolean ok = fflush (out->fp) == 0 && !ferror (out->fp);
-      int saved = errno;
+      int saved = errno != 0 ? errno : EIO;
       free_output (out);
       if (!ok)
         g_set_error (error, NB_STORE_ERROR, error_from_errno (saved),

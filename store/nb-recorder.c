@@ -8,6 +8,10 @@
 #define DEFAULT_MAX_BACKLOG (64 * 1024 * 1024)
 #define WAKE_BACKLOG (256 * 1024)    /* wake the writer early past this much queued data */
 #define POLL_INTERVAL_US (50 * 1000) /* otherwise it looks at the queue this often */
+/* Contiguous batches are stored as one row of up to this many samples (0.8 s at 20 kHz): the
+ * compressor needs runs longer than one 100-sample batch to get near the noise's entropy, and
+ * each row costs ~30 bytes of table and index. Rows never span a commit. */
+#define GROUP_MAX_SAMPLES 16384
 
 typedef enum
 {
@@ -105,14 +109,45 @@ fail_locked (NbRecorder *rec, GError *err)
   g_cond_broadcast (&rec->cond);
 }
 
+/* Samples of contiguous batches waiting to be written as one row. */
+typedef struct
+{
+  GArray *samples; /* gint16 */
+  guint64 first_index;
+} Group;
+
 static gboolean
-insert_item (NbStore *store, gint64 session_id, const Item *it, GError **error)
+group_flush (NbStore *store, gint64 session_id, Group *g, GError **error)
+{
+  if (g->samples->len == 0)
+    return TRUE;
+  gboolean ok
+      = nb_store_add_batch (store, session_id, g->first_index,
+                            (const gint16 *) (gpointer) g->samples->data, g->samples->len, error);
+  g_array_set_size (g->samples, 0);
+  return ok;
+}
+
+static gboolean
+group_add (NbStore *store, gint64 session_id, Group *g, const Item *it, GError **error)
+{
+  if (g->samples->len > 0
+      && (it->u.batch.first_index != g->first_index + g->samples->len
+          || g->samples->len + it->u.batch.n > GROUP_MAX_SAMPLES)
+      && !group_flush (store, session_id, g, error))
+    return FALSE;
+  if (g->samples->len == 0)
+    g->first_index = it->u.batch.first_index;
+  g_array_append_vals (g->samples, it->samples, it->u.batch.n);
+  return TRUE;
+}
+
+static gboolean
+insert_item (NbStore *store, gint64 session_id, Group *group, const Item *it, GError **error)
 {
   switch (it->kind)
     {
-    case ITEM_BATCH:
-      return nb_store_add_batch (store, session_id, it->u.batch.first_index, it->samples,
-                                 it->u.batch.n, error);
+    case ITEM_BATCH: return group_add (store, session_id, group, it, error);
     case ITEM_STROKE: return nb_store_add_stroke (store, session_id, &it->u.stroke, error);
     case ITEM_EVENT:
       return nb_store_add_event (store, session_id, it->u.event.sample_index, it->u.event.code,
@@ -127,6 +162,7 @@ writer_thread (gpointer data)
   NbRecorder *rec = data;
   GError *err = NULL;
   g_autoptr (NbStore) store = nb_store_open (rec->path, &err);
+  g_autofree char *db_path = store != NULL ? g_strdup (nb_store_get_path (store)) : NULL;
   gint64 session_id = 0;
   int lock_fd = -1;
 
@@ -148,6 +184,8 @@ writer_thread (gpointer data)
   NbRecorderStats pending = { 0 };
   pending.last_stroke_index = -1;
   gboolean tx_open = FALSE, failed = FALSE, closed = FALSE;
+  g_autoptr (GArray) group_samples = g_array_new (FALSE, FALSE, sizeof (gint16));
+  Group group = { group_samples, 0 };
   gint64 tx_start = 0;
 
   for (;;)
@@ -185,7 +223,7 @@ writer_thread (gpointer data)
               tx_open = TRUE;
               tx_start = g_get_monotonic_time ();
             }
-          if (!insert_item (store, session_id, it, &err))
+          if (!insert_item (store, session_id, &group, it, &err))
             {
               failed = TRUE;
               break;
@@ -211,7 +249,7 @@ writer_thread (gpointer data)
           && (finishing || stopped
               || g_get_monotonic_time () >= tx_start + rec->commit_interval_us))
         {
-          if (nb_store_commit (store, &err))
+          if (group_flush (store, session_id, &group, &err) && nb_store_commit (store, &err))
             {
               NbRecorderStats snapshot;
               tx_open = FALSE;
@@ -238,7 +276,16 @@ writer_thread (gpointer data)
         {
           /* the open transaction is lost; everything committed before stays */
           nb_store_rollback (store);
+          g_array_set_size (group.samples, 0);
           tx_open = FALSE;
+          if (!nb_store_check_identity (store, NULL))
+            {
+              /* the file at the path is another one, or none: write nothing more, and take
+               * this connection's log away before that file's users read it as theirs (done
+               * before the failure is reported, so that the caller sees it done) */
+              g_clear_pointer (&store, nb_store_abandon);
+              closed = TRUE;
+            }
           g_mutex_lock (&rec->lock);
           fail_locked (rec, err);
           err = NULL;
@@ -275,7 +322,7 @@ writer_thread (gpointer data)
           g_mutex_unlock (&rec->lock);
         }
     }
-  nb_store_unlock_session (nb_store_get_path (store), lock_fd);
+  nb_store_unlock_session (db_path, lock_fd);
   return NULL;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "nb-store.h"
@@ -17,6 +18,10 @@ struct _NbStore
   gboolean immutable; /* opened read-only as immutable: the directory cannot be written */
   dev_t dev;          /* the database file opened, to notice it deleted or replaced */
   ino_t ino;
+  dev_t wal_dev; /* its -wal and -shm as this connection opened them (0/0 if unknown) */
+  ino_t wal_ino;
+  dev_t shm_dev;
+  ino_t shm_ino;
   GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once and reused */
 };
 
@@ -49,9 +54,42 @@ int nb_store_schema_latest (void);
  * its own transaction together with the user_version bump. */
 gboolean nb_store_schema_migrate (NbStore *store, int target, GError **error);
 
+/* --- the database file (nb-store-file.c) --- */
+
+/* nb_store_file_check_regular: FALSE with NB_STORE_ERROR_NOT_REGULAR if @path exists and is not
+ * a regular file (a FIFO would block SQLite's open forever). Uses stat only, never open ():
+ * closing a descriptor of the database would drop every connection's POSIX locks in this
+ * process. @st gets the status, *@exists whether the path exists. */
+gboolean nb_store_file_check_regular (const char *path, struct stat *st, gboolean *exists,
+                                      GError **error);
+
+/* nb_store_file_create: creates @path 0600 (and its directory 0700) if missing; an existing
+ * path must be a regular file and is made 0600. */
+gboolean nb_store_file_create (const char *path, GError **error);
+
+/* nb_store_file_tighten_mode: makes the regular file @path 0600 if it has group or other bits;
+ * failure (not the owner) is ignored. */
+void nb_store_file_tighten_mode (const char *path);
+
+/* nb_store_file_remember: records the identity of the file at @store->path (after SQLite opened
+ * it), for nb_store_check_identity (). */
+gboolean nb_store_file_remember (NbStore *store, GError **error);
+
+/* nb_store_file_remember_log: records the -wal and -shm files' identity once they exist. */
+void nb_store_file_remember_log (NbStore *store);
+
+/* nb_store_file_wal_is_empty: TRUE if @path has no write-ahead log with content. */
+gboolean nb_store_file_wal_is_empty (const char *path);
+
 /* nb_store_check_identity: FALSE with NB_STORE_ERROR_IO ("database file was deleted or
  * replaced") when @store's path no longer names the file that was opened. */
 gboolean nb_store_check_identity (NbStore *store, GError **error);
+
+/* nb_store_abandon: closes @store whose file was deleted or replaced (nb_store_check_identity
+ * failed), and removes <path>-wal and -shm if they are still the ones this connection used:
+ * SQLite does not checkpoint or remove them when the file has moved, and whatever database is
+ * at the path next would read that log as its own. Frees @store. */
+void nb_store_abandon (NbStore *store);
 
 /* --- live-session locks (nb-store-lock.c): an OFD lock on byte @session_id of <db>-recording
  * tells other connections and processes that the session is being recorded. The last recorder

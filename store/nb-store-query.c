@@ -1,5 +1,6 @@
 /* nb-store-query.c: reading sessions, strokes, sample batches and events back. */
 #include "nb-store-private.h"
+#include "nb-sample-codec.h"
 
 #include <math.h>
 #include <string.h>
@@ -166,7 +167,7 @@ nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func
                         gpointer user_data, GError **error)
 {
   sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "SELECT first_index, count, samples FROM batches"
+                                      "SELECT first_index, count, samples, codec FROM batches"
                                       " WHERE session_id = ? ORDER BY first_index",
                                       error);
   if (stmt == NULL)
@@ -181,24 +182,30 @@ nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func
       int count = sqlite3_column_int (stmt, 1);
       const void *blob = sqlite3_column_blob (stmt, 2);
       int bytes = sqlite3_column_bytes (stmt, 2);
-      if (count < 0 || bytes != count * (int) sizeof (gint16))
+      int codec = sqlite3_column_int (stmt, 3);
+      GError *local = NULL;
+      /* a row holds at most a few seconds of samples; a huge count is damage, not data */
+      if (count < 0 || count > (1 << 24))
+        g_set_error (&local, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT, "bad sample count %d", count);
+      else
+        {
+          if ((gsize) count > buf_len)
+            {
+              buf_len = count;
+              buf = g_renew (gint16, buf, buf_len);
+            }
+          (void) !nb_sample_decode ((NbSampleCodec) codec, blob, bytes, buf, (guint) count, &local);
+        }
+      if (local != NULL)
         {
           sqlite3_reset (stmt);
-          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
-                       "Sample batch at %" G_GUINT64_FORMAT " of session %" G_GINT64_FORMAT
-                       " in %s has %d bytes for %d samples",
-                       first, session_id, store->path, bytes, count);
+          g_propagate_prefixed_error (error, local,
+                                      "Sample batch at %" G_GUINT64_FORMAT
+                                      " of session %" G_GINT64_FORMAT " in %s (%d bytes for %d "
+                                      "samples, codec %d): ",
+                                      first, session_id, store->path, bytes, count, codec);
           return FALSE;
         }
-      if ((gsize) count > buf_len)
-        {
-          buf_len = count;
-          buf = g_renew (gint16, buf, buf_len);
-        }
-      if (count > 0)
-        memcpy (buf, blob, bytes); /* aligned copy */
-      for (int i = 0; i < count; i++)
-        buf[i] = GINT16_FROM_LE (buf[i]);
       if (!func (first, buf, (guint) count, user_data))
         {
           rc = SQLITE_DONE;

@@ -118,9 +118,14 @@ static const char schema_v2[] = "CREATE INDEX sessions_started ON sessions(start
                                 "CREATE INDEX sessions_operator ON sessions(operator, started_at);"
                                 "CREATE INDEX sessions_pen ON sessions(pen_id, started_at);";
 
+/* Version 3: compressed raw samples (nb-sample-codec.h). ADD COLUMN rewrites no row, so the
+ * append-only triggers are not involved: existing rows keep codec 0, raw little-endian int16. */
+static const char schema_v3[] = "ALTER TABLE batches ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;";
+
 static const char *const migrations[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 int

@@ -1,6 +1,7 @@
 /* nb-store-session.c: writing sessions, pens, strokes, sample batches and events. */
 #include "nb-audit.h"
 #include "nb-store-private.h"
+#include "nb-sample-codec.h"
 
 #include <math.h>
 
@@ -157,25 +158,27 @@ gboolean
 nb_store_add_batch (NbStore *store, gint64 session_id, guint64 first_index,
                     const gint16 *samples_um, guint n, GError **error)
 {
+  if (n == 0)
+    return TRUE; /* nothing to store */
   sqlite3_stmt *stmt
       = nb_store_stmt (store,
-                       "INSERT INTO batches (session_id, first_index, count, samples)"
-                       " VALUES (?, ?, ?, ?)",
+                       "INSERT INTO batches (session_id, first_index, count, samples, codec)"
+                       " VALUES (?, ?, ?, ?, ?)",
                        error);
   if (stmt == NULL)
     return FALSE;
+  NbSampleCodec codec;
+  g_autoptr (GBytes) blob = nb_sample_encode (samples_um, n, &codec);
+  gsize len;
+  const void *data = g_bytes_get_data (blob, &len);
   sqlite3_bind_int64 (stmt, 1, session_id);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) first_index);
   sqlite3_bind_int (stmt, 3, (int) n);
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  sqlite3_bind_blob (stmt, 4, samples_um, (int) (n * sizeof (gint16)), SQLITE_STATIC);
-#else
-  gint16 *le = g_new (gint16, n);
-  for (guint i = 0; i < n; i++)
-    le[i] = GINT16_TO_LE (samples_um[i]);
-  sqlite3_bind_blob (stmt, 4, le, (int) (n * sizeof (gint16)), g_free);
-#endif
-  return nb_store_step_done (store, stmt, "Writing samples to", error);
+  sqlite3_bind_blob (stmt, 4, data, (int) len, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, codec);
+  gboolean ok = nb_store_step_done (store, stmt, "Writing samples to", error);
+  sqlite3_clear_bindings (stmt); /* the blob is freed on return */
+  return ok;
 }
 
 gboolean

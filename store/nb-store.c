@@ -1,12 +1,8 @@
-/* nb-store.c: opening the database (file creation with mode 0600, connection settings,
+/* nb-store.c: opening the database (the file checks are in nb-store-file.c; connection settings,
  * migration), error mapping and the small SQL helpers the other store files share. */
 #include "nb-store-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 GQuark
 nb_store_error_quark (void)
@@ -152,7 +148,11 @@ nb_store_commit (NbStore *store, GError **error)
   if (!nb_store_check_identity (store, error))
     return FALSE;
   sqlite3_stmt *stmt = nb_store_stmt (store, "COMMIT", error);
-  return stmt != NULL && nb_store_step_done (store, stmt, "Committing to", error);
+  if (stmt == NULL || !nb_store_step_done (store, stmt, "Committing to", error))
+    return FALSE;
+  if (!store->read_only && (store->wal_ino == 0 || store->shm_ino == 0))
+    nb_store_file_remember_log (store);
+  return TRUE;
 }
 
 void
@@ -160,162 +160,6 @@ nb_store_rollback (NbStore *store)
 {
   if (!sqlite3_get_autocommit (store->db))
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-/* Creates @dir and missing parents with mode 0700, whatever the umask (with umask 0277 a plain
- * mkdir would give 0500 and nothing could be created inside). */
-static int
-make_dirs (const char *dir)
-{
-  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return 0;
-  g_autofree char *parent = g_path_get_dirname (dir);
-  if (g_strcmp0 (parent, dir) != 0 && make_dirs (parent) != 0)
-    return -1;
-  if (g_mkdir (dir, 0700) != 0 && errno != EEXIST)
-    return -1;
-  return g_chmod (dir, 0700);
-}
-
-static NbStoreError
-error_from_errno (int err)
-{
-  return err == EACCES || err == EROFS || err == EPERM ? NB_STORE_ERROR_READ_ONLY
-         : err == ENOSPC || err == EDQUOT              ? NB_STORE_ERROR_FULL
-                                                       : NB_STORE_ERROR_IO;
-}
-
-/* check_regular: FALSE with NB_STORE_ERROR_NOT_REGULAR if @path exists and is not a regular file
- * (stat, so a symlink to a database is fine): SQLite would block forever opening a FIFO, and a
- * device or directory is no database. Only stat is used: opening and closing a descriptor of
- * the database file would drop the POSIX locks of every SQLite connection of this process.
- * @st receives the file's status; *@exists whether it exists. */
-static gboolean
-check_regular (const char *path, struct stat *st, gboolean *exists, GError **error)
-{
-  *exists = FALSE;
-  if (stat (path, st) != 0)
-    {
-      int saved = errno;
-      if (saved == ENOENT)
-        return TRUE;
-      g_set_error (error, NB_STORE_ERROR, error_from_errno (saved),
-                   "Cannot open the database %s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  *exists = TRUE;
-  if (!S_ISREG (st->st_mode))
-    {
-      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_REGULAR,
-                   "The database %s is not a regular file (%s); choose a database file", path,
-                   S_ISDIR (st->st_mode)    ? "a directory"
-                   : S_ISFIFO (st->st_mode) ? "a FIFO"
-                   : S_ISSOCK (st->st_mode) ? "a socket"
-                                            : "a device");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* tighten_mode: makes @path 0600 if it is a regular file with group or other bits (records are
- * personal data; a file copied in or created by an older version may be 0644). Failing (not
- * the owner) is not fatal: the file stays as its owner made it. */
-static void
-tighten_mode (const char *path)
-{
-  struct stat st;
-  if (lstat (path, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 0177) != 0
-      && chmod (path, 0600) != 0)
-    g_debug ("Cannot make %s private: %s", path, g_strerror (errno));
-}
-
-/* Creates @path with mode 0600 (whatever the umask) if it does not exist, and its directory
- * with 0700; an existing file must be a regular file and is made 0600. */
-static gboolean
-create_db_file (const char *path, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int saved;
-  struct stat st;
-  gboolean exists;
-
-  if (!check_regular (path, &st, &exists, error))
-    return FALSE;
-  if (exists)
-    {
-      tighten_mode (path);
-      return TRUE;
-    }
-  if (make_dirs (dir) != 0)
-    {
-      saved = errno;
-      goto fail;
-    }
-  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      if (errno == EEXIST)
-        return check_regular (path, &st, &exists, error);
-      saved = errno;
-      goto fail;
-    }
-  /* the umask may have taken bits away (e.g. 0277 -> 0400); set exactly 0600 */
-  if (fchmod (fd, 0600) != 0)
-    {
-      saved = errno;
-      close (fd);
-      goto fail;
-    }
-  close (fd);
-  return TRUE;
-
-fail:
-  g_set_error (error, NB_STORE_ERROR, error_from_errno (saved), "Cannot create the database %s: %s",
-               path, g_strerror (saved));
-  return FALSE;
-}
-
-/* remember_identity: the file now open at @store->path, compared at each commit. Between the
- * stat and SQLite's open the file could be swapped; the first commit would then notice. */
-static gboolean
-remember_identity (NbStore *store, GError **error)
-{
-  struct stat st;
-  gboolean exists;
-  if (!check_regular (store->path, &st, &exists, error))
-    return FALSE;
-  if (!exists)
-    {
-      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "The database %s does not exist",
-                   store->path);
-      return FALSE;
-    }
-  store->dev = st.st_dev;
-  store->ino = st.st_ino;
-  return TRUE;
-}
-
-gboolean
-nb_store_check_identity (NbStore *store, GError **error)
-{
-  struct stat st;
-  if (stat (store->path, &st) == 0 && st.st_dev == store->dev && st.st_ino == store->ino)
-    return TRUE;
-  g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO,
-               "The database file was deleted or replaced while recording (%s): what was written "
-               "since is not in the database at that path",
-               store->path);
-  return FALSE;
-}
-
-/* wal_is_empty: TRUE if @path has no write-ahead log with content, so that reading the main file
- * alone (immutable) sees every committed transaction. */
-static gboolean
-wal_is_empty (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  struct stat st;
-  return lstat (wal, &st) != 0 || (S_ISREG (st.st_mode) && st.st_size == 0);
 }
 
 /* open_connection: sqlite3_open_v2 of @store->path; @immutable opens the file read-only without
@@ -373,10 +217,10 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
     {
       struct stat st;
       gboolean exists;
-      if (!check_regular (store->path, &st, &exists, error))
+      if (!nb_store_file_check_regular (store->path, &st, &exists, error))
         return NULL;
     }
-  else if (!create_db_file (store->path, error))
+  else if (!nb_store_file_create (store->path, error))
     return NULL;
 
   if (!open_connection (store, FALSE, error))
@@ -400,7 +244,7 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
        * or mount; without a pending log the main file alone is the whole database */
       if (!read_only
           || (local->code != NB_STORE_ERROR_READ_ONLY && local->code != NB_STORE_ERROR_IO)
-          || !wal_is_empty (store->path))
+          || !nb_store_file_wal_is_empty (store->path))
         {
           g_propagate_error (error, local);
           return NULL;
@@ -411,7 +255,7 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
           || !nb_store_exec (store, "PRAGMA foreign_keys = ON", error))
         return NULL;
     }
-  if (!remember_identity (store, error))
+  if (!nb_store_file_remember (store, error))
     return NULL;
   if (!read_only)
     {
@@ -438,8 +282,9 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
       /* SQLite creates them with the database's mode, but older ones may be looser */
       g_autofree char *wal_path = g_strconcat (store->path, "-wal", NULL);
       g_autofree char *shm_path = g_strconcat (store->path, "-shm", NULL);
-      tighten_mode (wal_path);
-      tighten_mode (shm_path);
+      nb_store_file_tighten_mode (wal_path);
+      nb_store_file_tighten_mode (shm_path);
+      nb_store_file_remember_log (store);
     }
 
   G_LOCK (connect_sql);

@@ -39,19 +39,27 @@ add_batch (NbRecorder *rec, guint64 first)
 }
 
 static gint64
-record_one (const char *path)
+record_named (const char *path, const char *name, guint batches)
 {
   NbRecorderParams p = params_for (path);
+  p.session.name = name;
   g_autoptr (GError) error = NULL;
   g_autoptr (NbRecorder) rec = nb_recorder_new (&p, &error);
   g_assert_no_error (error);
-  add_batch (rec, 0);
+  for (guint b = 0; b < batches; b++)
+    add_batch (rec, b * 100);
   NbStoreStroke st = { .index = 0, .time_s = 0.001, .depth_mm = 1.0, .entry_speed_mm_s = 400 };
   g_assert_true (nb_recorder_add_stroke (rec, &st, &error));
   gint64 id = nb_recorder_get_session_id (rec);
   g_assert_true (nb_recorder_finish (rec, NB_SESSION_COMPLETE, NULL, &error));
   g_assert_no_error (error);
   return id;
+}
+
+static gint64
+record_one (const char *path)
+{
+  return record_named (path, "safety", 1);
 }
 
 static void
@@ -91,7 +99,7 @@ test_not_regular (void)
 }
 
 static void
-check_mode (const char *path, mode_t want)
+check_perm (const char *path, mode_t want)
 {
   struct stat st;
   g_assert_cmpint (lstat (path, &st), ==, 0);
@@ -116,9 +124,9 @@ test_loose_modes_tightened (void)
   g_assert_cmpint (g_chmod (shm, 0666), ==, 0);
   NbStore *second = nb_store_open (path, &error);
   g_assert_no_error (error);
-  check_mode (path, 0600);
-  check_mode (wal, 0600);
-  check_mode (shm, 0600);
+  check_perm (path, 0600);
+  check_perm (wal, 0600);
+  check_perm (shm, 0600);
   nb_store_close (second);
   nb_store_close (first);
 
@@ -128,16 +136,16 @@ test_loose_modes_tightened (void)
   NbStore *third = nb_store_open (path, &error);
   umask (old);
   g_assert_no_error (error);
-  check_mode (path, 0600);
-  check_mode (wal, 0600);
-  check_mode (shm, 0600);
+  check_perm (path, 0600);
+  check_perm (wal, 0600);
+  check_perm (shm, 0600);
   nb_store_close (third);
 
   /* reading only changes nothing */
   g_assert_cmpint (g_chmod (path, 0640), ==, 0);
   NbStore *reader = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, &error);
   g_assert_no_error (error);
-  check_mode (path, 0640);
+  check_perm (path, 0640);
   nb_store_close (reader);
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
@@ -161,7 +169,7 @@ test_markers_removed (void)
   NbRecorder *b = nb_recorder_new (&p, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
-  check_mode (marker, 0600);
+  check_perm (marker, 0600);
   gint64 id_b = nb_recorder_get_session_id (b);
   g_assert_true (nb_recorder_finish (a, NB_SESSION_COMPLETE, NULL, &error));
   g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
@@ -246,6 +254,24 @@ test_read_only_directory (void)
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* check_other_intact: the database at @path is the one named "other", intact, with only its own
+ * session and its 200 samples. */
+static void
+check_other_intact (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_true (nb_store_check_integrity (store, &error));
+  g_autoptr (GPtrArray) sessions = nb_store_list_sessions (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 1);
+  NbStoreSession *s = g_ptr_array_index (sessions, 0);
+  g_assert_cmpstr (s->name, ==, "other");
+  g_assert_cmpint (s->status, ==, NB_SESSION_COMPLETE);
+  g_assert_cmpint (nb_store_count_samples (store, s->id, NULL), ==, 200);
+}
+
 /* The database removed (unlink) or replaced (rename over it) while recording: the next commit
  * fails and the recording stops with an I/O error. */
 static void
@@ -256,7 +282,7 @@ check_swapped_under_recorder (gboolean replace)
   g_autofree char *other = g_build_filename (dir, "other.db", NULL);
   g_autoptr (GError) error = NULL;
   if (replace)
-    record_one (other);
+    record_named (other, "other", 2);
 
   NbRecorderParams p = params_for (path);
   g_autoptr (NbRecorder) rec = nb_recorder_new (&p, &error);
@@ -280,23 +306,22 @@ check_swapped_under_recorder (gboolean replace)
   for (int i = 0; i < 500 && !nb_recorder_has_failed (rec); i++)
     g_usleep (10000);
   g_assert_true (nb_recorder_has_failed (rec));
+  if (replace)
+    check_other_intact (path); /* the recorder's log is not laid over it, even before finish */
   g_assert_false (nb_recorder_finish (rec, NB_SESSION_COMPLETE, NULL, &error));
   g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "deleted or replaced"));
   g_test_message ("%s", error->message);
-
   if (replace)
+    check_other_intact (path);
+  else
     {
-      /* the database now at the path is intact and has only its own session */
-      g_clear_error (&error);
-      g_autoptr (NbStore) store = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, &error);
-      g_assert_no_error (error);
-      g_assert_true (nb_store_check_integrity (store, &error));
-      g_autoptr (GPtrArray) sessions = nb_store_list_sessions (store, NULL, &error);
-      g_assert_cmpuint (sessions->len, ==, 1);
-      NbStoreSession *s = g_ptr_array_index (sessions, 0);
-      g_assert_cmpstr (s->pen_serial, ==, "NB-0007");
-      g_assert_cmpint (nb_store_count_samples (store, s->id, NULL), ==, 100);
+      /* nothing recreated there, and no stray log left next to it either */
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
     }
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }

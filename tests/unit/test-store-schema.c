@@ -1,0 +1,179 @@
+/* test-store-schema.c: schema, migrations, file mode and the append-only triggers. Part of the
+ * test-store program (see test-store.c). */
+#include "nb-audit.h"
+#include "nb-export.h"
+#include "nb-recorder.h"
+#include "nb-store-private.h"
+#include "store-test-util.h"
+
+#include <sys/stat.h>
+
+static void
+test_file_mode (void)
+{
+  static const mode_t masks[] = { 0, 022, 0277 };
+  for (guint i = 0; i < G_N_ELEMENTS (masks); i++)
+    {
+      g_autofree char *dir = nb_test_tmpdir_new ();
+      g_autofree char *sub = g_build_filename (dir, "data", NULL);
+      g_autofree char *path = g_build_filename (sub, "mode.db", NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      GError *error = NULL;
+      mode_t old = umask (masks[i]);
+      NbStore *store = nb_store_open (path, &error);
+      umask (old);
+      g_assert_no_error (error);
+      g_assert_true (nb_audit_append (store, "test", "test.write", NULL, NULL, &error));
+      check_mode (path, 0600);
+      check_mode (wal, 0600);
+      check_mode (sub, 0700);
+      nb_store_close (store);
+      nb_test_tmpdir_free (g_steal_pointer (&dir));
+    }
+}
+
+static void
+test_default_path (void)
+{
+  g_autofree char *path = nb_store_get_default_path ();
+  g_autofree char *want
+      = g_build_filename (g_get_user_data_dir (), "needlebench", "needlebench.db", NULL);
+  g_assert_cmpstr (path, ==, want);
+  g_assert_cmpstr (g_quark_to_string (NB_STORE_ERROR), ==, "nb-store-error-quark");
+}
+
+static gboolean
+has_index (NbStore *store, const char *name)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (
+      store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", NULL);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  gboolean found = sqlite3_column_int (stmt, 0) == 1;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static void
+test_migrations (void)
+{
+  g_autofree char *dir = nb_test_tmpdir_new ();
+  g_autofree char *empty = g_build_filename (dir, "empty.db", NULL);
+  g_autofree char *old = g_build_filename (dir, "v1.db", NULL);
+  GError *error = NULL;
+
+  /* an existing empty file is a database at version 0 */
+  g_assert_true (g_file_set_contents (empty, "", 0, &error));
+  NbStore *store = nb_store_open (empty, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nb_store_get_schema_version (store), ==, nb_store_get_latest_schema_version ());
+  g_assert_cmpint (nb_store_get_latest_schema_version (), >=, 2);
+  g_assert_true (has_index (store, "sessions_started"));
+  nb_store_close (store);
+
+  /* a version 1 database with data is brought forward, keeping the data */
+  store = nb_store_test_open_at_version (old, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nb_store_get_schema_version (store), ==, 1);
+  g_assert_false (has_index (store, "sessions_started"));
+  NbStoreSessionParams sp = { .pen_serial = "OLD-1", .note = "from v1", .sample_rate_hz = 20000 };
+  gint64 id = nb_store_begin_session (store, &sp, &error);
+  g_assert_no_error (error);
+  NbStoreStroke st = make_stroke (0);
+  g_assert_true (nb_store_add_stroke (store, id, &st, &error));
+  g_assert_true (nb_store_close_session (store, id, NB_SESSION_COMPLETE, NULL, &error));
+  nb_store_close (store);
+
+  store = nb_store_open (old, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nb_store_get_schema_version (store), ==, nb_store_get_latest_schema_version ());
+  g_assert_true (has_index (store, "sessions_started"));
+  g_autoptr (NbStoreSession) s = nb_store_get_session (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s->note, ==, "from v1");
+  g_assert_cmpint (nb_store_count_strokes (store, id, &error), ==, 1);
+  g_assert_true (nb_audit_verify (store, NULL, NULL, &error));
+
+  /* a database from the future is refused */
+  g_assert_true (nb_store_exec (store, "PRAGMA user_version = 99", &error));
+  nb_store_close (store);
+  store = nb_store_open (old, &error);
+  g_assert_null (store);
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_SCHEMA);
+  g_test_message ("newer schema: %s", error->message);
+  g_clear_error (&error);
+
+  /* not a database */
+  g_autofree char *junk = g_build_filename (dir, "junk.db", NULL);
+  g_assert_true (g_file_set_contents (junk,
+                                      "this is not an SQLite database, not at all, no; "
+                                      "it is much longer than one header though......",
+                                      -1, &error));
+  store = nb_store_open (junk, &error);
+  g_assert_null (store);
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  nb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static void
+expect_rejected (NbStore *store, const char *sql)
+{
+  GError *error = NULL;
+  g_assert_false (nb_store_exec (store, sql, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT);
+  g_test_message ("%s -> %s", sql, error->message);
+  g_clear_error (&error);
+}
+
+static void
+test_append_only (void)
+{
+  g_autofree char *dir = nb_test_tmpdir_new ();
+  g_autofree char *path = g_build_filename (dir, "ao.db", NULL);
+  GError *error = NULL;
+  gint64 id = record_session (path, 10, 10);
+  g_autoptr (NbStore) store = nb_store_open (path, &error);
+  g_assert_no_error (error);
+
+  expect_rejected (store, "UPDATE strokes SET depth_mm = 9");
+  expect_rejected (store, "DELETE FROM strokes");
+  expect_rejected (store, "UPDATE batches SET samples = x'0000'");
+  expect_rejected (store, "DELETE FROM batches");
+  expect_rejected (store, "UPDATE events SET detail = 'x'");
+  expect_rejected (store, "DELETE FROM events");
+  expect_rejected (store, "UPDATE audit SET actor = 'mallory'");
+  expect_rejected (store, "DELETE FROM audit");
+  expect_rejected (store, "DELETE FROM pen_firmware");
+  expect_rejected (store, "DELETE FROM pens");
+  expect_rejected (store, "DELETE FROM sessions");
+  /* closed sessions are frozen and take no more data */
+  expect_rejected (store, "UPDATE sessions SET status = 'aborted', ended_at = 1");
+  expect_rejected (store, "UPDATE sessions SET note = 'rewritten'");
+  NbStoreStroke st = make_stroke (1000);
+  g_assert_false (nb_store_add_stroke (store, id, &st, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (nb_store_close_session (store, id, NB_SESSION_COMPLETE, NULL, &error));
+  g_clear_error (&error);
+
+  /* a recording session may only be closed, not edited */
+  NbStoreSessionParams sp = { .note = "open", .sample_rate_hz = 20000 };
+  gint64 open_id = nb_store_begin_session (store, &sp, &error);
+  g_assert_no_error (error);
+  expect_rejected (store, "UPDATE sessions SET note = 'rewritten' WHERE status = 'recording'");
+  expect_rejected (store, "UPDATE sessions SET operator = 'x', status = 'complete', ended_at = 5"
+                          " WHERE status = 'recording'");
+  g_assert_true (nb_store_close_session (store, open_id, NB_SESSION_COMPLETE, NULL, &error));
+  g_assert_no_error (error);
+  nb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+void
+test_store_add_schema_tests (void)
+{
+  g_test_add_func ("/store/file-mode", test_file_mode);
+  g_test_add_func ("/store/default-path", test_default_path);
+  g_test_add_func ("/store/migrations", test_migrations);
+  g_test_add_func ("/store/append-only", test_append_only);
+}
