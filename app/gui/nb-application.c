@@ -10,6 +10,7 @@ struct _NbApplication
   AdwApplication parent_instance;
   char *device_uri;
   GSettings *settings;
+  char *last_report;
 };
 
 G_DEFINE_FINAL_TYPE (NbApplication, nb_application, ADW_TYPE_APPLICATION)
@@ -102,14 +103,33 @@ about (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_window_present (GTK_WINDOW (about));
 }
 
+void
+nb_application_report (NbApplication *self, const char *title, const char *text)
+{
+  g_printerr ("needlebench: %s\n", text);
+  g_free (self->last_report);
+  self->last_report = g_strdup (text);
+  g_autoptr (GNotification) n = g_notification_new (title);
+  g_notification_set_body (n, text);
+  g_notification_set_priority (n, G_NOTIFICATION_PRIORITY_URGENT);
+  g_application_send_notification (G_APPLICATION (self), "quit-problem", n);
+}
+
+const char *
+nb_application_get_last_report (NbApplication *self)
+{
+  return self->last_report;
+}
+
+/* Closing the windows, not g_application_quit: the main window holds the application until its
+ * pen has stopped, and g_application_quit would end the main loop under it. */
 static void
 quit (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  NbWindow *win = main_window (data);
-  if (win)
-    gtk_window_close (GTK_WINDOW (win));
-  else
-    g_application_quit (G_APPLICATION (data));
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (data)));
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
 }
 
 static void
@@ -139,6 +159,7 @@ nb_application_finalize (GObject *object)
 {
   NbApplication *self = NB_APPLICATION (object);
   g_free (self->device_uri);
+  g_free (self->last_report);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (nb_application_parent_class)->finalize (object);
 }

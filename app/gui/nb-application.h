@@ -11,6 +11,12 @@ G_DECLARE_FINAL_TYPE (NbApplication, nb_application, NB, APPLICATION, AdwApplica
 
 NbApplication *nb_application_new (const char *app_id);
 
+/* nb_application_report: tells the operator something that went wrong where no window can show
+ * it (while quitting): a line on stderr and a desktop notification titled @title. */
+void nb_application_report (NbApplication *app, const char *title, const char *text);
+/* The text of the last report, or NULL. */
+const char *nb_application_get_last_report (NbApplication *app);
+
 /* nb_gui_init_resources: registers the GUI's GResource (the app does it in startup; a test that
  * builds a window without the app calls it first). */
 void nb_gui_init_resources (void);

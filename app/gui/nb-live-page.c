@@ -623,6 +623,54 @@ nb_live_page_shutdown (NbLivePage *self)
   nb_pen_list_stop (self->pens);
 }
 
+gboolean
+nb_live_page_has_pen (NbLivePage *self)
+{
+  return self->run && (nb_run_is_connected (self->run) || nb_run_is_recording (self->run));
+}
+
+static void
+on_run_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  if (nb_run_close_finish (NB_RUN (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+void
+nb_live_page_shutdown_async (NbLivePage *self, const char *reason, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, nb_live_page_shutdown_async);
+  if (self->connecting)
+    g_cancellable_cancel (self->connecting);
+  nb_pen_list_stop (self->pens);
+  if (self->run == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* As drop_run, but waiting for the pen and the store. The run stays alive in its tasks. */
+  g_autoptr (NbRun) run = g_steal_pointer (&self->run);
+  nb_chart_series_set_decimator (self->trace, NULL, 1, 0.001);
+  g_signal_handlers_disconnect_by_data (run, self);
+  nb_pen_list_set_busy (self->pens, NULL, NULL);
+  nb_run_close_async (run, reason, NB_RUN_CLOSE_TIMEOUT_MS, on_run_closed, task);
+  update_actions (self);
+}
+
+gboolean
+nb_live_page_shutdown_finish (NbLivePage *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- GObject -------------------------------------------------------------------------------- */
 
 static void

@@ -67,8 +67,19 @@ gboolean nb_run_start_recording (NbRun *run, const char *store_path, const char 
  * finished" follows. */
 void nb_run_stop_recording (NbRun *run);
 
-/* nb_run_close: stops the pen (motor, stream) without waiting, finishes any recording as aborted
- * and closes the link. */
+/* How long closing waits for the pen and the store before it reports what is not done. */
+#define NB_RUN_CLOSE_TIMEOUT_MS 2000
+
+/* nb_run_close_async: sends MOTOR_STOP (again until the pen confirms it) and STREAM_STOP, closes
+ * the link, and closes any recording as aborted with @reason, in worker threads. @callback runs
+ * on the main thread once all of that is done or @timeout_ms has passed, whichever is first;
+ * nb_run_close_finish then fails with a message naming what could not be done (the pen did not
+ * confirm the stop, the session was not closed). The work goes on after the time limit. */
+void nb_run_close_async (NbRun *run, const char *reason, guint timeout_ms,
+                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean nb_run_close_finish (NbRun *run, GAsyncResult *result,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_run_close: nb_run_close_async without waiting (the operator's Disconnect). */
 void nb_run_close (NbRun *run);
 
 /* Properties (notify): "connected", "motor-running", "recording", "set-depth-mm", "set-rate-hz",

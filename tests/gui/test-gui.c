@@ -1,11 +1,14 @@
 /* test-gui.c: the application against the simulated pen, in-process under Xvfb: connect, stream,
  * check the readouts, record and find the session, lose the pen and see the banner while the
- * main loop keeps running. Saves a screenshot of every page. */
+ * main loop keeps running, quit with the motor running behind a slow link. Saves a screenshot of
+ * every page. */
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "gui-test-util.h"
 #include "nb-records.h"
+#include "nb-slow-pen.h"
 
 /* A pen without errors, so that the readouts must equal the setting. */
 #define EXACT_PEN "sim:depth-offset=0,depth-gain=1,rate-error=0"
@@ -17,6 +20,7 @@ static NbApplication *app;
 static NbWindow *win;
 static NbLivePage *live;
 static gint64 recorded_session;
+static char *notified; /* summary and body of the last desktop notification */
 
 static gboolean
 is_connected (gpointer data)
@@ -44,6 +48,12 @@ measured_for (gpointer data)
   NbAcquisitionSummary s;
   nb_run_get_summary (nb_live_page_get_run (live), &s);
   return s.duration_s >= *(double *) data;
+}
+
+static gboolean
+flag_set_ptr (gpointer data)
+{
+  return *(gpointer *) data != NULL;
 }
 
 static gboolean
@@ -357,27 +367,194 @@ test_lost (gconstpointer data)
   g_assert_cmpint (n, >, 50);
 }
 
+/* The host's bytes take this long to reach the pen: a request's round trip is slower than a turn
+ * of the main loop, well within the device's 250 ms per try. */
+#define SLOW_LINK_MS 150
+
+static gboolean
+recording (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return run && nb_run_is_recording (run);
+}
+
+/* Connects to a pen behind a slow link and starts its motor, as the operator would. */
+static NbSlowPen *
+start_slow_pen (void)
+{
+  NbSlowPen *pen = nb_slow_pen_new ("depth-offset=0,depth-gain=1,rate-error=0", SLOW_LINK_MS);
+  nb_window_show_page (win, "live");
+  nb_live_page_connect_uri (live, nb_slow_pen_get_uri (pen));
+  g_assert_true (nb_test_wait (is_connected, NULL, 10));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (TRUE), 5));
+  g_assert_true (nb_slow_pen_is_motor_started (pen));
+  return pen;
+}
+
 static gboolean
 window_gone (gpointer data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
-/* Closing stops the pen and remembers the window size. */
+/* A pen that no longer hears the host: closing waits at most NB_RUN_CLOSE_TIMEOUT_MS, showing
+ * why the window is still there, then says what it could not do. */
 static void
-test_close (void)
+test_quit_deaf (void)
+{
+  g_autoptr (NbSlowPen) pen = start_slow_pen ();
+  nb_slow_pen_set_deaf (pen, TRUE);
+  gint64 t0 = g_get_monotonic_time ();
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_true (nb_window_is_stopping (win));
+  nb_test_pump (0.3);
+  g_assert_true (nb_window_is_banner_shown (win));
+  g_assert_nonnull (strstr (nb_window_get_banner_text (win), "Stopping the pen"));
+  nb_test_save_png (GTK_WIDGET (win), "quitting.png");
+  g_assert_true (nb_test_wait (window_gone, NULL, 5));
+  double took = (g_get_monotonic_time () - t0) / 1e6;
+  const char *report = nb_application_get_last_report (app);
+  g_printerr ("# deaf pen: the window closed after %.2f s: %s\n", took, report);
+  g_assert_cmpfloat (took, >=, NB_RUN_CLOSE_TIMEOUT_MS / 1000.0 - 0.05);
+  g_assert_cmpfloat (took, <, NB_RUN_CLOSE_TIMEOUT_MS / 1000.0 + 0.5);
+  g_assert_nonnull (report);
+  g_assert_nonnull (strstr (report, "confirm"));
+  g_assert_nonnull (strstr (report, "NB-SIM-0001"));
+  g_assert_true (nb_test_wait (flag_set_ptr, &notified, 2));
+  g_assert_nonnull (strstr (notified, report));
+  g_assert_cmpint (nb_slow_pen_get_stop_delivered_us (pen), ==, 0);
+  nb_test_pump (1.0); /* the stop thread gives up and closes the link */
+
+  /* A new window for the tests that follow, as activating the app again gives. */
+  g_application_activate (G_APPLICATION (app));
+  win = NB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  live = nb_window_get_live_page (win);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 820);
+  nb_test_pump (0.3);
+}
+
+static gboolean
+quit_soon (gpointer data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static const NbStoreSession *
+find_session (GPtrArray *sessions, const char *name)
+{
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      const NbStoreSession *s = sessions->pdata[i];
+      if (g_strcmp0 (s->name, name) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+/* Quitting (Ctrl+Q) with the motor running and a recording open: the application, run as
+ * needlebench runs it, ends only after the pen has had MOTOR_STOP and acknowledged it, and the
+ * session is closed; the window size is remembered. Must stay the last test: it ends the app. */
+static void
+test_quit (void)
 {
   GSettings *settings = g_object_ref (nb_window_get_settings (win));
+  g_autoptr (NbSlowPen) pen = start_slow_pen ();
+  nb_live_page_set_session_name (live, "Open at quit", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (recording, NULL, 10));
+  nb_test_pump (0.5);
+
   gtk_window_set_default_size (GTK_WINDOW (win), 1150, 720);
   nb_test_pump (0.3);
   int w, h; /* what the window became (never less than its minimum size) */
   gtk_window_get_default_size (GTK_WINDOW (win), &w, &h);
   g_assert_cmpint (w, !=, 1280);
-  gtk_window_close (GTK_WINDOW (win));
-  g_assert_true (nb_test_wait (window_gone, NULL, 5));
+
+  g_idle_add (quit_soon, NULL);
+  gint64 t0 = g_get_monotonic_time ();
+  int status = g_application_run (G_APPLICATION (app), 0, NULL);
+  gint64 ended = g_get_monotonic_time ();
+  gint64 delivered = nb_slow_pen_get_stop_delivered_us (pen);
+  gint64 acked = nb_slow_pen_get_stop_acked_us (pen);
+  g_printerr ("# quit: MOTOR_STOP reached the pen %.3f s and its ACK the host %.3f s after the "
+              "quit; the application ended after %.3f s\n",
+              delivered ? (delivered - t0) / 1e6 : -1.0, acked ? (acked - t0) / 1e6 : -1.0,
+              (ended - t0) / 1e6);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (window_gone (NULL));
+  g_assert_cmpint (delivered, >, 0);
+  g_assert_cmpint (delivered, <, ended);
+  g_assert_cmpint (acked, >, 0);
+  g_assert_cmpint (acked, <, ended);
+  g_assert_cmpint (ended - t0, <, NB_RUN_CLOSE_TIMEOUT_MS * 1000);
+  g_assert_false (nb_slow_pen_is_motor_started (pen));
+
+  /* The session open at quit is closed, as aborted with the reason, not left to be found
+   * interrupted. */
+  g_autofree char *path = nb_store_get_default_path ();
+  g_autoptr (NbStore) store = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, NULL);
+  g_assert_nonnull (store);
+  g_autoptr (GPtrArray) sessions = nb_store_list_sessions (store, NULL, NULL);
+  g_assert_nonnull (sessions);
+  const NbStoreSession *s = find_session (sessions, "Open at quit");
+  g_assert_nonnull (s);
+  g_assert_cmpstr (nb_session_status_to_string (s->status), ==, "aborted");
+  g_assert_cmpstr (s->error, ==, "the application was closed while recording");
+
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, w);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, h);
   g_object_unref (settings);
+}
+
+/* A notification server on the test bus, so that the notification the app sends when quitting
+ * could not stop the pen is seen (the bus has none of its own). */
+
+static void
+on_notify_call (GDBusConnection *connection, const char *sender, const char *path,
+                const char *interface, const char *method, GVariant *params,
+                GDBusMethodInvocation *invocation, gpointer data)
+{
+  if (!g_str_equal (method, "Notify"))
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.Failed",
+                                                  "not implemented by the test");
+      return;
+    }
+  const char *summary, *body;
+  g_variant_get_child (params, 3, "&s", &summary);
+  g_variant_get_child (params, 4, "&s", &body);
+  g_free (notified);
+  notified = g_strdup_printf ("%s: %s", summary, body);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
+}
+
+static void
+serve_notifications (void)
+{
+  static const char xml[]
+      = "<node><interface name='org.freedesktop.Notifications'><method name='Notify'>"
+        "<arg type='s' direction='in'/><arg type='u' direction='in'/>"
+        "<arg type='s' direction='in'/><arg type='s' direction='in'/>"
+        "<arg type='s' direction='in'/><arg type='as' direction='in'/>"
+        "<arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+        "<arg type='u' direction='out'/></method></interface></node>";
+  static const GDBusInterfaceVTable vtable = { .method_call = on_notify_call };
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  GVariant *reply = g_dbus_connection_call_sync (
+      bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
+      g_variant_new ("(su)", "org.freedesktop.Notifications", 0), G_VARIANT_TYPE ("(u)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_unref (reply);
 }
 
 int
@@ -390,6 +567,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
+  serve_notifications ();
   win = nb_test_start_app (&app);
   live = nb_window_get_live_page (win);
 
@@ -401,7 +579,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/pages", test_other_pages);
   g_test_add_data_func ("/gui/lost-disconnect", "disconnect", test_lost);
   g_test_add_data_func ("/gui/lost-stall", "stall", test_lost);
-  g_test_add_func ("/gui/close", test_close);
+  g_test_add_func ("/gui/quit-deaf", test_quit_deaf);
+  g_test_add_func ("/gui/quit", test_quit);
   int rc = g_test_run ();
 
   nb_test_pump (0.2);
