@@ -1,22 +1,58 @@
-/* nb-export.c: session export to CSV (libcsv quoting) and JSON (json-glib), written atomically
- * through a temporary file in the destination directory. */
+/* nb-export.c: session export to CSV and JSON, written through NbFileOutput.
+ *
+ * Figures are printed with the precision the measurement has (see nb-export.h), never with the
+ * 17 significant digits of a double. json-glib prints every double with "%.17g" (1.2345 becomes
+ * 1.2344999999999999), so numbers are written as text here; strings still go through json-glib
+ * for their escaping. */
 #include "nb-export.h"
 
-#include <csv.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
+#include "nb-file-output.h"
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+
+/* Decimals of each quantity: 0.1 µm, 0.001 Hz, 1 µs of period, 0.1 mm/s. */
+#define DEPTH_DECIMALS 4
+#define HZ_DECIMALS 3
+#define PERIOD_MS_DECIMALS 3
+#define SPEED_DECIMALS 1
 
 typedef struct
 {
   FILE *fp;
   gboolean json_first; /* no array element written yet */
+  int time_decimals;   /* time_s to one sample period */
 } Out;
+
+/* Room for any "%.*f" of the values exported (|v| < 1e15) with up to 9 decimals. */
+#define NUM_BUF 48
+
+/* fixed: @v with @decimals decimals, locale-independent; "" when not finite. */
+static const char *
+fixed (char buf[NUM_BUF], double v, int decimals)
+{
+  if (!isfinite (v) || fabs (v) >= 1e15)
+    return "";
+  char format[8];
+  g_snprintf (format, sizeof format, "%%.%df", decimals);
+  g_ascii_formatd (buf, NUM_BUF, format, v);
+  /* a tiny negative value rounds to "-0.000": no sign on zero */
+  if (buf[0] == '-' && strspn (buf + 1, "0.") == strlen (buf + 1))
+    memmove (buf, buf + 1, strlen (buf));
+  return buf;
+}
+
+int
+nb_export_time_decimals (double sample_rate_hz)
+{
+  if (!isfinite (sample_rate_hz) || sample_rate_hz <= 0)
+    return 6;
+  /* the fewest decimals that still tell consecutive samples apart */
+  int d = (int) ceil (log10 (sample_rate_hz) - 1e-9);
+  return CLAMP (d, 0, 9);
+}
 
 static char *
 iso_time (gint64 us)
@@ -30,65 +66,18 @@ iso_time (gint64 us)
   return g_date_time_format (full, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
-/* Locale-independent shortest round-trip double. */
-static const char *
-dtostr (char buf[G_ASCII_DTOSTR_BUF_SIZE], double v)
-{
-  return g_ascii_dtostr (buf, G_ASCII_DTOSTR_BUF_SIZE, v);
-}
-
-/* --- CSV --- */
-
-static void
-csv_row (FILE *fp, const char *key, const char *value)
-{
-  fputs (key, fp); /* keys are fixed identifiers, no quoting needed */
-  fputc (',', fp);
-  if (value != NULL)
-    csv_fwrite (fp, value, strlen (value));
-  fputs ("\r\n", fp);
-}
-
-static void
-csv_row_double (FILE *fp, const char *key, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  csv_row (fp, key, dtostr (buf, v));
-}
-
-static void
-csv_metadata (FILE *fp, const NbStoreSession *s)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
-  g_autofree char *started = iso_time (s->started_at);
-  g_autofree char *ended = iso_time (s->ended_at);
-
-  csv_row (fp, "session_id", id);
-  csv_row (fp, "pen_serial", s->pen_serial);
-  csv_row (fp, "pen_model", s->pen_model);
-  csv_row (fp, "uri", s->uri);
-  csv_row (fp, "operator", s->operator_name);
-  csv_row (fp, "name", s->name);
-  csv_row (fp, "note", s->note);
-  csv_row_double (fp, "depth_mm", s->depth_mm);
-  csv_row_double (fp, "rate_hz", s->rate_hz);
-  csv_row_double (fp, "sample_rate_hz", s->sample_rate_hz);
-  csv_row (fp, "started_at", started);
-  csv_row (fp, "ended_at", ended);
-  csv_row (fp, "status", nb_session_status_to_string (s->status));
-  csv_row (fp, "error", s->error);
-  fputs ("\r\n", fp);
-}
+/* --- CSV: the header row first, then numbers only (nothing to quote) --- */
 
 static gboolean
 csv_stroke (const NbStoreStroke *st, gpointer data)
 {
   Out *out = data;
-  char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
-      d[G_ASCII_DTOSTR_BUF_SIZE];
-  fprintf (out->fp, "%" G_GUINT64_FORMAT ",%s,%s,%s,%s\r\n", st->index, dtostr (a, st->time_s),
-           dtostr (b, st->depth_mm), st->period_s > 0 ? dtostr (c, st->period_s * 1000.0) : "",
-           isfinite (st->entry_speed_mm_s) ? dtostr (d, st->entry_speed_mm_s) : "");
+  char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF], d[NUM_BUF];
+  /* no predecessor (first stroke, or first after a gap): no period */
+  fprintf (out->fp, "%" G_GUINT64_FORMAT ",%s,%s,%s,%s\r\n", st->index,
+           fixed (a, st->time_s, out->time_decimals), fixed (b, st->depth_mm, DEPTH_DECIMALS),
+           st->period_s > 0 ? fixed (c, st->period_s * 1000.0, PERIOD_MS_DECIMALS) : "",
+           fixed (d, st->entry_speed_mm_s, SPEED_DECIMALS));
   return !ferror (out->fp);
 }
 
@@ -103,72 +92,68 @@ csv_batch (guint64 first, const gint16 *samples, guint n, gpointer data)
 
 /* --- JSON --- */
 
+/* json_member: writes ,"key": (keys are fixed identifiers) then @text, or null if @text is NULL
+ * or empty. */
 static void
-add_string (JsonBuilder *b, const char *member, const char *value)
+json_member (FILE *fp, gboolean first, const char *key, const char *text)
 {
-  json_builder_set_member_name (b, member);
+  fprintf (fp, "%s\"%s\":%s", first ? "" : ",", key, text != NULL && *text ? text : "null");
+}
+
+/* json_member_string: a string member, escaped by json-glib. */
+static void
+json_member_string (FILE *fp, const char *key, const char *value)
+{
+  g_autofree char *text = NULL;
   if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
+    {
+      g_autoptr (JsonNode) node = json_node_init_string (json_node_alloc (), value);
+      text = json_to_string (node, FALSE);
+    }
+  json_member (fp, FALSE, key, text);
 }
 
 static void
-add_double (JsonBuilder *b, const char *member, double value)
+json_metadata (FILE *fp, const NbStoreSession *s)
 {
-  json_builder_set_member_name (b, member);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static char *
-json_metadata (const NbStoreSession *s)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
   g_autofree char *started = iso_time (s->started_at);
   g_autofree char *ended = iso_time (s->ended_at);
+  char buf[NUM_BUF];
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, s->id);
-  add_string (b, "pen_serial", s->pen_serial);
-  add_string (b, "pen_model", s->pen_model);
-  add_string (b, "uri", s->uri);
-  add_string (b, "operator", s->operator_name);
-  add_string (b, "name", s->name);
-  add_string (b, "note", s->note);
-  add_double (b, "depth_mm", s->depth_mm);
-  add_double (b, "rate_hz", s->rate_hz);
-  add_double (b, "sample_rate_hz", s->sample_rate_hz);
-  add_string (b, "started_at", started);
-  add_string (b, "ended_at", ended);
-  add_string (b, "status", nb_session_status_to_string (s->status));
-  add_string (b, "error", s->error);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  fputc ('{', fp);
+  json_member (fp, TRUE, "id", id);
+  json_member_string (fp, "pen_serial", s->pen_serial);
+  json_member_string (fp, "pen_model", s->pen_model);
+  json_member_string (fp, "uri", s->uri);
+  json_member_string (fp, "operator", s->operator_name);
+  json_member_string (fp, "name", s->name);
+  json_member_string (fp, "note", s->note);
+  json_member (fp, FALSE, "depth_mm", fixed (buf, s->depth_mm, DEPTH_DECIMALS));
+  json_member (fp, FALSE, "rate_hz", fixed (buf, s->rate_hz, HZ_DECIMALS));
+  json_member (fp, FALSE, "sample_rate_hz", fixed (buf, s->sample_rate_hz, HZ_DECIMALS));
+  json_member_string (fp, "started_at", started);
+  json_member_string (fp, "ended_at", ended);
+  json_member_string (fp, "status", nb_session_status_to_string (s->status));
+  json_member_string (fp, "error", s->error);
+  fputc ('}', fp);
 }
 
 static gboolean
 json_stroke (const NbStoreStroke *st, gpointer data)
 {
   Out *out = data;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "index");
-  json_builder_add_int_value (b, (gint64) st->index);
-  add_double (b, "time_s", st->time_s);
-  add_double (b, "depth_mm", st->depth_mm);
-  /* no predecessor (first stroke, or first after a gap): no period */
-  add_double (b, "period_ms", st->period_s > 0 ? st->period_s * 1000.0 : NAN);
-  add_double (b, "entry_speed_mm_s", st->entry_speed_mm_s);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) node = json_builder_get_root (b);
-  g_autofree char *text = json_to_string (node, FALSE);
-  fputs (out->json_first ? "\n" : ",\n", out->fp);
-  fputs (text, out->fp);
+  char buf[NUM_BUF];
+  g_autofree char *index = g_strdup_printf ("%" G_GUINT64_FORMAT, st->index);
+  fputs (out->json_first ? "\n{" : ",\n{", out->fp);
+  json_member (out->fp, TRUE, "index", index);
+  json_member (out->fp, FALSE, "time_s", fixed (buf, st->time_s, out->time_decimals));
+  json_member (out->fp, FALSE, "depth_mm", fixed (buf, st->depth_mm, DEPTH_DECIMALS));
+  json_member (out->fp, FALSE, "period_ms",
+               st->period_s > 0 ? fixed (buf, st->period_s * 1000.0, PERIOD_MS_DECIMALS) : NULL);
+  json_member (out->fp, FALSE, "entry_speed_mm_s",
+               fixed (buf, st->entry_speed_mm_s, SPEED_DECIMALS));
+  fputc ('}', out->fp);
   out->json_first = FALSE;
   return !ferror (out->fp);
 }
@@ -177,7 +162,6 @@ static gboolean
 json_batch (guint64 first, const gint16 *samples, guint n, gpointer data)
 {
   Out *out = data;
-  /* integers only: nothing to escape, so written directly for speed on long recordings */
   for (guint i = 0; i < n; i++)
     {
       fprintf (out->fp, "%s{\"sample_index\":%" G_GUINT64_FORMAT ",\"position_um\":%d}",
@@ -191,11 +175,10 @@ static gboolean
 write_session (NbStore *store, const NbStoreSession *s, NbExportFormat format,
                gboolean include_samples, FILE *fp, GError **error)
 {
-  Out out = { fp, TRUE };
+  Out out = { fp, TRUE, nb_export_time_decimals (s->sample_rate_hz) };
 
   if (format == NB_EXPORT_CSV)
     {
-      csv_metadata (fp, s);
       if (include_samples)
         {
           fputs ("sample_index,position_um\r\n", fp);
@@ -205,8 +188,9 @@ write_session (NbStore *store, const NbStoreSession *s, NbExportFormat format,
       return nb_store_foreach_stroke (store, s->id, csv_stroke, &out, error);
     }
 
-  g_autofree char *meta = json_metadata (s);
-  fprintf (fp, "{\"session\":%s,\n\"%s\":[", meta, include_samples ? "samples" : "strokes");
+  fputs ("{\"session\":", fp);
+  json_metadata (fp, s);
+  fprintf (fp, ",\n\"%s\":[", include_samples ? "samples" : "strokes");
   gboolean ok = include_samples ? nb_store_foreach_batch (store, s->id, json_batch, &out, error)
                                 : nb_store_foreach_stroke (store, s->id, json_stroke, &out, error);
   fputs ("\n]}\n", fp);
@@ -215,65 +199,18 @@ write_session (NbStore *store, const NbStoreSession *s, NbExportFormat format,
 
 gboolean
 nb_export_session (NbStore *store, gint64 session_id, NbExportFormat format,
-                   gboolean include_samples, const char *path, GError **error)
+                   gboolean include_samples, const char *path, NbExportFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, FALSE);
   g_autoptr (NbStoreSession) s = nb_store_get_session (store, session_id, error);
   if (s == NULL)
     return FALSE;
 
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, NB_STORE_ERROR,
-                   saved == EACCES || saved == EROFS ? NB_STORE_ERROR_READ_ONLY : NB_STORE_ERROR_IO,
-                   "Cannot create a file in %s for the export: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  FILE *fp = fdopen (fd, "w");
-  if (fp == NULL)
-    {
-      int saved = errno;
-      close (fd);
-      g_unlink (tmp);
-      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "Cannot write %s: %s", tmp,
-                   g_strerror (saved));
-      return FALSE;
-    }
-
-  GError *local = NULL;
-  gboolean ok = write_session (store, s, format, include_samples, fp, &local);
-  int saved = 0;
-  if (ok && (fflush (fp) != 0 || ferror (fp) || fsync (fileno (fp)) != 0))
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (fclose (fp) != 0 && ok)
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (!ok)
-    {
-      g_unlink (tmp);
-      if (local != NULL)
-        g_propagate_error (error, local);
-      else
-        g_set_error (error, NB_STORE_ERROR,
-                     saved == ENOSPC || saved == EDQUOT ? NB_STORE_ERROR_FULL : NB_STORE_ERROR_IO,
-                     "Cannot write the export %s: %s", path,
-                     saved ? g_strerror (saved) : "write error");
-      return FALSE;
-    }
-  return TRUE;
+  g_autoptr (NbFileOutput) out = nb_file_output_open (
+      path, (flags & NB_EXPORT_FORCE) ? NB_FILE_OUTPUT_FORCE : NB_FILE_OUTPUT_DEFAULT, error);
+  if (out == NULL)
+    return FALSE;
+  if (!write_session (store, s, format, include_samples, nb_file_output_get_stream (out), error))
+    return FALSE; /* the autoptr removes the temporary file */
+  return nb_file_output_commit (g_steal_pointer (&out), error);
 }

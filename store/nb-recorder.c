@@ -275,7 +275,7 @@ writer_thread (gpointer data)
           g_mutex_unlock (&rec->lock);
         }
     }
-  nb_store_unlock_session (lock_fd);
+  nb_store_unlock_session (nb_store_get_path (store), lock_fd);
   return NULL;
 }
 

@@ -2,7 +2,12 @@
  * 'recording' by a crashed process can be told apart from one being recorded right now.
  * A recorder holds an open-file-description lock (F_OFD_SETLK) on byte <session id> of the file
  * "<db>-recording"; the kernel drops it when the process dies, however it dies. OFD locks also
- * conflict within one process, so a GUI listing sessions sees its own recorder's lock. */
+ * conflict within one process, so a GUI listing sessions sees its own recorder's lock.
+ *
+ * The last recorder to unlock removes the file (it can lock the whole file: nobody else holds a
+ * byte), so markers do not pile up next to databases. A recorder that opened the file just
+ * before it was removed notices that its descriptor is no longer the file at the path and opens
+ * it again. */
 #include "nb-store-private.h"
 
 #include <errno.h>
@@ -16,37 +21,67 @@ lock_path (const char *db_path)
   return g_strconcat (db_path, "-recording", NULL);
 }
 
+/* same_file: TRUE if @fd is the file at @path. */
+static gboolean
+same_file (int fd, const char *path)
+{
+  struct stat a, b;
+  return fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
+}
+
 int
 nb_store_lock_session (const char *db_path, gint64 session_id, GError **error)
 {
   g_autofree char *path = lock_path (db_path);
-  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+  for (int attempt = 0;; attempt++)
     {
+      int fd = open (path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0)
+        {
+          int saved = errno;
+          g_set_error (error, NB_STORE_ERROR,
+                       saved == EACCES || saved == EROFS ? NB_STORE_ERROR_READ_ONLY
+                                                         : NB_STORE_ERROR_IO,
+                       "Cannot create the lock file %s: %s", path, g_strerror (saved));
+          return -1;
+        }
+      struct flock fl
+          = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = session_id, .l_len = 1 };
+      int rc = fcntl (fd, F_OFD_SETLK, &fl);
       int saved = errno;
-      g_set_error (error, NB_STORE_ERROR,
-                   saved == EACCES || saved == EROFS ? NB_STORE_ERROR_READ_ONLY : NB_STORE_ERROR_IO,
-                   "Cannot create the lock file %s: %s", path, g_strerror (saved));
-      return -1;
-    }
-  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = session_id, .l_len = 1 };
-  if (fcntl (fd, F_OFD_SETLK, &fl) != 0)
-    {
-      int saved = errno;
+      if (rc == 0 && same_file (fd, path))
+        return fd;
       close (fd);
+      /* EAGAIN: an unlocking recorder holds the whole file for a moment; rc == 0: the file was
+       * removed between open and lock */
+      if ((rc == 0 || saved == EAGAIN || saved == EACCES) && attempt < 200)
+        {
+          g_usleep (1000);
+          continue;
+        }
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_BUSY,
                    "Cannot lock session %" G_GINT64_FORMAT " in %s: %s", session_id, path,
-                   g_strerror (saved));
+                   rc == 0 ? "the lock file keeps being replaced" : g_strerror (saved));
       return -1;
     }
-  return fd;
 }
 
 void
-nb_store_unlock_session (int fd)
+nb_store_unlock_session (const char *db_path, int fd)
 {
-  if (fd >= 0)
-    close (fd); /* closing the last descriptor releases the OFD lock */
+  if (fd < 0)
+    return;
+  /* our own byte lock is the same open file description, so this only fails if another
+   * recorder holds a session of this database */
+  struct flock all = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+  if (fcntl (fd, F_OFD_SETLK, &all) == 0)
+    {
+      g_autofree char *path = lock_path (db_path);
+      if (same_file (fd, path))
+        unlink (path);
+    }
+  close (fd); /* closing the last descriptor releases the OFD lock */
 }
 
 gboolean

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include "nb-store.h"
 
@@ -13,6 +14,9 @@ struct _NbStore
   sqlite3 *db;
   char *path;
   gboolean read_only;
+  gboolean immutable; /* opened read-only as immutable: the directory cannot be written */
+  dev_t dev;          /* the database file opened, to notice it deleted or replaced */
+  ino_t ino;
   GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once and reused */
 };
 
@@ -45,10 +49,15 @@ int nb_store_schema_latest (void);
  * its own transaction together with the user_version bump. */
 gboolean nb_store_schema_migrate (NbStore *store, int target, GError **error);
 
+/* nb_store_check_identity: FALSE with NB_STORE_ERROR_IO ("database file was deleted or
+ * replaced") when @store's path no longer names the file that was opened. */
+gboolean nb_store_check_identity (NbStore *store, GError **error);
+
 /* --- live-session locks (nb-store-lock.c): an OFD lock on byte @session_id of <db>-recording
- * tells other connections and processes that the session is being recorded. --- */
+ * tells other connections and processes that the session is being recorded. The last recorder
+ * to unlock removes the file. --- */
 int nb_store_lock_session (const char *db_path, gint64 session_id, GError **error);
-void nb_store_unlock_session (int fd);
+void nb_store_unlock_session (const char *db_path, int fd);
 gboolean nb_store_session_is_live (const char *db_path, gint64 session_id);
 
 /* --- test hooks --- */

@@ -148,6 +148,9 @@ nb_store_begin (NbStore *store, GError **error)
 gboolean
 nb_store_commit (NbStore *store, GError **error)
 {
+  /* committing into a file no longer at the path would lose the data silently */
+  if (!nb_store_check_identity (store, error))
+    return FALSE;
   sqlite3_stmt *stmt = nb_store_stmt (store, "COMMIT", error);
   return stmt != NULL && nb_store_step_done (store, stmt, "Committing to", error);
 }
@@ -174,14 +177,75 @@ make_dirs (const char *dir)
   return g_chmod (dir, 0700);
 }
 
+static NbStoreError
+error_from_errno (int err)
+{
+  return err == EACCES || err == EROFS || err == EPERM ? NB_STORE_ERROR_READ_ONLY
+         : err == ENOSPC || err == EDQUOT              ? NB_STORE_ERROR_FULL
+                                                       : NB_STORE_ERROR_IO;
+}
+
+/* check_regular: FALSE with NB_STORE_ERROR_NOT_REGULAR if @path exists and is not a regular file
+ * (stat, so a symlink to a database is fine): SQLite would block forever opening a FIFO, and a
+ * device or directory is no database. Only stat is used: opening and closing a descriptor of
+ * the database file would drop the POSIX locks of every SQLite connection of this process.
+ * @st receives the file's status; *@exists whether it exists. */
+static gboolean
+check_regular (const char *path, struct stat *st, gboolean *exists, GError **error)
+{
+  *exists = FALSE;
+  if (stat (path, st) != 0)
+    {
+      int saved = errno;
+      if (saved == ENOENT)
+        return TRUE;
+      g_set_error (error, NB_STORE_ERROR, error_from_errno (saved),
+                   "Cannot open the database %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  *exists = TRUE;
+  if (!S_ISREG (st->st_mode))
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_REGULAR,
+                   "The database %s is not a regular file (%s); choose a database file", path,
+                   S_ISDIR (st->st_mode)    ? "a directory"
+                   : S_ISFIFO (st->st_mode) ? "a FIFO"
+                   : S_ISSOCK (st->st_mode) ? "a socket"
+                                            : "a device");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* tighten_mode: makes @path 0600 if it is a regular file with group or other bits (records are
+ * personal data; a file copied in or created by an older version may be 0644). Failing (not
+ * the owner) is not fatal: the file stays as its owner made it. */
+static void
+tighten_mode (const char *path)
+{
+  struct stat st;
+  if (lstat (path, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 0177) != 0
+      && chmod (path, 0600) != 0)
+    g_debug ("Cannot make %s private: %s", path, g_strerror (errno));
+}
+
 /* Creates @path with mode 0600 (whatever the umask) if it does not exist, and its directory
- * with 0700. */
+ * with 0700; an existing file must be a regular file and is made 0600. */
 static gboolean
 create_db_file (const char *path, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   int saved;
+  struct stat st;
+  gboolean exists;
 
+  if (!check_regular (path, &st, &exists, error))
+    return FALSE;
+  if (exists)
+    {
+      tighten_mode (path);
+      return TRUE;
+    }
   if (make_dirs (dir) != 0)
     {
       saved = errno;
@@ -191,7 +255,7 @@ create_db_file (const char *path, GError **error)
   if (fd < 0)
     {
       if (errno == EEXIST)
-        return TRUE;
+        return check_regular (path, &st, &exists, error);
       saved = errno;
       goto fail;
     }
@@ -206,12 +270,87 @@ create_db_file (const char *path, GError **error)
   return TRUE;
 
 fail:
-  g_set_error (error, NB_STORE_ERROR,
-               saved == EACCES || saved == EROFS || saved == EPERM ? NB_STORE_ERROR_READ_ONLY
-               : saved == ENOSPC || saved == EDQUOT                ? NB_STORE_ERROR_FULL
-                                                                   : NB_STORE_ERROR_IO,
-               "Cannot create the database %s: %s", path, g_strerror (saved));
+  g_set_error (error, NB_STORE_ERROR, error_from_errno (saved), "Cannot create the database %s: %s",
+               path, g_strerror (saved));
   return FALSE;
+}
+
+/* remember_identity: the file now open at @store->path, compared at each commit. Between the
+ * stat and SQLite's open the file could be swapped; the first commit would then notice. */
+static gboolean
+remember_identity (NbStore *store, GError **error)
+{
+  struct stat st;
+  gboolean exists;
+  if (!check_regular (store->path, &st, &exists, error))
+    return FALSE;
+  if (!exists)
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "The database %s does not exist",
+                   store->path);
+      return FALSE;
+    }
+  store->dev = st.st_dev;
+  store->ino = st.st_ino;
+  return TRUE;
+}
+
+gboolean
+nb_store_check_identity (NbStore *store, GError **error)
+{
+  struct stat st;
+  if (stat (store->path, &st) == 0 && st.st_dev == store->dev && st.st_ino == store->ino)
+    return TRUE;
+  g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO,
+               "The database file was deleted or replaced while recording (%s): what was written "
+               "since is not in the database at that path",
+               store->path);
+  return FALSE;
+}
+
+/* wal_is_empty: TRUE if @path has no write-ahead log with content, so that reading the main file
+ * alone (immutable) sees every committed transaction. */
+static gboolean
+wal_is_empty (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  struct stat st;
+  return lstat (wal, &st) != 0 || (S_ISREG (st.st_mode) && st.st_size == 0);
+}
+
+/* open_connection: sqlite3_open_v2 of @store->path; @immutable opens the file read-only without
+ * WAL shared memory or locks, for archives in a directory or on a mount that cannot be written
+ * (SQLite otherwise needs to create <db>-shm there even to read). */
+static gboolean
+open_connection (NbStore *store, gboolean immutable, GError **error)
+{
+  g_clear_pointer (&store->db, sqlite3_close_v2);
+  g_hash_table_remove_all (store->stmts);
+  int flags
+      = (store->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+  g_autofree char *uri = NULL;
+  if (immutable)
+    {
+      g_autofree char *escaped = g_uri_escape_string (store->path, "/", FALSE);
+      uri = g_strdup_printf ("file:%s?mode=ro&immutable=1", escaped);
+      flags |= SQLITE_OPEN_URI;
+    }
+  int rc = sqlite3_open_v2 (uri != NULL ? uri : store->path, &store->db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if (store->db == NULL)
+        {
+          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "Cannot open %s: out of memory",
+                       store->path);
+          return FALSE;
+        }
+      nb_store_set_error (store, error, rc, "Cannot open");
+      return FALSE;
+    }
+  store->immutable = immutable;
+  sqlite3_extended_result_codes (store->db, 1);
+  sqlite3_busy_timeout (store->db, 5000);
+  return TRUE;
 }
 
 static void
@@ -230,25 +369,18 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
   store->read_only = read_only;
   store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
 
-  if (!read_only && !create_db_file (store->path, error))
+  if (read_only)
+    {
+      struct stat st;
+      gboolean exists;
+      if (!check_regular (store->path, &st, &exists, error))
+        return NULL;
+    }
+  else if (!create_db_file (store->path, error))
     return NULL;
 
-  int rc = sqlite3_open_v2 (
-      store->path, &store->db,
-      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      if (store->db == NULL)
-        {
-          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "Cannot open %s: out of memory",
-                       store->path);
-          return NULL;
-        }
-      nb_store_set_error (store, error, rc, "Cannot open");
-      return NULL;
-    }
-  sqlite3_extended_result_codes (store->db, 1);
-  sqlite3_busy_timeout (store->db, 5000);
+  if (!open_connection (store, FALSE, error))
+    return NULL;
 
   /* SQLite silently falls back to read-only when the file is not writable */
   if (!read_only && sqlite3_db_readonly (store->db, "main") == 1)
@@ -261,14 +393,32 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
     }
 
   /* the first statement reads the header: "not a database" shows up here */
-  if (!nb_store_exec (store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", error))
+  GError *local = NULL;
+  if (!nb_store_exec (store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", &local))
+    {
+      /* reading a WAL database needs <db>-shm, which cannot be created in a read-only directory
+       * or mount; without a pending log the main file alone is the whole database */
+      if (!read_only
+          || (local->code != NB_STORE_ERROR_READ_ONLY && local->code != NB_STORE_ERROR_IO)
+          || !wal_is_empty (store->path))
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      g_debug ("Opening %s as immutable: %s", store->path, local->message);
+      g_clear_error (&local);
+      if (!open_connection (store, TRUE, error)
+          || !nb_store_exec (store, "PRAGMA foreign_keys = ON", error))
+        return NULL;
+    }
+  if (!remember_identity (store, error))
     return NULL;
   if (!read_only)
     {
       sqlite3_stmt *stmt = nb_store_stmt (store, "PRAGMA journal_mode = WAL", error);
       if (stmt == NULL)
         return NULL;
-      rc = sqlite3_step (stmt);
+      int rc = sqlite3_step (stmt);
       gboolean wal
           = rc == SQLITE_ROW
             && g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
@@ -285,6 +435,11 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
                        store->path);
           return NULL;
         }
+      /* SQLite creates them with the database's mode, but older ones may be looser */
+      g_autofree char *wal_path = g_strconcat (store->path, "-wal", NULL);
+      g_autofree char *shm_path = g_strconcat (store->path, "-shm", NULL);
+      tighten_mode (wal_path);
+      tighten_mode (shm_path);
     }
 
   G_LOCK (connect_sql);

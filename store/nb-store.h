@@ -16,17 +16,19 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  NB_STORE_ERROR_FAILED,     /* anything else */
-  NB_STORE_ERROR_IO,         /* disk or file system error, file cannot be opened or created */
-  NB_STORE_ERROR_READ_ONLY,  /* the database (or its directory) cannot be written */
-  NB_STORE_ERROR_FULL,       /* disk (or the database size limit) is full */
-  NB_STORE_ERROR_CORRUPT,    /* not a database, damaged file, or audit chain broken */
-  NB_STORE_ERROR_NOT_FOUND,  /* no such session */
-  NB_STORE_ERROR_SCHEMA,     /* database written by a newer NeedleBench, or migration failed */
-  NB_STORE_ERROR_BUSY,       /* locked by another connection for too long */
-  NB_STORE_ERROR_CONSTRAINT, /* rejected by the schema (e.g. changing an append-only record) */
-  NB_STORE_ERROR_OVERFLOW,   /* the recorder's writer cannot keep up, its queue is full */
-  NB_STORE_ERROR_INVALID,    /* invalid argument or call sequence */
+  NB_STORE_ERROR_FAILED,      /* anything else */
+  NB_STORE_ERROR_IO,          /* disk or file system error, file cannot be opened or created */
+  NB_STORE_ERROR_READ_ONLY,   /* the database (or its directory) cannot be written */
+  NB_STORE_ERROR_FULL,        /* disk (or the database size limit) is full */
+  NB_STORE_ERROR_CORRUPT,     /* not a database, damaged file, or audit chain broken */
+  NB_STORE_ERROR_NOT_FOUND,   /* no such session */
+  NB_STORE_ERROR_SCHEMA,      /* database written by a newer NeedleBench, or migration failed */
+  NB_STORE_ERROR_BUSY,        /* locked by another connection for too long */
+  NB_STORE_ERROR_CONSTRAINT,  /* rejected by the schema (e.g. changing an append-only record) */
+  NB_STORE_ERROR_OVERFLOW,    /* the recorder's writer cannot keep up, its queue is full */
+  NB_STORE_ERROR_INVALID,     /* invalid argument or call sequence */
+  NB_STORE_ERROR_EXISTS,      /* an output file exists (and replacing it was not asked for) */
+  NB_STORE_ERROR_NOT_REGULAR, /* a path is not a regular file (link, FIFO, device, directory) */
 } NbStoreError;
 
 GQuark nb_store_error_quark (void);

@@ -43,7 +43,7 @@ nb_cli_export (int argc, char **argv)
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
   if (store == NULL)
     return nb_cli_fail ("export", error);
-  if (!nb_export_session (store, (gint64) id, fmt, samples, output, &error))
+  if (!nb_export_session (store, (gint64) id, fmt, samples, output, NB_EXPORT_DEFAULT, &error))
     {
       g_prefix_error (&error, "session %" G_GUINT64_FORMAT ": ", id);
       return nb_cli_fail ("export", error);

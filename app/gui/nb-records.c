@@ -290,6 +290,7 @@ nb_records_export (NbRecords *self, gint64 session_id, gboolean json, const char
   g_autoptr (NbStore) store = nb_store_open_full (self->store_path, NB_STORE_OPEN_READ_ONLY, error);
   if (store == NULL)
     return FALSE;
+  /* the save dialog has already asked before overwriting */
   return nb_export_session (store, session_id, json ? NB_EXPORT_JSON : NB_EXPORT_CSV, FALSE, path,
-                            error);
+                            NB_EXPORT_FORCE, error);
 }
