@@ -1,11 +1,10 @@
 /* nb-device.c: request/response engine, reader thread and signal delivery of a pen. */
-#include "nb-device.h"
+#include "nb-device-private.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "nb-device-uri.h"
-#include "nb-transport.h"
 
 #define READ_SLICE_MS 100
 #define WAIT_SLICE_US (20 * 1000)
@@ -22,48 +21,6 @@ typedef struct
   ItemKind kind;
   gpointer data; /* NbTelemetryBatch*, NbEvent* or GError* */
 } Item;
-
-struct _NbDevice
-{
-  GObject parent;
-
-  char *uri;
-  NbTransport *transport;
-  NbIdentity identity;
-  guint timeout_ms;
-  guint retries;
-  GMainContext *context;
-
-  GThread *reader;
-  NbFrameDecoder decoder; /* reader thread only */
-
-  GMutex lock; /* everything below */
-  GCond cond;
-  gboolean stopping;
-  gboolean closed;
-  GError *lost;
-  NbDeviceStats stats;
-  guint64 malformed; /* good frames with an unparsable payload or unknown version */
-  gboolean streaming;
-  gboolean have_index;
-  guint64 next_index;
-  gint64 last_rx_us;
-  gboolean reset_seen;
-
-  /* the one request in flight */
-  gboolean pending;
-  guint16 pending_seq;
-  gboolean answered;
-  guint8 answer_type;
-  guint8 answer[NB_FRAME_MAX_PAYLOAD];
-  gsize answer_len;
-
-  GQueue deliveries; /* Item* for the context */
-  gboolean dispatch_scheduled;
-
-  GMutex request_lock; /* one request at a time */
-  guint16 next_seq;
-};
 
 enum
 {
@@ -113,8 +70,10 @@ dispatch (gpointer data)
   Item *item;
   while ((item = g_queue_pop_head (&items)))
     {
-      /* A handler may close the device: stop delivering the moment it does. */
-      if (!dev->closed)
+      /* A handler, or another thread, may close the device: stop delivering the moment it does.
+       * close takes emit_lock after setting `closed`, so once it returns nothing is emitted. */
+      g_rec_mutex_lock (&dev->emit_lock);
+      if (!g_atomic_int_get (&dev->closed))
         {
           switch (item->kind)
             {
@@ -128,6 +87,7 @@ dispatch (gpointer data)
               break;
             }
         }
+      g_rec_mutex_unlock (&dev->emit_lock);
       item_free (item);
     }
   return G_SOURCE_REMOVE;
@@ -166,6 +126,7 @@ set_lost (NbDevice *dev, GError *error)
     }
   dev->lost = error;
   dev->streaming = FALSE;
+  dev->motor_running = FALSE;
   queue_item (dev, ITEM_LOST, g_error_copy (error));
   g_cond_broadcast (&dev->cond);
 }
@@ -193,9 +154,16 @@ on_telemetry (NbDevice *dev, const NbFrame *f)
 
   if (dev->have_index && first != dev->next_index)
     {
-      dev->stats.gaps++;
-      if (first > dev->next_index)
-        dev->stats.lost_samples += first - dev->next_index;
+      /* Backwards, or further ahead than a second of samples, is not loss on the link but a pen
+       * that restarted its count or sent garbage: counting it as lost would invent samples. */
+      guint64 one_second = MAX (dev->identity.sample_rate_hz, 1);
+      if (first > dev->next_index && first - dev->next_index <= one_second)
+        {
+          dev->stats.gaps++;
+          dev->stats.lost_samples += first - dev->next_index;
+        }
+      else
+        dev->stats.stream_breaks++;
     }
   dev->have_index = TRUE;
   dev->next_index = first + count;
@@ -227,6 +195,7 @@ on_frame (const NbFrame *f, gpointer user_data)
             {
               dev->reset_seen = TRUE;
               dev->streaming = FALSE;
+              dev->motor_running = FALSE; /* a reset pen's motor is off */
             }
           queue_item (dev, ITEM_EVENT, ev);
         }
@@ -284,7 +253,7 @@ reader_thread (gpointer data)
         set_lost (dev, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED,
                                     "%s: no data from the pen for %.1f s while streaming "
                                     "(link stalled or pen unplugged)",
-                                    dev->transport->description, NB_DEVICE_STALL_MS / 1000.0));
+                                    dev->description, NB_DEVICE_STALL_MS / 1000.0));
       g_mutex_unlock (&dev->lock);
       if (stalled)
         break;
@@ -292,294 +261,198 @@ reader_thread (gpointer data)
   return NULL;
 }
 
+/* Called with dev->lock held: FALSE with @error set once the device is closed or its link lost. */
 static gboolean
-request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len, guint8 want, guint8 *answer,
-         gsize *answer_len, GCancellable *cancellable, GError **error)
+check_usable (NbDevice *dev, GError **error)
+{
+  if (dev->closed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "%s: the device is closed",
+                   dev->description);
+      return FALSE;
+    }
+  if (dev->lost)
+    {
+      g_propagate_error (error, g_error_copy (dev->lost));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Called with dev->lock held, once an answer has arrived: takes it out or explains it. */
+static gboolean
+take_answer (NbDevice *dev, guint8 type, guint8 want, guint8 *answer, gsize *answer_len,
+             GError **error)
+{
+  if (dev->answer_type == NB_MSG_NAK)
+    {
+      guint8 code = 0;
+      guint16 detail = 0;
+      if (nb_nak_decode (dev->answer, dev->answer_len, &code, &detail, NULL))
+        g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK, "the pen refused %s: %s",
+                     nb_message_type_name (type), nb_nak_code_name (code));
+      else
+        g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL, "malformed NAK to %s",
+                     nb_message_type_name (type));
+      return FALSE;
+    }
+  if (dev->answer_type != want)
+    {
+      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL, "the pen answered %s with %s",
+                   nb_message_type_name (type), nb_message_type_name (dev->answer_type));
+      return FALSE;
+    }
+  if (answer)
+    {
+      memcpy (answer, dev->answer, dev->answer_len);
+      *answer_len = dev->answer_len;
+    }
+  return TRUE;
+}
+
+/* The request engine; called with request_lock held. @keepalive: a PING of the keepalive, which
+ * gives way to a waiting MOTOR_STOP. */
+static gboolean
+request_locked (NbDevice *dev, guint8 type, const guint8 *payload, gsize len, guint8 want,
+                guint8 *answer, gsize *answer_len, guint attempts, gboolean keepalive,
+                GCancellable *cancellable, GError **error)
 {
   guint8 wire[NB_FRAME_MAX_WIRE];
-  gboolean ok = FALSE;
 
-  g_mutex_lock (&dev->request_lock);
   if (++dev->next_seq == 0)
     dev->next_seq = 1;
   guint16 seq = dev->next_seq;
   gsize wire_len = nb_frame_encode (type, seq, payload, len, wire);
 
-  for (guint attempt = 0; attempt <= dev->retries && !ok; attempt++)
+  for (guint attempt = 0; attempt < attempts; attempt++)
     {
-      g_mutex_lock (&dev->lock);
-      if (dev->lost)
-        {
-          g_propagate_error (error, g_error_copy (dev->lost));
-          g_mutex_unlock (&dev->lock);
-          goto out;
-        }
-      dev->pending = TRUE;
-      dev->pending_seq = seq;
-      dev->answered = FALSE;
-      if (attempt > 0)
-        dev->stats.retries++;
-      g_mutex_unlock (&dev->lock);
+      {
+        g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->lock);
+        /* Checked under request_lock: close frees the transport only while holding it. */
+        if (!check_usable (dev, error))
+          return FALSE;
+        dev->pending = TRUE;
+        dev->pending_seq = seq;
+        dev->answered = FALSE;
+        if (attempt > 0)
+          dev->stats.retries++;
+        dev->stats.requests++;
+        dev->stats.last_request_us = g_get_monotonic_time ();
+      }
 
       if (!nb_transport_write (dev->transport, wire, wire_len, error))
-        goto out;
+        {
+          g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->lock);
+          dev->pending = FALSE;
+          return FALSE;
+        }
 
       gint64 deadline = g_get_monotonic_time () + (gint64) dev->timeout_ms * 1000;
-      g_mutex_lock (&dev->lock);
-      while (!dev->answered && !dev->lost && g_get_monotonic_time () < deadline)
+      g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->lock);
+      while (!dev->answered && !dev->lost && !dev->closed && g_get_monotonic_time () < deadline)
         {
-          if (g_cancellable_is_cancelled (cancellable))
+          if (g_cancellable_is_cancelled (cancellable)
+              || (keepalive && g_atomic_int_get (&dev->urgent) > 0))
             break;
           g_cond_wait_until (&dev->cond, &dev->lock,
                              MIN (deadline, g_get_monotonic_time () + WAIT_SLICE_US));
         }
-      ok = dev->answered;
-      if (ok)
-        {
-          if (dev->answer_type == NB_MSG_NAK)
-            {
-              guint8 code = 0;
-              guint16 detail = 0;
-              if (nb_nak_decode (dev->answer, dev->answer_len, &code, &detail, NULL))
-                g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK, "the pen refused %s: %s",
-                             nb_message_type_name (type), nb_nak_code_name (code));
-              else
-                g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL,
-                             "malformed NAK to %s", nb_message_type_name (type));
-              ok = FALSE;
-            }
-          else if (dev->answer_type != want)
-            {
-              g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_PROTOCOL,
-                           "the pen answered %s with %s", nb_message_type_name (type),
-                           nb_message_type_name (dev->answer_type));
-              ok = FALSE;
-            }
-          else if (answer)
-            {
-              memcpy (answer, dev->answer, dev->answer_len);
-              *answer_len = dev->answer_len;
-            }
-          dev->pending = FALSE;
-          g_mutex_unlock (&dev->lock);
-          if (!ok)
-            goto out;
-          break;
-        }
-      if (dev->lost)
-        {
-          g_propagate_error (error, g_error_copy (dev->lost));
-          dev->pending = FALSE;
-          g_mutex_unlock (&dev->lock);
-          goto out;
-        }
       dev->pending = FALSE;
-      g_mutex_unlock (&dev->lock);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto out;
-    }
-  if (!ok)
-    g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
-                 "%s: the pen did not answer %s (%u tries, %u ms each)",
-                 dev->transport->description, nb_message_type_name (type), dev->retries + 1,
-                 dev->timeout_ms);
-out:
-  g_mutex_unlock (&dev->request_lock);
-  return ok;
-}
-
-static gboolean
-simple_request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len,
-                GCancellable *cancellable, GError **error)
-{
-  return request (dev, type, payload, len, NB_MSG_ACK, NULL, NULL, cancellable, error);
-}
-
-gboolean
-nb_device_identify (NbDevice *dev, NbIdentity *identity, GCancellable *cancellable, GError **error)
-{
-  guint8 answer[NB_FRAME_MAX_PAYLOAD];
-  gsize len = 0;
-  if (!request (dev, NB_MSG_IDENTIFY, NULL, 0, NB_MSG_IDENTITY, answer, &len, cancellable, error))
-    return FALSE;
-  if (!nb_identity_decode (answer, len, identity, error))
-    {
-      g_prefix_error (error, "%s: ", dev->transport->description);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-nb_device_set_depth (NbDevice *dev, double depth_mm, GCancellable *cancellable, GError **error)
-{
-  const NbIdentity *id = &dev->identity;
-  double um = depth_mm * 1000.0;
-  long rounded = lround (um);
-  if (!isfinite (depth_mm) || rounded < (long) id->depth_min_um || rounded > (long) id->depth_max_um
-      || fabs (um - rounded) > 0.5 || (rounded - id->depth_min_um) % id->depth_step_um != 0)
-    {
-      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
-                   "depth %.3f mm is not settable on %s: %.2f to %.2f mm in steps of %.2f mm",
-                   depth_mm, id->serial, id->depth_min_um / 1000.0, id->depth_max_um / 1000.0,
-                   id->depth_step_um / 1000.0);
-      return FALSE;
-    }
-  guint8 p[4];
-  nb_put_u32 (p, (guint32) rounded);
-  return simple_request (dev, NB_MSG_SET_DEPTH, p, 4, cancellable, error);
-}
-
-gboolean
-nb_device_set_rate (NbDevice *dev, double rate_hz, GCancellable *cancellable, GError **error)
-{
-  const NbIdentity *id = &dev->identity;
-  double mhz = rate_hz * 1000.0;
-  if (!isfinite (rate_hz) || mhz < id->rate_min_mhz - 0.5 || mhz > id->rate_max_mhz + 0.5)
-    {
-      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
-                   "rate %.1f Hz is not settable on %s: %.1f to %.1f Hz", rate_hz, id->serial,
-                   id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0);
-      return FALSE;
-    }
-  guint8 p[4];
-  nb_put_u32 (p, (guint32) lround (mhz));
-  return simple_request (dev, NB_MSG_SET_RATE, p, 4, cancellable, error);
-}
-
-gboolean
-nb_device_motor_start (NbDevice *dev, GCancellable *cancellable, GError **error)
-{
-  return simple_request (dev, NB_MSG_MOTOR_START, NULL, 0, cancellable, error);
-}
-
-gboolean
-nb_device_motor_stop (NbDevice *dev, GCancellable *cancellable, GError **error)
-{
-  return simple_request (dev, NB_MSG_MOTOR_STOP, NULL, 0, cancellable, error);
-}
-
-gboolean
-nb_device_stream_start (NbDevice *dev, GCancellable *cancellable, GError **error)
-{
-  g_mutex_lock (&dev->lock);
-  dev->have_index = FALSE;
-  dev->last_rx_us = g_get_monotonic_time ();
-  g_mutex_unlock (&dev->lock);
-  if (!simple_request (dev, NB_MSG_STREAM_START, NULL, 0, cancellable, error))
-    return FALSE;
-  g_mutex_lock (&dev->lock);
-  dev->streaming = TRUE;
-  dev->last_rx_us = g_get_monotonic_time ();
-  g_mutex_unlock (&dev->lock);
-  return TRUE;
-}
-
-gboolean
-nb_device_stream_stop (NbDevice *dev, GCancellable *cancellable, GError **error)
-{
-  g_mutex_lock (&dev->lock);
-  dev->streaming = FALSE;
-  g_mutex_unlock (&dev->lock);
-  return simple_request (dev, NB_MSG_STREAM_STOP, NULL, 0, cancellable, error);
-}
-
-gboolean
-nb_device_ping (NbDevice *dev, GCancellable *cancellable, GError **error)
-{
-  return simple_request (dev, NB_MSG_PING, NULL, 0, cancellable, error);
-}
-
-gboolean
-nb_device_get_status (NbDevice *dev, NbStatus *status, GCancellable *cancellable, GError **error)
-{
-  guint8 answer[NB_FRAME_MAX_PAYLOAD];
-  gsize len = 0;
-  return request (dev, NB_MSG_GET_STATUS, NULL, 0, NB_MSG_STATUS, answer, &len, cancellable, error)
-         && nb_status_decode (answer, len, status, error);
-}
-
-gboolean
-nb_device_read_calibration (NbDevice *dev, NbCalTable *table, GCancellable *cancellable,
-                            GError **error)
-{
-  guint8 answer[NB_FRAME_MAX_PAYLOAD];
-  gsize len = 0;
-  if (!request (dev, NB_MSG_CAL_READ, NULL, 0, NB_MSG_CAL_TABLE, answer, &len, cancellable, error))
-    return FALSE;
-  if (!nb_cal_table_decode (answer, len, table, error))
-    {
-      g_prefix_error (error, "%s: calibration read back: ", dev->transport->description);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_reset (NbDevice *dev, GError **error)
-{
-  g_mutex_lock (&dev->lock);
-  gboolean reset = dev->reset_seen;
-  g_mutex_unlock (&dev->lock);
-  if (reset)
-    g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET,
-                 "%s: the pen reset during the calibration write; its previous table is still in "
-                 "force",
-                 dev->transport->description);
-  return !reset;
-}
-
-gboolean
-nb_device_write_calibration (NbDevice *dev, const NbCalTable *table, GCancellable *cancellable,
-                             GError **error)
-{
-  guint8 payload[NB_FRAME_MAX_PAYLOAD];
-  gsize len = nb_cal_table_encode (table, payload);
-  NbCalTable back;
-
-  if (len == 0)
-    {
-      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
-                   "calibration table has %u points, at most %d allowed", table->n_points,
-                   NB_CAL_MAX_POINTS);
-      return FALSE;
-    }
-  g_mutex_lock (&dev->lock);
-  dev->reset_seen = FALSE;
-  g_mutex_unlock (&dev->lock);
-
-  if (!simple_request (dev, NB_MSG_CAL_WRITE, payload, len, cancellable, error))
-    {
-      if (error && *error && (*error)->code == NB_DEVICE_ERROR_TIMEOUT)
-        check_reset (dev, NULL);
-      return FALSE;
-    }
-  if (!check_reset (dev, error))
-    return FALSE;
-  guint8 crc[4];
-  nb_put_u32 (crc, nb_get_u32 (payload + len - 4));
-  if (!simple_request (dev, NB_MSG_CAL_COMMIT, crc, 4, cancellable, error))
-    {
-      g_mutex_lock (&dev->lock);
-      gboolean reset = dev->reset_seen;
-      g_mutex_unlock (&dev->lock);
-      if (reset)
+      if (dev->answered)
+        return take_answer (dev, type, want, answer, answer_len, error);
+      if (!check_usable (dev, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (keepalive && g_atomic_int_get (&dev->urgent) > 0)
         {
-          g_clear_error (error);
-          return check_reset (dev, error);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "keepalive gave way to a stop");
+          return FALSE;
         }
-      return FALSE;
     }
-  if (!nb_device_read_calibration (dev, &back, cancellable, error))
-    return FALSE;
-  if (!nb_cal_table_equal (&back, table))
+  g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
+               "%s: the pen did not answer %s (%u tries, %u ms each)", dev->description,
+               nb_message_type_name (type), attempts, dev->timeout_ms);
+  return FALSE;
+}
+
+gboolean
+nb_device_request (NbDevice *dev, guint8 type, const guint8 *payload, gsize len, guint8 want,
+                   guint8 *answer, gsize *answer_len, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->request_lock);
+  return request_locked (dev, type, payload, len, want, answer, answer_len, dev->retries + 1, FALSE,
+                         cancellable, error);
+}
+
+/* One PING, unless a request is in flight (it reaches the pen, and its retry too). One try only:
+ * a PING is not worth a retry, the next one is due soon anyway. */
+static void
+keepalive_ping (NbDevice *dev)
+{
+  if (!g_mutex_trylock (&dev->request_lock))
     {
-      g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_VERIFY,
-                   "%s: the calibration read back differs from what was written",
-                   dev->transport->description);
-      return FALSE;
+      g_usleep (WAIT_SLICE_US);
+      return;
     }
-  return TRUE;
+  g_autoptr (GError) error = NULL;
+  gboolean ok
+      = request_locked (dev, NB_MSG_PING, NULL, 0, NB_MSG_ACK, NULL, NULL, 1, TRUE, NULL, &error);
+  g_mutex_unlock (&dev->request_lock);
+  if (ok || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+    return;
+
+  g_mutex_lock (&dev->lock);
+  dev->stats.keepalive_failures++;
+  gboolean first = !dev->keepalive_failed;
+  dev->keepalive_failed = TRUE;
+  g_mutex_unlock (&dev->lock);
+  /* Once per motor run: a pen that stopped answering would otherwise log twice a second. A lost
+   * link is reported by the "lost" signal, not here. */
+  if (first && !g_error_matches (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED))
+    g_debug ("%s: keepalive PING failed: %s", dev->description, error->message);
+}
+
+/* While the motor runs, no more than NB_DEVICE_KEEPALIVE_MS pass without a request to the pen, so
+ * that its watchdog (docs/protocol.md) only fires when this host is gone. */
+static gpointer
+keepalive_thread (gpointer data)
+{
+  NbDevice *dev = data;
+
+  g_mutex_lock (&dev->lock);
+  while (!dev->stopping)
+    {
+      if (!dev->motor_running || dev->lost)
+        {
+          g_cond_wait (&dev->keepalive_cond, &dev->lock);
+          continue;
+        }
+      gint64 due = dev->stats.last_request_us + NB_DEVICE_KEEPALIVE_MS * 1000;
+      if (g_get_monotonic_time () < due)
+        {
+          g_cond_wait_until (&dev->keepalive_cond, &dev->lock, due);
+          continue;
+        }
+      g_mutex_unlock (&dev->lock);
+      keepalive_ping (dev);
+      g_mutex_lock (&dev->lock);
+    }
+  g_mutex_unlock (&dev->lock);
+  return NULL;
+}
+
+void
+nb_device_set_motor_running (NbDevice *dev, gboolean running)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->lock);
+  if (dev->stopping)
+    return;
+  dev->motor_running = running;
+  if (running)
+    dev->keepalive_failed = FALSE;
+  if (running && dev->keepalive == NULL)
+    dev->keepalive = g_thread_new ("nb-device-keepalive", keepalive_thread, dev);
+  g_cond_broadcast (&dev->keepalive_cond);
 }
 
 NbDevice *
@@ -595,6 +468,7 @@ nb_device_open_full (const char *uri, guint timeout_ms, guint retries, GCancella
 
   g_autoptr (NbDevice) dev = g_object_new (NB_TYPE_DEVICE, "uri", uri, NULL);
   dev->transport = transport;
+  dev->description = g_strdup (transport->description);
   dev->timeout_ms = timeout_ms;
   dev->retries = retries;
   dev->last_rx_us = g_get_monotonic_time ();
@@ -628,17 +502,30 @@ nb_device_close (NbDevice *dev)
       g_mutex_unlock (&dev->lock);
       return;
     }
-  dev->closed = TRUE;
+  g_atomic_int_set (&dev->closed, TRUE);
   dev->stopping = TRUE;
+  dev->motor_running = FALSE;
   g_queue_clear_full (&dev->deliveries, (GDestroyNotify) item_free);
+  /* wakes the request in flight (it fails with G_IO_ERROR_CLOSED) and the keepalive */
   g_cond_broadcast (&dev->cond);
+  g_cond_broadcast (&dev->keepalive_cond);
   g_mutex_unlock (&dev->lock);
 
+  /* Only this call frees the transport, and `closed` lets only one caller get here. */
   if (dev->transport)
     nb_transport_cancel (dev->transport);
   if (dev->reader)
     g_thread_join (g_steal_pointer (&dev->reader));
+  if (dev->keepalive)
+    g_thread_join (g_steal_pointer (&dev->keepalive));
+  /* An emission in progress on another thread finishes before close returns (recursive: a
+   * handler may close the device it is called for). */
+  g_rec_mutex_lock (&dev->emit_lock);
+  g_rec_mutex_unlock (&dev->emit_lock);
+  /* The request in flight, woken above, leaves before its transport goes. */
+  g_mutex_lock (&dev->request_lock);
   g_clear_pointer (&dev->transport, nb_transport_close);
+  g_mutex_unlock (&dev->request_lock);
 }
 
 const char *
@@ -707,7 +594,10 @@ nb_device_finalize (GObject *object)
   g_clear_error (&dev->lost);
   g_clear_pointer (&dev->context, g_main_context_unref);
   g_free (dev->uri);
+  g_free (dev->description);
   g_mutex_clear (&dev->lock);
+  g_rec_mutex_clear (&dev->emit_lock);
+  g_cond_clear (&dev->keepalive_cond);
   g_mutex_clear (&dev->request_lock);
   g_cond_clear (&dev->cond);
   G_OBJECT_CLASS (nb_device_parent_class)->finalize (object);
@@ -733,8 +623,10 @@ nb_device_class_init (NbDeviceClass *klass)
                       NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_LOST] = g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* static scope: the handlers see the queued error itself, not a copy of it */
+  signals[SIGNAL_LOST]
+      = g_signal_new ("lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -743,6 +635,8 @@ nb_device_init (NbDevice *dev)
   g_mutex_init (&dev->lock);
   g_mutex_init (&dev->request_lock);
   g_cond_init (&dev->cond);
+  g_cond_init (&dev->keepalive_cond);
+  g_rec_mutex_init (&dev->emit_lock);
   g_queue_init (&dev->deliveries);
   dev->context = g_main_context_ref_thread_default ();
   dev->timeout_ms = NB_DEVICE_DEFAULT_TIMEOUT_MS;

@@ -35,16 +35,25 @@ typedef struct
   guint64 framing_errors;
   guint64 batches;
   guint64 samples;
-  guint64 gaps;         /* jumps in the telemetry sample index */
-  guint64 lost_samples; /* samples missing in those jumps */
-  guint64 retries;      /* requests sent again after a timeout */
+  guint64 gaps;          /* jumps forward in the telemetry sample index, by a second at most */
+  guint64 lost_samples;  /* samples missing in those jumps */
+  guint64 stream_breaks; /* jumps backwards or further forward: the index is not to be trusted */
+  guint64 retries;       /* requests sent again after a timeout */
   guint64 events;
+  guint64 requests;           /* request frames sent, retries and keepalive PINGs included */
+  guint64 keepalive_failures; /* keepalive PINGs the pen did not acknowledge */
+  gint64 last_request_us;     /* g_get_monotonic_time () of the last request sent; 0: none yet */
 } NbDeviceStats;
 
 #define NB_DEVICE_DEFAULT_TIMEOUT_MS 250
 #define NB_DEVICE_DEFAULT_RETRIES 3
 /* A streaming pen that sends nothing for this long is reported lost (a stalled link). */
 #define NB_DEVICE_STALL_MS 1500
+/* While the motor runs (from an acknowledged MOTOR_START to MOTOR_STOP, close or loss of the
+ * link), the device sends PING when no request has gone to the pen for this long, so that the
+ * pen's watchdog (2 s, docs/protocol.md) sees a request at least every 500 ms. Assumes a per-try
+ * timeout no longer than this, as a request in flight is not interrupted for a PING. */
+#define NB_DEVICE_KEEPALIVE_MS 350
 
 /* nb_device_open: (transfer full) opens @uri and identifies the pen. */
 G_GNUC_WARN_UNUSED_RESULT
@@ -56,8 +65,10 @@ G_GNUC_WARN_UNUSED_RESULT
 NbDevice *nb_device_open_full (const char *uri, guint timeout_ms, guint retries,
                                GCancellable *cancellable, GError **error);
 
-/* nb_device_close: stops the stream reader and closes the link; no signal is emitted after it.
- * Safe to call twice; dispose calls it. Does not talk to the pen. */
+/* nb_device_close: stops the stream reader and the keepalive, waits for the request in flight
+ * (which fails with G_IO_ERROR_CLOSED, as does every request after it) and closes the link. No
+ * signal is emitted after it returns, from any thread. Safe to call twice and from a signal
+ * handler; dispose calls it. Does not talk to the pen. */
 void nb_device_close (NbDevice *dev);
 
 const char *nb_device_get_uri (NbDevice *dev);
@@ -68,7 +79,8 @@ gboolean nb_device_is_connected (NbDevice *dev);
 void nb_device_get_stats (NbDevice *dev, NbDeviceStats *stats);
 
 /* Requests. Each returns FALSE with @error set: NB_DEVICE_ERROR_TIMEOUT, _NAK, _DISCONNECTED,
- * _OUT_OF_RANGE (checked against the identity before anything is sent), G_IO_ERROR_CANCELLED. */
+ * _OUT_OF_RANGE (checked against the identity before anything is sent), G_IO_ERROR_CANCELLED,
+ * G_IO_ERROR_CLOSED (during or after nb_device_close). */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean nb_device_identify (NbDevice *dev, NbIdentity *identity, GCancellable *cancellable,
                              GError **error);
@@ -106,7 +118,8 @@ gboolean nb_device_write_calibration (NbDevice *dev, const NbCalTable *table,
 /* Signals (on the opening thread's context):
  *   "telemetry" (const NbTelemetryBatch *batch)
  *   "event"     (const NbEvent *event)
- *   "lost"      (const GError *error): the link is gone; requests fail from now on.
+ *   "lost"      (GError *error, G_TYPE_ERROR, not to be freed): the link is gone; requests fail
+ *               from now on.
  * Property "connected" (gboolean, notify). */
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* nb-transport.h: the small vtable every link to a pen implements (serial, usb, in-process sim),
- * and the registry that opens one from a device URI. A new transport is a new folder and one line
- * in the table in nb-transport.c. */
+ * and the registry that opens one from a device URI. The transports of drivers/ (serial, usb) are
+ * built in; one that lives above drivers/ (the simulated pen, sim/nb-sim-transport.h) registers
+ * itself with nb_transport_register, so drivers/ never depends on it. */
 #pragma once
 
 #include <gio/gio.h>
@@ -45,12 +46,24 @@ typedef struct
 
 void nb_port_info_free (NbPortInfo *info);
 
-/* nb_transport_open: (transfer full) opens the transport @uri names. */
+typedef NbTransport *(*NbTransportOpenFunc) (const NbDeviceUri *uri, GError **error);
+/* Adds the ports it finds (NbPortInfo*) to @ports; a failure is skipped, not reported. */
+typedef void (*NbTransportEnumerateFunc) (GPtrArray *ports);
+
+/* nb_transport_register: makes URIs of @kind open with @open_fn (replacing the transport that
+ * had that kind), and @enumerate_fn (may be NULL) part of nb_transport_enumerate. @name is static
+ * ("sim"). Thread-safe; a program calls it once at start for each transport it wants. */
+void nb_transport_register (NbUriKind kind, const char *name, NbTransportOpenFunc open_fn,
+                            NbTransportEnumerateFunc enumerate_fn);
+
+/* nb_transport_open: (transfer full) opens the transport @uri names; NB_DEVICE_ERROR_UNSUPPORTED
+ * when none is built in or registered for its kind. */
 G_GNUC_WARN_UNUSED_RESULT
 NbTransport *nb_transport_open (const NbDeviceUri *uri, GError **error);
 
-/* nb_transport_enumerate: (transfer full) (element-type NbPortInfo) ports of every built-in
- * transport that may hold a pen; an enumeration failure of one transport is skipped, not fatal. */
+/* nb_transport_enumerate: (transfer full) (element-type NbPortInfo) ports of every built-in or
+ * registered transport that may hold a pen; an enumeration failure of one transport is skipped,
+ * not fatal. */
 GPtrArray *nb_transport_enumerate (void);
 
 static inline gssize

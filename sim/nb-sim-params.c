@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "nb-messages.h"
+
 G_DEFINE_QUARK (nb - sim - error - quark, nb_sim_error)
 
 typedef enum
@@ -26,9 +28,10 @@ typedef struct
 #define OFF(field) G_STRUCT_OFFSET (NbSimParams, field)
 
 static const Key keys[] = {
-  { "serial", KIND_STRING, OFF (serial), 0, 0, "serial number reported by IDENTIFY" },
-  { "model", KIND_STRING, OFF (model), 0, 0, "model name" },
-  { "firmware", KIND_STRING, OFF (firmware), 0, 0, "firmware version" },
+  { "serial", KIND_STRING, OFF (serial), 0, NB_IDENTITY_STRING_MAX,
+    "serial number reported by IDENTIFY" },
+  { "model", KIND_STRING, OFF (model), 0, NB_IDENTITY_STRING_MAX, "model name" },
+  { "firmware", KIND_STRING, OFF (firmware), 0, NB_IDENTITY_STRING_MAX, "firmware version" },
   { "sample-rate", KIND_UINT, OFF (sample_rate_hz), 10000, 100000, "telemetry samples per second" },
   { "depth-offset", KIND_DOUBLE, OFF (depth_offset_mm), -0.5, 0.5, "depth offset error (mm)" },
   { "depth-gain", KIND_DOUBLE, OFF (depth_gain), 0.5, 1.5, "depth gain error (factor)" },
@@ -42,6 +45,8 @@ static const Key keys[] = {
   { "seed", KIND_UINT, OFF (seed), 0, G_MAXUINT32, "random seed (reproducible runs)" },
   { "time-scale", KIND_DOUBLE, OFF (time_scale), 0.01, 10000, "speed-up over real time" },
   { "eeprom", KIND_STRING, OFF (eeprom), 0, 0, "file holding the stored calibration" },
+  { "status-file", KIND_STRING, OFF (status_file), 0, 0,
+    "file the pen rewrites with its motor and stream state on every change" },
   { "drop", KIND_DOUBLE, OFF (drop), 0, 1, "probability per byte of dropping it" },
   { "flip", KIND_DOUBLE, OFF (flip), 0, 1, "probability per byte of flipping a bit" },
   { "stall", KIND_DOUBLE, OFF (stall_after_s), 0, 1e9, "link stalls after N seconds" },
@@ -50,6 +55,8 @@ static const Key keys[] = {
   { "no-cartridge", KIND_FLAG, OFF (no_cartridge), 0, 1, "no cartridge inserted" },
   { "reset-on-cal-write", KIND_FLAG, OFF (reset_on_cal_write), 0, 1,
     "pen resets on the first CAL_WRITE" },
+  { "watchdog", KIND_FLAG, OFF (watchdog), 0, 1,
+    "stop the motor after 2 s without a host request (on; watchdog=0 turns it off)" },
 };
 
 void
@@ -73,6 +80,7 @@ nb_sim_params_init_defaults (NbSimParams *p)
   p->time_scale = 1.0;
   p->stall_after_s = -1;
   p->disconnect_after_s = -1;
+  p->watchdog = TRUE;
 }
 
 void
@@ -82,6 +90,7 @@ nb_sim_params_clear (NbSimParams *p)
   g_clear_pointer (&p->model, g_free);
   g_clear_pointer (&p->firmware, g_free);
   g_clear_pointer (&p->eeprom, g_free);
+  g_clear_pointer (&p->status_file, g_free);
 }
 
 static const Key *
@@ -130,6 +139,16 @@ nb_sim_params_set (NbSimParams *p, const char *key, const char *value, GError **
     }
   if (k->kind == KIND_STRING)
     {
+      /* Refused, not cut: a pen that reports another serial than the one asked for would be a
+       * different pen. max is in bytes, as the IDENTITY field is. */
+      gsize len = strlen (value);
+      if (k->max > 0 && len > k->max)
+        {
+          g_set_error (error, NB_SIM_ERROR, NB_SIM_ERROR_INVALID_PARAM,
+                       "simulated-pen key “%s”: the value is %zu bytes, at most %g allowed", key,
+                       len, k->max);
+          return FALSE;
+        }
       char **dest = (char **) base;
       g_free (*dest);
       *dest = g_strdup (value);

@@ -14,6 +14,7 @@ typedef enum
   NB_SIM_ERROR_INVALID_PARAM,
   NB_SIM_ERROR_EEPROM,
   NB_SIM_ERROR_PTY,
+  NB_SIM_ERROR_STATUS_FILE,
 } NbSimError;
 
 typedef struct
@@ -39,6 +40,7 @@ typedef struct
   guint32 seed;
   double time_scale; /* 2 = twice as fast as real time */
   char *eeprom;      /* file holding the stored calibration; NULL = memory only */
+  char *status_file; /* file rewritten (atomically) on every motor/stream change; NULL = none */
 
   /* faults */
   double drop;               /* probability per sent byte of losing it */
@@ -48,6 +50,7 @@ typedef struct
   gboolean jam;              /* motor jams 0.5 s after each start */
   gboolean no_cartridge;
   gboolean reset_on_cal_write; /* pen resets on the first CAL_WRITE it receives */
+  gboolean watchdog;           /* host watchdog (protocol.md §3.1); on by default */
 } NbSimParams;
 
 /* nb_sim_params_init_defaults: a realistic pen with small per-unit errors. */

@@ -6,6 +6,7 @@
 
 #include "nb-frame.h"
 #include "nb-sim-physics.h"
+#include "nb-sim-status.h"
 
 #define DEPTH_MIN_UM 0
 #define DEPTH_MAX_UM 3000
@@ -43,9 +44,20 @@ struct _NbSimPen
   gboolean have_staged;
 
   guint64 clock_samples;
+  /* Host watchdog (protocol.md §3.1), on the host's clock: the pen's own clock divided by the
+   * time-scale, or the wall clock the runner gives (nb_sim_pen_set_host_time), which keeps going
+   * while a fast pen's clock waits for a reader that is gone. */
+  gboolean watchdog;
+  gboolean host_clock_external;
+  double host_time_s;
+  double last_request_host_s;
   double reset_time_s;
   gboolean stalled;
   gboolean disconnected;
+
+  NbSimStatusLine published; /* what the status file says */
+  gboolean have_published;
+  gboolean status_failed; /* reported once, not per state change */
 
   GByteArray *out;
   gsize out_limit;
@@ -58,6 +70,16 @@ static double
 now_s (NbSimPen *pen)
 {
   return (double) pen->clock_samples / pen->params.sample_rate_hz;
+}
+
+/* The host's clock: the 500 ms keepalive and the 2 s watchdog are the host's seconds, so at
+ * time-scale 10 the pen's own clock runs 20 s before the watchdog fires. */
+static double
+host_now_s (NbSimPen *pen)
+{
+  if (pen->host_clock_external)
+    return pen->host_time_s;
+  return now_s (pen) / (pen->params.time_scale > 0 ? pen->params.time_scale : 1.0);
 }
 
 static void
@@ -178,6 +200,33 @@ load_eeprom (NbSimPen *pen)
                  pen->params.eeprom, error->message);
       nb_cal_table_init_factory (&pen->calibration);
     }
+}
+
+/* Rewrites the status file when the motor, stream, depth or rate changed since it was last
+ * written. Called after every request and every batch of the clock, so no change is missed. */
+static void
+publish_status (NbSimPen *pen)
+{
+  if (pen->params.status_file == NULL)
+    return;
+  NbSimStatusLine now = {
+    .motor = pen->physics.running,
+    .stream = pen->streaming,
+    .depth_um = pen->depth_um,
+    .rate_mhz = pen->rate_mhz,
+  };
+  if (pen->have_published && memcmp (&now, &pen->published, sizeof now) == 0)
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!nb_sim_status_write (pen->params.status_file, &now, &error))
+    {
+      if (!pen->status_failed)
+        g_message ("simulated pen: %s", error->message);
+      pen->status_failed = TRUE;
+      return;
+    }
+  pen->published = now;
+  pen->have_published = TRUE;
 }
 
 static gboolean
@@ -318,9 +367,11 @@ handle_request (NbSimPen *pen, const NbFrame *f)
       {
         g_autoptr (GError) error = NULL;
         NbCalTable t;
-        if (!nb_cal_table_decode (f->payload, f->length, &t, &error))
+        guint8 code;
+        guint16 detail;
+        if (!nb_cal_table_check (f->payload, f->length, &t, &code, &detail, &error))
           {
-            nak (pen, f->seq, NB_NAK_CAL_CRC, 0);
+            nak (pen, f->seq, code, detail);
             break;
           }
         pen->staged = t;
@@ -368,8 +419,9 @@ on_frame (const NbFrame *f, gpointer user_data)
       nak (pen, f->seq, NB_NAK_UNSUPPORTED_VERSION, NB_PROTOCOL_VERSION);
       return;
     }
-  if (f->type >= 0x40)
-    return; /* not a request: pens ignore what they would send themselves */
+  /* Any frame of the pen's version is a request (§4: a type it does not implement, 0x40-0xFF
+   * included, gets NAK UNKNOWN_TYPE), so it re-arms the watchdog (§3.1). */
+  pen->last_request_host_s = host_now_s (pen);
   if (pen->have_last && f->seq == pen->last_seq)
     {
       /* A retransmission: answer again, do not execute again. */
@@ -377,6 +429,7 @@ on_frame (const NbFrame *f, gpointer user_data)
       return;
     }
   handle_request (pen, f);
+  publish_status (pen);
 }
 
 NbSimPen *
@@ -389,6 +442,7 @@ nb_sim_pen_new (const NbSimParams *params)
   pen->params.model = g_strdup (params->model);
   pen->params.firmware = g_strdup (params->firmware);
   pen->params.eeprom = g_strdup (params->eeprom);
+  pen->params.status_file = g_strdup (params->status_file);
   nb_sim_physics_init (&pen->physics, &pen->params, DEPTH_MAX_UM / 1000.0);
   pen->link_rand = g_rand_new_with_seed (params->seed ^ 0x9E3779B9u);
   nb_frame_decoder_init (&pen->decoder, on_frame, pen);
@@ -404,6 +458,11 @@ nb_sim_pen_new (const NbSimParams *params)
     .rate_max_mhz = RATE_MAX_MHZ,
     .sample_rate_hz = params->sample_rate_hz,
   };
+  if (params->watchdog)
+    {
+      pen->identity.capabilities |= NB_CAP_WATCHDOG;
+      pen->watchdog = TRUE;
+    }
   g_strlcpy (pen->identity.model, params->model, sizeof pen->identity.model);
   g_strlcpy (pen->identity.serial, params->serial, sizeof pen->identity.serial);
   g_strlcpy (pen->identity.firmware, params->firmware, sizeof pen->identity.firmware);
@@ -418,6 +477,7 @@ nb_sim_pen_new (const NbSimParams *params)
   pen->batch = g_new (gint16, pen->batch_size);
   load_eeprom (pen);
   reset_pen (pen);
+  publish_status (pen);
   return pen;
 }
 
@@ -441,6 +501,29 @@ nb_sim_pen_receive (NbSimPen *pen, const guint8 *data, gsize len)
 }
 
 static void
+check_watchdog (NbSimPen *pen)
+{
+  /* The 1 ns spares the float rounding of a sample clock that lands exactly on 2 s. */
+  if (pen->watchdog && pen->physics.running
+      && host_now_s (pen) - pen->last_request_host_s >= NB_WATCHDOG_TIMEOUT_MS / 1000.0 - 1e-9)
+    {
+      /* The host went quiet with the motor running: nobody else can stop it. */
+      pen->jam_at_s = -1;
+      nb_sim_physics_stop (&pen->physics, TRUE);
+      send_event (pen, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_WATCHDOG);
+    }
+}
+
+void
+nb_sim_pen_set_host_time (NbSimPen *pen, double seconds)
+{
+  pen->host_clock_external = TRUE;
+  pen->host_time_s = seconds;
+  check_watchdog (pen);
+  publish_status (pen);
+}
+
+static void
 check_faults (NbSimPen *pen)
 {
   double t = now_s (pen);
@@ -448,6 +531,7 @@ check_faults (NbSimPen *pen)
     pen->stalled = TRUE;
   if (pen->params.disconnect_after_s >= 0 && t >= pen->params.disconnect_after_s)
     pen->disconnected = TRUE;
+  check_watchdog (pen);
   if (pen->jam_at_s >= 0 && t >= pen->jam_at_s && pen->physics.running)
     {
       pen->jam_at_s = -1;
@@ -467,7 +551,7 @@ nb_sim_pen_advance (NbSimPen *pen, guint n)
       nb_sim_physics_generate (&pen->physics, pen->batch, chunk);
       pen->clock_samples += chunk;
       if (was_running && !pen->physics.running && !pen->motor_fault)
-        send_event (pen, NB_EVENT_MOTOR_STOPPED, 0);
+        send_event (pen, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_HOST_REQUEST);
 
       if (pen->streaming)
         {
@@ -484,6 +568,7 @@ nb_sim_pen_advance (NbSimPen *pen, guint n)
           pen->stream_index += chunk;
         }
       check_faults (pen);
+      publish_status (pen);
       n -= chunk;
     }
 }

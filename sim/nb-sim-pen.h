@@ -28,6 +28,12 @@ void nb_sim_pen_advance (NbSimPen *pen, guint n);
 const guint8 *nb_sim_pen_peek_output (NbSimPen *pen, gsize *len);
 void nb_sim_pen_consume_output (NbSimPen *pen, gsize n);
 
+/* nb_sim_pen_set_host_time: gives the pen the host's clock (seconds, any origin, e.g. the wall
+ * clock) for its host watchdog, and checks the watchdog at once. Without it the host's clock is the
+ * pen's own divided by the time-scale. A runner that holds the pen's clock while its reader is
+ * slow calls this so that a host that died still has its motor stopped after 2 s. */
+void nb_sim_pen_set_host_time (NbSimPen *pen, double seconds);
+
 /* Simulated seconds since the pen was created. */
 double nb_sim_pen_get_time (NbSimPen *pen);
 /* TRUE once the disconnect fault has fired: the transport must drop the link. */

@@ -45,7 +45,8 @@ run (gpointer data)
   NbSimRunner *r = data;
   guint batch = nb_sim_pen_get_batch_size (r->pen);
   double tick_us = batch * 1e6 / nb_sim_pen_get_identity (r->pen)->sample_rate_hz / r->time_scale;
-  double next_us = (double) g_get_monotonic_time ();
+  gint64 t0_us = g_get_monotonic_time ();
+  double next_us = (double) t0_us;
   gboolean fast = r->time_scale > 1.0;
   guint8 buf[4096];
 
@@ -68,6 +69,8 @@ run (gpointer data)
         break;
       if (pfd[1].revents)
         break;
+      /* Before the host's bytes, so a request is stamped with the time it arrived. */
+      nb_sim_pen_set_host_time (r->pen, (g_get_monotonic_time () - t0_us) / 1e6);
       if (pfd[0].revents & POLLIN)
         {
           ssize_t n = read (r->fd, buf, sizeof buf);
@@ -133,7 +136,10 @@ nb_sim_runner_start (const NbSimParams *params, int fd, int hold_fd, GError **er
   int flags = fcntl (fd, F_GETFL);
   fcntl (fd, F_SETFL, flags | O_NONBLOCK);
   r->pen = nb_sim_pen_new (params);
-  nb_sim_pen_set_output_limit (r->pen, REALTIME_FIFO_BYTES);
+  /* Faster than real time the clock stops at FAST_BACKLOG_BYTES of unsent output (run ()), so the
+   * pen must never drop below that: a FIFO smaller than the backlog (it was 32 KiB under a 64 KiB
+   * backlog) lost every batch made while a slow reader kept the output between the two. */
+  nb_sim_pen_set_output_limit (r->pen, r->time_scale > 1.0 ? G_MAXSIZE : REALTIME_FIFO_BYTES);
   r->thread = g_thread_new ("nb-sim-pen", run, r);
   return r;
 }

@@ -47,7 +47,7 @@ main (int argc, char **argv)
       gboolean flag = nb_sim_params_key_is_flag (keys[i]);
       entries[i] = (GOptionEntry){ keys[i],
                                    0,
-                                   flag ? G_OPTION_FLAG_NO_ARG : 0,
+                                   flag ? G_OPTION_FLAG_OPTIONAL_ARG : 0,
                                    G_OPTION_ARG_CALLBACK,
                                    (gpointer) on_option,
                                    nb_sim_params_describe (keys[i]),

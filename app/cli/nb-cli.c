@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "nb-device-error.h"
-#include "nb-sim-params.h"
 
 gboolean
 nb_cli_parse (const char *command, const char *usage, const char *summary,
@@ -34,7 +33,7 @@ nb_cli_fail (const char *command, const GError *error)
     return NB_EXIT_USAGE;
   if (error->domain == NB_DEVICE_ERROR && error->code == NB_DEVICE_ERROR_OUT_OF_RANGE)
     return NB_EXIT_USAGE;
-  if (error->domain == NB_DEVICE_ERROR || error->domain == NB_SIM_ERROR
+  if (error->domain == NB_DEVICE_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return NB_EXIT_DEVICE;
   if (error->domain == G_OPTION_ERROR)

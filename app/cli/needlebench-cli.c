@@ -6,6 +6,7 @@
 
 #include "nb-cli.h"
 #include "nb-config.h"
+#include "nb-sim-transport.h"
 
 typedef struct
 {
@@ -44,6 +45,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* Numbers in output are for scripts: always a decimal point. */
   setlocale (LC_NUMERIC, "C");
+  nb_sim_transport_register ();
   if (argc < 2)
     {
       print_help (stderr);

@@ -1,6 +1,7 @@
 /* needlebench.c: entry point of the desktop application. */
 #include "nb-application.h"
 #include "nb-gui-config.h"
+#include "nb-sim-transport.h"
 
 int
 main (int argc, char **argv)
@@ -15,6 +16,7 @@ main (int argc, char **argv)
                   "(which sets GSETTINGS_SCHEMA_DIR).\n");
       return 1;
     }
+  nb_sim_transport_register ();
   g_autoptr (NbApplication) app = nb_application_new (NB_APP_ID);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -1,6 +1,7 @@
 /* nb-messages.c: payload encoders and checked decoders. */
 #include "nb-messages.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "nb-crc32.h"
@@ -188,42 +189,92 @@ nb_cal_table_encode (const NbCalTable *t, guint8 *out)
   return o + 4;
 }
 
-gboolean
-nb_cal_table_decode (const guint8 *p, gsize len, NbCalTable *t, GError **error)
+/* Records the NAK a pen answers for the failed check (protocol.md §7, CAL_WRITE) and sets the
+ * error; returns FALSE for the caller to return. */
+static gboolean refuse (guint8 *nak_code, guint16 *nak_detail, guint8 code, guint16 detail,
+                        GError **error, const char *format, ...) G_GNUC_PRINTF (6, 7);
+
+static gboolean
+refuse (guint8 *nak_code, guint16 *nak_detail, guint8 code, guint16 detail, GError **error,
+        const char *format, ...)
 {
+  if (nak_code)
+    *nak_code = code;
+  if (nak_detail)
+    *nak_detail = detail;
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *msg = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error_literal (error, NB_PROTOCOL_ERROR, NB_PROTOCOL_ERROR_MALFORMED, msg);
+  return FALSE;
+}
+
+gboolean
+nb_cal_table_check (const guint8 *p, gsize len, NbCalTable *t, guint8 *nak_code,
+                    guint16 *nak_detail, GError **error)
+{
+  const gsize min_len = NB_CAL_HEADER_SIZE + 4;
+  const gsize max_len = NB_CAL_HEADER_SIZE + 8 * NB_CAL_MAX_POINTS + 4;
+
   memset (t, 0, sizeof *t);
-  if (len < NB_CAL_HEADER_SIZE + 4)
-    return MALFORMED (error, "calibration table is %zu bytes, at least %d expected", len,
-                      NB_CAL_HEADER_SIZE + 4);
+  if (nak_code)
+    *nak_code = 0;
+  if (nak_detail)
+    *nak_detail = 0;
+  if (len < min_len)
+    return refuse (nak_code, nak_detail, NB_NAK_BAD_LENGTH, min_len, error,
+                   "calibration table is %zu bytes, at least %zu expected", len, min_len);
+  /* The format first: another format may lay out everything after it differently. */
   t->format = nb_get_u16 (p);
-  if (t->format != 1)
-    return MALFORMED (error, "calibration table format %u is not supported", t->format);
+  if (t->format != NB_CAL_FORMAT)
+    return refuse (nak_code, nak_detail, NB_NAK_BAD_FORMAT, NB_CAL_FORMAT, error,
+                   "calibration table format %u is not supported (%d is)", t->format,
+                   NB_CAL_FORMAT);
   t->n_points = p[2];
   if (t->n_points > NB_CAL_MAX_POINTS)
-    return MALFORMED (error, "calibration table has %u points, at most %d allowed", t->n_points,
-                      NB_CAL_MAX_POINTS);
+    return refuse (nak_code, nak_detail, NB_NAK_BAD_LENGTH, max_len, error,
+                   "calibration table has %u points, at most %d allowed", t->n_points,
+                   NB_CAL_MAX_POINTS);
   gsize body = NB_CAL_HEADER_SIZE + 8 * (gsize) t->n_points;
   if (len != body + 4)
-    return MALFORMED (error, "calibration table is %zu bytes, %zu expected", len, body + 4);
+    return refuse (nak_code, nak_detail, NB_NAK_BAD_LENGTH, body + 4, error,
+                   "calibration table is %zu bytes, %zu expected for %u points", len, body + 4,
+                   t->n_points);
+  /* The CRC before the values: a damaged table is reported as damaged, not as a bad value. */
   if (nb_crc32 (p, body) != nb_get_u32 (p + body))
-    return MALFORMED (error, "calibration table CRC mismatch");
+    return refuse (nak_code, nak_detail, NB_NAK_CAL_CRC, 0, error,
+                   "calibration table CRC mismatch");
   t->rate_correction_ppm = (gint32) nb_get_u32 (p + 4);
   t->calibrated_at = nb_get_u64 (p + 8);
   memcpy (t->certificate, p + 16, NB_CAL_CERT_SIZE);
   t->certificate[NB_CAL_CERT_SIZE] = '\0';
   if (!g_utf8_validate (t->certificate, -1, NULL))
-    return MALFORMED (error, "calibration certificate identity is not valid UTF-8");
+    return refuse (nak_code, nak_detail, NB_NAK_OUT_OF_RANGE, NB_CAL_DETAIL_CERTIFICATE, error,
+                   "calibration certificate identity is not valid UTF-8");
   for (guint i = 0; i < t->n_points; i++)
     {
       t->points[i].depth_um = nb_get_u32 (p + NB_CAL_HEADER_SIZE + 8 * i);
       t->points[i].correction_um = (gint32) nb_get_u32 (p + NB_CAL_HEADER_SIZE + 8 * i + 4);
-      if (ABS (t->points[i].correction_um) > NB_CAL_MAX_CORRECTION_UM)
-        return MALFORMED (error, "calibration point %u corrects by %d µm, over ±%d µm", i,
-                          t->points[i].correction_um, NB_CAL_MAX_CORRECTION_UM);
+      /* In 64 bits: ABS() of G_MININT32 overflows and stays negative. */
+      gint64 c = t->points[i].correction_um;
+      if (c > NB_CAL_MAX_CORRECTION_UM || c < -NB_CAL_MAX_CORRECTION_UM)
+        return refuse (nak_code, nak_detail, NB_NAK_OUT_OF_RANGE, i, error,
+                       "calibration point %u corrects by %" G_GINT64_FORMAT " µm, over ±%d µm", i,
+                       c, NB_CAL_MAX_CORRECTION_UM);
       if (i > 0 && t->points[i].depth_um <= t->points[i - 1].depth_um)
-        return MALFORMED (error, "calibration points are not in increasing depth order");
+        return refuse (
+            nak_code, nak_detail, NB_NAK_OUT_OF_RANGE, i, error,
+            "calibration points out of order: point %u (%u µm) is not deeper than point %u (%u µm)",
+            i, t->points[i].depth_um, i - 1, t->points[i - 1].depth_um);
     }
   return TRUE;
+}
+
+gboolean
+nb_cal_table_decode (const guint8 *p, gsize len, NbCalTable *t, GError **error)
+{
+  return nb_cal_table_check (p, len, t, NULL, NULL, error);
 }
 
 guint32
@@ -238,7 +289,7 @@ void
 nb_cal_table_init_factory (NbCalTable *t)
 {
   memset (t, 0, sizeof *t);
-  t->format = 1;
+  t->format = NB_CAL_FORMAT;
 }
 
 double
@@ -253,8 +304,10 @@ nb_cal_table_correction_um (const NbCalTable *t, double d)
       const NbCalPoint *a = &t->points[i - 1], *b = &t->points[i];
       if (d <= b->depth_um)
         {
-          double f = (d - a->depth_um) / (double) (b->depth_um - a->depth_um);
-          return a->correction_um + f * (b->correction_um - a->correction_um);
+          /* All in double: the differences of two int32 (or uint32) can overflow their type. */
+          double f = (d - (double) a->depth_um) / ((double) b->depth_um - (double) a->depth_um);
+          return (double) a->correction_um
+                 + f * ((double) b->correction_um - (double) a->correction_um);
         }
     }
   return t->points[t->n_points - 1].correction_um;
@@ -343,6 +396,7 @@ nb_nak_code_name (guint8 code)
     case NB_NAK_MOTOR_FAULT: return "motor jammed or stalled";
     case NB_NAK_UNSUPPORTED_VERSION: return "protocol version not supported";
     case NB_NAK_STORAGE: return "calibration memory write failed";
+    case NB_NAK_BAD_FORMAT: return "calibration table format not supported";
     default: return "unknown error";
     }
 }
@@ -359,5 +413,19 @@ nb_event_code_name (guint8 code)
     case NB_EVENT_RESET: return "reset";
     case NB_EVENT_MOTOR_STOPPED: return "motor-stopped";
     default: return "unknown";
+    }
+}
+
+const char *
+nb_motor_stopped_reason_name (guint16 detail)
+{
+  switch (detail)
+    {
+    case NB_MOTOR_STOPPED_HOST_REQUEST: return "stopped on request";
+    case NB_MOTOR_STOPPED_WATCHDOG:
+      return "stopped by the pen's watchdog: no request from the host for 2 s";
+    case NB_MOTOR_STOPPED_PROTECTION: return "stopped by the pen's own protection";
+    case NB_MOTOR_STOPPED_CARTRIDGE: return "stopped: cartridge removed";
+    default: return "stopped for an unknown reason";
     }
 }

@@ -42,6 +42,7 @@ typedef enum
   NB_NAK_MOTOR_FAULT = 7,
   NB_NAK_UNSUPPORTED_VERSION = 8,
   NB_NAK_STORAGE = 9,
+  NB_NAK_BAD_FORMAT = 10, /* CAL_WRITE: table format not supported; detail = the one it takes */
 } NbNakCode;
 
 typedef enum
@@ -60,7 +61,22 @@ typedef enum
   NB_CAP_EVENTS = 1 << 1,
   NB_CAP_TEMPERATURE = 1 << 2,
   NB_CAP_CARTRIDGE_SENSE = 1 << 3,
+  NB_CAP_WATCHDOG = 1 << 4, /* stops the motor when the host goes quiet (protocol.md §3.1) */
 } NbCapabilities;
+
+/* The detail of EVENT MOTOR_STOPPED: why the motor came to rest (protocol.md §6). */
+typedef enum
+{
+  NB_MOTOR_STOPPED_HOST_REQUEST = 0,
+  NB_MOTOR_STOPPED_WATCHDOG = 1,
+  NB_MOTOR_STOPPED_PROTECTION = 2,
+  NB_MOTOR_STOPPED_CARTRIDGE = 3,
+} NbMotorStoppedReason;
+
+/* Host watchdog (protocol.md §3.1): the pen stops a running motor after this long without a
+ * request; hosts send one at least every NB_WATCHDOG_KEEPALIVE_MS while the motor runs. */
+#define NB_WATCHDOG_TIMEOUT_MS 2000
+#define NB_WATCHDOG_KEEPALIVE_MS 500
 
 typedef enum
 {
@@ -76,6 +92,9 @@ typedef enum
 #define NB_TELEMETRY_HEADER_SIZE 12
 #define NB_CAL_MAX_POINTS 16
 #define NB_CAL_MAX_CORRECTION_UM 500
+#define NB_CAL_FORMAT 1
+/* NAK OUT_OF_RANGE detail for CAL_WRITE when the certificate is at fault (else the point index). */
+#define NB_CAL_DETAIL_CERTIFICATE 0xFFFF
 #define NB_CAL_HEADER_SIZE 32
 #define NB_CAL_CERT_SIZE 16
 #define NB_EVENT_SIZE 12
@@ -146,9 +165,15 @@ G_GNUC_WARN_UNUSED_RESULT
 gboolean nb_event_decode (const guint8 *p, gsize len, NbEvent *ev, GError **error);
 G_GNUC_WARN_UNUSED_RESULT
 gboolean nb_nak_decode (const guint8 *p, gsize len, guint8 *code, guint16 *detail, GError **error);
-/* Checks format, length, point order, correction limits and the CRC. */
+/* Checks length, format, the CRC, the certificate text, point order and correction limits. */
 G_GNUC_WARN_UNUSED_RESULT
 gboolean nb_cal_table_decode (const guint8 *p, gsize len, NbCalTable *table, GError **error);
+/* nb_cal_table_check: nb_cal_table_decode that also says which NAK a pen answers to this CAL_WRITE
+ * payload (protocol.md §7, in the order of its table): @nak_code and @nak_detail (either may be
+ * NULL) are set to 0 when the table is valid. */
+G_GNUC_WARN_UNUSED_RESULT
+gboolean nb_cal_table_check (const guint8 *p, gsize len, NbCalTable *table, guint8 *nak_code,
+                             guint16 *nak_detail, GError **error);
 /* nb_telemetry_decode: checks the header; @samples points at @count little-endian i16 in @p
  * (read them with nb_get_u16). */
 G_GNUC_WARN_UNUSED_RESULT
@@ -169,5 +194,7 @@ gboolean nb_cal_table_equal (const NbCalTable *a, const NbCalTable *b);
 const char *nb_message_type_name (guint8 type);
 const char *nb_nak_code_name (guint8 code);
 const char *nb_event_code_name (guint8 code);
+/* Why the motor stopped, from a MOTOR_STOPPED event's detail; never NULL. */
+const char *nb_motor_stopped_reason_name (guint16 detail);
 
 G_END_DECLS

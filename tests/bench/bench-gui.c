@@ -8,6 +8,7 @@
 
 #include "gui-test-util.h"
 #include "nb-chart.h"
+#include "nb-sim-transport.h"
 
 #define LATENCY_S 3.0
 #define DRAWS 300
@@ -137,6 +138,7 @@ main (int argc, char **argv)
   g_autofree char *data_home = g_dir_make_tmp ("nb-gui-bench-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_init ();
+  nb_sim_transport_register ();
 
   Frames f = { 0 };
   f.latencies_ms = g_array_new (FALSE, FALSE, sizeof (double));

@@ -8,6 +8,7 @@
 #include "nb-pen-list.h"
 #include "nb-records.h"
 #include "nb-run.h"
+#include "nb-sim-transport.h"
 
 static gboolean
 wait_until (gboolean (*cond) (gpointer), gpointer data, double timeout_s)
@@ -309,6 +310,7 @@ main (int argc, char **argv)
   g_autofree char *data_home = g_dir_make_tmp ("nb-gui-models-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
+  nb_sim_transport_register ();
   g_test_add_func ("/gui-models/axis", test_axis);
   g_test_add_func ("/gui-models/run", test_run);
   g_test_add_func ("/gui-models/run-lost", test_run_lost);

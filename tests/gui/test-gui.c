@@ -8,6 +8,7 @@
 
 #include "gui-test-util.h"
 #include "nb-records.h"
+#include "nb-sim-transport.h"
 #include "nb-slow-pen.h"
 
 /* A pen without errors, so that the readouts must equal the setting. */
@@ -568,6 +569,7 @@ main (int argc, char **argv)
   g_autofree char *data_home = g_dir_make_tmp ("nb-gui-test-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_test_init (&argc, &argv, NULL);
+  nb_sim_transport_register ();
   gtk_init ();
   serve_notifications ();
   win = nb_test_start_app (&app);

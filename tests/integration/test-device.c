@@ -7,6 +7,7 @@
 
 #include "nb-acquisition.h"
 #include "nb-device.h"
+#include "nb-sim-transport.h"
 
 static NbDevice *
 open_ok (const char *uri)
@@ -126,6 +127,58 @@ test_stream (void)
   g_assert_cmpuint (st.samples, ==, s.samples);
 }
 
+/* Watches the last request time for @seconds and returns the longest gap between requests. */
+static gint64
+longest_request_gap_us (NbDevice *dev, double seconds, guint64 *requests)
+{
+  NbDeviceStats st;
+  nb_device_get_stats (dev, &st);
+  gint64 last = st.last_request_us, longest = 0;
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  guint64 first_count = st.requests;
+  while (g_get_monotonic_time () < end)
+    {
+      g_usleep (10 * 1000);
+      nb_device_get_stats (dev, &st);
+      /* the stamps themselves, not when this loop saw them: no polling jitter in the gap */
+      if (st.last_request_us != last)
+        longest = MAX (longest, st.last_request_us - last);
+      last = st.last_request_us;
+    }
+  longest = MAX (longest, g_get_monotonic_time () - last);
+  *requests = st.requests - first_count;
+  return longest;
+}
+
+static void
+test_keepalive (void)
+{
+  /* while the motor runs the pen hears from the host at least every 500 ms, with nothing asked by
+   * the caller; its watchdog (2 s) keeps the motor running */
+  g_autoptr (NbDevice) dev = open_ok ("sim:time-scale=1");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_device_stream_start (dev, NULL, &error));
+  g_assert_true (nb_device_motor_start (dev, NULL, &error));
+  guint64 requests = 0;
+  gint64 gap = longest_request_gap_us (dev, 3.0, &requests);
+  g_test_message ("motor on: %" G_GUINT64_FORMAT " requests in 3 s, longest gap %.0f ms", requests,
+                  gap / 1000.0);
+  g_assert_cmpint (gap, <, 500 * 1000);
+  g_assert_cmpuint (requests, >=, 6);
+  NbStatus status;
+  g_assert_true (nb_device_get_status (dev, &status, NULL, &error));
+  g_assert_true (status.flags & NB_STATUS_MOTOR_RUNNING);
+  NbDeviceStats st;
+  nb_device_get_stats (dev, &st);
+  g_assert_cmpuint (st.keepalive_failures, ==, 0);
+
+  /* motor off: the host is silent again */
+  g_assert_true (nb_device_motor_stop (dev, NULL, &error));
+  longest_request_gap_us (dev, 1.0, &requests);
+  g_assert_cmpuint (requests, ==, 0);
+  g_assert_true (nb_device_stream_stop (dev, NULL, &error));
+}
+
 static void
 test_jam_event (void)
 {
@@ -183,6 +236,19 @@ test_calibration (void)
     make_table (&t2, -90);
     g_assert_false (nb_device_write_calibration (dev, &t2, NULL, &error));
     g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET);
+    g_clear_error (&error);
+    g_assert_true (nb_device_read_calibration (dev, &back, NULL, &error));
+    g_assert_true (nb_cal_table_equal (&t, &back));
+  }
+  {
+    /* without retries the reset leaves the CAL_WRITE unanswered: still reported as the reset */
+    g_autoptr (NbDevice) dev = nb_device_open_full (uri_reset, 250, 0, NULL, &error);
+    g_assert_no_error (error);
+    NbCalTable t2;
+    make_table (&t2, -90);
+    g_assert_false (nb_device_write_calibration (dev, &t2, NULL, &error));
+    g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_RESET);
+    g_assert_nonnull (strstr (error->message, "previous table still in force"));
     g_clear_error (&error);
     g_assert_true (nb_device_read_calibration (dev, &back, NULL, &error));
     g_assert_true (nb_cal_table_equal (&t, &back));
@@ -275,6 +341,113 @@ test_stall_and_cancel (void)
   nb_device_close (dev);
 }
 
+typedef struct
+{
+  NbDevice *dev;
+  guint kind;
+  guint ok;
+  GError *error; /* the first failure */
+  GError *after; /* a request once the first one failed */
+} Hammer;
+
+static gpointer
+hammer (gpointer data)
+{
+  Hammer *h = data;
+  for (;;)
+    {
+      NbStatus st;
+      gboolean ok = h->kind == 0   ? nb_device_set_depth (h->dev, 1.0, NULL, &h->error)
+                    : h->kind == 1 ? nb_device_ping (h->dev, NULL, &h->error)
+                                   : nb_device_get_status (h->dev, &st, NULL, &h->error);
+      if (!ok)
+        break;
+      h->ok++;
+    }
+  g_assert_false (nb_device_ping (h->dev, NULL, &h->after));
+  return NULL;
+}
+
+typedef struct
+{
+  gint closed; /* atomic: nb_device_close has returned */
+  gint late;   /* atomic: signals emitted after that */
+  guint batches;
+} CloseWatch;
+
+static void
+on_batch_after_close (NbDevice *dev, const NbTelemetryBatch *b, CloseWatch *cw)
+{
+  cw->batches++;
+  if (g_atomic_int_get (&cw->closed))
+    g_atomic_int_inc (&cw->late);
+}
+
+static gpointer
+close_later (gpointer data)
+{
+  NbDevice *dev = data;
+  g_usleep (300 * 1000);
+  nb_device_close (dev);
+  return NULL;
+}
+
+static void
+test_close_while_requesting (void)
+{
+  for (guint round = 0; round < 10; round++)
+    {
+      g_autoptr (NbDevice) dev = open_ok ("sim:time-scale=8");
+      g_autoptr (GError) error = NULL;
+      CloseWatch cw = { 0 };
+      g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch_after_close), &cw);
+      g_assert_true (nb_device_stream_start (dev, NULL, &error));
+      g_assert_true (nb_device_motor_start (dev, NULL, &error));
+
+      Hammer h[6];
+      guint total_ok = 0;
+      GThread *threads[G_N_ELEMENTS (h)];
+      for (guint i = 0; i < G_N_ELEMENTS (h); i++)
+        {
+          h[i] = (Hammer){ .dev = dev, .kind = i % 3 };
+          threads[i] = g_thread_new ("hammer", hammer, &h[i]);
+        }
+      /* odd rounds close from another thread while this one dispatches telemetry */
+      if (round % 2)
+        {
+          GThread *closer = g_thread_new ("closer", close_later, dev);
+          while (nb_device_is_connected (dev))
+            g_main_context_iteration (NULL, FALSE);
+          g_thread_join (closer);
+        }
+      else
+        {
+          gint64 end = g_get_monotonic_time () + 200 * 1000;
+          while (g_get_monotonic_time () < end)
+            g_main_context_iteration (NULL, FALSE);
+          nb_device_close (dev);
+        }
+      g_atomic_int_set (&cw.closed, TRUE);
+      for (guint i = 0; i < G_N_ELEMENTS (h); i++)
+        {
+          g_thread_join (threads[i]);
+          g_assert_error (h[i].error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+          g_assert_error (h[i].after, G_IO_ERROR, G_IO_ERROR_CLOSED);
+          g_clear_error (&h[i].error);
+          g_clear_error (&h[i].after);
+          total_ok += h[i].ok; /* GMutex is not fair: one thread may get no turn */
+        }
+      g_assert_cmpuint (total_ok, >, 10);
+      /* batches queued before the close are dropped, not delivered late */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_assert_cmpint (g_atomic_int_get (&cw.late), ==, 0);
+      g_assert_cmpuint (cw.batches, >, 0);
+      g_assert_false (nb_device_set_rate (dev, 100, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+    }
+}
+
 static void
 test_bad_uri (void)
 {
@@ -292,13 +465,16 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  nb_sim_transport_register ();
   g_test_add_func ("/device/identify", test_identify);
   g_test_add_func ("/device/stream", test_stream);
+  g_test_add_func ("/device/keepalive", test_keepalive);
   g_test_add_func ("/device/jam-event", test_jam_event);
   g_test_add_func ("/device/calibration", test_calibration);
   g_test_add_func ("/device/calibration-changes-depth", test_calibration_changes_depth);
   g_test_add_func ("/device/lost", test_lost);
   g_test_add_func ("/device/stall-and-cancel", test_stall_and_cancel);
+  g_test_add_func ("/device/close-while-requesting", test_close_while_requesting);
   g_test_add_func ("/device/bad-uri", test_bad_uri);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include "nb-crc32.h"
 #include "nb-frame.h"
 #include "nb-messages.h"
+#include "cal-write-cases.h"
 
 static void
 test_crc32 (void)
@@ -296,6 +297,46 @@ test_cal_table (void)
 }
 
 static void
+test_cal_table_naks (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cal_write_cases); i++)
+    {
+      const CalWriteCase *c = &cal_write_cases[i];
+      guint8 buf[NB_FRAME_MAX_PAYLOAD];
+      gsize n = cal_write_case (i, buf);
+      NbCalTable t;
+      guint8 code = 0xEE;
+      guint16 detail = 0xEEEE;
+      g_autoptr (GError) error = NULL;
+      gboolean ok = nb_cal_table_check (buf, n, &t, &code, &detail, &error);
+      if (g_test_verbose ())
+        g_printerr ("%s: %s -> %u/%u\n", c->what, ok ? "ok" : error->message, code, detail);
+      g_assert_cmpint (ok, ==, c->code == 0);
+      g_assert_cmpuint (code, ==, c->code);
+      g_assert_cmpuint (detail, ==, c->detail);
+      if (!ok)
+        g_assert_error (error, NB_PROTOCOL_ERROR, NB_PROTOCOL_ERROR_MALFORMED);
+      /* decode gives the same verdict */
+      g_autoptr (GError) error2 = NULL;
+      g_assert_cmpint (nb_cal_table_decode (buf, n, &t, &error2), ==, ok);
+    }
+}
+
+/* The interpolation of extreme (unvalidated) points must not overflow int32 arithmetic. */
+static void
+test_cal_table_interpolation_extremes (void)
+{
+  NbCalTable t;
+  nb_cal_table_init_factory (&t);
+  t.n_points = 2;
+  t.points[0] = (NbCalPoint){ 0, G_MININT32 };
+  t.points[1] = (NbCalPoint){ G_MAXUINT32, G_MAXINT32 };
+  g_assert_cmpfloat_with_epsilon (nb_cal_table_correction_um (&t, G_MAXUINT32 / 2.0), -0.5, 1e-6);
+  g_assert_cmpfloat (nb_cal_table_correction_um (&t, 0), ==, G_MININT32);
+  g_assert_cmpfloat (nb_cal_table_correction_um (&t, 5e9), ==, G_MAXINT32);
+}
+
+static void
 test_telemetry_payload (void)
 {
   gint16 s[5] = { -1000, -1, 0, 1, 3000 };
@@ -358,6 +399,9 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/frame/decoder-resync", test_decoder_resync);
   g_test_add_func ("/protocol/identity", test_identity);
   g_test_add_func ("/protocol/cal-table", test_cal_table);
+  g_test_add_func ("/protocol/cal-table/naks", test_cal_table_naks);
+  g_test_add_func ("/protocol/cal-table/interpolation-extremes",
+                   test_cal_table_interpolation_extremes);
   g_test_add_func ("/protocol/telemetry", test_telemetry_payload);
   g_test_add_func ("/protocol/small-payloads", test_small_payloads);
   return g_test_run ();

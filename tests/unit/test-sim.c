@@ -1,6 +1,8 @@
 /* test-sim.c: the simulated pen: parameters, physics with a fixed seed, and its firmware answering
  * real frames (identify, ranges, retransmission, calibration with its EEPROM, faults). */
 #include <glib/gstdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <math.h>
 #include <string.h>
 
@@ -10,6 +12,8 @@
 #include "nb-sim-params.h"
 #include "nb-sim-pen.h"
 #include "nb-sim-physics.h"
+#include "nb-sim-runner.h"
+#include "sim-bench.h"
 
 static void
 test_params (void)
@@ -43,6 +47,33 @@ test_params (void)
   g_clear_error (&error);
   g_assert_false (nb_sim_params_parse (&p, "noise", &error));
   g_clear_error (&error);
+
+  /* identity strings longer than their IDENTITY field (32 bytes) are refused, not cut */
+  g_autofree char *long_serial = g_strnfill (200, 'S');
+  g_autofree char *spec = g_strdup_printf ("serial=%s", long_serial);
+  g_assert_false (nb_sim_params_parse (&p, spec, &error));
+  g_assert_error (error, NB_SIM_ERROR, NB_SIM_ERROR_INVALID_PARAM);
+  g_assert_nonnull (strstr (error->message, "“serial”"));
+  g_assert_nonnull (strstr (error->message, "200 bytes, at most 32"));
+  g_clear_error (&error);
+  g_assert_cmpstr (p.serial, ==, "NB-0042"); /* unchanged */
+  g_autofree char *s32 = g_strnfill (32, 'm');
+  g_autofree char *spec32 = g_strdup_printf ("model=%s", s32);
+  g_assert_true (nb_sim_params_parse (&p, spec32, &error));
+  g_assert_no_error (error);
+  g_autofree char *spec33 = g_strdup_printf ("firmware=%sx", s32);
+  g_assert_false (nb_sim_params_parse (&p, spec33, &error));
+  g_assert_nonnull (strstr (error->message, "“firmware”"));
+  g_clear_error (&error);
+  /* 32 bytes, not 32 characters: 17 two-byte characters are 34 bytes */
+  g_assert_false (nb_sim_params_parse (&p, "model=ééééééééééééééééé", &error));
+  g_clear_error (&error);
+
+  /* a pen made with the longest serial reports it whole */
+  g_autofree char *spec_s32 = g_strdup_printf ("serial=%s", s32);
+  g_assert_true (nb_sim_params_parse (&p, spec_s32, &error));
+  g_autoptr (NbSimPen) pen = nb_sim_pen_new (&p);
+  g_assert_cmpstr (nb_sim_pen_get_identity (pen)->serial, ==, s32);
   nb_sim_params_clear (&p);
 }
 
@@ -159,81 +190,7 @@ test_physics_seeded (void)
   g_assert_cmpuint (sa, ==, G_GUINT64_CONSTANT (0x35cd3179920ee765));
 }
 
-/* --- the firmware, spoken to with real frames --- */
-
-typedef struct
-{
-  NbSimPen *pen;
-  NbFrameDecoder dec;
-  GArray *frames; /* of Reply */
-  guint16 seq;
-} Bench;
-
-typedef struct
-{
-  guint8 type;
-  guint16 seq;
-  guint16 len;
-  guint8 payload[NB_FRAME_MAX_PAYLOAD];
-} Reply;
-
-static void
-on_reply (const NbFrame *f, gpointer data)
-{
-  Bench *b = data;
-  Reply r = { .type = f->type, .seq = f->seq, .len = f->length };
-  memcpy (r.payload, f->payload, f->length);
-  g_array_append_val (b->frames, r);
-}
-
-static void
-bench_init (Bench *b, const char *spec)
-{
-  NbSimParams p;
-  nb_sim_params_init_defaults (&p);
-  g_assert_true (nb_sim_params_parse (&p, spec, NULL));
-  b->pen = nb_sim_pen_new (&p);
-  nb_sim_params_clear (&p);
-  nb_frame_decoder_init (&b->dec, on_reply, b);
-  b->frames = g_array_new (FALSE, FALSE, sizeof (Reply));
-  b->seq = 0;
-}
-
-static void
-bench_clear (Bench *b)
-{
-  nb_sim_pen_free (b->pen);
-  g_array_unref (b->frames);
-}
-
-static void
-pump (Bench *b)
-{
-  gsize n;
-  const guint8 *out = nb_sim_pen_peek_output (b->pen, &n);
-  nb_frame_decoder_push (&b->dec, out, n);
-  nb_sim_pen_consume_output (b->pen, n);
-}
-
-/* Sends a request (with @seq, or a fresh one when 0) and returns the last reply to it. */
-static Reply *
-ask (Bench *b, guint8 type, const guint8 *payload, gsize len, guint16 seq)
-{
-  guint8 wire[NB_FRAME_MAX_WIRE];
-  if (seq == 0)
-    seq = ++b->seq;
-  g_array_set_size (b->frames, 0);
-  gsize n = nb_frame_encode (type, seq, payload, len, wire);
-  nb_sim_pen_receive (b->pen, wire, n);
-  pump (b);
-  for (guint i = b->frames->len; i > 0; i--)
-    {
-      Reply *r = &g_array_index (b->frames, Reply, i - 1);
-      if (r->type >= 0x80 && r->seq == seq)
-        return r;
-    }
-  return NULL;
-}
+/* --- the firmware, spoken to with real frames (sim-bench.h) --- */
 
 static void
 test_pen_requests (void)
@@ -397,6 +354,286 @@ test_pen_version (void)
   bench_clear (&b);
 }
 
+/* Runs the pen's clock one batch at a time for up to @seconds; returns the pen time at the end of
+ * the batch in which a MOTOR_STOPPED event came out (its detail in @detail), or -1. Sends a PING
+ * every @ping_s of pen time when @ping_s > 0. */
+static double
+run_until_stopped (Bench *b, double seconds, double ping_s, guint16 *detail)
+{
+  guint batch = nb_sim_pen_get_batch_size (b->pen);
+  double start = nb_sim_pen_get_time (b->pen), next_ping = start + ping_s;
+  while (nb_sim_pen_get_time (b->pen) - start < seconds)
+    {
+      if (ping_s > 0 && nb_sim_pen_get_time (b->pen) >= next_ping)
+        {
+          g_assert_cmpuint (ask (b, NB_MSG_PING, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+          next_ping += ping_s;
+        }
+      g_array_set_size (b->frames, 0);
+      nb_sim_pen_advance (b->pen, batch);
+      pump (b);
+      for (guint i = 0; i < b->frames->len; i++)
+        {
+          Reply *r = &g_array_index (b->frames, Reply, i);
+          if (r->type == NB_MSG_EVENT && r->payload[0] == NB_EVENT_MOTOR_STOPPED)
+            {
+              *detail = nb_get_u16 (r->payload + 2);
+              return nb_sim_pen_get_time (b->pen);
+            }
+        }
+    }
+  return -1;
+}
+
+static gboolean
+motor_running (Bench *b)
+{
+  Reply *r = ask (b, NB_MSG_GET_STATUS, NULL, 0, 0);
+  NbStatus st;
+  g_assert_true (nb_status_decode (r->payload, r->len, &st, NULL));
+  return (st.flags & NB_STATUS_MOTOR_RUNNING) != 0;
+}
+
+static guint32
+capabilities (Bench *b)
+{
+  Reply *r = ask (b, NB_MSG_IDENTIFY, NULL, 0, 0);
+  NbIdentity id;
+  g_assert_true (nb_identity_decode (r->payload, r->len, &id, NULL));
+  return id.capabilities;
+}
+
+static void
+test_pen_watchdog (void)
+{
+  Bench b;
+  guint16 detail = 0xFFFF;
+  const double batch_s = 0.005;
+
+  bench_init (&b, "");
+  g_assert_true (capabilities (&b) & NB_CAP_WATCHDOG);
+  nb_sim_pen_advance (b.pen, 1000); /* the watchdog counts from the request, not from boot */
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  double t0 = nb_sim_pen_get_time (b.pen);
+  double t = run_until_stopped (&b, 5, 0, &detail);
+  g_assert_cmpfloat (t - t0, >=, 2.0 - 1e-9);
+  g_assert_cmpfloat (t - t0, <=, 2.0 + batch_s + 1e-9);
+  g_assert_cmpuint (detail, ==, NB_MOTOR_STOPPED_WATCHDOG);
+  g_assert_false (motor_running (&b));
+  bench_clear (&b);
+
+  /* PINGs every 500 ms keep it running for 10 s; then it stops 2 s after the last one */
+  bench_init (&b, "");
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpfloat (run_until_stopped (&b, 10, 0.5, &detail), ==, -1);
+  g_assert_true (motor_running (&b)); /* a GET_STATUS is a request as well */
+  t0 = nb_sim_pen_get_time (b.pen);
+  t = run_until_stopped (&b, 5, 0, &detail);
+  g_assert_cmpfloat (t - t0, >=, 2.0 - 1e-9);
+  g_assert_cmpfloat (t - t0, <=, 2.0 + batch_s + 1e-9);
+  g_assert_cmpuint (detail, ==, NB_MOTOR_STOPPED_WATCHDOG);
+  /* it stays off until the host starts it again */
+  g_assert_cmpfloat (run_until_stopped (&b, 1, 0.5, &detail), ==, -1);
+  g_assert_false (motor_running (&b));
+
+  /* a request type the pen does not know re-arms it too; MOTOR_STOP is reported as detail 0 */
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  nb_sim_pen_advance (b.pen, 30000); /* 1.5 s */
+  g_assert_cmpuint (ask (&b, 0x3A, NULL, 0, 0)->payload[0], ==, NB_NAK_UNKNOWN_TYPE);
+  nb_sim_pen_advance (b.pen, 30000);
+  g_assert_true (motor_running (&b));
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_STOP, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpfloat (run_until_stopped (&b, 0.1, 0, &detail), >, 0);
+  g_assert_cmpuint (detail, ==, NB_MOTOR_STOPPED_HOST_REQUEST);
+  bench_clear (&b);
+
+  /* the 2 s are the host's (wall-clock) seconds: at time-scale 10 the pen's clock runs 20 s */
+  bench_init (&b, "time-scale=10");
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  t0 = nb_sim_pen_get_time (b.pen);
+  t = run_until_stopped (&b, 30, 0, &detail);
+  g_assert_cmpfloat (t - t0, >=, 20.0 - 1e-9);
+  g_assert_cmpfloat (t - t0, <=, 20.0 + batch_s + 1e-9);
+  bench_clear (&b);
+
+  /* watchdog=0: neither advertised nor acting */
+  bench_init (&b, "watchdog=0");
+  g_assert_false (capabilities (&b) & NB_CAP_WATCHDOG);
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpfloat (run_until_stopped (&b, 5, 0, &detail), ==, -1);
+  g_assert_true (motor_running (&b));
+  bench_clear (&b);
+}
+
+typedef struct
+{
+  guint64 next_index;
+  guint64 samples;
+  guint64 gaps;
+} Follow;
+
+static void
+on_follow (const NbFrame *f, gpointer data)
+{
+  Follow *fl = data;
+  if (f->type != NB_MSG_TELEMETRY)
+    return;
+  guint64 first;
+  guint16 flags, count;
+  const guint8 *samples;
+  g_assert_true (
+      nb_telemetry_decode (f->payload, f->length, &first, &flags, &samples, &count, NULL));
+  if (first != fl->next_index)
+    fl->gaps++;
+  fl->next_index = first + count;
+  fl->samples += count;
+}
+
+/* Faster than real time the runner waits for its reader: a reader that sleeps between reads (a
+ * loaded machine) still gets every sample. */
+static void
+test_runner_fast_slow_reader (void)
+{
+  int sv[2];
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  g_assert_true (nb_sim_params_parse (&p, "time-scale=200,watchdog=0", NULL));
+  g_autoptr (GError) error = NULL;
+  NbSimRunner *runner = nb_sim_runner_start (&p, sv[1], -1, &error);
+  g_assert_no_error (error);
+  nb_sim_params_clear (&p);
+
+  guint8 wire[NB_FRAME_MAX_WIRE];
+  gsize n = nb_frame_encode (NB_MSG_STREAM_START, 1, NULL, 0, wire);
+  g_assert_cmpint (write (sv[0], wire, n), ==, (gssize) n);
+
+  Follow fl = { 0 };
+  NbFrameDecoder dec;
+  nb_frame_decoder_init (&dec, on_follow, &fl);
+  gint64 t0 = g_get_monotonic_time ();
+  guint8 buf[8192];
+  /* 1.5 s of a reader taking 8 KiB every 4 ms (2 MB/s, a quarter of what the pen makes) */
+  while (g_get_monotonic_time () - t0 < 1500000)
+    {
+      ssize_t got = read (sv[0], buf, sizeof buf);
+      g_assert_cmpint (got, >, 0);
+      nb_frame_decoder_push (&dec, buf, (gsize) got);
+      g_usleep (4000);
+    }
+  nb_sim_runner_free (runner);
+  close (sv[0]);
+  if (g_test_verbose ())
+    g_printerr ("%" G_GUINT64_FORMAT " samples, %" G_GUINT64_FORMAT " gaps\n", fl.samples, fl.gaps);
+  g_assert_cmpuint (fl.samples, >, 100000); /* the pen did run ahead of real time */
+  g_assert_cmpuint (fl.gaps, ==, 0);
+}
+
+/* A fast pen whose host stops reading (killed) holds its clock for the reader, but its watchdog
+ * runs on the wall clock: the motor still stops 2 s after the last request. */
+static void
+test_runner_watchdog_dead_reader (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-sim-XXXXXX", NULL);
+  g_autofree char *status = g_build_filename (dir, "status", NULL);
+  g_autofree char *spec = g_strdup_printf ("time-scale=200,status-file=%s", status);
+  int sv[2];
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  g_assert_true (nb_sim_params_parse (&p, spec, NULL));
+  g_autoptr (GError) error = NULL;
+  NbSimRunner *runner = nb_sim_runner_start (&p, sv[1], -1, &error);
+  g_assert_no_error (error);
+  nb_sim_params_clear (&p);
+
+  guint8 wire[2 * NB_FRAME_MAX_WIRE];
+  gsize n = nb_frame_encode (NB_MSG_STREAM_START, 1, NULL, 0, wire);
+  n += nb_frame_encode (NB_MSG_MOTOR_START, 2, NULL, 0, wire + n);
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_cmpint (write (sv[0], wire, n), ==, (gssize) n);
+  /* never read again: the socket and the pen's backlog fill within milliseconds */
+  gboolean seen_running = FALSE;
+  double stopped_s = -1;
+  while ((g_get_monotonic_time () - t0) / 1e6 < 5)
+    {
+      g_autofree char *text = NULL;
+      if (g_file_get_contents (status, &text, NULL, NULL))
+        {
+          if (strstr (text, "motor=1"))
+            seen_running = TRUE;
+          else if (seen_running && strstr (text, "motor=0"))
+            {
+              stopped_s = (g_get_monotonic_time () - t0) / 1e6;
+              break;
+            }
+        }
+      g_usleep (5000);
+    }
+  nb_sim_runner_free (runner);
+  close (sv[0]);
+  g_assert_true (seen_running);
+  g_assert_cmpfloat (stopped_s, >=, 1.9);
+  g_assert_cmpfloat (stopped_s, <=, 2.5);
+  g_unlink (status);
+  g_rmdir (dir);
+}
+
+static char *
+read_status (const char *path)
+{
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+test_pen_status_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-sim-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "status", NULL);
+  g_autofree char *spec = g_strdup_printf ("status-file=%s", path);
+  Bench b;
+  bench_init (&b, spec);
+  g_autofree char *s0 = read_status (path); /* written once at start */
+  g_assert_cmpstr (s0, ==, "motor=0 stream=0 depth_um=500 rate_mhz=100000\n");
+
+  guint8 p[4];
+  nb_put_u32 (p, 1000);
+  g_assert_cmpuint (ask (&b, NB_MSG_SET_DEPTH, p, 4, 0)->type, ==, NB_MSG_ACK);
+  g_assert_cmpuint (ask (&b, NB_MSG_STREAM_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_autofree char *s1 = read_status (path);
+  g_assert_cmpstr (s1, ==, "motor=0 stream=1 depth_um=1000 rate_mhz=100000\n");
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_autofree char *s2 = read_status (path);
+  g_assert_cmpstr (s2, ==, "motor=1 stream=1 depth_um=1000 rate_mhz=100000\n");
+
+  /* MOTOR_STOP ends the current stroke first: the file follows when the motor really stops */
+  nb_sim_pen_advance (b.pen, 100);
+  g_assert_cmpuint (ask (&b, NB_MSG_MOTOR_STOP, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  nb_sim_pen_advance (b.pen, 400); /* 20 ms: two strokes at 100 Hz */
+  g_assert_cmpuint (ask (&b, NB_MSG_STREAM_STOP, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  g_autofree char *s3 = read_status (path);
+  g_assert_cmpstr (s3, ==, "motor=0 stream=0 depth_um=1000 rate_mhz=100000\n");
+  bench_clear (&b);
+
+  /* never written through a link, nor over anything that is not a regular file */
+  g_autofree char *target = g_build_filename (dir, "target", NULL);
+  g_assert_true (g_file_set_contents (target, "keep", -1, NULL));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (symlink (target, path), ==, 0);
+  g_test_expect_message ("NbSim", G_LOG_LEVEL_MESSAGE, "*not a regular file*");
+  bench_init (&b, spec);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (ask (&b, NB_MSG_STREAM_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+  bench_clear (&b);
+  g_autofree char *kept = read_status (target);
+  g_assert_cmpstr (kept, ==, "keep");
+  g_unlink (path);
+  g_unlink (target);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -411,5 +648,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/calibration", test_pen_calibration);
   g_test_add_func ("/sim/pen/jam", test_pen_jam);
   g_test_add_func ("/sim/pen/version", test_pen_version);
+  g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
+  g_test_add_func ("/sim/pen/watchdog", test_pen_watchdog);
+  g_test_add_func ("/sim/runner/fast-slow-reader", test_runner_fast_slow_reader);
+  g_test_add_func ("/sim/runner/watchdog-dead-reader", test_runner_watchdog_dead_reader);
   return g_test_run ();
 }

@@ -52,3 +52,9 @@ nb_sim_transport_open (const NbDeviceUri *uri, GError **error)
   NbFdTransport *t = nb_fd_transport_new (sv[0], &sim_hooks, runner, "simulated pen", error);
   return t ? &t->parent : NULL;
 }
+
+void
+nb_sim_transport_register (void)
+{
+  nb_transport_register (NB_URI_SIM, "sim", nb_sim_transport_open, NULL);
+}
