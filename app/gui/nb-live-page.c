@@ -103,7 +103,9 @@ update_actions (NbLivePage *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->motor_button), "suggested-action");
     }
   gboolean rec = self->run && nb_run_is_recording (self->run);
-  gtk_button_set_label (self->record_button, rec ? "Stop _Recording" : "_Record");
+  gboolean starting = self->run && nb_run_is_starting_recording (self->run);
+  gtk_button_set_label (self->record_button,
+                        rec ? "Stop _Recording" : (starting ? "Starting…" : "_Record"));
   if (rec)
     gtk_widget_add_css_class (GTK_WIDGET (self->record_button), "destructive-action");
   else
@@ -401,10 +403,21 @@ toggle_motor (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+on_recording_started (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NbLivePage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!nb_run_start_recording_finish (NB_RUN (source), result, &error))
+    message (self, error->message);
+  update_actions (self);
+  g_object_unref (self);
+}
+
+static void
 toggle_record (GtkWidget *widget, const char *action, GVariant *param)
 {
   NbLivePage *self = NB_LIVE_PAGE (widget);
-  if (self->run == NULL)
+  if (self->run == NULL || nb_run_is_starting_recording (self->run))
     return;
   if (nb_run_is_recording (self->run))
     {
@@ -420,11 +433,12 @@ toggle_record (GtkWidget *widget, const char *action, GVariant *param)
       g_free (op);
       op = g_strdup (g_get_user_name ());
     }
-  g_autoptr (GError) error = NULL;
-  if (!nb_run_start_recording (self->run, path, op,
-                               gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
-                               gtk_editable_get_text (GTK_EDITABLE (self->note_entry)), &error))
-    message (self, error->message);
+  /* The session is created in a worker: a database busy with another writer must not freeze
+   * the window. The button says so meanwhile. */
+  nb_run_start_recording_async (self->run, path, op,
+                                gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
+                                gtk_editable_get_text (GTK_EDITABLE (self->note_entry)),
+                                on_recording_started, g_object_ref (self));
   update_actions (self);
 }
 

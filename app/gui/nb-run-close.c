@@ -79,6 +79,9 @@ close_return (GTask *closing)
     return;
   cd->returned = TRUE;
   g_clear_handle_id (&cd->timeout_id, g_source_remove);
+  NbRun *run = g_task_get_source_object (closing);
+  if (run->closing == closing)
+    g_clear_object (&run->closing); /* the caller holds its own reference */
   if (cd->problems->len)
     g_task_return_new_error (closing, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", cd->problems->str);
   else
@@ -124,9 +127,11 @@ on_close_timeout (gpointer data)
   if (cd->pending & NB_RUN_CLOSE_PART_RECORDING)
     {
       g_autofree char *text
-          = g_strdup_printf ("session %" G_GINT64_FORMAT
-                             " was still being written after %.1f s (it will show as interrupted)",
-                             cd->session_id, s);
+          = cd->session_id
+                ? g_strdup_printf ("session %" G_GINT64_FORMAT " was still being written after "
+                                   "%.1f s (it will show as interrupted)",
+                                   cd->session_id, s)
+                : g_strdup_printf ("the new session was still being created after %.1f s", s);
       add_problem (cd, text);
     }
   close_return (closing);
@@ -158,12 +163,17 @@ nb_run_close_async (NbRun *self, const char *reason, guint timeout_ms, GAsyncRea
   g_task_set_task_data (closing, cd, (GDestroyNotify) close_data_free);
 
   g_clear_handle_id (&self->update_id, g_source_remove);
+  g_set_object (&self->closing, closing);
+  g_free (self->close_reason);
+  self->close_reason = g_strdup (reason);
   if (self->recorder)
     {
       cd->pending |= NB_RUN_CLOSE_PART_RECORDING;
       cd->session_id = nb_recorder_get_session_id (self->recorder);
       nb_run_finish_recording (self, NB_SESSION_ABORTED, reason, closing);
     }
+  else if (self->starting)
+    cd->pending |= NB_RUN_CLOSE_PART_RECORDING; /* closed as soon as it exists */
   if (self->device)
     {
       g_signal_handlers_disconnect_by_data (self->device, self);

@@ -23,7 +23,10 @@ struct _NbRun
   double set_depth_mm, set_rate_hz;
 
   NbRecorder *recorder; /* NULL when not recording */
-  gboolean recording;   /* TRUE from start until the recorder is handed to its finishing thread */
+  gboolean starting;    /* a session is being created in a worker */
+  GTask *closing;       /* nb_run_close_async's task until it returns */
+  char *close_reason;
+  gboolean recording; /* TRUE from start until the recorder is handed to its finishing thread */
 
   /* readouts */
   NbAcquisitionSummary summary;

@@ -1,4 +1,5 @@
-/* nb-run-record.c: NbRun's recording: the recorder on the main thread, its closing in a worker. */
+/* nb-run-record.c: NbRun's recording: the session is created and closed in workers; the data is
+ * queued to the recorder on the main thread (which never waits for the disk). */
 #include "nb-run-private.h"
 
 /* --- recording ----------------------------------------------------------------------------- */
@@ -79,44 +80,145 @@ nb_run_check_recorder (NbRun *self, gboolean ok, GError *error)
   nb_run_finish_recording (self, NB_SESSION_ABORTED, text, NULL);
 }
 
-gboolean
-nb_run_start_recording (NbRun *self, const char *store_path, const char *operator_name,
-                        const char *name, const char *note, GError **error)
+/* What the worker needs to create the session: copies, as the run may change meanwhile. */
+typedef struct
 {
-  g_return_val_if_fail (NB_IS_RUN (self), FALSE);
-  if (self->recorder != NULL)
+  char *store_path, *serial, *model, *firmware, *uri, *operator_name, *name, *note;
+  double depth_mm, rate_hz, sample_rate_hz;
+} StartData;
+
+static void
+start_data_free (StartData *sd)
+{
+  g_free (sd->store_path);
+  g_free (sd->serial);
+  g_free (sd->model);
+  g_free (sd->firmware);
+  g_free (sd->uri);
+  g_free (sd->operator_name);
+  g_free (sd->name);
+  g_free (sd->note);
+  g_free (sd);
+}
+
+static char *
+dup_or_null (const char *text)
+{
+  return text && *text ? g_strdup (text) : NULL;
+}
+
+static void
+start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  StartData *sd = task_data;
+  NbRecorderParams params = {
+    .store_path = sd->store_path,
+    .session = {
+      .pen_serial = sd->serial,
+      .pen_model = sd->model,
+      .pen_firmware = sd->firmware,
+      .uri = sd->uri,
+      .operator_name = sd->operator_name,
+      .name = sd->name,
+      .note = sd->note,
+      .depth_mm = sd->depth_mm,
+      .rate_hz = sd->rate_hz,
+      .sample_rate_hz = sd->sample_rate_hz,
+    },
+  };
+  GError *error = NULL;
+  /* Opens the store and creates the session, waiting for a writer that holds the database. */
+  NbRecorder *rec = nb_recorder_new (&params, &error);
+  if (rec)
+    g_task_return_pointer (task, rec, (GDestroyNotify) nb_recorder_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+start_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NbRun *self = NB_RUN (source);
+  GTask *outer = user_data;
+  GError *error = NULL;
+  NbRecorder *rec = g_task_propagate_pointer (G_TASK (result), &error);
+  self->starting = FALSE;
+  if (rec && (!self->connected || self->closing))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "already recording");
-      return FALSE;
+      /* The pen went, or the window is closing, while the session was being created: close it
+       * at once, so that it is not left open. */
+      self->recorder = rec;
+      nb_run_finish_recording (self, NB_SESSION_ABORTED,
+                               self->closing ? self->close_reason
+                                             : "the pen was gone before recording started",
+                               self->closing);
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                   "the pen was gone before recording started");
+      rec = NULL;
+    }
+  if (rec)
+    {
+      self->recorder = rec;
+      nb_run_set_flag (self, NB_RUN_FLAG_RECORDING, TRUE);
+      g_task_return_boolean (outer, TRUE);
+    }
+  else
+    {
+      g_prefix_error (&error, "starting to record: ");
+      g_task_return_error (outer, error);
+    }
+  g_object_unref (outer);
+}
+
+void
+nb_run_start_recording_async (NbRun *self, const char *store_path, const char *operator_name,
+                              const char *name, const char *note, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_return_if_fail (NB_IS_RUN (self));
+  GTask *outer = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (outer, nb_run_start_recording_async);
+  if (self->recorder != NULL || self->starting)
+    {
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_BUSY, "already recording");
+      g_object_unref (outer);
+      return;
     }
   if (!self->connected)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "the pen is not connected");
-      return FALSE;
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               "the pen is not connected");
+      g_object_unref (outer);
+      return;
     }
-  NbRecorderParams params = {
-    .store_path = store_path && *store_path ? store_path : NULL,
-    .session = {
-      .pen_serial = self->identity.serial,
-      .pen_model = self->identity.model,
-      .pen_firmware = self->identity.firmware,
-      .uri = nb_device_get_uri (self->device),
-      .operator_name = operator_name && *operator_name ? operator_name : NULL,
-      .name = name && *name ? name : NULL,
-      .note = note && *note ? note : NULL,
-      .depth_mm = self->set_depth_mm,
-      .rate_hz = self->set_rate_hz,
-      .sample_rate_hz = self->sample_rate,
-    },
-  };
-  self->recorder = nb_recorder_new (&params, error);
-  if (self->recorder == NULL)
-    {
-      g_prefix_error (error, "starting to record: ");
-      return FALSE;
-    }
-  nb_run_set_flag (self, NB_RUN_FLAG_RECORDING, TRUE);
-  return TRUE;
+  StartData *sd = g_new0 (StartData, 1);
+  sd->store_path = dup_or_null (store_path);
+  sd->serial = g_strdup (self->identity.serial);
+  sd->model = g_strdup (self->identity.model);
+  sd->firmware = g_strdup (self->identity.firmware);
+  sd->uri = g_strdup (nb_device_get_uri (self->device));
+  sd->operator_name = dup_or_null (operator_name);
+  sd->name = dup_or_null (name);
+  sd->note = dup_or_null (note);
+  sd->depth_mm = self->set_depth_mm;
+  sd->rate_hz = self->set_rate_hz;
+  sd->sample_rate_hz = self->sample_rate;
+  self->starting = TRUE;
+  g_autoptr (GTask) task = g_task_new (self, NULL, start_done, outer);
+  g_task_set_task_data (task, sd, (GDestroyNotify) start_data_free);
+  g_task_run_in_thread (task, start_thread);
+}
+
+gboolean
+nb_run_start_recording_finish (NbRun *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+nb_run_is_starting_recording (NbRun *self)
+{
+  return self->starting;
 }
 
 void

@@ -405,6 +405,8 @@ nb_run_finalize (GObject *object)
 {
   NbRun *self = NB_RUN (object);
   g_clear_pointer (&self->recorder, nb_recorder_free);
+  g_clear_object (&self->closing);
+  g_free (self->close_reason);
   g_clear_pointer (&self->decimator, nb_decimator_free);
   G_OBJECT_CLASS (nb_run_parent_class)->finalize (object);
 }

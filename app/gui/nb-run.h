@@ -58,12 +58,19 @@ void nb_run_set_motor_async (NbRun *run, gboolean on, GAsyncReadyCallback callba
 gboolean nb_run_request_finish (NbRun *run, GAsyncResult *result,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* nb_run_start_recording: creates a session in the store at @store_path (NULL = default) and
- * records every batch, stroke and event from now on. */
-gboolean nb_run_start_recording (NbRun *run, const char *store_path, const char *operator_name,
-                                 const char *name, const char *note,
-                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* nb_run_stop_recording_async: closes the session as complete (in a worker thread); "recording-
+/* nb_run_start_recording_async: creates a session in the store at @store_path (NULL = default)
+ * in a worker thread (a database held by another writer is waited for there) and, once it
+ * exists, records every batch, stroke and event; "recording" turns TRUE then. Fails with
+ * G_IO_ERROR_BUSY while recording or starting to, G_IO_ERROR_NOT_CONNECTED when the pen is (or
+ * went) away. */
+void nb_run_start_recording_async (NbRun *run, const char *store_path, const char *operator_name,
+                                   const char *name, const char *note, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean nb_run_start_recording_finish (NbRun *run, GAsyncResult *result,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* TRUE while a session is being created. */
+gboolean nb_run_is_starting_recording (NbRun *run);
+/* nb_run_stop_recording: closes the session as complete (in a worker thread); "recording-
  * finished" follows. */
 void nb_run_stop_recording (NbRun *run);
 
