@@ -8,7 +8,6 @@
 struct _NbApplication
 {
   AdwApplication parent_instance;
-  char *device_uri;
   GSettings *settings;
   char *last_report;
 };
@@ -51,27 +50,49 @@ main_window (NbApplication *self)
 static void
 nb_application_activate (GApplication *app)
 {
-  NbApplication *self = NB_APPLICATION (app);
-  NbWindow *win = main_window (self);
+  NbWindow *win = main_window (NB_APPLICATION (app));
   if (win == NULL)
     win = nb_window_new (GTK_APPLICATION (app));
-  if (self->device_uri)
-    nb_live_page_connect_uri (nb_window_get_live_page (win), self->device_uri);
-  g_clear_pointer (&self->device_uri, g_free);
   gtk_window_present (GTK_WINDOW (win));
 }
 
 static int
 nb_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
-  NbApplication *self = NB_APPLICATION (app);
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("needlebench %s\n", NB_VERSION);
       return 0;
     }
-  g_variant_dict_lookup (options, "device", "s", &self->device_uri);
-  return -1;
+  return -1; /* the rest goes to the running instance, if there is one */
+}
+
+/* Runs in the primary instance, for its own launch and for every later `needlebench [--device
+ * URI]`, which hands its options over and exits with what this returns. */
+static int
+nb_application_command_line (GApplication *app, GApplicationCommandLine *cmdline)
+{
+  NbApplication *self = NB_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autofree char *uri = NULL;
+  g_variant_dict_lookup (options, "device", "s", &uri);
+  g_application_activate (app);
+  NbWindow *win = main_window (self);
+  if (uri == NULL || win == NULL)
+    return 0;
+  NbLivePage *live = nb_window_get_live_page (win);
+  NbRun *run = nb_live_page_get_run (live);
+  if (run && (nb_run_is_recording (run) || nb_run_is_starting_recording (run)))
+    {
+      /* Switching pens would end the recording: leave that to the operator. */
+      g_autofree char *text
+          = g_strdup_printf ("Not opening %s: a recording is open; stop it first", uri);
+      nb_window_toast (win, text);
+      g_application_command_line_printerr (cmdline, "needlebench: %s\n", text);
+      return 1;
+    }
+  nb_live_page_connect_uri (live, uri);
+  return 0;
 }
 
 static void
@@ -158,7 +179,6 @@ static void
 nb_application_finalize (GObject *object)
 {
   NbApplication *self = NB_APPLICATION (object);
-  g_free (self->device_uri);
   g_free (self->last_report);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (nb_application_parent_class)->finalize (object);
@@ -171,6 +191,7 @@ nb_application_class_init (NbApplicationClass *klass)
   G_APPLICATION_CLASS (klass)->activate = nb_application_activate;
   G_APPLICATION_CLASS (klass)->startup = nb_application_startup;
   G_APPLICATION_CLASS (klass)->handle_local_options = nb_application_handle_local_options;
+  G_APPLICATION_CLASS (klass)->command_line = nb_application_command_line;
 }
 
 static void
@@ -188,8 +209,9 @@ nb_application_init (NbApplication *self)
 NbApplication *
 nb_application_new (const char *app_id)
 {
+  /* One instance: a second launch hands its command line (--device) to the running one. */
   NbApplication *self = g_object_new (NB_TYPE_APPLICATION, "application-id", app_id, "flags",
-                                      G_APPLICATION_DEFAULT_FLAGS, NULL);
+                                      G_APPLICATION_HANDLES_COMMAND_LINE, NULL);
   /* The .Devel id must not move the resources (style.css, icons) elsewhere. */
   g_application_set_resource_base_path (G_APPLICATION (self), "/org/needlebench/NeedleBench");
   return self;

@@ -1,5 +1,6 @@
-/* nb-application.h: the NeedleBench application: command line (--device URI), app actions,
- * keyboard accelerators and the style (light, dark, or the system's). */
+/* nb-application.h: the NeedleBench application: command line (--device URI, handled by the
+ * running instance when there is one), app actions, keyboard accelerators and the style (light,
+ * dark, or the system's). */
 #pragma once
 
 #include <adwaita.h>

@@ -420,6 +420,61 @@ test_lost (gconstpointer data)
   g_assert_cmpint (n, >, 50);
 }
 
+static gboolean
+process_gone (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+/* `needlebench --device URI` again, as a second process on the same session bus (this test
+ * program run as the application: see main); returns its exit status. */
+static int
+launch_again (const char *uri)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", &error);
+  g_assert_no_error (error);
+  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_exe,
+                                                "--launch-again", "--device", uri, NULL);
+  g_assert_no_error (error);
+  /* The running instance (this process) must keep turning its loop to answer it. */
+  g_assert_true (nb_test_wait (process_gone, p, 10));
+  g_assert_true (g_subprocess_get_if_exited (p));
+  return g_subprocess_get_exit_status (p);
+}
+
+static gboolean
+connected_to (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return run && nb_run_is_connected (run)
+         && g_str_equal (nb_device_get_uri (nb_run_get_device (run)), data);
+}
+
+/* A second launch with --device opens that pen in the running window and exits 0; with a
+ * recording open it is refused (exit 1) and the pen stays. */
+static void
+test_second_launch (void)
+{
+  const char *uri = "sim:serial=NB-SIM-0042,depth-offset=0,depth-gain=1,rate-error=0";
+  g_assert_cmpint (launch_again (uri), ==, 0);
+  g_assert_true (nb_test_wait (connected_to, (gpointer) uri, 10));
+  g_assert_cmpstr (nb_run_get_identity (nb_live_page_get_run (live))->serial, ==, "NB-SIM-0042");
+  g_assert_true (gtk_application_get_windows (GTK_APPLICATION (app))->next == NULL);
+
+  gboolean finished = FALSE;
+  gulong fid = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (recording, NULL, 10));
+  g_assert_cmpint (launch_again (EXACT_PEN), ==, 1);
+  nb_test_pump (0.3);
+  g_assert_true (connected_to ((gpointer) uri));
+  g_assert_true (nb_run_is_recording (nb_live_page_get_run (live)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (flag_set, &finished, 10));
+  g_signal_handler_disconnect (live, fid);
+}
+
 /* Held for less than the store's 5 s busy timeout: the work must wait it out and then succeed. */
 #define DB_LOCK_S 4.0
 /* The longest the 10 ms heartbeat may stall while the database is held (as when a pen is lost;
@@ -701,6 +756,15 @@ serve_notifications (void)
 int
 main (int argc, char **argv)
 {
+  if (argc > 1 && g_str_equal (argv[1], "--launch-again"))
+    {
+      /* The application launched a second time (see launch_again): it finds the test's
+       * instance on the bus and hands it its command line. */
+      nb_sim_transport_register ();
+      g_autoptr (NbApplication) again = nb_application_new (NB_TEST_APP_ID);
+      argv[1] = argv[0];
+      return g_application_run (G_APPLICATION (again), argc - 1, argv + 1);
+    }
   /* Settings in memory and a private data folder (the database): nothing of the user's is read
    * or written. */
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
@@ -721,6 +785,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/pages", test_other_pages);
   g_test_add_data_func ("/gui/lost-disconnect", "disconnect", test_lost);
   g_test_add_data_func ("/gui/lost-stall", "stall", test_lost);
+  g_test_add_func ("/gui/second-launch", test_second_launch);
   g_test_add_func ("/gui/db-held", test_db_held);
   g_test_add_func ("/gui/quit-deaf", test_quit_deaf);
   g_test_add_func ("/gui/quit", test_quit);
