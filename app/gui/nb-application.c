@@ -1,6 +1,9 @@
 /* nb-application.c: app lifecycle, command line and app-wide actions. */
 #include "nb-application.h"
 
+#include <glib-unix.h>
+#include <signal.h>
+
 #include "nb-config.h"
 #include "nb-preferences.h"
 #include "nb-window.h"
@@ -10,6 +13,8 @@ struct _NbApplication
   AdwApplication parent_instance;
   GSettings *settings;
   char *last_report;
+  guint signal_ids[3];
+  gboolean signalled;
 };
 
 G_DEFINE_FINAL_TYPE (NbApplication, nb_application, ADW_TYPE_APPLICATION)
@@ -153,6 +158,23 @@ quit (GSimpleAction *action, GVariant *param, gpointer data)
   g_list_free (windows);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: quit as Ctrl+Q does, so the pen is stopped and the recording closed
+ * first; a second signal cuts the wait short (MOTOR_STOP has been sent by then). */
+static gboolean
+on_signal (gpointer data)
+{
+  NbApplication *self = data;
+  if (self->signalled)
+    {
+      g_printerr ("needlebench: quitting without waiting for the pen\n");
+      g_application_quit (G_APPLICATION (self));
+    }
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+  self->signalled = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 nb_application_startup (GApplication *app)
 {
@@ -173,6 +195,18 @@ nb_application_startup (GApplication *app)
                                          (const char *[]){ "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]){ "<Control>q", NULL });
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    self->signal_ids[i] = g_unix_signal_add (signals[i], on_signal, self);
+}
+
+static void
+nb_application_shutdown (GApplication *app)
+{
+  NbApplication *self = NB_APPLICATION (app);
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
+    g_clear_handle_id (&self->signal_ids[i], g_source_remove);
+  G_APPLICATION_CLASS (nb_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -190,6 +224,7 @@ nb_application_class_init (NbApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = nb_application_finalize;
   G_APPLICATION_CLASS (klass)->activate = nb_application_activate;
   G_APPLICATION_CLASS (klass)->startup = nb_application_startup;
+  G_APPLICATION_CLASS (klass)->shutdown = nb_application_shutdown;
   G_APPLICATION_CLASS (klass)->handle_local_options = nb_application_handle_local_options;
   G_APPLICATION_CLASS (klass)->command_line = nb_application_command_line;
 }

@@ -4,6 +4,7 @@
  * every page. */
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 
 #include "gui-test-util.h"
@@ -589,21 +590,28 @@ start_slow_pen (void)
 }
 
 static gboolean
+window_stopping (gpointer data)
+{
+  return nb_window_is_stopping (win);
+}
+
+static gboolean
 window_gone (gpointer data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
-/* A pen that no longer hears the host: closing waits at most NB_RUN_CLOSE_TIMEOUT_MS, showing
- * why the window is still there, then says what it could not do. */
+/* A pen that no longer hears the host, and SIGTERM: closing waits at most NB_RUN_CLOSE_TIMEOUT_MS,
+ * showing why the window is still there, then says what it could not do. */
 static void
 test_quit_deaf (void)
 {
   g_autoptr (NbSlowPen) pen = start_slow_pen ();
   nb_slow_pen_set_deaf (pen, TRUE);
   gint64 t0 = g_get_monotonic_time ();
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  g_assert_true (nb_window_is_stopping (win));
+  /* As `kill` or a closed terminal would: the app quits as with Ctrl+Q. */
+  raise (SIGTERM);
+  g_assert_true (nb_test_wait (window_stopping, NULL, 1));
   nb_test_pump (0.3);
   g_assert_true (nb_window_is_banner_shown (win));
   g_assert_nonnull (strstr (nb_window_get_banner_text (win), "Stopping the pen"));
