@@ -575,11 +575,15 @@ test_db_held (void)
  * of the main loop, well within the device's 250 ms per try. */
 #define SLOW_LINK_MS 150
 
-/* Connects to a pen behind a slow link and starts its motor, as the operator would. */
+/* Connects to a pen behind a slow link and starts its motor, as the operator would. The pen's
+ * firmware writes its state to @status_file (NULL: none). */
 static NbSlowPen *
-start_slow_pen (void)
+start_slow_pen (const char *status_file)
 {
-  NbSlowPen *pen = nb_slow_pen_new ("depth-offset=0,depth-gain=1,rate-error=0", SLOW_LINK_MS);
+  g_autofree char *spec
+      = g_strdup_printf ("depth-offset=0,depth-gain=1,rate-error=0%s%s",
+                         status_file ? ",status-file=" : "", status_file ? status_file : "");
+  NbSlowPen *pen = nb_slow_pen_new (spec, SLOW_LINK_MS);
   nb_window_show_page (win, "live");
   nb_live_page_connect_uri (live, nb_slow_pen_get_uri (pen));
   g_assert_true (nb_test_wait (is_connected, NULL, 10));
@@ -606,7 +610,7 @@ window_gone (gpointer data)
 static void
 test_quit_deaf (void)
 {
-  g_autoptr (NbSlowPen) pen = start_slow_pen ();
+  g_autoptr (NbSlowPen) pen = start_slow_pen (NULL);
   nb_slow_pen_set_deaf (pen, TRUE);
   gint64 t0 = g_get_monotonic_time ();
   /* As `kill` or a closed terminal would: the app quits as with Ctrl+Q. */
@@ -664,7 +668,13 @@ static void
 test_quit (void)
 {
   GSettings *settings = g_object_ref (nb_window_get_settings (win));
-  g_autoptr (NbSlowPen) pen = start_slow_pen ();
+  g_autofree char *dir = g_dir_make_tmp ("nb-gui-quit-XXXXXX", NULL);
+  g_autofree char *status_file = g_build_filename (dir, "pen-status", NULL);
+  g_autoptr (NbSlowPen) pen = start_slow_pen (status_file);
+  g_autofree char *status = NULL;
+  g_assert_true (g_file_get_contents (status_file, &status, NULL, NULL));
+  g_assert_true (g_str_has_prefix (status, "motor=1 stream=1"));
+  g_clear_pointer (&status, g_free);
   nb_live_page_set_session_name (live, "Open at quit", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
   g_assert_true (nb_test_wait (recording, NULL, 10));
@@ -678,7 +688,7 @@ test_quit (void)
 
   g_idle_add (quit_soon, NULL);
   gint64 t0 = g_get_monotonic_time ();
-  int status = g_application_run (G_APPLICATION (app), 0, NULL);
+  int exit_status = g_application_run (G_APPLICATION (app), 0, NULL);
   gint64 ended = g_get_monotonic_time ();
   gint64 delivered = nb_slow_pen_get_stop_delivered_us (pen);
   gint64 acked = nb_slow_pen_get_stop_acked_us (pen);
@@ -686,7 +696,7 @@ test_quit (void)
               "quit; the application ended after %.3f s\n",
               delivered ? (delivered - t0) / 1e6 : -1.0, acked ? (acked - t0) / 1e6 : -1.0,
               (ended - t0) / 1e6);
-  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (exit_status, ==, 0);
   g_assert_true (window_gone (NULL));
   g_assert_cmpint (delivered, >, 0);
   g_assert_cmpint (delivered, <, ended);
@@ -694,6 +704,12 @@ test_quit (void)
   g_assert_cmpint (acked, <, ended);
   g_assert_cmpint (ended - t0, <, NB_RUN_CLOSE_TIMEOUT_MS * 1000);
   g_assert_false (nb_slow_pen_is_motor_started (pen));
+  /* What the pen's firmware itself says, right as the application ended. */
+  g_assert_true (g_file_get_contents (status_file, &status, NULL, NULL));
+  g_printerr ("# the pen's status as the application ended: %s", status);
+  g_assert_true (g_str_has_prefix (status, "motor=0 stream=0"));
+  g_remove (status_file);
+  g_rmdir (dir);
 
   /* The session open at quit is closed, as aborted with the reason, not left to be found
    * interrupted. */
