@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "gui-test-bus.h"
 #include "gui-test-util.h"
 #include "nb-records.h"
 #include "nb-sim-transport.h"
@@ -22,7 +23,6 @@ static NbApplication *app;
 static NbWindow *win;
 static NbLivePage *live;
 static gint64 recorded_session;
-static char *notified; /* summary and body of the last desktop notification */
 
 static gboolean
 is_connected (gpointer data)
@@ -421,12 +421,6 @@ test_lost (gconstpointer data)
   g_assert_cmpint (n, >, 50);
 }
 
-static gboolean
-process_gone (gpointer data)
-{
-  return g_subprocess_get_identifier (data) == NULL;
-}
-
 /* `needlebench --device URI` again, as a second process on the same session bus (this test
  * program run as the application: see main); returns its exit status. */
 static int
@@ -439,7 +433,7 @@ launch_again (const char *uri)
                                                 "--launch-again", "--device", uri, NULL);
   g_assert_no_error (error);
   /* The running instance (this process) must keep turning its loop to answer it. */
-  g_assert_true (nb_test_wait (process_gone, p, 10));
+  g_assert_true (nb_test_wait (nb_test_process_gone, p, 10));
   g_assert_true (g_subprocess_get_if_exited (p));
   return g_subprocess_get_exit_status (p);
 }
@@ -482,38 +476,6 @@ test_second_launch (void)
  * a window waiting for the database stalls for DB_LOCK_S). */
 #define MAX_DB_STALL_MS MAX_STALL_MS
 
-typedef struct
-{
-  GSubprocess *proc;
-  gint64 released_us; /* when the locker was seen gone */
-} Locker;
-
-static gboolean
-locker_gone (gpointer data)
-{
-  Locker *l = data;
-  if (l->released_us == 0 && g_subprocess_get_identifier (l->proc) == NULL)
-    l->released_us = g_get_monotonic_time ();
-  return l->released_us != 0;
-}
-
-/* Starts another program holding the database exclusively and returns once it has it. */
-static void
-hold_database (Locker *l, const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *seconds = g_strdup_printf ("%g", DB_LOCK_S);
-  l->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, NB_DB_LOCKER, path, seconds,
-                              NULL);
-  g_assert_no_error (error);
-  g_autoptr (GDataInputStream) out
-      = g_data_input_stream_new (g_subprocess_get_stdout_pipe (l->proc));
-  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (line, ==, "locked");
-  l->released_us = 0;
-}
-
 static gboolean
 recording_known (gpointer data)
 {
@@ -535,15 +497,15 @@ test_db_held (void)
   gboolean finished = FALSE;
   gulong fid = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
 
-  Locker locker = { 0 };
-  hold_database (&locker, path);
+  NbTestLocker locker = { 0 };
+  nb_test_hold_database (&locker, NB_DB_LOCKER, path, DB_LOCK_S);
   gint64 held = g_get_monotonic_time ();
   Beat beat = { .last = held };
   guint beat_id = g_timeout_add (10, heartbeat, &beat);
   nb_live_page_set_session_name (live, "Database held", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
   nb_records_page_refresh (page);
-  g_assert_true (nb_test_wait (locker_gone, &locker, DB_LOCK_S + 5));
+  g_assert_true (nb_test_wait (nb_test_locker_gone, &locker, DB_LOCK_S + 5));
   g_assert_true (g_subprocess_get_successful (locker.proc));
   g_assert_true (nb_test_wait (recording_known, NULL, 10));
   gint64 started = g_get_monotonic_time ();
@@ -629,8 +591,8 @@ test_quit_deaf (void)
   g_assert_nonnull (report);
   g_assert_nonnull (strstr (report, "confirm"));
   g_assert_nonnull (strstr (report, "NB-SIM-0001"));
-  g_assert_true (nb_test_wait (flag_set_ptr, &notified, 2));
-  g_assert_nonnull (strstr (notified, report));
+  g_assert_true (nb_test_wait (nb_test_notified, NULL, 2));
+  g_assert_nonnull (strstr (nb_test_get_notification (), report));
   g_assert_cmpint (nb_slow_pen_get_stop_delivered_us (pen), ==, 0);
   nb_test_pump (1.0); /* the stop thread gives up and closes the link */
 
@@ -728,55 +690,6 @@ test_quit (void)
   g_object_unref (settings);
 }
 
-/* A notification server on the test bus, so that the notification the app sends when quitting
- * could not stop the pen is seen (the bus has none of its own). */
-
-static void
-on_notify_call (GDBusConnection *connection, const char *sender, const char *path,
-                const char *interface, const char *method, GVariant *params,
-                GDBusMethodInvocation *invocation, gpointer data)
-{
-  if (!g_str_equal (method, "Notify"))
-    {
-      g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.Failed",
-                                                  "not implemented by the test");
-      return;
-    }
-  const char *summary, *body;
-  g_variant_get_child (params, 3, "&s", &summary);
-  g_variant_get_child (params, 4, "&s", &body);
-  g_free (notified);
-  notified = g_strdup_printf ("%s: %s", summary, body);
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
-}
-
-static void
-serve_notifications (void)
-{
-  static const char xml[]
-      = "<node><interface name='org.freedesktop.Notifications'><method name='Notify'>"
-        "<arg type='s' direction='in'/><arg type='u' direction='in'/>"
-        "<arg type='s' direction='in'/><arg type='s' direction='in'/>"
-        "<arg type='s' direction='in'/><arg type='as' direction='in'/>"
-        "<arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-        "<arg type='u' direction='out'/></method></interface></node>";
-  static const GDBusInterfaceVTable vtable = { .method_call = on_notify_call };
-  g_autoptr (GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (xml, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
-                                     &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  GVariant *reply = g_dbus_connection_call_sync (
-      bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
-      g_variant_new ("(su)", "org.freedesktop.Notifications", 0), G_VARIANT_TYPE ("(u)"),
-      G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_unref (reply);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -797,7 +710,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   nb_sim_transport_register ();
   gtk_init ();
-  serve_notifications ();
+  nb_test_serve_notifications ();
   win = nb_test_start_app (&app);
   live = nb_window_get_live_page (win);
 
