@@ -1,6 +1,9 @@
 /* nb-application.c: app lifecycle, command line and app-wide actions. */
 #include "nb-application.h"
 
+#include <glib-unix.h>
+#include <signal.h>
+
 #include "nb-config.h"
 #include "nb-preferences.h"
 #include "nb-window.h"
@@ -8,8 +11,10 @@
 struct _NbApplication
 {
   AdwApplication parent_instance;
-  char *device_uri;
   GSettings *settings;
+  char *last_report;
+  guint signal_ids[3];
+  gboolean signalled;
 };
 
 G_DEFINE_FINAL_TYPE (NbApplication, nb_application, ADW_TYPE_APPLICATION)
@@ -50,27 +55,49 @@ main_window (NbApplication *self)
 static void
 nb_application_activate (GApplication *app)
 {
-  NbApplication *self = NB_APPLICATION (app);
-  NbWindow *win = main_window (self);
+  NbWindow *win = main_window (NB_APPLICATION (app));
   if (win == NULL)
     win = nb_window_new (GTK_APPLICATION (app));
-  if (self->device_uri)
-    nb_live_page_connect_uri (nb_window_get_live_page (win), self->device_uri);
-  g_clear_pointer (&self->device_uri, g_free);
   gtk_window_present (GTK_WINDOW (win));
 }
 
 static int
 nb_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
-  NbApplication *self = NB_APPLICATION (app);
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("needlebench %s\n", NB_VERSION);
       return 0;
     }
-  g_variant_dict_lookup (options, "device", "s", &self->device_uri);
-  return -1;
+  return -1; /* the rest goes to the running instance, if there is one */
+}
+
+/* Runs in the primary instance, for its own launch and for every later `needlebench [--device
+ * URI]`, which hands its options over and exits with what this returns. */
+static int
+nb_application_command_line (GApplication *app, GApplicationCommandLine *cmdline)
+{
+  NbApplication *self = NB_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autofree char *uri = NULL;
+  g_variant_dict_lookup (options, "device", "s", &uri);
+  g_application_activate (app);
+  NbWindow *win = main_window (self);
+  if (uri == NULL || win == NULL)
+    return 0;
+  NbLivePage *live = nb_window_get_live_page (win);
+  NbRun *run = nb_live_page_get_run (live);
+  if (run && (nb_run_is_recording (run) || nb_run_is_starting_recording (run)))
+    {
+      /* Switching pens would end the recording: leave that to the operator. */
+      g_autofree char *text
+          = g_strdup_printf ("Not opening %s: a recording is open; stop it first", uri);
+      nb_window_toast (win, text);
+      g_application_command_line_printerr (cmdline, "needlebench: %s\n", text);
+      return 1;
+    }
+  nb_live_page_connect_uri (live, uri);
+  return 0;
 }
 
 static void
@@ -102,14 +129,50 @@ about (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_window_present (GTK_WINDOW (about));
 }
 
+void
+nb_application_report (NbApplication *self, const char *title, const char *text)
+{
+  g_printerr ("needlebench: %s\n", text);
+  g_free (self->last_report);
+  self->last_report = g_strdup (text);
+  g_autoptr (GNotification) n = g_notification_new (title);
+  g_notification_set_body (n, text);
+  g_notification_set_priority (n, G_NOTIFICATION_PRIORITY_URGENT);
+  g_application_send_notification (G_APPLICATION (self), "quit-problem", n);
+}
+
+const char *
+nb_application_get_last_report (NbApplication *self)
+{
+  return self->last_report;
+}
+
+/* Closing the windows, not g_application_quit: the main window holds the application until its
+ * pen has stopped, and g_application_quit would end the main loop under it. */
 static void
 quit (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  NbWindow *win = main_window (data);
-  if (win)
-    gtk_window_close (GTK_WINDOW (win));
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (data)));
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+/* SIGINT, SIGTERM, SIGHUP: quit as Ctrl+Q does, so the pen is stopped and the recording closed
+ * first; a second signal cuts the wait short (MOTOR_STOP has been sent by then). */
+static gboolean
+on_signal (gpointer data)
+{
+  NbApplication *self = data;
+  if (self->signalled)
+    {
+      g_printerr ("needlebench: quitting without waiting for the pen\n");
+      g_application_quit (G_APPLICATION (self));
+    }
   else
-    g_application_quit (G_APPLICATION (data));
+    g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+  self->signalled = TRUE;
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -132,13 +195,25 @@ nb_application_startup (GApplication *app)
                                          (const char *[]){ "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]){ "<Control>q", NULL });
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    self->signal_ids[i] = g_unix_signal_add (signals[i], on_signal, self);
+}
+
+static void
+nb_application_shutdown (GApplication *app)
+{
+  NbApplication *self = NB_APPLICATION (app);
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
+    g_clear_handle_id (&self->signal_ids[i], g_source_remove);
+  G_APPLICATION_CLASS (nb_application_parent_class)->shutdown (app);
 }
 
 static void
 nb_application_finalize (GObject *object)
 {
   NbApplication *self = NB_APPLICATION (object);
-  g_free (self->device_uri);
+  g_free (self->last_report);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (nb_application_parent_class)->finalize (object);
 }
@@ -149,7 +224,9 @@ nb_application_class_init (NbApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = nb_application_finalize;
   G_APPLICATION_CLASS (klass)->activate = nb_application_activate;
   G_APPLICATION_CLASS (klass)->startup = nb_application_startup;
+  G_APPLICATION_CLASS (klass)->shutdown = nb_application_shutdown;
   G_APPLICATION_CLASS (klass)->handle_local_options = nb_application_handle_local_options;
+  G_APPLICATION_CLASS (klass)->command_line = nb_application_command_line;
 }
 
 static void
@@ -167,8 +244,9 @@ nb_application_init (NbApplication *self)
 NbApplication *
 nb_application_new (const char *app_id)
 {
+  /* One instance: a second launch hands its command line (--device) to the running one. */
   NbApplication *self = g_object_new (NB_TYPE_APPLICATION, "application-id", app_id, "flags",
-                                      G_APPLICATION_DEFAULT_FLAGS, NULL);
+                                      G_APPLICATION_HANDLES_COMMAND_LINE, NULL);
   /* The .Devel id must not move the resources (style.css, icons) elsewhere. */
   g_application_set_resource_base_path (G_APPLICATION (self), "/org/needlebench/NeedleBench");
   return self;

@@ -4,25 +4,27 @@
 #include <math.h>
 
 #include "nb-chart.h"
+#include "nb-live-strip.h"
+#include "nb-pen-details.h"
 #include "nb-presets.h"
+#include "nb-readouts.h"
 
 #define PRESETS_RESOURCE "/org/needlebench/NeedleBench/treatment-presets.json"
 #define DEPTH_CHART_STROKES 300
-#define MIN_WINDOW_S 0.01
 
 struct _NbLivePage
 {
   GtkBox parent_instance;
 
   GtkListBox *pen_list;
-  GtkLabel *model_label, *serial_label, *firmware_label, *calibration_label, *port_label;
+  NbPenDetails *pen_details;
   GtkStack *main_stack;
   GtkSpinButton *depth_spin, *rate_spin;
   GtkAdjustment *depth_adjustment, *rate_adjustment;
   GtkDropDown *preset_dropdown;
   GtkButton *motor_button, *record_button;
   GtkEntry *name_entry, *note_entry;
-  GtkLabel *depth_value, *rate_value, *strokes_value, *speed_value, *gaps_value, *crc_value;
+  NbReadouts *readouts;
   NbChart *strip_chart, *depth_chart;
 
   GSettings *settings;
@@ -30,10 +32,9 @@ struct _NbLivePage
   NbRun *run;
   GCancellable *connecting; /* the open in flight, NULL when none */
 
-  gboolean paused;
-  double window_s;
-  NbChartAxis *strip_x, *strip_y, *depth_x, *depth_y;
-  NbChartSeries *trace, *depth_points, *band, *target;
+  NbLiveStrip strip;
+  NbChartAxis *depth_x, *depth_y;
+  NbChartSeries *depth_points, *band, *target;
 
   GPtrArray *presets; /* NbPreset */
   const NbPreset *preset;
@@ -103,7 +104,9 @@ update_actions (NbLivePage *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->motor_button), "suggested-action");
     }
   gboolean rec = self->run && nb_run_is_recording (self->run);
-  gtk_button_set_label (self->record_button, rec ? "Stop _Recording" : "_Record");
+  gboolean starting = self->run && nb_run_is_starting_recording (self->run);
+  gtk_button_set_label (self->record_button,
+                        rec ? "Stop _Recording" : (starting ? "Starting…" : "_Record"));
   if (rec)
     gtk_widget_add_css_class (GTK_WIDGET (self->record_button), "destructive-action");
   else
@@ -119,38 +122,7 @@ show_details (NbLivePage *self)
     return;
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
   NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
-  const char *none = "–";
-  gtk_label_set_label (self->model_label, item ? nb_pen_item_get_model (item) : none);
-  gtk_label_set_label (self->serial_label, item ? nb_pen_item_get_serial (item) : none);
-  gtk_label_set_label (self->firmware_label, item ? nb_pen_item_get_firmware (item) : none);
-  gtk_label_set_label (self->port_label, item && nb_pen_item_get_port (item)
-                                             ? nb_pen_item_get_port (item)
-                                             : (item ? nb_pen_item_get_uri (item) : none));
-  /* The calibration table is only read from the connected pen (reading it means opening it). */
-  g_autofree char *cal = NULL;
-  if (item && self->run
-      && g_str_equal (nb_pen_item_get_uri (item),
-                      nb_device_get_uri (nb_run_get_device (self->run))))
-    {
-      const NbCalTable *t = nb_run_get_calibration (self->run);
-      if (t == NULL)
-        cal = g_strdup ("not available");
-      else if (t->calibrated_at == 0)
-        cal = g_strdup ("never (factory table)");
-      else
-        {
-          g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64) t->calibrated_at);
-          g_autofree char *date = dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
-          cal = t->certificate[0] ? g_strdup_printf ("%s (%s)", date, t->certificate)
-                                  : g_steal_pointer (&date);
-        }
-    }
-  gtk_label_set_label (self->calibration_label, cal ? cal : (item ? "connect to read" : none));
-  /* The labels are ellipsized to keep the sidebar narrow; the whole text is in the tooltip. */
-  GtkLabel *labels[] = { self->model_label, self->serial_label, self->firmware_label,
-                         self->calibration_label, self->port_label };
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (labels[i]), gtk_label_get_label (labels[i]));
+  nb_pen_details_show (self->pen_details, item, self->run);
   update_actions (self);
 }
 
@@ -196,49 +168,8 @@ micrometres (NbLivePage *self)
 static void
 on_updated (NbRun *run, NbLivePage *self)
 {
-  double mean, sd, rate, speed;
-  guint64 strokes, gaps, crc;
-  g_object_get (run, "depth-mean-mm", &mean, "depth-sd-mm", &sd, "rate-hz", &rate, "strokes",
-                &strokes, "entry-speed-mm-s", &speed, "gaps", &gaps, "crc-errors", &crc, NULL);
-  char buf[64];
-  gboolean um = micrometres (self);
-  if (isnan (mean))
-    g_strlcpy (buf, "–", sizeof buf);
-  else if (um)
-    g_snprintf (buf, sizeof buf, "%.0f ± %.0f µm", mean * 1000, isnan (sd) ? 0 : sd * 1000);
-  else
-    g_snprintf (buf, sizeof buf, "%.3f ± %.3f mm", mean, isnan (sd) ? 0 : sd);
-  gtk_label_set_label (self->depth_value, buf);
-  if (isnan (rate))
-    g_strlcpy (buf, "–", sizeof buf);
-  else
-    g_snprintf (buf, sizeof buf, "%.1f Hz", rate);
-  gtk_label_set_label (self->rate_value, buf);
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, strokes);
-  gtk_label_set_label (self->strokes_value, buf);
-  if (isnan (speed))
-    g_strlcpy (buf, "–", sizeof buf);
-  else
-    g_snprintf (buf, sizeof buf, "%.0f mm/s", speed);
-  gtk_label_set_label (self->speed_value, buf);
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, gaps);
-  gtk_label_set_label (self->gaps_value, buf);
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, crc);
-  gtk_label_set_label (self->crc_value, buf);
-
-  /* The tip range of the visible window, rounded out to 0.5 mm so the scale does not twitch. */
-  double rate_hz = nb_run_get_sample_rate (run);
-  guint64 end = nb_run_get_end_index (run);
-  double x0 = nb_chart_axis_get_min (self->strip_x), x1 = nb_chart_axis_get_max (self->strip_x);
-  guint64 from = (guint64) MAX (x0 * rate_hz, 0), to = (guint64) MAX (x1 * rate_hz, 0);
-  if (end > 0 && to > from)
-    {
-      NbMinMax mm;
-      nb_decimator_envelope (nb_run_get_decimator (run), from, to, &mm, 1);
-      if (!nb_min_max_is_empty (mm))
-        nb_chart_axis_set_range (self->strip_y, floor ((mm.min / 1000.0 - 0.1) / 0.5) * 0.5,
-                                 ceil ((mm.max / 1000.0 + 0.1) / 0.5) * 0.5);
-    }
+  nb_readouts_show (self->readouts, run, micrometres (self));
+  nb_live_strip_fit_y (&self->strip, run);
 }
 
 static void
@@ -266,49 +197,15 @@ static gboolean
 on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   NbLivePage *self = data;
-  if (self->run == NULL || self->paused)
-    return G_SOURCE_CONTINUE;
-  double end = nb_run_get_end_index (self->run) / MAX (nb_run_get_sample_rate (self->run), 1);
-  nb_chart_axis_set_range (self->strip_x, end - self->window_s, end);
+  nb_live_strip_follow (&self->strip, self->run);
   return G_SOURCE_CONTINUE;
-}
-
-static void
-update_strip_title (NbLivePage *self)
-{
-  g_autofree char *title = g_strdup_printf ("Needle tip, %s %.3g s (min/max per pixel)",
-                                            self->paused ? "paused," : "last", self->window_s);
-  nb_chart_set_title (self->strip_chart, title);
 }
 
 static void
 on_view_changed (NbChart *chart, NbLivePage *self)
 {
-  double span = nb_chart_axis_get_max (self->strip_x) - nb_chart_axis_get_min (self->strip_x);
-  /* A scroll keeps the span: looking back in time, so stop following the pen. A zoom changes it. */
-  if (fabs (span - self->window_s) < 1e-9 * MAX (span, 1))
-    {
-      if (!self->paused)
-        {
-          self->paused = TRUE;
-          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PAUSED]);
-        }
-    }
-  else
-    self->window_s = CLAMP (span, MIN_WINDOW_S, NB_RUN_HISTORY_S);
-  update_strip_title (self);
-}
-
-static void
-zoom (NbLivePage *self, double factor)
-{
-  double centre
-      = (nb_chart_axis_get_min (self->strip_x) + nb_chart_axis_get_max (self->strip_x)) / 2;
-  self->window_s = CLAMP (self->window_s * factor, MIN_WINDOW_S, NB_RUN_HISTORY_S);
-  if (self->paused)
-    nb_chart_axis_set_range (self->strip_x, centre - self->window_s / 2,
-                             centre + self->window_s / 2);
-  update_strip_title (self);
+  if (nb_live_strip_view_changed (&self->strip))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PAUSED]);
 }
 
 /* --- controls ------------------------------------------------------------------------------- */
@@ -401,10 +298,21 @@ toggle_motor (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+on_recording_started (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NbLivePage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!nb_run_start_recording_finish (NB_RUN (source), result, &error))
+    message (self, error->message);
+  update_actions (self);
+  g_object_unref (self);
+}
+
+static void
 toggle_record (GtkWidget *widget, const char *action, GVariant *param)
 {
   NbLivePage *self = NB_LIVE_PAGE (widget);
-  if (self->run == NULL)
+  if (self->run == NULL || nb_run_is_starting_recording (self->run))
     return;
   if (nb_run_is_recording (self->run))
     {
@@ -420,11 +328,12 @@ toggle_record (GtkWidget *widget, const char *action, GVariant *param)
       g_free (op);
       op = g_strdup (g_get_user_name ());
     }
-  g_autoptr (GError) error = NULL;
-  if (!nb_run_start_recording (self->run, path, op,
-                               gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
-                               gtk_editable_get_text (GTK_EDITABLE (self->note_entry)), &error))
-    message (self, error->message);
+  /* The session is created in a worker: a database busy with another writer must not freeze
+   * the window. The button says so meanwhile. */
+  nb_run_start_recording_async (self->run, path, op,
+                                gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
+                                gtk_editable_get_text (GTK_EDITABLE (self->note_entry)),
+                                on_recording_started, g_object_ref (self));
   update_actions (self);
 }
 
@@ -438,13 +347,13 @@ nb_live_page_set_session_name (NbLivePage *self, const char *name, const char *n
 static void
 zoom_in (GtkWidget *widget, const char *action, GVariant *param)
 {
-  zoom (NB_LIVE_PAGE (widget), 0.5);
+  nb_live_strip_zoom (&NB_LIVE_PAGE (widget)->strip, 0.5);
 }
 
 static void
 zoom_out (GtkWidget *widget, const char *action, GVariant *param)
 {
-  zoom (NB_LIVE_PAGE (widget), 2);
+  nb_live_strip_zoom (&NB_LIVE_PAGE (widget)->strip, 2);
 }
 
 /* --- connecting ----------------------------------------------------------------------------- */
@@ -478,7 +387,7 @@ drop_run (NbLivePage *self)
   if (self->run == NULL)
     return;
   /* The trace borrows the run's decimator, which goes with the run. */
-  nb_chart_series_set_decimator (self->trace, NULL, 1, 0.001);
+  nb_live_strip_show_run (&self->strip, NULL);
   g_signal_handlers_disconnect_by_data (self->run, self);
   nb_run_close (self->run);
   g_clear_object (&self->run);
@@ -497,7 +406,6 @@ adopt_run (NbLivePage *self, NbRun *run)
   drop_run (self);
   self->run = run;
   const NbIdentity *id = nb_run_get_identity (run);
-  double rate = MAX (nb_run_get_sample_rate (run), 1);
 
   /* Limit the controls to what this pen can do, in its steps. */
   self->updating = TRUE;
@@ -513,10 +421,10 @@ adopt_run (NbLivePage *self, NbRun *run)
   self->preset_index = 0;
   self->updating = FALSE;
 
-  nb_chart_series_set_decimator (self->trace, nb_run_get_decimator (run), rate, 0.001);
+  nb_live_strip_show_run (&self->strip, run);
   nb_chart_series_clear (self->depth_points);
   nb_chart_axis_set_range (self->depth_x, 0, DEPTH_CHART_STROKES);
-  self->paused = FALSE;
+  self->strip.paused = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PAUSED]);
   update_band (self);
 
@@ -623,6 +531,54 @@ nb_live_page_shutdown (NbLivePage *self)
   nb_pen_list_stop (self->pens);
 }
 
+gboolean
+nb_live_page_has_pen (NbLivePage *self)
+{
+  return self->run && (nb_run_is_connected (self->run) || nb_run_is_recording (self->run));
+}
+
+static void
+on_run_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  if (nb_run_close_finish (NB_RUN (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+void
+nb_live_page_shutdown_async (NbLivePage *self, const char *reason, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, nb_live_page_shutdown_async);
+  if (self->connecting)
+    g_cancellable_cancel (self->connecting);
+  nb_pen_list_stop (self->pens);
+  if (self->run == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* As drop_run, but waiting for the pen and the store. The run stays alive in its tasks. */
+  g_autoptr (NbRun) run = g_steal_pointer (&self->run);
+  nb_live_strip_show_run (&self->strip, NULL);
+  g_signal_handlers_disconnect_by_data (run, self);
+  nb_pen_list_set_busy (self->pens, NULL, NULL);
+  nb_run_close_async (run, reason, NB_RUN_CLOSE_TIMEOUT_MS, on_run_closed, task);
+  update_actions (self);
+}
+
+gboolean
+nb_live_page_shutdown_finish (NbLivePage *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- GObject -------------------------------------------------------------------------------- */
 
 static void
@@ -653,14 +609,9 @@ load_presets (NbLivePage *self)
 static void
 setup_charts (NbLivePage *self)
 {
-  self->window_s = NB_LIVE_WINDOW_S;
-  self->strip_x = nb_chart_axis_new ("s", 0, NB_LIVE_WINDOW_S);
-  self->strip_y = nb_chart_axis_new ("tip position, mm", -1.5, 1.5);
-  self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
-  nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
-  nb_chart_add_series (self->strip_chart, self->trace);
-  update_strip_title (self);
-  g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (update_strip_title), self);
+  nb_live_strip_init (&self->strip, self->strip_chart, NB_LIVE_WINDOW_S);
+  g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (nb_live_strip_update_title),
+                            &self->strip);
   g_signal_connect (self->strip_chart, "view-changed", G_CALLBACK (on_view_changed), self);
   gtk_widget_add_tick_callback (GTK_WIDGET (self->strip_chart), on_tick, self, NULL);
 
@@ -682,7 +633,7 @@ static void
 nb_live_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   if (prop_id == PROP_PAUSED)
-    g_value_set_boolean (value, NB_LIVE_PAGE (object)->paused);
+    g_value_set_boolean (value, NB_LIVE_PAGE (object)->strip.paused);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -693,9 +644,9 @@ nb_live_page_set_property (GObject *object, guint prop_id, const GValue *value, 
   NbLivePage *self = NB_LIVE_PAGE (object);
   if (prop_id == PROP_PAUSED)
     {
-      if (self->paused != g_value_get_boolean (value))
+      if (self->strip.paused != g_value_get_boolean (value))
         {
-          self->paused = g_value_get_boolean (value);
+          self->strip.paused = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
         }
     }
@@ -715,11 +666,9 @@ nb_live_page_dispose (GObject *object)
   g_clear_object (&self->connecting);
   g_clear_object (&self->pens);
   g_clear_object (&self->settings);
-  g_clear_object (&self->strip_x);
-  g_clear_object (&self->strip_y);
+  nb_live_strip_clear (&self->strip);
   g_clear_object (&self->depth_x);
   g_clear_object (&self->depth_y);
-  g_clear_object (&self->trace);
   g_clear_object (&self->depth_points);
   g_clear_object (&self->band);
   g_clear_object (&self->target);
@@ -752,14 +701,12 @@ nb_live_page_class_init (NbLivePageClass *klass)
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (NB_TYPE_CHART);
+  g_type_ensure (NB_TYPE_PEN_DETAILS);
+  g_type_ensure (NB_TYPE_READOUTS);
   gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-live-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (wc, NbLivePage, name)
   CHILD (pen_list);
-  CHILD (model_label);
-  CHILD (serial_label);
-  CHILD (firmware_label);
-  CHILD (calibration_label);
-  CHILD (port_label);
+  CHILD (pen_details);
   CHILD (main_stack);
   CHILD (depth_spin);
   CHILD (rate_spin);
@@ -770,12 +717,7 @@ nb_live_page_class_init (NbLivePageClass *klass)
   CHILD (record_button);
   CHILD (name_entry);
   CHILD (note_entry);
-  CHILD (depth_value);
-  CHILD (rate_value);
-  CHILD (strokes_value);
-  CHILD (speed_value);
-  CHILD (gaps_value);
-  CHILD (crc_value);
+  CHILD (readouts);
   CHILD (strip_chart);
   CHILD (depth_chart);
 #undef CHILD

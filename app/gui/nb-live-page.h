@@ -35,7 +35,18 @@ void nb_live_page_set_depth (NbLivePage *page, double depth_mm);
 gboolean nb_live_page_choose_preset (NbLivePage *page, guint index);
 void nb_live_page_set_session_name (NbLivePage *page, const char *name, const char *note);
 NbChart *nb_live_page_get_strip_chart (NbLivePage *page);
+/* nb_live_page_shutdown: stops looking for pens and closes the pen without waiting. */
 void nb_live_page_shutdown (NbLivePage *page);
+/* nb_live_page_has_pen: TRUE while a pen is connected or a recording is open: shutting down then
+ * has something to wait for. */
+gboolean nb_live_page_has_pen (NbLivePage *page);
+/* nb_live_page_shutdown_async: as nb_live_page_shutdown, and @callback runs once the pen has
+ * confirmed MOTOR_STOP and any recording is closed (as aborted, with @reason), or after
+ * NB_RUN_CLOSE_TIMEOUT_MS; the finish fails with a message naming what could not be done. */
+void nb_live_page_shutdown_async (NbLivePage *page, const char *reason,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean nb_live_page_shutdown_finish (NbLivePage *page, GAsyncResult *result,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Signals:
  *   "connected" (): a pen was connected (nb_live_page_get_run is the new one)

@@ -160,17 +160,42 @@ on_row_selected (GtkListBox *box, GtkListBoxRow *row, NbRecordsPage *self)
     load (self, nb_session_item_get_session (item)->id);
 }
 
-void
-nb_records_page_refresh (NbRecordsPage *self)
+static void
+on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  NbRecordsPage *self = user_data;
   g_autoptr (GError) error = NULL;
-  gboolean ok = nb_records_refresh (self->records,
-                                    gtk_editable_get_text (GTK_EDITABLE (self->serial_entry)),
-                                    gtk_editable_get_text (GTK_EDITABLE (self->operator_entry)),
-                                    gtk_editable_get_text (GTK_EDITABLE (self->day_entry)), &error);
+  gboolean ok = nb_records_refresh_finish (NB_RECORDS (source), result, &error);
+  /* A newer search is on its way, or the page is gone: nothing to show. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->search_error == NULL)
+    {
+      g_object_unref (self);
+      return;
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->search_error), !ok);
   if (!ok)
     gtk_label_set_label (self->search_error, error->message);
+  g_object_unref (self);
+}
+
+void
+nb_records_page_refresh (NbRecordsPage *self)
+{
+  nb_records_refresh_async (
+      self->records, gtk_editable_get_text (GTK_EDITABLE (self->serial_entry)),
+      gtk_editable_get_text (GTK_EDITABLE (self->operator_entry)),
+      gtk_editable_get_text (GTK_EDITABLE (self->day_entry)), on_refreshed, g_object_ref (self));
+}
+
+void
+nb_records_page_set_search (NbRecordsPage *self, const char *serial, const char *operator_name,
+                            const char *day)
+{
+  /* The serial field lists on "search-changed" (after a delay); list at once instead. */
+  gtk_editable_set_text (GTK_EDITABLE (self->serial_entry), serial ? serial : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->operator_entry), operator_name ? operator_name : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->day_entry), day ? day : "");
+  nb_records_page_refresh (self);
 }
 
 void
@@ -203,6 +228,14 @@ nb_records_page_open (NbRecordsPage *self, gint64 session_id)
   return FALSE;
 }
 
+const char *
+nb_records_page_get_search_error (NbRecordsPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->search_error))
+             ? gtk_label_get_label (self->search_error)
+             : NULL;
+}
+
 gint64
 nb_records_page_get_shown_session (NbRecordsPage *self)
 {
@@ -210,6 +243,39 @@ nb_records_page_get_shown_session (NbRecordsPage *self)
 }
 
 /* --- export --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  NbRecordsPage *page;
+  char *path;
+} Export;
+
+static void
+on_exported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Export *e = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!nb_records_export_finish (NB_RECORDS (source), result, &error))
+    g_signal_emit (e->page, signals[SIGNAL_MESSAGE], 0, error->message);
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("Exported to %s", e->path);
+      g_signal_emit (e->page, signals[SIGNAL_MESSAGE], 0, text);
+    }
+  g_object_unref (e->page);
+  g_free (e->path);
+  g_free (e);
+}
+
+void
+nb_records_page_export (NbRecordsPage *self, gboolean json, const char *path)
+{
+  g_return_if_fail (self->replay != NULL);
+  Export *e = g_new0 (Export, 1);
+  e->page = g_object_ref (self);
+  e->path = g_strdup (path);
+  nb_records_export_async (self->records, self->replay->session->id, json, path, on_exported, e);
+}
 
 static void
 on_export_response (GtkNativeDialog *dialog, int response, NbRecordsPage *self)
@@ -219,16 +285,10 @@ on_export_response (GtkNativeDialog *dialog, int response, NbRecordsPage *self)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      g_autoptr (GError) error = NULL;
       if (path == NULL)
         g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, "Export needs a local file");
-      else if (!nb_records_export (self->records, self->replay->session->id, json, path, &error))
-        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, error->message);
       else
-        {
-          g_autofree char *text = g_strdup_printf ("Exported to %s", path);
-          g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
-        }
+        nb_records_page_export (self, json, path);
     }
   g_object_unref (dialog);
 }

@@ -12,13 +12,22 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NbRecordsPage, nb_records_page, NB, RECORDS_PAGE, GtkBox)
 
 void nb_records_page_set_store_path (NbRecordsPage *page, const char *store_path);
-/* nb_records_page_refresh: lists again with the current search. */
+/* nb_records_page_refresh: lists again with the current search (in a worker; the list and any
+ * search error are shown when it is done). */
 void nb_records_page_refresh (NbRecordsPage *page);
 NbRecords *nb_records_page_get_records (NbRecordsPage *page);
 /* nb_records_page_open: selects and loads session @session_id; FALSE if it is not listed. */
 gboolean nb_records_page_open (NbRecordsPage *page, gint64 session_id);
 /* The session shown (0 while none or loading). */
 gint64 nb_records_page_get_shown_session (NbRecordsPage *page);
+/* The search error shown (a day that is not a date, a database that cannot be read), or NULL. */
+const char *nb_records_page_get_search_error (NbRecordsPage *page);
+/* nb_records_page_export: exports the shown session to @path (as the export dialog does, in a
+ * worker); a "message" says how it went. */
+void nb_records_page_export (NbRecordsPage *page, gboolean json, const char *path);
+/* nb_records_page_set_search: fills the search fields (as the operator types them) and lists. */
+void nb_records_page_set_search (NbRecordsPage *page, const char *serial, const char *operator_name,
+                                 const char *day);
 
 /* Signals: "message" (const char *text) */
 

@@ -54,7 +54,8 @@ struct _NbRecords
   GObject parent_instance;
   char *store_path;
   GListStore *store;
-  char *serial, *operator_name, *day;
+  guint generation; /* of the newest refresh */
+  guint pending;    /* refreshes in worker threads */
 };
 
 G_DEFINE_FINAL_TYPE (NbRecords, nb_records, G_TYPE_OBJECT)
@@ -64,9 +65,6 @@ nb_records_finalize (GObject *object)
 {
   NbRecords *self = NB_RECORDS (object);
   g_free (self->store_path);
-  g_free (self->serial);
-  g_free (self->operator_name);
-  g_free (self->day);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (nb_records_parent_class)->finalize (object);
 }
@@ -132,43 +130,92 @@ parse_day (const char *day, gint64 *from, gint64 *to, GError **error)
   return TRUE;
 }
 
+/* --- listing ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char *path;
+  char *serial, *operator_name;
+  gint64 from, to;
+  guint generation;
+  gboolean ran; /* went to the worker (a bad date does not) */
+} ListData;
+
 static void
-set_str (char **field, const char *value)
+list_data_free (ListData *ld)
 {
-  g_free (*field);
-  *field = value && *value ? g_strdup (value) : NULL;
+  g_free (ld->path);
+  g_free (ld->serial);
+  g_free (ld->operator_name);
+  g_free (ld);
 }
 
-gboolean
-nb_records_refresh (NbRecords *self, const char *serial, const char *operator_name, const char *day,
-                    GError **error)
+/* Opens its own read-only connection: a writer holding the database waits here, not in the
+ * window. */
+static void
+list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  set_str (&self->serial, serial);
-  set_str (&self->operator_name, operator_name);
-  set_str (&self->day, day);
-  return nb_records_refresh_again (self, error);
-}
-
-gboolean
-nb_records_refresh_again (NbRecords *self, GError **error)
-{
-  NbStoreSessionFilter filter = {
-    .pen_serial = self->serial,
-    .operator_name = self->operator_name,
-  };
-  if (self->day && !parse_day (self->day, &filter.from, &filter.to, error))
-    return FALSE;
-
-  g_list_store_remove_all (self->store);
+  ListData *ld = task_data;
+  GError *error = NULL;
   /* Nothing recorded yet on this machine: an empty list, and no database created by looking. */
-  if (!g_file_test (self->store_path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  g_autoptr (NbStore) store = nb_store_open_full (self->store_path, NB_STORE_OPEN_READ_ONLY, error);
-  if (store == NULL)
-    return FALSE;
-  g_autoptr (GPtrArray) sessions = nb_store_list_sessions (store, &filter, error);
+  if (!g_file_test (ld->path, G_FILE_TEST_EXISTS))
+    {
+      g_task_return_pointer (task, g_ptr_array_new (), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  NbStoreSessionFilter filter = {
+    .pen_serial = ld->serial,
+    .operator_name = ld->operator_name,
+    .from = ld->from,
+    .to = ld->to,
+  };
+  g_autoptr (NbStore) store = nb_store_open_full (ld->path, NB_STORE_OPEN_READ_ONLY, &error);
+  GPtrArray *sessions = store ? nb_store_list_sessions (store, &filter, &error) : NULL;
+  if (sessions)
+    g_task_return_pointer (task, sessions, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+nb_records_refresh_async (NbRecords *self, const char *serial, const char *operator_name,
+                          const char *day, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, nb_records_refresh_async);
+  ListData *ld = g_new0 (ListData, 1);
+  ld->path = g_strdup (self->store_path);
+  ld->serial = serial && *serial ? g_strdup (serial) : NULL;
+  ld->operator_name = operator_name && *operator_name ? g_strdup (operator_name) : NULL;
+  /* A newer refresh makes this one stale: its result is dropped, not shown over the newer. */
+  ld->generation = ++self->generation;
+  g_task_set_task_data (task, ld, (GDestroyNotify) list_data_free);
+  GError *error = NULL;
+  if (day && *day && !parse_day (day, &ld->from, &ld->to, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ld->ran = TRUE;
+  self->pending++;
+  g_task_run_in_thread (task, list_thread);
+}
+
+gboolean
+nb_records_refresh_finish (NbRecords *self, GAsyncResult *result, GError **error)
+{
+  GTask *task = G_TASK (result);
+  ListData *ld = g_task_get_task_data (task);
+  if (ld->ran)
+    self->pending--;
+  g_autoptr (GPtrArray) sessions = g_task_propagate_pointer (task, error);
   if (sessions == NULL)
     return FALSE;
+  if (ld->generation != self->generation)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "a newer search replaced this one");
+      return FALSE;
+    }
   g_ptr_array_set_free_func (sessions, NULL);
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < sessions->len; i++)
@@ -177,8 +224,15 @@ nb_records_refresh_again (NbRecords *self, GError **error)
       item->session = sessions->pdata[i];
       g_ptr_array_add (items, item);
     }
-  g_list_store_splice (self->store, 0, 0, items->pdata, items->len);
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       items->pdata, items->len);
   return TRUE;
+}
+
+gboolean
+nb_records_is_refreshing (NbRecords *self)
+{
+  return self->pending > 0;
 }
 
 NbSessionItem *
@@ -283,14 +337,55 @@ nb_records_load_finish (NbRecords *self, GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-gboolean
-nb_records_export (NbRecords *self, gint64 session_id, gboolean json, const char *path,
-                   GError **error)
+/* --- export ------------------------------------------------------------------------------- */
+
+typedef struct
 {
-  g_autoptr (NbStore) store = nb_store_open_full (self->store_path, NB_STORE_OPEN_READ_ONLY, error);
-  if (store == NULL)
-    return FALSE;
-  /* the save dialog has already asked before overwriting */
-  return nb_export_session (store, session_id, json ? NB_EXPORT_JSON : NB_EXPORT_CSV, FALSE, path,
-                            NB_EXPORT_FORCE, error);
+  char *store_path, *path;
+  gint64 session_id;
+  gboolean json;
+} ExportData;
+
+static void
+export_data_free (ExportData *ed)
+{
+  g_free (ed->store_path);
+  g_free (ed->path);
+  g_free (ed);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ExportData *ed = task_data;
+  GError *error = NULL;
+  g_autoptr (NbStore) store = nb_store_open_full (ed->store_path, NB_STORE_OPEN_READ_ONLY, &error);
+  /* FORCE: the save dialog has already asked before replacing a file. */
+  if (store
+      && nb_export_session (store, ed->session_id, ed->json ? NB_EXPORT_JSON : NB_EXPORT_CSV, FALSE,
+                            ed->path, NB_EXPORT_FORCE, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+nb_records_export_async (NbRecords *self, gint64 session_id, gboolean json, const char *path,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, nb_records_export_async);
+  ExportData *ed = g_new0 (ExportData, 1);
+  ed->store_path = g_strdup (self->store_path);
+  ed->path = g_strdup (path);
+  ed->session_id = session_id;
+  ed->json = json;
+  g_task_set_task_data (task, ed, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+nb_records_export_finish (NbRecords *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -43,13 +43,17 @@ const char *nb_records_get_store_path (NbRecords *records);
 /* (transfer none) a GListModel of NbSessionItem, newest first */
 GListModel *nb_records_get_model (NbRecords *records);
 
-/* nb_records_refresh: lists the sessions matching the filter again. @serial and @operator_name
- * match exactly (NULL or "" = any); @day is "YYYY-MM-DD" in local time (NULL or "" = any).
- * A store that does not exist yet is an empty list, not an error. */
-gboolean nb_records_refresh (NbRecords *records, const char *serial, const char *operator_name,
-                             const char *day, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* nb_records_refresh_again: the last refresh's filter, again (after a recording). */
-gboolean nb_records_refresh_again (NbRecords *records, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_records_refresh_async: lists the sessions matching the filter again, in a worker thread with
+ * its own read-only connection; the finish (on the main thread) replaces the model's items.
+ * @serial and @operator_name match exactly (NULL or "" = any); @day is "YYYY-MM-DD" in local time
+ * (NULL or "" = any). A store that does not exist yet is an empty list, not an error. A refresh
+ * started after this one makes it finish with G_IO_ERROR_CANCELLED, leaving the newer result. */
+void nb_records_refresh_async (NbRecords *records, const char *serial, const char *operator_name,
+                               const char *day, GAsyncReadyCallback callback, gpointer user_data);
+gboolean nb_records_refresh_finish (NbRecords *records, GAsyncResult *result,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_records_is_refreshing: TRUE while a refresh is running in a worker. */
+gboolean nb_records_is_refreshing (NbRecords *records);
 
 /* nb_records_find: (transfer none) the listed item of @session_id or NULL. */
 NbSessionItem *nb_records_find (NbRecords *records, gint64 session_id);
@@ -59,9 +63,12 @@ void nb_records_load_async (NbRecords *records, gint64 session_id, GCancellable 
 NbReplay *nb_records_load_finish (NbRecords *records, GAsyncResult *result,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* nb_records_export: the CLI's exporter (nb_export_session), strokes only, on its own read-only
- * connection. */
-gboolean nb_records_export (NbRecords *records, gint64 session_id, gboolean json, const char *path,
-                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_records_export_async: the CLI's exporter (nb_export_session), strokes only, replacing an
+ * existing regular file at @path (the save dialog asked first), in a worker thread with its own
+ * read-only connection. */
+void nb_records_export_async (NbRecords *records, gint64 session_id, gboolean json,
+                              const char *path, GAsyncReadyCallback callback, gpointer user_data);
+gboolean nb_records_export_finish (NbRecords *records, GAsyncResult *result,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -3,32 +3,7 @@
 
 #include <math.h>
 
-#include "nb-recorder.h"
-
-struct _NbRun
-{
-  GObject parent_instance;
-  NbDevice *device;
-  NbAcquisition *acq;
-  NbDecimator *decimator;
-  NbIdentity identity;
-  NbCalTable calibration;
-  gboolean have_calibration;
-  double sample_rate;
-  guint64 end_index;
-  gint64 last_received_us;
-
-  gboolean connected, motor_running;
-  double set_depth_mm, set_rate_hz;
-
-  NbRecorder *recorder; /* NULL when not recording */
-  gboolean recording;   /* TRUE from start until the recorder is handed to its finishing thread */
-
-  /* readouts */
-  NbAcquisitionSummary summary;
-  NbDeviceStats link;
-  guint update_id;
-};
+#include "nb-run-private.h"
 
 G_DEFINE_FINAL_TYPE (NbRun, nb_run, G_TYPE_OBJECT)
 
@@ -108,6 +83,19 @@ set_flag (NbRun *self, gboolean *field, gboolean value, guint prop)
   g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
 }
 
+void
+nb_run_set_flag (NbRun *self, NbRunFlag flag, gboolean value)
+{
+  switch (flag)
+    {
+    case NB_RUN_FLAG_CONNECTED: set_flag (self, &self->connected, value, PROP_CONNECTED); break;
+    case NB_RUN_FLAG_MOTOR_RUNNING:
+      set_flag (self, &self->motor_running, value, PROP_MOTOR_RUNNING);
+      break;
+    case NB_RUN_FLAG_RECORDING: set_flag (self, &self->recording, value, PROP_RECORDING); break;
+    }
+}
+
 static gboolean
 on_update (gpointer data)
 {
@@ -120,124 +108,6 @@ on_update (gpointer data)
   g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
   return G_SOURCE_CONTINUE;
-}
-
-/* --- recording ----------------------------------------------------------------------------- */
-
-typedef struct
-{
-  NbRecorder *recorder;
-  NbSessionStatus status;
-  char *error_text;
-  gint64 session_id;
-} FinishData;
-
-static void
-finish_data_free (FinishData *fd)
-{
-  nb_recorder_free (fd->recorder);
-  g_free (fd->error_text);
-  g_free (fd);
-}
-
-static void
-finish_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  FinishData *fd = task_data;
-  GError *error = NULL;
-  /* Blocks until everything queued is written: why this runs here and not on the main thread. */
-  if (nb_recorder_finish (fd->recorder, fd->status, fd->error_text, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-finish_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  NbRun *self = NB_RUN (source);
-  FinishData *fd = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("recording session %" G_GINT64_FORMAT ": %s", fd->session_id, error->message);
-  g_signal_emit (self, signals[SIGNAL_RECORDING_FINISHED], 0, fd->session_id,
-                 error ? error->message : fd->error_text);
-}
-
-static void
-finish_recording (NbRun *self, NbSessionStatus status, const char *error_text)
-{
-  if (self->recorder == NULL)
-    return;
-  FinishData *fd = g_new0 (FinishData, 1);
-  fd->recorder = g_steal_pointer (&self->recorder);
-  fd->status = status;
-  fd->error_text = g_strdup (error_text);
-  fd->session_id = nb_recorder_get_session_id (fd->recorder);
-  g_autoptr (GTask) task = g_task_new (self, NULL, finish_done, NULL);
-  g_task_set_source_tag (task, finish_recording);
-  g_task_set_task_data (task, fd, (GDestroyNotify) finish_data_free);
-  g_task_run_in_thread (task, finish_thread);
-  set_flag (self, &self->recording, FALSE, PROP_RECORDING);
-}
-
-/* A write error stops the recording; everything committed stays, and finish reports it.
- * @error is read only when @ok is FALSE: callers compute @ok first (argument evaluation order
- * is unspecified in C). */
-static void
-check_recorder (NbRun *self, gboolean ok, GError *error)
-{
-  if (ok)
-    return;
-  g_autofree char *text = g_strdup_printf ("recording stopped: %s", error->message);
-  g_error_free (error);
-  finish_recording (self, NB_SESSION_ABORTED, text);
-}
-
-gboolean
-nb_run_start_recording (NbRun *self, const char *store_path, const char *operator_name,
-                        const char *name, const char *note, GError **error)
-{
-  g_return_val_if_fail (NB_IS_RUN (self), FALSE);
-  if (self->recorder != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "already recording");
-      return FALSE;
-    }
-  if (!self->connected)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "the pen is not connected");
-      return FALSE;
-    }
-  NbRecorderParams params = {
-    .store_path = store_path && *store_path ? store_path : NULL,
-    .session = {
-      .pen_serial = self->identity.serial,
-      .pen_model = self->identity.model,
-      .pen_firmware = self->identity.firmware,
-      .uri = nb_device_get_uri (self->device),
-      .operator_name = operator_name && *operator_name ? operator_name : NULL,
-      .name = name && *name ? name : NULL,
-      .note = note && *note ? note : NULL,
-      .depth_mm = self->set_depth_mm,
-      .rate_hz = self->set_rate_hz,
-      .sample_rate_hz = self->sample_rate,
-    },
-  };
-  self->recorder = nb_recorder_new (&params, error);
-  if (self->recorder == NULL)
-    {
-      g_prefix_error (error, "starting to record: ");
-      return FALSE;
-    }
-  set_flag (self, &self->recording, TRUE, PROP_RECORDING);
-  return TRUE;
-}
-
-void
-nb_run_stop_recording (NbRun *self)
-{
-  finish_recording (self, NB_SESSION_COMPLETE, NULL);
 }
 
 /* --- device signals ------------------------------------------------------------------------ */
@@ -253,7 +123,7 @@ on_telemetry (NbDevice *dev, const NbTelemetryBatch *batch, NbRun *self)
       GError *error = NULL;
       gboolean ok = nb_recorder_add_batch (self->recorder, batch->first_index, batch->samples,
                                            batch->count, &error);
-      check_recorder (self, ok, error);
+      nb_run_check_recorder (self, ok, error);
     }
 }
 
@@ -272,7 +142,7 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbRun *self)
       };
       GError *error = NULL;
       gboolean ok = nb_recorder_add_stroke (self->recorder, &row, &error);
-      check_recorder (self, ok, error);
+      nb_run_check_recorder (self, ok, error);
     }
   g_signal_emit (self, signals[SIGNAL_STROKE], 0, s);
 }
@@ -289,7 +159,7 @@ on_event (NbDevice *dev, const NbEvent *ev, NbRun *self)
       GError *error = NULL;
       gboolean ok = nb_recorder_add_event (self->recorder, ev->sample_index, ev->code,
                                            nb_event_code_name (ev->code), detail, &error);
-      check_recorder (self, ok, error);
+      nb_run_check_recorder (self, ok, error);
     }
 }
 
@@ -306,7 +176,7 @@ on_lost (NbDevice *dev, const GError *error, NbRun *self)
       if (!nb_recorder_add_event (self->recorder, self->end_index, 0, "link-lost", error->message,
                                   &add_error))
         g_clear_error (&add_error);
-      finish_recording (self, NB_SESSION_ABORTED, message);
+      nb_run_finish_recording (self, NB_SESSION_ABORTED, message, NULL);
     }
   g_signal_emit (self, signals[SIGNAL_LOST], 0, message);
 }
@@ -514,42 +384,6 @@ nb_run_open_finish (GAsyncResult *result, GError **error)
   return self;
 }
 
-/* --- closing ------------------------------------------------------------------------------- */
-
-static void
-stop_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  NbDevice *dev = task_data;
-  g_autoptr (GError) error = NULL;
-  /* Best effort: a pen that is already gone just fails these. */
-  if (!nb_device_motor_stop (dev, NULL, &error) || !nb_device_stream_stop (dev, NULL, &error))
-    g_debug ("stopping %s: %s", nb_device_get_uri (dev), error->message);
-  nb_device_close (dev);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-nb_run_close (NbRun *self)
-{
-  g_return_if_fail (NB_IS_RUN (self));
-  g_clear_handle_id (&self->update_id, g_source_remove);
-  finish_recording (self, NB_SESSION_ABORTED, "the pen was disconnected by the operator");
-  if (self->device)
-    {
-      g_signal_handlers_disconnect_by_data (self->device, self);
-      if (self->connected)
-        {
-          g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-          g_task_set_task_data (task, g_object_ref (self->device), g_object_unref);
-          g_task_run_in_thread (task, stop_thread);
-        }
-      else
-        nb_device_close (self->device);
-    }
-  set_flag (self, &self->motor_running, FALSE, PROP_MOTOR_RUNNING);
-  set_flag (self, &self->connected, FALSE, PROP_CONNECTED);
-}
-
 static void
 nb_run_dispose (GObject *object)
 {
@@ -571,6 +405,8 @@ nb_run_finalize (GObject *object)
 {
   NbRun *self = NB_RUN (object);
   g_clear_pointer (&self->recorder, nb_recorder_free);
+  g_clear_object (&self->closing);
+  g_free (self->close_reason);
   g_clear_pointer (&self->decimator, nb_decimator_free);
   G_OBJECT_CLASS (nb_run_parent_class)->finalize (object);
 }

@@ -58,17 +58,35 @@ void nb_run_set_motor_async (NbRun *run, gboolean on, GAsyncReadyCallback callba
 gboolean nb_run_request_finish (NbRun *run, GAsyncResult *result,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* nb_run_start_recording: creates a session in the store at @store_path (NULL = default) and
- * records every batch, stroke and event from now on. */
-gboolean nb_run_start_recording (NbRun *run, const char *store_path, const char *operator_name,
-                                 const char *name, const char *note,
-                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* nb_run_stop_recording_async: closes the session as complete (in a worker thread); "recording-
+/* nb_run_start_recording_async: creates a session in the store at @store_path (NULL = default)
+ * in a worker thread (a database held by another writer is waited for there) and, once it
+ * exists, records every batch, stroke and event; "recording" turns TRUE then. Fails with
+ * G_IO_ERROR_BUSY while recording or starting to, G_IO_ERROR_NOT_CONNECTED when the pen is (or
+ * went) away. */
+void nb_run_start_recording_async (NbRun *run, const char *store_path, const char *operator_name,
+                                   const char *name, const char *note, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean nb_run_start_recording_finish (NbRun *run, GAsyncResult *result,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* TRUE while a session is being created. */
+gboolean nb_run_is_starting_recording (NbRun *run);
+/* nb_run_stop_recording: closes the session as complete (in a worker thread); "recording-
  * finished" follows. */
 void nb_run_stop_recording (NbRun *run);
 
-/* nb_run_close: stops the pen (motor, stream) without waiting, finishes any recording as aborted
- * and closes the link. */
+/* How long closing waits for the pen and the store before it reports what is not done. */
+#define NB_RUN_CLOSE_TIMEOUT_MS 2000
+
+/* nb_run_close_async: sends MOTOR_STOP (again until the pen confirms it) and STREAM_STOP, closes
+ * the link, and closes any recording as aborted with @reason, in worker threads. @callback runs
+ * on the main thread once all of that is done or @timeout_ms has passed, whichever is first;
+ * nb_run_close_finish then fails with a message naming what could not be done (the pen did not
+ * confirm the stop, the session was not closed). The work goes on after the time limit. */
+void nb_run_close_async (NbRun *run, const char *reason, guint timeout_ms,
+                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean nb_run_close_finish (NbRun *run, GAsyncResult *result,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_run_close: nb_run_close_async without waiting (the operator's Disconnect). */
 void nb_run_close (NbRun *run);
 
 /* Properties (notify): "connected", "motor-running", "recording", "set-depth-mm", "set-rate-hz",

@@ -1,6 +1,8 @@
 /* nb-window.c: window shell, wiring pages to each other and to the settings. */
 #include "nb-window.h"
 
+#include "nb-application.h"
+
 struct _NbWindow
 {
   AdwApplicationWindow parent_instance;
@@ -12,6 +14,8 @@ struct _NbWindow
   NbRecordsPage *records_page;
   GSettings *settings;
   AdwToast *last_toast; /* weak: the overlay owns toasts */
+  GApplication *held;   /* held while the pen is stopped before the window closes */
+  gboolean stopping;
 };
 
 G_DEFINE_FINAL_TYPE (NbWindow, nb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -73,18 +77,73 @@ dismiss_banner (GtkWidget *widget, const char *action, GVariant *param)
   gtk_revealer_set_reveal_child (NB_WINDOW (widget)->banner_revealer, FALSE);
 }
 
+/* Says what quitting could not do: on stderr, and as a notification, since the window is gone. */
+static void
+report_quit_problem (NbWindow *self, const char *problem)
+{
+  g_autofree char *text = g_strdup_printf (
+      "NeedleBench closed before it could finish: %s. Check that the needle has stopped.", problem);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  if (NB_IS_APPLICATION (app))
+    nb_application_report (NB_APPLICATION (app), "The pen may still be running", text);
+  else
+    g_printerr ("needlebench: %s\n", text);
+}
+
+static void
+on_shutdown_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NbWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!nb_live_page_shutdown_finish (NB_LIVE_PAGE (source), result, &error))
+    report_quit_problem (self, error->message);
+  gtk_window_destroy (GTK_WINDOW (self));
+  if (self->held)
+    g_application_release (self->held);
+  g_clear_object (&self->held);
+  g_object_unref (self);
+}
+
 static gboolean
 nb_window_close_request (GtkWindow *window)
 {
   NbWindow *self = NB_WINDOW (window);
+  if (self->stopping)
+    return TRUE; /* already stopping the pen: the window closes when that is done */
   int w, h;
   gtk_window_get_default_size (window, &w, &h);
   g_settings_set_int (self->settings, "window-width", w);
   g_settings_set_int (self->settings, "window-height", h);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-  /* Stop the pen and close any recording before the window goes. */
-  nb_live_page_shutdown (self->live_page);
-  return GTK_WINDOW_CLASS (nb_window_parent_class)->close_request (window);
+  if (!nb_live_page_has_pen (self->live_page))
+    {
+      nb_live_page_shutdown (self->live_page);
+      return GTK_WINDOW_CLASS (nb_window_parent_class)->close_request (window);
+    }
+  /* A pen is connected or a recording open: the window stays, saying why, and the application
+   * is held (it would quit with its last window) until the pen has confirmed MOTOR_STOP and the
+   * session is closed, or the time limit passed. */
+  self->stopping = TRUE;
+  GtkApplication *app = gtk_window_get_application (window);
+  if (app)
+    {
+      self->held = g_object_ref (G_APPLICATION (app));
+      g_application_hold (self->held);
+    }
+  gtk_label_set_label (self->banner_label,
+                       "Stopping the pen and closing the recording before quitting…");
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.dismiss-banner", FALSE);
+  nb_live_page_shutdown_async (self->live_page, "the application was closed while recording",
+                               on_shutdown_done, g_object_ref (self));
+  return TRUE;
+}
+
+gboolean
+nb_window_is_stopping (NbWindow *self)
+{
+  return self->stopping;
 }
 
 static void

@@ -28,5 +28,8 @@ void nb_window_toast (NbWindow *win, const char *text);
 /* nb_window_has_toast: TRUE while the newest toast is queued or shown. (No dismissing: in
  * libadwaita 1.2, adw_toast_dismiss during the show animation unrefs the toast twice.) */
 gboolean nb_window_has_toast (NbWindow *win);
+/* nb_window_is_stopping: TRUE from a close request that must first stop the pen (the window
+ * then shows why it is still there) until the window goes. */
+gboolean nb_window_is_stopping (NbWindow *win);
 
 G_END_DECLS

@@ -130,6 +130,12 @@ offscreen_chart (void)
   g_object_unref (chart);
 }
 
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (data) == NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,8 +182,10 @@ main (int argc, char **argv)
 
   offscreen_chart ();
 
-  gtk_window_destroy (GTK_WINDOW (win));
-  nb_test_pump (0.2);
+  /* Quit as the operator does: the window goes once the pen has stopped its motor. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  if (!nb_test_wait (no_windows, app, 5))
+    g_error ("the window did not close within 5 s of quitting");
   g_object_unref (app);
   g_array_unref (f.latencies_ms);
   g_array_unref (f.chart_draw_ms);

@@ -7,6 +7,9 @@
 #include "nb-application.h"
 #include "nb-window.h"
 
+/* The tests' own application id: never the installed app's. */
+#define NB_TEST_APP_ID "org.needlebench.NeedleBench.Test"
+
 typedef gboolean (*NbCondFunc) (gpointer data);
 
 /* Iterates the default main context until @cond holds or @timeout_s passes; FALSE on timeout. */
@@ -42,7 +45,7 @@ nb_test_pump (double seconds)
 static inline NbWindow *
 nb_test_start_app (NbApplication **app_out)
 {
-  NbApplication *app = nb_application_new ("org.needlebench.NeedleBench.Test");
+  NbApplication *app = nb_application_new (NB_TEST_APP_ID);
   g_autoptr (GError) error = NULL;
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     g_error ("registering the application: %s", error->message);

@@ -69,6 +69,32 @@ has_result (gpointer data)
   return ((Wait *) data)->result != NULL;
 }
 
+static void
+start_recording_ok (NbRun *run, const char *operator_name, const char *name, const char *note)
+{
+  Wait w = { 0 };
+  nb_run_start_recording_async (run, NULL, operator_name, name, note, got_result, &w);
+  g_assert_true (nb_run_is_starting_recording (run));
+  g_assert_true (wait_until (has_result, &w, 10));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_run_start_recording_finish (run, w.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+  g_assert_false (nb_run_is_starting_recording (run));
+}
+
+static void
+refresh_ok (NbRecords *records, const char *operator_name)
+{
+  Wait w = { 0 };
+  nb_records_refresh_async (records, NULL, operator_name, NULL, got_result, &w);
+  g_assert_true (wait_until (has_result, &w, 10));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_records_refresh_finish (records, w.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+}
+
 static NbRun *
 open_run (const char *uri)
 {
@@ -161,7 +187,7 @@ test_run (void)
 
   Finished f = { 0 };
   g_signal_connect (run, "recording-finished", G_CALLBACK (on_finished), &f);
-  g_assert_true (nb_run_start_recording (run, NULL, "tester", "models", "headless", &error));
+  start_recording_ok (run, "tester", "models", "headless");
   g_assert_true (nb_run_is_recording (run));
   request_ok (run, set_motor, 1);
   g_assert_true (nb_run_is_motor_running (run));
@@ -180,7 +206,7 @@ test_run (void)
   g_assert_null (f.error);
 
   g_autoptr (NbRecords) records = nb_records_new (NULL);
-  g_assert_true (nb_records_refresh (records, NULL, "tester", NULL, &error));
+  refresh_ok (records, "tester");
   NbSessionItem *item = nb_records_find (records, f.session);
   g_assert_nonnull (item);
   g_assert_cmpstr (nb_session_item_get_session (item)->note, ==, "headless");
@@ -196,15 +222,14 @@ test_run_lost (void)
   Finished f = { 0 };
   g_signal_connect (run, "recording-finished", G_CALLBACK (on_finished), &f);
   g_signal_connect (run, "lost", G_CALLBACK (on_lost), &f);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (nb_run_start_recording (run, NULL, NULL, "lost", NULL, &error));
+  start_recording_ok (run, NULL, "lost", NULL);
   request_ok (run, set_motor, 1);
   g_assert_true (wait_until (finished, &f, 5));
   g_assert_true (f.lost);
   g_assert_false (nb_run_is_connected (run));
   g_assert_nonnull (f.error); /* aborted, with the reason */
   g_autoptr (NbRecords) records = nb_records_new (NULL);
-  g_assert_true (nb_records_refresh (records, NULL, NULL, NULL, &error));
+  refresh_ok (records, NULL);
   NbSessionItem *item = nb_records_find (records, f.session);
   g_assert_nonnull (item);
   g_assert_cmpint (nb_session_item_get_session (item)->status, ==, NB_SESSION_ABORTED);

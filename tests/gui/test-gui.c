@@ -1,12 +1,17 @@
 /* test-gui.c: the application against the simulated pen, in-process under Xvfb: connect, stream,
  * check the readouts, record and find the session, lose the pen and see the banner while the
- * main loop keeps running. Saves a screenshot of every page. */
+ * main loop keeps running, quit with the motor running behind a slow link. Saves a screenshot of
+ * every page. */
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <string.h>
 
+#include "gui-test-bus.h"
 #include "gui-test-util.h"
 #include "nb-records.h"
 #include "nb-sim-transport.h"
+#include "nb-slow-pen.h"
 
 /* A pen without errors, so that the readouts must equal the setting. */
 #define EXACT_PEN "sim:depth-offset=0,depth-gain=1,rate-error=0"
@@ -45,6 +50,12 @@ measured_for (gpointer data)
   NbAcquisitionSummary s;
   nb_run_get_summary (nb_live_page_get_run (live), &s);
   return s.duration_s >= *(double *) data;
+}
+
+static gboolean
+flag_set_ptr (gpointer data)
+{
+  return *(gpointer *) data != NULL;
 }
 
 static gboolean
@@ -174,6 +185,43 @@ no_toast (gpointer data)
 }
 
 static gboolean
+recording (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return run && nb_run_is_recording (run);
+}
+
+/* The session is in the Records page's list (refreshed in a worker after a recording). */
+static gboolean
+listed (gpointer data)
+{
+  NbRecords *records = nb_records_page_get_records (nb_window_get_records_page (win));
+  return !nb_records_is_refreshing (records) && nb_records_find (records, *(gint64 *) data);
+}
+
+static gboolean
+not_refreshing (gpointer data)
+{
+  return !nb_records_is_refreshing (data);
+}
+
+/* Types a search as the operator would and waits for the list. */
+static void
+search (NbRecordsPage *page, const char *serial, const char *operator_name, const char *day)
+{
+  nb_records_page_set_search (page, serial, operator_name, day);
+  g_assert_true (nb_test_wait (not_refreshing, nb_records_page_get_records (page), 10));
+  nb_test_pump (0.01); /* the finish runs on the next turn of the loop */
+}
+
+static void
+on_message (GtkWidget *page, const char *text, char **said)
+{
+  g_free (*said);
+  *said = g_strdup (text);
+}
+
+static gboolean
 replay_shown (gpointer data)
 {
   return nb_records_page_get_shown_session (nb_window_get_records_page (win)) == *(gint64 *) data;
@@ -187,7 +235,7 @@ test_record (void)
   gulong id = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
   nb_live_page_set_session_name (live, "GUI test session", "recorded by tests/gui");
   g_assert_true (press ("<Control>r")); /* Ctrl+R starts recording */
-  g_assert_true (nb_run_is_recording (run));
+  g_assert_true (nb_test_wait (recording, NULL, 10));
   guint64 until = nb_run_get_end_index (run) + (guint64) (2.0 * nb_run_get_sample_rate (run));
   g_assert_true (nb_test_wait (recorded_for, &until, 10));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
@@ -196,36 +244,51 @@ test_record (void)
   g_assert_cmpint (recorded_session, >, 0);
 
   NbRecordsPage *records = nb_window_get_records_page (win);
-  NbSessionItem *item = nb_records_find (nb_records_page_get_records (records), recorded_session);
-  g_assert_nonnull (item);
+  NbRecords *model = nb_records_page_get_records (records);
+  g_assert_true (nb_test_wait (listed, &recorded_session, 10));
+  NbSessionItem *item = nb_records_find (model, recorded_session);
   const NbStoreSession *s = nb_session_item_get_session (item);
   g_assert_cmpstr (s->name, ==, "GUI test session");
   g_assert_cmpint (s->status, ==, NB_SESSION_COMPLETE);
   g_assert_cmpfloat_with_epsilon (s->depth_mm, SET_DEPTH_MM, 1e-9);
 
-  /* Search: by pen serial, operator and day, through the store's filter. */
-  NbRecords *model = nb_records_page_get_records (records);
+  /* Search: by pen serial, operator and day, through the store's filter, as typed. */
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  g_autoptr (GError) error = NULL;
-  g_assert_true (nb_records_refresh (model, "NB-SIM-0001", g_get_user_name (), today, &error));
+  search (records, "NB-SIM-0001", g_get_user_name (), today);
   g_assert_nonnull (nb_records_find (model, recorded_session));
-  g_assert_true (nb_records_refresh (model, "NO-SUCH-PEN", NULL, NULL, &error));
+  search (records, "NO-SUCH-PEN", NULL, NULL);
   g_assert_null (nb_records_find (model, recorded_session));
-  g_assert_true (nb_records_refresh (model, NULL, NULL, "2001-01-01", &error));
+  search (records, NULL, NULL, "2001-01-01");
   g_assert_null (nb_records_find (model, recorded_session));
-  g_assert_false (nb_records_refresh (model, NULL, NULL, "yesterday", &error));
-  g_clear_error (&error);
-  g_assert_true (nb_records_refresh (model, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
+  g_assert_null (nb_records_page_get_search_error (records));
+  search (records, NULL, NULL, "yesterday");
+  g_assert_nonnull (nb_records_page_get_search_error (records));
+  search (records, NULL, NULL, NULL);
+  g_assert_null (nb_records_page_get_search_error (records));
+  g_assert_nonnull (nb_records_find (model, recorded_session));
 
-  /* Export through the CLI's exporter. */
+  nb_window_show_page (win, "records");
+  g_assert_true (nb_records_page_open (records, recorded_session));
+  g_assert_true (nb_test_wait (replay_shown, &recorded_session, 10));
+
+  /* Export the shown session through the CLI's exporter, as the export dialog does. */
   g_autofree char *dir = g_dir_make_tmp ("nb-gui-export-XXXXXX", NULL);
   g_autofree char *csv = g_build_filename (dir, "s.csv", NULL);
   g_autofree char *json = g_build_filename (dir, "s.json", NULL);
-  g_assert_true (nb_records_export (model, recorded_session, FALSE, csv, &error));
-  g_assert_true (nb_records_export (model, recorded_session, TRUE, json, &error));
-  g_assert_no_error (error);
+  g_autofree char *said = NULL;
+  gulong mid = g_signal_connect (records, "message", G_CALLBACK (on_message), &said);
+  /* The messages are checked here; as toasts they would queue 10 s before the screenshots. */
+  g_signal_handlers_block_matched (records, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
+  nb_records_page_export (records, FALSE, csv);
+  g_assert_true (nb_test_wait (flag_set_ptr, &said, 10));
+  g_assert_true (g_str_has_prefix (said, "Exported to"));
+  g_clear_pointer (&said, g_free);
+  nb_records_page_export (records, TRUE, json);
+  g_assert_true (nb_test_wait (flag_set_ptr, &said, 10));
+  g_assert_true (g_str_has_prefix (said, "Exported to"));
+  g_signal_handler_disconnect (records, mid);
+  g_signal_handlers_unblock_matched (records, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "index,time_s,depth_mm"));
@@ -236,9 +299,6 @@ test_record (void)
   g_remove (json);
   g_rmdir (dir);
 
-  nb_window_show_page (win, "records");
-  g_assert_true (nb_records_page_open (records, recorded_session));
-  g_assert_true (nb_test_wait (replay_shown, &recorded_session, 10));
   /* Let the toast time out (5 s) so that the screenshot shows the page. */
   g_assert_true (nb_test_wait (no_toast, NULL, 10));
   nb_test_pump (0.3);
@@ -347,6 +407,7 @@ test_lost (gconstpointer data)
   g_signal_handler_disconnect (live, id);
   g_source_remove (beat_id);
   NbRecords *records = nb_records_page_get_records (nb_window_get_records_page (win));
+  g_assert_true (nb_test_wait (listed, &recorded_session, 10));
   NbSessionItem *item = nb_records_find (records, recorded_session);
   g_assert_nonnull (item);
   const NbStoreSession *s = nb_session_item_get_session (item);
@@ -360,24 +421,270 @@ test_lost (gconstpointer data)
   g_assert_cmpint (n, >, 50);
 }
 
+/* `needlebench --device URI` again, as a second process on the same session bus (this test
+ * program run as the application: see main); returns its exit status. */
+static int
+launch_again (const char *uri)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", &error);
+  g_assert_no_error (error);
+  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_exe,
+                                                "--launch-again", "--device", uri, NULL);
+  g_assert_no_error (error);
+  /* The running instance (this process) must keep turning its loop to answer it. */
+  g_assert_true (nb_test_wait (nb_test_process_gone, p, 10));
+  g_assert_true (g_subprocess_get_if_exited (p));
+  return g_subprocess_get_exit_status (p);
+}
+
+static gboolean
+connected_to (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return run && nb_run_is_connected (run)
+         && g_str_equal (nb_device_get_uri (nb_run_get_device (run)), data);
+}
+
+/* A second launch with --device opens that pen in the running window and exits 0; with a
+ * recording open it is refused (exit 1) and the pen stays. */
+static void
+test_second_launch (void)
+{
+  const char *uri = "sim:serial=NB-SIM-0042,depth-offset=0,depth-gain=1,rate-error=0";
+  g_assert_cmpint (launch_again (uri), ==, 0);
+  g_assert_true (nb_test_wait (connected_to, (gpointer) uri, 10));
+  g_assert_cmpstr (nb_run_get_identity (nb_live_page_get_run (live))->serial, ==, "NB-SIM-0042");
+  g_assert_true (gtk_application_get_windows (GTK_APPLICATION (app))->next == NULL);
+
+  gboolean finished = FALSE;
+  gulong fid = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (recording, NULL, 10));
+  g_assert_cmpint (launch_again (EXACT_PEN), ==, 1);
+  nb_test_pump (0.3);
+  g_assert_true (connected_to ((gpointer) uri));
+  g_assert_true (nb_run_is_recording (nb_live_page_get_run (live)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (flag_set, &finished, 10));
+  g_signal_handler_disconnect (live, fid);
+}
+
+/* Held for less than the store's 5 s busy timeout: the work must wait it out and then succeed. */
+#define DB_LOCK_S 4.0
+/* The longest the 10 ms heartbeat may stall while the database is held (as when a pen is lost;
+ * a window waiting for the database stalls for DB_LOCK_S). */
+#define MAX_DB_STALL_MS MAX_STALL_MS
+
+static gboolean
+recording_known (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (live);
+  return run && !nb_run_is_starting_recording (run);
+}
+
+/* Another program holds the database: starting a recording and listing the sessions wait for
+ * it in workers while the window keeps its 10 ms heartbeat, and both complete once it lets go. */
+static void
+test_db_held (void)
+{
+  nb_live_page_connect_uri (live, EXACT_PEN);
+  g_assert_true (nb_test_wait (is_connected, NULL, 5));
+  NbRecordsPage *page = nb_window_get_records_page (win);
+  NbRecords *records = nb_records_page_get_records (page);
+  g_autofree char *path = nb_store_get_default_path ();
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR)); /* recorded to before */
+  gboolean finished = FALSE;
+  gulong fid = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &finished);
+
+  NbTestLocker locker = { 0 };
+  nb_test_hold_database (&locker, NB_DB_LOCKER, path, DB_LOCK_S);
+  gint64 held = g_get_monotonic_time ();
+  Beat beat = { .last = held };
+  guint beat_id = g_timeout_add (10, heartbeat, &beat);
+  nb_live_page_set_session_name (live, "Database held", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  nb_records_page_refresh (page);
+  g_assert_true (nb_test_wait (nb_test_locker_gone, &locker, DB_LOCK_S + 5));
+  g_assert_true (g_subprocess_get_successful (locker.proc));
+  g_assert_true (nb_test_wait (recording_known, NULL, 10));
+  gint64 started = g_get_monotonic_time ();
+  g_assert_true (nb_test_wait (not_refreshing, records, 10));
+  g_source_remove (beat_id);
+  g_printerr ("# database held %.2f s: recording started %.2f s after, 10 ms heartbeat ran %u "
+              "times, longest gap %.0f ms\n",
+              (locker.released_us - held) / 1e6, (started - held) / 1e6, beat.ticks,
+              beat.max_gap / 1000.0);
+  g_assert_cmpint (beat.max_gap, <, MAX_DB_STALL_MS * 1000);
+  /* The work waited for the lock (it did not just fail) and then succeeded. */
+  g_assert_cmpfloat ((locker.released_us - held) / 1e6, >=, DB_LOCK_S - 0.5);
+  g_assert_true (nb_run_is_recording (nb_live_page_get_run (live)));
+  g_assert_null (nb_records_page_get_search_error (page));
+  g_assert_cmpuint (g_list_model_get_n_items (nb_records_get_model (records)), >, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (flag_set, &finished, 10));
+  g_signal_handler_disconnect (live, fid);
+  g_assert_true (nb_test_wait (listed, &recorded_session, 10));
+  const NbStoreSession *s
+      = nb_session_item_get_session (nb_records_find (records, recorded_session));
+  g_assert_cmpstr (s->name, ==, "Database held");
+  g_assert_cmpint (s->status, ==, NB_SESSION_COMPLETE);
+  g_object_unref (locker.proc);
+}
+
+/* The host's bytes take this long to reach the pen: a request's round trip is slower than a turn
+ * of the main loop, well within the device's 250 ms per try. */
+#define SLOW_LINK_MS 150
+
+/* Connects to a pen behind a slow link and starts its motor, as the operator would. The pen's
+ * firmware writes its state to @status_file (NULL: none). */
+static NbSlowPen *
+start_slow_pen (const char *status_file)
+{
+  g_autofree char *spec
+      = g_strdup_printf ("depth-offset=0,depth-gain=1,rate-error=0%s%s",
+                         status_file ? ",status-file=" : "", status_file ? status_file : "");
+  NbSlowPen *pen = nb_slow_pen_new (spec, SLOW_LINK_MS);
+  nb_window_show_page (win, "live");
+  nb_live_page_connect_uri (live, nb_slow_pen_get_uri (pen));
+  g_assert_true (nb_test_wait (is_connected, NULL, 10));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (TRUE), 5));
+  g_assert_true (nb_slow_pen_is_motor_started (pen));
+  return pen;
+}
+
+static gboolean
+window_stopping (gpointer data)
+{
+  return nb_window_is_stopping (win);
+}
+
 static gboolean
 window_gone (gpointer data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
-/* Closing stops the pen and remembers the window size. */
+/* A pen that no longer hears the host, and SIGTERM: closing waits at most NB_RUN_CLOSE_TIMEOUT_MS,
+ * showing why the window is still there, then says what it could not do. */
 static void
-test_close (void)
+test_quit_deaf (void)
+{
+  g_autoptr (NbSlowPen) pen = start_slow_pen (NULL);
+  nb_slow_pen_set_deaf (pen, TRUE);
+  gint64 t0 = g_get_monotonic_time ();
+  /* As `kill` or a closed terminal would: the app quits as with Ctrl+Q. */
+  raise (SIGTERM);
+  g_assert_true (nb_test_wait (window_stopping, NULL, 1));
+  nb_test_pump (0.3);
+  g_assert_true (nb_window_is_banner_shown (win));
+  g_assert_nonnull (strstr (nb_window_get_banner_text (win), "Stopping the pen"));
+  nb_test_save_png (GTK_WIDGET (win), "quitting.png");
+  g_assert_true (nb_test_wait (window_gone, NULL, 5));
+  double took = (g_get_monotonic_time () - t0) / 1e6;
+  const char *report = nb_application_get_last_report (app);
+  g_printerr ("# deaf pen: the window closed after %.2f s: %s\n", took, report);
+  g_assert_cmpfloat (took, >=, NB_RUN_CLOSE_TIMEOUT_MS / 1000.0 - 0.05);
+  g_assert_cmpfloat (took, <, NB_RUN_CLOSE_TIMEOUT_MS / 1000.0 + 0.5);
+  g_assert_nonnull (report);
+  g_assert_nonnull (strstr (report, "confirm"));
+  g_assert_nonnull (strstr (report, "NB-SIM-0001"));
+  g_assert_true (nb_test_wait (nb_test_notified, NULL, 2));
+  g_assert_nonnull (strstr (nb_test_get_notification (), report));
+  g_assert_cmpint (nb_slow_pen_get_stop_delivered_us (pen), ==, 0);
+  nb_test_pump (1.0); /* the stop thread gives up and closes the link */
+
+  /* A new window for the tests that follow, as activating the app again gives. */
+  g_application_activate (G_APPLICATION (app));
+  win = NB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  live = nb_window_get_live_page (win);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 820);
+  nb_test_pump (0.3);
+}
+
+static gboolean
+quit_soon (gpointer data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static const NbStoreSession *
+find_session (GPtrArray *sessions, const char *name)
+{
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      const NbStoreSession *s = sessions->pdata[i];
+      if (g_strcmp0 (s->name, name) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+/* Quitting (Ctrl+Q) with the motor running and a recording open: the application, run as
+ * needlebench runs it, ends only after the pen has had MOTOR_STOP and acknowledged it, and the
+ * session is closed; the window size is remembered. Must stay the last test: it ends the app. */
+static void
+test_quit (void)
 {
   GSettings *settings = g_object_ref (nb_window_get_settings (win));
+  g_autofree char *dir = g_dir_make_tmp ("nb-gui-quit-XXXXXX", NULL);
+  g_autofree char *status_file = g_build_filename (dir, "pen-status", NULL);
+  g_autoptr (NbSlowPen) pen = start_slow_pen (status_file);
+  g_autofree char *status = NULL;
+  g_assert_true (g_file_get_contents (status_file, &status, NULL, NULL));
+  g_assert_true (g_str_has_prefix (status, "motor=1 stream=1"));
+  g_clear_pointer (&status, g_free);
+  nb_live_page_set_session_name (live, "Open at quit", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (recording, NULL, 10));
+  nb_test_pump (0.5);
+
   gtk_window_set_default_size (GTK_WINDOW (win), 1150, 720);
   nb_test_pump (0.3);
   int w, h; /* what the window became (never less than its minimum size) */
   gtk_window_get_default_size (GTK_WINDOW (win), &w, &h);
   g_assert_cmpint (w, !=, 1280);
-  gtk_window_close (GTK_WINDOW (win));
-  g_assert_true (nb_test_wait (window_gone, NULL, 5));
+
+  g_idle_add (quit_soon, NULL);
+  gint64 t0 = g_get_monotonic_time ();
+  int exit_status = g_application_run (G_APPLICATION (app), 0, NULL);
+  gint64 ended = g_get_monotonic_time ();
+  gint64 delivered = nb_slow_pen_get_stop_delivered_us (pen);
+  gint64 acked = nb_slow_pen_get_stop_acked_us (pen);
+  g_printerr ("# quit: MOTOR_STOP reached the pen %.3f s and its ACK the host %.3f s after the "
+              "quit; the application ended after %.3f s\n",
+              delivered ? (delivered - t0) / 1e6 : -1.0, acked ? (acked - t0) / 1e6 : -1.0,
+              (ended - t0) / 1e6);
+  g_assert_cmpint (exit_status, ==, 0);
+  g_assert_true (window_gone (NULL));
+  g_assert_cmpint (delivered, >, 0);
+  g_assert_cmpint (delivered, <, ended);
+  g_assert_cmpint (acked, >, 0);
+  g_assert_cmpint (acked, <, ended);
+  g_assert_cmpint (ended - t0, <, NB_RUN_CLOSE_TIMEOUT_MS * 1000);
+  g_assert_false (nb_slow_pen_is_motor_started (pen));
+  /* What the pen's firmware itself says, right as the application ended. */
+  g_assert_true (g_file_get_contents (status_file, &status, NULL, NULL));
+  g_printerr ("# the pen's status as the application ended: %s", status);
+  g_assert_true (g_str_has_prefix (status, "motor=0 stream=0"));
+  g_remove (status_file);
+  g_rmdir (dir);
+
+  /* The session open at quit is closed, as aborted with the reason, not left to be found
+   * interrupted. */
+  g_autofree char *path = nb_store_get_default_path ();
+  g_autoptr (NbStore) store = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, NULL);
+  g_assert_nonnull (store);
+  g_autoptr (GPtrArray) sessions = nb_store_list_sessions (store, NULL, NULL);
+  g_assert_nonnull (sessions);
+  const NbStoreSession *s = find_session (sessions, "Open at quit");
+  g_assert_nonnull (s);
+  g_assert_cmpstr (nb_session_status_to_string (s->status), ==, "aborted");
+  g_assert_cmpstr (s->error, ==, "the application was closed while recording");
+
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, w);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, h);
   g_object_unref (settings);
@@ -386,6 +693,15 @@ test_close (void)
 int
 main (int argc, char **argv)
 {
+  if (argc > 1 && g_str_equal (argv[1], "--launch-again"))
+    {
+      /* The application launched a second time (see launch_again): it finds the test's
+       * instance on the bus and hands it its command line. */
+      nb_sim_transport_register ();
+      g_autoptr (NbApplication) again = nb_application_new (NB_TEST_APP_ID);
+      argv[1] = argv[0];
+      return g_application_run (G_APPLICATION (again), argc - 1, argv + 1);
+    }
   /* Settings in memory and a private data folder (the database): nothing of the user's is read
    * or written. */
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
@@ -394,6 +710,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   nb_sim_transport_register ();
   gtk_init ();
+  nb_test_serve_notifications ();
   win = nb_test_start_app (&app);
   live = nb_window_get_live_page (win);
 
@@ -405,7 +722,10 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/pages", test_other_pages);
   g_test_add_data_func ("/gui/lost-disconnect", "disconnect", test_lost);
   g_test_add_data_func ("/gui/lost-stall", "stall", test_lost);
-  g_test_add_func ("/gui/close", test_close);
+  g_test_add_func ("/gui/second-launch", test_second_launch);
+  g_test_add_func ("/gui/db-held", test_db_held);
+  g_test_add_func ("/gui/quit-deaf", test_quit_deaf);
+  g_test_add_func ("/gui/quit", test_quit);
   int rc = g_test_run ();
 
   nb_test_pump (0.2);

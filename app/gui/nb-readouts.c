@@ -1,0 +1,78 @@
+/* nb-readouts.c: the readout cards, formatted with the precision each figure has. */
+#include "nb-readouts.h"
+
+#include <math.h>
+
+struct _NbReadouts
+{
+  GtkBox parent_instance;
+  GtkLabel *depth_value, *rate_value, *strokes_value, *speed_value, *gaps_value, *crc_value;
+};
+
+G_DEFINE_FINAL_TYPE (NbReadouts, nb_readouts, GTK_TYPE_BOX)
+
+void
+nb_readouts_show (NbReadouts *self, NbRun *run, gboolean micrometres)
+{
+  double mean, sd, rate, speed;
+  guint64 strokes, gaps, crc;
+  g_object_get (run, "depth-mean-mm", &mean, "depth-sd-mm", &sd, "rate-hz", &rate, "strokes",
+                &strokes, "entry-speed-mm-s", &speed, "gaps", &gaps, "crc-errors", &crc, NULL);
+  char buf[64];
+  if (isnan (mean))
+    g_strlcpy (buf, "–", sizeof buf);
+  else if (micrometres)
+    g_snprintf (buf, sizeof buf, "%.0f ± %.0f µm", mean * 1000, isnan (sd) ? 0 : sd * 1000);
+  else
+    g_snprintf (buf, sizeof buf, "%.3f ± %.3f mm", mean, isnan (sd) ? 0 : sd);
+  gtk_label_set_label (self->depth_value, buf);
+  if (isnan (rate))
+    g_strlcpy (buf, "–", sizeof buf);
+  else
+    g_snprintf (buf, sizeof buf, "%.1f Hz", rate);
+  gtk_label_set_label (self->rate_value, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, strokes);
+  gtk_label_set_label (self->strokes_value, buf);
+  if (isnan (speed))
+    g_strlcpy (buf, "–", sizeof buf);
+  else
+    g_snprintf (buf, sizeof buf, "%.0f mm/s", speed);
+  gtk_label_set_label (self->speed_value, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, gaps);
+  gtk_label_set_label (self->gaps_value, buf);
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, crc);
+  gtk_label_set_label (self->crc_value, buf);
+}
+
+const char *
+nb_readouts_get_depth_text (NbReadouts *self)
+{
+  return gtk_label_get_label (self->depth_value);
+}
+
+static void
+nb_readouts_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), NB_TYPE_READOUTS);
+  G_OBJECT_CLASS (nb_readouts_parent_class)->dispose (object);
+}
+
+static void
+nb_readouts_class_init (NbReadoutsClass *klass)
+{
+  GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = nb_readouts_dispose;
+  gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-readouts.ui");
+  gtk_widget_class_bind_template_child (wc, NbReadouts, depth_value);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, rate_value);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, strokes_value);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, speed_value);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, gaps_value);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, crc_value);
+}
+
+static void
+nb_readouts_init (NbReadouts *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,20 @@
+/* nb-readouts.h: the Live page's row of readouts: depth (mean ± SD), puncture rate, strokes,
+ * entry speed, gaps and CRC errors, each a card. Renders an NbRun's readout properties. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "nb-run.h"
+
+G_BEGIN_DECLS
+
+#define NB_TYPE_READOUTS (nb_readouts_get_type ())
+G_DECLARE_FINAL_TYPE (NbReadouts, nb_readouts, NB, READOUTS, GtkBox)
+
+/* nb_readouts_show: shows @run's readouts as they are now, the depth in µm when @micrometres
+ * (else mm); "–" for what is not known yet. */
+void nb_readouts_show (NbReadouts *readouts, NbRun *run, gboolean micrometres);
+/* The depth readout's text (tests). */
+const char *nb_readouts_get_depth_text (NbReadouts *readouts);
+
+G_END_DECLS
