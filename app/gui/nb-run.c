@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "nb-run-private.h"
+#include "nb-stroke-store.h"
 
 G_DEFINE_FINAL_TYPE (NbRun, nb_run, G_TYPE_OBJECT)
 
@@ -132,14 +133,8 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbRun *self)
 {
   if (self->recorder)
     {
-      NbStoreStroke row = {
-        .index = s->index,
-        .peak_sample = s->peak_sample,
-        .time_s = s->time_s,
-        .depth_mm = s->depth_mm,
-        .period_s = s->period_s,
-        .entry_speed_mm_s = s->entry_speed_mm_s,
-      };
+      NbStoreStroke row;
+      nb_stroke_to_store (s, &row);
       GError *error = NULL;
       gboolean ok = nb_recorder_add_stroke (self->recorder, &row, &error);
       nb_run_check_recorder (self, ok, error);
