@@ -9,6 +9,7 @@
 #include "nb-device-monitor.h"
 #include "nb-fake-serial.h"
 #include "nb-transport.h"
+#include "nb-sim-transport.h"
 
 #define SPEC "depth-offset=0,depth-gain=1,rate-error=0,serial=NB-SER-0007"
 #define URI "serial:" NB_FAKE_SERIAL_DEVNODE
@@ -245,6 +246,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  nb_sim_transport_register ();
   g_autoptr (GError) error = NULL;
   fake = nb_fake_serial_new (SPEC, &error);
   g_assert_no_error (error);
