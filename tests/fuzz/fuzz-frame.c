@@ -55,25 +55,32 @@ on_frame (const NbFrame *f, gpointer user_data)
     g_clear_error (&error);
 }
 
+/* A new pen for every input: a pen kept across inputs would remember the last sequence number
+ * (and answer a "retransmission" from its cache instead of running the handler) and its state,
+ * so an input would not replay the same way alone. */
+static NbSimPen *
+new_pen (void)
+{
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  NbSimPen *pen = nb_sim_pen_new (&p);
+  nb_sim_params_clear (&p);
+  return pen;
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  static NbSimPen *pen;
   NbFrameDecoder dec;
 
-  if (pen == NULL)
-    {
-      NbSimParams p;
-      nb_sim_params_init_defaults (&p);
-      pen = nb_sim_pen_new (&p);
-      nb_sim_params_clear (&p);
-    }
   nb_frame_decoder_init (&dec, on_frame, NULL);
   nb_frame_decoder_push (&dec, data, size);
   nb_frame_decoder_push (&dec, (const guint8 *) "\0", 1);
 
-  /* the firmware side: requests from a hostile host */
+  /* the firmware side: requests from a hostile host, then a few batches of its clock */
+  g_autoptr (NbSimPen) pen = new_pen ();
   nb_sim_pen_receive (pen, data, size);
+  nb_sim_pen_advance (pen, 300);
   gsize n;
   nb_sim_pen_peek_output (pen, &n);
   nb_sim_pen_consume_output (pen, n);
@@ -84,7 +91,7 @@ static void
 add_frame (GPtrArray *seeds, guint8 type, const guint8 *payload, gsize len)
 {
   guint8 wire[NB_FRAME_MAX_WIRE];
-  gsize n = nb_frame_encode (type, 7, payload, len, wire);
+  gsize n = nb_frame_encode (type, (guint16) (seeds->len + 1), payload, len, wire);
   g_ptr_array_add (seeds, g_bytes_new (wire, n));
 }
 

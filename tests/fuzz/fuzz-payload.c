@@ -92,19 +92,8 @@ check_identity (const guint8 *p, gsize len)
   CHECK (memcmp (&id, &again, sizeof id) == 0);
 }
 
-static NbSimPen *
-pen (void)
-{
-  static NbSimPen *p;
-  if (p == NULL)
-    {
-      NbSimParams params;
-      nb_sim_params_init_defaults (&params);
-      p = nb_sim_pen_new (&params);
-      nb_sim_params_clear (&params);
-    }
-  return p;
-}
+/* A new pen for every input (see fuzz-frame.c), kept for the input's requests. */
+static NbSimPen *current_pen;
 
 static void
 to_pen (guint8 type, const guint8 *payload, gsize len)
@@ -115,12 +104,11 @@ to_pen (guint8 type, const guint8 *payload, gsize len)
   gsize n = nb_frame_encode (type, seq, payload, len, wire);
   if (n == 0)
     return;
-  NbSimPen *pn = pen ();
-  nb_sim_pen_receive (pn, wire, n);
-  nb_sim_pen_advance (pn, 100); /* the firmware applies what it accepted */
+  nb_sim_pen_receive (current_pen, wire, n);
+  nb_sim_pen_advance (current_pen, 100); /* the firmware applies what it accepted */
   gsize out;
-  nb_sim_pen_peek_output (pn, &out);
-  nb_sim_pen_consume_output (pn, out);
+  nb_sim_pen_peek_output (current_pen, &out);
+  nb_sim_pen_consume_output (current_pen, out);
 }
 
 int
@@ -132,6 +120,11 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   gsize len = size - 1;
   memcpy (p, data + 1, len);
   GError *error = NULL;
+
+  NbSimParams params;
+  nb_sim_params_init_defaults (&params);
+  g_autoptr (NbSimPen) pen = current_pen = nb_sim_pen_new (&params);
+  nb_sim_params_clear (&params);
 
   switch (data[0] % N_KINDS)
     {
@@ -190,7 +183,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
         gsize body = NB_CAL_HEADER_SIZE + 8 * (gsize) (len > 2 ? p[2] : 0);
         nb_put_u32 (crc, len == body + 4 ? nb_get_u32 (p + body) : 0);
         to_pen (NB_MSG_CAL_COMMIT, crc, 4);
-        const NbCalTable *in_force = nb_sim_pen_get_calibration (pen ());
+        const NbCalTable *in_force = nb_sim_pen_get_calibration (pen);
         for (guint i = 0; i < in_force->n_points; i++)
           CHECK (ABS ((gint64) in_force->points[i].correction_um) <= NB_CAL_MAX_CORRECTION_UM);
       }
