@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nb-sim-clock.h"
 #include "nb-sim-pen.h"
 
 /* At real time a pen's FIFO holds a few batches; past it, batches are dropped as on hardware. */
@@ -43,10 +44,10 @@ static gpointer
 run (gpointer data)
 {
   NbSimRunner *r = data;
-  guint batch = nb_sim_pen_get_batch_size (r->pen);
-  double tick_us = batch * 1e6 / nb_sim_pen_get_identity (r->pen)->sample_rate_hz / r->time_scale;
   gint64 t0_us = g_get_monotonic_time ();
-  double next_us = (double) t0_us;
+  NbSimClock clock;
+  nb_sim_clock_init (&clock, nb_sim_pen_get_identity (r->pen)->sample_rate_hz, r->time_scale,
+                     nb_sim_pen_get_batch_size (r->pen), 1.0, t0_us);
   gboolean fast = r->time_scale > 1.0;
   guint8 buf[4096];
 
@@ -54,13 +55,12 @@ run (gpointer data)
     {
       gsize pending = 0;
       nb_sim_pen_peek_output (r->pen, &pending);
-      double wait_us = next_us - (double) g_get_monotonic_time ();
+      gint64 wait_us = nb_sim_clock_wait_us (&clock, g_get_monotonic_time ());
       if (fast && pending > FAST_BACKLOG_BYTES)
-        wait_us = 50000; /* wake on POLLOUT */
-      if (wait_us < 0)
-        wait_us = 0;
-      struct timespec ts = { .tv_sec = (time_t) (wait_us / 1e6),
-                             .tv_nsec = (long) ((guint64) wait_us % 1000000) * 1000 };
+        wait_us = 50000;              /* wake on POLLOUT */
+      wait_us = MIN (wait_us, 50000); /* and at least every 50 ms for the watchdog */
+      struct timespec ts = { .tv_sec = (time_t) (wait_us / 1000000),
+                             .tv_nsec = (long) (wait_us % 1000000) * 1000 };
       struct pollfd pfd[2] = {
         { .fd = r->fd, .events = POLLIN | (pending ? POLLOUT : 0) },
         { .fd = r->stop_pipe[0], .events = POLLIN },
@@ -82,20 +82,8 @@ run (gpointer data)
       else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
         break;
 
-      double now = (double) g_get_monotonic_time ();
-      for (int i = 0; i < MAX_CATCH_UP_BATCHES && now >= next_us; i++)
-        {
-          nb_sim_pen_peek_output (r->pen, &pending);
-          if (fast && pending > FAST_BACKLOG_BYTES)
-            {
-              next_us = now; /* simulated time waits for the reader */
-              break;
-            }
-          nb_sim_pen_advance (r->pen, batch);
-          next_us += tick_us;
-        }
-      if (now - next_us > 1e6)
-        next_us = now; /* the machine was suspended or starved: do not replay a backlog */
+      nb_sim_clock_tick (&clock, r->pen, g_get_monotonic_time (), MAX_CATCH_UP_BATCHES,
+                         fast ? FAST_BACKLOG_BYTES : 0);
 
       const guint8 *out = nb_sim_pen_peek_output (r->pen, &pending);
       if (pending > 0)

@@ -13,6 +13,7 @@ static const struct
   { NB_CAP_EVENTS, "events" },
   { NB_CAP_TEMPERATURE, "temperature" },
   { NB_CAP_CARTRIDGE_SENSE, "cartridge-sense" },
+  { NB_CAP_WATCHDOG, "watchdog" },
 };
 
 int

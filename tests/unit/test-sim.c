@@ -11,6 +11,7 @@
 #include "nb-messages.h"
 #include "nb-sim-params.h"
 #include "nb-sim-pen.h"
+#include "nb-sim-clock.h"
 #include "nb-sim-physics.h"
 #include "nb-sim-runner.h"
 #include "sim-bench.h"
@@ -579,6 +580,46 @@ test_runner_watchdog_dead_reader (void)
   g_rmdir (dir);
 }
 
+/* The one pacing loop (runner and test fakes), on a clock the test sets. */
+static void
+test_clock (void)
+{
+  NbSimParams p;
+  nb_sim_params_init_defaults (&p);
+  p.watchdog = FALSE;
+  g_autoptr (NbSimPen) pen = nb_sim_pen_new (&p);
+  nb_sim_params_clear (&p);
+  NbSimClock c;
+  /* 20 kHz × 2, 100-sample batches: one every 2500 µs */
+  nb_sim_clock_init (&c, 20000, 2.0, 100, 0.1, 1000000);
+  g_assert_cmpint (nb_sim_clock_wait_us (&c, 1000000), ==, 2500);
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 1002499, 0, 0), ==, 0);
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 1002500, 0, 0), ==, 1);
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 1010000, 0, 0), ==, 3);
+  g_assert_cmpint (nb_sim_clock_wait_us (&c, 1010000), ==, 2500);
+  g_assert_cmpfloat_with_epsilon (nb_sim_pen_get_time (pen), 4 * 0.005, 1e-12);
+  /* at most max_batches a call; the rest stays due */
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 1020000, 2, 0), ==, 2);
+  g_assert_cmpint (nb_sim_clock_wait_us (&c, 1020000), ==, 0);
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 1020000, 0, 0), ==, 2);
+  /* a wake-up 10 s late replays only the 0.1 s bound (40 batches), then runs on from there */
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 11020000, 0, 0), ==, 40);
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 11022500, 0, 0), ==, 1);
+  /* holding for the reader: time spent over max_pending is not replayed */
+  guint8 req[NB_FRAME_MAX_WIRE];
+  gsize n = nb_frame_encode (NB_MSG_STREAM_START, 1, NULL, 0, req);
+  nb_sim_pen_receive (pen, req, n);
+  gsize pending;
+  nb_sim_pen_peek_output (pen, &pending);
+  nb_sim_pen_consume_output (pen, pending);
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 11032500, 0, 100), ==, 1); /* one batch > 100 B */
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 11042500, 0, 100), ==, 0);
+  nb_sim_pen_peek_output (pen, &pending);
+  nb_sim_pen_consume_output (pen, pending); /* the reader catches up */
+  g_assert_cmpint (nb_sim_clock_wait_us (&c, 11042500), ==, 2500);
+  g_assert_cmpuint (nb_sim_clock_tick (&c, pen, 11045000, 0, 100), ==, 1);
+}
+
 static char *
 read_status (const char *path)
 {
@@ -650,6 +691,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/pen/version", test_pen_version);
   g_test_add_func ("/sim/pen/status-file", test_pen_status_file);
   g_test_add_func ("/sim/pen/watchdog", test_pen_watchdog);
+  g_test_add_func ("/sim/clock", test_clock);
   g_test_add_func ("/sim/runner/fast-slow-reader", test_runner_fast_slow_reader);
   g_test_add_func ("/sim/runner/watchdog-dead-reader", test_runner_watchdog_dead_reader);
   return g_test_run ();

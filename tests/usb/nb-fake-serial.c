@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <umockdev.h>
 
+#include "nb-sim-clock.h"
 #include "nb-sim-pen.h"
 
 #define TTY_DEV "/devices/pci0000:00/usb1/1-2/1-2:1.0/ttyUSB0/tty/ttyUSB0"
@@ -91,10 +92,9 @@ pen_worker (gpointer data)
 {
   NbFakeSerial *f = data;
   g_autoptr (NbSimPen) pen = nb_sim_pen_new (&f->params);
-  guint batch = nb_sim_pen_get_batch_size (pen);
-  double rate = nb_sim_pen_get_identity (pen)->sample_rate_hz;
-  gint64 t0 = g_get_monotonic_time ();
-  guint64 run = 0;
+  NbSimClock clock;
+  nb_sim_clock_init (&clock, nb_sim_pen_get_identity (pen)->sample_rate_hz, 1.0,
+                     nb_sim_pen_get_batch_size (pen), 1.0, g_get_monotonic_time ());
   guint8 buf[4096];
   while (!g_atomic_int_get (&f->stop))
     {
@@ -115,14 +115,7 @@ pen_worker (gpointer data)
           nb_sim_pen_consume_output (pen, pending);
           continue;
         }
-      guint64 target = (guint64) ((g_get_monotonic_time () - t0) * rate / 1e6);
-      if (target > run + 20000)
-        run = target - 20000;
-      while (run + batch <= target)
-        {
-          nb_sim_pen_advance (pen, batch);
-          run += batch;
-        }
+      nb_sim_clock_tick (&clock, pen, g_get_monotonic_time (), 0, 0);
       const guint8 *out = nb_sim_pen_peek_output (pen, &pending);
       if (pending > 0)
         {

@@ -9,13 +9,14 @@
 #include <linux/usbdevice_fs.h>
 #include <umockdev.h>
 
+#include "nb-sim-clock.h"
 #include "nb-sim-pen.h"
 
 #define EP_OUT 0x01
 #define EP_IN 0x81
 /* In fast mode the pen runs ahead until this much output is waiting. */
 #define FAST_BACKLOG (256 * 1024)
-#define MAX_CATCH_UP_SAMPLES 20000
+#define MAX_CATCH_UP_S 1.0 /* at most this much of a late wake-up is replayed */
 
 struct _NbFakeUsb
 {
@@ -31,7 +32,7 @@ struct _NbFakeUsb
   GCond cond;
   gboolean ready;
   NbSimPen *pen;
-  gint64 t0_us;
+  NbSimClock clock; /* real-time pacing (not in fast mode) */
   guint64 samples_run;
   GQueue in_urbs;   /* UMockdevIoctlData (struct usbdevfs_urb), submitted bulk IN */
   GQueue done_urbs; /* completed, waiting to be reaped */
@@ -248,15 +249,8 @@ run_pen (NbFakeUsb *f)
         }
       return;
     }
-  double rate = nb_sim_pen_get_identity (f->pen)->sample_rate_hz * f->params.time_scale;
-  guint64 target = (guint64) ((g_get_monotonic_time () - f->t0_us) * rate / 1e6);
-  if (target > f->samples_run + MAX_CATCH_UP_SAMPLES)
-    f->samples_run = target - MAX_CATCH_UP_SAMPLES; /* starved: do not replay a backlog */
-  while (f->samples_run + batch <= target)
-    {
-      nb_sim_pen_advance (f->pen, batch);
-      f->samples_run += batch;
-    }
+  f->samples_run
+      += (guint64) nb_sim_clock_tick (&f->clock, f->pen, g_get_monotonic_time (), 0, 0) * batch;
 }
 
 /* Locked. Moves the pen's output into waiting IN URBs. */
@@ -595,7 +589,9 @@ nb_fake_usb_plug (NbFakeUsb *f, const char *serial)
   g_clear_pointer (&f->pen, nb_sim_pen_free);
   f->pen = nb_sim_pen_new (&f->params);
   nb_sim_pen_set_output_limit (f->pen, f->fast ? 4 * FAST_BACKLOG : 32 * 1024);
-  f->t0_us = g_get_monotonic_time ();
+  nb_sim_clock_init (&f->clock, nb_sim_pen_get_identity (f->pen)->sample_rate_hz,
+                     f->params.time_scale, nb_sim_pen_get_batch_size (f->pen), MAX_CATCH_UP_S,
+                     g_get_monotonic_time ());
   f->samples_run = 0;
   f->plugged = TRUE;
   g_mutex_unlock (&f->lock);
