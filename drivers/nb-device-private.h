@@ -49,7 +49,8 @@ struct _NbDevice
 
   GQueue deliveries; /* Item* for the context */
   gboolean dispatch_scheduled;
-  GRecMutex emit_lock; /* held while a signal is emitted: close waits for it */
+  GSource *dispatch_source; /* owned; set while dispatch_scheduled */
+  GRecMutex emit_lock;      /* held while a signal is emitted: close waits for it */
 
   GMutex request_lock; /* one request at a time */
   guint16 next_seq;

@@ -60,12 +60,15 @@ dispatch (gpointer data)
 
   g_mutex_lock (&dev->lock);
   dev->dispatch_scheduled = FALSE;
+  GSource *self = g_steal_pointer (&dev->dispatch_source); /* GLib holds its own during dispatch */
   if (!dev->closed)
     {
       items = dev->deliveries;
       g_queue_init (&dev->deliveries);
     }
   g_mutex_unlock (&dev->lock);
+  if (self)
+    g_source_unref (self);
 
   Item *item;
   while ((item = g_queue_pop_head (&items)))
@@ -100,6 +103,12 @@ queue_item (NbDevice *dev, ItemKind kind, gpointer data)
   Item *item = g_new (Item, 1);
   item->kind = kind;
   item->data = data;
+  if (dev->closed)
+    {
+      /* the reader between close's flag and its join: nothing is delivered any more */
+      item_free (item);
+      return;
+    }
   g_queue_push_tail (&dev->deliveries, item);
   if (!dev->dispatch_scheduled)
     {
@@ -111,7 +120,7 @@ queue_item (NbDevice *dev, ItemKind kind, gpointer data)
       g_source_set_callback (source, dispatch, g_object_ref (dev), g_object_unref);
       g_source_set_static_name (source, "nb-device-dispatch");
       g_source_attach (source, dev->context);
-      g_source_unref (source);
+      dev->dispatch_source = source; /* our reference: close may remove it */
     }
 }
 
@@ -506,10 +515,19 @@ nb_device_close (NbDevice *dev)
   dev->stopping = TRUE;
   dev->motor_running = FALSE;
   g_queue_clear_full (&dev->deliveries, (GDestroyNotify) item_free);
+  /* A pending delivery would only drop what it finds; removed now, its reference on the device
+   * goes too, even when the context never runs again. */
+  GSource *pending = g_steal_pointer (&dev->dispatch_source);
+  dev->dispatch_scheduled = FALSE;
   /* wakes the request in flight (it fails with G_IO_ERROR_CLOSED) and the keepalive */
   g_cond_broadcast (&dev->cond);
   g_cond_broadcast (&dev->keepalive_cond);
   g_mutex_unlock (&dev->lock);
+  if (pending)
+    {
+      g_source_destroy (pending);
+      g_source_unref (pending);
+    }
 
   /* Only this call frees the transport, and `closed` lets only one caller get here. */
   if (dev->transport)

@@ -315,6 +315,11 @@ test_lost (void)
   g_assert_false (nb_device_is_connected (dev));
   g_assert_false (nb_device_ping (dev, NULL, &error));
   g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED);
+  /* a boxed GError, so bindings and generic marshallers see what it is */
+  GSignalQuery q;
+  g_signal_query (g_signal_lookup ("lost", NB_TYPE_DEVICE), &q);
+  g_assert_cmpuint (q.n_params, ==, 1);
+  g_assert_true ((q.param_types[0] & ~G_SIGNAL_TYPE_STATIC_SCOPE) == G_TYPE_ERROR);
   g_free (w.lost_message);
 }
 
