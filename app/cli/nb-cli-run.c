@@ -182,6 +182,14 @@ on_event (NbDevice *dev, const NbEvent *ev, Loop *l)
                                "%s: the pen reported %s at sample %" G_GUINT64_FORMAT,
                                nb_device_get_uri (dev), nb_event_code_name (ev->code),
                                ev->sample_index));
+  /* While the loop runs nobody has asked the motor to stop: the pen stopped it on its own (its
+   * watchdog after a host that froze, its protection), and the run is over. */
+  else if (ev->code == NB_EVENT_MOTOR_STOPPED && ev->detail != NB_MOTOR_STOPPED_HOST_REQUEST
+           && g_main_loop_is_running (l->loop))
+    fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
+                               "%s: the pen stopped its motor at sample %" G_GUINT64_FORMAT ": %s",
+                               nb_device_get_uri (dev), ev->sample_index,
+                               nb_motor_stopped_reason_name (ev->detail)));
 }
 
 static void

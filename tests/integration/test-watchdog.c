@@ -7,6 +7,7 @@
  * must). Once the file says the motor stopped, a new host confirms it with GET_STATUS. */
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli-harness.h"
@@ -83,10 +84,49 @@ test_kill9 (void)
   g_rmdir (dir);
 }
 
+/* A host that freezes (SIGSTOP: a stalled machine, a debugger) is quiet too: the pen stops the
+ * motor, and the host, once it runs again, ends the run saying why (exit 3), not as a success. */
+static void
+test_frozen_host (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-watchdog-XXXXXX", NULL);
+  g_autofree char *status = g_build_filename (dir, "status", NULL);
+  g_autofree char *pty = NULL;
+  GSubprocess *sim = sim_start (&pty, "--status-file", status, NULL);
+  g_assert_cmpfloat (wait_status (status, "motor=0", 5), >=, 0);
+
+  g_autofree char *uri = g_strdup_printf ("serial:%s", pty);
+  GSubprocess *host = cli_start ("stream", "-d", uri, "--depth", "1", "--rate", "100", "--seconds",
+                                 "20", "--json", NULL);
+  g_assert_cmpfloat (wait_status (status, "motor=1", 10), >=, 0);
+  g_usleep (G_USEC_PER_SEC / 2);
+
+  gint64 frozen = g_get_monotonic_time ();
+  kill (atoi (g_subprocess_get_identifier (host)), SIGSTOP);
+  g_assert_cmpfloat (wait_status (status, "motor=0", 5), >=, 0);
+  double stopped_s = (g_get_monotonic_time () - frozen) / 1e6;
+  g_assert_cmpfloat (stopped_s, >=, 1.4); /* 2 s after the last request, sent <= 0.5 s before */
+  g_assert_cmpfloat (stopped_s, <=, 2.5);
+  kill (atoi (g_subprocess_get_identifier (host)), SIGCONT);
+
+  CliResult r = { 0 };
+  cli_finish (&r, host);
+  g_assert_cmpint (r.status, ==, 3);
+  g_assert_nonnull (strstr (r.err, "the pen stopped its motor"));
+  g_assert_nonnull (strstr (r.err, "watchdog"));
+  g_assert_true (status_says (status, "motor=0"));
+  cli_result_clear (&r);
+
+  sim_stop (sim);
+  g_unlink (status);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/watchdog/kill-9", test_kill9);
+  g_test_add_func ("/watchdog/frozen-host", test_frozen_host);
   return g_test_run ();
 }
