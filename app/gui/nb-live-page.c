@@ -58,6 +58,7 @@ enum
   SIGNAL_LOST,
   SIGNAL_RECORDING_FINISHED,
   SIGNAL_MESSAGE,
+  SIGNAL_PEN_STOPPED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -367,6 +368,13 @@ on_run_lost (NbRun *run, const char *text, NbLivePage *self)
 }
 
 static void
+on_run_pen_stopped (NbRun *run, guint code, guint detail, const char *text, NbLivePage *self)
+{
+  update_actions (self); /* the motor button already says Start: "motor-running" went FALSE */
+  g_signal_emit (self, signals[SIGNAL_PEN_STOPPED], 0, text);
+}
+
+static void
 on_run_recording_finished (NbRun *run, gint64 id, const char *error, NbLivePage *self)
 {
   update_actions (self);
@@ -431,6 +439,7 @@ adopt_run (NbLivePage *self, NbRun *run)
   g_signal_connect (run, "updated", G_CALLBACK (on_updated), self);
   g_signal_connect (run, "stroke", G_CALLBACK (on_stroke), self);
   g_signal_connect (run, "lost", G_CALLBACK (on_run_lost), self);
+  g_signal_connect (run, "pen-stopped", G_CALLBACK (on_run_pen_stopped), self);
   g_signal_connect (run, "recording-finished", G_CALLBACK (on_run_recording_finished), self);
   g_signal_connect (run, "notify", G_CALLBACK (on_run_notify), self);
 
@@ -699,6 +708,9 @@ nb_live_page_class_init (NbLivePageClass *klass)
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_PEN_STOPPED]
+      = g_signal_new ("pen-stopped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (NB_TYPE_CHART);
   g_type_ensure (NB_TYPE_PEN_DETAILS);

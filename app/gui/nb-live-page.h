@@ -52,6 +52,7 @@ gboolean nb_live_page_shutdown_finish (NbLivePage *page, GAsyncResult *result,
  *   "connected" (): a pen was connected (nb_live_page_get_run is the new one)
  *   "lost" (const char *message)
  *   "recording-finished" (gint64 session_id, const char *error_or_NULL)
- *   "message" (const char *text): something the operator must read (errors, refusals) */
+ *   "message" (const char *text): something the operator must read (errors, refusals)
+ *   "pen-stopped" (const char *text): the pen stopped its motor by itself (NbRun "pen-stopped") */
 
 G_END_DECLS

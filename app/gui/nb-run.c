@@ -33,6 +33,7 @@ enum
   SIGNAL_LOST,
   SIGNAL_RECORDING_FINISHED,
   SIGNAL_UPDATED,
+  SIGNAL_PEN_STOPPED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -142,6 +143,51 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbRun *self)
   g_signal_emit (self, signals[SIGNAL_STROKE], 0, s);
 }
 
+char *
+nb_run_describe_pen_stop (const NbEvent *ev, const char *serial)
+{
+  switch (ev->code)
+    {
+    case NB_EVENT_MOTOR_STOPPED:
+      switch (ev->detail)
+        {
+        case NB_MOTOR_STOPPED_HOST_REQUEST: return NULL; /* the operator's own stop */
+        case NB_MOTOR_STOPPED_WATCHDOG:
+          /* protocol.md §3.1: say that the host went quiet, so that nobody blames the pen. */
+          return g_strdup_printf ("The pen %s stopped its motor because it heard nothing from "
+                                  "NeedleBench for 2 s (this computer or the link stalled). The "
+                                  "motor stays off until you start it again.",
+                                  serial);
+        case NB_MOTOR_STOPPED_PROTECTION:
+          return g_strdup_printf ("The pen %s stopped its motor to protect itself "
+                                  "(over-temperature or power supply). The motor stays off until "
+                                  "you start it again.",
+                                  serial);
+        case NB_MOTOR_STOPPED_CARTRIDGE:
+          return g_strdup_printf ("The pen %s stopped its motor because the cartridge was "
+                                  "removed. The motor stays off until you start it again.",
+                                  serial);
+        default:
+          return g_strdup_printf ("The pen %s stopped its motor for a reason NeedleBench does not "
+                                  "know (code %u). The motor stays off until you start it again.",
+                                  serial, ev->detail);
+        }
+    case NB_EVENT_MOTOR_JAM:
+      return g_strdup_printf ("The pen %s stopped its motor because the needle %s. Check the "
+                              "cartridge before you start it again.",
+                              serial, ev->detail == 1 ? "stalled" : "jammed");
+    case NB_EVENT_RESET:
+      return g_strdup_printf ("The pen %s restarted: its motor and its telemetry are off and its "
+                              "depth and rate are back to its defaults. Connect it again to go "
+                              "on.",
+                              serial);
+    default:
+      /* CARTRIDGE_REMOVED with the motor running is followed by MOTOR_STOPPED detail 3, which
+       * says it; with the motor off nothing stopped. */
+      return NULL;
+    }
+}
+
 static void
 on_event (NbDevice *dev, const NbEvent *ev, NbRun *self)
 {
@@ -156,6 +202,12 @@ on_event (NbDevice *dev, const NbEvent *ev, NbRun *self)
                                            nb_event_code_name (ev->code), detail, &error);
       nb_run_check_recorder (self, ok, error);
     }
+  /* After the model says the motor is off and the event is recorded, so that handlers see both.
+   * Nothing here starts the motor again: that is the operator's decision (protocol.md §3.1). */
+  g_autofree char *stopped = nb_run_describe_pen_stop (ev, self->identity.serial);
+  if (stopped)
+    g_signal_emit (self, signals[SIGNAL_PEN_STOPPED], 0, (guint) ev->code, (guint) ev->detail,
+                   stopped);
 }
 
 static void
@@ -441,6 +493,9 @@ nb_run_class_init (NbRunClass *klass)
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
   signals[SIGNAL_UPDATED] = g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_PEN_STOPPED]
+      = g_signal_new ("pen-stopped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
 }
 
 static void

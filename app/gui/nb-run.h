@@ -89,6 +89,12 @@ gboolean nb_run_close_finish (NbRun *run, GAsyncResult *result,
 /* nb_run_close: nb_run_close_async without waiting (the operator's Disconnect). */
 void nb_run_close (NbRun *run);
 
+/* nb_run_describe_pen_stop: (transfer full) what to tell the operator when @event says the pen
+ * stopped its motor by itself (MOTOR_STOPPED with a detail other than 0, MOTOR_JAM, RESET), in
+ * whole sentences naming the pen @serial; NULL for any other event (the operator's own stop
+ * included). */
+char *nb_run_describe_pen_stop (const NbEvent *event, const char *serial);
+
 /* Properties (notify): "connected", "motor-running", "recording", "set-depth-mm", "set-rate-hz",
  * and the readouts, refreshed every NB_RUN_UPDATE_MS: "depth-mean-mm", "depth-sd-mm", "rate-hz",
  * "strokes", "entry-speed-mm-s", "gaps", "crc-errors" (NAN while unknown).
@@ -96,6 +102,10 @@ void nb_run_close (NbRun *run);
  *   "stroke" (gpointer const NbStroke *)
  *   "lost" (const char *message): the link is gone; what was recorded is kept (aborted session)
  *   "recording-finished" (gint64 session_id, const char *error_or_NULL)
- *   "updated" (): the readouts were refreshed */
+ *   "updated" (): the readouts were refreshed
+ *   "pen-stopped" (guint event_code, guint detail, const char *message): the pen stopped its
+ *     motor by itself (nb_run_describe_pen_stop gives @message). "motor-running" is already FALSE
+ *     and an open recording already has the event row; the recording goes on (the stream stays
+ *     on, except after a RESET) and the motor stays off until the operator starts it. */
 
 G_END_DECLS

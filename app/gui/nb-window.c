@@ -35,8 +35,11 @@ nb_window_has_toast (NbWindow *self)
   return self->last_toast != NULL;
 }
 
+/* A lost pen, and a pen that stopped its motor by itself: the banner, not a toast, since a toast
+ * goes after 5 s and the operator, looking at the pen rather than the screen, must still learn why
+ * the needle stopped. It stays until dismissed or another pen is connected. */
 static void
-on_lost (NbLivePage *page, const char *text, NbWindow *self)
+show_banner (NbLivePage *page, const char *text, NbWindow *self)
 {
   gtk_label_set_label (self->banner_label, text);
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
@@ -187,7 +190,8 @@ nb_window_init (NbWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_signal_connect (self->live_page, "lost", G_CALLBACK (on_lost), self);
+  g_signal_connect (self->live_page, "lost", G_CALLBACK (show_banner), self);
+  g_signal_connect (self->live_page, "pen-stopped", G_CALLBACK (show_banner), self);
   g_signal_connect (self->live_page, "connected", G_CALLBACK (on_connected), self);
   g_signal_connect (self->live_page, "recording-finished", G_CALLBACK (on_recording_finished),
                     self);

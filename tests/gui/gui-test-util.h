@@ -40,6 +40,23 @@ nb_test_pump (double seconds)
   (void) nb_test_wait (nb_test_never, NULL, seconds);
 }
 
+/* nb_test_find_action_button: the button under @root that activates @action (as the operator
+ * finds it: by what it does), or NULL. */
+static inline GtkButton *
+nb_test_find_action_button (GtkWidget *root, const char *action)
+{
+  if (GTK_IS_BUTTON (root)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return GTK_BUTTON (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkButton *b = nb_test_find_action_button (c, action);
+      if (b)
+        return b;
+    }
+  return NULL;
+}
+
 /* nb_test_start_app: registers and activates the real NbApplication (startup: resources, style,
  * actions, theme) and returns its window, shown. */
 static inline NbWindow *

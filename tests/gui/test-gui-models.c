@@ -1,14 +1,16 @@
 /* test-gui-models.c: the GUI's models without a display: chart axis arithmetic, NbRun against the
- * simulated pen (readouts, recording, loss), NbPenList following the device monitor and
- * NbRecords listing. The
- * widgets only render these, so most of the GUI's logic is tested here headless. */
+ * simulated pen (readouts, recording, loss, the pen stopping its motor by itself), NbPenList
+ * following the device monitor and NbRecords listing. The widgets only render these, so most of
+ * the GUI's logic is tested here headless. */
 #include <math.h>
+#include <string.h>
 
 #include "nb-chart-axis.h"
 #include "nb-pen-list.h"
 #include "nb-records.h"
 #include "nb-run.h"
 #include "nb-sim-transport.h"
+#include "nb-slow-pen.h"
 
 static gboolean
 wait_until (gboolean (*cond) (gpointer), gpointer data, double timeout_s)
@@ -329,6 +331,166 @@ test_pen_list (void)
   g_assert_nonnull (nb_pen_list_find (pens, "sim", NULL));
 }
 
+/* --- the pen stops its motor by itself (protocol.md §3.1, §6) ----------------------------- */
+
+static void
+test_pen_stop_text (void)
+{
+  static const struct
+  {
+    guint8 code;
+    guint16 detail;
+    const char *says; /* NULL: not a stop by the pen, nothing to tell */
+  } cases[] = {
+    { NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_HOST_REQUEST, NULL },
+    { NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_WATCHDOG, "heard nothing from NeedleBench for 2 s" },
+    { NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_PROTECTION, "to protect itself" },
+    { NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_CARTRIDGE, "the cartridge was removed" },
+    { NB_EVENT_MOTOR_STOPPED, 77, "a reason NeedleBench does not know (code 77)" },
+    { NB_EVENT_MOTOR_JAM, 1, "the needle stalled" },
+    { NB_EVENT_MOTOR_JAM, 2, "the needle jammed" },
+    { NB_EVENT_RESET, 0, "restarted" },
+    /* followed by MOTOR_STOPPED 3 when the motor ran: said once, there */
+    { NB_EVENT_CARTRIDGE_REMOVED, 0, NULL },
+    { NB_EVENT_CARTRIDGE_INSERTED, 0, NULL },
+    { NB_EVENT_OVER_TEMPERATURE, 70, NULL },
+    { 200, 1, NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      NbEvent ev = { .code = cases[i].code, .detail = cases[i].detail };
+      g_autofree char *text = nb_run_describe_pen_stop (&ev, "NB-0042");
+      if (cases[i].says == NULL)
+        {
+          g_assert_null (text);
+          continue;
+        }
+      g_assert_nonnull (text);
+      g_assert_true (g_str_has_prefix (text, "The pen NB-0042 "));
+      g_assert_nonnull (strstr (text, cases[i].says));
+    }
+}
+
+typedef struct
+{
+  guint n, code, detail;
+  char *message;
+  gboolean motor_running, recording; /* as the model said while the signal ran */
+} Stopped;
+
+static void
+on_pen_stopped (NbRun *run, guint code, guint detail, const char *message, Stopped *s)
+{
+  s->n++;
+  s->code = code;
+  s->detail = detail;
+  g_free (s->message);
+  s->message = g_strdup (message);
+  s->motor_running = nb_run_is_motor_running (run);
+  s->recording = nb_run_is_recording (run);
+}
+
+static gboolean
+pen_stopped (gpointer data)
+{
+  return ((Stopped *) data)->n > 0;
+}
+
+static gboolean
+stream_goes_on (gpointer data)
+{
+  NbRun *run = data;
+  guint64 *since = g_object_get_data (G_OBJECT (run), "since");
+  return nb_run_get_end_index (run) >= *since + 20000; /* 1 s more at 20 kHz */
+}
+
+static gboolean
+find_event (const NbStoreEvent *ev, gpointer data)
+{
+  NbStoreEvent *want = data;
+  if (ev->code != want->code || g_strcmp0 (ev->detail, want->detail) != 0)
+    return TRUE;
+  want->session_id = 1; /* found */
+  return FALSE;
+}
+
+/* A pen that stopped its motor: the run says so once with the reason, the model has the motor off
+ * at once, nothing starts it again, and the recording goes on with the event row in it. */
+static void
+check_pen_stop (NbRun *run, guint code, guint detail, const char *says, double within_s)
+{
+  Stopped s = { 0 };
+  Finished f = { 0 };
+  g_signal_connect (run, "pen-stopped", G_CALLBACK (on_pen_stopped), &s);
+  g_signal_connect (run, "recording-finished", G_CALLBACK (on_finished), &f);
+  g_assert_true (wait_until (pen_stopped, &s, within_s));
+  g_printerr ("# pen-stopped (%u, %u): %s\n", s.code, s.detail, s.message);
+  g_assert_cmpuint (s.code, ==, code);
+  g_assert_cmpuint (s.detail, ==, detail);
+  g_assert_nonnull (strstr (s.message, says));
+  g_assert_false (s.motor_running);
+  g_assert_true (s.recording);
+
+  guint64 since = nb_run_get_end_index (run);
+  g_object_set_data (G_OBJECT (run), "since", &since);
+  g_assert_true (wait_until (stream_goes_on, run, 5));
+  g_assert_cmpuint (s.n, ==, 1);
+  g_assert_false (nb_run_is_motor_running (run));
+  g_assert_true (nb_run_is_recording (run));
+  g_assert_true (nb_run_is_connected (run));
+
+  nb_run_stop_recording (run);
+  g_assert_true (wait_until (finished, &f, 10));
+  g_assert_null (f.error);
+  g_autofree char *path = nb_store_get_default_path ();
+  g_autoptr (NbStore) store = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, NULL);
+  g_assert_nonnull (store);
+  g_autofree char *detail_text = g_strdup_printf ("%u", detail);
+  NbStoreEvent want = { .code = (int) code, .detail = detail_text };
+  g_assert_true (nb_store_foreach_event (store, f.session, find_event, &want, NULL));
+  g_assert_cmpint (want.session_id, ==, 1);
+  g_signal_handlers_disconnect_by_data (run, &s);
+  g_signal_handlers_disconnect_by_data (run, &f);
+  g_free (s.message);
+  g_free (f.error);
+}
+
+/* The sim's jam key: MOTOR_JAM (detail 2) 0.5 s after the start. */
+static void
+test_run_jam (void)
+{
+  g_autoptr (NbRun) run = open_run ("sim:jam");
+  start_recording_ok (run, "tester", "jam", NULL);
+  request_ok (run, set_motor, 1);
+  g_assert_true (nb_run_is_motor_running (run));
+  check_pen_stop (run, NB_EVENT_MOTOR_JAM, 2, "the needle jammed", 3);
+}
+
+/* The host goes quiet (the relay stops passing its bytes, as a frozen host or link would): the
+ * pen's watchdog stops the motor after 2 s with MOTOR_STOPPED detail 1. */
+static void
+test_run_watchdog (void)
+{
+  g_autoptr (NbSlowPen) pen = nb_slow_pen_new ("", 10);
+  g_autoptr (NbRun) run = open_run (nb_slow_pen_get_uri (pen));
+  start_recording_ok (run, "tester", "watchdog", NULL);
+  request_ok (run, set_motor, 1);
+  g_assert_true (nb_run_is_motor_running (run));
+  nb_slow_pen_set_deaf (pen, TRUE);
+  gint64 t0 = g_get_monotonic_time ();
+  check_pen_stop (run, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_WATCHDOG,
+                  "heard nothing from NeedleBench for 2 s", 5);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, NB_WATCHDOG_TIMEOUT_MS * 1000);
+  nb_slow_pen_set_deaf (pen, FALSE);
+  Wait w = { 0 };
+  nb_run_close_async (run, "test over", NB_RUN_CLOSE_TIMEOUT_MS, got_result, &w);
+  g_assert_true (wait_until (has_result, &w, 5));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_run_close_finish (run, w.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,6 +501,9 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-models/axis", test_axis);
   g_test_add_func ("/gui-models/run", test_run);
   g_test_add_func ("/gui-models/run-lost", test_run_lost);
+  g_test_add_func ("/gui-models/pen-stop-text", test_pen_stop_text);
+  g_test_add_func ("/gui-models/run-jam", test_run_jam);
+  g_test_add_func ("/gui-models/run-watchdog", test_run_watchdog);
   g_test_add_func ("/gui-models/pen-list", test_pen_list);
   return g_test_run ();
 }

@@ -1,7 +1,7 @@
 /* test-gui.c: the application against the simulated pen, in-process under Xvfb: connect, stream,
  * check the readouts, record and find the session, lose the pen and see the banner while the
- * main loop keeps running, quit with the motor running behind a slow link. Saves a screenshot of
- * every page. */
+ * main loop keeps running, see why the pen stopped its motor by itself, quit with the motor running
+ * behind a slow link. Saves a screenshot of every page. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <signal.h>
@@ -555,6 +555,37 @@ start_slow_pen (const char *status_file)
   return pen;
 }
 
+/* The pen's watchdog stops the motor when it hears nothing from the host for 2 s (here the link
+ * stops passing the host's bytes): the banner says why, the motor button offers Start again, and
+ * nothing starts the motor again. */
+static void
+test_pen_stopped (void)
+{
+  /* The earlier tests' toasts are gone (shown one after the other, 5 s each). */
+  g_assert_true (nb_test_wait (no_toast, NULL, 30));
+  g_autoptr (NbSlowPen) pen = start_slow_pen (NULL);
+  GtkButton *motor = nb_test_find_action_button (GTK_WIDGET (live), "live.toggle-motor");
+  g_assert_nonnull (motor);
+  g_assert_cmpstr (gtk_button_get_label (motor), ==, "Stop _Motor");
+  g_assert_false (nb_window_is_banner_shown (win));
+  nb_slow_pen_set_deaf (pen, TRUE);
+  g_assert_true (nb_test_wait (banner_shown, NULL, 5));
+  nb_slow_pen_set_deaf (pen, FALSE);
+  nb_test_pump (1.0); /* the banner slides in; nothing starts the motor meanwhile */
+  const char *text = nb_window_get_banner_text (win);
+  g_printerr ("# banner: %s\n", text);
+  g_assert_nonnull (strstr (text, "NB-SIM-0001 stopped its motor because it heard nothing from "
+                                  "NeedleBench for 2 s"));
+  g_assert_false (nb_run_is_motor_running (nb_live_page_get_run (live)));
+  g_assert_cmpstr (gtk_button_get_label (motor), ==, "Start _Motor");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (motor), "suggested-action"));
+  g_assert_false (nb_window_has_toast (win)); /* said once, in the banner */
+  nb_test_save_png (GTK_WIDGET (win), "pen-stopped.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.disconnect", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "window.dismiss-banner", NULL));
+  nb_test_pump (1.0); /* the link closes before the pen goes */
+}
+
 static gboolean
 window_stopping (gpointer data)
 {
@@ -724,6 +755,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gui/lost-stall", "stall", test_lost);
   g_test_add_func ("/gui/second-launch", test_second_launch);
   g_test_add_func ("/gui/db-held", test_db_held);
+  g_test_add_func ("/gui/pen-stopped", test_pen_stopped);
   g_test_add_func ("/gui/quit-deaf", test_quit_deaf);
   g_test_add_func ("/gui/quit", test_quit);
   int rc = g_test_run ();
