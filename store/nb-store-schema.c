@@ -122,10 +122,40 @@ static const char schema_v2[] = "CREATE INDEX sessions_started ON sessions(start
  * append-only triggers are not involved: existing rows keep codec 0, raw little-endian int16. */
 static const char schema_v3[] = "ALTER TABLE batches ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 4: reference standards, the certificates of the fixtures calibrations are traced to
+ * (nb-store-standards.h). Append-only like the rest: a correction or a new certificate is a new
+ * row, and the newest row for a serial (highest id) is the one in force; a row with `withdrawn`
+ * set takes the fixture out of service. The CHECKs repeat the shape nb_store_add_standard ()
+ * validates, so that no other writer can store a certificate without its figures. */
+static const char schema_v4[]
+    = "CREATE TABLE standards ("
+      "  id INTEGER PRIMARY KEY,"
+      "  serial TEXT NOT NULL CHECK (length(serial) > 0),"
+      "  model TEXT,"
+      "  certificate TEXT,"
+      "  uncertainty_mm REAL,"
+      "  k REAL,"
+      "  due TEXT,"
+      "  withdrawn TEXT,"
+      "  added_at INTEGER NOT NULL,"
+      "  added_by TEXT NOT NULL,"
+      "  CONSTRAINT standard_shape CHECK ((withdrawn IS NULL AND length(certificate) > 0"
+      "          AND uncertainty_mm > 0"
+      "          AND k >= 1 AND k <= 5"
+      "          AND due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')"
+      "      OR (length(withdrawn) > 0 AND certificate IS NULL AND uncertainty_mm IS NULL"
+      "          AND k IS NULL AND due IS NULL)));"
+      "CREATE INDEX standards_serial ON standards(serial, id);"
+      "CREATE TRIGGER standards_no_update BEFORE UPDATE ON standards"
+      "  BEGIN SELECT RAISE(ABORT, 'reference standards are append-only: UPDATE rejected'); END;"
+      "CREATE TRIGGER standards_no_delete BEFORE DELETE ON standards"
+      "  BEGIN SELECT RAISE(ABORT, 'reference standards are append-only: DELETE rejected'); END;";
+
 static const char *const migrations[] = {
   schema_v1,
   schema_v2,
   schema_v3,
+  schema_v4,
 };
 
 int

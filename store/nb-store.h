@@ -4,8 +4,8 @@
  * An NbStore wraps one sqlite3 connection and is not thread-safe: use it from one thread at a
  * time (the recorder's writer thread opens its own). Times are microseconds since the Unix epoch,
  * UTC (g_get_real_time ()). Records are append-only: SQL triggers reject UPDATE and DELETE on
- * strokes, batches, events, pen firmware history and the audit trail, and a session row can only
- * be changed once, to close it. */
+ * strokes, batches, events, pen firmware history, reference standards (nb-store-standards.h) and
+ * the audit trail, and a session row can only be changed once, to close it. */
 #pragma once
 
 #include <glib.h>
@@ -29,6 +29,8 @@ typedef enum
   NB_STORE_ERROR_INVALID,     /* invalid argument or call sequence */
   NB_STORE_ERROR_EXISTS,      /* an output file exists (and replacing it was not asked for) */
   NB_STORE_ERROR_NOT_REGULAR, /* a path is not a regular file (link, FIFO, device, directory) */
+  NB_STORE_ERROR_NO_STANDARD, /* a fixture has no reference standard in force (none, withdrawn) */
+  NB_STORE_ERROR_STANDARD_EXPIRED, /* a fixture's reference standard is past its due date */
 } NbStoreError;
 
 GQuark nb_store_error_quark (void);
