@@ -394,10 +394,24 @@ nb_store_add_standard (NbStore *store, const NbStoreStandardParams *p, GError **
   g_ascii_formatd (k, sizeof k, "%.2f", p->k);
 
   g_autofree char *subject = NULL, *detail = NULL;
+  g_autoptr (NbStoreStandard) previous = NULL;
+  NbStoreStandardParams row = *p;
 
   if (!nb_store_begin (store, error))
     return 0;
-  gint64 id = insert_row (store, p, NULL, actor, error);
+  /* a new certificate for the same fixture: its model stays unless given */
+  if (row.model == NULL)
+    {
+      g_autoptr (GError) local = NULL;
+      previous = nb_store_get_standard (store, p->serial, &local);
+      if (previous == NULL && !g_error_matches (local, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          goto fail;
+        }
+      row.model = previous ? previous->model : NULL;
+    }
+  gint64 id = insert_row (store, &row, NULL, actor, error);
   if (id == 0)
     goto fail;
   subject = g_strdup_printf ("fixture:%s", p->serial);

@@ -36,7 +36,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char *serial;      /* the fixture's serial, as its IDENTITY reports it */
-  const char *model;       /* NULL if not known */
+  const char *model;       /* NULL: the model of the fixture's previous record, if any */
   const char *certificate; /* the certificate number */
   double uncertainty_mm;   /* expanded uncertainty U of the certificate, mm */
   double k;                /* its coverage factor */

@@ -43,6 +43,10 @@ nb_cli_fail (const char *command, const GError *error)
     return NB_EXIT_DEVICE;
   if (error->domain == G_OPTION_ERROR)
     return NB_EXIT_USAGE;
+  /* calibrating with a fixture without a valid certificate: fixed by `standards add` */
+  if (g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NO_STANDARD)
+      || g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_STANDARD_EXPIRED))
+    return NB_EXIT_USAGE;
   if (error->domain == NB_ACQUISITION_ERROR) /* a broken telemetry stream */
     return NB_EXIT_DATA;
   return NB_EXIT_DATA;

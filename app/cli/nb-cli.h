@@ -65,5 +65,6 @@ int nb_cli_record (int argc, char **argv);
 int nb_cli_sessions (int argc, char **argv);
 int nb_cli_export (int argc, char **argv);
 int nb_cli_monitor (int argc, char **argv);
+int nb_cli_standards (int argc, char **argv); /* add, list, check, withdraw */
 
 G_END_DECLS

@@ -23,6 +23,7 @@ static const Command commands[] = {
   { "sessions", nb_cli_sessions, "list recorded sessions" },
   { "export", nb_cli_export, "write a recorded session as CSV or JSON" },
   { "monitor", nb_cli_monitor, "report pens as they are plugged in and out" },
+  { "standards", nb_cli_standards, "record and list the fixtures' reference standards" },
 };
 
 static void

@@ -174,7 +174,23 @@ test_add_list_supersede (Fixture *f, gconstpointer data)
   g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_cmpint (count_audit (f->store, "standard.add"), ==, 3);
+  /* a new certificate without a model keeps the fixture's model; a new fixture has none */
+  NbStoreStandardParams p = {
+    .serial = FIX, .certificate = "CAL-3", .uncertainty_mm = 0.001, .k = 2, .due = "2028-01-31"
+  };
+  g_assert_cmpint (nb_store_add_standard (f->store, &p, &error), >, a2);
+  g_assert_no_error (error);
+  p.serial = "NB-FIX-0003";
+  g_assert_cmpint (nb_store_add_standard (f->store, &p, &error), >, 0);
+  g_assert_no_error (error);
+  g_autoptr (NbStoreStandard) a3 = nb_store_get_standard (f->store, FIX, &error);
+  g_assert_cmpstr (a3->certificate, ==, "CAL-3");
+  g_assert_cmpstr (a3->model, ==, "SIM-LASER");
+  g_assert_cmpstr (a3->added_by, ==, g_get_user_name ());
+  g_autoptr (NbStoreStandard) c1 = nb_store_get_standard (f->store, "NB-FIX-0003", &error);
+  g_assert_null (c1->model);
+
+  g_assert_cmpint (count_audit (f->store, "standard.add"), ==, 5);
   g_assert_true (nb_audit_verify (f->store, NULL, NULL, &error));
   g_assert_no_error (error);
 }
