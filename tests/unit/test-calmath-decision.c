@@ -30,6 +30,14 @@ test_simple (void)
   g_assert_cmpint (decide (NB_DECISION_SIMPLE, tol, 0.85, 0.05), ==, NB_VERDICT_PASS);
   g_assert_cmpint (decide (NB_DECISION_SIMPLE, tol, 1.1501, 0.05), ==, NB_VERDICT_FAIL);
   g_assert_cmpint (decide (NB_DECISION_SIMPLE, tol, 0.8499, 0.05), ==, NB_VERDICT_FAIL);
+  /* 0.30 ± 0.15 mm: in binary 0.3 + 0.15 = 0.44999999999999996, so a result of 0.45 mm lies
+   * 6e-17 above the computed limit; it is on the limit and passes. */
+  NbTolerance thin = nb_tolerance_symmetric (0.3, 0.15);
+  g_assert_cmpfloat (thin.upper, <, 0.45);
+  g_assert_cmpint (decide (NB_DECISION_SIMPLE, thin, 0.45, 0.02), ==, NB_VERDICT_PASS);
+  g_assert_cmpint (decide (NB_DECISION_NONBINARY, thin, 0.45, 0.02), ==,
+                   NB_VERDICT_CONDITIONAL_PASS);
+  g_assert_cmpint (decide (NB_DECISION_SIMPLE, thin, 0.450001, 0.02), ==, NB_VERDICT_FAIL);
 }
 
 static void

@@ -96,6 +96,30 @@ test_pontius (void)
 }
 
 static void
+test_pontius_shifted (void)
+{
+  /* The same data with every load 1e10 higher (exact in binary: the loads are whole numbers).
+   * A shift of x maps quadratics onto quadratics, so the fitted curve is the same and the
+   * certified B2, sd(B2), residual SD, R² and RSS stay as they are; only B0 and B1 change.
+   * With x near 1e10 a fit that skips the centring loses them (checked: QR on raw x gets LRE 8.1
+   * for B2, normal equations far less). */
+  double x[40];
+  for (guint i = 0; i < 40; i++)
+    x[i] = pontius_x[i] + 1e10;
+  NbLsqFit fit;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (nb_lsq_fit_polynomial (x, pontius_y, 40, 2, &fit, &error));
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("Pontius, x + 1e10 (shift-invariant certified values):\n");
+  check ("B2", fit.coef[2], -0.316081871345029E-14);
+  check ("sd(B2)", fit.coef_sd[2], 0.486652849992036E-16);
+  check ("residual SD", fit.residual_sd, 0.205177424076185E-03);
+  check ("R²", fit.r_squared, 0.999999900178537);
+  check ("RSS", fit.rss, 0.155761768796992E-05);
+}
+
+static void
 test_exact_line (void)
 {
   /* Points on y = 0.1 + 0.96 x (a depth correction) are fitted exactly; eval follows. */
@@ -144,6 +168,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/calmath/least-squares/nist-norris", test_norris);
   g_test_add_func ("/calmath/least-squares/nist-pontius", test_pontius);
+  g_test_add_func ("/calmath/least-squares/nist-pontius-shifted", test_pontius_shifted);
   g_test_add_func ("/calmath/least-squares/exact-line", test_exact_line);
   g_test_add_func ("/calmath/least-squares/invalid", test_invalid);
   return g_test_run ();
