@@ -16,6 +16,7 @@ typedef enum
   NB_CALIBRATION_ERROR_DEGENERATE /* the data cannot give the figure (no spread, rank deficient) */
 } NbCalibrationError;
 
+/* nb_calibration_error_quark: the quark of NB_CALIBRATION_ERROR. */
 GQuark nb_calibration_error_quark (void);
 
 G_END_DECLS

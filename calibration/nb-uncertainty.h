@@ -45,7 +45,8 @@ double nb_uncertainty_certificate (double U, double k);
  * (negative u, ν < 1 or u_c ≤ 0). */
 double nb_welch_satterthwaite (const double *u_i, const double *nu_i, gsize n, double u_c);
 
-/* nb_uncertainty_budget_new: (transfer full) an empty budget. */
+/* nb_uncertainty_budget_new: (transfer full) an empty budget; nb_uncertainty_budget_free frees
+ * it and its components (NULL is allowed). */
 NbUncertaintyBudget *nb_uncertainty_budget_new (void);
 void nb_uncertainty_budget_free (NbUncertaintyBudget *budget);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbUncertaintyBudget, nb_uncertainty_budget_free)
