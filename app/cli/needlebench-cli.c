@@ -23,6 +23,8 @@ static const Command commands[] = {
   { "sessions", nb_cli_sessions, "list recorded sessions" },
   { "export", nb_cli_export, "write a recorded session as CSV or JSON" },
   { "monitor", nb_cli_monitor, "report pens as they are plugged in and out" },
+  { "profiles", nb_cli_profiles, "list the calibration profiles" },
+  { "profile", nb_cli_profile, "show a calibration profile (profile show ID)" },
 };
 
 static void
