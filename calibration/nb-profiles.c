@@ -64,8 +64,10 @@ load_dir (const char *dir, GPtrArray *profiles, GError **error)
   g_autoptr (GDir) d = g_dir_open (dir, 0, &dir_error);
   if (d == NULL)
     {
-      g_set_error (error, NB_PROFILE_ERROR, NB_PROFILE_ERROR_NOT_FOUND, "no profile directory: %s",
-                   dir_error->message);
+      g_set_error (
+          error, NB_PROFILE_ERROR, NB_PROFILE_ERROR_NOT_FOUND,
+          "no profile directory: %s (NB_PROFILES_PATH lists the directories, see docs/profiles.md)",
+          dir_error->message);
       return FALSE;
     }
   /* Sorted, so that which of two duplicates is named first does not depend on the file system. */

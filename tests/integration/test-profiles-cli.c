@@ -220,6 +220,15 @@ test_escaped (void)
       "needlebench-cli profiles: %s: strokes_per_pt: unknown field (see docs/profiles.md)\n", typo);
   g_assert_cmpstr (bad.err, ==, expected);
 
+  /* No such directory: a data error naming it and the variable that sets it. */
+  g_autofree char *missing = g_build_filename (dir, "missing", NULL);
+  g_setenv ("NB_PROFILES_PATH", missing, TRUE);
+  g_auto (CliResult) none = { 0 };
+  cli_run (&none, "profile", "show", "evil", NULL);
+  g_assert_cmpint (none.status, ==, 4);
+  g_assert_nonnull (strstr (none.err, missing));
+  g_assert_nonnull (strstr (none.err, "NB_PROFILES_PATH"));
+
   g_unsetenv ("NB_PROFILES_PATH");
   g_unlink (typo);
   g_unlink (path);
