@@ -1,9 +1,12 @@
-/* nb-presets.h: treatment presets (data/treatment-presets.json): the needle depth range for a
- * treatment area and skin thickness, and the pen setting that serves it. Headless, so that the
- * GUI and the calibration profiles read the same table the same way. */
+/* nb-presets.h: the treatment presets of the Live page, derived from the treatment profiles
+ * (nb-profile.h, data/profiles/): one table for both. A preset is a treatment area and skin
+ * thickness, its target depths, the tolerance band drawn around them and the pen setting that
+ * serves it. Headless, so that it is tested without a display. */
 #pragma once
 
 #include <glib.h>
+
+#include "nb-profile.h"
 
 G_BEGIN_DECLS
 
@@ -11,45 +14,44 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  NB_PRESETS_ERROR_INVALID,      /* the file is not a valid presets table */
-  NB_PRESETS_ERROR_OUT_OF_RANGE, /* the preset's range is not within the pen's range */
+  NB_PRESETS_ERROR_OUT_OF_RANGE, /* the preset's targets are not within the pen's range */
 } NbPresetsError;
 
 GQuark nb_presets_error_quark (void);
 
-typedef enum
-{
-  NB_SKIN_THIN,
-  NB_SKIN_THICK,
-} NbSkin;
-
 typedef struct
 {
-  char *area_id; /* "cheek-chin" */
-  char *area;    /* "Cheek, chin" */
+  char *profile_id; /* "cheek-chin-thick" */
+  char *area_id;    /* "cheek-chin" */
+  char *area;       /* "Cheek, chin" */
   NbSkin skin;
-  double min_mm;
-  double max_mm;
+  double min_mm; /* the profile's shallowest target */
+  double max_mm; /* its deepest target */
+  /* The band drawn on the depth chart: the targets' range when it is one, else the single
+   * target ± its tolerance (a zero-width band would mark every stroke out of tolerance). */
+  double band_lo_mm;
+  double band_hi_mm;
 } NbPreset;
 
 void nb_preset_free (NbPreset *preset);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbPreset, nb_preset_free)
 
-const char *nb_skin_to_string (NbSkin skin); /* "thin", "thick" */
-
-/* nb_preset_dup_label: (transfer full) "Cheek, chin, thick skin (1.00–2.00 mm)". */
+/* nb_preset_dup_label: (transfer full) "Cheek, chin, thick skin (1.00–2.00 mm)", or for a single
+ * target "Nose, thin skin (0.25 ± 0.15 mm)". */
 char *nb_preset_dup_label (const NbPreset *preset);
 
-/* nb_presets_load_data / _file: (transfer full) (element-type NbPreset) every area's thin and
- * thick presets, in file order. Rejects a range that is negative, above 10 mm or reversed. */
-GPtrArray *nb_presets_load_data (const char *data, gssize length,
-                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
-GPtrArray *nb_presets_load_file (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_presets_from_profiles: (transfer full) (element-type NbPreset) a preset for each treatment
+ * profile (one with an area) of @profiles, in their order (nb_profiles_load_all's). */
+GPtrArray *nb_presets_from_profiles (GPtrArray *profiles);
+
+/* nb_presets_load: (transfer full) (element-type NbPreset) the presets of the profiles in @dirs
+ * (NULL: nb_profiles_search_path ()). Fails as nb_profiles_load_all does. */
+GPtrArray *nb_presets_load (const char *const *dirs, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* nb_preset_pen_depth: the pen setting for @preset on a pen that takes depths from @pen_min_mm to
- * @pen_max_mm in @pen_step_mm steps: the setting nearest the middle of the preset's range that is
- * inside the range (or nearest the middle when no setting is inside). Fails with
- * NB_PRESETS_ERROR_OUT_OF_RANGE, saying why, when the range is not within the pen's. */
+ * @pen_max_mm in @pen_step_mm steps: the setting nearest the middle of the preset's targets that
+ * is within them (or nearest the middle when no setting is). Fails with
+ * NB_PRESETS_ERROR_OUT_OF_RANGE, saying why, when the targets are not within the pen's range. */
 gboolean nb_preset_pen_depth (const NbPreset *preset, double pen_min_mm, double pen_max_mm,
                               double pen_step_mm, double *depth_mm,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;

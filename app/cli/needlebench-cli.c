@@ -24,6 +24,8 @@ static const Command commands[] = {
   { "export", nb_cli_export, "write a recorded session as CSV or JSON" },
   { "monitor", nb_cli_monitor, "report pens as they are plugged in and out" },
   { "standards", nb_cli_standards, "record and list the fixtures' reference standards" },
+  { "profiles", nb_cli_profiles, "list the calibration profiles" },
+  { "profile", nb_cli_profile, "show a calibration profile (profile show ID)" },
 };
 
 static void

@@ -9,7 +9,6 @@
 #include "nb-presets.h"
 #include "nb-readouts.h"
 
-#define PRESETS_RESOURCE "/org/needlebench/NeedleBench/treatment-presets.json"
 #define DEPTH_CHART_STROKES 300
 
 struct _NbLivePage
@@ -177,8 +176,8 @@ static void
 update_band (NbLivePage *self)
 {
   double target = self->run ? nb_run_get_set_depth (self->run) : 0;
-  double lo = self->preset ? self->preset->min_mm : target - NB_LIVE_DEFAULT_TOLERANCE_MM;
-  double hi = self->preset ? self->preset->max_mm : target + NB_LIVE_DEFAULT_TOLERANCE_MM;
+  double lo = self->preset ? self->preset->band_lo_mm : target - NB_LIVE_DEFAULT_TOLERANCE_MM;
+  double hi = self->preset ? self->preset->band_hi_mm : target + NB_LIVE_DEFAULT_TOLERANCE_MM;
   nb_chart_series_set_y (self->band, lo, hi);
   nb_chart_series_set_y (self->target, target, target);
   nb_chart_axis_set_range (self->depth_y, MAX (MIN (lo, target) - 0.25, 0),
@@ -594,10 +593,8 @@ static void
 load_presets (NbLivePage *self)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_resources_lookup_data (PRESETS_RESOURCE, 0, &error);
-  gsize len = 0;
-  const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-  GPtrArray *presets = data ? nb_presets_load_data (data, (gssize) len, &error) : NULL;
+  /* The calibration profiles (a dozen small files): the CLI reads the same ones. */
+  GPtrArray *presets = nb_presets_load (NULL, &error);
   if (presets == NULL)
     {
       g_warning ("treatment presets: %s", error->message);
