@@ -104,8 +104,8 @@ nb_cli_info (int argc, char **argv)
   if (id->capabilities & NB_CAP_REFERENCE)
     {
       /* a fixture's depth fields are its measuring range and resolution (protocol.md §11.1) */
-      printf ("Range:         %.3f to %.3f mm, resolution %u µm\n", id->depth_min_um / 1000.0,
-              id->depth_max_um / 1000.0, id->depth_step_um);
+      printf ("Range:         %.3f to %.3f mm, resolution %.3f mm\n", id->depth_min_um / 1000.0,
+              id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
       printf ("Stroke rates:  %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0,
               id->rate_max_mhz / 1000.0);
     }
