@@ -34,16 +34,8 @@ fixture_group (GPtrArray *names)
 {
   const char *const *keys = nb_sim_fixture_params_keys ();
   guint n = g_strv_length ((char **) keys);
-  GOptionEntry *entries = g_new0 (GOptionEntry, n + 2);
+  GOptionEntry *entries = g_new0 (GOptionEntry, n + 1);
   guint k = 0;
-  entries[k++] = (GOptionEntry){ "fixture",
-                                 0,
-                                 0,
-                                 G_OPTION_ARG_NONE,
-                                 &with_fixture,
-                                 "Also serve a reference fixture mounted on the pen, on a second "
-                                 "pty (its path is the second line)",
-                                 NULL };
   for (guint i = 0; i < n; i++)
     {
       if (g_str_equal (keys[i], "pen"))
@@ -58,8 +50,9 @@ fixture_group (GPtrArray *names)
                                      nb_sim_fixture_params_describe (keys[i]),
                                      "VALUE" };
     }
-  GOptionGroup *group = g_option_group_new ("fixture", "The reference fixture (with --fixture):",
-                                            "Show the fixture's options", NULL, NULL);
+  GOptionGroup *group = g_option_group_new (
+      "fixture", "The reference fixture's keys (with --fixture):", "Show the fixture's options",
+      NULL, NULL);
   g_option_group_add_entries (group, entries);
   g_ptr_array_add (names, entries); /* the group keeps pointers into it */
   return group;
@@ -90,7 +83,7 @@ main (int argc, char **argv)
 
   const char *const *keys = nb_sim_params_keys ();
   guint n = g_strv_length ((char **) keys);
-  g_autofree GOptionEntry *entries = g_new0 (GOptionEntry, n + 1);
+  g_autofree GOptionEntry *entries = g_new0 (GOptionEntry, n + 2);
   for (guint i = 0; i < n; i++)
     {
       gboolean flag = nb_sim_params_key_is_flag (keys[i]);
@@ -102,6 +95,14 @@ main (int argc, char **argv)
                                    nb_sim_params_describe (keys[i]),
                                    flag ? NULL : "VALUE" };
     }
+  entries[n] = (GOptionEntry){ "fixture",
+                               0,
+                               0,
+                               G_OPTION_ARG_NONE,
+                               &with_fixture,
+                               "Also serve a reference fixture mounted on the pen on a second pty, "
+                               "whose path is the second line (its keys: --help-fixture)",
+                               NULL };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- simulated NeedleBench pen on a pty");
   g_option_context_set_summary (ctx, "Opens a pseudo-terminal, prints its path as the first line, "
                                      "and serves the pen protocol on it until stopped.");
