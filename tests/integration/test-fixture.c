@@ -247,6 +247,19 @@ test_ptys (void)
   g_assert_cmpuint (fixtures, ==, 1);
   cli_result_clear (&r);
 
+  /* monitor reports it as it reports a pen, with its kind */
+  cli_run (&r, "monitor", "--json", "--no-sim", "--seconds", "1.5", "--port", fixture_path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_auto (GStrv) lines = g_strsplit (g_strstrip (r.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_autoptr (JsonParser) line_parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (line_parser, lines[0], -1, NULL));
+  JsonObject *added = json_node_get_object (json_parser_get_root (line_parser));
+  g_assert_cmpstr (json_object_get_string_member (added, "event"), ==, "added");
+  g_assert_cmpstr (json_object_get_string_member (added, "uri"), ==, fixture_uri);
+  g_assert_cmpstr (json_object_get_string_member (added, "kind"), ==, "fixture");
+  cli_result_clear (&r);
+
   g_autoptr (JsonParser) info_parser = NULL;
   cli_run (&r, "info", "-d", fixture_uri, "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
