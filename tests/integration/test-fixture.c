@@ -4,7 +4,9 @@
  * the 1.100 mm it delivers. In process (sim: + sim-fixture:) and over ptys (needlebench-sim
  * --fixture); the in-process registry's errors; `list --json` and `info --json` show the kind. */
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cli-harness.h"
 #include "nb-acquisition.h"
@@ -145,7 +147,7 @@ test_registry (void)
     g_signal_connect (fixture, "lost", G_CALLBACK (on_lost), &run);
     g_autoptr (GError) error = NULL;
     g_assert_true (nb_device_stream_start (fixture, NULL, &error));
-    nb_device_close (g_steal_pointer (&pen));
+    g_clear_object (&pen);
     guint timeout = g_timeout_add_seconds (10, give_up, NULL);
     g_main_loop_run (loop);
     g_source_remove (timeout);
@@ -166,6 +168,12 @@ test_registry (void)
         g_usleep (10000);
     }
   g_assert_no_error (error);
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 /* needlebench-sim --fixture: two lines, the pen's pty then the fixture's. */
@@ -191,7 +199,11 @@ start_station (char **pen_path, char **fixture_path)
                          NULL };
   g_assert_nonnull (argv[0]);
   g_autoptr (GError) error = NULL;
-  GSubprocess *p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* a failed assertion must not leave a station running */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  GSubprocess *p = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
   *pen_path = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
