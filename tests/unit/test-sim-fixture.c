@@ -311,6 +311,38 @@ test_pen_sensor_errors (void)
   bench_clear (&b);
 }
 
+static void
+ignore_tap (const double *true_mm, guint n, gpointer data)
+{
+  *(guint64 *) data += n;
+}
+
+/* Two pens of one seed, one with a fixture's tap: the same bytes, sample for sample. */
+static void
+test_tap_changes_nothing (void)
+{
+  Bench a, b;
+  bench_init (&a, "seed=11");
+  bench_init (&b, "seed=11");
+  guint64 tapped = 0;
+  nb_sim_pen_set_tap (b.pen, ignore_tap, &tapped);
+  Bench *both[] = { &a, &b };
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (ask (both[i], NB_MSG_STREAM_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+      g_assert_cmpuint (ask (both[i], NB_MSG_MOTOR_START, NULL, 0, 0)->type, ==, NB_MSG_ACK);
+      nb_sim_pen_advance (both[i]->pen, 2000);
+    }
+  gsize na, nb;
+  const guint8 *oa = nb_sim_pen_peek_output (a.pen, &na);
+  const guint8 *ob = nb_sim_pen_peek_output (b.pen, &nb);
+  g_assert_cmpuint (tapped, ==, 2000);
+  g_assert_cmpuint (na, >, 2000 * 2);
+  g_assert_cmpmem (oa, na, ob, nb);
+  bench_clear (&a);
+  bench_clear (&b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,5 +351,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sim-fixture/answers", test_fixture_answers);
   g_test_add_func ("/sim-fixture/telemetry", test_fixture_telemetry);
   g_test_add_func ("/sim-fixture/pen-sensor-errors", test_pen_sensor_errors);
+  g_test_add_func ("/sim-fixture/tap-changes-nothing", test_tap_changes_nothing);
   return g_test_run ();
 }
