@@ -81,6 +81,11 @@ nb_device_uri_parse (const char *text, GError **error)
       uri->kind = NB_URI_SIM;
       uri->sim_spec = g_strdup (rest ? rest : "");
     }
+  else if (g_str_equal (scheme, "sim-fixture"))
+    {
+      uri->kind = NB_URI_SIM_FIXTURE;
+      uri->sim_spec = g_strdup (rest ? rest : "");
+    }
   else if (g_str_equal (scheme, "serial"))
     {
       uri->kind = NB_URI_SERIAL;
@@ -101,8 +106,8 @@ nb_device_uri_parse (const char *text, GError **error)
   else
     {
       invalid (error, uri->text,
-               "unknown kind; use sim, sim:KEY=VALUE,..., serial:PATH, usb or "
-               "usb:VID:PID[:SERIAL]");
+               "unknown kind; use sim, sim:KEY=VALUE,..., sim-fixture[:KEY=VALUE,...], "
+               "serial:PATH, usb or usb:VID:PID[:SERIAL]");
       return NULL;
     }
   return g_steal_pointer (&uri);

@@ -1,5 +1,6 @@
-/* nb-device-uri.h: device URIs: `sim`, `sim:key=value,...`, `serial:PATH[?baud=N]`, `usb`,
- * `usb:VID:PID[:SERIAL]` (hex IDs). Plain struct. */
+/* nb-device-uri.h: device URIs: `sim`, `sim:key=value,...`, `sim-fixture[:key=value,...]` (a
+ * simulated reference fixture mounted on an in-process simulated pen), `serial:PATH[?baud=N]`,
+ * `usb`, `usb:VID:PID[:SERIAL]` (hex IDs). Plain struct. */
 #pragma once
 
 #include <glib.h>
@@ -11,13 +12,14 @@ typedef enum
   NB_URI_SIM,
   NB_URI_SERIAL,
   NB_URI_USB,
+  NB_URI_SIM_FIXTURE,
 } NbUriKind;
 
 typedef struct
 {
   NbUriKind kind;
   char *text;       /* the URI as given */
-  char *sim_spec;   /* sim: the key=value list, "" if none */
+  char *sim_spec;   /* sim, sim-fixture: the key=value list, "" if none */
   char *path;       /* serial: the port path */
   guint baud;       /* serial: 921600 unless given */
   guint16 vid, pid; /* usb: 0 = any */

@@ -37,6 +37,14 @@ nb_pen_state_to_string (NbPenState state)
   return "unknown";
 }
 
+const char *
+nb_pen_info_kind (const NbPenInfo *info)
+{
+  if (!nb_pen_info_is_pen (info))
+    return NULL;
+  return (info->capabilities & NB_CAP_REFERENCE) ? "fixture" : "pen";
+}
+
 gboolean
 nb_pen_info_is_pen (const NbPenInfo *info)
 {
@@ -59,6 +67,7 @@ nb_pen_info_probe (const char *uri, const char *transport, GCancellable *cancell
   info->serial = g_strdup (id->serial);
   info->firmware = g_strdup (id->firmware);
   info->state = NB_PEN_STATE_PEN;
+  info->capabilities = id->capabilities;
   nb_device_close (dev);
   return info;
 }

@@ -37,10 +37,16 @@ typedef struct
   guint16 usb_vid, usb_pid;
   char *usb_serial;
   NbPenState state;
+  guint32 capabilities; /* from IDENTIFY; 0 when it did not answer */
 } NbPenInfo;
 
 void nb_pen_info_free (NbPenInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbPenInfo, nb_pen_info_free)
+
+/* nb_pen_info_kind: "fixture" for a device that answered with the REFERENCE capability
+ * (protocol.md §11), "pen" for any other pen (answered, or a pen's USB ID), NULL when it is not
+ * known to be either (not probed, no answer). */
+const char *nb_pen_info_kind (const NbPenInfo *info);
 
 /* nb_pen_info_is_pen: TRUE for a pen (it answered, or it has a pen's USB ID). */
 gboolean nb_pen_info_is_pen (const NbPenInfo *info);

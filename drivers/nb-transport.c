@@ -73,10 +73,10 @@ nb_transport_open (const NbDeviceUri *uri, GError **error)
   Entry entry;
   if (lookup (uri->kind, &entry))
     return entry.open (uri, error);
-  if (uri->kind == NB_URI_SIM)
+  if (uri->kind == NB_URI_SIM || uri->kind == NB_URI_SIM_FIXTURE)
     g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_UNSUPPORTED,
                  "device URI “%s”: this program has no simulated pen (no transport registered "
-                 "for sim:; see nb_sim_transport_register)",
+                 "for sim: and sim-fixture:; see nb_sim_transport_register)",
                  uri->text);
   else
     g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_UNSUPPORTED,

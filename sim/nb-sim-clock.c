@@ -52,6 +52,12 @@ nb_sim_clock_tick (NbSimClock *c, NbSimPen *pen, gint64 now_us, guint max_batche
   return n;
 }
 
+void
+nb_sim_clock_hold (NbSimClock *c, gint64 now_us)
+{
+  hold (c, now_us, (double) c->run);
+}
+
 gint64
 nb_sim_clock_wait_us (const NbSimClock *c, gint64 now_us)
 {

@@ -34,6 +34,11 @@ void nb_sim_clock_init (NbSimClock *c, double sample_rate_hz, double time_scale,
 guint nb_sim_clock_tick (NbSimClock *c, NbSimPen *pen, gint64 now_us, guint max_batches,
                          gsize max_pending);
 
+/* nb_sim_clock_hold: stops the clock's time at @now_us where it is (samples already run): used
+ * when another reader of the same clock (a fixture's host) is behind, so its backlog is waited
+ * for, not replayed. */
+void nb_sim_clock_hold (NbSimClock *c, gint64 now_us);
+
 /* nb_sim_clock_wait_us: microseconds from @now_us until the next batch is due (0 = now). */
 gint64 nb_sim_clock_wait_us (const NbSimClock *c, gint64 now_us);
 

@@ -38,6 +38,10 @@ static const Key keys[] = {
   { "nonlinearity", KIND_DOUBLE, OFF (nonlinearity_mm), -0.5, 0.5, "mid-range depth bow (mm)" },
   { "rate-error", KIND_DOUBLE, OFF (rate_error), -0.2, 0.2, "puncture rate error (fraction)" },
   { "noise", KIND_DOUBLE, OFF (noise_mm), 0, 0.1, "sensor noise, RMS (mm)" },
+  { "sensor-offset", KIND_DOUBLE, OFF (sensor_offset_mm), -0.5, 0.5,
+    "offset of the pen's own sensor: changes what it reports, not what it delivers (mm)" },
+  { "sensor-gain", KIND_DOUBLE, OFF (sensor_gain), 0.5, 1.5,
+    "gain of the pen's own sensor: changes what it reports, not what it delivers (factor)" },
   { "jitter", KIND_DOUBLE, OFF (jitter_mm), 0, 0.1, "stroke-to-stroke depth scatter, RMS (mm)" },
   { "drift", KIND_DOUBLE, OFF (drift_mm), -0.2, 0.2, "thermal depth drift when warm (mm)" },
   { "rate-loss", KIND_DOUBLE, OFF (rate_loss_mm), 0, 0.5, "depth lost at the top rate (mm)" },
@@ -74,6 +78,8 @@ nb_sim_params_init_defaults (NbSimParams *p)
   p->nonlinearity_mm = 0.005;
   p->rate_error = 0.012;
   p->noise_mm = 0.002;
+  p->sensor_offset_mm = 0;
+  p->sensor_gain = 1;
   p->jitter_mm = 0.003;
   p->drift_mm = 0.004;
   p->rate_loss_mm = 0.02;

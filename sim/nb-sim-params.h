@@ -15,6 +15,8 @@ typedef enum
   NB_SIM_ERROR_EEPROM,
   NB_SIM_ERROR_PTY,
   NB_SIM_ERROR_STATUS_FILE,
+  NB_SIM_ERROR_BUSY,      /* the pen already has a fixture mounted */
+  NB_SIM_ERROR_NOT_FOUND, /* no (or no single) in-process pen to mount a fixture on */
 } NbSimError;
 
 typedef struct
@@ -26,15 +28,17 @@ typedef struct
   guint sample_rate_hz;
 
   /* per-unit errors (what calibration corrects) */
-  double depth_offset_mm; /* added to every stroke's peak */
-  double depth_gain;      /* multiplies the commanded depth */
-  double nonlinearity_mm; /* bow at mid-range: +4·nl·x·(1-x), x = depth / depth_max */
-  double rate_error;      /* fraction: actual rate = commanded × (1 + rate_error) */
-  double noise_mm;        /* sensor noise, RMS */
-  double jitter_mm;       /* stroke-to-stroke depth scatter, RMS */
-  double drift_mm;        /* thermal depth drift at the warm plateau */
-  double rate_loss_mm;    /* depth lost at the top rate (above 120 Hz, quadratic) */
-  double retract_mm;      /* tip position in the retracted dwell (negative) */
+  double depth_offset_mm;  /* added to every stroke's peak */
+  double depth_gain;       /* multiplies the commanded depth */
+  double nonlinearity_mm;  /* bow at mid-range: +4·nl·x·(1-x), x = depth / depth_max */
+  double rate_error;       /* fraction: actual rate = commanded × (1 + rate_error) */
+  double noise_mm;         /* the pen's sensor noise, RMS */
+  double sensor_offset_mm; /* the pen's sensor: added to what it reports, not to what it does */
+  double sensor_gain;      /* the pen's sensor: multiplies the position it reports */
+  double jitter_mm;        /* stroke-to-stroke depth scatter, RMS */
+  double drift_mm;         /* thermal depth drift at the warm plateau */
+  double rate_loss_mm;     /* depth lost at the top rate (above 120 Hz, quadratic) */
+  double retract_mm;       /* tip position in the retracted dwell (negative) */
 
   /* simulation */
   guint32 seed;

@@ -63,7 +63,10 @@ struct _NbSimPen
   gsize out_limit;
   guint64 dropped_batches;
   gint16 *batch;
+  double *truth; /* the true positions of batch, for the tap */
   guint batch_size;
+  NbSimPenTap tap;
+  gpointer tap_data;
 };
 
 static double
@@ -475,6 +478,7 @@ nb_sim_pen_new (const NbSimParams *params)
   pen->batch_size = MAX (1u, params->sample_rate_hz / 200);
   pen->batch_size = MIN (pen->batch_size, NB_TELEMETRY_MAX_SAMPLES);
   pen->batch = g_new (gint16, pen->batch_size);
+  pen->truth = g_new (double, pen->batch_size);
   load_eeprom (pen);
   reset_pen (pen);
   publish_status (pen);
@@ -490,6 +494,7 @@ nb_sim_pen_free (NbSimPen *pen)
   g_rand_free (pen->link_rand);
   g_byte_array_unref (pen->out);
   g_free (pen->batch);
+  g_free (pen->truth);
   nb_sim_params_clear (&pen->params);
   g_free (pen);
 }
@@ -554,7 +559,9 @@ nb_sim_pen_advance (NbSimPen *pen, guint n)
     {
       guint chunk = MIN (n, pen->batch_size);
       gboolean was_running = pen->physics.running;
-      nb_sim_physics_generate (&pen->physics, pen->batch, chunk);
+      nb_sim_physics_generate_full (&pen->physics, pen->batch, pen->tap ? pen->truth : NULL, chunk);
+      if (pen->tap)
+        pen->tap (pen->truth, chunk, pen->tap_data);
       pen->clock_samples += chunk;
       if (was_running && !pen->physics.running && !pen->motor_fault)
         send_event (pen, NB_EVENT_MOTOR_STOPPED, NB_MOTOR_STOPPED_HOST_REQUEST);
@@ -620,6 +627,13 @@ void
 nb_sim_pen_set_output_limit (NbSimPen *pen, gsize max_bytes)
 {
   pen->out_limit = max_bytes;
+}
+
+void
+nb_sim_pen_set_tap (NbSimPen *pen, NbSimPenTap tap, gpointer user_data)
+{
+  pen->tap = tap;
+  pen->tap_data = user_data;
 }
 
 const NbIdentity *

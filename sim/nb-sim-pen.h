@@ -45,6 +45,12 @@ guint64 nb_sim_pen_get_dropped_batches (NbSimPen *pen);
 /* Limits output buffering: beyond @max_bytes telemetry batches are dropped (a real pen's FIFO). */
 void nb_sim_pen_set_output_limit (NbSimPen *pen, gsize max_bytes);
 
+/* NbSimPenTap: receives, from nb_sim_pen_advance, the true tip position (mm) of every sample the
+ * pen's physics makes, before its sensor errors: what a reference fixture mounted on it sees. */
+typedef void (*NbSimPenTap) (const double *true_mm, guint n, gpointer user_data);
+/* nb_sim_pen_set_tap: @tap (NULL = none) is called in the thread that advances the pen. */
+void nb_sim_pen_set_tap (NbSimPen *pen, NbSimPenTap tap, gpointer user_data);
+
 /* The identity the pen reports, and its calibration in force (for tests). */
 const NbIdentity *nb_sim_pen_get_identity (NbSimPen *pen);
 const NbCalTable *nb_sim_pen_get_calibration (NbSimPen *pen);

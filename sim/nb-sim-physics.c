@@ -110,6 +110,12 @@ nb_sim_physics_stop (NbSimPhysics *ph, gboolean now)
 void
 nb_sim_physics_generate (NbSimPhysics *ph, gint16 *out, guint n)
 {
+  nb_sim_physics_generate_full (ph, out, NULL, n);
+}
+
+void
+nb_sim_physics_generate_full (NbSimPhysics *ph, gint16 *out, double *true_mm, guint n)
+{
   const NbSimParams *p = ph->params;
   double dt = 1.0 / ph->sample_rate_hz;
   /* Per-sample exponential approach; exact enough over 50 µs steps. */
@@ -139,7 +145,11 @@ nb_sim_physics_generate (NbSimPhysics *ph, gint16 *out, guint n)
           pos = p->retract_mm;
           ph->temp_c += (AMBIENT_C - ph->temp_c) * cool_k;
         }
-      double um = (pos + p->noise_mm * gauss (ph->rand)) * 1000.0;
+      if (true_mm)
+        true_mm[i] = pos;
+      /* The pen's own sensor: its errors change the reading, never the needle. */
+      double um
+          = (p->sensor_gain * pos + p->sensor_offset_mm + p->noise_mm * gauss (ph->rand)) * 1000.0;
       out[i] = (gint16) CLAMP (lround (um), G_MININT16, G_MAXINT16);
     }
 }

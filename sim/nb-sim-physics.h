@@ -44,6 +44,12 @@ void nb_sim_physics_stop (NbSimPhysics *ph, gboolean now);
  * pen's sensor reports it) into @out. */
 void nb_sim_physics_generate (NbSimPhysics *ph, gint16 *out, guint n);
 
+/* nb_sim_physics_generate_full: nb_sim_physics_generate that also writes the true tip position
+ * (mm, before the pen's sensor errors and noise: what the needle does, what a reference fixture
+ * sees) into @true_mm (n values; may be NULL). The pen's sensor reports
+ * sensor_gain × true + sensor_offset + noise. */
+void nb_sim_physics_generate_full (NbSimPhysics *ph, gint16 *out, double *true_mm, guint n);
+
 /* nb_sim_physics_true_peak_mm: the peak a stroke reaches for commanded depth @cmd_depth_mm at
  * rate @rate_hz, without jitter and noise: what a perfect measurement averages to. */
 double nb_sim_physics_true_peak_mm (const NbSimPhysics *ph, double cmd_depth_mm, double rate_hz);

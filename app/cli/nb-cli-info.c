@@ -9,12 +9,17 @@ static const struct
   guint32 bit;
   const char *name;
 } cap_names[] = {
-  { NB_CAP_CALIBRATION, "calibration" },
-  { NB_CAP_EVENTS, "events" },
-  { NB_CAP_TEMPERATURE, "temperature" },
-  { NB_CAP_CARTRIDGE_SENSE, "cartridge-sense" },
-  { NB_CAP_WATCHDOG, "watchdog" },
+  { NB_CAP_CALIBRATION, "calibration" }, { NB_CAP_EVENTS, "events" },
+  { NB_CAP_TEMPERATURE, "temperature" }, { NB_CAP_CARTRIDGE_SENSE, "cartridge-sense" },
+  { NB_CAP_WATCHDOG, "watchdog" },       { NB_CAP_REFERENCE, "reference" },
 };
+
+/* What the device is (protocol.md §11): a reference fixture says so by its capability. */
+static const char *
+kind_of (const NbIdentity *id)
+{
+  return (id->capabilities & NB_CAP_REFERENCE) ? "fixture" : "pen";
+}
 
 int
 nb_cli_info (int argc, char **argv)
@@ -49,6 +54,7 @@ nb_cli_info (int argc, char **argv)
       g_autoptr (JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       nb_cli_json_string (b, "uri", uri);
+      nb_cli_json_string (b, "kind", kind_of (id));
       nb_cli_json_string (b, "model", id->model);
       nb_cli_json_string (b, "serial", id->serial);
       nb_cli_json_string (b, "firmware", id->firmware);
@@ -91,13 +97,31 @@ nb_cli_info (int argc, char **argv)
   g_autofree char *serial = nb_cli_escape (id->serial);
   g_autofree char *firmware = nb_cli_escape (id->firmware);
   printf ("Device:        %s\n", uri_text);
+  printf ("Kind:          %s\n", kind_of (id));
   printf ("Model:         %s\n", model);
   printf ("Serial:        %s\n", serial);
   printf ("Firmware:      %s (protocol %u)\n", firmware, id->protocol_version);
-  printf ("Depth:         %.2f to %.2f mm, step %.2f mm\n", id->depth_min_um / 1000.0,
-          id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
-  printf ("Rate:          %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0);
+  if (id->capabilities & NB_CAP_REFERENCE)
+    {
+      /* a fixture's depth fields are its measuring range and resolution (protocol.md §11.1) */
+      printf ("Range:         %.3f to %.3f mm, resolution %.3f mm\n", id->depth_min_um / 1000.0,
+              id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
+      printf ("Stroke rates:  %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0,
+              id->rate_max_mhz / 1000.0);
+    }
+  else
+    {
+      printf ("Depth:         %.2f to %.2f mm, step %.2f mm\n", id->depth_min_um / 1000.0,
+              id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
+      printf ("Rate:          %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0,
+              id->rate_max_mhz / 1000.0);
+    }
   printf ("Sample rate:   %u Hz\n", id->sample_rate_hz);
+  g_autoptr (GString) caps = g_string_new (NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (cap_names); i++)
+    if (id->capabilities & cap_names[i].bit)
+      g_string_append_printf (caps, "%s%s", caps->len ? ", " : "", cap_names[i].name);
+  printf ("Capabilities:  %s\n", caps->len ? caps->str : "none");
   if (have_cal)
     {
       if (cal.calibrated_at == 0)

@@ -47,6 +47,11 @@ nb_cli_list (int argc, char **argv)
           json_builder_add_string_value (b, p->uri);
           json_builder_set_member_name (b, "transport");
           json_builder_add_string_value (b, p->transport);
+          json_builder_set_member_name (b, "kind");
+          if (nb_pen_info_kind (p))
+            json_builder_add_string_value (b, nb_pen_info_kind (p));
+          else
+            json_builder_add_null_value (b);
           json_builder_set_member_name (b, "model");
           json_builder_add_string_value (b, p->model);
           json_builder_set_member_name (b, "serial");
@@ -78,8 +83,8 @@ nb_cli_list (int argc, char **argv)
       printf ("No pens found.\n");
       return NB_EXIT_OK;
     }
-  printf ("%-32s %-11s %-14s %-24s %-10s %s\n", "URI", "STATE", "SERIAL", "MODEL", "FIRMWARE",
-          "PORT");
+  printf ("%-32s %-11s %-7s %-16s %-24s %-10s %s\n", "URI", "STATE", "KIND", "SERIAL", "MODEL",
+          "FIRMWARE", "PORT");
   for (guint i = 0; i < pens->len; i++)
     {
       NbPenInfo *p = g_ptr_array_index (pens, i);
@@ -89,8 +94,10 @@ nb_cli_list (int argc, char **argv)
       g_autofree char *model = nb_cli_escape (p->model);
       g_autofree char *firmware = nb_cli_escape (p->firmware);
       g_autofree char *port = nb_cli_escape (p->port);
-      printf ("%-32s %-11s %-14s %-24s %-10s %s\n", uri, nb_pen_state_to_string (p->state),
-              serial ? serial : "", model ? model : "", firmware ? firmware : "", port ? port : "");
+      const char *kind = nb_pen_info_kind (p);
+      printf ("%-32s %-11s %-7s %-16s %-24s %-10s %s\n", uri, nb_pen_state_to_string (p->state),
+              kind ? kind : "-", serial ? serial : "", model ? model : "", firmware ? firmware : "",
+              port ? port : "");
     }
   return NB_EXIT_OK;
 }

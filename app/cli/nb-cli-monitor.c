@@ -1,7 +1,8 @@
 /* nb-cli-monitor.c: `needlebench-cli monitor [--json] [--no-sim] [--seconds S] [--port PATH]...
  * [--probe-all]`: one line per pen arriving or leaving, until interrupted (or for S seconds). The
- * pens present at start are reported as "added". JSON lines carry event, uri, transport, serial
- * and model (when known). Like list, it opens only a pen's ports and the named ones. */
+ * pens present at start are reported as "added". JSON lines carry event, uri, transport, kind
+ * (pen or fixture), serial and model (when known). Like list, it opens only a pen's ports and the
+ * named ones. */
 #include <glib-unix.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,6 +28,11 @@ print_event (const char *event, const NbPenInfo *pen, Monitor *m)
       json_builder_add_string_value (b, pen->uri);
       json_builder_set_member_name (b, "transport");
       json_builder_add_string_value (b, pen->transport);
+      json_builder_set_member_name (b, "kind");
+      if (nb_pen_info_kind (pen))
+        json_builder_add_string_value (b, nb_pen_info_kind (pen));
+      else
+        json_builder_add_null_value (b);
       json_builder_set_member_name (b, "serial");
       if (pen->serial)
         json_builder_add_string_value (b, pen->serial);
@@ -51,8 +57,9 @@ print_event (const char *event, const NbPenInfo *pen, Monitor *m)
       g_autofree char *transport = nb_cli_escape (pen->transport);
       g_autofree char *serial = nb_cli_escape (pen->serial);
       g_autofree char *model = nb_cli_escape (pen->model);
-      printf ("%-8s %-32s %-7s %-14s %s\n", event, uri, transport, serial ? serial : "-",
-              model ? model : "");
+      const char *kind = nb_pen_info_kind (pen);
+      printf ("%-8s %-32s %-7s %-7s %-16s %s\n", event, uri, transport, kind ? kind : "-",
+              serial ? serial : "-", model ? model : "");
     }
   fflush (stdout); /* scripts read line by line */
 }

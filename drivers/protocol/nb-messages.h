@@ -61,7 +61,8 @@ typedef enum
   NB_CAP_EVENTS = 1 << 1,
   NB_CAP_TEMPERATURE = 1 << 2,
   NB_CAP_CARTRIDGE_SENSE = 1 << 3,
-  NB_CAP_WATCHDOG = 1 << 4, /* stops the motor when the host goes quiet (protocol.md §3.1) */
+  NB_CAP_WATCHDOG = 1 << 4,  /* stops the motor when the host goes quiet (protocol.md §3.1) */
+  NB_CAP_REFERENCE = 1 << 5, /* a reference fixture, not a pen (protocol.md §11) */
 } NbCapabilities;
 
 /* The detail of EVENT MOTOR_STOPPED: why the motor came to rest (protocol.md §6). */
@@ -86,6 +87,9 @@ typedef enum
   NB_STATUS_MOTOR_FAULT = 1 << 3,
   NB_STATUS_OVER_TEMPERATURE = 1 << 4,
 } NbStatusFlags;
+
+/* A reference fixture samples at least this fast (protocol.md §11.1; a pen may use 10 kHz). */
+#define NB_FIXTURE_MIN_SAMPLE_RATE_HZ 20000
 
 #define NB_IDENTITY_STRING_MAX 32
 #define NB_TELEMETRY_MAX_SAMPLES 500

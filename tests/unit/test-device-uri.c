@@ -14,6 +14,16 @@ test_valid (void)
   g_autoptr (NbDeviceUri) sim2 = nb_device_uri_parse ("sim:serial=NB-0042,seed=7", &error);
   g_assert_cmpstr (sim2->sim_spec, ==, "serial=NB-0042,seed=7");
 
+  /* a reference fixture on an in-process pen: its own kind, its keys kept for the sim */
+  g_autoptr (NbDeviceUri) fix = nb_device_uri_parse ("sim-fixture", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fix->kind, ==, NB_URI_SIM_FIXTURE);
+  g_assert_cmpstr (fix->sim_spec, ==, "");
+  g_autoptr (NbDeviceUri) fix2 = nb_device_uri_parse ("sim-fixture:pen=NB-0042,noise=0.2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fix2->kind, ==, NB_URI_SIM_FIXTURE);
+  g_assert_cmpstr (fix2->sim_spec, ==, "pen=NB-0042,noise=0.2");
+
   g_autoptr (NbDeviceUri) ser = nb_device_uri_parse ("serial:/dev/ttyUSB0", &error);
   g_assert_cmpint (ser->kind, ==, NB_URI_SERIAL);
   g_assert_cmpstr (ser->path, ==, "/dev/ttyUSB0");
