@@ -46,6 +46,11 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeSerial 
         /* A pty has no modem lines: report DSR, CTS and CD up, as an adapter with a pen does. */
         g_atomic_int_inc (&f->modem_ioctls);
         g_autoptr (UMockdevIoctlData) d = umockdev_ioctl_data_resolve (arg, 0, sizeof (int), NULL);
+        if (d == NULL) /* the client went away */
+          {
+            umockdev_ioctl_client_complete (client, -1, EFAULT);
+            return TRUE;
+          }
         *(int *) d->data = TIOCM_DTR | TIOCM_RTS | TIOCM_CTS | TIOCM_DSR | TIOCM_CD;
         umockdev_ioctl_client_complete (client, 0, 0);
         return TRUE;

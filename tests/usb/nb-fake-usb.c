@@ -310,6 +310,11 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
             return reply (client, -1, ENODEV);
           g_autoptr (UMockdevIoctlData) ptr
               = umockdev_ioctl_data_resolve (arg, 0, sizeof (gpointer), NULL);
+          if (ptr == NULL)
+            {
+              umockdev_ioctl_data_unref (d);
+              return reply (client, -1, EFAULT);
+            }
           umockdev_ioctl_data_set_ptr (ptr, 0, d);
           umockdev_ioctl_data_unref (d);
           return reply (client, 0, 0);
@@ -323,6 +328,8 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
       {
         g_autoptr (UMockdevIoctlData) d
             = umockdev_ioctl_data_resolve (arg, 0, sizeof (guint32), NULL);
+        if (d == NULL)
+          return reply (client, -1, EFAULT);
         *(guint32 *) d->data = USBDEVFS_CAP_BULK_SCATTER_GATHER | USBDEVFS_CAP_BULK_CONTINUATION
                                | USBDEVFS_CAP_NO_PACKET_SIZE_LIM
                                | USBDEVFS_CAP_REAP_AFTER_DISCONNECT | USBDEVFS_CAP_ZERO_PACKET;
@@ -342,6 +349,8 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
       {
         UMockdevIoctlData *d
             = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_urb), NULL);
+        if (d == NULL)
+          return reply (client, -1, EFAULT);
         struct usbdevfs_urb *u = urb_of (d);
         if (u->type == USBDEVFS_URB_TYPE_CONTROL)
           f->replay ? replay_control (f, d) : handle_control (f, d);
@@ -384,6 +393,11 @@ on_ioctl (UMockdevIoctlBase *handler, UMockdevIoctlClient *client, NbFakeUsb *f)
           return reply (client, -1, EAGAIN);
         g_autoptr (UMockdevIoctlData) ptr
             = umockdev_ioctl_data_resolve (arg, 0, sizeof (gpointer), NULL);
+        if (ptr == NULL)
+          {
+            umockdev_ioctl_data_unref (d);
+            return reply (client, -1, EFAULT);
+          }
         umockdev_ioctl_data_set_ptr (ptr, 0, d);
         umockdev_ioctl_data_unref (d); /* the client's memory is updated on complete */
         return reply (client, 0, 0);
