@@ -103,6 +103,10 @@ test_in_process (void)
   g_autoptr (NbDevice) pen = open_ok ("sim:serial=NB-0042,time-scale=4," PEN_KEYS);
   g_autoptr (NbDevice) fixture = open_ok ("sim-fixture:pen=NB-0042");
   measure_station (pen, fixture);
+  /* closed here, not at the last unref: a delivery still queued holds a reference, and the next
+   * test needs the pen gone from the registry */
+  nb_device_close (fixture);
+  nb_device_close (pen);
 }
 
 static void
@@ -180,10 +184,11 @@ die_with_parent (gpointer data)
 static GSubprocess *
 start_station (char **pen_path, char **fixture_path)
 {
+  /* At real time, as a pen on a bench: faster, the simulated pen keeps every byte its host has
+   * not read, and a host that falls behind (a sanitizer build) leaves the next one (list, below)
+   * a backlog of stale telemetry to wade through before its IDENTITY answer. */
   const char *argv[] = { g_getenv ("NB_SIM"),
                          "--fixture",
-                         "--time-scale",
-                         "4",
                          "--depth-offset",
                          "0.1",
                          "--sensor-offset",
@@ -229,31 +234,39 @@ test_ptys (void)
     measure_station (pen, fixture);
   }
 
-  /* list finds it with its kind; info names the capability */
+  /* list finds it with its kind; info names the capability. Discovery probes quickly (200 ms,
+   * one retry): a sanitizer build's pen, just back from streaming, may miss one probe, so list is
+   * asked up to three times for both answers. */
   CliResult r = { 0 };
-  cli_run (&r, "list", "--json", "--no-sim", "--port", pen_path, "--port", fixture_path, NULL);
-  g_assert_cmpint (r.status, ==, 0);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
-  JsonArray *rows = json_node_get_array (json_parser_get_root (parser));
   guint pens = 0, fixtures = 0;
-  for (guint i = 0; i < json_array_get_length (rows); i++)
+  for (int attempt = 0; attempt < 3 && (pens == 0 || fixtures == 0); attempt++)
     {
-      JsonObject *o = json_array_get_object_element (rows, i);
-      const char *uri = json_object_get_string_member (o, "uri");
-      if (g_str_equal (uri, fixture_uri))
+      cli_result_clear (&r);
+      cli_run (&r, "list", "--json", "--no-sim", "--port", pen_path, "--port", fixture_path, NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+      JsonArray *rows = json_node_get_array (json_parser_get_root (parser));
+      pens = fixtures = 0;
+      for (guint i = 0; i < json_array_get_length (rows); i++)
         {
-          g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "fixture");
-          g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-FIX-SIM-0001");
-          fixtures++;
+          JsonObject *o = json_array_get_object_element (rows, i);
+          const char *uri = json_object_get_string_member (o, "uri");
+          const char *kind = json_object_get_string_member (o, "kind");
+          if (g_str_equal (uri, fixture_uri) && kind)
+            {
+              g_assert_cmpstr (kind, ==, "fixture");
+              g_assert_cmpstr (json_object_get_string_member (o, "serial"), ==, "NB-FIX-SIM-0001");
+              fixtures++;
+            }
+          else if (g_str_equal (uri, pen_uri) && kind)
+            {
+              g_assert_cmpstr (kind, ==, "pen");
+              pens++;
+            }
+          else if (!json_object_get_boolean_member (o, "probed"))
+            g_assert_null (kind);
         }
-      else if (g_str_equal (uri, pen_uri))
-        {
-          g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "pen");
-          pens++;
-        }
-      else if (!json_object_get_boolean_member (o, "probed"))
-        g_assert_true (json_node_is_null (json_object_get_member (o, "kind")));
     }
   g_assert_cmpuint (pens, ==, 1);
   g_assert_cmpuint (fixtures, ==, 1);
