@@ -66,7 +66,7 @@ int nb_cli_sessions (int argc, char **argv);
 int nb_cli_export (int argc, char **argv);
 int nb_cli_monitor (int argc, char **argv);
 int nb_cli_standards (int argc, char **argv); /* add, list, check, withdraw */
-int nb_cli_profiles (int argc, char **argv); /* and `profile show` (nb-cli-profiles.c) */
+int nb_cli_profiles (int argc, char **argv);  /* and `profile show` (nb-cli-profiles.c) */
 int nb_cli_profile (int argc, char **argv);
 
 G_END_DECLS
