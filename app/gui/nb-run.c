@@ -188,9 +188,33 @@ nb_run_describe_pen_stop (const NbEvent *ev, const char *serial)
     }
 }
 
+/* A pen that jammed or stalled keeps its motor fault, and NAKs every MOTOR_START with
+ * MOTOR_FAULT, until it gets MOTOR_STOP (protocol.md §4, NAK codes); the operator has no other way
+ * to clear it. The motor is already at rest, so the stop stops nothing and starts nothing. A worker
+ * sends it, as every request: no device I/O on the main thread. */
+static void
+clear_fault_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  /* A lost or closed link says so through "lost" or the close; nothing more to tell here. */
+  if (!nb_device_motor_stop (task_data, cancellable, &error))
+    g_debug ("clearing the motor fault: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+clear_motor_fault (NbRun *self)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (self->device), g_object_unref);
+  g_task_run_in_thread (task, clear_fault_thread);
+}
+
 static void
 on_event (NbDevice *dev, const NbEvent *ev, NbRun *self)
 {
+  if (ev->code == NB_EVENT_MOTOR_JAM)
+    clear_motor_fault (self);
   if (ev->code == NB_EVENT_MOTOR_STOPPED || ev->code == NB_EVENT_MOTOR_JAM
       || ev->code == NB_EVENT_RESET)
     set_flag (self, &self->motor_running, FALSE, PROP_MOTOR_RUNNING);
@@ -252,6 +276,25 @@ req_free (Req *req)
   g_free (req);
 }
 
+/* In the worker, after a refused MOTOR_START: if the refusal was the pen's motor fault (a jam
+ * whose event we missed), clear it as on_event does, and say so in @error. The start is not tried
+ * again: the operator checks the cartridge and presses Start Motor again. */
+static void
+clear_refused_start (NbDevice *device, GCancellable *cancellable, GError *error)
+{
+  NbStatus status;
+  g_autoptr (GError) clear_error = NULL;
+  if (!nb_device_get_status (device, &status, cancellable, &clear_error)
+      || !(status.flags & NB_STATUS_MOTOR_FAULT))
+    return;
+  if (!nb_device_motor_stop (device, cancellable, &clear_error))
+    return;
+  g_autofree char *refused = g_steal_pointer (&error->message);
+  error->message = g_strdup_printf ("%s. NeedleBench has cleared the pen's motor fault: check the "
+                                    "cartridge, then start the motor again.",
+                                    refused);
+}
+
 static void
 req_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -265,6 +308,9 @@ req_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
     case REQ_MOTOR_ON: ok = nb_device_motor_start (req->device, cancellable, &error); break;
     case REQ_MOTOR_OFF: ok = nb_device_motor_stop (req->device, cancellable, &error); break;
     }
+  if (!ok && req->kind == REQ_MOTOR_ON
+      && g_error_matches (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK))
+    clear_refused_start (req->device, cancellable, error);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else

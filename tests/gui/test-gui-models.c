@@ -455,7 +455,8 @@ check_pen_stop (NbRun *run, guint code, guint detail, const char *says, double w
   g_free (f.error);
 }
 
-/* The sim's jam key: MOTOR_JAM (detail 2) 0.5 s after the start. */
+/* The sim's jam key: MOTOR_JAM (detail 2) 0.5 s after the start; the pen then refuses MOTOR_START
+ * (NAK MOTOR_FAULT) until it gets MOTOR_STOP. */
 static void
 test_run_jam (void)
 {
@@ -464,6 +465,10 @@ test_run_jam (void)
   request_ok (run, set_motor, 1);
   g_assert_true (nb_run_is_motor_running (run));
   check_pen_stop (run, NB_EVENT_MOTOR_JAM, 2, "the needle jammed", 3);
+  /* The run cleared the pen's motor fault with MOTOR_STOP (check_pen_stop waited 1 s of stream
+   * for it, and saw that the motor stayed off): the operator's next start is accepted. */
+  request_ok (run, set_motor, 1);
+  g_assert_true (nb_run_is_motor_running (run));
 }
 
 /* The host goes quiet (the relay stops passing its bytes, as a frozen host or link would): the
