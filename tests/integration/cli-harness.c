@@ -12,6 +12,31 @@ cli_result_clear (CliResult *r)
   g_clear_pointer (&r->err, g_free);
 }
 
+/* argv_of: (transfer full) the program named by environment variable @env, then the
+ * NULL-terminated arguments from @first on, NULL-terminated. */
+static GPtrArray *
+argv_of (const char *env, const char *first, va_list ap)
+{
+  const char *program = g_getenv (env);
+  g_assert_nonnull (program);
+  GPtrArray *argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) program);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+static GSubprocess *
+spawn_cli (const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  GSubprocess *p = g_subprocess_newv (
+      argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  return p;
+}
+
 void
 cli_runv (CliResult *r, const char *const *args)
 {
@@ -23,41 +48,20 @@ cli_runv (CliResult *r, const char *const *args)
     g_ptr_array_add (argv, (gpointer) *a);
   g_ptr_array_add (argv, NULL);
 
-  g_autoptr (GError) error = NULL;
   gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (GSubprocess) p
-      = g_subprocess_newv ((const char *const *) argv->pdata,
-                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, &r->out, &r->err, &error));
-  g_assert_no_error (error);
+  g_autoptr (GSubprocess) p = spawn_cli ((const char *const *) argv->pdata);
+  cli_finish (r, p);
   r->seconds = (g_get_monotonic_time () - t0) / 1e6;
-  g_assert_true (g_subprocess_get_if_exited (p));
-  r->status = g_subprocess_get_exit_status (p);
-  if (g_test_verbose ())
-    g_printerr ("$ needlebench-cli ... -> %d (%.2f s)\n%s%s", r->status, r->seconds, r->out,
-                r->err);
 }
 
 GSubprocess *
 cli_start (const char *first, ...)
 {
-  const char *cli = g_getenv ("NB_CLI");
-  g_assert_nonnull (cli);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) cli);
   va_list ap;
   va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  g_autoptr (GPtrArray) argv = argv_of ("NB_CLI", first, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_autoptr (GError) error = NULL;
-  GSubprocess *p
-      = g_subprocess_newv ((const char *const *) argv->pdata,
-                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  return p;
+  return spawn_cli ((const char *const *) argv->pdata);
 }
 
 void
@@ -109,16 +113,10 @@ die_with_parent (gpointer data)
 GSubprocess *
 sim_start (char **pty_path, const char *first, ...)
 {
-  const char *sim = g_getenv ("NB_SIM");
-  g_assert_nonnull (sim);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) sim);
   va_list ap;
   va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  g_autoptr (GPtrArray) argv = argv_of ("NB_SIM", first, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocessLauncher) launcher
