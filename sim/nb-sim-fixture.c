@@ -5,6 +5,7 @@
 
 #include "nb-frame.h"
 #include "nb-sim-params.h"
+#include "nb-sim-physics.h"
 
 /* The range its certificate covers: the deepest pen setting (3 mm) with room to spare. */
 #define RANGE_MIN_UM 0
@@ -37,15 +38,6 @@ struct _NbSimFixture
   guint64 dropped_batches;
   gint16 batch[NB_TELEMETRY_MAX_SAMPLES];
 };
-
-static double
-gauss (GRand *r)
-{
-  double u1 = g_rand_double (r), u2 = g_rand_double (r);
-  if (u1 < 1e-300)
-    u1 = 1e-300;
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
 
 static void
 respond (NbSimFixture *fix, guint16 seq, guint8 type, const guint8 *payload, gsize len)
@@ -210,7 +202,7 @@ nb_sim_fixture_observe (NbSimFixture *fix, const double *true_mm, guint n)
             {
               double um = true_mm[done + i] * 1000.0 + fix->params.offset_um;
               if (fix->params.noise_um > 0)
-                um += fix->params.noise_um * gauss (fix->rand);
+                um += fix->params.noise_um * nb_sim_gauss (fix->rand);
               fix->batch[i] = quantise (fix, um);
             }
           if (fix->out->len > fix->out_limit)

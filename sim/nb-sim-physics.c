@@ -11,8 +11,8 @@
 #define RATE_LOSS_TOP_HZ 150.0
 #define RATE_JITTER 0.001 /* stroke-to-stroke motor speed scatter, fraction RMS */
 
-static double
-gauss (GRand *r)
+double
+nb_sim_gauss (GRand *r)
 {
   /* Box-Muller; the second value is thrown away to keep the stream simple to reason about. */
   double u1 = g_rand_double (r), u2 = g_rand_double (r);
@@ -72,9 +72,9 @@ begin_stroke (NbSimPhysics *ph)
 {
   const NbSimParams *p = ph->params;
   ph->stroke_rate_hz
-      = ph->cmd_rate_hz * (1.0 + p->rate_error) * (1.0 + RATE_JITTER * gauss (ph->rand));
+      = ph->cmd_rate_hz * (1.0 + p->rate_error) * (1.0 + RATE_JITTER * nb_sim_gauss (ph->rand));
   ph->stroke_peak_mm = nb_sim_physics_true_peak_mm (ph, ph->cmd_depth_mm, ph->stroke_rate_hz)
-                       + p->jitter_mm * gauss (ph->rand);
+                       + p->jitter_mm * nb_sim_gauss (ph->rand);
 }
 
 void
@@ -149,7 +149,8 @@ nb_sim_physics_generate_full (NbSimPhysics *ph, gint16 *out, double *true_mm, gu
         true_mm[i] = pos;
       /* The pen's own sensor: its errors change the reading, never the needle. */
       double um
-          = (p->sensor_gain * pos + p->sensor_offset_mm + p->noise_mm * gauss (ph->rand)) * 1000.0;
+          = (p->sensor_gain * pos + p->sensor_offset_mm + p->noise_mm * nb_sim_gauss (ph->rand))
+            * 1000.0;
       out[i] = (gint16) CLAMP (lround (um), G_MININT16, G_MAXINT16);
     }
 }

@@ -59,4 +59,8 @@ double nb_sim_physics_true_peak_mm (const NbSimPhysics *ph, double cmd_depth_mm,
  * followed by a dwell at the retracted position. */
 double nb_sim_physics_cam (double phase, double retract_mm, double peak_mm);
 
+/* nb_sim_gauss: a standard normal deviate from @r (Box-Muller, one value per call), shared by the
+ * pen's and the fixture's noise so both draw the same way. */
+double nb_sim_gauss (GRand *r);
+
 G_END_DECLS
