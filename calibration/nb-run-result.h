@@ -1,0 +1,100 @@
+/* nb-run-result.h: the outcome of one calibration run on one station, as the procedure
+ * (nb-procedure.h) builds it point by point, the CLI prints it (`calibrate --json`, `run show`)
+ * and the app shows it. Plain data: no device, no store.
+ *
+ * Depth points: one per (target depth, set rate) of the profile, in the profile's order (depths
+ * outer, rates inner). Their readings are per-stroke peak depths in mm from the reference: the
+ * fixture, or the pen's own sensor in a self-check (traceable FALSE). Rate points: one per set
+ * rate, whose readings are the per-stroke rates (1 / period, Hz) of every stroke measured at that
+ * rate, timed by the reference's sample clock. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "nb-messages.h"
+#include "nb-point-result.h"
+#include "nb-store-runs.h"
+
+G_BEGIN_DECLS
+
+/* One point of one phase. */
+typedef struct
+{
+  double target;   /* mm (depth) or Hz (rate) */
+  double depth_mm; /* the set depth it was measured at (a rate point: NaN, it spans depths) */
+  double rate_hz;  /* the set rate it was measured at */
+  NbPointResult result;
+  GArray *reference; /* (element-type double) the reference's per-stroke readings */
+  GArray *pen;       /* (element-type double) the pen's own reading of the same strokes; NaN
+                      * where one could not be paired; empty in a self-check (pen = reference) */
+  double pen_mean;   /* mean of the pen's own readings (its indication); NaN if none */
+} NbRunPoint;
+
+/* A phase's points (as-found or as-left). */
+typedef struct
+{
+  GPtrArray *depth;  /* (element-type NbRunPoint) */
+  GPtrArray *rate;   /* (element-type NbRunPoint) */
+  NbVerdict verdict; /* the worst point's, depth and rate points alike */
+} NbRunPhaseResult;
+
+typedef struct
+{
+  gint64 run_id; /* its record in the store; 0 when it was not stored */
+  char *profile_id;
+  gint64 profile_version;
+  char *pen_serial;
+  char *pen_model;
+  char *pen_firmware;
+  char *fixture_serial; /* NULL in a self-check */
+  char *fixture_model;
+  char *standard_certificate; /* the reference standard traced to, NULL in a self-check */
+  double standard_U_mm;
+  double standard_k;
+  char *standard_due; /* YYYY-MM-DD */
+  NbDecisionRule rule;
+  gboolean traceable; /* FALSE: "not traceable: pen self-check" */
+  gboolean adjust;    /* an adjustment was asked for (not --no-adjust) */
+  gboolean adjusted;  /* a new table was written, committed and verified */
+  char *operator_name;
+  gint64 started_at; /* µs since epoch, UTC */
+  gint64 ended_at;
+  NbRunStatus status;
+  char *error;                /* why the run failed or was cancelled; NULL when complete */
+  NbRunPhaseResult *as_found; /* NULL when the run ended before it */
+  NbRunPhaseResult *as_left;  /* NULL with --no-adjust, or when the run ended before it */
+  gboolean has_verdict;       /* the run reached a verdict (status complete) */
+  NbVerdict verdict;          /* as-left's when there is one, else as-found's */
+  gboolean has_table_before;
+  NbCalTable table_before; /* read at the start */
+  gboolean has_table_after;
+  NbCalTable table_after; /* read back after the commit */
+} NbRunResult;
+
+NbRunPoint *nb_run_point_new (void);
+void nb_run_point_free (NbRunPoint *point);
+NbRunPhaseResult *nb_run_phase_result_new (void);
+void nb_run_phase_result_free (NbRunPhaseResult *phase);
+NbRunResult *nb_run_result_new (void);
+void nb_run_result_free (NbRunResult *result);
+
+/* nb_run_result_to_json: (transfer full) the result document (docs/cli.md, "calibrate"): run,
+ * profile, serial, fixture, rule, adjusted, verdict, traceable, points, rate_points, indication
+ * and the rest. With @raw, every as_found / as_left entry also has strokes_mm (strokes_hz for a
+ * rate point): the reference's per-stroke readings, so every figure can be recomputed by hand. */
+JsonNode *nb_run_result_to_json (const NbRunResult *result, gboolean raw);
+
+/* nb_run_result_load_json: (transfer full) the document of stored run @run_id, exactly as
+ * nb_run_result_to_json () made it when the run closed (its result_json); with @raw the
+ * strokes_mm / strokes_hz of every entry are added from the stored raw readings. A run that has
+ * no document (interrupted: its process died) gets one built from its record, with its status.
+ * NB_STORE_ERROR_NOT_FOUND for no such run. */
+JsonNode *nb_run_result_load_json (NbStore *store, gint64 run_id, gboolean raw,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbRunPoint, nb_run_point_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbRunPhaseResult, nb_run_phase_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbRunResult, nb_run_result_free)
+
+G_END_DECLS
