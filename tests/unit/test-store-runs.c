@@ -92,42 +92,19 @@ begin (Fixture *f)
 static const NbStoreRunStroke depth_strokes[] = {
   { 1.0012, 1.0009 }, { 0.9987, NAN }, { 1.0031, 1.0027 }, { 0.9995, 0.9990 }, { 1.0004, 1.0001 },
 };
-static const NbStoreRunPoint depth_point = { .phase = NB_RUN_PHASE_AS_FOUND,
-                                             .quantity = NB_RUN_QUANTITY_DEPTH,
-                                             .seq = 0,
-                                             .target = 1.0,
-                                             .depth_mm = 1.0,
-                                             .rate_hz = 100,
-                                             .n = 5,
-                                             .mean = 1.00058,
-                                             .sd = 0.0016903,
-                                             .error = 0.00058,
-                                             .u = 0.00099,
-                                             .U = 0.00198,
-                                             .k = 2.0,
-                                             .nu_eff = INFINITY,
-                                             .verdict = "fail",
-                                             .pfa = NAN,
-                                             .pen_mean = NAN };
+/* fields in order: phase, quantity, seq, target, depth_mm, rate_hz, n, mean, sd, error, u, U, k,
+ * nu_eff, verdict, pfa, pen_mean */
+/* clang-format off */
+static const NbStoreRunPoint depth_point = { NB_RUN_PHASE_AS_FOUND, NB_RUN_QUANTITY_DEPTH, 0, 1.0,
+  1.0, 100, 5, 1.00058, 0.0016903, 0.00058, 0.00099, 0.00198, 2.0, INFINITY, "fail", NAN, NAN };
+/* clang-format on */
 /* the rate point: spans depths (depth NaN), a finite ν_eff, a PFA */
 static const NbStoreRunStroke rate_strokes[] = { { 99.8, NAN }, { 100.3, NAN }, { 100.1, NAN } };
-static const NbStoreRunPoint rate_point = { .phase = NB_RUN_PHASE_AS_LEFT,
-                                            .quantity = NB_RUN_QUANTITY_RATE,
-                                            .seq = 2,
-                                            .target = 100,
-                                            .depth_mm = NAN,
-                                            .rate_hz = 100,
-                                            .n = 3,
-                                            .mean = 100.066666,
-                                            .sd = 0.2516611,
-                                            .error = 0.066666,
-                                            .u = 0.145,
-                                            .U = 0.62,
-                                            .k = 4.3,
-                                            .nu_eff = 2.03,
-                                            .verdict = "conditional-pass",
-                                            .pfa = 0.0125,
-                                            .pen_mean = 100.2 };
+/* clang-format off */
+static const NbStoreRunPoint rate_point = { NB_RUN_PHASE_AS_LEFT, NB_RUN_QUANTITY_RATE, 2, 100,
+  NAN, 100, 3, 100.066666, 0.2516611, 0.066666, 0.145, 0.62, 4.3, 2.03, "conditional-pass",
+  0.0125, 100.2 };
+/* clang-format on */
 
 static const guint8 table_before[] = { 0x4e, 0x42, 0x00, 0x01, 0x00, 0x00, 0x7f, 0xff };
 static const guint8 table_after[] = { 0x4e, 0x42, 0x00, 0x02, 0x12, 0x34, 0x00, 0x00, 0xa5 };
