@@ -106,6 +106,32 @@ fit_line (const NbCalTable *old, const NbAdjustDepthPoint *points, gsize n, guin
   return TRUE;
 }
 
+/* The commanded depth at which the pen delivers @target, from its @n measured responses
+ * (@c commanded, @m delivered, in increasing order): quadratic (Lagrange) interpolation of c as a
+ * function of m through point @j and its neighbours, linear with two points; a Newton step with
+ * the line's gain @b where the responses do not increase. */
+static double
+inverse_response (const double *m, const double *c, guint n, guint j, double target, double b)
+{
+  guint k = MIN (n, 3u);
+  guint lo = j == 0 ? 0 : MIN (j - 1, n - k);
+  gboolean increasing = k >= 2;
+  for (guint i = lo + 1; i < lo + k; i++)
+    increasing = increasing && m[i] > m[i - 1] && c[i] > c[i - 1];
+  if (!increasing)
+    return c[j] + (target - m[j]) / b;
+  double sum = 0;
+  for (guint i = lo; i < lo + k; i++)
+    {
+      double w = 1;
+      for (guint l = lo; l < lo + k; l++)
+        if (l != i)
+          w *= (target - m[l]) / (m[i] - m[l]);
+      sum += w * c[i];
+    }
+  return sum;
+}
+
 gboolean
 nb_adjust_fit (const NbCalTable *old, const NbAdjustDepthPoint *points, gsize n,
                const NbAdjustRatePoint *rates, gsize n_rates, guint32 depth_min_um,
@@ -145,13 +171,17 @@ nb_adjust_fit (const NbCalTable *old, const NbAdjustDepthPoint *points, gsize n,
                              "the depths need a correction per point but there are more than "
                              "%d of them",
                              NB_CAL_MAX_POINTS);
-      /* Each depth from its own mean; the line's gain stands for the local one. */
+      /* Each depth from its own mean: the commanded depth that delivers it, by interpolating
+       * the measured response backwards (commanded as a function of delivered) through the
+       * point and its neighbours. */
       adj->method = NB_ADJUST_PER_POINT;
       adj->n_points = distinct;
+      double c[NB_CAL_MAX_POINTS];
+      for (guint j = 0; j < distinct; j++)
+        c[j] = commanded_mm (old, depth[j]);
       for (guint j = 0; j < distinct; j++)
         {
-          double c = commanded_mm (old, depth[j]);
-          double want = c + (depth[j] - mean[j]) / adj->b;
+          double want = inverse_response (mean, c, distinct, j, depth[j], adj->b);
           adj->depth_um[j] = round (depth[j] * 1000.0);
           adj->correction_um[j] = (want - depth[j]) * 1000.0;
         }

@@ -41,6 +41,7 @@ struct _NbProc
   NbDevice *pen;
   NbDevice *fixture; /* NULL in a self-check */
   NbStoreStandard *standard;
+  gint64 standard_id; /* the fixture's newest certificate record, in force or not; 0: none */
   NbRunResult *result;
   NbDecisionRule rule;
   double resolution_mm; /* the reference's resolution (type B) */

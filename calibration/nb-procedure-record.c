@@ -46,7 +46,7 @@ nb_proc_record_begin (NbProc *p, GError **error)
     .fixture_serial = r->fixture_serial,
     .fixture_model = r->fixture_model,
     .fixture_uri = p->fixture ? o->fixture_uri : NULL,
-    .standard_id = 0, /* the standard is checked after the run begins: a refusal is stored */
+    .standard_id = p->standard_id,
     .profile_id = r->profile_id,
     .profile_version = r->profile_version,
     .profile_json = profile_json,

@@ -8,8 +8,6 @@
 
 #include "nb-procedure-private.h"
 
-G_DEFINE_QUARK (nb - procedure - error - quark, nb_procedure_error)
-
 /* The pen's own telemetry is in whole µm (docs/protocol.md §5): a self-check's resolution. */
 #define PEN_TELEMETRY_RESOLUTION_MM 0.001
 /* The linear correction stands while its largest residual is within this fraction of the
@@ -110,6 +108,21 @@ state_identify (NbProc *p)
       if (!nb_device_read_calibration (p->pen, &r->table_before, p->cancellable, &error))
         return fail (p, error);
       r->has_table_before = TRUE;
+    }
+  if (p->fixture)
+    {
+      /* The run names the standard it is traced to from its first record; whether that one is
+       * in force and not past due is a pre-check, so that a refusal is stored as a failed run.
+       * A fixture with no certificate on record at all begins an untraceable run, which then
+       * fails its pre-checks. */
+      g_autoptr (NbStoreStandard) std = nb_store_get_standard (p->store, r->fixture_serial, &error);
+      if (std && std->certificate)
+        p->standard_id = std->id;
+      else if (std == NULL && !g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND))
+        return fail (p, error);
+      g_clear_error (&error);
+      if (p->standard_id == 0)
+        r->traceable = FALSE;
     }
   if (!nb_proc_record_begin (p, &error))
     return fail (p, error);
