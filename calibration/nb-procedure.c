@@ -429,7 +429,8 @@ finish (NbProc *p, NbProcedureState state)
       r->status = NB_RUN_COMPLETE;
       r->has_verdict = TRUE;
       r->verdict = r->as_left ? r->as_left->verdict : r->as_found->verdict;
-      done_detail = g_strdup_printf ("%s; motor off", nb_verdict_to_string (r->verdict));
+      done_detail = g_strdup_printf ("%s; motor off",
+                                     p->detail ? p->detail : nb_verdict_to_string (r->verdict));
       detail = done_detail;
     }
   else
