@@ -453,6 +453,32 @@ test_store_round_trip (void)
   g_assert_cmpint (json_node_get_value_type (json_object_get_member (rate0, "target_hz")), ==,
                    G_TYPE_DOUBLE);
 
+  /* a document whose writer printed whole numbers without ".0": figures read back as doubles,
+   * counts as integers; raw readings go to entries that exist, by order */
+  gint64 other = nb_store_begin_run (store, &rp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nb_run_result_store_point (store, other, r->as_found->depth->pdata[1],
+                                              NB_RUN_PHASE_AS_FOUND, NB_RUN_QUANTITY_DEPTH, 0,
+                                              &error),
+                   >, 0);
+  g_assert_true (nb_store_close_run (store, other, NB_RUN_COMPLETE, "pass", NULL,
+                                     "{\"run\": 2, \"points\": [{\"target_mm\": 1, \"as_found\": "
+                                     "{\"n\": 5, \"mean_mm\": 1}, \"as_left\": null}]}",
+                                     &error));
+  g_assert_no_error (error);
+  g_autoptr (JsonNode) plain = nb_run_result_load_json (store, other, TRUE, &error);
+  g_assert_no_error (error);
+  JsonObject *p0 = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (plain), "points"), 0);
+  JsonObject *f0 = json_object_get_object_member (p0, "as_found");
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (p0, "target_mm")), ==,
+                   G_TYPE_DOUBLE);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (f0, "mean_mm")), ==,
+                   G_TYPE_DOUBLE);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (f0, "n")), ==, G_TYPE_INT64);
+  check_strokes (f0, "strokes_mm", found_10, 5);
+  g_assert_true (is_null (p0, "as_left"));
+
   g_assert_null (nb_run_result_load_json (store, r->run_id + 100, FALSE, &error));
   g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
