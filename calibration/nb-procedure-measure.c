@@ -306,7 +306,7 @@ nb_proc_measure_phase (NbProc *p, NbRunPhase phase, NbRunPhaseResult *result, GE
       rates[j].ref_hz = g_array_new (FALSE, FALSE, sizeof (double));
       rates[j].pen_hz = g_array_new (FALSE, FALSE, sizeof (double));
     }
-  guint total = prof->n_points * prof->n_rates, seq = 0;
+  guint total = prof->n_points * prof->n_rates;
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < prof->n_points; i++)
     for (guint j = 0; ok && j < prof->n_rates; j++)
@@ -320,7 +320,8 @@ nb_proc_measure_phase (NbProc *p, NbRunPhase phase, NbRunPhaseResult *result, GE
           break;
         g_ptr_array_add (result->depth, point);
         result->verdict = nb_verdict_worst (result->verdict, point->result.verdict);
-        ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_DEPTH, seq++, point, error);
+        ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_DEPTH, result->depth->len - 1, point,
+                                   error);
         notify_done (p, phase, index, total, point);
         /* a rate's last depth point completes its rate point */
         if (ok && i == prof->n_points - 1)
@@ -331,7 +332,8 @@ nb_proc_measure_phase (NbProc *p, NbRunPhase phase, NbRunPhaseResult *result, GE
               break;
             g_ptr_array_add (result->rate, rp);
             result->verdict = nb_verdict_worst (result->verdict, rp->result.verdict);
-            ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_RATE, seq++, rp, error);
+            ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_RATE, result->rate->len - 1, rp,
+                                       error);
             notify_done (p, phase, j, prof->n_rates, rp);
           }
       }
