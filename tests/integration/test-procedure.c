@@ -535,6 +535,28 @@ test_jam (void)
   station_clear (&st);
 }
 
+/* The pen's link goes silent in the middle of as-found: the device reports it lost, the run
+ * ends with a device error and is stored as failed. */
+static void
+test_lost (void)
+{
+  Station st;
+  station_init (&st, "cheek-chin-thick", TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbRunResult) r = run (&st, "NB-LOST", PERFECT ",stall=2", FALSE, FALSE, NULL, &error);
+  g_assert_nonnull (r);
+  g_assert_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (r->status, ==, NB_RUN_FAILED);
+  g_assert_nonnull (r->as_found); /* the first point (1.3 s) was measured before it */
+  g_assert_cmpuint (r->as_found->depth->len, ==, 1);
+  g_autoptr (NbStoreRun) sr = stored_run (&st, r->run_id);
+  g_assert_cmpint (sr->status, ==, NB_RUN_FAILED);
+  g_assert_cmpstr (sr->error, ==, error->message);
+  g_assert_cmpuint (stored_points (&st, r->run_id).as_found, ==, 1);
+  station_clear (&st);
+}
+
 /* A pen that resets on CAL_WRITE keeps its previous table (in force and in its EEPROM); the run
  * is stored as failed with the table before and none after. */
 static void
@@ -655,6 +677,7 @@ main (int argc, char **argv)
   g_test_add_func ("/procedure/adjust", test_adjust);
   g_test_add_func ("/procedure/sensor-offset", test_sensor_offset);
   g_test_add_func ("/procedure/jam", test_jam);
+  g_test_add_func ("/procedure/lost", test_lost);
   g_test_add_func ("/procedure/reset-on-write", test_reset_on_write);
   g_test_add_func ("/procedure/no-standard", test_no_standard);
   g_test_add_func ("/procedure/cancel", test_cancel);
