@@ -333,19 +333,29 @@ nb_proc_measure_phase (NbProc *p, NbRunPhase phase, NbRunPhaseResult *result, GE
       ok = point != NULL;
       if (!ok)
         break;
-      g_ptr_array_add (result->depth, point);
       /* The next point settles while this one is evaluated and stored: the store's writes are
-       * not the pen's time. */
+       * not the pen's time. Should setting it fail, this point's strokes still count. */
+      g_autoptr (GError) next_error = NULL;
+      gboolean next_ok = TRUE;
       if (index + 1 < total)
-        ok = nb_proc_set (p, prof->points[(index + 1) / prof->n_rates].depth_mm,
-                          prof->rates_hz[(index + 1) % prof->n_rates], error);
-      ok = ok && evaluate_point (p, point, prof->points[i].tolerance_mm, type_b, error);
-      if (!ok)
-        break;
+        next_ok = nb_proc_set (p, prof->points[(index + 1) / prof->n_rates].depth_mm,
+                               prof->rates_hz[(index + 1) % prof->n_rates], &next_error);
+      if (!evaluate_point (p, point, prof->points[i].tolerance_mm, type_b, error))
+        {
+          nb_run_point_free (point);
+          ok = FALSE;
+          break;
+        }
+      g_ptr_array_add (result->depth, point);
       result->verdict = nb_verdict_worst (result->verdict, point->result.verdict);
       ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_DEPTH, result->depth->len - 1, point,
                                  error);
       notify_done (p, phase, index, total, point);
+      if (ok && !next_ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&next_error));
+          ok = FALSE;
+        }
       /* a rate's last depth point completes its rate point */
       if (ok && i == prof->n_points - 1)
         {

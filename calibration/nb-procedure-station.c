@@ -174,11 +174,16 @@ nb_proc_streams_start (NbProc *p, GError **error)
 gboolean
 nb_proc_set (NbProc *p, double depth_mm, double rate_hz, GError **error)
 {
-  if (p->have_setting && p->set_depth_mm == depth_mm && p->set_rate_hz == rate_hz)
+  gboolean had = p->have_setting;
+  if (had && p->set_depth_mm == depth_mm && p->set_rate_hz == rate_hz)
     return TRUE;
   p->have_setting = FALSE;
-  if (!nb_device_set_depth (p->pen, depth_mm, p->cancellable, error)
-      || !nb_device_set_rate (p->pen, rate_hz, p->cancellable, error))
+  /* only what changes: each request is a round trip the pen's time does not count */
+  if ((!had || p->set_depth_mm != depth_mm)
+      && !nb_device_set_depth (p->pen, depth_mm, p->cancellable, error))
+    return FALSE;
+  if ((!had || p->set_rate_hz != rate_hz)
+      && !nb_device_set_rate (p->pen, rate_hz, p->cancellable, error))
     return FALSE;
   /* The pen sent every sample it made before the change ahead of its ACK, on the same byte
    * stream; the reader queued them before it woke us. Once dispatched, the pen's index is the
