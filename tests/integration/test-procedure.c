@@ -510,6 +510,83 @@ test_sensor_offset (void)
   station_clear (&st);
 }
 
+/* Two depths at two rates, a motor 8 % fast: the rate points (one per rate, from every stroke at
+ * that rate) fail as found; the rate correction brings them back, composed into the table. */
+static const char rates_profile[]
+    = "{\"format\": 1, \"id\": \"bench-rates\", \"title\": \"Bench: rates\", \"version\": 3,"
+      " \"area\": null, \"skin\": \"any\","
+      " \"fitzpatrick\": {\"indicated\": [\"I\", \"II\", \"III\", \"IV\", \"V\", \"VI\"]},"
+      " \"points\": [{\"depth_mm\": 1.0}, {\"depth_mm\": 2.0, \"tolerance_mm\": 0.1}],"
+      " \"rates_hz\": [80, 120], \"rate_tolerance_pct\": 5, \"strokes_per_point\": 20,"
+      " \"settle_s\": 0.3, \"rule\": \"nonbinary\", \"interval_days\": 30,"
+      " \"environment\": {\"temperature_c\": {\"min\": 18, \"max\": 28},"
+      " \"humidity_pct\": {\"min\": 20, \"max\": 80}},"
+      " \"rationale\": \"test profile\"}";
+
+static void
+test_rates (void)
+{
+  Station st;
+  station_init (&st, NULL, TRUE);
+  g_autoptr (GError) error = NULL;
+  st.profile = nb_profile_load_data (rates_profile, -1, "bench-rates.json", &error);
+  g_assert_no_error (error);
+  double wall;
+  g_autoptr (NbRunResult) r = run (&st, "NB-RATES", PERFECT ",rate-error=0.08,depth-offset=0.03",
+                                   FALSE, FALSE, &wall, &error);
+  g_assert_no_error (error);
+  print_points ("as found", r->as_found);
+  print_points ("as left", r->as_left);
+  print_overhead (&st, FALSE, wall);
+  g_assert_cmpint (r->rule, ==, NB_DECISION_NONBINARY);
+  g_assert_cmpstr (r->profile_id, ==, "bench-rates");
+  g_assert_cmpint (r->profile_version, ==, 3);
+  /* depths outer, rates inner */
+  g_assert_cmpuint (r->as_found->depth->len, ==, 4);
+  const double want[4][2] = { { 1.0, 80 }, { 1.0, 120 }, { 2.0, 80 }, { 2.0, 120 } };
+  for (guint i = 0; i < 4; i++)
+    {
+      const NbRunPoint *p = r->as_found->depth->pdata[i];
+      g_assert_cmpfloat (p->depth_mm, ==, want[i][0]);
+      g_assert_cmpfloat (p->rate_hz, ==, want[i][1]);
+      g_assert_cmpint (p->result.verdict, ==, NB_VERDICT_PASS);
+      double tol = i < 2 ? 0.15 : 0.1;
+      g_assert_cmpfloat (fabs (p->result.tolerance.upper - p->depth_mm - tol), <, 1e-12);
+    }
+  g_assert_cmpuint (r->as_found->rate->len, ==, 2);
+  for (guint j = 0; j < 2; j++)
+    {
+      const NbRunPoint *p = r->as_found->rate->pdata[j];
+      g_assert_cmpfloat (p->target, ==, want[j][1]);
+      g_assert_true (isnan (p->depth_mm));
+      /* the strokes of both depths at that rate, less the first of each (no period) at most */
+      g_assert_cmpuint (p->result.stats.n, >=, 38);
+      g_assert_cmpfloat (fabs (p->result.stats.error_pct - 8), <, 0.5);
+      g_assert_cmpint (p->result.verdict, ==, NB_VERDICT_FAIL);
+    }
+  g_assert_cmpint (r->as_found->verdict, ==, NB_VERDICT_FAIL);
+  g_assert_true (r->adjusted);
+  /* 1 / 1.08 − 1 = −74074 ppm */
+  g_assert_cmpint (abs (r->table_after.rate_correction_ppm + 74074), <, 1500);
+  for (guint j = 0; j < 2; j++)
+    {
+      const NbRunPoint *p = r->as_left->rate->pdata[j];
+      g_assert_cmpfloat (fabs (p->result.stats.error_pct), <, 0.5);
+      g_assert_cmpint (p->result.verdict, ==, NB_VERDICT_PASS);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      const NbRunPoint *p = r->as_left->depth->pdata[i];
+      g_assert_cmpfloat (fabs (p->result.stats.error), <=, 0.02);
+    }
+  g_assert_cmpint (r->verdict, ==, NB_VERDICT_PASS);
+  PointCount c = stored_points (&st, r->run_id);
+  g_assert_cmpuint (c.as_found, ==, 4);
+  g_assert_cmpuint (c.as_left, ==, 4);
+  g_assert_cmpuint (c.rate, ==, 4);
+  station_clear (&st);
+}
+
 /* A jammed motor: a device error, the motor off, the run stored as failed. */
 static void
 test_jam (void)
@@ -676,6 +753,7 @@ main (int argc, char **argv)
   g_test_add_func ("/procedure/perfect", test_perfect);
   g_test_add_func ("/procedure/adjust", test_adjust);
   g_test_add_func ("/procedure/sensor-offset", test_sensor_offset);
+  g_test_add_func ("/procedure/rates", test_rates);
   g_test_add_func ("/procedure/jam", test_jam);
   g_test_add_func ("/procedure/lost", test_lost);
   g_test_add_func ("/procedure/reset-on-write", test_reset_on_write);
