@@ -712,6 +712,10 @@ test_no_standard (void)
   g_assert_false (saw_state (&st, "warm-up"));
   g_assert_null (r->as_found);
   assert_motor_off (&st);
+  /* nothing was even set: the pen still has the depth it starts with */
+  g_autofree char *status = NULL;
+  g_assert_true (g_file_get_contents (st.status, &status, NULL, NULL));
+  g_assert_nonnull (strstr (status, " depth_um=500 "));
   g_autoptr (NbStoreRun) sr = stored_run (&st, r->run_id);
   g_assert_cmpint (sr->status, ==, NB_RUN_FAILED);
   g_assert_false (sr->traceable); /* nothing to trace it to */
