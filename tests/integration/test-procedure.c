@@ -695,8 +695,8 @@ test_reset_on_write (void)
   station_clear (&st);
 }
 
-/* No standard for the fixture: refused with the store's error, the motor never started, the run
- * stored as failed. */
+/* No standard for the fixture, then one past due: refused with the store's error, the motor never
+ * started, the run stored as failed. */
 static void
 test_no_standard (void)
 {
@@ -720,6 +720,27 @@ test_no_standard (void)
   g_assert_cmpint (sr->status, ==, NB_RUN_FAILED);
   g_assert_false (sr->traceable); /* nothing to trace it to */
   g_assert_cmpstr (sr->error, ==, error->message);
+  g_clear_error (&error);
+
+  /* a certificate past its due date: refused the same way, the run names the record */
+  NbStore *store = nb_store_open (st.db, &error);
+  NbStoreStandardParams sp = { .serial = FIXTURE_SERIAL,
+                               .certificate = "LAB-2019-0001",
+                               .uncertainty_mm = 0.002,
+                               .k = 2,
+                               .due = "2020-01-31" };
+  gint64 std_id = nb_store_add_standard (store, &sp, &error);
+  g_assert_no_error (error);
+  nb_store_close (store);
+  g_autoptr (NbRunResult) expired = run (&st, "NB-NOSTD", PERFECT, FALSE, FALSE, NULL, &error);
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_STANDARD_EXPIRED);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (expired->status, ==, NB_RUN_FAILED);
+  g_assert_false (saw_state (&st, "warm-up"));
+  g_autoptr (NbStoreRun) sr2 = stored_run (&st, expired->run_id);
+  g_assert_cmpint (sr2->status, ==, NB_RUN_FAILED);
+  g_assert_true (sr2->traceable);
+  g_assert_cmpint (sr2->standard_id, ==, std_id);
   station_clear (&st);
 }
 
