@@ -768,6 +768,81 @@ test_cancel (void)
   station_clear (&st);
 }
 
+/* Four stations at once, each in a thread of its own with its own pen, fixture, EEPROM and
+ * database connection, one database file: every run completes and is stored, and together they
+ * take about the time of one. */
+typedef struct
+{
+  Station *st;
+  guint i;
+  NbRunResult *result;
+  GError *error;
+} Parallel;
+
+static gpointer
+station_thread (gpointer data)
+{
+  Parallel *job = data;
+  g_autofree char *serial = g_strdup_printf ("NB-PAR-%u", job->i);
+  g_autofree char *eeprom = g_strdup_printf ("%s/eeprom-%u.bin", job->st->dir, job->i);
+  g_autofree char *uri
+      = g_strdup_printf ("sim:serial=%s,time-scale=%d,eeprom=%s,seed=%u,%s", serial, time_scale,
+                         eeprom, job->i + 1, PERFECT ",depth-offset=0.12,depth-gain=1.04");
+  g_autofree char *fixture = g_strdup_printf ("sim-fixture:pen=%s", serial);
+  NbProcedureOptions o = {
+    .pen_uri = uri,
+    .fixture_uri = fixture,
+    .profile = job->st->profile,
+    .store_path = job->st->db,
+    .temperature_c = NAN,
+    .humidity_pct = NAN,
+  };
+  job->result = nb_procedure_run (&o, NULL, NULL, NULL, &job->error);
+  return NULL;
+}
+
+static void
+test_stations (void)
+{
+  Station st;
+  station_init (&st, "cheek-chin-thick", TRUE);
+  Parallel jobs[4];
+  GThread *threads[4];
+  gint64 t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < 4; i++)
+    {
+      jobs[i] = (Parallel){ .st = &st, .i = i };
+      threads[i] = g_thread_new ("station", station_thread, &jobs[i]);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_thread_join (threads[i]);
+  double wall = (g_get_monotonic_time () - t0) / 1e6;
+  double physical = nb_procedure_physical_time_s (st.profile, FALSE) / time_scale;
+  g_test_message ("four stations: wall %.3f s for %.3f s of physical time each (%.2f ×)", wall,
+                  physical, wall / physical);
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_no_error (jobs[i].error);
+      NbRunResult *r = jobs[i].result;
+      g_assert_cmpint (r->status, ==, NB_RUN_COMPLETE);
+      g_assert_true (r->adjusted);
+      g_assert_cmpint (r->verdict, ==, NB_VERDICT_PASS);
+      g_autofree char *serial = g_strdup_printf ("NB-PAR-%u", i);
+      g_assert_cmpstr (r->pen_serial, ==, serial);
+      g_autoptr (NbStoreRun) sr = stored_run (&st, r->run_id);
+      g_assert_cmpint (sr->status, ==, NB_RUN_COMPLETE);
+      g_assert_cmpstr (sr->pen_serial, ==, serial);
+      PointCount c = stored_points (&st, r->run_id);
+      g_assert_cmpuint (c.as_found + c.as_left, ==, 6);
+      g_hash_table_add (ids, &r->run_id);
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    nb_run_result_free (jobs[i].result);
+  station_clear (&st);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -784,5 +859,6 @@ main (int argc, char **argv)
   g_test_add_func ("/procedure/reset-on-write", test_reset_on_write);
   g_test_add_func ("/procedure/no-standard", test_no_standard);
   g_test_add_func ("/procedure/cancel", test_cancel);
+  g_test_add_func ("/procedure/stations", test_stations);
   return g_test_run ();
 }
