@@ -22,7 +22,9 @@ ref_time_of_pen_index (NbProc *p, double pen_index)
 }
 
 /* The pen's stroke of the same index as @ref_stroke, when its time agrees; NULL otherwise
- * (lost in a gap on either stream, or not detected). */
+ * (lost in a gap on either stream, or not detected). Each pair found updates the offset, which
+ * so follows two real devices' sample clocks drifting apart (tens of ppm, §11.4: a quarter of a
+ * period after a minute) as long as strokes are paired in time order. */
 static const NbStroke *
 paired_pen_stroke (NbProc *p, const NbStroke *r, double period_s)
 {
@@ -42,6 +44,7 @@ paired_pen_stroke (NbProc *p, const NbStroke *r, double period_s)
   if (s->index != r->index
       || fabs (r->time_s - (s->time_s + p->offset_s)) > PAIR_TOLERANCE * period_s)
     return NULL;
+  p->offset_s = r->time_s - s->time_s;
   return s;
 }
 
