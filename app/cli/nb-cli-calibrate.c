@@ -201,8 +201,9 @@ station_thread (gpointer data)
   };
   st->result
       = nb_procedure_run (&o, cal->progress ? &progress : NULL, st, st->cancellable, &st->error);
-  /* to the main thread's loop (the procedure popped its own context) */
-  g_main_context_invoke (NULL, station_done, st);
+  /* to the main thread's loop; not g_main_context_invoke, which would call it here whenever
+   * this thread can acquire the default context */
+  g_idle_add (station_done, st);
   return NULL;
 }
 
