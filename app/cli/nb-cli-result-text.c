@@ -84,8 +84,8 @@ static void
 print_header (JsonObject *doc)
 {
   g_autofree char *serial = text (doc, "serial", "?");
-  g_autofree char *model = text (doc, "model", NULL);
-  g_autofree char *firmware = text (doc, "firmware", NULL);
+  g_autofree char *model = text (object (doc, "pen"), "model", NULL);
+  g_autofree char *firmware = text (object (doc, "pen"), "firmware", NULL);
   g_autofree char *fixture = text (doc, "fixture", NULL);
   g_autofree char *fixture_model = text (doc, "fixture_model", NULL);
   g_autofree char *profile = text (doc, "profile", "?");
@@ -109,7 +109,10 @@ print_header (JsonObject *doc)
     printf ("Fixture:    %s%s%s%s\n", fixture, fixture_model ? " (" : "",
             fixture_model ? fixture_model : "", fixture_model ? ")" : "");
   if (!boolean (doc, "traceable", TRUE))
-    printf ("Reference:  the pen's own sensor: not traceable: pen self-check\n");
+    {
+      g_autofree char *why = text (doc, "not_traceable_reason", "not traceable");
+      printf ("Reference:  the pen's own sensor: %s\n", why);
+    }
   else
     {
       JsonObject *std = object (doc, "standard");
@@ -209,7 +212,7 @@ print_indication (JsonObject *doc)
   if (ind == NULL || json_array_get_length (ind) == 0)
     return;
   printf ("\nIndication (the pen's own reading − the reference's)\n");
-  printf ("  %-5s %11s %9s %10s %10s %10s\n", "POINT", "TARGET (mm)", "RATE (Hz)", "REFERENCE",
+  printf ("  %-9s %11s %9s %10s %10s %10s\n", "PHASE", "TARGET (mm)", "RATE (Hz)", "REFERENCE",
           "PEN", "ERROR");
   for (guint i = 0; i < json_array_get_length (ind); i++)
     {
@@ -218,11 +221,12 @@ print_indication (JsonObject *doc)
         continue;
       JsonObject *o = json_node_get_object (node);
       char t[32], r[32], ref[32], pen[32], err[32];
-      printf ("  %-5u %11s %9s %10s %10s %10s\n", i + 1,
+      g_autofree char *phase = text (o, "phase", "-");
+      printf ("  %-9s %11s %9s %10s %10s %10s\n", phase,
               fig (t, sizeof t, number (o, "target_mm"), 2, FALSE),
               fig (r, sizeof r, number (o, "rate_hz"), 0, FALSE),
-              fig (ref, sizeof ref, number (o, "reference_mm"), MM_DECIMALS, FALSE),
-              fig (pen, sizeof pen, number (o, "pen_mm"), MM_DECIMALS, FALSE),
+              fig (ref, sizeof ref, number (o, "reference_mean_mm"), MM_DECIMALS, FALSE),
+              fig (pen, sizeof pen, number (o, "pen_mean_mm"), MM_DECIMALS, FALSE),
               fig (err, sizeof err, number (o, "error_mm"), MM_DECIMALS, TRUE));
     }
 }
@@ -235,19 +239,20 @@ nb_cli_print_run_text (JsonObject *doc)
   print_phase (doc, "as_left", "As left");
   print_indication (doc);
   printf ("\n");
-  if (boolean (doc, "adjust", TRUE))
-    printf ("Adjusted:   %s\n", boolean (doc, "adjusted", FALSE)
-                                    ? "yes: a new table written, committed and verified"
-                                    : "no");
-  else
-    printf ("Adjusted:   no (as-found only: --no-adjust)\n");
+  printf ("Adjusted:   %s\n", boolean (doc, "adjusted", FALSE)
+                                  ? "yes: a new table written, committed and verified"
+                                  : "no");
   g_autofree char *error = text (doc, "error", NULL);
   if (error)
     printf ("Error:      %s\n", error);
   g_autofree char *verdict = text (doc, "verdict", NULL);
-  if (verdict)
-    printf ("Verdict:    %s%s\n", verdict,
-            boolean (doc, "traceable", TRUE) ? "" : " (not traceable: pen self-check)");
+  if (verdict && boolean (doc, "traceable", TRUE))
+    printf ("Verdict:    %s\n", verdict);
+  else if (verdict)
+    {
+      g_autofree char *why = text (doc, "not_traceable_reason", "not traceable");
+      printf ("Verdict:    %s (%s)\n", verdict, why);
+    }
   else
     printf ("Verdict:    none (the run did not reach one)\n");
 }
