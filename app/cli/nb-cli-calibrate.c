@@ -260,8 +260,10 @@ static int
 station_fail (Calibrate *cal, Station *st)
 {
   g_autoptr (GError) e = g_error_copy (st->error);
+  /* raw: the whole line is escaped once, below */
   if (cal->stations->len > 1)
-    g_prefix_error (&e, "%s: ", st->label); /* escaped again by nb_cli_fail: harmless */
+    g_prefix_error (&e, "%s: ",
+                    st->result && st->result->pen_serial ? st->result->pen_serial : st->pen_uri);
   if (e->domain == NB_PROCEDURE_ERROR)
     {
       g_autofree char *message = nb_cli_escape (e->message);
@@ -424,7 +426,10 @@ run_stations (Calibrate *cal, gboolean json)
   /* the worst station decides: the highest code (4 storage, 3 device, 2 usage, 1 fail, 0) */
   int rc = NB_EXIT_OK;
   for (guint i = 0; i < cal->stations->len; i++)
-    rc = MAX (rc, station_exit (cal, cal->stations->pdata[i]));
+    {
+      int code = station_exit (cal, cal->stations->pdata[i]); /* prints its error: once */
+      rc = MAX (rc, code);
+    }
   return rc;
 }
 

@@ -108,21 +108,22 @@ print_header (JsonObject *doc)
   if (fixture)
     printf ("Fixture:    %s%s%s%s\n", fixture, fixture_model ? " (" : "",
             fixture_model ? fixture_model : "", fixture_model ? ")" : "");
-  if (!boolean (doc, "traceable", TRUE))
+  JsonObject *std = object (doc, "standard");
+  if (std)
     {
-      g_autofree char *why = text (doc, "not_traceable_reason", "not traceable");
-      printf ("Reference:  the pen's own sensor: %s\n", why);
-    }
-  else
-    {
-      JsonObject *std = object (doc, "standard");
       g_autofree char *certificate = text (std, "certificate", "?");
       g_autofree char *due = text (std, "due", "?");
       char u[32], k[32];
-      if (std)
-        printf ("Standard:   certificate %s, U = %s mm (k = %s), due %s\n", certificate,
-                fig (u, sizeof u, number (std, "U_mm"), MM_DECIMALS, FALSE),
-                fig (k, sizeof k, number (std, "k"), K_DECIMALS, FALSE), due);
+      printf ("Standard:   certificate %s, U = %s mm (k = %s), due %s\n", certificate,
+              fig (u, sizeof u, number (std, "U_mm"), MM_DECIMALS, FALSE),
+              fig (k, sizeof k, number (std, "k"), K_DECIMALS, FALSE), due);
+    }
+  else if (fixture)
+    printf ("Standard:   none on record for the fixture\n");
+  else
+    {
+      g_autofree char *why = text (doc, "not_traceable_reason", "not traceable");
+      printf ("Reference:  the pen's own sensor: %s\n", why);
     }
   if (isfinite (version))
     printf ("Profile:    %s (version %.0f), rule %s\n", profile, version, rule);

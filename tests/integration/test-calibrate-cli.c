@@ -96,8 +96,14 @@ assert_entry (JsonObject *e)
 
 /* The document of one station: the keys of docs/cli.md, and the values a run of @profile
  * against @fixture must have. */
+typedef enum
+{
+  AS_LEFT_NULL,
+  AS_LEFT_MEASURED,
+} AsLeft;
+
 static void
-assert_document (JsonObject *o, const char *serial, const char *fixture, gboolean adjust)
+assert_document (JsonObject *o, const char *serial, const char *fixture, AsLeft as_left)
 {
   const char *const keys[]
       = { "run",     "profile",   "serial", "fixture",     "rule",      "adjusted",
@@ -126,8 +132,8 @@ assert_document (JsonObject *o, const char *serial, const char *fixture, gboolea
       JsonObject *af = json_object_get_object_member (p, "as_found");
       assert_entry (af);
       g_assert_cmpint (json_object_get_int_member (af, "n"), ==, 30);
-      if (adjust)
-        g_assert_false (json_object_get_null_member (p, "as_left"));
+      if (as_left == AS_LEFT_MEASURED)
+        assert_entry (json_object_get_object_member (p, "as_left"));
       else
         g_assert_true (json_object_get_null_member (p, "as_left"));
     }
@@ -146,7 +152,9 @@ test_good_pen (void)
   g_autoptr (JsonNode) root = parse (r.out);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   JsonObject *o = json_node_get_object (root);
-  assert_document (o, "GOOD-1", "NB-FIX-SIM-0001", TRUE);
+  /* in tolerance as found: no adjustment needed, so no as-left */
+  assert_document (o, "GOOD-1", "NB-FIX-SIM-0001", AS_LEFT_NULL);
+  g_assert_false (json_object_get_boolean_member (o, "adjusted"));
   g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "pass");
   g_assert_true (json_object_get_boolean_member (o, "traceable"));
   /* within 0.02 mm of every target as found: the pen has no depth error */
@@ -190,7 +198,7 @@ test_offset_pen_fails (void)
   g_assert_cmpint (r.status, ==, 1);
   g_autoptr (JsonNode) root = parse (r.out);
   JsonObject *o = json_node_get_object (root);
-  assert_document (o, "OFF-1", "NB-FIX-SIM-0001", FALSE);
+  assert_document (o, "OFF-1", "NB-FIX-SIM-0001", AS_LEFT_NULL);
   g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "fail");
   g_assert_false (json_object_get_boolean_member (o, "adjusted"));
   /* at 2 mm: 0.12 + 0.04 · 2 = 0.20 mm too deep */
@@ -198,6 +206,47 @@ test_offset_pen_fails (void)
       json_array_get_object_element (json_object_get_array_member (o, "points"), 2), "as_found");
   g_assert_cmpfloat (json_object_get_double_member (last, "error_mm"), >, 0.15);
   g_assert_cmpstr (json_object_get_string_member (last, "verdict"), ==, "fail");
+  bench_clear (&b);
+}
+
+/* Without --no-adjust the same pen is adjusted and passes as left: exit 0, every as_left there. */
+static void
+test_offset_pen_adjusted (void)
+{
+  Bench b;
+  bench_init (&b, TRUE);
+  g_autofree char *eeprom = g_build_filename (b.dir, "eeprom", NULL);
+  g_autofree char *pen
+      = g_strdup_printf ("sim:serial=ADJ-1,depth-offset=0.12,depth-gain=1.04,time-scale=20,"
+                         "eeprom=%s",
+                         eeprom);
+  g_auto (CliResult) r = { 0 };
+  calibrate (&r, &b, "-d", pen, "--fixture", "sim-fixture:pen=ADJ-1", "--profile", PROFILE,
+             "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonNode) root = parse (r.out);
+  JsonObject *o = json_node_get_object (root);
+  assert_document (o, "ADJ-1", "NB-FIX-SIM-0001", AS_LEFT_MEASURED);
+  g_assert_true (json_object_get_boolean_member (o, "adjusted"));
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "pass");
+  JsonArray *points = json_object_get_array_member (o, "points");
+  JsonObject *found
+      = json_object_get_object_member (json_array_get_object_element (points, 2), "as_found");
+  JsonObject *left
+      = json_object_get_object_member (json_array_get_object_element (points, 2), "as_left");
+  g_assert_cmpstr (json_object_get_string_member (found, "verdict"), ==, "fail");
+  g_assert_cmpfloat (fabs (json_object_get_double_member (left, "error_mm")), <=, 0.02);
+  g_assert_false (json_object_get_null_member (o, "table_after"));
+
+  /* the text: both phases */
+  g_auto (CliResult) s = { 0 };
+  g_autofree char *id
+      = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "run"));
+  cli_run (&s, "run", "show", id, "--db", b.db, NULL);
+  g_assert_cmpint (s.status, ==, 0);
+  g_assert_nonnull (strstr (s.out, "As found: depth\n"));
+  g_assert_nonnull (strstr (s.out, "As left: depth\n"));
+  g_assert_nonnull (strstr (s.out, "Adjusted:   yes"));
   bench_clear (&b);
 }
 
@@ -261,6 +310,35 @@ test_jam (void)
   bench_clear (&b);
 }
 
+/* Two stations, one jammed: both run, both are printed, the worst exit code (3) wins and the
+ * jammed one's error names its pen once. */
+static void
+test_worst_station_wins (void)
+{
+  Bench b;
+  bench_init (&b, TRUE);
+  g_auto (CliResult) r = { 0 };
+  calibrate (&r, &b, "-d", "sim:serial=W-OK," GOOD, "--fixture",
+             "sim-fixture:pen=W-OK,serial=FIX-A", "-d", "sim:serial=W-JAM,jam,time-scale=20",
+             "--fixture", "sim-fixture:pen=W-JAM,serial=FIX-B", "--profile", PROFILE, "--no-adjust",
+             "--json", NULL);
+  g_assert_cmpint (r.status, ==, 3);
+  g_autoptr (JsonNode) root = parse (r.out);
+  JsonArray *runs = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  JsonObject *ok = json_array_get_object_element (runs, 0);
+  JsonObject *jam = json_array_get_object_element (runs, 1);
+  g_assert_cmpstr (json_object_get_string_member (ok, "status"), ==, "complete");
+  g_assert_cmpstr (json_object_get_string_member (ok, "verdict"), ==, "pass");
+  g_assert_cmpstr (json_object_get_string_member (jam, "status"), ==, "failed");
+  g_assert_true (json_object_get_null_member (jam, "verdict"));
+  /* one line, for the jammed station, prefixed by its serial */
+  g_assert_true (g_str_has_prefix (r.err, "needlebench-cli calibrate: W-JAM: "));
+  g_assert_nonnull (strstr (r.err, "jam"));
+  g_assert_cmpint (strchr (r.err, '\n') - r.err + 1, ==, (long) strlen (r.err));
+  bench_clear (&b);
+}
+
 /* mean of a JSON array of numbers */
 static double
 mean_of (JsonArray *a)
@@ -289,8 +367,8 @@ test_two_stations_and_records (void)
   g_assert_cmpuint (json_array_get_length (runs), ==, 2);
   JsonObject *a = json_array_get_object_element (runs, 0);
   JsonObject *bb = json_array_get_object_element (runs, 1);
-  assert_document (a, "ST-A", "FIX-A", FALSE);
-  assert_document (bb, "ST-B", "FIX-B", FALSE);
+  assert_document (a, "ST-A", "FIX-A", AS_LEFT_NULL);
+  assert_document (bb, "ST-B", "FIX-B", AS_LEFT_NULL);
   gint64 id_a = json_object_get_int_member (a, "run");
   gint64 id_b = json_object_get_int_member (bb, "run");
   g_assert_cmpint (id_a, !=, id_b);
@@ -373,7 +451,7 @@ test_reference_pen (void)
   g_assert_cmpint (r.status, ==, 0);
   g_autoptr (JsonNode) root = parse (r.out);
   JsonObject *o = json_node_get_object (root);
-  assert_document (o, "SELF-1", NULL, FALSE);
+  assert_document (o, "SELF-1", NULL, AS_LEFT_NULL);
   g_assert_false (json_object_get_boolean_member (o, "traceable"));
   g_auto (CliResult) t = { 0 };
   calibrate (&t, &b, "-d", "sim:serial=SELF-2," GOOD, "--reference", "pen", "--profile", PROFILE,
@@ -433,9 +511,11 @@ main (int argc, char **argv)
   g_test_add_func ("/calibrate-cli/usage", test_usage);
   g_test_add_func ("/calibrate-cli/good-pen", test_good_pen);
   g_test_add_func ("/calibrate-cli/offset-pen-fails", test_offset_pen_fails);
+  g_test_add_func ("/calibrate-cli/offset-pen-adjusted", test_offset_pen_adjusted);
   g_test_add_func ("/calibrate-cli/no-standard", test_no_standard);
   g_test_add_func ("/calibrate-cli/jam", test_jam);
   g_test_add_func ("/calibrate-cli/two-stations-and-records", test_two_stations_and_records);
+  g_test_add_func ("/calibrate-cli/worst-station-wins", test_worst_station_wins);
   g_test_add_func ("/calibrate-cli/reference-pen", test_reference_pen);
   g_test_add_func ("/calibrate-cli/sigterm", test_sigterm);
   return g_test_run ();
