@@ -104,6 +104,7 @@ gboolean nb_proc_measure_phase (NbProc *p, NbRunPhase phase, NbRunPhaseResult *r
 gboolean nb_proc_record_begin (NbProc *p, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean nb_proc_record_transition (NbProc *p, NbProcedureState state, const char *detail,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* @seq: the point's place in its phase's list of its quantity (nb_run_result_store_point ()) */
 gboolean nb_proc_record_point (NbProc *p, NbRunPhase phase, NbRunQuantity quantity, guint seq,
                                const NbRunPoint *point, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean nb_proc_record_table (NbProc *p, const char *which, const NbCalTable *table,

@@ -54,6 +54,11 @@ on_event (NbDevice *dev, const NbEvent *ev, NbProc *p)
   switch (ev->code)
     {
     case NB_EVENT_MOTOR_JAM:
+      set_async_error (
+          p, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
+                          "%s: motor jammed (the pen reported %s at sample %" G_GUINT64_FORMAT ")",
+                          serial, nb_event_code_name (ev->code), ev->sample_index));
+      break;
     case NB_EVENT_CARTRIDGE_REMOVED:
     case NB_EVENT_OVER_TEMPERATURE:
       set_async_error (p, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
