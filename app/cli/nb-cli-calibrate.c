@@ -149,6 +149,16 @@ on_state (NbProcedureState state, const char *detail, gpointer data)
                  escaped ? escaped : "");
 }
 
+/* From now on the station's lines are named by its pen's serial (escaped: it comes from the
+ * pen); before, by its URI. Only this thread reads the label until it is joined. */
+static void
+on_identified (const char *pen_serial, const char *fixture_serial, gpointer data)
+{
+  Station *st = data;
+  g_free (st->label);
+  st->label = nb_cli_escape (pen_serial);
+}
+
 static void
 on_point_done (NbRunPhase phase, guint index, guint total, const NbRunPoint *point, gpointer data)
 {
@@ -198,6 +208,7 @@ station_thread (gpointer data)
   const NbProcedureCallbacks progress = {
     .state = on_state,
     .point_done = on_point_done,
+    .identified = on_identified,
   };
   st->result
       = nb_procedure_run (&o, cal->progress ? &progress : NULL, st, st->cancellable, &st->error);
@@ -262,8 +273,8 @@ station_fail (Calibrate *cal, Station *st)
   g_autoptr (GError) e = g_error_copy (st->error);
   /* raw: the whole line is escaped once, below */
   if (cal->stations->len > 1)
-    g_prefix_error (&e, "%s: ",
-                    st->result && st->result->pen_serial ? st->result->pen_serial : st->pen_uri);
+    g_prefix_error (
+        &e, "%s: ", st->result && st->result->pen_serial ? st->result->pen_serial : st->pen_uri);
   if (e->domain == NB_PROCEDURE_ERROR)
     {
       g_autofree char *message = nb_cli_escape (e->message);

@@ -359,8 +359,11 @@ test_two_stations_and_records (void)
   calibrate (&r, &b, "-d", "sim:serial=ST-A," GOOD, "--fixture",
              "sim-fixture:pen=ST-A,serial=FIX-A", "-d", "sim:serial=ST-B," GOOD, "--fixture",
              "sim-fixture:pen=ST-B,serial=FIX-B", "--profile", PROFILE, "--no-adjust", "--json",
-             NULL);
+             "--progress", NULL);
   g_assert_cmpint (r.status, ==, 0);
+  /* a progress line per point on stderr, named by the pen's serial */
+  g_assert_nonnull (strstr (r.err, "\n[ST-A] as-found 3/3: 2.00 mm at 100 Hz: mean "));
+  g_assert_nonnull (strstr (r.err, "\n[ST-B] as-found 1/1: rate 100.000 Hz: mean "));
   g_autoptr (JsonNode) root = parse (r.out);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
   JsonArray *runs = json_node_get_array (root);
