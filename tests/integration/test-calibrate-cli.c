@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "cli-harness.h"
+#include "nb-store-runs.h"
+#include "nb-store.h"
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
 
@@ -507,6 +509,54 @@ test_sigterm (void)
   bench_clear (&b);
 }
 
+/* A database is a file anyone may have written: what `run show` prints from it (the document,
+ * the error, the transitions) is escaped, and the JSON carries it exactly. */
+static void
+test_escaped (void)
+{
+  Bench b;
+  bench_init (&b, FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_store_open (b.db, &error);
+  g_assert_no_error (error);
+  NbStoreRunParams params = {
+    .pen_serial = "EV-1",
+    .profile_id = PROFILE,
+    .profile_version = 1,
+    .rule = "guarded",
+    .traceable = FALSE, /* a self-check: no fixture, no standard */
+    .adjust = FALSE,
+    .operator_name = "alice",
+  };
+  gint64 id = nb_store_begin_run (store, &params, &error);
+  g_assert_no_error (error);
+  g_assert_true (
+      nb_store_add_run_transition (store, id, "identify", "pen \x1b]0;owned\x07", &error));
+  g_assert_no_error (error);
+  const char *doc = "{\"run\": 1, \"profile\": \"" PROFILE "\", \"serial\": \"EV\\u001b[2J\", "
+                    "\"operator\": \"\\u202eevil\", \"status\": \"failed\", \"verdict\": null, "
+                    "\"points\": [], \"rate_points\": [], \"indication\": []}";
+  g_assert_true (nb_store_close_run (store, id, NB_RUN_FAILED, NULL, "lost \x1b[31m", doc, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&store, nb_store_close);
+
+  g_auto (CliResult) r = { 0 };
+  cli_run (&r, "run", "show", "1", "--db", b.db, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strchr (r.out, '\x1b'));
+  g_assert_null (strstr (r.out, "\u202e"));
+  g_assert_nonnull (strstr (r.out, "Pen:        EV\\x1b[2J"));
+  g_assert_nonnull (strstr (r.out, "Operator:   \\u202eevil"));
+  g_assert_nonnull (strstr (r.out, "pen \\x1b]0;owned\\x07"));
+  g_auto (CliResult) j = { 0 };
+  cli_run (&j, "run", "show", "1", "--json", "--db", b.db, NULL);
+  g_assert_cmpint (j.status, ==, 0);
+  g_autoptr (JsonNode) root = parse (j.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "serial"), ==,
+                   "EV\x1b[2J");
+  bench_clear (&b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -521,5 +571,6 @@ main (int argc, char **argv)
   g_test_add_func ("/calibrate-cli/worst-station-wins", test_worst_station_wins);
   g_test_add_func ("/calibrate-cli/reference-pen", test_reference_pen);
   g_test_add_func ("/calibrate-cli/sigterm", test_sigterm);
+  g_test_add_func ("/calibrate-cli/escaped", test_escaped);
   return g_test_run ();
 }
