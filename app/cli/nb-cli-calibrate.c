@@ -11,10 +11,8 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "nb-cli-json.h"
 #include "nb-cli-result-text.h"
 #include "nb-cli.h"
 #include "nb-device-error.h"

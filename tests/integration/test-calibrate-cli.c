@@ -246,6 +246,10 @@ test_offset_pen_adjusted (void)
       = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "run"));
   cli_run (&s, "run", "show", id, "--db", b.db, NULL);
   g_assert_cmpint (s.status, ==, 0);
+  g_auto (CliResult) j = { 0 };
+  cli_run (&j, "run", "show", id, "--json", "--db", b.db, NULL);
+  g_assert_cmpint (j.status, ==, 0);
+  g_assert_cmpstr (j.out, ==, r.out); /* tables, both phases: the same text */
   g_assert_nonnull (strstr (s.out, "As found: depth\n"));
   g_assert_nonnull (strstr (s.out, "As left: depth\n"));
   g_assert_nonnull (strstr (s.out, "Adjusted:   yes"));
