@@ -501,6 +501,11 @@ test_sigterm (void)
   g_autoptr (JsonNode) root = parse (r.out);
   gint64 id = json_object_get_int_member (json_node_get_object (root), "run");
   g_assert_cmpint (id, >, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==,
+                   "cancelled");
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (json_node_get_object (root), "points")),
+      >=, 1);
 
   g_auto (CliResult) l = { 0 };
   cli_run (&l, "runs", "--json", "--db", b.db, NULL);
