@@ -103,6 +103,8 @@ state_identify (NbProc *p)
       r->fixture_serial = g_strdup (fix->serial);
       r->fixture_model = g_strdup (fix->model);
     }
+  if (p->callbacks && p->callbacks->identified)
+    p->callbacks->identified (r->pen_serial, r->fixture_serial, p->user_data);
   if (pen->capabilities & NB_CAP_CALIBRATION)
     {
       if (!nb_device_read_calibration (p->pen, &r->table_before, p->cancellable, &error))

@@ -101,6 +101,9 @@ typedef struct
    * called for each rate point, then with its depth_mm NaN and @index of @total rate points */
   void (*point_done) (NbRunPhase phase, guint index, guint total, const NbRunPoint *point,
                       gpointer user_data);
+  /* the pen (and the fixture, NULL in a self-check) answered IDENTIFY: their serials, so that
+   * progress can name the station (added for the CLI's several stations) */
+  void (*identified) (const char *pen_serial, const char *fixture_serial, gpointer user_data);
 } NbProcedureCallbacks;
 
 /* nb_procedure_run: (transfer full) runs the procedure on one station and stores it. Returns

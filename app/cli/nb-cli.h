@@ -68,5 +68,8 @@ int nb_cli_monitor (int argc, char **argv);
 int nb_cli_standards (int argc, char **argv); /* add, list, check, withdraw */
 int nb_cli_profiles (int argc, char **argv);  /* and `profile show` (nb-cli-profiles.c) */
 int nb_cli_profile (int argc, char **argv);
+int nb_cli_calibrate (int argc, char **argv); /* nb-cli-calibrate.c */
+int nb_cli_runs (int argc, char **argv);      /* and `run show` (nb-cli-runs.c) */
+int nb_cli_run_show_command (int argc, char **argv);
 
 G_END_DECLS

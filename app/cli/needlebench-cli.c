@@ -26,6 +26,9 @@ static const Command commands[] = {
   { "standards", nb_cli_standards, "record and list the fixtures' reference standards" },
   { "profiles", nb_cli_profiles, "list the calibration profiles" },
   { "profile", nb_cli_profile, "show a calibration profile (profile show ID)" },
+  { "calibrate", nb_cli_calibrate, "calibrate stations (pen + fixture) against a profile" },
+  { "runs", nb_cli_runs, "list the calibration runs" },
+  { "run", nb_cli_run_show_command, "show a calibration run (run show RUN)" },
 };
 
 static void
