@@ -12,6 +12,7 @@ struct _NbWindow
   GtkLabel *banner_label;
   NbLivePage *live_page;
   NbRecordsPage *records_page;
+  NbCalibrationPage *calibration_page;
   GSettings *settings;
   AdwToast *last_toast; /* weak: the overlay owns toasts */
   GApplication *held;   /* held while the pen is stopped before the window closes */
@@ -59,6 +60,12 @@ on_recording_finished (NbLivePage *page, gint64 id, const char *error, NbWindow 
       = error ? g_strdup_printf ("Session %" G_GINT64_FORMAT " kept, aborted: %s", id, error)
               : g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded", id);
   nb_window_toast (self, text);
+}
+
+static void
+on_run_stored (NbCalibrationPage *page, gint64 run_id, NbWindow *self)
+{
+  nb_records_page_refresh (self->records_page);
 }
 
 static void
@@ -169,6 +176,7 @@ nb_window_class_init (NbWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = nb_window_close_request;
   g_type_ensure (NB_TYPE_LIVE_PAGE);
   g_type_ensure (NB_TYPE_RECORDS_PAGE);
+  g_type_ensure (NB_TYPE_CALIBRATION_PAGE);
   gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-window.ui");
   gtk_widget_class_bind_template_child (wc, NbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (wc, NbWindow, stack);
@@ -176,6 +184,7 @@ nb_window_class_init (NbWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, NbWindow, banner_label);
   gtk_widget_class_bind_template_child (wc, NbWindow, live_page);
   gtk_widget_class_bind_template_child (wc, NbWindow, records_page);
+  gtk_widget_class_bind_template_child (wc, NbWindow, calibration_page);
   gtk_widget_class_install_action (wc, "window.dismiss-banner", NULL, dismiss_banner);
 }
 
@@ -197,10 +206,13 @@ nb_window_init (NbWindow *self)
                     self);
   g_signal_connect (self->live_page, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->records_page, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->calibration_page, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->calibration_page, "run-stored", G_CALLBACK (on_run_stored), self);
   g_signal_connect (self->settings, "changed::database-path", G_CALLBACK (on_database_path_changed),
                     self);
   on_database_path_changed (self->settings, "database-path", self);
   nb_live_page_setup (self->live_page, self->settings);
+  nb_calibration_page_setup (self->calibration_page, self->settings, self->live_page);
 }
 
 NbWindow *
@@ -225,6 +237,12 @@ NbRecordsPage *
 nb_window_get_records_page (NbWindow *self)
 {
   return self->records_page;
+}
+
+NbCalibrationPage *
+nb_window_get_calibration_page (NbWindow *self)
+{
+  return self->calibration_page;
 }
 
 void
