@@ -93,6 +93,16 @@ JsonNode *nb_run_result_to_json (const NbRunResult *result, gboolean raw);
 JsonNode *nb_run_result_load_json (NbStore *store, gint64 run_id, gboolean raw,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* nb_run_result_store_point: (added with the implementation) records @point, one of @phase and
+ * @quantity, as the stored point number @seq of run @run_id with its raw readings (the pen's
+ * paired with the reference's when there are as many, NaN otherwise). The points of a phase and
+ * quantity are stored with seq 0, 1, … in the order of the phase's list: the raw readings of
+ * nb_run_result_load_json () are matched to the document's entries by that order. Returns the
+ * point's id or 0 with @error (nb_store_add_run_point ()). */
+gint64 nb_run_result_store_point (NbStore *store, gint64 run_id, const NbRunPoint *point,
+                                  NbRunPhase phase, NbRunQuantity quantity, guint seq,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbRunPoint, nb_run_point_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbRunPhaseResult, nb_run_phase_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbRunResult, nb_run_result_free)

@@ -7,7 +7,11 @@
  * The last recorder to unlock removes the file (it can lock the whole file: nobody else holds a
  * byte), so markers do not pile up next to databases. A recorder that opened the file just
  * before it was removed notices that its descriptor is no longer the file at the path and opens
- * it again. */
+ * it again.
+ *
+ * Calibration runs use the same file: run <id> holds byte NB_STORE_RUN_LOCK_BASE + id. The schema
+ * keeps session and run ids below that base (nb-store-schema.c, version 5), so the two ranges
+ * never meet. */
 #include "nb-store-private.h"
 
 #include <errno.h>
@@ -30,8 +34,10 @@ same_file (int fd, const char *path)
          && a.st_ino == b.st_ino;
 }
 
-int
-nb_store_lock_session (const char *db_path, gint64 session_id, GError **error)
+/* lock_byte: an OFD write lock on byte @offset of <db>-recording; @what and @id name the record
+ * in the message. */
+static int
+lock_byte (const char *db_path, gint64 offset, const char *what, gint64 id, GError **error)
 {
   g_autofree char *path = lock_path (db_path);
   for (int attempt = 0;; attempt++)
@@ -46,8 +52,7 @@ nb_store_lock_session (const char *db_path, gint64 session_id, GError **error)
                        "Cannot create the lock file %s: %s", path, g_strerror (saved));
           return -1;
         }
-      struct flock fl
-          = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = session_id, .l_len = 1 };
+      struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = offset, .l_len = 1 };
       int rc = fcntl (fd, F_OFD_SETLK, &fl);
       int saved = errno;
       if (rc == 0 && same_file (fd, path))
@@ -61,10 +66,28 @@ nb_store_lock_session (const char *db_path, gint64 session_id, GError **error)
           continue;
         }
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_BUSY,
-                   "Cannot lock session %" G_GINT64_FORMAT " in %s: %s", session_id, path,
+                   "Cannot lock %s %" G_GINT64_FORMAT " in %s: %s", what, id, path,
                    rc == 0 ? "the lock file keeps being replaced" : g_strerror (saved));
       return -1;
     }
+}
+
+int
+nb_store_lock_session (const char *db_path, gint64 session_id, GError **error)
+{
+  return lock_byte (db_path, session_id, "session", session_id, error);
+}
+
+int
+nb_store_lock_run (const char *db_path, gint64 run_id, GError **error)
+{
+  if (run_id <= 0 || run_id >= NB_STORE_RUN_LOCK_BASE)
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                   "run id %" G_GINT64_FORMAT " is out of range", run_id);
+      return -1;
+    }
+  return lock_byte (db_path, NB_STORE_RUN_LOCK_BASE + run_id, "run", run_id, error);
 }
 
 void
@@ -84,15 +107,28 @@ nb_store_unlock_session (const char *db_path, int fd)
   close (fd); /* closing the last descriptor releases the OFD lock */
 }
 
-gboolean
-nb_store_session_is_live (const char *db_path, gint64 session_id)
+static gboolean
+byte_is_locked (const char *db_path, gint64 offset)
 {
   g_autofree char *path = lock_path (db_path);
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return FALSE;
-  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = session_id, .l_len = 1 };
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = offset, .l_len = 1 };
   gboolean live = fcntl (fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
   close (fd);
   return live;
+}
+
+gboolean
+nb_store_session_is_live (const char *db_path, gint64 session_id)
+{
+  return byte_is_locked (db_path, session_id);
+}
+
+gboolean
+nb_store_run_is_live (const char *db_path, gint64 run_id)
+{
+  return run_id > 0 && run_id < NB_STORE_RUN_LOCK_BASE
+         && byte_is_locked (db_path, NB_STORE_RUN_LOCK_BASE + run_id);
 }

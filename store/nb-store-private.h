@@ -22,7 +22,9 @@ struct _NbStore
   ino_t wal_ino;
   dev_t shm_dev;
   ino_t shm_ino;
-  GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once and reused */
+  GHashTable *stmts;     /* SQL text -> sqlite3_stmt*, prepared once and reused */
+  GHashTable *run_locks; /* gint64* run id -> GINT_TO_POINTER (fd): the live locks of the runs
+                          * begun on this connection and not closed yet (nb-store-runs.c) */
 };
 
 /* nb_store_stmt: the cached prepared statement for @sql (a string literal), reset and with its
@@ -97,6 +99,15 @@ void nb_store_abandon (NbStore *store);
 int nb_store_lock_session (const char *db_path, gint64 session_id, GError **error);
 void nb_store_unlock_session (const char *db_path, int fd);
 gboolean nb_store_session_is_live (const char *db_path, gint64 session_id);
+
+/* The same for calibration runs, on byte NB_STORE_RUN_LOCK_BASE + run id (ids below the base). */
+#define NB_STORE_RUN_LOCK_BASE (G_GINT64_CONSTANT (1) << 62)
+int nb_store_lock_run (const char *db_path, gint64 run_id, GError **error);
+gboolean nb_store_run_is_live (const char *db_path, gint64 run_id);
+
+/* nb_store_release_run_locks: unlocks every run still locked by @store (its runs not closed:
+ * they read as interrupted from now on). Called by nb_store_close (). */
+void nb_store_release_run_locks (NbStore *store);
 
 /* --- test hooks --- */
 

@@ -11,7 +11,15 @@
  * and never changed or removed (SQL triggers refuse it). A run left 'running' by a process that
  * died is reported as NB_RUN_INTERRUPTED. Every write appends an audit entry (nb-audit.h) in the
  * same transaction: run.begin, run.point (with the SHA-256 of the point's raw readings), run.table
- * (before/after), run.close (status, verdict, SHA-256 of the result document). */
+ * (before/after), run.close (status, verdict, SHA-256 of the result document).
+ *
+ * Validation (NB_STORE_ERROR_INVALID, the message naming the field): serials, models, ids,
+ * names and states are UTF-8 of 1 to 64 characters without control characters or outer white
+ * space (URIs up to 1024); JSON texts must parse; rule and verdict names are the known ones; a
+ * traceable run names its fixture and standard. A point's figures are finite or NaN (stored as
+ * NULL, read back as NaN); nu_eff may be INFINITY, stored as NULL and read back as INFINITY (a
+ * point whose u is NaN, i.e. without figures, reads nu_eff back as NaN); a stroke's reference
+ * reading is finite, its pen reading finite or NaN (NULL). A point holds exactly its n strokes. */
 #pragma once
 
 #include "nb-store.h"
@@ -122,6 +130,11 @@ typedef struct
   char *verdict;     /* "pass", …, or NULL when the run did not reach a verdict */
   char *error;       /* why it failed or was cancelled, or NULL */
   char *result_json; /* the result document, or NULL before the close */
+  /* added with the implementation */
+  char *pen_uri;
+  char *fixture_uri;
+  char *profile_json;     /* NULL in nb_store_list_runs () */
+  char *environment_json; /* NULL in nb_store_list_runs () */
 } NbStoreRun;
 
 /* nb_store_begin_run: validates @params and inserts a run with status 'running' and its audit
@@ -185,6 +198,17 @@ GArray *nb_store_get_run_strokes (NbStore *store, gint64 point_id,
  * or NULL with NB_STORE_ERROR_NOT_FOUND when none was recorded. */
 GBytes *nb_store_get_run_table (NbStore *store, gint64 run_id, const char *which,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_run_status_from_string: the status named @name ("running", …, "interrupted"); FALSE for an
+ * unknown name. */
+gboolean nb_run_status_from_string (const char *name, NbRunStatus *status);
+
+/* nb_store_run_strokes_sha256: (transfer full) the lowercase hex SHA-256 recorded in a point's
+ * run.point audit entry: over one line per stroke, in order, "REFERENCE PEN\n", each number
+ * printed with "%.17g" (g_ascii_formatd: round-trips exactly) and a missing pen reading as
+ * "nan". Anyone can recompute it from the stored readings. */
+char *nb_store_run_strokes_sha256 (const NbStoreRunStroke *strokes,
+                                   gsize n_strokes) G_GNUC_WARN_UNUSED_RESULT;
 
 void nb_store_run_free (NbStoreRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbStoreRun, nb_store_run_free)

@@ -323,6 +323,7 @@ nb_store_close (NbStore *store)
 {
   if (store == NULL)
     return;
+  nb_store_release_run_locks (store);
   g_clear_pointer (&store->stmts, g_hash_table_unref);
   if (store->db != NULL)
     sqlite3_close_v2 (store->db);
