@@ -387,7 +387,7 @@ clear_run_views (NbCalibrationPage *self)
       adw_action_row_set_subtitle (self->check_rows[i], "waiting");
     }
   gtk_widget_set_visible (GTK_WIDGET (self->standard_group), FALSE);
-  nb_cal_fill_points (self->found_grid, NULL, NULL);
+  nb_cal_fill_points (self->found_grid, NULL);
   nb_cal_grid_clear (self->table_grid);
   nb_cal_grid_clear (self->result_grid);
   nb_chart_series_clear (self->stroke_points);
@@ -541,10 +541,26 @@ on_stroke (NbCalibration *cal, double depth_mm, NbCalibrationPage *self)
 }
 
 static void
+fill_points (NbCalibrationPage *self)
+{
+  NbCalibration *cal = self->cal;
+  GPtrArray *const phases[4] = { nb_calibration_get_points (cal, NB_RUN_PHASE_AS_FOUND),
+                                 nb_calibration_get_rate_points (cal, NB_RUN_PHASE_AS_FOUND),
+                                 nb_calibration_get_points (cal, NB_RUN_PHASE_AS_LEFT),
+                                 nb_calibration_get_rate_points (cal, NB_RUN_PHASE_AS_LEFT) };
+  nb_cal_fill_points (self->found_grid, phases);
+}
+
+static void
+on_rate_done (NbCalibration *cal, guint phase, guint index, NbCalibrationPage *self)
+{
+  fill_points (self);
+}
+
+static void
 on_point_done (NbCalibration *cal, guint phase, guint index, NbCalibrationPage *self)
 {
-  nb_cal_fill_points (self->found_grid, nb_calibration_get_points (cal, NB_RUN_PHASE_AS_FOUND),
-                      nb_calibration_get_points (cal, NB_RUN_PHASE_AS_LEFT));
+  fill_points (self);
   NbRunPhase ph;
   guint total;
   if (nb_calibration_get_current_point (cal, &ph, NULL, &total, NULL, NULL) && total)
@@ -943,6 +959,7 @@ nb_calibration_page_init (NbCalibrationPage *self)
   g_signal_connect (self->cal, "point-started", G_CALLBACK (on_point_started), self);
   g_signal_connect (self->cal, "stroke", G_CALLBACK (on_stroke), self);
   g_signal_connect (self->cal, "point-done", G_CALLBACK (on_point_done), self);
+  g_signal_connect (self->cal, "rate-done", G_CALLBACK (on_rate_done), self);
   g_signal_connect (self->cal, "finished", G_CALLBACK (on_finished), self);
   nb_calibration_page_show_step (self, NB_CALIBRATION_STEP_STATION);
   update_controls (self);

@@ -99,45 +99,43 @@ header (GtkGrid *grid, const char *const *titles)
     }
 }
 
-/* Figures in mm to the micrometre: the fixture resolves 1 µm, a finer digit would be noise. */
-static void
-mm_cell (GtkGrid *grid, int col, int row, double value, gboolean sign)
-{
-  g_autofree char *text = !isfinite (value) ? g_strdup ("—")
-                          : sign            ? g_strdup_printf ("%+.3f", value)
-                                            : g_strdup_printf ("%.3f", value);
-  cell (grid, col, row, text, TRUE);
-}
-
 static void
 point_row (GtkGrid *grid, int row, const char *phase, const NbRunPoint *p)
 {
+  gboolean rate = isnan (p->depth_mm);
   cell (grid, 0, row, phase, FALSE);
-  mm_cell (grid, 1, row, p->target, FALSE);
-  g_autofree char *rate = g_strdup_printf ("%.0f", p->rate_hz);
-  cell (grid, 2, row, rate, TRUE);
+  g_autofree char *target
+      = rate ? g_strdup_printf ("rate %.1f Hz", p->target) : g_strdup_printf ("%.3f", p->target);
+  cell (grid, 1, row, target, TRUE);
+  g_autofree char *rate_text = g_strdup_printf ("%.0f", p->rate_hz);
+  cell (grid, 2, row, rate_text, TRUE);
   g_autofree char *n = g_strdup_printf ("%" G_GSIZE_FORMAT, p->result.stats.n);
   cell (grid, 3, row, n, TRUE);
-  mm_cell (grid, 4, row, p->result.stats.mean, FALSE);
-  mm_cell (grid, 5, row, p->result.stats.error, TRUE);
-  g_autofree char *U
-      = g_strdup_printf ("%.3f (k = %.2f)", p->result.uncertainty.U, p->result.uncertainty.k);
-  cell (grid, 6, row, U, TRUE);
+  /* A depth in mm to the micrometre (the fixture's resolution), a rate in Hz to 0.01 Hz. */
+  double mean = p->result.stats.mean, error = p->result.stats.error;
+  double U = p->result.uncertainty.U, k = p->result.uncertainty.k;
+  g_autofree char *m = rate ? g_strdup_printf ("%.2f Hz", mean) : g_strdup_printf ("%.3f", mean);
+  g_autofree char *e
+      = rate ? g_strdup_printf ("%+.2f Hz", error) : g_strdup_printf ("%+.3f", error);
+  g_autofree char *u = rate ? g_strdup_printf ("%.2f Hz (k = %.2f)", U, k)
+                            : g_strdup_printf ("%.3f (k = %.2f)", U, k);
+  cell (grid, 4, row, m, TRUE);
+  cell (grid, 5, row, e, TRUE);
+  cell (grid, 6, row, u, TRUE);
   gtk_grid_attach (grid, nb_cal_verdict_label (p->result.verdict), 7, row, 1, 1);
 }
 
 void
-nb_cal_fill_points (GtkGrid *grid, GPtrArray *as_found, GPtrArray *as_left)
+nb_cal_fill_points (GtkGrid *grid, GPtrArray *const *phases)
 {
   nb_cal_grid_clear (grid);
   static const char *const titles[]
       = { "Phase", "Target mm", "Rate Hz", "n", "Mean mm", "Error mm", "U mm", "Verdict", NULL };
   header (grid, titles);
   int row = 1;
-  for (guint i = 0; as_found && i < as_found->len; i++)
-    point_row (grid, row++, "as found", g_ptr_array_index (as_found, i));
-  for (guint i = 0; as_left && i < as_left->len; i++)
-    point_row (grid, row++, "as left", g_ptr_array_index (as_left, i));
+  for (guint k = 0; phases && k < 4; k++)
+    for (guint i = 0; phases[k] && i < phases[k]->len; i++)
+      point_row (grid, row++, k < 2 ? "as found" : "as left", g_ptr_array_index (phases[k], i));
 }
 
 static char *

@@ -16,9 +16,10 @@ GStrv nb_cal_grid_rows (GtkGrid *grid);
 /* nb_cal_verdict_label: a label saying @verdict in words, coloured by its style class. */
 GtkWidget *nb_cal_verdict_label (NbVerdict verdict);
 
-/* nb_cal_fill_points: the depth points measured so far: one row per point and phase (target,
- * rate, n, mean, error, U and k, verdict). */
-void nb_cal_fill_points (GtkGrid *grid, GPtrArray *as_found, GPtrArray *as_left);
+/* nb_cal_fill_points: the points measured so far: one row per point and phase (target, rate, n,
+ * mean, error, U and k, verdict), each phase's depth points then its rate points. @phases: the
+ * depth and rate arrays of as-found, then of as-left (any may be NULL), or NULL for none. */
+void nb_cal_fill_points (GtkGrid *grid, GPtrArray *const *phases);
 /* nb_cal_fill_tables: the pen's table before and after (depth, correction), the rate correction
  * and the date of each; says so when there is none. */
 void nb_cal_fill_tables (GtkGrid *grid, const NbRunResult *result);

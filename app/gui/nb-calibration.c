@@ -126,8 +126,9 @@ struct _NbCalibration
   NbRunPhase phase;
   guint index, total;
   double depth_mm, rate_hz;
-  GArray *strokes;      /* double */
-  GPtrArray *points[2]; /* NbRunPoint per phase */
+  GArray *strokes;           /* double */
+  GPtrArray *points[2];      /* NbRunPoint per phase: depth points */
+  GPtrArray *rate_points[2]; /* rate points */
   NbRunResult *result;
   GError *error;
 };
@@ -141,6 +142,7 @@ enum
   SIGNAL_POINT_STARTED,
   SIGNAL_STROKE,
   SIGNAL_POINT_DONE,
+  SIGNAL_RATE_DONE,
   SIGNAL_FINISHED,
   N_SIGNALS
 };
@@ -239,9 +241,15 @@ deliver (gpointer data)
       g_signal_emit (self, signals[SIGNAL_STROKE], 0, m->depth_mm);
       break;
     case MSG_POINT_DONE:
-      g_ptr_array_add (self->points[m->phase == NB_RUN_PHASE_AS_LEFT], g_steal_pointer (&m->point));
-      g_signal_emit (self, signals[SIGNAL_POINT_DONE], 0, (guint) m->phase, m->index);
-      break;
+      {
+        /* A rate point spans the depths: it has no set depth. */
+        gboolean rate = isnan (m->point->depth_mm);
+        GPtrArray **lists = rate ? self->rate_points : self->points;
+        g_ptr_array_add (lists[m->phase == NB_RUN_PHASE_AS_LEFT], g_steal_pointer (&m->point));
+        g_signal_emit (self, signals[rate ? SIGNAL_RATE_DONE : SIGNAL_POINT_DONE], 0,
+                       (guint) m->phase, m->index);
+        break;
+      }
     }
   return G_SOURCE_REMOVE;
 }
@@ -394,6 +402,8 @@ forget_run (NbCalibration *self)
   g_array_set_size (self->strokes, 0);
   g_ptr_array_set_size (self->points[0], 0);
   g_ptr_array_set_size (self->points[1], 0);
+  g_ptr_array_set_size (self->rate_points[0], 0);
+  g_ptr_array_set_size (self->rate_points[1], 0);
   g_clear_pointer (&self->result, nb_run_result_free);
   g_clear_error (&self->error);
   self->has_point = FALSE;
@@ -708,6 +718,12 @@ nb_calibration_get_points (NbCalibration *self, NbRunPhase phase)
   return self->points[phase == NB_RUN_PHASE_AS_LEFT];
 }
 
+GPtrArray *
+nb_calibration_get_rate_points (NbCalibration *self, NbRunPhase phase)
+{
+  return self->rate_points[phase == NB_RUN_PHASE_AS_LEFT];
+}
+
 GArray *
 nb_calibration_get_strokes (NbCalibration *self)
 {
@@ -765,6 +781,8 @@ nb_calibration_finalize (GObject *object)
   g_array_unref (self->strokes);
   g_ptr_array_unref (self->points[0]);
   g_ptr_array_unref (self->points[1]);
+  g_ptr_array_unref (self->rate_points[0]);
+  g_ptr_array_unref (self->rate_points[1]);
   g_main_context_unref (self->context);
   G_OBJECT_CLASS (nb_calibration_parent_class)->finalize (object);
 }
@@ -787,6 +805,8 @@ nb_calibration_class_init (NbCalibrationClass *klass)
                                          G_TYPE_NONE, 1, G_TYPE_DOUBLE);
   signals[SIGNAL_POINT_DONE] = g_signal_new ("point-done", t, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                              NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIGNAL_RATE_DONE] = g_signal_new ("rate-done", t, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
   signals[SIGNAL_FINISHED]
       = g_signal_new ("finished", t, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
@@ -805,6 +825,8 @@ nb_calibration_init (NbCalibration *self)
   self->strokes = g_array_new (FALSE, FALSE, sizeof (double));
   self->points[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_run_point_free);
   self->points[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_run_point_free);
+  self->rate_points[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_run_point_free);
+  self->rate_points[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_run_point_free);
 }
 
 NbCalibration *

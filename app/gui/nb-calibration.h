@@ -111,6 +111,9 @@ gboolean nb_calibration_get_current_point (NbCalibration *cal, NbRunPhase *phase
                                            guint *total, double *depth_mm, double *rate_hz);
 /* (transfer none) (element-type NbRunPoint) the depth points done in @phase so far. */
 GPtrArray *nb_calibration_get_points (NbCalibration *cal, NbRunPhase phase);
+/* (transfer none) (element-type NbRunPoint) the rate points done in @phase (target in Hz, depth_mm
+ * NaN): one per set rate, done with the last depth point of that rate. */
+GPtrArray *nb_calibration_get_rate_points (NbCalibration *cal, NbRunPhase phase);
 /* (transfer none) the strokes of the current point as the reference saw them (depth, mm) */
 GArray *nb_calibration_get_strokes (NbCalibration *cal);
 
@@ -138,6 +141,7 @@ gint64 nb_calibration_add_standard_finish (NbCalibration *cal, GAsyncResult *res
  *   "point-started" (): nb_calibration_get_current_point () says which; the strokes restart
  *   "stroke" (double depth_mm)
  *   "point-done" (guint NbRunPhase, guint index): nb_calibration_get_points () has it
+ *   "rate-done" (guint NbRunPhase, guint index): nb_calibration_get_rate_points () has it
  *   "finished" (): the run ended; nb_calibration_get_result () / _get_error () say how */
 
 G_END_DECLS
