@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nb-calibration-view.h"
 #include "nb-chart.h"
@@ -241,7 +242,11 @@ on_state_changed (NbCalibration *cal, guint state, const char *detail, NbCalibra
   /* Every check before the one entered has passed. */
   for (int i = 0; i < (c < 0 ? (int) G_N_ELEMENTS (checks) : c); i++)
     if (state != NB_PROCEDURE_FAILED && state != NB_PROCEDURE_CANCELLED)
-      gtk_image_set_from_icon_name (self->check_icons[i], "emblem-ok-symbolic");
+      {
+        gtk_image_set_from_icon_name (self->check_icons[i], "emblem-ok-symbolic");
+        if (g_strcmp0 (adw_action_row_get_subtitle (self->check_rows[i]), "running") == 0)
+          adw_action_row_set_subtitle (self->check_rows[i], "passed");
+      }
   if (c >= 0)
     {
       gtk_image_set_from_icon_name (self->check_icons[c], "media-playback-start-symbolic");
@@ -250,16 +255,23 @@ on_state_changed (NbCalibration *cal, guint state, const char *detail, NbCalibra
   const char *name = state_title (state);
   g_autofree char *status = detail ? g_strdup_printf ("%s: %s", name, detail) : g_strdup (name);
   set_status (self, status);
-  if (state == NB_PROCEDURE_ADJUST || state == NB_PROCEDURE_WRITE
-      || state == NB_PROCEDURE_DECIDE_AS_FOUND)
+  /* The adjustment step lists what led to the new table and how it was verified. */
+  const char *step = state == NB_PROCEDURE_DECIDE_AS_FOUND ? "Decision"
+                     : state == NB_PROCEDURE_ADJUST        ? "Fit"
+                     : state == NB_PROCEDURE_WRITE         ? "Correction written"
+                     : state == NB_PROCEDURE_AS_LEFT       ? "Verified"
+                                                           : NULL;
+  if (step && detail)
     {
       const char *now = gtk_label_get_label (self->adjust_steps_label);
-      g_autofree char *lines = g_strdup_printf ("%s%s• %s", now, *now ? "\n" : "", status);
+      g_autofree char *lines
+          = g_strdup_printf ("%s%s• %s: %s", now, *now ? "\n" : "", step, detail);
       gtk_label_set_label (self->adjust_steps_label, lines);
-      gtk_label_set_label (self->adjust_label, state == NB_PROCEDURE_WRITE
-                                                   ? "Writing the new table and verifying it"
-                                                   : "Fitting a correction to the as-found points");
     }
+  if (state == NB_PROCEDURE_ADJUST || state == NB_PROCEDURE_WRITE)
+    gtk_label_set_label (self->adjust_label, state == NB_PROCEDURE_WRITE
+                                                 ? "Writing the new table and verifying it"
+                                                 : "Fitting a correction to the as-found points");
 }
 
 static void
@@ -322,6 +334,19 @@ on_point_done (NbCalibration *cal, guint phase, guint index, NbCalibrationPage *
     gtk_progress_bar_set_fraction (self->point_progress, (double) (index + 1) / total);
 }
 
+/* @message as a sentence: errors read "calibration cancelled", the page says "Calibration
+ * cancelled." */
+static void
+append_sentence (GString *text, const char *message)
+{
+  gsize at = text->len;
+  g_string_append (text, message);
+  if (g_ascii_islower (text->str[at]))
+    text->str[at] = g_ascii_toupper (text->str[at]);
+  if (text->len > at && !strchr (".!?", text->str[text->len - 1]))
+    g_string_append_c (text, '.');
+}
+
 static void
 show_result (NbCalibrationPage *self)
 {
@@ -351,7 +376,7 @@ show_result (NbCalibrationPage *self)
       gboolean cancelled = state == NB_PROCEDURE_CANCELLED;
       gtk_label_set_label (self->verdict_label, cancelled ? "CANCELLED" : "FAILED");
       gtk_widget_add_css_class (verdict, nb_calibration_verdict_css (NB_VERDICT_FAIL));
-      g_string_append (text, error ? error->message : "The run did not finish.");
+      append_sentence (text, error ? error->message : "the run did not finish");
       /* What the procedure guarantees: the motor stopped and, unless the new table was verified
        * in the pen, the pen kept its previous one. */
       g_string_append (text, r && r->adjusted
@@ -374,6 +399,9 @@ show_result (NbCalibrationPage *self)
   gtk_label_set_label (self->trace_label, trace ? trace : "");
   gtk_widget_set_visible (GTK_WIDGET (self->trace_label), trace != NULL);
   nb_cal_fill_result (self->result_grid, r);
+  /* A run ended before its first point has no table to show. */
+  gtk_widget_set_visible (GTK_WIDGET (self->result_grid),
+                          r && r->as_found && r->as_found->depth->len > 0);
   nb_cal_fill_tables (self->table_grid, r);
   if (r && r->adjust && r->adjusted)
     gtk_label_set_label (self->adjust_label, "Written, committed, read back and verified");

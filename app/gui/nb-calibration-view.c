@@ -77,6 +77,14 @@ nb_cal_verdict_label (NbVerdict verdict)
   return label;
 }
 
+/* @x rounded to @decimals, without a minus sign on a zero ("-0.000" reads as an error). */
+static double
+rounded (double x, int decimals)
+{
+  double scale = pow (10, decimals);
+  return round (x * scale) / scale + 0.0;
+}
+
 static void
 cell (GtkGrid *grid, int col, int row, const char *text, gboolean numeric)
 {
@@ -111,14 +119,15 @@ point_row (GtkGrid *grid, int row, const char *phase, const NbRunPoint *p)
   cell (grid, 2, row, rate_text, TRUE);
   g_autofree char *n = g_strdup_printf ("%" G_GSIZE_FORMAT, p->result.stats.n);
   cell (grid, 3, row, n, TRUE);
-  /* A depth in mm to the micrometre (the fixture's resolution), a rate in Hz to 0.01 Hz. */
+  /* As the result document has them (nb-run-result.c): mm to 0.1 µm, Hz to 0.001 Hz, so that
+   * the Records page shows a stored run exactly as the run showed it. */
   double mean = p->result.stats.mean, error = p->result.stats.error;
   double U = p->result.uncertainty.U, k = p->result.uncertainty.k;
-  g_autofree char *m = rate ? g_strdup_printf ("%.2f Hz", mean) : g_strdup_printf ("%.3f", mean);
-  g_autofree char *e
-      = rate ? g_strdup_printf ("%+.2f Hz", error) : g_strdup_printf ("%+.3f", error);
-  g_autofree char *u = rate ? g_strdup_printf ("%.2f Hz (k = %.2f)", U, k)
-                            : g_strdup_printf ("%.3f (k = %.2f)", U, k);
+  g_autofree char *m = rate ? g_strdup_printf ("%.3f Hz", mean) : g_strdup_printf ("%.4f", mean);
+  g_autofree char *e = rate ? g_strdup_printf ("%+.3f Hz", rounded (error, 3))
+                            : g_strdup_printf ("%+.4f", rounded (error, 4));
+  g_autofree char *u = rate ? g_strdup_printf ("%.3f Hz (k = %.2f)", U, k)
+                            : g_strdup_printf ("%.4f (k = %.2f)", U, k);
   cell (grid, 4, row, m, TRUE);
   cell (grid, 5, row, e, TRUE);
   cell (grid, 6, row, u, TRUE);
@@ -229,9 +238,9 @@ result_rows (GtkGrid *grid, GArray *rows)
               continue;
             }
           const char *unit = r->is_rate ? "Hz" : "mm";
-          g_autofree char *e
-              = g_strdup_printf (r->is_rate ? "%+.2f %s" : "%+.3f %s", r->error[ph], unit);
-          g_autofree char *U = g_strdup_printf (r->is_rate ? "%.2f" : "%.3f", r->U[ph]);
+          g_autofree char *e = g_strdup_printf (r->is_rate ? "%+.3f %s" : "%+.4f %s",
+                                                rounded (r->error[ph], r->is_rate ? 3 : 4), unit);
+          g_autofree char *U = g_strdup_printf (r->is_rate ? "%.3f" : "%.4f", r->U[ph]);
           cell (grid, col, row, e, TRUE);
           cell (grid, col + 1, row, U, TRUE);
           gtk_grid_attach (grid, nb_cal_verdict_label (r->verdict[ph]), col + 2, row, 1, 1);

@@ -49,7 +49,7 @@ create_row (gpointer item, gpointer user_data)
   g_autofree char *when = format_time (r->started_at);
   g_autofree char *sub = g_markup_printf_escaped (
       "%s · %s · %s%s", when, r->pen_serial ? r->pen_serial : "?",
-      r->profile_id ? r->profile_id : "?", r->traceable ? "" : " · self-check");
+      r->profile_id ? r->profile_id : "?", r->fixture_serial ? "" : " · self-check");
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
   g_object_set_data_full (G_OBJECT (row), "nb-run-item", g_object_ref (item), g_object_unref);
   return row;
@@ -74,9 +74,8 @@ show (NbRunsView *self, const NbStoreRun *r, JsonNode *doc)
   gboolean has = r->status == NB_RUN_COMPLETE && nb_cal_verdict_from_string (r->verdict, &verdict);
   gtk_label_set_label (self->verdict, outcome (r));
   gtk_widget_add_css_class (v, nb_calibration_verdict_css (has ? verdict : NB_VERDICT_FAIL));
-  g_autofree char *trace
-      = r->traceable ? g_strdup_printf ("Fixture %s", r->fixture_serial ? r->fixture_serial : "?")
-                     : g_strdup ("not traceable: pen self-check");
+  g_autofree char *trace = r->fixture_serial ? g_strdup_printf ("Fixture %s", r->fixture_serial)
+                                             : g_strdup ("not traceable: pen self-check");
   gtk_label_set_label (self->trace, trace);
   nb_cal_fill_result_json (self->grid, o);
   gtk_stack_set_visible_child_name (self->detail, "run");
@@ -213,6 +212,9 @@ label (const char *css, float xalign)
   gtk_label_set_xalign (GTK_LABEL (l), xalign);
   gtk_label_set_wrap (GTK_LABEL (l), TRUE);
   gtk_label_set_selectable (GTK_LABEL (l), TRUE);
+  /* The detail scrolls sideways in a narrow window (the table needs its columns): wrap the text
+   * rather than widen it. */
+  gtk_label_set_max_width_chars (GTK_LABEL (l), 60);
   if (css)
     gtk_widget_add_css_class (l, css);
   return l;
@@ -225,7 +227,7 @@ nb_runs_view_init (NbRunsView *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
 
   GtkWidget *scroll = gtk_scrolled_window_new ();
-  gtk_widget_set_size_request (scroll, 320, -1);
+  gtk_widget_set_size_request (scroll, 260, -1);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   self->list = GTK_LIST_BOX (gtk_list_box_new ());

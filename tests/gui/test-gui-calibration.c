@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gui-test-util.h"
+#include "nb-run-records.h"
 #include "nb-sim-transport.h"
 
 /* Fails as found on cheek/chin thick skin (2.00 mm is delivered 2.20 mm), passes as left. */
@@ -43,26 +44,44 @@ measuring_point (gpointer data)
          && nb_calibration_get_strokes (cal)->len >= 10;
 }
 
+/* The point being measured (as found or as left) shows at least 10 strokes. */
+static gboolean
+has_strokes (gpointer data)
+{
+  return nb_calibration_get_strokes (cal)->len >= 10;
+}
+
 static void
 activate (const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), action, NULL));
 }
 
-/* Both sizes the brief asks the layout to hold at. */
+/* At both sizes the layout must hold at; @ready (may be NULL) must hold before each capture (the
+ * strokes of a point on the chart, say: the next point clears them). */
+static void
+screenshot_when (const char *step, NbCondFunc ready, gpointer data)
+{
+  static const int sizes[][2] = { { 1280, 800 }, { 800, 600 } };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (win), sizes[i][0], sizes[i][1]);
+      nb_test_pump (0.3);
+      if (ready)
+        g_assert_true (nb_test_wait (ready, data, 30));
+      g_autofree char *name
+          = i == 0 ? g_strdup_printf ("calibration-%s.png", step)
+                   : g_strdup_printf ("calibration-%s-%dx%d.png", step, sizes[i][0], sizes[i][1]);
+      nb_test_save_png (GTK_WIDGET (win), name);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+  nb_test_pump (0.2);
+}
+
 static void
 screenshot (const char *step)
 {
-  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
-  nb_test_pump (0.4);
-  g_autofree char *big = g_strdup_printf ("calibration-%s.png", step);
-  nb_test_save_png (GTK_WIDGET (win), big);
-  gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
-  nb_test_pump (0.4);
-  g_autofree char *small = g_strdup_printf ("calibration-%s-800x600.png", step);
-  nb_test_save_png (GTK_WIDGET (win), small);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
-  nb_test_pump (0.2);
+  screenshot_when (step, NULL, NULL);
 }
 
 static char *
@@ -87,8 +106,19 @@ test_station (void)
 /* No standard in the test's database: the run stops at the pre-checks with the reason, and the
  * form (the fixture's serial filled in) records one and retries. */
 static void
+on_message (GtkWidget *widget, const char *text, char **said)
+{
+  g_free (*said);
+  *said = g_strdup (text);
+}
+
+static void
 test_pre_checks (void)
 {
+  /* The page's messages are checked here; as toasts they would sit over the screenshots. */
+  g_autofree char *said = NULL;
+  gulong mid = g_signal_connect (page, "message", G_CALLBACK (on_message), &said);
+  g_signal_handlers_block_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
   activate ("calibration.start");
   g_assert_true (nb_test_wait (not_running, NULL, 30));
   g_assert_true (nb_calibration_needs_standard (cal));
@@ -99,6 +129,9 @@ test_pre_checks (void)
   activate ("calibration.record-standard");
   g_assert_true (nb_test_wait (running, NULL, 10));
   g_assert_false (nb_calibration_needs_standard (cal));
+  g_assert_cmpstr (said, ==, "Reference standard recorded: retrying the calibration.");
+  g_signal_handler_disconnect (page, mid);
+  g_signal_handlers_unblock_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
 }
 
 static void
@@ -109,7 +142,7 @@ test_progress (void)
   /* The header and at least the first as-found point, with its verdict in words. */
   g_assert_cmpuint (g_strv_length (rows), >=, 2);
   g_assert_true (g_str_has_prefix (rows[1], "as found | 1.000 | 100 | 30 |"));
-  screenshot ("progress");
+  screenshot_when ("progress", has_strokes, NULL);
 }
 
 static void
@@ -138,6 +171,46 @@ test_result (void)
   nb_calibration_page_show_step (page, NB_CALIBRATION_STEP_ADJUST);
   screenshot ("adjust");
   nb_calibration_page_show_step (page, NB_CALIBRATION_STEP_RESULT);
+}
+
+static gboolean
+run_listed (gpointer data)
+{
+  NbRunRecords *records
+      = nb_runs_view_get_records (nb_records_page_get_runs_view (nb_window_get_records_page (win)));
+  return !nb_run_records_is_refreshing (records)
+         && nb_run_records_find (records, *(gint64 *) data) != NULL;
+}
+
+static gboolean
+run_shown (gpointer data)
+{
+  NbRunsView *runs = nb_records_page_get_runs_view (nb_window_get_records_page (win));
+  return nb_runs_view_get_shown_run (runs) == *(gint64 *) data;
+}
+
+/* The run is on the Records page, read back from the store: its points and verdicts. */
+static void
+test_records (void)
+{
+  gint64 id = nb_calibration_get_result (cal)->run_id;
+  g_assert_cmpint (id, >, 0);
+  NbRecordsPage *records = nb_window_get_records_page (win);
+  NbRunsView *runs = nb_records_page_get_runs_view (records);
+  nb_window_show_page (win, "records");
+  nb_records_page_show_kind (records, TRUE);
+  g_assert_true (nb_test_wait (run_listed, &id, 10));
+  g_assert_true (nb_runs_view_open (runs, id));
+  g_assert_true (nb_test_wait (run_shown, &id, 10));
+  g_assert_cmpstr (nb_runs_view_get_verdict_text (runs), ==, "PASS");
+  g_auto (GStrv) rows = nb_runs_view_get_rows (runs);
+  g_auto (GStrv) shown = nb_calibration_page_get_result_rows (page);
+  /* The same table as the result step, from the stored document. */
+  g_assert_cmpuint (g_strv_length (rows), ==, g_strv_length (shown));
+  for (guint i = 0; rows[i]; i++)
+    g_assert_cmpstr (rows[i], ==, shown[i]);
+  screenshot ("records-run");
+  nb_window_show_page (win, "calibration");
 }
 
 /* Cancelled while measuring: the page says so, and the pen's stored table is what it was. */
@@ -187,6 +260,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-calibration/pre-checks", test_pre_checks);
   g_test_add_func ("/gui-calibration/progress", test_progress);
   g_test_add_func ("/gui-calibration/result", test_result);
+  g_test_add_func ("/gui-calibration/records", test_records);
   g_test_add_func ("/gui-calibration/cancel", test_cancel);
   int rc = g_test_run ();
 
