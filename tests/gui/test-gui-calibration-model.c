@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nb-calibration.h"
+#include "nb-pen-list.h"
 #include "nb-sim-transport.h"
 #include "nb-store.h"
 
@@ -267,6 +268,30 @@ test_standard_then_run (void)
   g_string_free (cancel.states, TRUE);
 }
 
+/* The station's choices tell a fixture from a pen: the list's items carry the kind IDENTIFY
+ * gave (the REFERENCE capability). */
+static void
+test_pen_kind (void)
+{
+  g_autoptr (NbPenList) list = nb_pen_list_new ();
+  const NbPenInfo fixture = { .uri = "serial:/dev/ttyFIX0",
+                              .transport = "serial",
+                              .model = "NB-FIX",
+                              .serial = FIXTURE_SERIAL,
+                              .state = NB_PEN_STATE_PEN,
+                              .capabilities = NB_CAP_REFERENCE };
+  const NbPenInfo pen = { .uri = "serial:/dev/ttyPEN0",
+                          .transport = "serial",
+                          .model = "NB-1",
+                          .serial = "NB-0001",
+                          .state = NB_PEN_STATE_PEN };
+  nb_pen_list_set_busy (list, fixture.uri, &fixture);
+  nb_pen_list_set_busy (list, pen.uri, &pen);
+  g_assert_cmpstr (nb_pen_item_get_kind (nb_pen_list_find (list, fixture.uri, NULL)), ==,
+                   "fixture");
+  g_assert_cmpstr (nb_pen_item_get_kind (nb_pen_list_find (list, pen.uri, NULL)), ==, "pen");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -276,6 +301,7 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("nb-gui-cal-XXXXXX", NULL);
   db_path = g_build_filename (tmp_dir, "needlebench.db", NULL);
   g_test_add_func ("/gui-calibration-model/cap", test_cap);
+  g_test_add_func ("/gui-calibration-model/pen-kind", test_pen_kind);
   g_test_add_func ("/gui-calibration-model/no-standard", test_no_standard);
   g_test_add_func ("/gui-calibration-model/run", test_standard_then_run);
   int rc = g_test_run ();

@@ -95,6 +95,9 @@ test_station (void)
 {
   nb_window_show_page (win, "calibration");
   g_autofree char *pen = pen_uri ();
+  /* The bench profiles are choices too. */
+  g_assert_true (nb_calibration_page_choose (page, pen, "sim-fixture:", "factory-full", 1));
+  g_assert_cmpstr (nb_calibration_get_profile (cal)->id, ==, "factory-full");
   g_assert_true (nb_calibration_page_choose (page, pen, "sim-fixture:", "cheek-chin-thick", 5));
   g_assert_cmpstr (nb_calibration_page_get_cap_text (page), ==,
                    "Types V–VI: depth capped at 1.50 mm");
@@ -236,6 +239,54 @@ test_cancel (void)
   screenshot ("cancelled");
 }
 
+static gboolean
+live_connected (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (data);
+  return run && nb_run_is_connected (run);
+}
+
+static gboolean
+live_recording_is (gpointer data)
+{
+  NbRun *run = nb_live_page_get_run (nb_window_get_live_page (win));
+  return run && nb_run_is_recording (run) == GPOINTER_TO_INT (data);
+}
+
+/* The station's pen is not shared with the Live page: a recording on it refuses the calibration
+ * (with the reason), a mere connection is closed when the calibration starts (saying so). */
+static void
+test_live_pen (void)
+{
+  NbLivePage *live = nb_window_get_live_page (win);
+  nb_live_page_connect_uri (live, "sim:time-scale=2");
+  g_assert_true (nb_test_wait (live_connected, live, 10));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (live_recording_is, GINT_TO_POINTER (TRUE), 10));
+
+  g_autofree char *said = NULL;
+  gulong mid = g_signal_connect (page, "message", G_CALLBACK (on_message), &said);
+  g_signal_handlers_block_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
+  activate ("calibration.new");
+  activate ("calibration.start");
+  g_assert_false (nb_calibration_is_running (cal));
+  g_assert_nonnull (said);
+  g_assert_true (g_str_has_prefix (said, "Calibration refused: the Live page is recording"));
+  g_assert_true (nb_live_page_has_pen (live));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-record", NULL));
+  g_assert_true (nb_test_wait (live_recording_is, GINT_TO_POINTER (FALSE), 10));
+  activate ("calibration.start");
+  g_assert_true (nb_calibration_is_running (cal));
+  g_assert_cmpstr (said, ==,
+                   "The pen was disconnected from the Live page: a calibration needs it alone.");
+  g_assert_false (nb_live_page_has_pen (live));
+  activate ("calibration.cancel");
+  g_assert_true (nb_test_wait (not_running, NULL, 30));
+  g_signal_handler_disconnect (page, mid);
+  g_signal_handlers_unblock_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,6 +313,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-calibration/result", test_result);
   g_test_add_func ("/gui-calibration/records", test_records);
   g_test_add_func ("/gui-calibration/cancel", test_cancel);
+  g_test_add_func ("/gui-calibration/live-pen", test_live_pen);
   int rc = g_test_run ();
 
   nb_test_pump (0.2);
