@@ -287,6 +287,42 @@ test_live_pen (void)
   g_signal_handlers_unblock_matched (page, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing the window during a run: the window stays, saying why, until the procedure has stopped
+ * the pen (the run cancelled, the pen's table as it was); then it goes. Last: it ends the app. */
+static void
+test_quit (void)
+{
+  g_autofree char *before = NULL;
+  gsize n_before = 0;
+  g_assert_true (g_file_get_contents (eeprom, &before, &n_before, NULL));
+  g_autoptr (NbCalibration) model = g_object_ref (cal);
+  g_autofree char *pen = pen_uri ();
+  activate ("calibration.new");
+  g_assert_true (nb_calibration_page_choose (page, pen, "sim-fixture:", "cheek-chin-thick", 1));
+  activate ("calibration.start");
+  g_assert_true (nb_test_wait (measuring_point, GUINT_TO_POINTER (1), 60));
+  gpointer weak = win;
+  g_object_add_weak_pointer (G_OBJECT (win), &weak);
+  gtk_window_close (GTK_WINDOW (win));
+  g_assert_nonnull (weak);
+  g_assert_true (nb_window_is_stopping (win));
+  g_assert_true (nb_window_is_banner_shown (win));
+  g_assert_true (g_str_has_prefix (nb_window_get_banner_text (win), "Cancelling the calibration"));
+  g_assert_true (nb_test_wait (window_gone, &weak, 10));
+  g_assert_false (nb_calibration_is_running (model));
+  g_assert_cmpint (nb_calibration_get_state (model), ==, NB_PROCEDURE_CANCELLED);
+  g_autofree char *after = NULL;
+  gsize n_after = 0;
+  g_assert_true (g_file_get_contents (eeprom, &after, &n_after, NULL));
+  g_assert_cmpmem (before, n_before, after, n_after);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,6 +350,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-calibration/records", test_records);
   g_test_add_func ("/gui-calibration/cancel", test_cancel);
   g_test_add_func ("/gui-calibration/live-pen", test_live_pen);
+  g_test_add_func ("/gui-calibration/quit", test_quit);
   int rc = g_test_run ();
 
   nb_test_pump (0.2);
