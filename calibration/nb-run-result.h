@@ -79,17 +79,42 @@ void nb_run_phase_result_free (NbRunPhaseResult *phase);
 NbRunResult *nb_run_result_new (void);
 void nb_run_result_free (NbRunResult *result);
 
-/* nb_run_result_to_json: (transfer full) the result document (docs/cli.md, "calibrate"): run,
- * profile, serial, fixture, rule, adjusted, verdict, traceable, points, rate_points, indication
- * and the rest. With @raw, every as_found / as_left entry also has strokes_mm (strokes_hz for a
- * rate point): the reference's per-stroke readings, so every figure can be recomputed by hand. */
+/* nb_run_result_to_json: (transfer full) the result document (docs/cli.md, "calibrate"), an
+ * object with, in this order:
+ *   run (null when not stored), profile, profile_version, serial, pen {model, firmware},
+ *   fixture and fixture_model (null in a self-check), standard {certificate, U_mm, k, due} (null
+ *   in a self-check), rule, traceable, not_traceable_reason ("not traceable: pen self-check", null
+ *   when traceable), adjusted, status, verdict (null when the run reached none), error, operator,
+ *   started_at / ended_at (ISO 8601 UTC to the second, "2026-12-02T13:21:28Z"; null when not
+ *   yet), table_before / table_after ({rate_correction_ppm, calibrated_at (ISO, null for the
+ *   factory table), certificate (null when empty), points [{depth_mm, correction_mm}]}, null when
+ *   not read), points [{target_mm, rate_hz, as_found, as_left}], rate_points [{target_hz,
+ *   as_found, as_left}] and indication [{target_mm, rate_hz, phase, pen_mean_mm,
+ *   reference_mean_mm, error_mm = pen − reference}].
+ * points entry i pairs as-found depth point i with as-left depth point i; as_left is null with
+ * --no-adjust or when the run ended before it. An entry is {n, mean_mm, sd_mm, error_mm, u_mm,
+ * U_mm, k, nu_eff, verdict, pfa, cpk, tolerance {lower, upper}} (the _hz names for a rate point).
+ * indication lists the depth points, as-found then as-left, whose pen readings were paired (a
+ * finite pen_mean): none in a self-check.
+ * Figures are rounded to their precision: mm to 4 decimals (0.1 µm; a table's µm to 3), Hz to 3,
+ * k and Cpk to 2, ν_eff to 1, PFA to 4 significant digits; the raw strokes are not rounded.
+ * JSON has no NaN or infinity: a figure that is not finite is null, so an infinite ν_eff, a PFA
+ * of a rejected point, a Cpk of too few strokes and a one-sided tolerance's open limit are null.
+ * With @raw, every as_found / as_left entry also has strokes_mm (strokes_hz for a rate point):
+ * the reference's per-stroke readings, so every figure can be recomputed by hand. */
 JsonNode *nb_run_result_to_json (const NbRunResult *result, gboolean raw);
 
 /* nb_run_result_load_json: (transfer full) the document of stored run @run_id, exactly as
- * nb_run_result_to_json () made it when the run closed (its result_json); with @raw the
- * strokes_mm / strokes_hz of every entry are added from the stored raw readings. A run that has
- * no document (interrupted: its process died) gets one built from its record, with its status.
- * NB_STORE_ERROR_NOT_FOUND for no such run. */
+ * nb_run_result_to_json () made it when the run closed (its result_json; whole numbers a writer
+ * printed without a decimal point are made doubles again, all but run, n, profile_version and
+ * rate_correction_ppm); with @raw the strokes_mm / strokes_hz of every entry are added from the
+ * stored raw readings: entry i of points / rate_points gets the stored point of its phase and
+ * quantity with the i-th smallest seq (see nb_run_result_store_point ()), an empty list when
+ * there is none. A run that has no document (interrupted: its process died; or closed without
+ * one) gets one built from its record: the same head, its status, verdict and error as recorded,
+ * the stored tables, adjusted false and points, rate_points and indication empty.
+ * NB_STORE_ERROR_NOT_FOUND for no such run, NB_STORE_ERROR_CORRUPT for a stored document that
+ * is not a JSON object. */
 JsonNode *nb_run_result_load_json (NbStore *store, gint64 run_id, gboolean raw,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

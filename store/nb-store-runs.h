@@ -9,9 +9,12 @@
  * Records are append-only like sessions: a run row is written when the run starts (status
  * 'running') and changed exactly once, to close it; transitions, points and strokes are inserted
  * and never changed or removed (SQL triggers refuse it). A run left 'running' by a process that
- * died is reported as NB_RUN_INTERRUPTED. Every write appends an audit entry (nb-audit.h) in the
- * same transaction: run.begin, run.point (with the SHA-256 of the point's raw readings), run.table
- * (before/after), run.close (status, verdict, SHA-256 of the result document).
+ * died is reported as NB_RUN_INTERRUPTED: the connection that began a run holds a lock for it
+ * (nb-store-lock.c) until it closes the run or is itself closed, so close a run on the connection
+ * that began it. Every write appends an audit entry (nb-audit.h) in the
+ * same transaction: run.begin, run.transition (the state), run.point (with the SHA-256 of the
+ * point's raw readings), run.table (before/after), run.close (status, verdict, SHA-256 of the
+ * result document).
  *
  * Validation (NB_STORE_ERROR_INVALID, the message naming the field): serials, models, ids,
  * names and states are UTF-8 of 1 to 64 characters without control characters or outer white
