@@ -142,12 +142,12 @@ point_done (NbProc *p, gpointer data)
     }
   if (p->ref == &p->pen_stream)
     return TRUE;
-  /* The pen's detector reports a stroke a little after its peak: wait until its stream is a
-   * period past the last stroke picked, so that every pairable stroke has arrived. */
+  /* The pen's detector reports a stroke a few samples after its peak: wait until its stream is
+   * half a period past the last stroke picked, so that every pairable stroke has arrived. */
   guint last = g_array_index (w->picked, guint, w->picked->len - 1);
   double last_s = g_array_index (strokes, NbStroke, last).time_s;
   double pen_now = ref_time_of_pen_index (p, (double) p->pen_stream.next_index);
-  return pen_now > last_s + 1.0 / w->rate_hz;
+  return pen_now > last_s + 0.5 / w->rate_hz;
 }
 
 static double
@@ -176,12 +176,12 @@ typedef struct
 
 static NbRunPoint *
 measure_point (NbProc *p, NbRunPhase phase, guint index, guint total, double depth_mm,
-               double rate_hz, double tolerance_mm, NbUncertaintyBudget *type_b, RateReadings *rate,
-               GError **error)
+               double rate_hz, RateReadings *rate, GError **error)
 {
   const NbProfile *prof = p->profile;
   if (p->callbacks && p->callbacks->point_started)
     p->callbacks->point_started (phase, index, total, depth_mm, rate_hz, p->user_data);
+  /* a no-op when the previous point already set it (its settle has begun) */
   if (!nb_proc_set (p, depth_mm, rate_hz, error))
     return NULL;
 
@@ -202,6 +202,14 @@ measure_point (NbProc *p, NbRunPhase phase, guint index, guint total, double dep
       g_array_unref (w.picked);
       return NULL;
     }
+  g_debug (
+      "%.3f mm, %.1f Hz: set at %.4f s, settled at %.4f s, strokes %.4f to %.4f s "
+      "(reference time); the reference at %.4f s, the pen at %.4f s",
+      depth_mm, rate_hz, w.change_s, w.settle_end_s,
+      g_array_index (p->ref->strokes, NbStroke, g_array_index (w.picked, guint, 0)).time_s,
+      g_array_index (p->ref->strokes, NbStroke, g_array_index (w.picked, guint, w.picked->len - 1))
+          .time_s,
+      p->ref->next_index / fs, ref_time_of_pen_index (p, (double) p->pen_stream.next_index));
 
   g_autoptr (NbRunPoint) point = nb_run_point_new ();
   point->target = depth_mm;
@@ -233,14 +241,23 @@ measure_point (NbProc *p, NbRunPhase phase, guint index, guint total, double dep
   g_array_unref (w.picked);
   point->pen_mean = self_check ? NAN : mean_finite (point->pen);
 
-  NbTolerance tol = nb_tolerance_symmetric (depth_mm, tolerance_mm);
-  if (!nb_point_result_evaluate ((const double *) point->reference->data, point->reference->len,
-                                 depth_mm, FALSE, type_b, &tol, p->rule, &point->result, error))
-    {
-      g_prefix_error (error, "evaluating %.3f mm at %.1f Hz: ", depth_mm, rate_hz);
-      return NULL;
-    }
   return g_steal_pointer (&point);
+}
+
+/* The statistics, uncertainty and verdict of a depth point's readings. */
+static gboolean
+evaluate_point (NbProc *p, NbRunPoint *point, double tolerance_mm, NbUncertaintyBudget *type_b,
+                GError **error)
+{
+  NbTolerance tol = nb_tolerance_symmetric (point->depth_mm, tolerance_mm);
+  if (!nb_point_result_evaluate ((const double *) point->reference->data, point->reference->len,
+                                 point->depth_mm, FALSE, type_b, &tol, p->rule, &point->result,
+                                 error))
+    {
+      g_prefix_error (error, "evaluating %.3f mm at %.1f Hz: ", point->depth_mm, point->rate_hz);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static NbRunPoint *
@@ -306,35 +323,53 @@ nb_proc_measure_phase (NbProc *p, NbRunPhase phase, NbRunPhaseResult *result, GE
       rates[j].ref_hz = g_array_new (FALSE, FALSE, sizeof (double));
       rates[j].pen_hz = g_array_new (FALSE, FALSE, sizeof (double));
     }
-  guint total = prof->n_points * prof->n_rates, seq = 0;
+  guint total = prof->n_points * prof->n_rates;
   gboolean ok = TRUE;
-  for (guint i = 0; ok && i < prof->n_points; i++)
-    for (guint j = 0; ok && j < prof->n_rates; j++)
-      {
-        guint index = i * prof->n_rates + j;
-        NbRunPoint *point
-            = measure_point (p, phase, index, total, prof->points[i].depth_mm, prof->rates_hz[j],
-                             prof->points[i].tolerance_mm, type_b, &rates[j], error);
-        ok = point != NULL;
-        if (!ok)
+  for (guint index = 0; ok && index < total; index++)
+    {
+      guint i = index / prof->n_rates, j = index % prof->n_rates;
+      NbRunPoint *point = measure_point (p, phase, index, total, prof->points[i].depth_mm,
+                                         prof->rates_hz[j], &rates[j], error);
+      ok = point != NULL;
+      if (!ok)
+        break;
+      /* The next point settles while this one is evaluated and stored: the store's writes are
+       * not the pen's time. Should setting it fail, this point's strokes still count. */
+      g_autoptr (GError) next_error = NULL;
+      gboolean next_ok = TRUE;
+      if (index + 1 < total)
+        next_ok = nb_proc_set (p, prof->points[(index + 1) / prof->n_rates].depth_mm,
+                               prof->rates_hz[(index + 1) % prof->n_rates], &next_error);
+      if (!evaluate_point (p, point, prof->points[i].tolerance_mm, type_b, error))
+        {
+          nb_run_point_free (point);
+          ok = FALSE;
           break;
-        g_ptr_array_add (result->depth, point);
-        result->verdict = nb_verdict_worst (result->verdict, point->result.verdict);
-        ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_DEPTH, seq++, point, error);
-        notify_done (p, phase, index, total, point);
-        /* a rate's last depth point completes its rate point */
-        if (ok && i == prof->n_points - 1)
-          {
-            NbRunPoint *rp = rate_point (p, prof->rates_hz[j], &rates[j], error);
-            ok = rp != NULL;
-            if (!ok)
-              break;
-            g_ptr_array_add (result->rate, rp);
-            result->verdict = nb_verdict_worst (result->verdict, rp->result.verdict);
-            ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_RATE, seq++, rp, error);
-            notify_done (p, phase, j, prof->n_rates, rp);
-          }
-      }
+        }
+      g_ptr_array_add (result->depth, point);
+      result->verdict = nb_verdict_worst (result->verdict, point->result.verdict);
+      ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_DEPTH, result->depth->len - 1, point,
+                                 error);
+      notify_done (p, phase, index, total, point);
+      if (ok && !next_ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&next_error));
+          ok = FALSE;
+        }
+      /* a rate's last depth point completes its rate point */
+      if (ok && i == prof->n_points - 1)
+        {
+          NbRunPoint *rp = rate_point (p, prof->rates_hz[j], &rates[j], error);
+          ok = rp != NULL;
+          if (!ok)
+            break;
+          g_ptr_array_add (result->rate, rp);
+          result->verdict = nb_verdict_worst (result->verdict, rp->result.verdict);
+          ok = nb_proc_record_point (p, phase, NB_RUN_QUANTITY_RATE, result->rate->len - 1, rp,
+                                     error);
+          notify_done (p, phase, j, prof->n_rates, rp);
+        }
+    }
   for (guint j = 0; j < prof->n_rates; j++)
     {
       g_array_unref (rates[j].ref_hz);

@@ -71,9 +71,9 @@ struct _NbProc
 /* Streams of the station on: the fixture's, then the pen's (protocol §11.4: both before the
  * motor), with an acquisition on each. */
 gboolean nb_proc_streams_start (NbProc *p, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* SET_DEPTH and SET_RATE, then every telemetry batch the pen sent before its ACK is dispatched:
- * the pen's stream index after them is where the setting took effect (one byte stream, in
- * order). Skipped when the pen is already at that setting. */
+/* SET_DEPTH and SET_RATE (each only when it changes), then every telemetry batch the pen sent
+ * before its ACK is dispatched: the pen's stream index after them is where the setting took effect
+ * (one byte stream, in order). Skipped when the pen is already at that setting. */
 gboolean nb_proc_set (NbProc *p, double depth_mm, double rate_hz,
                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean nb_proc_motor_start (NbProc *p, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -104,6 +104,7 @@ gboolean nb_proc_measure_phase (NbProc *p, NbRunPhase phase, NbRunPhaseResult *r
 gboolean nb_proc_record_begin (NbProc *p, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean nb_proc_record_transition (NbProc *p, NbProcedureState state, const char *detail,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* @seq: the point's place in its phase's list of its quantity (nb_run_result_store_point ()) */
 gboolean nb_proc_record_point (NbProc *p, NbRunPhase phase, NbRunQuantity quantity, guint seq,
                                const NbRunPoint *point, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean nb_proc_record_table (NbProc *p, const char *which, const NbCalTable *table,

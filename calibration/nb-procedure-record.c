@@ -77,34 +77,8 @@ nb_proc_record_point (NbProc *p, NbRunPhase phase, NbRunQuantity quantity, guint
 {
   if (!have_run (p))
     return TRUE;
-  const NbPointResult *res = &point->result;
-  NbStoreRunPoint sp = {
-    .phase = phase,
-    .quantity = quantity,
-    .seq = seq,
-    .target = point->target,
-    .depth_mm = point->depth_mm,
-    .rate_hz = point->rate_hz,
-    .n = (guint) res->stats.n,
-    .mean = res->stats.mean,
-    .sd = res->stats.sd,
-    .error = res->stats.error,
-    .u = res->uncertainty.u_c,
-    .U = res->uncertainty.U,
-    .k = res->uncertainty.k,
-    .nu_eff = res->uncertainty.nu_eff,
-    .verdict = nb_verdict_to_string (res->verdict),
-    .pfa = res->pfa,
-    .pen_mean = point->pen_mean,
-  };
-  guint n = point->reference->len;
-  g_autofree NbStoreRunStroke *strokes = g_new (NbStoreRunStroke, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      strokes[i].reference = g_array_index (point->reference, double, i);
-      strokes[i].pen = i < point->pen->len ? g_array_index (point->pen, double, i) : NAN;
-    }
-  return nb_store_add_run_point (p->store, p->result->run_id, &sp, strokes, n, error) != 0;
+  return nb_run_result_store_point (p->store, p->result->run_id, point, phase, quantity, seq, error)
+         != 0;
 }
 
 gboolean

@@ -54,6 +54,11 @@ on_event (NbDevice *dev, const NbEvent *ev, NbProc *p)
   switch (ev->code)
     {
     case NB_EVENT_MOTOR_JAM:
+      set_async_error (
+          p, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
+                          "%s: motor jammed (the pen reported %s at sample %" G_GUINT64_FORMAT ")",
+                          serial, nb_event_code_name (ev->code), ev->sample_index));
+      break;
     case NB_EVENT_CARTRIDGE_REMOVED:
     case NB_EVENT_OVER_TEMPERATURE:
       set_async_error (p, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
@@ -169,11 +174,16 @@ nb_proc_streams_start (NbProc *p, GError **error)
 gboolean
 nb_proc_set (NbProc *p, double depth_mm, double rate_hz, GError **error)
 {
-  if (p->have_setting && p->set_depth_mm == depth_mm && p->set_rate_hz == rate_hz)
+  gboolean had = p->have_setting;
+  if (had && p->set_depth_mm == depth_mm && p->set_rate_hz == rate_hz)
     return TRUE;
   p->have_setting = FALSE;
-  if (!nb_device_set_depth (p->pen, depth_mm, p->cancellable, error)
-      || !nb_device_set_rate (p->pen, rate_hz, p->cancellable, error))
+  /* only what changes: each request is a round trip the pen's time does not count */
+  if ((!had || p->set_depth_mm != depth_mm)
+      && !nb_device_set_depth (p->pen, depth_mm, p->cancellable, error))
+    return FALSE;
+  if ((!had || p->set_rate_hz != rate_hz)
+      && !nb_device_set_rate (p->pen, rate_hz, p->cancellable, error))
     return FALSE;
   /* The pen sent every sample it made before the change ahead of its ACK, on the same byte
    * stream; the reader queued them before it woke us. Once dispatched, the pen's index is the

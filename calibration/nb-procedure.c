@@ -356,10 +356,12 @@ state_write (NbProc *p)
   r->table_after = p->new_table;
   r->has_table_after = TRUE;
   r->adjusted = TRUE;
-  if (!nb_proc_record_table (p, "after", &r->table_after, &error))
-    return fail (p, error);
-  /* the next SET_DEPTH marks where the new table is in force */
+  /* As-left's first setting marks where the new table is in force; it settles while the table
+   * and the transitions are stored. */
   p->have_setting = FALSE;
+  if (!nb_proc_set (p, p->profile->points[0].depth_mm, p->profile->rates_hz[0], &error)
+      || !nb_proc_record_table (p, "after", &r->table_after, &error))
+    return fail (p, error);
   set_detail (p, g_strdup_printf ("table %s written, committed and read back identical",
                                   r->table_after.certificate));
   return NB_PROCEDURE_AS_LEFT;
@@ -429,7 +431,8 @@ finish (NbProc *p, NbProcedureState state)
       r->status = NB_RUN_COMPLETE;
       r->has_verdict = TRUE;
       r->verdict = r->as_left ? r->as_left->verdict : r->as_found->verdict;
-      done_detail = g_strdup_printf ("%s; motor off", nb_verdict_to_string (r->verdict));
+      done_detail = g_strdup_printf ("%s; motor off",
+                                     p->detail ? p->detail : nb_verdict_to_string (r->verdict));
       detail = done_detail;
     }
   else

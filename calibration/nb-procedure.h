@@ -97,17 +97,27 @@ typedef struct
                          double rate_hz, gpointer user_data);
   /* one stroke of the point being measured, as the reference saw it */
   void (*stroke) (const NbStroke *stroke, gpointer user_data);
-  /* a depth point is done (rate points are done with the last depth point of their rate) */
+  /* a depth point is done (rate points are done with the last depth point of their rate); also
+   * called for each rate point, then with its depth_mm NaN and @index of @total rate points */
   void (*point_done) (NbRunPhase phase, guint index, guint total, const NbRunPoint *point,
                       gpointer user_data);
 } NbProcedureCallbacks;
 
 /* nb_procedure_run: (transfer full) runs the procedure on one station and stores it. Returns
  * the result (also that of a failed or cancelled run: its status and error say so), or NULL only
- * when no run could begin (invalid options, the database cannot be opened, the pen cannot be
- * opened or identified). @error is set whenever the status is not complete: NB_STORE_ERROR_
- * NO_STANDARD / _STANDARD_EXPIRED, NB_PROCEDURE_ERROR, NB_DEVICE_ERROR (lost, jam, reset, …),
- * G_IO_ERROR_CANCELLED. */
+ * when no run could begin (invalid options, the database cannot be opened, the pen or the
+ * fixture cannot be opened or identified). @error is set whenever the status is not complete:
+ * NB_STORE_ERROR_NO_STANDARD / _STANDARD_EXPIRED, NB_PROCEDURE_ERROR, NB_DEVICE_ERROR (lost,
+ * jam, reset, …), G_IO_ERROR_CANCELLED.
+ *
+ * What the result says beyond its fields' own comments (docs/calibration-method.md §8):
+ * - an as-found pass with adjustment asked for ends the run there: nothing is written, adjusted
+ *   is FALSE and as_left NULL (the transition to done says "no adjustment needed");
+ * - a fixture with no certificate on record at all begins an untraceable run (traceable FALSE,
+ *   nothing to trace it to), which then fails its pre-checks with NB_STORE_ERROR_NO_STANDARD;
+ * - a run that fails in a phase keeps the points measured before the failure;
+ * - each transition's detail says what led to it ("as found fail: adjusting", the table
+ *   written, the error that ended the run). */
 NbRunResult *nb_procedure_run (const NbProcedureOptions *options,
                                const NbProcedureCallbacks *callbacks, gpointer user_data,
                                GCancellable *cancellable, GError **error);
