@@ -705,6 +705,22 @@ nb_calibration_page_init (NbCalibrationPage *self)
       adw_preferences_group_add (self->checks_group, GTK_WIDGET (self->check_rows[i]));
     }
   init_chart (self);
+  /* Names for a screen reader where the widget has no text of its own. */
+  static const struct
+  {
+    gsize offset;
+    const char *name;
+  } names[] = {
+    { G_STRUCT_OFFSET (NbCalibrationPage, stroke_chart), "Strokes of the point being measured" },
+    { G_STRUCT_OFFSET (NbCalibrationPage, found_grid), "Measured points and their verdicts" },
+    { G_STRUCT_OFFSET (NbCalibrationPage, table_grid), "The pen's table before and after" },
+    { G_STRUCT_OFFSET (NbCalibrationPage, result_grid), "Verdict per point, as found and as left" },
+    { G_STRUCT_OFFSET (NbCalibrationPage, point_progress), "Progress through the points" },
+    { G_STRUCT_OFFSET (NbCalibrationPage, step_bar), "Calibration steps" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    gtk_accessible_update_property (G_STRUCT_MEMBER (GtkAccessible *, self, names[i].offset),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, names[i].name, -1);
   nb_cal_page_init_choices (self);
   clear_run_views (self);
   g_signal_connect (self->cal, "step-changed", G_CALLBACK (on_step_changed), self);
