@@ -132,9 +132,11 @@ create_pen_row (gpointer item, gpointer user_data)
   NbPenItem *pen = item;
   GtkWidget *row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nb_pen_item_get_model (pen));
-  /* The URI tells apart two simulated pens (same serial, different options). */
-  g_autofree char *subtitle = g_markup_printf_escaped ("%s · %s", nb_pen_item_get_serial (pen),
-                                                       nb_pen_item_get_uri (pen));
+  /* The URI tells apart two simulated pens (same serial, different options); the kind tells a
+   * reference fixture from a pen. */
+  g_autofree char *subtitle = g_markup_printf_escaped (
+      "%s%s · %s", g_str_equal (nb_pen_item_get_kind (pen), "fixture") ? "Fixture · " : "",
+      nb_pen_item_get_serial (pen), nb_pen_item_get_uri (pen));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   g_object_set_data_full (G_OBJECT (row), "nb-pen-item", g_object_ref (pen), g_object_unref);
   return row;
@@ -449,6 +451,7 @@ adopt_run (NbLivePage *self, NbRun *run)
     .model = (char *) id->model,
     .serial = (char *) id->serial,
     .firmware = (char *) id->firmware,
+    .capabilities = id->capabilities,
   };
   nb_pen_list_set_busy (self->pens, uri, &info);
   select_uri (self, uri);

@@ -9,6 +9,7 @@ struct _NbPenItem
 {
   GObject parent_instance;
   char *uri, *model, *serial, *firmware, *transport, *port;
+  const char *kind; /* static */
 };
 
 G_DEFINE_FINAL_TYPE (NbPenItem, nb_pen_item, G_TYPE_OBJECT)
@@ -47,6 +48,8 @@ nb_pen_item_new (const NbPenInfo *info)
   self->firmware = g_strdup (info->firmware);
   self->transport = g_strdup (info->transport);
   self->port = g_strdup (info->port);
+  const char *kind = nb_pen_info_kind (info);
+  self->kind = kind ? kind : "pen";
   return self;
 }
 
@@ -84,6 +87,12 @@ const char *
 nb_pen_item_get_port (NbPenItem *item)
 {
   return item->port;
+}
+
+const char *
+nb_pen_item_get_kind (NbPenItem *item)
+{
+  return item->kind;
 }
 
 struct _NbPenList

@@ -21,6 +21,9 @@ const char *nb_pen_item_get_serial (NbPenItem *item);
 const char *nb_pen_item_get_firmware (NbPenItem *item);
 const char *nb_pen_item_get_transport (NbPenItem *item);
 const char *nb_pen_item_get_port (NbPenItem *item);
+/* nb_pen_item_get_kind: "fixture" for a reference fixture (IDENTITY with the REFERENCE
+ * capability), "pen" otherwise (nb_pen_info_kind). */
+const char *nb_pen_item_get_kind (NbPenItem *item);
 
 #define NB_TYPE_PEN_LIST (nb_pen_list_get_type ())
 G_DECLARE_FINAL_TYPE (NbPenList, nb_pen_list, NB, PEN_LIST, GObject)

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "nb-chart.h"
+#include "nb-runs-view.h"
 
 struct _NbRecordsPage
 {
@@ -15,6 +16,8 @@ struct _NbRecordsPage
   GtkStack *detail_stack;
   GtkLabel *title_label, *subtitle_label, *stats_label;
   NbChart *strip_chart, *depth_chart;
+  GtkStack *kind_stack;
+  NbRunsView *runs_view;
 
   NbRecords *records;
   NbReplay *replay;
@@ -185,6 +188,7 @@ nb_records_page_refresh (NbRecordsPage *self)
       self->records, gtk_editable_get_text (GTK_EDITABLE (self->serial_entry)),
       gtk_editable_get_text (GTK_EDITABLE (self->operator_entry)),
       gtk_editable_get_text (GTK_EDITABLE (self->day_entry)), on_refreshed, g_object_ref (self));
+  nb_runs_view_refresh (self->runs_view);
 }
 
 void
@@ -202,7 +206,20 @@ void
 nb_records_page_set_store_path (NbRecordsPage *self, const char *store_path)
 {
   nb_records_set_store_path (self->records, store_path);
+  nb_run_records_set_store_path (nb_runs_view_get_records (self->runs_view), store_path);
   nb_records_page_refresh (self);
+}
+
+NbRunsView *
+nb_records_page_get_runs_view (NbRecordsPage *self)
+{
+  return self->runs_view;
+}
+
+void
+nb_records_page_show_kind (NbRecordsPage *self, gboolean runs)
+{
+  gtk_stack_set_visible_child_name (self->kind_stack, runs ? "runs" : "sessions");
 }
 
 NbRecords *
@@ -344,6 +361,7 @@ nb_records_page_class_init (NbRecordsPageClass *klass)
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   g_type_ensure (NB_TYPE_CHART);
+  g_type_ensure (NB_TYPE_RUNS_VIEW);
   gtk_widget_class_set_template_from_resource (wc,
                                                "/org/needlebench/NeedleBench/nb-records-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (wc, NbRecordsPage, name)
@@ -358,6 +376,8 @@ nb_records_page_class_init (NbRecordsPageClass *klass)
   CHILD (stats_label);
   CHILD (strip_chart);
   CHILD (depth_chart);
+  CHILD (kind_stack);
+  CHILD (runs_view);
 #undef CHILD
   gtk_widget_class_install_action (wc, "records.export", "s", export);
 }

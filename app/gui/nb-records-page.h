@@ -1,10 +1,12 @@
 /* nb-records-page.h: the Records page: search recorded sessions, replay one (strip chart,
- * per-stroke depth, statistics) and export it. Renders NbRecords. */
+ * per-stroke depth, statistics) and export it; and, switched to, the calibration runs
+ * (NbRunsView). Renders NbRecords. */
 #pragma once
 
 #include <adwaita.h>
 
 #include "nb-records.h"
+#include "nb-runs-view.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +30,11 @@ void nb_records_page_export (NbRecordsPage *page, gboolean json, const char *pat
 /* nb_records_page_set_search: fills the search fields (as the operator types them) and lists. */
 void nb_records_page_set_search (NbRecordsPage *page, const char *serial, const char *operator_name,
                                  const char *day);
+
+/* The calibration runs beside the sessions (a switch at the top of the page). */
+NbRunsView *nb_records_page_get_runs_view (NbRecordsPage *page);
+/* nb_records_page_show_kind: shows the runs (@runs) or the sessions. */
+void nb_records_page_show_kind (NbRecordsPage *page, gboolean runs);
 
 /* Signals: "message" (const char *text) */
 

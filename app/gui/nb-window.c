@@ -12,10 +12,12 @@ struct _NbWindow
   GtkLabel *banner_label;
   NbLivePage *live_page;
   NbRecordsPage *records_page;
+  NbCalibrationPage *calibration_page;
   GSettings *settings;
   AdwToast *last_toast; /* weak: the overlay owns toasts */
   GApplication *held;   /* held while the pen is stopped before the window closes */
   gboolean stopping;
+  guint calibration_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (NbWindow, nb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -59,6 +61,12 @@ on_recording_finished (NbLivePage *page, gint64 id, const char *error, NbWindow 
       = error ? g_strdup_printf ("Session %" G_GINT64_FORMAT " kept, aborted: %s", id, error)
               : g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded", id);
   nb_window_toast (self, text);
+}
+
+static void
+on_run_stored (NbCalibrationPage *page, gint64 run_id, NbWindow *self)
+{
+  nb_records_page_refresh (self->records_page);
 }
 
 static void
@@ -107,12 +115,74 @@ on_shutdown_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_object_unref (self);
 }
 
+/* How long closing waits for a calibration to stop its pen before going on without it. */
+#define CALIBRATION_STOP_TIMEOUT_S 5
+
+/* The calibration has stopped (cancelled: the procedure stopped the motor and kept the pen's
+ * table), or did not within the time limit: close on, the normal way. */
+static void
+calibration_stopped (NbWindow *self, gboolean in_time)
+{
+  NbCalibration *cal = nb_calibration_page_get_calibration (self->calibration_page);
+  g_signal_handlers_disconnect_by_data (cal, self);
+  g_clear_handle_id (&self->calibration_timeout, g_source_remove);
+  if (!in_time)
+    report_quit_problem (self, "the calibration did not stop within 5 s");
+  self->stopping = FALSE;
+  g_autoptr (GApplication) held = g_steal_pointer (&self->held);
+  gtk_window_close (GTK_WINDOW (self));
+  if (held)
+    g_application_release (held);
+}
+
+static void
+on_calibration_finished (NbCalibration *cal, NbWindow *self)
+{
+  calibration_stopped (self, TRUE);
+}
+
+static gboolean
+on_calibration_timeout (gpointer data)
+{
+  NbWindow *self = data;
+  self->calibration_timeout = 0;
+  calibration_stopped (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A calibration running: cancel it and keep the window (and the application) until the
+ * procedure has stopped the motor; then the window closes as it would have. */
+static gboolean
+stop_calibration (NbWindow *self)
+{
+  NbCalibration *cal = nb_calibration_page_get_calibration (self->calibration_page);
+  if (!nb_calibration_is_running (cal))
+    return FALSE;
+  self->stopping = TRUE;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app)
+    {
+      self->held = g_object_ref (G_APPLICATION (app));
+      g_application_hold (self->held);
+    }
+  gtk_label_set_label (self->banner_label,
+                       "Cancelling the calibration: stopping the pen before quitting…");
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+  g_signal_connect (cal, "finished", G_CALLBACK (on_calibration_finished), self);
+  self->calibration_timeout
+      = g_timeout_add_seconds (CALIBRATION_STOP_TIMEOUT_S, on_calibration_timeout, self);
+  nb_calibration_cancel (cal);
+  return TRUE;
+}
+
 static gboolean
 nb_window_close_request (GtkWindow *window)
 {
   NbWindow *self = NB_WINDOW (window);
   if (self->stopping)
     return TRUE; /* already stopping the pen: the window closes when that is done */
+  if (stop_calibration (self))
+    return TRUE;
   int w, h;
   gtk_window_get_default_size (window, &w, &h);
   g_settings_set_int (self->settings, "window-width", w);
@@ -156,6 +226,7 @@ nb_window_dispose (GObject *object)
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_weak_pointer (&self->last_toast);
+  g_clear_handle_id (&self->calibration_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), NB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (nb_window_parent_class)->dispose (object);
@@ -169,6 +240,7 @@ nb_window_class_init (NbWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = nb_window_close_request;
   g_type_ensure (NB_TYPE_LIVE_PAGE);
   g_type_ensure (NB_TYPE_RECORDS_PAGE);
+  g_type_ensure (NB_TYPE_CALIBRATION_PAGE);
   gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-window.ui");
   gtk_widget_class_bind_template_child (wc, NbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (wc, NbWindow, stack);
@@ -176,6 +248,7 @@ nb_window_class_init (NbWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, NbWindow, banner_label);
   gtk_widget_class_bind_template_child (wc, NbWindow, live_page);
   gtk_widget_class_bind_template_child (wc, NbWindow, records_page);
+  gtk_widget_class_bind_template_child (wc, NbWindow, calibration_page);
   gtk_widget_class_install_action (wc, "window.dismiss-banner", NULL, dismiss_banner);
 }
 
@@ -197,10 +270,13 @@ nb_window_init (NbWindow *self)
                     self);
   g_signal_connect (self->live_page, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->records_page, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->calibration_page, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (self->calibration_page, "run-stored", G_CALLBACK (on_run_stored), self);
   g_signal_connect (self->settings, "changed::database-path", G_CALLBACK (on_database_path_changed),
                     self);
   on_database_path_changed (self->settings, "database-path", self);
   nb_live_page_setup (self->live_page, self->settings);
+  nb_calibration_page_setup (self->calibration_page, self->settings, self->live_page);
 }
 
 NbWindow *
@@ -225,6 +301,12 @@ NbRecordsPage *
 nb_window_get_records_page (NbWindow *self)
 {
   return self->records_page;
+}
+
+NbCalibrationPage *
+nb_window_get_calibration_page (NbWindow *self)
+{
+  return self->calibration_page;
 }
 
 void
