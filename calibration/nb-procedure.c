@@ -242,7 +242,9 @@ state_pre_checks (NbProc *p)
       if (!nb_device_get_status (p->pen, &st, p->cancellable, &error))
         return fail (p, error);
       if (!(st.flags & NB_STATUS_CARTRIDGE))
-        return pre_check_error (p, "%s has no cartridge in", pen->serial);
+        return fail (p, g_error_new (NB_PROCEDURE_ERROR, NB_PROCEDURE_ERROR_NO_CARTRIDGE,
+                                     "%s has no cartridge in: insert one and start again",
+                                     pen->serial));
     }
   if (!in_range (o->temperature_c, &p->profile->temperature_c))
     return pre_check_error (p, "temperature %.1f °C is outside profile %s's %.0f to %.0f °C",

@@ -22,7 +22,15 @@
 #define K_DECIMALS 2
 #define NU_DECIMALS 1
 #define PFA_DIGITS 4
-#define NOT_TRACEABLE "not traceable: pen self-check"
+
+const char *
+nb_run_not_traceable_reason (gboolean traceable, const char *fixture_serial)
+{
+  if (traceable)
+    return NULL;
+  return fixture_serial ? "not traceable: no reference standard in force for the fixture"
+                        : "not traceable: pen self-check";
+}
 
 /* --- new / free --- */
 
@@ -366,7 +374,8 @@ nb_run_result_to_json (const NbRunResult *r, gboolean raw)
     json_builder_add_null_value (b);
   add_string (b, "rule", nb_decision_rule_to_string (r->rule));
   add_bool (b, "traceable", r->traceable);
-  add_string (b, "not_traceable_reason", r->traceable ? NULL : NOT_TRACEABLE);
+  add_string (b, "not_traceable_reason",
+              nb_run_not_traceable_reason (r->traceable, r->fixture_serial));
   add_bool (b, "adjusted", r->adjusted);
   add_string (b, "status", nb_run_status_to_string (r->status));
   add_string (b, "verdict", r->has_verdict ? nb_verdict_to_string (r->verdict) : NULL);
@@ -500,7 +509,8 @@ document_from_record (NbStore *store, const NbStoreRun *run)
     json_builder_add_null_value (b);
   add_string (b, "rule", run->rule);
   add_bool (b, "traceable", run->traceable);
-  add_string (b, "not_traceable_reason", run->traceable ? NULL : NOT_TRACEABLE);
+  add_string (b, "not_traceable_reason",
+              nb_run_not_traceable_reason (run->traceable, run->fixture_serial));
   add_bool (b, "adjusted", FALSE);
   add_string (b, "status", nb_run_status_to_string (run->status));
   add_string (b, "verdict", run->verdict);

@@ -72,6 +72,12 @@ typedef struct
   NbCalTable table_after; /* read back after the commit */
 } NbRunResult;
 
+/* nb_run_not_traceable_reason: why a run is not traceable, as the document, the CLI and the app
+ * say it: NULL for a traceable run; "not traceable: pen self-check" when there was no fixture;
+ * "not traceable: no reference standard in force for the fixture" when there was one but no
+ * valid standard (such a run ends in its pre-checks). */
+const char *nb_run_not_traceable_reason (gboolean traceable, const char *fixture_serial);
+
 NbRunPoint *nb_run_point_new (void);
 void nb_run_point_free (NbRunPoint *point);
 NbRunPhaseResult *nb_run_phase_result_new (void);

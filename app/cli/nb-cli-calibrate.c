@@ -282,6 +282,7 @@ station_fail (Calibrate *cal, Station *st)
         case NB_PROCEDURE_ERROR_NOT_REFERENCE:
         case NB_PROCEDURE_ERROR_PRE_CHECK: return NB_EXIT_USAGE;
         case NB_PROCEDURE_ERROR_ADJUST: return NB_EXIT_OUT_OF_TOLERANCE;
+        case NB_PROCEDURE_ERROR_NO_CARTRIDGE:
         case NB_PROCEDURE_ERROR_MEASUREMENT:
         default: return NB_EXIT_DEVICE;
         }

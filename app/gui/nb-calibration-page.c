@@ -391,7 +391,7 @@ show_result (NbCalibrationPage *self)
   gtk_label_set_label (self->result_label, text->str);
   g_autofree char *trace = NULL;
   if (r && !r->traceable)
-    trace = g_strdup ("not traceable: pen self-check");
+    trace = g_strdup (nb_run_not_traceable_reason (r->traceable, r->fixture_serial));
   else if (r && r->standard_certificate)
     trace = g_strdup_printf ("Traced to fixture %s, certificate %s (U = %.4f mm, k = %.2f, due %s)",
                              r->fixture_serial, r->standard_certificate, r->standard_U_mm,

@@ -267,6 +267,20 @@ test_no_standard (void)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "needlebench-cli calibrate: "));
   g_assert_nonnull (strstr (r.err, "`needlebench-cli standards add --serial NB-FIX-SIM-0001"));
+
+  /* the run that ended in its pre-checks is stored and says why it is not traceable: for want
+   * of a standard, not as a self-check (it had a fixture) */
+  g_auto (CliResult) j = { 0 };
+  calibrate (&j, &b, "-d", "sim:serial=NS-2," GOOD, "--fixture", "sim-fixture:pen=NS-2",
+             "--profile", PROFILE, "--json", NULL);
+  g_assert_cmpint (j.status, ==, 2);
+  g_autoptr (JsonNode) root = parse (j.out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_false (json_object_get_boolean_member (o, "traceable"));
+  g_assert_cmpstr (json_object_get_string_member (o, "fixture"), ==, "NB-FIX-SIM-0001");
+  g_assert_cmpstr (json_object_get_string_member (o, "not_traceable_reason"), ==,
+                   "not traceable: no reference standard in force for the fixture");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "failed");
   bench_clear (&b);
 }
 
@@ -313,6 +327,21 @@ test_jam (void)
   g_assert_cmpint (r.status, ==, 3);
   g_assert_nonnull (strstr (r.err, "needlebench-cli calibrate: "));
   g_assert_nonnull (strstr (r.err, "jam"));
+  bench_clear (&b);
+}
+
+/* No cartridge: a state of the device (exit 3, as for every command), found before the motor
+ * ever runs; the run is stored as failed. */
+static void
+test_no_cartridge (void)
+{
+  Bench b;
+  bench_init (&b, TRUE);
+  g_auto (CliResult) r = { 0 };
+  calibrate (&r, &b, "-d", "sim:serial=NOC-1,no-cartridge,time-scale=20", "--fixture",
+             "sim-fixture:pen=NOC-1", "--profile", PROFILE, NULL);
+  g_assert_cmpint (r.status, ==, 3);
+  g_assert_nonnull (strstr (r.err, "NOC-1 has no cartridge in"));
   bench_clear (&b);
 }
 
@@ -576,6 +605,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calibrate-cli/offset-pen-adjusted", test_offset_pen_adjusted);
   g_test_add_func ("/calibrate-cli/no-standard", test_no_standard);
   g_test_add_func ("/calibrate-cli/jam", test_jam);
+  g_test_add_func ("/calibrate-cli/no-cartridge", test_no_cartridge);
   g_test_add_func ("/calibrate-cli/two-stations-and-records", test_two_stations_and_records);
   g_test_add_func ("/calibrate-cli/worst-station-wins", test_worst_station_wins);
   g_test_add_func ("/calibrate-cli/reference-pen", test_reference_pen);
