@@ -92,7 +92,9 @@ typedef struct
 /* Progress, called in the procedure's thread. Any member may be NULL. */
 typedef struct
 {
-  /* a state is entered; @detail says what it does or why it failed (may be NULL) */
+  /* a state is entered (a transition, stored as such); @detail is why: what the state before it
+   * found ("as found fail: adjusting", the correction about to be written, "table … read back
+   * identical"), or why the run failed (may be NULL) */
   void (*state) (NbProcedureState state, const char *detail, gpointer user_data);
   /* a point starts to be measured: @index of @total in its phase */
   void (*point_started) (NbRunPhase phase, guint index, guint total, double depth_mm,
