@@ -45,10 +45,10 @@ GQuark nb_procedure_error_quark (void);
 typedef enum
 {
   NB_PROCEDURE_ERROR_NOT_REFERENCE, /* the fixture is not a REFERENCE device, or the pen is one */
-  NB_PROCEDURE_ERROR_PRE_CHECK,   /* a pre-check failed (profile out of range, environment, …) */
-  NB_PROCEDURE_ERROR_MEASUREMENT, /* a point could not be measured (too few strokes, lost
-                                   * samples, the two streams' strokes do not pair) */
-  NB_PROCEDURE_ERROR_ADJUST,      /* no correction fits (out of the pen's correction limits) */
+  NB_PROCEDURE_ERROR_PRE_CHECK,    /* a pre-check failed (profile out of range, environment, …) */
+  NB_PROCEDURE_ERROR_MEASUREMENT,  /* a point could not be measured (too few strokes, lost
+                                    * samples, the two streams' strokes do not pair) */
+  NB_PROCEDURE_ERROR_ADJUST,       /* no correction fits (out of the pen's correction limits) */
   NB_PROCEDURE_ERROR_NO_CARTRIDGE, /* the pen senses no cartridge: a state of the device, not a
                                     * wrong request (the CLI's exit 3, as for a jam) */
 } NbProcedureError;

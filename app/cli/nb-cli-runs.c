@@ -100,7 +100,10 @@ nb_cli_runs (int argc, char **argv)
       printf ("%6" G_GINT64_FORMAT "  %-20s  %-16s  %-16s  %-20s  %-9s  %-11s  %-16s  %s\n", r->id,
               started ? started : "?", pen ? pen : "-", fixture ? fixture : "-",
               profile ? profile : "-", rule ? rule : "-", nb_run_status_to_string (r->status),
-              verdict ? verdict : "-", r->traceable ? "yes" : r->fixture_serial ? "no: no standard" : "no: pen self-check");
+              verdict ? verdict : "-",
+              r->traceable        ? "yes"
+              : r->fixture_serial ? "no: no standard"
+                                  : "no: pen self-check");
     }
   return NB_EXIT_OK;
 }

@@ -74,9 +74,9 @@ show (NbRunsView *self, const NbStoreRun *r, JsonNode *doc)
   gboolean has = r->status == NB_RUN_COMPLETE && nb_cal_verdict_from_string (r->verdict, &verdict);
   gtk_label_set_label (self->verdict, outcome (r));
   gtk_widget_add_css_class (v, nb_calibration_verdict_css (has ? verdict : NB_VERDICT_FAIL));
-  g_autofree char *trace = r->traceable ? g_strdup_printf ("Fixture %s", r->fixture_serial)
-                                        : g_strdup (nb_run_not_traceable_reason (
-                                            r->traceable, r->fixture_serial));
+  g_autofree char *trace
+      = r->traceable ? g_strdup_printf ("Fixture %s", r->fixture_serial)
+                     : g_strdup (nb_run_not_traceable_reason (r->traceable, r->fixture_serial));
   gtk_label_set_label (self->trace, trace);
   nb_cal_fill_result_json (self->grid, o);
   gtk_stack_set_visible_child_name (self->detail, "run");

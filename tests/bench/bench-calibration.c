@@ -37,8 +37,8 @@ static gpointer
 station_thread (gpointer data)
 {
   Station *st = data;
-  g_autofree char *pen
-      = g_strdup_printf ("sim:serial=NB-BENCH-%u,seed=%u," PEN_ERRORS, st->station, st->station + 1);
+  g_autofree char *pen = g_strdup_printf ("sim:serial=NB-BENCH-%u,seed=%u," PEN_ERRORS, st->station,
+                                          st->station + 1);
   g_autofree char *fixture = g_strdup_printf ("sim-fixture:pen=NB-BENCH-%u", st->station);
   NbProcedureOptions options = {
     .pen_uri = pen,
@@ -64,7 +64,7 @@ run_stations (const NbProfile *profile, const char *db, guint first, guint n)
   gint64 t0 = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     {
-      st[i] = (Station) { .profile = profile, .db = db, .station = first + i };
+      st[i] = (Station){ .profile = profile, .db = db, .station = first + i };
       threads[i] = g_thread_new ("station", station_thread, &st[i]);
     }
   for (guint i = 0; i < n; i++)
@@ -133,8 +133,8 @@ main (int argc, char **argv)
           one / physical);
 
   double four = run_stations (profile, db, 1, STATIONS);
-  printf ("%d stations at once: %.2f s, ratio to one station %.3f (goal <= 1.10)\n", STATIONS,
-          four, four / one);
+  printf ("%d stations at once: %.2f s, ratio to one station %.3f (goal <= 1.10)\n", STATIONS, four,
+          four / one);
 
   g_autofree char *wal = g_strconcat (db, "-wal", NULL);
   g_autofree char *shm = g_strconcat (db, "-shm", NULL);

@@ -164,8 +164,8 @@ test_adjust (void)
 #define FLATTERING PERFECT ",depth-offset=0.1,sensor-offset=-0.1"
 
 /* A pen whose own sensor flatters it reports perfect depths while delivering 0.1 mm too deep:
- * on the shipped factory-full profile (±0.05 mm, the production limit) the fixture finds it out (and its indication error shows −0.1 mm); a self-check cannot, and is
- * marked not traceable. */
+ * on the shipped factory-full profile (±0.05 mm, the production limit) the fixture finds it out
+ * (and its indication error shows −0.1 mm); a self-check cannot, and is marked not traceable. */
 static void
 test_sensor_offset (void)
 {
