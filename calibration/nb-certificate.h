@@ -1,0 +1,99 @@
+/* nb-certificate.h: the calibration certificate as a document (docs/certificate.md): one JSON
+ * object that the PDF (nb-certificate-pdf.h), the Digital Calibration Certificate (nb-dcc.h), the
+ * CSV of the results and `report verify` are all made from, so they can never disagree.
+ *
+ * The document, in this key order (a JSON object; json-glib keeps member order):
+ *
+ *   schema        "needlebench-certificate/1"
+ *   kind          "calibration-certificate" (a traceable run) or "verification-report" (a pen
+ *                 self-check, or a run without a valid standard: never a certificate number)
+ *   number        "PREFIX-YYYY-NNNNNN", unique and sequential per laboratory; null for a
+ *                 verification report
+ *   status        "draft" (not yet approved: every rendering says DRAFT) or "issued"
+ *   laboratory    {name, address, location}: location = where the work was done
+ *   customer      {name, address} (customer-supplied, marked as such)
+ *   item          {model, serial, firmware, condition}: condition as received (free text)
+ *   dates         {received (YYYY-MM-DD), calibrated (ISO 8601 UTC start of the run),
+ *                  calibrated_end (ISO 8601 UTC), issued (ISO 8601 UTC, null while draft)}
+ *   method        {profile, profile_version, profile_title, rule, procedure} (procedure: the
+ *                 method document and version, "NeedleBench calibration method, docs/
+ *                 calibration-method.md")
+ *   environment   {temperature_c, humidity_pct} (null when not measured)
+ *   standards     [{serial, model, certificate, U_mm, k, due}] (empty for a verification report)
+ *   traceability  the statement of metrological traceability (text), or the reason it is not
+ *                 traceable
+ *   results       the run's document, exactly as `needlebench-cli run show RUN --json` gives it
+ *                 (nb_run_result_load_json, without raw strokes): points with as_found/as_left,
+ *                 rate_points, indication, tables before and after, verdict, rule
+ *   statements    [text]: "The results relate only to the item calibrated.", the decision rule
+ *                 and what a verdict at a limit gets, "This certificate shall not be reproduced
+ *                 except in full without the laboratory's approval."
+ *   run           the run id in the laboratory's database
+ *   content_sha256  hex SHA-256 of the canonical serialisation of every member above
+ *                   (nb_certificate_content_hash): what user signatures bind to
+ *   signatures    [{name, role, meaning ("performed", "reviewed", "approved"), at (ISO 8601
+ *                  UTC), content_sha256}] (21 CFR 11.50: printed name, date and time, meaning)
+ *   lab_signature {algorithm "ed25519", key_id (hex SHA-256 of the public key, first 16 chars),
+ *                  signature (base64) over nb_certificate_signed_bytes ()} or null while draft
+ *
+ * Canonical serialisation: json_generator without pretty printing of the object with the members
+ * in the order above; numbers as json-glib prints doubles (shortest round-trip form), so parsing
+ * and re-serialising a document gives the same bytes. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define NB_CERTIFICATE_SCHEMA "needlebench-certificate/1"
+
+#define NB_CERTIFICATE_ERROR (nb_certificate_error_quark ())
+GQuark nb_certificate_error_quark (void);
+
+typedef enum
+{
+  NB_CERTIFICATE_ERROR_INVALID,       /* not a certificate document, a key missing or mistyped */
+  NB_CERTIFICATE_ERROR_NOT_SIGNED,    /* no laboratory signature (a draft) */
+  NB_CERTIFICATE_ERROR_BAD_HASH,      /* content_sha256 does not match the content */
+  NB_CERTIFICATE_ERROR_BAD_SIGNATURE, /* the laboratory or a user signature does not verify */
+  NB_CERTIFICATE_ERROR_MISMATCH,      /* differs from the laboratory's records */
+} NbCertificateError;
+
+/* What a certificate says beyond the run. Strings may be NULL where marked. */
+typedef struct
+{
+  const char *lab_name;     /* required */
+  const char *lab_address;  /* required */
+  const char *lab_location; /* where the work was done; NULL: the lab's address */
+  const char *customer_name;
+  const char *customer_address;
+  const char
+      *condition;       /* the item's condition as received; NULL: "as received, no damage noted" */
+  const char *received; /* YYYY-MM-DD; NULL: the run's date */
+} NbCertificateInfo;
+
+/* nb_certificate_build: (transfer full) a draft document for the run whose document is
+ * @run_doc (nb_run_result_load_json without raw), numbered @number (NULL for a verification
+ * report, which a run that is not traceable always is), with content_sha256 filled, no
+ * signatures, issued null, lab_signature null. */
+JsonNode *nb_certificate_build (JsonNode *run_doc, const char *number,
+                                const NbCertificateInfo *info,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_certificate_content_hash: (transfer full) the hex SHA-256 of the canonical serialisation of
+ * the content members (schema … run) of @doc. */
+char *nb_certificate_content_hash (JsonObject *doc);
+
+/* nb_certificate_signed_bytes: (transfer full) what the laboratory signature covers: the
+ * canonical serialisation of @doc without its lab_signature member. */
+GBytes *nb_certificate_signed_bytes (JsonObject *doc);
+
+/* nb_certificate_to_canonical: (transfer full) the canonical serialisation of @doc. */
+char *nb_certificate_to_canonical (JsonObject *doc, gsize *length);
+
+/* nb_certificate_write_csv: (transfer full) the results as CSV (header row first): phase,
+ * quantity, target, rate_hz, n, mean, sd, error, u, U, k, nu_eff, verdict, pfa, unit. */
+char *nb_certificate_results_csv (JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
