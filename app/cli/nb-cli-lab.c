@@ -75,9 +75,11 @@ run_set (int argc, char **argv)
   if (name == NULL || address == NULL)
     return nb_cli_usage (command, "--name NAME and --address ADDRESS are required");
   g_autoptr (GError) error = NULL;
-  NbStoreLabParams p
-      = { .name = name, .address = address, .location = location, .prefix = prefix,
-          .set_by = operator_name };
+  NbStoreLabParams p = { .name = name,
+                         .address = address,
+                         .location = location,
+                         .prefix = prefix,
+                         .set_by = operator_name };
   g_autoptr (NbStore) store = nb_store_open (db, &error);
   if (store == NULL)
     return nb_cli_fail (command, error);

@@ -127,8 +127,7 @@ read_tty (int fd, const char *prompt, gsize max_bytes, GError **error)
 }
 
 char *
-nb_cli_read_password (int fd, const char *prompt, gboolean confirm, gsize max_bytes,
-                      GError **error)
+nb_cli_read_password (int fd, const char *prompt, gboolean confirm, gsize max_bytes, GError **error)
 {
   if (fd >= 0)
     {
@@ -151,8 +150,7 @@ nb_cli_read_password (int fd, const char *prompt, gboolean confirm, gsize max_by
       if (again == NULL || strcmp (again, pw) != 0)
         {
           if (again != NULL)
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         "the two passwords differ");
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the two passwords differ");
           nb_cli_password_free (pw);
           pw = NULL;
         }

@@ -37,8 +37,7 @@ add_user_json (JsonBuilder *b, const NbStoreUser *u)
 }
 
 static int
-show_user (NbStore *store, const char *command, const char *name, gboolean json,
-           const char *verb)
+show_user (NbStore *store, const char *command, const char *name, gboolean json, const char *verb)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStoreUser) u = nb_store_get_user (store, name, &error);
@@ -134,15 +133,14 @@ run_set (int argc, char **argv)
       "Read the new password from this descriptor", "N" },
     { "deactivate", 0, 0, G_OPTION_ARG_NONE, &deactivate, "The user may no longer sign", NULL },
     { "activate", 0, 0, G_OPTION_ARG_NONE, &activate, "The user may sign again", NULL },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
-      "Who changes it (default: login name)", "NAME" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who changes it (default: login name)",
+      "NAME" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the user as JSON", NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, "NAME",
-                     "Changes a user: a new record; the earlier ones are kept.", entries, &argc,
-                     &argv))
+  if (!nb_cli_parse (command, "NAME", "Changes a user: a new record; the earlier ones are kept.",
+                     entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
     return nb_cli_usage (command, "NAME is required");
