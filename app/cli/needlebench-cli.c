@@ -31,6 +31,8 @@ static const Command commands[] = {
   { "run", nb_cli_run_show_command, "show a calibration run (run show RUN)" },
   { "lab", nb_cli_lab, "set or show the laboratory named on certificates" },
   { "user", nb_cli_user, "add, change and list the users who sign certificates" },
+  { "certificate", nb_cli_certificate, "write a run's certificate (PDF, JSON, CSV, DCC)" },
+  { "sign", nb_cli_sign, "sign a certificate; an approval issues it" },
 };
 
 static void

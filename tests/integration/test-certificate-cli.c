@@ -406,7 +406,7 @@ test_kill (void)
   setup_lab_and_users ();
   g_autofree char *out = g_build_filename (dir, "kill", NULL);
   const int iterations = 30;
-  int killed = 0, completed = 0;
+  int before_commit = 0, after_commit = 0, completed = 0;
   g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (int i = 0; i < iterations; i++)
     {
@@ -414,24 +414,36 @@ test_kill (void)
       gint64 run = calibrate (serial, FALSE);
       g_array_append_val (runs, run);
       g_autofree char *run_text = g_strdup_printf ("%" G_GINT64_FORMAT, run);
-      g_autofree char *delay = g_strdup_printf ("%d", g_test_rand_int_range (0, 150));
+      /* two of three children sleep twice inside the transaction (after the number, before
+       * the commit); the kill comes at any moment from the start to well after */
+      g_autofree char *delay = g_strdup_printf ("%d", g_test_rand_int_range (20, 200));
       const char *const args[] = { "certificate", run_text, "--out", out, NULL };
-      gboolean hooked = g_test_rand_bit ();
+      gboolean hooked = g_test_rand_int_range (0, 3) != 0;
       g_autoptr (GSubprocess) p
           = spawn (args, NULL, hooked ? "NB_TEST_CERTIFICATE_DELAY_MS" : NULL, delay);
-      g_usleep ((gulong) g_test_rand_int_range (0, 250) * 1000);
+      g_usleep ((gulong) g_test_rand_int_range (0, 400) * 1000);
       g_subprocess_send_signal (p, SIGKILL);
       g_autoptr (GError) error = NULL;
       g_assert_true (g_subprocess_wait (p, NULL, &error));
-      if (g_subprocess_get_if_signaled (p))
-        killed++;
-      else
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT count(*) FROM certificates WHERE run_id = %" G_GINT64_FORMAT, run);
+      gint64 has = sql_int (sql);
+      g_assert_cmpint (has, <=, 1);
+      if (!g_subprocess_get_if_signaled (p))
         {
           g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+          g_assert_cmpint (has, ==, 1);
           completed++;
         }
+      else if (has)
+        after_commit++;
+      else
+        before_commit++;
     }
-  g_test_message ("%d killed, %d completed", killed, completed);
+  g_test_message ("killed before the commit %d, after it %d; completed %d", before_commit,
+                  after_commit, completed);
+  /* the test is only worth something if kills landed before the commit */
+  g_assert_cmpint (before_commit, >, 0);
   /* numbers without a gap or a duplicate, and every number with its first record */
   gint64 n = sql_int ("SELECT count(*) FROM certificates");
   g_assert_cmpint (sql_int ("SELECT count(DISTINCT seq) FROM certificates"), ==, n);
