@@ -208,7 +208,7 @@ nb_pdf_paragraph (NbPdf *pdf, const char *font, const char *text)
             + 3;
 }
 
-#define LABEL_W 128.0
+#define LABEL_W 140.0
 
 void
 nb_pdf_field (NbPdf *pdf, const char *label, const char *value)
