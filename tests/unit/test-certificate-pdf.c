@@ -8,6 +8,8 @@
  * --json`) wrapped in the certificate keys. */
 #include <glib/gstdio.h>
 
+#include <qrencode.h>
+
 #include "nb-certificate-pdf.h"
 #include "nb-certificate.h"
 
@@ -158,6 +160,61 @@ assert_row (const char *text, const char *phase, const char *target, const char 
     g_error ("no results row /%s/ in the PDF's text", pattern);
 }
 
+/* The QR code on the last page of @path, read back from a grey rendering at 144 dpi (2 pixels a
+ * point) module by module, equals libqrencode's code of @text: the right text, drawn the right
+ * way round. Without a QR decoder installed, this is the independent check. */
+static void
+assert_qr (const char *path, int page, const char *text)
+{
+  QRcode *code = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  const char *dir = g_getenv ("NB_CERTIFICATES_DIR");
+  g_autofree char *prefix = g_build_filename (dir, "qr-page", NULL);
+  g_autofree char *pgm = g_strconcat (prefix, ".pgm", NULL);
+  g_autofree char *p = g_strdup_printf ("%d", page);
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize length = 0;
+  int width, height, maxval, offset = 0, ybot = -1, xl = -1;
+  /* the QR code is 84 points square at the right margin; its strip of the page */
+  int x0 = (int) (2 * (595.276 - 48 - 84 - 4)), x1 = (int) (2 * (595.276 - 48 + 4));
+  double m;
+  const unsigned char *px;
+
+  g_assert_nonnull (code);
+  g_free (run ((const char *const[]){ "pdftoppm", "-gray", "-r", "144", "-f", p, "-l", p,
+                                      "-singlefile", path, prefix, NULL }));
+  g_assert_true (g_file_get_contents (pgm, &data, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sscanf (data, "P5 %d %d %d%n", &width, &height, &maxval, &offset), ==, 3);
+  px = (const unsigned char *) data + offset + 1;
+  g_assert_cmpuint (length, >=, (gsize) (offset + 1 + width * height));
+  /* the lowest dark pixel in the strip above the footer: the bottom of the bottom-left finder
+   * pattern */
+  for (int y = MIN (height, (int) (2 * (841.89 - 60))) - 1; y >= 0 && ybot < 0; y--)
+    for (int x = x0; x < x1 && x < width; x++)
+      if (px[y * width + x] < 128)
+        {
+          ybot = y;
+          break;
+        }
+  g_assert_cmpint (ybot, >, 0);
+  for (int x = x0; x < x1 && xl < 0; x++)
+    if (px[(ybot - 1) * width + x] < 128)
+      xl = x;
+  m = 2 * 84.0 / (code->width + 8);
+  for (int row = 0; row < code->width; row++)
+    for (int col = 0; col < code->width; col++)
+      {
+        int x = (int) (xl + (col + 0.5) * m);
+        int y = (int) (ybot + 1 - (code->width - row - 0.5) * m);
+        gboolean dark = px[y * width + x] < 128;
+        if (dark != (code->data[row * code->width + col] & 1))
+          g_error ("QR module (%d, %d) differs from the code of \"%s\"", row, col, text);
+      }
+  QRcode_free (code);
+  g_unlink (pgm);
+}
+
 static void
 test_factory_full (void)
 {
@@ -261,6 +318,11 @@ test_factory_full (void)
     }
   assert_has (last, json_object_get_string_member (doc, "content_sha256"));
   assert_has (last, "ed25519");
+  {
+    g_autofree char *qr = g_strdup_printf ("NB-2026-000042 %s",
+                                           json_object_get_string_member (doc, "content_sha256"));
+    assert_qr (path, pages, qr);
+  }
 }
 
 static void
