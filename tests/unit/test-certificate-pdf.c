@@ -215,6 +215,68 @@ assert_qr (const char *path, int page, const char *text)
   g_unlink (pgm);
 }
 
+typedef struct
+{
+  double x0, y0, x1, y1;
+  char *text;
+} Word;
+
+static void
+word_clear (Word *w)
+{
+  g_free (w->text);
+}
+
+/* The layout of every page of @path, from the word boxes pdftotext -bbox gives: no word outside
+ * the margins (a table or plot off the page) and no two words drawn over each other. A box is
+ * the font's full height; the middle half of it (where the letters are) is what may not meet
+ * another's. */
+static void
+assert_layout (const char *path, int pages)
+{
+  g_autoptr (GRegex) re = g_regex_new ("<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" "
+                                       "xMax=\"([0-9.]+)\" yMax=\"([0-9.]+)\">([^<]*)</word>",
+                                       0, 0, NULL);
+
+  for (int p = 1; p <= pages; p++)
+    {
+      g_autofree char *page = g_strdup_printf ("%d", p);
+      g_autofree char *html = run (
+          (const char *const[]){ "pdftotext", "-bbox", "-f", page, "-l", page, path, "-", NULL });
+      g_autoptr (GArray) words = g_array_new (FALSE, FALSE, sizeof (Word));
+      g_autoptr (GMatchInfo) match = NULL;
+
+      g_array_set_clear_func (words, (GDestroyNotify) word_clear);
+      for (g_regex_match (re, html, 0, &match); g_match_info_matches (match);
+           g_match_info_next (match, NULL))
+        {
+          Word w;
+          char *v[4];
+          for (int i = 0; i < 4; i++)
+            v[i] = g_match_info_fetch (match, i + 1);
+          w.x0 = g_ascii_strtod (v[0], NULL), w.y0 = g_ascii_strtod (v[1], NULL);
+          w.x1 = g_ascii_strtod (v[2], NULL), w.y1 = g_ascii_strtod (v[3], NULL);
+          w.text = g_match_info_fetch (match, 5);
+          for (int i = 0; i < 4; i++)
+            g_free (v[i]);
+          if (w.x0 < 47.5 || w.x1 > 595.276 - 47.5 || w.y0 < 20 || w.y1 > 841.89 - 20)
+            g_error ("page %d: \"%s\" at (%.1f, %.1f)-(%.1f, %.1f) is outside the margins", p,
+                     w.text, w.x0, w.y0, w.x1, w.y1);
+          g_array_append_val (words, w);
+        }
+      g_assert_cmpuint (words->len, >, 20);
+      for (guint i = 0; i < words->len; i++)
+        for (guint j = i + 1; j < words->len; j++)
+          {
+            Word *a = &g_array_index (words, Word, i), *b = &g_array_index (words, Word, j);
+            double ah = (a->y1 - a->y0) / 4, bh = (b->y1 - b->y0) / 4;
+            if (a->x0 + 0.3 < b->x1 && b->x0 + 0.3 < a->x1 && a->y0 + ah < b->y1 - bh
+                && b->y0 + bh < a->y1 - ah)
+              g_error ("page %d: \"%s\" and \"%s\" overlap", p, a->text, b->text);
+          }
+    }
+}
+
 static void
 test_factory_full (void)
 {
@@ -232,6 +294,7 @@ test_factory_full (void)
 
   /* 60 results rows, 60 indication rows, plots: well over one page */
   g_assert_cmpint (pages, >=, 4);
+  assert_layout (path, pages);
   for (int p = 1; p <= pages; p++)
     {
       g_autofree char *t = page_text (path, p);
@@ -374,6 +437,13 @@ test_verification_report (void)
       assert_has (t, "DRAFT — not issued");
     }
   assert_has (text, "End of verification report");
+  /* its layout, without the watermark that a draft lays over the text on purpose */
+  {
+    g_autofree char *issued = NULL;
+    json_object_set_string_member (doc, "status", "issued");
+    issued = render_to_files (doc, "verification-report-issued", &pages);
+    assert_layout (issued, pages);
+  }
   g_assert_true (g_regex_match_simple ("Temperature\\s+not measured", text, 0, 0));
   g_assert_true (g_regex_match_simple ("Relative humidity\\s+not measured", text, 0, 0));
 }
