@@ -409,12 +409,13 @@ nb_pdf_fmt_time (const char *iso)
 const char *
 nb_pdf_rule_name (const char *rule)
 {
+  /* as the document's statement of the rule (nb-certificate-text.c) names it */
   if (g_strcmp0 (rule, "simple") == 0)
-    return "simple acceptance (ILAC-G8:09/2019, guard band w = 0)";
+    return "simple acceptance: binary statement, guard band w = 0 (ILAC-G8:09/2019 4.2.1)";
   if (g_strcmp0 (rule, "guarded") == 0)
-    return "guarded acceptance (ILAC-G8:09/2019, guard band w = U)";
+    return "guarded acceptance: binary statement, guard band w = U (ILAC-G8:09/2019 4.2.2)";
   if (g_strcmp0 (rule, "nonbinary") == 0)
-    return "non-binary statement (ILAC-G8:09/2019: pass, conditional pass, conditional fail, "
-           "fail; w = U)";
+    return "non-binary statement: pass, conditional pass, conditional fail, fail; guard band "
+           "w = U (ILAC-G8:09/2019 4.2.3)";
   return rule != NULL ? rule : "not stated";
 }

@@ -73,8 +73,8 @@ nb_pdf_section_signatures (NbPdf *pdf)
   /* the hash, the seal and the QR code side by side; kept together on one page */
   if (seal != NULL)
     seal_text = g_strdup_printf (
-        "Sealed by the laboratory: %s signature, key %s, over the whole document (see the "
-        "certificate's JSON; needlebench-cli report verify checks it).",
+        "Sealed by the laboratory: %s signature, key %s, over the certificate document (its "
+        "JSON); `needlebench-cli report verify` checks it.",
         nb_pdf_str (seal, "algorithm", "–"), nb_pdf_str (seal, "key_id", "–"));
   else
     seal_text = g_strdup ("Not sealed by the laboratory (not issued).");
