@@ -1,8 +1,8 @@
 /* bench-certificate.c: the time to render a factory-full certificate's PDF (30 depth points in two
  * phases, 3 rate points, 60 indication rows, two plots, the QR code; both passes of
  * nb_certificate_pdf_render), built by nb_certificate_build from a real run of the simulated
- * station (tests/data/run-factory-full.json). Goal: under 1 s (issue 11 §1). Printed, not asserted:
- * the machine running the benchmark is shared. */
+ * station (tests/unit/data/run-factory-full.json). Goal: under 1 s (issue 11 §1). Printed, not
+ * asserted: the machine running the benchmark is shared. */
 #include <stdio.h>
 
 #include "nb-certificate-pdf.h"

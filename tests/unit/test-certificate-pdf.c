@@ -5,7 +5,7 @@
  * page; a verification report is titled as not a certificate and has no number; the metadata;
  * and pdftoppm renders every page to PNG in build/certificates/ (looked at by eye). The
  * documents are built by nb_certificate_build from real runs of the simulated station
- * (tests/data/run-*.json: `calibrate`, then `run show --json`), signed and issued as
+ * (tests/unit/data/run-*.json: `calibrate`, then `run show --json`), signed and issued as
  * `needlebench-cli sign` does. */
 #include <glib/gstdio.h>
 
