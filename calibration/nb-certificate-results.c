@@ -82,12 +82,24 @@ depth_table (NbPdf *pdf, JsonArray *points, const char *phase, const char *phase
       nb_pdf_num (p, "rate_hz", &rate);
       result_row (pdf, &table, phase_name, target, rate, entry, "mm", 4);
     }
-  if (!begun)
+  if (begun)
+    nb_pdf_space (pdf, 4);
+  else
     {
       g_autofree char *none
           = g_strdup_printf ("No %s results: the run did not measure them.", phase_name);
       nb_pdf_paragraph (pdf, NB_PDF_FONT_BODY, none);
     }
+}
+
+/* Whether any point of @points has an entry for @phase. */
+static gboolean
+has_phase (JsonArray *points, const char *phase)
+{
+  for (guint i = 0; i < json_array_get_length (points); i++)
+    if (nb_pdf_obj (json_array_get_object_element (points, i), phase) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 void
@@ -96,14 +108,22 @@ nb_pdf_section_results (NbPdf *pdf)
   JsonObject *results = nb_pdf_obj (pdf->doc, "results");
   JsonArray *points = nb_pdf_arr (results, "points");
   g_autoptr (JsonArray) empty = json_array_new ();
+  gboolean adjusted = json_object_get_boolean_member_with_default (results, "adjusted", FALSE);
 
   if (points == NULL)
     points = empty;
-  nb_pdf_heading (pdf, "Results: needle depth, as found (before adjustment)");
+  nb_pdf_heading (pdf, adjusted ? "Results: needle depth, as found (before adjustment)"
+                                : "Results: needle depth, as found");
   depth_table (pdf, points, "as_found", "as found");
-  nb_pdf_heading (pdf, "Results: needle depth, as left (after adjustment)");
-  depth_table (pdf, points, "as_left", "as left");
-  nb_pdf_space (pdf, 4);
+  if (has_phase (points, "as_left"))
+    {
+      nb_pdf_heading (pdf, adjusted ? "Results: needle depth, as left (after adjustment)"
+                                    : "Results: needle depth, as left (not adjusted)");
+      depth_table (pdf, points, "as_left", "as left");
+    }
+  else
+    nb_pdf_paragraph (pdf, NB_PDF_FONT_BODY,
+                      "No as-left results: the item was not adjusted, so it was left as found.");
   nb_pdf_paragraph (
       pdf, NB_PDF_FONT_SMALL,
       "Target: the set depth; mean and s: the mean and standard deviation of the n strokes' peak "
@@ -144,6 +164,7 @@ nb_pdf_section_rates (NbPdf *pdf)
         /* the rate column is the target itself; the third column is left empty */
         result_row (pdf, &table, names[ph], target, -1, entry, "hz", 3);
       }
+  nb_pdf_space (pdf, 4);
   nb_pdf_paragraph (pdf, NB_PDF_FONT_SMALL,
                     "Each stroke's rate is 1 / its period, timed by the reference's sample clock, "
                     "over the strokes of every depth at that set rate.");
