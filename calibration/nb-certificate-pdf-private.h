@@ -76,6 +76,7 @@ typedef struct
   int emphasis_column;         /* the cell an emphasised row shows in bold red; -1: none */
   double header_height;        /* filled by nb_pdf_table_begin */
   int rows;                    /* rows drawn so far (for the banding) */
+  const char *caption;         /* said "… (continued)" above the header on a later page; NULL */
 } NbPdfTable;
 
 void nb_pdf_table_begin (NbPdf *pdf, NbPdfTable *table);
