@@ -12,6 +12,7 @@
 #include <qrencode.h>
 
 #include "nb-certificate-pdf.h"
+#include "nb-certificate-seal.h"
 #include "nb-certificate.h"
 
 static char *
@@ -61,6 +62,20 @@ static const char *const signers[][4] = {
   { "Dr. Anna Approver", "approver", "approved", "2026-12-02T14:15:09Z" },
 };
 
+/* The laboratory key of the tests: a fixed seed */
+static NbLabKey *
+test_key (void)
+{
+  guint8 seed[NB_LAB_KEY_SEED_BYTES];
+  g_autoptr (GError) error = NULL;
+  NbLabKey *key;
+
+  memset (seed, 0x42, sizeof seed);
+  key = nb_lab_key_new_from_seed (seed, &error);
+  g_assert_no_error (error);
+  return key;
+}
+
 /* The certificate document of the run in @run_file, numbered @number; with @issue signed by the
  * three signers, issued and sealed with a test key. */
 static JsonNode *
@@ -69,7 +84,6 @@ load_doc (const char *run_file, const char *number, const NbCertificateInfo *inf
   g_autoptr (JsonNode) run_doc = load_json (run_file);
   g_autoptr (GError) error = NULL;
   JsonNode *node = nb_certificate_build (run_doc, number, info, &error);
-  guint8 seed[NB_LAB_KEY_SEED_BYTES];
   g_autoptr (NbLabKey) key = NULL;
   JsonObject *doc;
 
@@ -85,9 +99,7 @@ load_doc (const char *run_file, const char *number, const NbCertificateInfo *inf
       g_assert_no_error (error);
     }
   g_assert_true (nb_certificate_issue (doc, "2026-12-02T14:15:09Z", &error));
-  memset (seed, 0x42, sizeof seed);
-  key = nb_lab_key_new_from_seed (seed, &error);
-  g_assert_no_error (error);
+  key = test_key ();
   g_assert_true (nb_certificate_sign_lab (doc, key, &error));
   g_assert_no_error (error);
   return node;
@@ -551,6 +563,46 @@ test_metadata (void)
   g_assert_cmpmem (bytes, length, g_bytes_get_data (again, NULL), g_bytes_get_size (again));
 }
 
+/* The laboratory's seal (nb-certificate-seal.h) appended to the rendered bytes: the sealed file
+ * verifies, and PDF readers still read every page of it (they ignore what follows %%EOF). */
+static void
+test_sealed (void)
+{
+  g_autoptr (JsonNode) node
+      = load_doc ("run-factory-full.json", "NB-2026-000042", &factory_info, TRUE);
+  JsonObject *doc = json_node_get_object (node);
+  g_autoptr (NbLabKey) key = test_key ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pdf = nb_certificate_pdf_render (doc, &error);
+  g_autoptr (GBytes) sealed = NULL;
+  g_autoptr (NbCertificateSeal) seal = NULL;
+  g_autofree char *path
+      = g_build_filename (g_getenv ("NB_CERTIFICATES_DIR"), "certificate-sealed.pdf", NULL);
+  g_autofree char *info = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *of = NULL;
+  int pages;
+
+  g_assert_no_error (error);
+  sealed = nb_certificate_seal_pdf (pdf, doc, key, &error);
+  g_assert_no_error (error);
+  seal = nb_certificate_verify_pdf (sealed, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seal->pdf_length, ==, g_bytes_get_size (pdf));
+  g_assert_cmpstr (seal->number, ==, "NB-2026-000042");
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (sealed, NULL),
+                                      (gssize) g_bytes_get_size (sealed), &error));
+  g_assert_no_error (error);
+  info = run ((const char *const[]){ "pdfinfo", path, NULL });
+  g_assert_nonnull (strstr (info, "Pages:"));
+  pages = atoi (strstr (info, "Pages:") + strlen ("Pages:"));
+  g_assert_cmpint (pages, >=, 4);
+  last = page_text (path, pages);
+  of = g_strdup_printf ("Page %d of %d", pages, pages);
+  assert_has (last, "End of certificate");
+  assert_has (last, of);
+}
+
 static void
 assert_refused (JsonObject *doc, const char *message)
 {
@@ -591,5 +643,6 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate-pdf/verification-report", test_verification_report);
   g_test_add_func ("/certificate-pdf/metadata", test_metadata);
   g_test_add_func ("/certificate-pdf/refused", test_refused);
+  g_test_add_func ("/certificate-pdf/sealed", test_sealed);
   return g_test_run ();
 }
