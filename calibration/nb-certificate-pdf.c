@@ -83,6 +83,13 @@ render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GBy
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  if (pdf.qr_failed)
+    {
+      /* a certificate without its QR code could not be checked by scanning: none at all */
+      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_RENDER,
+                   "drawing the certificate: libqrencode could not encode its QR code");
+      return 0;
+    }
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_RENDER,

@@ -18,7 +18,7 @@ GQuark nb_certificate_pdf_error_quark (void);
 
 typedef enum
 {
-  NB_CERTIFICATE_PDF_ERROR_RENDER, /* cairo failed (out of memory, a font missing) */
+  NB_CERTIFICATE_PDF_ERROR_RENDER, /* cairo or libqrencode failed (out of memory) */
 } NbCertificatePdfError;
 
 /* nb_certificate_pdf_render: (transfer full) the PDF of @doc. A document that

@@ -97,7 +97,8 @@ nb_pdf_section_signatures (NbPdf *pdf)
                                              "content hash."
                                            : "The QR code holds the content hash.",
                             NB_PDF_MARGIN_X, pdf->y, text_w, PANGO_ALIGN_LEFT);
-  nb_pdf_qr (pdf->cr, qr_text, NB_PDF_PAGE_W - NB_PDF_MARGIN_X - QR_SIZE, y0, QR_SIZE);
+  if (!nb_pdf_qr (pdf->cr, qr_text, NB_PDF_PAGE_W - NB_PDF_MARGIN_X - QR_SIZE, y0, QR_SIZE))
+    pdf->qr_failed = TRUE;
   pdf->y = MAX (pdf->y, y0 + QR_SIZE) + 14;
 
   nb_pdf_paragraph (pdf, NB_PDF_FONT_BOLD,
