@@ -76,7 +76,7 @@ nb_pdf_section_signatures (NbPdf *pdf)
   if (seal != NULL)
     seal_text = g_strdup_printf (
         "Sealed by the laboratory: %s signature, key %s, over the certificate document (its "
-        "JSON); `needlebench-cli report verify` checks it.",
+        "JSON), checked by needlebench-cli report verify.",
         nb_pdf_str (seal, "algorithm", "–"), nb_pdf_str (seal, "key_id", "–"));
   else
     seal_text = g_strdup ("Not sealed by the laboratory (not issued).");
