@@ -184,6 +184,7 @@ check_checkpoints (Verify *v, NbLabKey *key, GError **error)
   if (stmt == NULL)
     return FALSE;
   g_autofree char *key_id = key != NULL ? nb_lab_key_id (key) : NULL;
+  gint64 last_valid = 0; /* the entry of the last checkpoint that held */
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -206,9 +207,9 @@ check_checkpoints (Verify *v, NbLabKey *key, GError **error)
         {
           add_finding (v, NB_AUDIT_FINDING_CHECKPOINT, entry, NULL, 0, 0, 0,
                        "checkpoint %" G_GINT64_FORMAT ": entry %" G_GINT64_FORMAT
-                       "'s hash is not the one the laboratory signed (the chain was rewritten at "
-                       "or before entry %" G_GINT64_FORMAT ")",
-                       id, entry, entry);
+                       "'s hash is not the one the laboratory signed: the chain was rewritten "
+                       "from an entry in %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " on",
+                       id, entry, last_valid + 1, entry);
           continue;
         }
       if (key == NULL)
@@ -222,11 +223,12 @@ check_checkpoints (Verify *v, NbLabKey *key, GError **error)
                      id, entry, signer ? signer : "(none)", key_id);
       else if (!nb_lab_key_verify (key, message, strlen (message), signature, &local))
         add_finding (v, NB_AUDIT_FINDING_CHECKPOINT, entry, NULL, 0, 0, 0,
-                     "checkpoint %" G_GINT64_FORMAT " (entry %" G_GINT64_FORMAT
-                     "): the signature does not verify with the laboratory key (%s)",
-                     id, entry, local->message);
+                     "checkpoint %" G_GINT64_FORMAT " (entry %" G_GINT64_FORMAT "): %s; the "
+                     "chain was rewritten from an entry in %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
+                     " on, or the checkpoint forged",
+                     id, entry, local->message, last_valid + 1, entry);
       else
-        v->report->signed_upto = MAX (v->report->signed_upto, entry);
+        last_valid = v->report->signed_upto = MAX (v->report->signed_upto, entry);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
