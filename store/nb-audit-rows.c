@@ -124,42 +124,48 @@ nb_audit_covers_parse (const char *covers, GError **error)
   return g_steal_pointer (&ranges);
 }
 
-/* One value as "<tag><length>:<bytes>;", so that no two different rows hash alike. */
+/* One value as a type tag and its bytes: integers and reals as their 8 bytes little-endian
+ * (exact, and cheap enough for the recorder's commits), text and blobs length-prefixed, so that
+ * no two different rows hash alike. */
 static void
 hash_value (GChecksum *sum, sqlite3_stmt *stmt, int col)
 {
-  char head[64];
-  const guchar *data = NULL;
-  int n = 0;
+  guchar head[9];
+  guint64 bits;
+  int n;
+  const guchar *data;
   switch (sqlite3_column_type (stmt, col))
     {
     case SQLITE_INTEGER:
-      n = g_snprintf (head, sizeof head, "i%" G_GINT64_FORMAT ";",
-                      (gint64) sqlite3_column_int64 (stmt, col));
-      g_checksum_update (sum, (const guchar *) head, n);
+      head[0] = 'i';
+      bits = GUINT64_TO_LE ((guint64) sqlite3_column_int64 (stmt, col));
+      memcpy (head + 1, &bits, 8);
+      g_checksum_update (sum, head, 9);
       return;
     case SQLITE_FLOAT:
       {
-        char num[G_ASCII_DTOSTR_BUF_SIZE];
-        g_ascii_formatd (num, sizeof num, "%.17g", sqlite3_column_double (stmt, col));
-        n = g_snprintf (head, sizeof head, "r%s;", num);
-        g_checksum_update (sum, (const guchar *) head, n);
+        double d = sqlite3_column_double (stmt, col);
+        head[0] = 'r';
+        memcpy (&bits, &d, 8);
+        bits = GUINT64_TO_LE (bits);
+        memcpy (head + 1, &bits, 8);
+        g_checksum_update (sum, head, 9);
         return;
       }
     case SQLITE_TEXT:
-      data = sqlite3_column_text (stmt, col);
-      n = g_snprintf (head, sizeof head, "t%d:", sqlite3_column_bytes (stmt, col));
-      break;
     case SQLITE_BLOB:
-      data = sqlite3_column_blob (stmt, col);
-      n = g_snprintf (head, sizeof head, "b%d:", sqlite3_column_bytes (stmt, col));
-      break;
-    default: g_checksum_update (sum, (const guchar *) "n;", 2); return;
+      head[0] = sqlite3_column_type (stmt, col) == SQLITE_TEXT ? 't' : 'b';
+      data = sqlite3_column_type (stmt, col) == SQLITE_TEXT ? sqlite3_column_text (stmt, col)
+                                                            : sqlite3_column_blob (stmt, col);
+      n = sqlite3_column_bytes (stmt, col);
+      bits = GUINT64_TO_LE ((guint64) n);
+      memcpy (head + 1, &bits, 8);
+      g_checksum_update (sum, head, 9);
+      if (data != NULL && n > 0)
+        g_checksum_update (sum, data, n);
+      return;
+    default: g_checksum_update (sum, (const guchar *) "n", 1); return;
     }
-  g_checksum_update (sum, (const guchar *) head, n);
-  if (data != NULL)
-    g_checksum_update (sum, data, sqlite3_column_bytes (stmt, col));
-  g_checksum_update (sum, (const guchar *) ";", 1);
 }
 
 char *

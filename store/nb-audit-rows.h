@@ -41,8 +41,10 @@ void nb_audit_range_free (NbAuditRange *range);
 GPtrArray *nb_audit_covers_parse (const char *covers, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* nb_audit_rows_sha256: (transfer full) the hex SHA-256 of the rows of @table with keys in
- * @first..@last as they are now: the table name, then per row each column in a fixed order,
- * tagged with its SQLite type and length-prefixed (reals exact, with 17 significant digits).
+ * @first..@last as they are now: the table name and a newline, then per row each column in a
+ * fixed order as a type letter (i, r, t, b, n for NULL) followed, but for NULL, by 8 bytes
+ * little-endian (the integer, the IEEE 754 bits of the real, the length of the text or blob)
+ * and the text or blob's bytes; a newline ends each row.
  * @n_rows (may be NULL) receives how many rows there were. */
 char *nb_audit_rows_sha256 (NbStore *store, const NbAuditTable *table, gint64 first, gint64 last,
                             gint64 *n_rows, GError **error) G_GNUC_WARN_UNUSED_RESULT;
