@@ -42,6 +42,24 @@ static const NbAuditTable tables[] = {
          "rowid", FALSE),
   TABLE ("run_strokes", "point_id", "point_id, idx, reference, pen", "point_id, idx", FALSE),
   TABLE ("run_tables", "rowid", "run_id, which, at, data", "rowid", FALSE),
+  /* schema 6: the laboratory, its users, certificates and their signatures */
+  TABLE ("lab_settings", "rowid", "id, name, address, location, prefix, set_at, set_by", "rowid",
+         FALSE),
+  TABLE ("users", "rowid",
+         "id, name, display_name, role, password_hash, active, changed_at, changed_by", "rowid",
+         FALSE),
+  TABLE ("certificates", "rowid",
+         "id, number, prefix, year, seq, run_id, kind, created_at,"
+         " created_by",
+         "rowid", FALSE),
+  TABLE ("certificate_records", "rowid",
+         "id, certificate_id, revision, supersedes, status, reason, content_sha256, document,"
+         " issued_at, at, by",
+         "rowid", FALSE),
+  TABLE ("certificate_signatures", "rowid",
+         "id, certificate_id, record_id, content_sha256, user_id, user_name, display_name, role,"
+         " meaning, at",
+         "rowid", FALSE),
 };
 
 const NbAuditTable *

@@ -16,10 +16,11 @@ typedef struct
 {
   NbStore *store;
   NbAuditReport *report;
-  GHashTable *hashes; /* gint64* entry -> its stored hash */
-  GPtrArray *ranges;  /* NbAuditRange, all entries' */
-  GArray *covered;    /* Covered, in entry order */
-  GHashTable *newest; /* "table:key" -> gint64 newest entry covering that closable row */
+  GHashTable *hashes;  /* gint64* entry -> its stored hash */
+  GPtrArray *ranges;   /* NbAuditRange, all entries' */
+  GArray *covered;     /* Covered, in entry order */
+  GHashTable *newest;  /* "table:key" -> gint64 newest entry covering that closable row */
+  GHashTable *present; /* names of the tables the database has */
   gint64 last_entry;
 } Verify;
 
@@ -250,6 +251,27 @@ check_checkpoints (Verify *v, NbLabKey *key, GError **error)
   return TRUE;
 }
 
+/* The tables the database has: one that a migration it has not had yet would create is not
+ * searched for orphans; one that was dropped is a schema finding already. */
+static gboolean
+read_tables (Verify *v, GError **error)
+{
+  sqlite3_stmt *stmt
+      = nb_store_stmt (v->store, "SELECT name FROM sqlite_master WHERE type = 'table'", error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (v->present, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      nb_store_set_error (v->store, error, rc, "Reading the schema of");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_content (Verify *v, GError **error)
 {
@@ -257,6 +279,8 @@ check_content (Verify *v, GError **error)
     {
       Covered *c = &g_array_index (v->covered, Covered, i);
       NbAuditRange *r = c->range;
+      if (!g_hash_table_contains (v->present, r->table->name))
+        continue;
       if (r->table->closable && r->first == r->last)
         {
           g_autofree char *key = g_strdup_printf ("%s:%" G_GINT64_FORMAT, r->table->name, r->first);
@@ -316,6 +340,8 @@ check_orphans (Verify *v, GError **error)
   const NbAuditTable *tables = nb_audit_tables (&n_tables);
   for (gsize t = 0; t < n_tables; t++)
     {
+      if (!g_hash_table_contains (v->present, tables[t].name))
+        continue;
       g_autoptr (GArray) intervals = g_array_new (FALSE, FALSE, sizeof (Interval));
       for (guint i = 0; i < v->ranges->len; i++)
         {
@@ -385,10 +411,11 @@ nb_audit_verify_report (NbStore *store, NbLabKey *key, GError **error)
     .ranges = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_audit_range_free),
     .covered = g_array_new (FALSE, FALSE, sizeof (Covered)),
     .newest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    .present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
   };
   /* one snapshot of the whole database, even while a recorder writes to it */
   gboolean ok = nb_store_exec (store, "BEGIN", error);
-  ok = ok && check_schema (&v, error) && check_chain (&v, error)
+  ok = ok && read_tables (&v, error) && check_schema (&v, error) && check_chain (&v, error)
        && check_checkpoints (&v, key, error) && check_content (&v, error)
        && check_orphans (&v, error);
   if (!sqlite3_get_autocommit (store->db))
@@ -397,6 +424,7 @@ nb_audit_verify_report (NbStore *store, NbLabKey *key, GError **error)
   g_ptr_array_unref (v.ranges);
   g_array_unref (v.covered);
   g_hash_table_unref (v.newest);
+  g_hash_table_unref (v.present);
   if (!ok)
     return NULL;
   return g_steal_pointer (&report);
