@@ -29,6 +29,10 @@ static const Command commands[] = {
   { "calibrate", nb_cli_calibrate, "calibrate stations (pen + fixture) against a profile" },
   { "runs", nb_cli_runs, "list the calibration runs" },
   { "run", nb_cli_run_show_command, "show a calibration run (run show RUN)" },
+  { "lab", nb_cli_lab, "set or show the laboratory named on certificates" },
+  { "user", nb_cli_user, "add, change and list the users who sign certificates" },
+  { "certificate", nb_cli_certificate, "write a run's certificate (PDF, JSON, CSV, DCC)" },
+  { "sign", nb_cli_sign, "sign a certificate; an approval issues it" },
   { "audit", nb_cli_audit, "check the records' audit trail (audit verify)" },
 };
 
@@ -40,7 +44,7 @@ print_help (FILE *out)
            "NeedleBench %s: telemetry and calibration of microneedling pens.\n\nCommands:\n",
            NB_VERSION);
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
   fprintf (out, "\nDevices: sim, sim:KEY=VALUE,..., serial:PATH, usb, usb:VID:PID[:SERIAL]\n"
                 "Exit codes: 0 ok, 1 out of tolerance, 2 usage, 3 device, 4 data or storage.\n"
                 "Run 'needlebench-cli COMMAND --help' for a command's options.\n");

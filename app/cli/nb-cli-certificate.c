@@ -1,0 +1,310 @@
+/* nb-cli-certificate.c: `needlebench-cli certificate RUN --out DIR`: the certificate of a
+ * calibration run, written as NUMBER.json (the canonical document, nb-certificate.h), NUMBER.csv
+ * (the results), NUMBER.dcc.xml (PTB DCC, nb-dcc.h) and NUMBER.pdf. The first call for a run
+ * creates the certificate record, allocating its number (store/nb-store-certificates.h); later
+ * calls write the stored document again, as it now is (draft, or issued once approved with
+ * `sign`). A run that is not traceable (a pen self-check) gets a verification report, which has
+ * no number and no record; a run that did not complete gets nothing. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nb-certificate.h"
+#include "nb-cli.h"
+#include "nb-dcc.h"
+#include "nb-file-output.h"
+#include "nb-store-certificates.h"
+#include "nb-store-runs.h"
+#include "nb-store-standards.h"
+
+#define COMMAND "certificate"
+
+typedef struct
+{
+  NbStore *store;
+  gint64 run_id;
+  NbCertificateInfo info;
+} BuildContext;
+
+/* The store's build callback: the draft document for the number just allocated. */
+static char *
+build_draft (const char *number, char **content_sha256, gpointer user_data, GError **error)
+{
+  BuildContext *ctx = user_data;
+  g_autoptr (JsonNode) doc
+      = nb_certificate_build_from_store (ctx->store, ctx->run_id, number, &ctx->info, error);
+  if (doc == NULL)
+    return NULL;
+  JsonObject *o = json_node_get_object (doc);
+  *content_sha256 = g_strdup (json_object_get_string_member (o, "content_sha256"));
+  return nb_certificate_to_canonical (o, NULL);
+}
+
+/* Writes @len bytes of @data to DIR/NAME through a temporary file (replacing an earlier
+ * rendering, never a link or anything but a regular file). */
+static gboolean
+write_file (const char *dir, const char *name, const void *data, gsize len, GPtrArray *written,
+            GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (NbFileOutput) out = nb_file_output_open (path, NB_FILE_OUTPUT_FORCE, error);
+  if (out == NULL)
+    return FALSE;
+  FILE *f = nb_file_output_get_stream (out);
+  if (fwrite (data, 1, len, f) != len)
+    {
+      int e = errno;
+      g_set_error (error, NB_STORE_ERROR, e == ENOSPC ? NB_STORE_ERROR_FULL : NB_STORE_ERROR_IO,
+                   "Writing %s: %s", path, g_strerror (e));
+      return FALSE;
+    }
+  if (!nb_file_output_commit (g_steal_pointer (&out), error))
+    return FALSE;
+  g_ptr_array_add (written, g_steal_pointer (&path));
+  return TRUE;
+}
+
+/* Every rendering of @doc (canonical @text) as BASE.json, .csv, .dcc.xml (a certificate only) and
+ * .pdf. */
+static gboolean
+write_renderings (const char *dir, const char *base, JsonObject *doc, const char *text,
+                  gboolean certificate, GPtrArray *written, GError **error)
+{
+  g_autofree char *json_name = g_strconcat (base, ".json", NULL);
+  g_autofree char *json_text = g_strconcat (text, "\n", NULL);
+  if (!write_file (dir, json_name, json_text, strlen (json_text), written, error))
+    return FALSE;
+  g_autofree char *csv = nb_certificate_results_csv (doc, error);
+  g_autofree char *csv_name = g_strconcat (base, ".csv", NULL);
+  if (csv == NULL || !write_file (dir, csv_name, csv, strlen (csv), written, error))
+    return FALSE;
+  if (certificate)
+    {
+      g_autofree char *xml = nb_dcc_write (doc, error);
+      g_autofree char *xml_name = g_strconcat (base, ".dcc.xml", NULL);
+      if (xml == NULL || !write_file (dir, xml_name, xml, strlen (xml), written, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+info_given (const NbCertificateInfo *info)
+{
+  return info->customer_name || info->customer_address || info->condition || info->received;
+}
+
+/* Prints what was written; JSON: {number, kind, status, run, content_sha256, files}. */
+static void
+report (JsonObject *doc, gint64 run_id, GPtrArray *written, gboolean json, const char *note)
+{
+  const char *number = json_object_get_string_member_with_default (doc, "number", NULL);
+  const char *kind = json_object_get_string_member (doc, "kind");
+  const char *status = json_object_get_string_member (doc, "status");
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      nb_cli_json_string (b, "number", number);
+      nb_cli_json_string (b, "kind", kind);
+      nb_cli_json_string (b, "status", status);
+      nb_cli_json_int (b, "run", run_id);
+      nb_cli_json_string (b, "content_sha256",
+                          json_object_get_string_member (doc, "content_sha256"));
+      json_builder_set_member_name (b, "files");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < written->len; i++)
+        json_builder_add_string_value (b, written->pdata[i]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      nb_cli_print_json (json_builder_get_root (b));
+      return;
+    }
+  if (number != NULL)
+    printf ("Certificate %s (run %" G_GINT64_FORMAT "): %s%s.\n", number, run_id,
+            g_strcmp0 (status, "issued") == 0 ? "issued" : "DRAFT, not approved", note);
+  else
+    printf ("Verification report for run %" G_GINT64_FORMAT
+            " (not a calibration certificate: %s).\n",
+            run_id, json_object_get_string_member (doc, "traceability"));
+  for (guint i = 0; i < written->len; i++)
+    {
+      g_autofree char *path = nb_cli_escape (written->pdata[i]);
+      printf ("  %s\n", path);
+    }
+}
+
+/* The certificate of a traceable run: created on the first call, corrected with --revise,
+ * else as stored. Returns the document (transfer full) and its canonical text. */
+static JsonNode *
+certificate_document (BuildContext *ctx, const char *revise, char **text, const char **note,
+                      GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (NbStoreCertificate) cert
+      = nb_store_get_run_certificate (ctx->store, ctx->run_id, &local);
+  if (cert == NULL && !g_error_matches (local, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (cert == NULL)
+    {
+      if (revise != NULL)
+        {
+          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                       "--revise: run %" G_GINT64_FORMAT " has no certificate to correct yet",
+                       ctx->run_id);
+          return NULL;
+        }
+      cert = nb_store_create_certificate (ctx->store, ctx->run_id, build_draft, ctx, NULL, error);
+      if (cert == NULL)
+        return NULL;
+      *note = ", created";
+    }
+  else if (revise != NULL || info_given (&ctx->info))
+    {
+      /* the same options again re-render it; different ones are a correction, on purpose only */
+      g_autoptr (JsonNode) again = nb_certificate_build_from_store (
+          ctx->store, ctx->run_id, cert->number, &ctx->info, error);
+      if (again == NULL)
+        return NULL;
+      JsonObject *o = json_node_get_object (again);
+      const char *hash = json_object_get_string_member (o, "content_sha256");
+      if (g_strcmp0 (hash, cert->content_sha256) != 0)
+        {
+          if (revise == NULL)
+            {
+              g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                           "certificate %s says otherwise: to correct it, give --revise REASON "
+                           "(a new revision, to be signed again)",
+                           cert->number);
+              return NULL;
+            }
+          g_autofree char *canonical = nb_certificate_to_canonical (o, NULL);
+          if (nb_store_revise_certificate (ctx->store, cert->number, canonical, hash, revise, NULL,
+                                           error)
+              == 0)
+            return NULL;
+          g_autofree char *number = g_strdup (cert->number);
+          g_clear_pointer (&cert, nb_store_certificate_free);
+          if ((cert = nb_store_get_certificate (ctx->store, number, error)) == NULL)
+            return NULL;
+          *note = ", revised";
+        }
+    }
+  *text = g_strdup (cert->document);
+  return nb_certificate_parse (cert->document, -1, error);
+}
+
+int
+nb_cli_certificate (int argc, char **argv)
+{
+  const char *command = COMMAND;
+  g_autofree char *out = NULL, *customer = NULL, *customer_address = NULL, *received = NULL;
+  g_autofree char *condition = NULL, *revise = NULL, *db = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Directory to write the files to", "DIR" },
+    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "The customer's name", "NAME" },
+    { "customer-address", 0, 0, G_OPTION_ARG_STRING, &customer_address, "The customer's address",
+      "A" },
+    { "received", 0, 0, G_OPTION_ARG_STRING, &received,
+      "The date the item was received (default: the run's date)", "YYYY-MM-DD" },
+    { "condition", 0, 0, G_OPTION_ARG_STRING, &condition,
+      "The item's condition as received (default: no damage noted)", "TEXT" },
+    { "revise", 0, 0, G_OPTION_ARG_STRING, &revise,
+      "Correct the certificate with the options given: a new revision, signed again", "REASON" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the number, status and files as JSON", NULL },
+    { NULL },
+  };
+  if (!nb_cli_parse (command, "RUN",
+                     "Writes the certificate of a calibration run (PDF, JSON, CSV, DCC XML) to "
+                     "DIR, creating it and its number on the first call. A run that is not "
+                     "traceable gets a verification report without a number.",
+                     entries, &argc, &argv))
+    return NB_EXIT_USAGE;
+  if (argc < 2)
+    return nb_cli_usage (command, "RUN (a run id of `needlebench-cli runs`) is required");
+  if (argc > 2)
+    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+  gint64 run_id = 0;
+  if (!g_ascii_string_to_signed (argv[1], 10, 1, G_MAXINT64, &run_id, NULL))
+    return nb_cli_usage (command, "“%s” is not a run id", argv[1]);
+  if (out == NULL)
+    return nb_cli_usage (command, "--out DIR is required");
+  g_autoptr (GError) error = NULL;
+  if ((received != NULL && !nb_store_standard_parse_date ("--received", received, NULL, &error))
+      || !nb_store_standard_check_text ("--customer", customer, FALSE, 200, &error)
+      || !nb_store_standard_check_text ("--customer-address", customer_address, FALSE, 200, &error)
+      || !nb_store_standard_check_text ("--condition", condition, FALSE, 200, &error)
+      || !nb_store_standard_check_text ("--revise", revise, FALSE, 200, &error))
+    return nb_cli_usage (command, "%s", error->message);
+
+  g_autoptr (NbStore) store = nb_store_open (db, &error);
+  if (store == NULL)
+    return nb_cli_fail (command, error);
+  g_autoptr (NbStoreRun) run = nb_store_get_run (store, run_id, &error);
+  if (run == NULL)
+    return g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND)
+               ? nb_cli_usage (command, "%s", error->message)
+               : nb_cli_fail (command, error);
+  if (run->status != NB_RUN_COMPLETE)
+    return nb_cli_usage (command,
+                         "run %" G_GINT64_FORMAT " did not complete (%s): only a completed run "
+                         "gets a certificate or a report",
+                         run_id, nb_run_status_to_string (run->status));
+  g_autoptr (NbStoreLab) lab = nb_store_get_lab (store, &error);
+  if (lab == NULL)
+    return nb_cli_usage (command, "%s", error->message);
+  BuildContext ctx = {
+    .store = store,
+    .run_id = run_id,
+    .info = { .lab_name = lab->name,
+              .lab_address = lab->address,
+              .lab_location = lab->location,
+              .customer_name = customer,
+              .customer_address = customer_address,
+              .condition = condition,
+              .received = received },
+  };
+
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *text = NULL, *base = NULL;
+  const char *note = "";
+  if (run->traceable)
+    {
+      doc = certificate_document (&ctx, revise, &text, &note, &error);
+      if (doc == NULL)
+        return error->domain == NB_STORE_ERROR && error->code == NB_STORE_ERROR_INVALID
+                   ? nb_cli_usage (command, "%s", error->message)
+                   : nb_cli_fail (command, error);
+      base = g_strdup (json_object_get_string_member (json_node_get_object (doc), "number"));
+    }
+  else
+    {
+      if (revise != NULL)
+        return nb_cli_usage (command, "--revise: a verification report has no record to revise");
+      doc = nb_certificate_build_from_store (store, run_id, NULL, &ctx.info, &error);
+      if (doc == NULL)
+        return nb_cli_fail (command, error);
+      text = nb_certificate_to_canonical (json_node_get_object (doc), NULL);
+      base = g_strdup_printf ("verification-report-run-%" G_GINT64_FORMAT, run_id);
+    }
+
+  if (g_mkdir_with_parents (out, 0700) != 0)
+    {
+      int e = errno;
+      g_autofree char *dir = nb_cli_escape (out);
+      g_printerr ("needlebench-cli %s: cannot create %s: %s\n", command, dir, g_strerror (e));
+      return NB_EXIT_DATA;
+    }
+  g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  if (!write_renderings (out, base, json_node_get_object (doc), text, run->traceable, written,
+                         &error))
+    return nb_cli_fail_output (command, error);
+  report (json_node_get_object (doc), run_id, written, json, note);
+  return NB_EXIT_OK;
+}
