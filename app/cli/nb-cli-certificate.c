@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nb-certificate-pdf.h"
 #include "nb-certificate.h"
 #include "nb-cli.h"
 #include "nb-dcc.h"
@@ -86,7 +87,11 @@ write_renderings (const char *dir, const char *base, JsonObject *doc, const char
       if (xml == NULL || !write_file (dir, xml_name, xml, strlen (xml), written, error))
         return FALSE;
     }
-  return TRUE;
+  g_autoptr (GBytes) pdf = nb_certificate_pdf_render (doc, error);
+  g_autofree char *pdf_name = g_strconcat (base, ".pdf", NULL);
+  gsize pdf_len = 0;
+  const void *pdf_data = pdf ? g_bytes_get_data (pdf, &pdf_len) : NULL;
+  return pdf != NULL && write_file (dir, pdf_name, pdf_data, pdf_len, written, error);
 }
 
 static gboolean

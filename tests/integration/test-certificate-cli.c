@@ -148,6 +148,28 @@ assert_file (const char *out, const char *name, const char *needle)
     g_error ("%s does not say “%s”", path, needle);
 }
 
+/* The text of a PDF (pdftotext, poppler-utils), or NULL when pdftotext is missing. */
+static char *
+pdf_text (const char *out, const char *name)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  if (tool == NULL)
+    {
+      g_test_message ("pdftotext not found: PDF text not checked");
+      return NULL;
+    }
+  g_autofree char *path = g_build_filename (out, name, NULL);
+  const char *argv[] = { tool, "-layout", path, "-", NULL };
+  char *text = NULL;
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &text, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return text;
+}
+
 static void
 setup_lab_and_users (void)
 {
@@ -254,6 +276,14 @@ test_flow (void)
   assert_file (out, csv_name, NULL);
   g_autofree char *dcc_name = g_strconcat (n, ".dcc.xml", NULL);
   assert_file (out, dcc_name, "DRAFT");
+  g_autofree char *pdf_name = g_strconcat (n, ".pdf", NULL);
+  assert_file (out, pdf_name, "%PDF-");
+  g_autofree char *draft_text = pdf_text (out, pdf_name);
+  if (draft_text != NULL)
+    {
+      g_assert_nonnull (strstr (draft_text, "DRAFT"));
+      g_assert_nonnull (strstr (draft_text, n));
+    }
   g_autoptr (JsonNode) draft = parse_file (json_path);
   JsonObject *d = json_node_get_object (draft);
   g_assert_cmpstr (json_object_get_string_member (d, "number"), ==, n);
@@ -347,6 +377,26 @@ test_flow (void)
   g_autofree char *dcc = NULL;
   g_assert_true (g_file_get_contents (dcc_path, &dcc, NULL, NULL));
   g_assert_null (strstr (dcc, "DRAFT"));
+  /* every row the flow wrote is covered by the audit trail (signed from the key's creation) */
+  g_auto (CliResult) audit = { 0 };
+  RUN (&audit, NULL, "audit", "verify", "--json");
+  g_assert_cmpint (audit.status, <=, 1);
+  g_autoptr (JsonNode) report = parse (audit.out);
+  JsonArray *findings = json_object_get_array_member (json_node_get_object (report), "findings");
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *fd = json_array_get_object_element (findings, i);
+      const char *kind = json_object_get_string_member (fd, "kind");
+      if (g_strcmp0 (kind, "unsigned") != 0)
+        g_error ("audit finding %s: %s", kind, json_object_get_string_member (fd, "message"));
+    }
+  g_autofree char *issued_text = pdf_text (out, pdf_name);
+  if (issued_text != NULL)
+    {
+      g_assert_null (strstr (issued_text, "DRAFT"));
+      g_assert_nonnull (strstr (issued_text, "Ann Approver"));
+      g_assert_nonnull (strstr (issued_text, n));
+    }
 }
 
 static void

@@ -216,7 +216,7 @@ test_cheek_chin (void)
 static void
 test_factory_full (void)
 {
-  g_autoptr (JsonObject) doc = load ("certificate-factory-full.json");
+  g_autoptr (JsonObject) doc = load ("certificate-factory-full-dcc.json");
   g_autofree char *xml = write_ok (doc);
   assert_valid (xml);
   assert_xpath (xml, ADMIN "/dcc:coreData/dcc:uniqueIdentifier", "NBL-2026-000018");
