@@ -1,5 +1,8 @@
-/* nb-audit.c: appending to and verifying the hash-chained audit trail. */
+/* nb-audit.c: appending to and verifying the hash-chained audit trail, and signing its
+ * checkpoints with the laboratory key. */
 #include "nb-audit.h"
+#include "nb-audit-rows.h"
+#include "nb-lab-key.h"
 #include "nb-store-private.h"
 
 /* Each field goes in as "<length>:<bytes>;" (NULL as "-;") so that no two different rows can
@@ -21,8 +24,8 @@ hash_field (GChecksum *sum, const char *s)
 }
 
 char *
-nb_audit_hash (const char *prev_hash, gint64 id, gint64 at, const char *actor, const char *action,
-               const char *subject, const char *detail)
+nb_audit_hash_full (const char *prev_hash, gint64 id, gint64 at, const char *actor,
+                    const char *action, const char *subject, const char *detail, const char *covers)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   char num[32];
@@ -36,13 +39,143 @@ nb_audit_hash (const char *prev_hash, gint64 id, gint64 at, const char *actor, c
   hash_field (sum, action);
   hash_field (sum, subject);
   hash_field (sum, detail);
+  /* only when present: the rows written before schema 6 keep their hashes */
+  if (covers != NULL)
+    hash_field (sum, covers);
   return g_strdup (g_checksum_get_string (sum));
+}
+
+char *
+nb_audit_hash (const char *prev_hash, gint64 id, gint64 at, const char *actor, const char *action,
+               const char *subject, const char *detail)
+{
+  return nb_audit_hash_full (prev_hash, id, at, actor, action, subject, detail, NULL);
+}
+
+char *
+nb_audit_checkpoint_message (gint64 audit_id, const char *hash)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT "|%s", audit_id, hash);
+}
+
+/* --- the laboratory key --- */
+
+void
+nb_store_set_lab_key (NbStore *store, NbLabKey *key)
+{
+  if (store->lab_key_owned)
+    nb_lab_key_free (store->lab_key);
+  store->lab_key = key;
+  store->lab_key_owned = FALSE;
+  store->lab_key_known = TRUE;
+}
+
+/* The key that signs checkpoints: the one set, else the laboratory's at its default path if it
+ * exists and can sign. Never created here: a database copied to another machine must not start
+ * signing with a key of its own. Looked up once per connection. */
+static NbLabKey *
+lab_key (NbStore *store)
+{
+  if (store->lab_key_known)
+    return store->lab_key;
+  store->lab_key_known = TRUE;
+  g_autofree char *path = nb_lab_key_default_path ();
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  g_autoptr (GError) local = NULL;
+  NbLabKey *key = nb_lab_key_load_or_create (path, &local);
+  if (key == NULL)
+    {
+      g_warning ("The laboratory key %s cannot be used (%s): the audit trail gets no signed "
+                 "checkpoints",
+                 path, local->message);
+      return NULL;
+    }
+  store->lab_key = key;
+  store->lab_key_owned = TRUE;
+  return key;
+}
+
+static gboolean
+write_checkpoint (NbStore *store, gint64 id, const char *hash, GError **error)
+{
+  NbLabKey *key = lab_key (store);
+  if (key == NULL || !nb_lab_key_has_secret (key))
+    return TRUE; /* reported by `audit verify` as entries without a signed checkpoint */
+  g_autofree char *message = nb_audit_checkpoint_message (id, hash);
+  g_autofree char *signature = nb_lab_key_sign (key, message, strlen (message));
+  g_autofree char *key_id = nb_lab_key_id (key);
+  sqlite3_stmt *ins = nb_store_stmt (store,
+                                     "INSERT INTO audit_checkpoints (audit_id, hash, key_id,"
+                                     " signature, at) VALUES (?, ?, ?, ?, ?)",
+                                     error);
+  if (ins == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ins, 1, id);
+  nb_store_bind_text (ins, 2, hash);
+  nb_store_bind_text (ins, 3, key_id);
+  nb_store_bind_text (ins, 4, signature);
+  sqlite3_bind_int64 (ins, 5, g_get_real_time ());
+  return nb_store_step_done (store, ins, "Signing the audit trail of", error);
+}
+
+/* --- appending --- */
+
+/* append_v1: an entry as written before schema 7 (no coverage, no checkpoint): only for a
+ * database opened at an older version by nb_store_test_open_at_version (). */
+static gboolean
+append_v1 (NbStore *store, const char *actor, const char *action, const char *subject,
+           const char *detail, GError **error)
+{
+  sqlite3_stmt *last
+      = nb_store_stmt (store, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
+  if (last == NULL)
+    return FALSE;
+  int rc = sqlite3_step (last);
+  gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64 (last, 0) + 1 : 1;
+  g_autofree char *prev = g_strdup (rc == SQLITE_ROW ? (const char *) sqlite3_column_text (last, 1)
+                                                     : NB_AUDIT_GENESIS);
+  sqlite3_reset (last);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      nb_store_set_error (store, error, rc, "Reading the audit trail of");
+      return FALSE;
+    }
+  gint64 at = g_get_real_time ();
+  g_autofree char *hash = nb_audit_hash (prev, id, at, actor, action, subject, detail);
+  sqlite3_stmt *ins = nb_store_stmt (store,
+                                     "INSERT INTO audit (id, at, actor, action, subject, detail,"
+                                     " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                     error);
+  if (ins == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ins, 1, id);
+  sqlite3_bind_int64 (ins, 2, at);
+  nb_store_bind_text (ins, 3, actor);
+  nb_store_bind_text (ins, 4, action);
+  nb_store_bind_text (ins, 5, subject);
+  nb_store_bind_text (ins, 6, detail);
+  nb_store_bind_text (ins, 7, prev);
+  nb_store_bind_text (ins, 8, hash);
+  return nb_store_step_done (store, ins, "Writing the audit trail of", error);
 }
 
 static gboolean
 append_locked (NbStore *store, const char *actor, const char *action, const char *subject,
-               const char *detail, GError **error)
+               const char *detail, const char *covers, NbAuditFlags flags, GError **error)
 {
+  g_autofree char *sealed = NULL;
+  if (store->schema_version < NB_STORE_SCHEMA_AUDIT)
+    return append_v1 (store, actor, action, subject, detail, error);
+  if (covers != NULL && *covers != '\0')
+    {
+      sealed = nb_audit_covers_seal (store, covers, error);
+      if (sealed == NULL)
+        return FALSE;
+      if (*sealed == '\0')
+        g_clear_pointer (&sealed, g_free);
+    }
+
   sqlite3_stmt *last
       = nb_store_stmt (store, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
   if (last == NULL)
@@ -66,10 +199,10 @@ append_locked (NbStore *store, const char *actor, const char *action, const char
   sqlite3_reset (last);
 
   gint64 at = g_get_real_time ();
-  g_autofree char *hash = nb_audit_hash (prev, id, at, actor, action, subject, detail);
+  g_autofree char *hash = nb_audit_hash_full (prev, id, at, actor, action, subject, detail, sealed);
   sqlite3_stmt *ins = nb_store_stmt (store,
                                      "INSERT INTO audit (id, at, actor, action, subject, detail,"
-                                     " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                     " prev_hash, hash, covers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                      error);
   if (ins == NULL)
     return FALSE;
@@ -81,23 +214,28 @@ append_locked (NbStore *store, const char *actor, const char *action, const char
   nb_store_bind_text (ins, 6, detail);
   nb_store_bind_text (ins, 7, prev);
   nb_store_bind_text (ins, 8, hash);
-  return nb_store_step_done (store, ins, "Writing the audit trail of", error);
+  nb_store_bind_text (ins, 9, sealed);
+  if (!nb_store_step_done (store, ins, "Writing the audit trail of", error))
+    return FALSE;
+  if ((flags & NB_AUDIT_CHECKPOINT) || id % NB_AUDIT_CHECKPOINT_EVERY == 0)
+    return write_checkpoint (store, id, hash, error);
+  return TRUE;
 }
 
 gboolean
-nb_audit_append (NbStore *store, const char *actor, const char *action, const char *subject,
-                 const char *detail, GError **error)
+nb_audit_append_rows (NbStore *store, const char *actor, const char *action, const char *subject,
+                      const char *detail, const char *covers, NbAuditFlags flags, GError **error)
 {
   g_return_val_if_fail (action != NULL, FALSE);
   if (actor == NULL)
     actor = g_get_user_name ();
 
   if (!sqlite3_get_autocommit (store->db))
-    return append_locked (store, actor, action, subject, detail, error);
+    return append_locked (store, actor, action, subject, detail, covers, flags, error);
 
   if (!nb_store_begin (store, error))
     return FALSE;
-  if (!append_locked (store, actor, action, subject, detail, error)
+  if (!append_locked (store, actor, action, subject, detail, covers, flags, error)
       || !nb_store_commit (store, error))
     {
       nb_store_rollback (store);
@@ -107,12 +245,77 @@ nb_audit_append (NbStore *store, const char *actor, const char *action, const ch
 }
 
 gboolean
+nb_audit_append (NbStore *store, const char *actor, const char *action, const char *subject,
+                 const char *detail, GError **error)
+{
+  return nb_audit_append_rows (store, actor, action, subject, detail, NULL, NB_AUDIT_CHECKPOINT,
+                               error);
+}
+
+gboolean
+nb_audit_append_row (NbStore *store, const char *actor, const char *action, const char *subject,
+                     const char *detail, const char *table, gint64 id, GError **error)
+{
+  char covers[128];
+  g_snprintf (covers, sizeof covers, "%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, table, id, id);
+  return nb_audit_append_rows (store, actor, action, subject, detail, covers, NB_AUDIT_CHECKPOINT,
+                               error);
+}
+
+gboolean
+nb_audit_baseline (NbStore *store, GError **error)
+{
+  gsize n;
+  const NbAuditTable *tables = nb_audit_tables (&n);
+  g_autoptr (GString) covers = g_string_new (NULL);
+  for (gsize i = 0; i < n; i++)
+    {
+      sqlite3_stmt *exists = nb_store_stmt (
+          store, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", error);
+      if (exists == NULL)
+        return FALSE;
+      nb_store_bind_text (exists, 1, tables[i].name);
+      gboolean present = sqlite3_step (exists) == SQLITE_ROW && sqlite3_column_int (exists, 0) > 0;
+      sqlite3_reset (exists);
+      if (!present)
+        continue;
+      sqlite3_stmt *bounds = nb_store_stmt (store, tables[i].bounds_sql, error);
+      if (bounds == NULL)
+        return FALSE;
+      int rc = sqlite3_step (bounds);
+      if (rc == SQLITE_ROW && sqlite3_column_type (bounds, 0) != SQLITE_NULL)
+        g_string_append_printf (covers, "%s%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                covers->len ? " " : "", tables[i].name,
+                                (gint64) sqlite3_column_int64 (bounds, 0),
+                                (gint64) sqlite3_column_int64 (bounds, 1));
+      sqlite3_reset (bounds);
+      if (rc != SQLITE_ROW)
+        {
+          nb_store_set_error (store, error, rc, "Reading the records of");
+          return FALSE;
+        }
+    }
+  if (covers->len == 0)
+    return TRUE;
+  return nb_audit_append_rows (store, NULL, "audit.baseline", NULL,
+                               "rows written before audit coverage (schema 7), as found at the "
+                               "upgrade",
+                               covers->str, NB_AUDIT_CHECKPOINT, error);
+}
+
+gboolean
 nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "SELECT id, at, actor, action, subject, detail, prev_hash,"
-                                      " hash FROM audit ORDER BY id",
-                                      error);
+  sqlite3_stmt *stmt
+      = store->schema_version >= NB_STORE_SCHEMA_AUDIT
+            ? nb_store_stmt (store,
+                             "SELECT id, at, actor, action, subject, detail, prev_hash, hash,"
+                             " covers FROM audit ORDER BY id",
+                             error)
+            : nb_store_stmt (store,
+                             "SELECT id, at, actor, action, subject, detail, prev_hash, hash,"
+                             " NULL FROM audit ORDER BY id",
+                             error);
   if (stmt == NULL)
     return FALSE;
 
@@ -125,11 +328,12 @@ nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
       const char *why = NULL;
       const char *stored_prev = (const char *) sqlite3_column_text (stmt, 6);
       const char *stored_hash = (const char *) sqlite3_column_text (stmt, 7);
-      g_autofree char *hash = nb_audit_hash (prev, id, sqlite3_column_int64 (stmt, 1),
-                                             (const char *) sqlite3_column_text (stmt, 2),
-                                             (const char *) sqlite3_column_text (stmt, 3),
-                                             (const char *) sqlite3_column_text (stmt, 4),
-                                             (const char *) sqlite3_column_text (stmt, 5));
+      g_autofree char *hash = nb_audit_hash_full (prev, id, sqlite3_column_int64 (stmt, 1),
+                                                  (const char *) sqlite3_column_text (stmt, 2),
+                                                  (const char *) sqlite3_column_text (stmt, 3),
+                                                  (const char *) sqlite3_column_text (stmt, 4),
+                                                  (const char *) sqlite3_column_text (stmt, 5),
+                                                  (const char *) sqlite3_column_text (stmt, 8));
       if (id != expected_id)
         why = "row ids are not consecutive (a row was removed or inserted)";
       else if (g_strcmp0 (stored_prev, prev) != 0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nb-audit-rows.h"
 #include "nb-audit.h"
 #include "nb-store-private.h"
 #include "nb-store-standards.h"
@@ -398,7 +399,7 @@ nb_store_create_certificate (NbStore *store, gint64 run_id, NbStoreCertificateBu
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   int year = g_date_time_get_year (now);
   g_autofree char *number = NULL, *document = NULL, *hash = NULL, *subject = NULL;
-  g_autofree char *detail = NULL;
+  g_autofree char *detail = NULL, *covers = NULL;
   gint64 seq, id, record;
 
   /* IMMEDIATE: the number is read and taken under one write lock, with the record */
@@ -438,7 +439,11 @@ nb_store_create_certificate (NbStore *store, gint64 run_id, NbStoreCertificateBu
   detail = g_strdup_printf ("certificate=%" G_GINT64_FORMAT " record=%" G_GINT64_FORMAT
                             " run=%" G_GINT64_FORMAT " revision=1 status=draft content_sha256=%s",
                             id, record, run_id, hash);
-  if (!nb_audit_append (store, actor, "certificate.create", subject, detail, error))
+  covers = g_strdup_printf ("certificates:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
+                            " certificate_records:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                            id, id, record, record);
+  if (!nb_audit_append_rows (store, actor, "certificate.create", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error))
     goto fail;
   test_delay ();
   if (!nb_store_commit (store, error))
@@ -479,6 +484,7 @@ nb_store_revise_certificate (NbStore *store, const char *number, const char *doc
     actor = g_get_user_name ();
   g_autoptr (NbStoreCertificate) cert = NULL;
   g_autofree char *subject = g_strdup_printf ("certificate:%s", number), *detail = NULL;
+  g_autofree char *covers = NULL;
   gint64 record = 0;
 
   if (!nb_store_begin (store, error))
@@ -492,7 +498,9 @@ nb_store_revise_certificate (NbStore *store, const char *number, const char *doc
   detail = g_strdup_printf ("record=%" G_GINT64_FORMAT " revision=%u supersedes=%" G_GINT64_FORMAT
                             " status=draft content_sha256=%s reason=%s",
                             record, cert->revision + 1, cert->record_id, content_sha256, reason);
-  if (!nb_audit_append (store, actor, "certificate.revise", subject, detail, error)
+  covers = nb_audit_covers_range ("certificate_records", record, record);
+  if (!nb_audit_append_rows (store, actor, "certificate.revise", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return record;
@@ -514,6 +522,7 @@ nb_store_void_certificate (NbStore *store, const char *number, const char *reaso
     actor = g_get_user_name ();
   g_autoptr (NbStoreCertificate) cert = NULL;
   g_autofree char *subject = g_strdup_printf ("certificate:%s", number), *detail = NULL;
+  g_autofree char *covers = NULL;
   gint64 record = 0;
 
   if (!nb_store_begin (store, error))
@@ -528,7 +537,9 @@ nb_store_void_certificate (NbStore *store, const char *number, const char *reaso
   detail = g_strdup_printf ("record=%" G_GINT64_FORMAT " revision=%u supersedes=%" G_GINT64_FORMAT
                             " status=voided reason=%s",
                             record, cert->revision, cert->record_id, reason);
-  if (!nb_audit_append (store, actor, "certificate.void", subject, detail, error)
+  covers = nb_audit_covers_range ("certificate_records", record, record);
+  if (!nb_audit_append_rows (store, actor, "certificate.void", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return record;
@@ -586,7 +597,9 @@ issue (NbStore *store, const NbStoreCertificate *cert, NbStoreCertificateIssueFu
       = g_strdup_printf ("record=%" G_GINT64_FORMAT " revision=%u supersedes=%" G_GINT64_FORMAT
                          " status=issued content_sha256=%s signatures=%u",
                          record, cert->revision, cert->record_id, hash, sigs->len);
-  return nb_audit_append (store, actor, "certificate.issue", subject, detail, error);
+  g_autofree char *covers = nb_audit_covers_range ("certificate_records", record, record);
+  return nb_audit_append_rows (store, actor, "certificate.issue", subject, detail, covers,
+                               NB_AUDIT_CHECKPOINT, error);
 }
 
 gint64
@@ -600,6 +613,7 @@ nb_store_sign_certificate (NbStore *store, const char *number, const char *conte
   if (!check_sha256 (content_sha256, error))
     return 0;
   g_autofree char *subject = g_strdup_printf ("certificate:%s", number), *detail = NULL;
+  g_autofree char *covers = NULL;
 
   /* the password is checked before the write lock: Argon2id takes a while on purpose */
   g_autoptr (NbStoreUser) user = nb_store_get_user (store, user_name, error);
@@ -672,7 +686,9 @@ nb_store_sign_certificate (NbStore *store, const char *number, const char *conte
                          " meaning=%s role=%s display_name=%s content_sha256=%s",
                          sig, cert->record_id, nb_sign_meaning_to_string (meaning),
                          nb_user_role_to_string (user->role), user->display_name, content_sha256);
-  if (!nb_audit_append (store, user_name, "certificate.sign", subject, detail, error))
+  covers = nb_audit_covers_range ("certificate_signatures", sig, sig);
+  if (!nb_audit_append_rows (store, user_name, "certificate.sign", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error))
     goto fail;
   if (meaning == NB_SIGN_APPROVED && !issue (store, cert, issue_func, user_data, user_name, error))
     goto fail;

@@ -6,9 +6,23 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "nb-lab-key.h"
 #include "nb-store.h"
 
 G_BEGIN_DECLS
+
+/* The schema version that added audit coverage and signed checkpoints (nb-store-schema.c):
+ * a database opened at an older version (tests of migrations) is audited as before. */
+#define NB_STORE_SCHEMA_AUDIT 7
+
+/* The session tables whose rows the recorder writes in bulk (pending_first/last index). */
+enum
+{
+  NB_STORE_PENDING_STROKES,
+  NB_STORE_PENDING_BATCHES,
+  NB_STORE_PENDING_EVENTS,
+  NB_STORE_PENDING_N
+};
 
 struct _NbStore
 {
@@ -25,6 +39,15 @@ struct _NbStore
   GHashTable *stmts;     /* SQL text -> sqlite3_stmt*, prepared once and reused */
   GHashTable *run_locks; /* gint64* run id -> GINT_TO_POINTER (fd): the live locks of the runs
                           * begun on this connection and not closed yet (nb-store-runs.c) */
+  int schema_version;    /* after opening (migrating) */
+  /* the session rows (strokes, batches, events) inserted in the open transaction and not yet
+   * covered by an audit entry: one entry is appended for all of them at commit
+   * (nb_store_audit_pending ()), so the recorder pays one entry a commit, not one a row */
+  gint64 pending_session;
+  gint64 pending_first[NB_STORE_PENDING_N], pending_last[NB_STORE_PENDING_N];
+  NbLabKey *lab_key;      /* signs audit checkpoints (nb-audit.c); NULL: none */
+  gboolean lab_key_known; /* lab_key was set or looked up */
+  gboolean lab_key_owned;
 };
 
 /* nb_store_stmt: the cached prepared statement for @sql (a string literal), reset and with its
@@ -47,6 +70,14 @@ gboolean nb_store_step_done (NbStore *store, sqlite3_stmt *stmt, const char *wha
 /* nb_store_bind_text: binds @text (NULL = SQL NULL), copying nothing (SQLITE_STATIC). */
 void nb_store_bind_text (sqlite3_stmt *stmt, int col, const char *text);
 
+/* nb_store_audit_pending: appends the audit entry ("session.data") covering the session rows
+ * inserted in the open transaction, if any, with their content hashes (nb-store-session.c).
+ * Called by nb_store_commit () before it commits. */
+gboolean nb_store_audit_pending (NbStore *store, GError **error);
+
+/* nb_store_pending_clear: forgets the pending rows (the transaction was rolled back). */
+void nb_store_pending_clear (NbStore *store);
+
 /* --- schema (nb-store-schema.c) --- */
 
 /* nb_store_schema_latest: the newest schema version. */
@@ -55,6 +86,21 @@ int nb_store_schema_latest (void);
 /* nb_store_schema_migrate: brings @store's database forward to @target (1..latest), each step in
  * its own transaction together with the user_version bump. */
 gboolean nb_store_schema_migrate (NbStore *store, int target, GError **error);
+
+/* nb_store_schema_step_sql: the SQL of migration @step (1..latest), NULL past the end. */
+const char *nb_store_schema_step_sql (int step);
+
+/* --- the schema check (nb-store-check.c) --- */
+
+/* nb_store_schema_findings: (transfer full) (element-type utf8) what differs between @store's
+ * tables and triggers and those the migrations create at its schema version: "trigger X is
+ * missing", "... was altered", "unexpected trigger X", the same for tables. Empty when intact;
+ * NULL with @error if the schema cannot be read. */
+GPtrArray *nb_store_schema_findings (NbStore *store, int version, GError **error);
+
+/* nb_store_schema_check: FALSE with NB_STORE_ERROR_CORRUPT naming the first finding of
+ * nb_store_schema_findings (). */
+gboolean nb_store_schema_check (NbStore *store, int version, GError **error);
 
 /* --- the database file (nb-store-file.c) --- */
 

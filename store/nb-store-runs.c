@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nb-audit.h"
+#include "nb-audit-rows.h"
 #include "nb-store-private.h"
 #include "nb-store-standards.h"
 
@@ -319,7 +320,7 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
   if (!validate_params (p, error))
     return 0;
   const char *actor = p->operator_name != NULL ? p->operator_name : g_get_user_name ();
-  g_autofree char *subject = NULL, *detail = NULL;
+  g_autofree char *subject = NULL, *detail = NULL, *covers = NULL;
   int fd = -1;
 
   if (!nb_store_begin (store, error))
@@ -362,7 +363,9 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
       " rule=%s traceable=%d adjust=%d",
       p->pen_serial, p->fixture_serial ? p->fixture_serial : "", p->standard_id, p->profile_id,
       p->profile_version, p->rule, p->traceable ? 1 : 0, p->adjust ? 1 : 0);
-  if (!nb_audit_append (store, actor, "run.begin", subject, detail, error))
+  covers = nb_audit_covers_range ("runs", id, id);
+  if (!nb_audit_append_rows (store, actor, "run.begin", subject, detail, covers, NB_AUDIT_DEFAULT,
+                             error))
     goto fail;
   /* locked before the row is visible to anyone, so it never reads as interrupted while alive */
   fd = nb_store_lock_run (store->path, id, error);
@@ -386,6 +389,7 @@ nb_store_add_run_transition (NbStore *store, gint64 run_id, const char *state, c
       || !check_utf8 ("detail", detail, error))
     return FALSE;
   g_autofree char *actor = NULL, *subject = run_subject (run_id), *audit = NULL;
+  g_autofree char *covers = NULL;
   if (!nb_store_begin (store, error))
     return FALSE;
   if (!open_run (store, run_id, &actor, error))
@@ -401,7 +405,10 @@ nb_store_add_run_transition (NbStore *store, gint64 run_id, const char *state, c
   if (!nb_store_step_done (store, stmt, "Recording a run's transition in", error))
     goto fail;
   audit = g_strdup_printf ("state=%s", state);
-  if (!nb_audit_append (store, actor, "run.transition", subject, audit, error)
+  gint64 tid = sqlite3_last_insert_rowid (store->db);
+  covers = nb_audit_covers_range ("run_transitions", tid, tid);
+  if (!nb_audit_append_rows (store, actor, "run.transition", subject, audit, covers,
+                             NB_AUDIT_DEFAULT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return TRUE;
@@ -439,6 +446,7 @@ nb_store_add_run_point (NbStore *store, gint64 run_id, const NbStoreRunPoint *p,
   if (!validate_point (p, strokes, n_strokes, error))
     return 0;
   g_autofree char *actor = NULL, *subject = run_subject (run_id), *detail = NULL;
+  g_autofree char *covers = NULL;
   g_autofree char *sha = nb_store_run_strokes_sha256 (strokes, n_strokes);
   gint64 id = 0;
 
@@ -485,7 +493,12 @@ nb_store_add_run_point (NbStore *store, gint64 run_id, const NbStoreRunPoint *p,
                             id, nb_run_phase_to_string (p->phase),
                             nb_run_quantity_to_string (p->quantity), p->seq, target, p->n,
                             p->verdict ? p->verdict : "", sha);
-  if (!nb_audit_append (store, actor, "run.point", subject, detail, error)
+  /* the raw readings are covered by their point's id (run_strokes has no rowid) */
+  covers = g_strdup_printf ("run_points:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
+                            " run_strokes:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                            id, id, id, id);
+  if (!nb_audit_append_rows (store, actor, "run.point", subject, detail, covers, NB_AUDIT_DEFAULT,
+                             error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;
@@ -509,6 +522,7 @@ nb_store_add_run_table (NbStore *store, gint64 run_id, const char *which, const 
       return FALSE;
     }
   g_autofree char *actor = NULL, *subject = run_subject (run_id), *detail = NULL;
+  g_autofree char *covers = NULL;
   g_autofree char *sha = sha256_of (table, length);
   if (!nb_store_begin (store, error))
     return FALSE;
@@ -526,8 +540,11 @@ nb_store_add_run_table (NbStore *store, gint64 run_id, const char *which, const 
   sqlite3_clear_bindings (stmt); /* the caller's buffer */
   if (!ok)
     goto fail;
+  gint64 rowid = sqlite3_last_insert_rowid (store->db);
+  covers = nb_audit_covers_range ("run_tables", rowid, rowid);
   detail = g_strdup_printf ("which=%s length=%" G_GSIZE_FORMAT " sha256=%s", which, length, sha);
-  if (!nb_audit_append (store, actor, "run.table", subject, detail, error)
+  if (!nb_audit_append_rows (store, actor, "run.table", subject, detail, covers, NB_AUDIT_DEFAULT,
+                             error)
       || !nb_store_commit (store, error))
     goto fail;
   return TRUE;
@@ -552,6 +569,7 @@ nb_store_close_run (NbStore *store, gint64 run_id, NbRunStatus status, const cha
       || !check_json ("result JSON", result_json, error))
     return FALSE;
   g_autofree char *actor = NULL, *subject = run_subject (run_id), *detail = NULL;
+  g_autofree char *covers = NULL;
   g_autofree char *sha
       = result_json != NULL ? sha256_of (result_json, strlen (result_json)) : g_strdup ("");
 
@@ -575,7 +593,9 @@ nb_store_close_run (NbStore *store, gint64 run_id, NbRunStatus status, const cha
     goto fail;
   detail = g_strdup_printf ("status=%s verdict=%s sha256=%s", nb_run_status_to_string (status),
                             verdict ? verdict : "", sha);
-  if (!nb_audit_append (store, actor, "run.close", subject, detail, error)
+  covers = nb_audit_covers_range ("runs", run_id, run_id);
+  if (!nb_audit_append_rows (store, actor, "run.close", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   release_lock (store, run_id);

@@ -1,5 +1,6 @@
 /* nb-store-schema.c: the database schema as a list of forward migrations. Step N brings
  * user_version N-1 to N; steps are never edited once released, only appended. */
+#include "nb-audit.h"
 #include "nb-store-private.h"
 
 /* Version 1: tables and the append-only triggers. */
@@ -416,9 +417,48 @@ static const char schema_v6[]
       "CREATE TRIGGER certificate_signatures_no_delete BEFORE DELETE ON certificate_signatures"
       "  BEGIN SELECT RAISE(ABORT, 'signatures are append-only: DELETE rejected'); END;";
 
+/* Version 7: an audit trail that covers every record and cannot be recomputed
+ * (nb-audit.h). Each entry names the rows it covers with their content hash (`covers`, hashed
+ * into the chain); checkpoints sign the chain head with the laboratory key. Append-only, each
+ * checkpoint's hash is the one of the entry it signs, the chain only grows at its end, and a
+ * session can no longer be inserted already closed (an attacker's forged 'complete' session
+ * now needs a dropped trigger, which the check on open and `audit verify` report). */
+static const char schema_v7[]
+    = "ALTER TABLE audit ADD COLUMN covers TEXT;"
+      "CREATE TABLE audit_checkpoints ("
+      "  id INTEGER PRIMARY KEY,"
+      "  audit_id INTEGER NOT NULL UNIQUE REFERENCES audit(id),"
+      "  hash TEXT NOT NULL,"
+      "  key_id TEXT NOT NULL,"
+      "  signature TEXT NOT NULL,"
+      "  at INTEGER NOT NULL);"
+      "CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints"
+      "  BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only: UPDATE rejected'); END;"
+      "CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints"
+      "  BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only: DELETE rejected'); END;"
+      "CREATE TRIGGER audit_checkpoints_match BEFORE INSERT ON audit_checkpoints"
+      "  WHEN (SELECT hash FROM audit WHERE id = NEW.audit_id) IS NOT NEW.hash"
+      "  BEGIN SELECT RAISE(ABORT, 'audit checkpoints: hash is not the entry''s'); END;"
+      "CREATE TRIGGER audit_append_at_end BEFORE INSERT ON audit"
+      "  WHEN NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM audit)"
+      "    OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1),"
+      "      '" NB_AUDIT_GENESIS "')"
+      "  BEGIN SELECT RAISE(ABORT, 'audit trail: an entry is appended at the end'); END;"
+      "CREATE TRIGGER sessions_start_recording BEFORE INSERT ON sessions"
+      "  WHEN NEW.status IS NOT 'recording' OR NEW.ended_at IS NOT NULL OR NEW.error IS NOT NULL"
+      "  BEGIN SELECT RAISE(ABORT, 'sessions: a session starts recording'); END;";
+
 static const char *const migrations[] = {
-  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
+  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) >= NB_STORE_SCHEMA_AUDIT);
+
+const char *
+nb_store_schema_step_sql (int step)
+{
+  return step >= 1 && step <= (int) G_N_ELEMENTS (migrations) ? migrations[step - 1] : NULL;
+}
 
 int
 nb_store_schema_latest (void)
@@ -451,7 +491,10 @@ nb_store_schema_migrate (NbStore *store, int target, GError **error)
           return FALSE;
         }
       if (version >= target)
-        return TRUE;
+        {
+          store->schema_version = version;
+          return TRUE;
+        }
       if (store->read_only)
         {
           g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY,
@@ -486,12 +529,22 @@ nb_store_schema_migrate (NbStore *store, int target, GError **error)
                 (*error)->code = NB_STORE_ERROR_SCHEMA;
               goto fail;
             }
+          /* the records already there get their audit entry with the columns that hold it */
+          store->schema_version = version + 1;
+          if (version + 1 == NB_STORE_SCHEMA_AUDIT && !nb_audit_baseline (store, error))
+            {
+              g_prefix_error (error, "Migrating %s to schema %d: ", store->path, version + 1);
+              if (error != NULL && *error != NULL && (*error)->code == NB_STORE_ERROR_FAILED)
+                (*error)->code = NB_STORE_ERROR_SCHEMA;
+              goto fail;
+            }
         }
       if (!nb_store_commit (store, error))
         goto fail;
       continue;
     fail:
       nb_store_rollback (store);
+      store->schema_version = 0; /* read again at the next attempt */
       return FALSE;
     }
 }

@@ -1,5 +1,6 @@
 /* nb-store-session.c: writing sessions, pens, strokes, sample batches and events. */
 #include "nb-audit.h"
+#include "nb-audit-rows.h"
 #include "nb-store-private.h"
 #include "nb-sample-codec.h"
 
@@ -70,7 +71,10 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
     return 0;
   g_autofree char *subject = g_strdup_printf ("pen:%s", p->pen_serial);
   g_autofree char *detail = g_strdup_printf ("firmware=%s", p->pen_firmware);
-  if (!nb_audit_append (store, actor, "pen.firmware", subject, detail, error))
+  g_autofree char *covers = nb_audit_covers_range (
+      "pen_firmware", sqlite3_last_insert_rowid (store->db), sqlite3_last_insert_rowid (store->db));
+  if (!nb_audit_append_rows (store, actor, "pen.firmware", subject, detail, covers,
+                             NB_AUDIT_DEFAULT, error))
     return 0;
   return pen_id;
 }
@@ -88,7 +92,7 @@ nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **
   const char *actor = p->operator_name != NULL ? p->operator_name : g_get_user_name ();
   gint64 now = g_get_real_time ();
   gint64 pen_id = 0, id = 0;
-  g_autofree char *subject = NULL, *detail = NULL;
+  g_autofree char *subject = NULL, *detail = NULL, *covers = NULL;
 
   if (!nb_store_begin (store, error))
     return 0;
@@ -121,7 +125,13 @@ nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **
                             "sample_rate_hz=%g",
                             p->pen_serial ? p->pen_serial : "", p->uri ? p->uri : "",
                             p->name ? p->name : "", p->depth_mm, p->rate_hz, p->sample_rate_hz);
-  if (!nb_audit_append (store, actor, "session.start", subject, detail, error)
+  /* the pen row (its last_seen just changed) is covered with the session */
+  covers = pen_id != 0 ? g_strdup_printf ("sessions:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
+                                          " pens:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                          id, id, pen_id, pen_id)
+                       : nb_audit_covers_range ("sessions", id, id);
+  if (!nb_audit_append_rows (store, actor, "session.start", subject, detail, covers,
+                             NB_AUDIT_DEFAULT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;
@@ -129,6 +139,84 @@ nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **
 fail:
   nb_store_rollback (store);
   return 0;
+}
+
+/* --- the session's bulk rows: one audit entry a transaction --- */
+
+void
+nb_store_pending_clear (NbStore *store)
+{
+  store->pending_session = 0;
+  for (int i = 0; i < NB_STORE_PENDING_N; i++)
+    store->pending_first[i] = store->pending_last[i] = 0;
+}
+
+static void
+pending_add (NbStore *store, int which, gint64 session_id)
+{
+  gint64 rowid = sqlite3_last_insert_rowid (store->db);
+  if (store->pending_session == 0)
+    store->pending_session = session_id;
+  if (store->pending_first[which] == 0)
+    store->pending_first[which] = rowid;
+  store->pending_last[which] = rowid;
+}
+
+gboolean
+nb_store_audit_pending (NbStore *store, GError **error)
+{
+  static const char *const names[NB_STORE_PENDING_N] = { "strokes", "batches", "events" };
+  if (store->pending_session == 0)
+    return TRUE;
+  g_autoptr (GString) covers = g_string_new (NULL);
+  g_autoptr (GString) detail = g_string_new (NULL);
+  for (int i = 0; i < NB_STORE_PENDING_N; i++)
+    if (store->pending_first[i] != 0)
+      {
+        /* one writer at a time: the rows of one table in one transaction have consecutive
+         * rowids (no AUTOINCREMENT gap, nothing deleted) */
+        g_string_append_printf (covers, "%s%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                covers->len ? " " : "", names[i], store->pending_first[i],
+                                store->pending_last[i]);
+        g_string_append_printf (detail, "%s%s=%" G_GINT64_FORMAT, detail->len ? " " : "", names[i],
+                                store->pending_last[i] - store->pending_first[i] + 1);
+      }
+  gint64 session_id = store->pending_session;
+  nb_store_pending_clear (store);
+  g_autofree char *subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);
+  g_autofree char *actor = NULL;
+  sqlite3_stmt *stmt = nb_store_stmt (store, "SELECT operator FROM sessions WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    actor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return nb_audit_append_rows (store, actor, "session.data", subject, detail->str, covers->str,
+                               NB_AUDIT_DEFAULT, error);
+}
+
+/* insert_row: steps @stmt (an insert into the session table @which), in its own transaction
+ * when none is open, so that the row is audited at commit either way. */
+static gboolean
+insert_row (NbStore *store, sqlite3_stmt *stmt, int which, gint64 session_id, const char *what,
+            GError **error)
+{
+  gboolean own_tx = sqlite3_get_autocommit (store->db);
+  if (own_tx && !nb_store_begin (store, error))
+    return FALSE;
+  if (!nb_store_step_done (store, stmt, what, error))
+    goto fail;
+  if (store->schema_version >= NB_STORE_SCHEMA_AUDIT)
+    pending_add (store, which, session_id);
+  if (own_tx && !nb_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  if (own_tx)
+    nb_store_rollback (store);
+  return FALSE;
 }
 
 gboolean
@@ -151,7 +239,8 @@ nb_store_add_stroke (NbStore *store, gint64 session_id, const NbStoreStroke *s, 
     sqlite3_bind_double (stmt, 7, s->entry_speed_mm_s);
   else
     sqlite3_bind_null (stmt, 7);
-  return nb_store_step_done (store, stmt, "Writing a stroke to", error);
+  return insert_row (store, stmt, NB_STORE_PENDING_STROKES, session_id, "Writing a stroke to",
+                     error);
 }
 
 gboolean
@@ -176,7 +265,8 @@ nb_store_add_batch (NbStore *store, gint64 session_id, guint64 first_index,
   sqlite3_bind_int (stmt, 3, (int) n);
   sqlite3_bind_blob (stmt, 4, data, (int) len, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 5, codec);
-  gboolean ok = nb_store_step_done (store, stmt, "Writing samples to", error);
+  gboolean ok
+      = insert_row (store, stmt, NB_STORE_PENDING_BATCHES, session_id, "Writing samples to", error);
   sqlite3_clear_bindings (stmt); /* the blob is freed on return */
   return ok;
 }
@@ -197,7 +287,8 @@ nb_store_add_event (NbStore *store, gint64 session_id, guint64 sample_index, int
   nb_store_bind_text (stmt, 4, name);
   nb_store_bind_text (stmt, 5, detail);
   sqlite3_bind_int64 (stmt, 6, at);
-  return nb_store_step_done (store, stmt, "Writing an event to", error);
+  return insert_row (store, stmt, NB_STORE_PENDING_EVENTS, session_id, "Writing an event to",
+                     error);
 }
 
 gboolean
@@ -211,9 +302,12 @@ nb_store_close_session (NbStore *store, gint64 session_id, NbSessionStatus statu
       return FALSE;
     }
   gboolean own_tx = sqlite3_get_autocommit (store->db);
-  g_autofree char *actor = NULL, *detail = NULL, *subject = NULL;
+  g_autofree char *actor = NULL, *detail = NULL, *subject = NULL, *covers = NULL;
   if (own_tx && !nb_store_begin (store, error))
     return FALSE;
+  /* the rows written so far in this transaction get their entry before the close's */
+  if (!nb_store_audit_pending (store, error))
+    goto fail;
 
   sqlite3_stmt *stmt = nb_store_stmt (store,
                                       "UPDATE sessions SET ended_at = ?, status = ?, error = ?"
@@ -260,7 +354,9 @@ nb_store_close_session (NbStore *store, gint64 session_id, NbSessionStatus statu
       error_text ? " error=" : "", error_text ? error_text : "");
   sqlite3_reset (stmt);
   subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);
-  if (!nb_audit_append (store, actor, "session.close", subject, detail, error))
+  covers = nb_audit_covers_range ("sessions", session_id, session_id);
+  if (!nb_audit_append_rows (store, actor, "session.close", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error))
     goto fail;
   if (own_tx && !nb_store_commit (store, error))
     goto fail;

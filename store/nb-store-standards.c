@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "nb-audit.h"
+#include "nb-audit-rows.h"
 #include "nb-store-private.h"
 
 /* --- validation --- */
@@ -393,7 +394,7 @@ nb_store_add_standard (NbStore *store, const NbStoreStandardParams *p, GError **
   g_ascii_formatd (u, sizeof u, "%.4f", p->uncertainty_mm);
   g_ascii_formatd (k, sizeof k, "%.2f", p->k);
 
-  g_autofree char *subject = NULL, *detail = NULL;
+  g_autofree char *subject = NULL, *detail = NULL, *covers = NULL;
   g_autoptr (NbStoreStandard) previous = NULL;
   NbStoreStandardParams row = *p;
 
@@ -418,7 +419,9 @@ nb_store_add_standard (NbStore *store, const NbStoreStandardParams *p, GError **
   detail = g_strdup_printf ("standard=%" G_GINT64_FORMAT
                             " certificate=%s uncertainty_mm=%s k=%s due=%s model=%s",
                             id, p->certificate, u, k, p->due, p->model ? p->model : "");
-  if (!nb_audit_append (store, actor, "standard.add", subject, detail, error)
+  covers = nb_audit_covers_range ("standards", id, id);
+  if (!nb_audit_append_rows (store, actor, "standard.add", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;
@@ -440,7 +443,7 @@ nb_store_withdraw_standard (NbStore *store, const char *serial, const char *reas
     actor = g_get_user_name ();
 
   g_autoptr (NbStoreStandard) current = NULL;
-  g_autofree char *subject = NULL, *detail = NULL;
+  g_autofree char *subject = NULL, *detail = NULL, *covers = NULL;
   gint64 id = 0;
 
   if (!nb_store_begin (store, error))
@@ -463,7 +466,9 @@ nb_store_withdraw_standard (NbStore *store, const char *serial, const char *reas
   detail = g_strdup_printf ("standard=%" G_GINT64_FORMAT " withdraws=%" G_GINT64_FORMAT
                             " certificate=%s reason=%s",
                             id, current->id, current->certificate, reason);
-  if (!nb_audit_append (store, actor, "standard.withdraw", subject, detail, error)
+  covers = nb_audit_covers_range ("standards", id, id);
+  if (!nb_audit_append_rows (store, actor, "standard.withdraw", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "nb-audit-rows.h"
 #include "nb-audit.h"
 #include "nb-store-private.h"
 #include "nb-store-standards.h"
@@ -122,7 +123,7 @@ nb_store_set_lab (NbStore *store, const NbStoreLabParams *p, GError **error)
     return 0;
   const char *actor = p->set_by ? p->set_by : g_get_user_name ();
   g_autoptr (NbStoreLab) previous = NULL;
-  g_autofree char *detail = NULL;
+  g_autofree char *detail = NULL, *covers = NULL;
   const char *prefix = p->prefix;
 
   if (!nb_store_begin (store, error))
@@ -155,7 +156,9 @@ nb_store_set_lab (NbStore *store, const NbStoreLabParams *p, GError **error)
   gint64 id = sqlite3_last_insert_rowid (store->db);
   detail = g_strdup_printf ("lab=%" G_GINT64_FORMAT " name=%s address=%s location=%s prefix=%s", id,
                             p->name, p->address, p->location ? p->location : "", prefix);
-  if (!nb_audit_append (store, actor, "lab.set", "lab", detail, error)
+  covers = nb_audit_covers_range ("lab_settings", id, id);
+  if (!nb_audit_append_rows (store, actor, "lab.set", "lab", detail, covers, NB_AUDIT_CHECKPOINT,
+                             error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;
@@ -390,6 +393,7 @@ nb_store_add_user (NbStore *store, const char *name, const char *display_name, N
     .active = TRUE,
   };
   g_autofree char *subject = g_strdup_printf ("user:%s", name), *detail = NULL;
+  g_autofree char *covers = NULL;
   g_autoptr (NbStoreUser) existing = NULL;
   gint64 id = 0;
 
@@ -412,7 +416,9 @@ nb_store_add_user (NbStore *store, const char *name, const char *display_name, N
   if (id == 0)
     goto fail;
   detail = user_detail (id, &u, FALSE);
-  if (!nb_audit_append (store, actor, "user.add", subject, detail, error)
+  covers = nb_audit_covers_range ("users", id, id);
+  if (!nb_audit_append_rows (store, actor, "user.add", subject, detail, covers, NB_AUDIT_CHECKPOINT,
+                             error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;
@@ -443,6 +449,7 @@ nb_store_change_user (NbStore *store, const char *name, const NbStoreUserChange 
   if (actor == NULL)
     actor = g_get_user_name ();
   g_autofree char *subject = g_strdup_printf ("user:%s", name), *detail = NULL;
+  g_autofree char *covers = NULL;
   g_autoptr (NbStoreUser) current = NULL;
   gint64 id = 0;
 
@@ -465,7 +472,9 @@ nb_store_change_user (NbStore *store, const char *name, const NbStoreUserChange 
   if (id == 0)
     goto fail;
   detail = user_detail (id, &u, hash != NULL);
-  if (!nb_audit_append (store, actor, "user.change", subject, detail, error)
+  covers = nb_audit_covers_range ("users", id, id);
+  if (!nb_audit_append_rows (store, actor, "user.change", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;

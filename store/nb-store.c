@@ -147,6 +147,9 @@ nb_store_commit (NbStore *store, GError **error)
   /* committing into a file no longer at the path would lose the data silently */
   if (!nb_store_check_identity (store, error))
     return FALSE;
+  /* the rows the recorder wrote get their audit entry in the same transaction */
+  if (!nb_store_audit_pending (store, error))
+    return FALSE;
   sqlite3_stmt *stmt = nb_store_stmt (store, "COMMIT", error);
   if (stmt == NULL || !nb_store_step_done (store, stmt, "Committing to", error))
     return FALSE;
@@ -158,6 +161,7 @@ nb_store_commit (NbStore *store, GError **error)
 void
 nb_store_rollback (NbStore *store)
 {
+  nb_store_pending_clear (store);
   if (!sqlite3_get_autocommit (store->db))
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -293,6 +297,21 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
   if (hook != NULL && !nb_store_exec (store, hook, error))
     return NULL;
 
+  /* before anything is written: a database whose triggers were dropped or altered would take
+   * records its append-only promise no longer holds for */
+  if (!read_only)
+    {
+      int version = nb_store_get_schema_version (store);
+      if (version < 0)
+        {
+          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
+                       "Cannot read the schema version of %s", store->path);
+          return NULL;
+        }
+      if (!nb_store_schema_check (store, version, error))
+        return NULL;
+    }
+
   if (!nb_store_schema_migrate (store, target_version, error))
     return NULL;
 
@@ -324,6 +343,8 @@ nb_store_close (NbStore *store)
   if (store == NULL)
     return;
   nb_store_release_run_locks (store);
+  if (store->lab_key_owned)
+    nb_lab_key_free (store->lab_key);
   g_clear_pointer (&store->stmts, g_hash_table_unref);
   if (store->db != NULL)
     sqlite3_close_v2 (store->db);

@@ -124,13 +124,21 @@ char *nb_store_get_default_path (void) G_GNUC_WARN_UNUSED_RESULT;
 /* nb_store_open: opens (creating it with mode 0600, and its directory with 0700, if needed) the
  * database at @path (NULL = default path) and migrates it to the latest schema.
  * Fails with NB_STORE_ERROR_READ_ONLY if it cannot be written, _SCHEMA if it is newer than this
- * program, _CORRUPT if it is not a NeedleBench database. */
+ * program, _CORRUPT if it is not a NeedleBench database or if its triggers or tables differ from
+ * what its schema version creates (a trigger dropped or altered: the message names it; such a
+ * database is refused for writing, open it read-only to investigate). */
 NbStore *nb_store_open (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* nb_store_open_full: as nb_store_open () with @flags; NB_STORE_OPEN_READ_ONLY opens an existing
  * database for reading only (every write then fails with NB_STORE_ERROR_READ_ONLY). */
 NbStore *nb_store_open_full (const char *path, NbStoreOpenFlags flags,
                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_store_set_lab_key: the laboratory key (nb-lab-key.h) that signs @store's audit checkpoints
+ * from now on, instead of the one at nb_lab_key_default_path (); NULL: sign none. Borrowed: it
+ * must outlive @store. For tests and for keys kept elsewhere. */
+struct _NbLabKey;
+void nb_store_set_lab_key (NbStore *store, struct _NbLabKey *key);
 
 /* nb_store_close: closes the connection and frees @store (NULL is fine). */
 void nb_store_close (NbStore *store);

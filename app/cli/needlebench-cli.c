@@ -34,6 +34,7 @@ static const Command commands[] = {
   { "user", nb_cli_user, "add, change and list the users who sign certificates" },
   { "certificate", nb_cli_certificate, "write a run's certificate (PDF, JSON, CSV, DCC)" },
   { "sign", nb_cli_sign, "sign a certificate; an approval issues it" },
+  { "audit", nb_cli_audit, "check the records' audit trail (audit verify)" },
 };
 
 static void

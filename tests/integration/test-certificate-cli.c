@@ -377,6 +377,19 @@ test_flow (void)
   g_autofree char *dcc = NULL;
   g_assert_true (g_file_get_contents (dcc_path, &dcc, NULL, NULL));
   g_assert_null (strstr (dcc, "DRAFT"));
+  /* every row the flow wrote is covered by the audit trail (signed from the key's creation) */
+  g_auto (CliResult) audit = { 0 };
+  RUN (&audit, NULL, "audit", "verify", "--json");
+  g_assert_cmpint (audit.status, <=, 1);
+  g_autoptr (JsonNode) report = parse (audit.out);
+  JsonArray *findings = json_object_get_array_member (json_node_get_object (report), "findings");
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *fd = json_array_get_object_element (findings, i);
+      const char *kind = json_object_get_string_member (fd, "kind");
+      if (g_strcmp0 (kind, "unsigned") != 0)
+        g_error ("audit finding %s: %s", kind, json_object_get_string_member (fd, "message"));
+    }
   g_autofree char *issued_text = pdf_text (out, pdf_name);
   if (issued_text != NULL)
     {

@@ -146,7 +146,17 @@ test_round_trip (void)
   gint64 n_rows = 0;
   g_assert_true (nb_audit_verify (store, &n_rows, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (n_rows, ==, 6); /* 2 x (firmware, start, close) */
+  /* 2 x (firmware, start, close), and one entry for the rows of each commit of the first
+   * session (the second wrote none) */
+  sqlite3_stmt *data = nb_store_stmt (
+      store, "SELECT count(*) FROM audit WHERE action = 'session.data' AND subject = ?", NULL);
+  g_autofree char *subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, id);
+  sqlite3_bind_text (data, 1, subject, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (data), ==, SQLITE_ROW);
+  gint64 n_data = sqlite3_column_int64 (data, 0);
+  sqlite3_reset (data);
+  g_assert_cmpint (n_data, >=, 1);
+  g_assert_cmpint (n_rows, ==, 6 + n_data);
   g_assert_true (nb_store_check_integrity (store, &error));
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
