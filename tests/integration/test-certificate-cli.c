@@ -9,6 +9,9 @@
  * random moments, many inside the numbering transaction, and checks the numbers are exactly 1..N.
  */
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli-harness.h"
+#include "nb-store-certificates.h"
 #include "nb-store-runs.h"
 #include "nb-store.h"
 
@@ -446,6 +450,67 @@ test_not_certified (void)
   g_assert_cmpint (sql_int ("SELECT count(*) FROM certificates"), ==, before);
 }
 
+/* Reads what the terminal shows until @fd closes or @seconds pass. */
+static void
+read_pty (int fd, GString *seen, double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < end)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      if (poll (&pfd, 1, 50) <= 0)
+        continue;
+      char buf[256];
+      ssize_t n = read (fd, buf, sizeof buf);
+      if (n <= 0)
+        return;
+      g_string_append_len (seen, buf, n);
+    }
+}
+
+/* On a terminal the password is asked twice and never echoed: what the terminal shows holds the
+ * prompts and not the password; the user can then sign with it. */
+static void
+test_password_tty (void)
+{
+  setup_lab_and_users ();
+  int master = -1;
+  pid_t pid = forkpty (&master, NULL, NULL, NULL);
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      execl (g_getenv ("NB_CLI"), "needlebench-cli", "user", "add", "tty-user", "--role",
+             "operator", "--db", db, (char *) NULL);
+      _exit (127);
+    }
+  g_autoptr (GString) seen = g_string_new (NULL);
+  read_pty (master, seen, 2.0);
+  g_assert_nonnull (strstr (seen->str, "New password:"));
+  const char line[] = "typed on a terminal\n";
+  g_assert_cmpint (write (master, line, strlen (line)), ==, (gssize) strlen (line));
+  read_pty (master, seen, 1.0);
+  g_assert_nonnull (strstr (seen->str, "Again:"));
+  g_assert_cmpint (write (master, line, strlen (line)), ==, (gssize) strlen (line));
+  read_pty (master, seen, 5.0);
+  int status = 0;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (master);
+  g_test_message ("terminal: %s", seen->str);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_nonnull (strstr (seen->str, "added"));
+  g_assert_null (strstr (seen->str, "typed on"));
+  g_assert_cmpint (sql_int ("SELECT count(*) FROM users WHERE name = 'tty-user'"), ==, 1);
+  /* the password typed is the one stored */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_store_open (db, &error);
+  g_assert_no_error (error);
+  g_autoptr (NbStoreUser) u = nb_store_get_user (store, "tty-user", &error);
+  g_assert_no_error (error);
+  g_assert_true (nb_store_user_verify_password (u, "typed on a terminal", &error));
+  g_assert_no_error (error);
+}
+
 /* Certificates issued in child processes killed with SIGKILL at random moments: half of them
  * sleep inside the numbering transaction (the store's test hook) so that the kill often lands
  * between the number and the commit. Afterwards the numbers are exactly 1..N, each with its
@@ -562,6 +627,7 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate-cli/lab-and-users", test_lab_and_users);
   g_test_add_func ("/certificate-cli/flow", test_flow);
   g_test_add_func ("/certificate-cli/not-certified", test_not_certified);
+  g_test_add_func ("/certificate-cli/password-tty", test_password_tty);
   g_test_add_func ("/certificate-cli/kill", test_kill);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
