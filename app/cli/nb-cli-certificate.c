@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "nb-certificate-pdf.h"
+#include "nb-certificate-seal.h"
 #include "nb-certificate.h"
 #include "nb-cli.h"
 #include "nb-dcc.h"
 #include "nb-file-output.h"
+#include "nb-lab-key.h"
 #include "nb-store-certificates.h"
 #include "nb-store-runs.h"
 #include "nb-store-standards.h"
@@ -67,10 +69,10 @@ write_file (const char *dir, const char *name, const void *data, gsize len, GPtr
 }
 
 /* Every rendering of @doc (canonical @text) as BASE.json, .csv, .dcc.xml (a certificate only) and
- * .pdf. */
+ * .pdf, the PDF of an issued certificate sealed with @key (nb-certificate-seal.h). */
 static gboolean
 write_renderings (const char *dir, const char *base, JsonObject *doc, const char *text,
-                  gboolean certificate, GPtrArray *written, GError **error)
+                  gboolean certificate, NbLabKey *key, GPtrArray *written, GError **error)
 {
   g_autofree char *json_name = g_strconcat (base, ".json", NULL);
   g_autofree char *json_text = g_strconcat (text, "\n", NULL);
@@ -88,6 +90,12 @@ write_renderings (const char *dir, const char *base, JsonObject *doc, const char
         return FALSE;
     }
   g_autoptr (GBytes) pdf = nb_certificate_pdf_render (doc, error);
+  if (pdf != NULL && key != NULL)
+    {
+      GBytes *sealed = nb_certificate_seal_pdf (pdf, doc, key, error);
+      g_bytes_unref (pdf);
+      pdf = sealed;
+    }
   g_autofree char *pdf_name = g_strconcat (base, ".pdf", NULL);
   gsize pdf_len = 0;
   const void *pdf_data = pdf ? g_bytes_get_data (pdf, &pdf_len) : NULL;
@@ -208,7 +216,7 @@ nb_cli_certificate (int argc, char **argv)
 {
   const char *command = COMMAND;
   g_autofree char *out = NULL, *customer = NULL, *customer_address = NULL, *received = NULL;
-  g_autofree char *condition = NULL, *revise = NULL, *db = NULL;
+  g_autofree char *condition = NULL, *revise = NULL, *key_path = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Directory to write the files to", "DIR" },
@@ -221,6 +229,10 @@ nb_cli_certificate (int argc, char **argv)
       "The item's condition as received (default: no damage noted)", "TEXT" },
     { "revise", 0, 0, G_OPTION_ARG_STRING, &revise,
       "Correct the certificate with the options given: a new revision, signed again", "REASON" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
+      "The laboratory's secret key file, to seal an issued certificate's PDF (default: "
+      "$XDG_DATA_HOME/needlebench/lab.key)",
+      "PATH" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the number, status and files as JSON", NULL },
     { NULL },
@@ -306,8 +318,18 @@ nb_cli_certificate (int argc, char **argv)
       g_printerr ("needlebench-cli %s: cannot create %s: %s\n", command, dir, g_strerror (e));
       return NB_EXIT_DATA;
     }
+  /* an issued certificate's PDF is sealed with the key that signed it (`sign`) */
+  g_autoptr (NbLabKey) key = NULL;
+  if (g_strcmp0 (json_object_get_string_member (json_node_get_object (doc), "status"), "issued")
+      == 0)
+    {
+      g_autofree char *path = key_path ? g_strdup (key_path) : nb_lab_key_default_path ();
+      key = nb_lab_key_load_or_create (path, &error);
+      if (key == NULL)
+        return nb_cli_fail (command, error);
+    }
   g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
-  if (!write_renderings (out, base, json_node_get_object (doc), text, run->traceable, written,
+  if (!write_renderings (out, base, json_node_get_object (doc), text, run->traceable, key, written,
                          &error))
     return nb_cli_fail_output (command, error);
   report (json_node_get_object (doc), run_id, written, json, note);

@@ -81,6 +81,17 @@ run_args (CliResult *r, const char *const *args, const char *password)
     }                                                                                              \
   while (0)
 
+/* `report verify FILE --key LAB.pub`, as a customer runs it: no database. */
+static int
+verify_customer (const char *file, const char *pub)
+{
+  g_auto (CliResult) r = { 0 };
+  const char *const args[] = { "report", "verify", file, "--key", pub, NULL };
+  cli_runv (&r, args);
+  g_test_message ("report verify %s: exit %d\n%s%s", file, r.status, r.out, r.err);
+  return r.status;
+}
+
 static JsonNode *
 parse (const char *text)
 {
@@ -349,6 +360,10 @@ test_flow (void)
   g_assert_cmpint (g_stat (key, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
+  /* the draft files written before are not a valid certificate for a customer */
+  g_autofree char *pub = g_build_filename (dir, "data", "needlebench", "lab.pub", NULL);
+  g_assert_cmpint (verify_customer (json_path, pub), ==, 1);
+
   /* signing after the issue is refused */
   g_auto (CliResult) late = { 0 };
   sign (&late, n, "tom", "performed", PASSWORD);
@@ -394,6 +409,13 @@ test_flow (void)
       if (g_strcmp0 (kind, "unsigned") != 0)
         g_error ("audit finding %s: %s", kind, json_object_get_string_member (fd, "message"));
     }
+  /* the customer's check, JSON and sealed PDF, without the database; and with it */
+  g_autofree char *pdf_path = g_build_filename (out, pdf_name, NULL);
+  g_assert_cmpint (verify_customer (json_path, pub), ==, 0);
+  g_assert_cmpint (verify_customer (pdf_path, pub), ==, 0);
+  g_auto (CliResult) with_db = { 0 };
+  RUN (&with_db, NULL, "report", "verify", pdf_path, "--key", pub);
+  g_assert_cmpint (with_db.status, ==, 0);
   g_autofree char *issued_text = pdf_text (out, pdf_name);
   if (issued_text != NULL)
     {
