@@ -171,10 +171,21 @@ certificate_document (BuildContext *ctx, const char *revise, char **text, const 
                        ctx->run_id);
           return NULL;
         }
-      cert = nb_store_create_certificate (ctx->store, ctx->run_id, build_draft, ctx, NULL, error);
+      g_clear_error (&local);
+      cert = nb_store_create_certificate (ctx->store, ctx->run_id, build_draft, ctx, NULL, &local);
+      /* another process created it meanwhile: that one is the run's certificate */
+      if (cert == NULL && g_error_matches (local, NB_STORE_ERROR, NB_STORE_ERROR_EXISTS))
+        {
+          g_clear_error (&local);
+          cert = nb_store_get_run_certificate (ctx->store, ctx->run_id, &local);
+        }
+      else if (cert != NULL)
+        *note = ", created";
       if (cert == NULL)
-        return NULL;
-      *note = ", created";
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
     }
   else if (revise != NULL || info_given (&ctx->info))
     {

@@ -472,6 +472,56 @@ test_not_certified (void)
   g_assert_cmpint (sql_int ("SELECT count(*) FROM certificates"), ==, before);
 }
 
+/* Twelve processes at once, two for each of six runs: each run gets one certificate, both of
+ * its processes name it, and the numbers still follow each other. */
+static void
+test_concurrent (void)
+{
+  setup_lab_and_users ();
+  g_autofree char *out = g_build_filename (dir, "concurrent", NULL);
+  gint64 before = sql_int ("SELECT count(*) FROM certificates");
+  enum
+  {
+    RUNS = 6
+  };
+  char *run_text[RUNS];
+  GSubprocess *procs[2 * RUNS];
+  for (int i = 0; i < RUNS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("CONC-%d", i);
+      run_text[i] = g_strdup_printf ("%" G_GINT64_FORMAT, calibrate (serial, FALSE));
+    }
+  for (int i = 0; i < 2 * RUNS; i++)
+    {
+      const char *const args[]
+          = { "certificate", run_text[i % RUNS], "--out", out, "--json", NULL };
+      procs[i] = spawn (args, NULL, NULL, NULL);
+    }
+  char *numbers[2 * RUNS];
+  for (int i = 0; i < 2 * RUNS; i++)
+    {
+      g_auto (CliResult) r = { 0 };
+      cli_finish (&r, procs[i]);
+      g_object_unref (procs[i]);
+      if (r.status != 0)
+        g_error ("process %d: exit %d: %s", i, r.status, r.err);
+      g_autoptr (JsonNode) s = parse (r.out);
+      numbers[i] = g_strdup (json_object_get_string_member (json_node_get_object (s), "number"));
+    }
+  for (int i = 0; i < RUNS; i++)
+    {
+      g_assert_cmpstr (numbers[i], ==, numbers[i + RUNS]);
+      for (int j = 0; j < i; j++)
+        g_assert_cmpstr (numbers[i], !=, numbers[j]);
+    }
+  g_assert_cmpint (sql_int ("SELECT count(*) FROM certificates"), ==, before + RUNS);
+  g_assert_cmpint (sql_int ("SELECT max(seq) FROM certificates"), ==, before + RUNS);
+  for (int i = 0; i < 2 * RUNS; i++)
+    g_free (numbers[i]);
+  for (int i = 0; i < RUNS; i++)
+    g_free (run_text[i]);
+}
+
 /* Reads what the terminal shows until @fd closes or @seconds pass. */
 static void
 read_pty (int fd, GString *seen, double seconds)
@@ -650,6 +700,7 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate-cli/flow", test_flow);
   g_test_add_func ("/certificate-cli/not-certified", test_not_certified);
   g_test_add_func ("/certificate-cli/password-tty", test_password_tty);
+  g_test_add_func ("/certificate-cli/concurrent", test_concurrent);
   g_test_add_func ("/certificate-cli/kill", test_kill);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
