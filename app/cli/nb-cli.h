@@ -71,5 +71,6 @@ int nb_cli_profile (int argc, char **argv);
 int nb_cli_calibrate (int argc, char **argv); /* nb-cli-calibrate.c */
 int nb_cli_runs (int argc, char **argv);      /* and `run show` (nb-cli-runs.c) */
 int nb_cli_run_show_command (int argc, char **argv);
+int nb_cli_due (int argc, char **argv); /* nb-cli-due.c */
 
 G_END_DECLS

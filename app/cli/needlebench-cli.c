@@ -29,6 +29,7 @@ static const Command commands[] = {
   { "calibrate", nb_cli_calibrate, "calibrate stations (pen + fixture) against a profile" },
   { "runs", nb_cli_runs, "list the calibration runs" },
   { "run", nb_cli_run_show_command, "show a calibration run (run show RUN)" },
+  { "due", nb_cli_due, "list pens due for calibration and standards expiring" },
 };
 
 static void
