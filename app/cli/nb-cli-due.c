@@ -2,7 +2,8 @@
  * pens are due for calibration and which reference standards expire (docs/cli.md, "due").
  *
  * A pen's next calibration is due its profile's interval_days after its last complete, traceable
- * calibration run (a self-check or a failed or cancelled run is no calibration); the interval is
+ * calibration run (a self-check or a failed or cancelled run is no calibration), or at once when
+ * that run's verdict is fail or conditional-fail; the interval is
  * read from the profile as the run used it (the run's profile_json), not from today's profile
  * file, so editing a profile does not move past due dates. Dates are the bench's local calendar,
  * like the standards' due dates: a pen or a standard is in date up to and including its due day.
@@ -30,6 +31,7 @@ typedef struct
   gint64 interval;  /* days; -1 when unknown */
   GDate due;        /* invalid (cleared) when there is no calibration or interval */
   gint64 days_left; /* due − today; G_MININT64 when there is no due date (due now) */
+  gboolean failed;  /* its last calibration ended out of tolerance: due now */
 } PenDue;
 
 static void
@@ -104,6 +106,10 @@ pens_due (NbStore *store, const GDate *today, GError **error)
       p->run = r->id;
       p->profile = g_strdup (r->profile_id);
       p->verdict = g_strdup (r->verdict);
+      /* a pen found out of tolerance after adjustment must not be used until it is calibrated
+       * (repaired) again, whatever its interval says */
+      p->failed
+          = g_strcmp0 (r->verdict, "fail") == 0 || g_strcmp0 (r->verdict, "conditional-fail") == 0;
       g_autoptr (GDateTime) t = g_date_time_new_from_unix_local (r->started_at / G_USEC_PER_SEC);
       if (t == NULL)
         continue;
@@ -123,6 +129,9 @@ static int
 by_due (gconstpointer a, gconstpointer b)
 {
   const PenDue *x = *(PenDue *const *) a, *y = *(PenDue *const *) b;
+  /* a pen that failed is due now, with those that have no due date */
+  if (x->failed != y->failed)
+    return x->failed ? -1 : 1;
   if (x->days_left != y->days_left)
     return x->days_left < y->days_left ? -1 : 1;
   return g_strcmp0 (x->serial, y->serial);
@@ -181,7 +190,9 @@ print_json (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days, gu
       else
         nb_cli_json_string (b, "days_left", NULL);
       json_builder_set_member_name (b, "overdue");
-      json_builder_add_boolean_value (b, p->days_left < 0);
+      json_builder_add_boolean_value (b, p->days_left < 0 || p->failed);
+      json_builder_set_member_name (b, "failed");
+      json_builder_add_boolean_value (b, p->failed);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -238,9 +249,11 @@ print_text (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days)
       g_autofree char *profile = nb_cli_escape (p->profile);
       g_autofree char *due = date_text (&p->due);
       g_autofree char *run = p->run ? g_strdup_printf ("%" G_GINT64_FORMAT, p->run) : NULL;
-      g_autofree char *when = p->run != 0 && p->interval < 0
-                                  ? g_strdup ("OVERDUE: its profile has no calibration interval")
-                                  : when_text (p->days_left);
+      g_autofree char *when
+          = p->failed ? g_strdup_printf ("OVERDUE: failed its last calibration (%s)", p->verdict)
+            : p->run != 0 && p->interval < 0
+                ? g_strdup ("OVERDUE: its profile has no calibration interval")
+                : when_text (p->days_left);
       printf ("  %-16s  %-20s  %-20s  %-10s  %6s  %-10s  %s\n", serial, model ? model : "-",
               profile ? profile : "-", p->calibrated ? p->calibrated : "never", run ? run : "-",
               due ? due : "-", when);
@@ -314,9 +327,9 @@ nb_cli_due (int argc, char **argv)
       PenDue *p = g_ptr_array_index (all, i);
       if (p->run != 0 && p->interval < 0)
         p->days_left = G_MININT64; /* calibrated, but when it is due is unknown: due now */
-      if (p->days_left <= (gint64) days)
+      if (p->days_left <= (gint64) days || p->failed)
         g_ptr_array_add (pens, p);
-      if (p->days_left < 0)
+      if (p->days_left < 0 || p->failed)
         overdue++;
     }
   g_ptr_array_sort (pens, by_due);

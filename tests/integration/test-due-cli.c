@@ -4,8 +4,8 @@
  * a pen's due date is its last calibration's date plus its profile's interval (365 days for
  * cheek-chin-thick, 90 for service-quick), pens are listed oldest first with a self-checked pen
  * (no calibration) first and overdue, only what falls in --days is listed, standards expiring
- * within --days are warned about, and the exit code is 0 with nothing overdue and 1 with a pen
- * or a standard overdue. */
+ * within --days are warned about, a pen whose last calibration failed is due at once, and the
+ * exit code is 0 with nothing overdue and 1 with a pen or a standard overdue. */
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,18 +47,29 @@ add_standard (Bench *b, const char *serial, const char *certificate, const char 
   g_assert_cmpint (r.status, ==, 0);
 }
 
+/* calibrate @pen against @fixture (NULL: a self-check) with @profile, expecting exit @status
+ * (1: out of tolerance, as found, with --no-adjust) */
 static void
-calibrate (Bench *b, const char *pen, const char *fixture, const char *profile)
+calibrate_status (Bench *b, const char *pen, const char *fixture, const char *profile, int status)
 {
   g_auto (CliResult) r = { 0 };
-  if (fixture)
+  if (status == 1)
+    cli_run (&r, "calibrate", "-d", pen, "--fixture", fixture, "--profile", profile, "--no-adjust",
+             "--db", b->db, NULL);
+  else if (fixture)
     cli_run (&r, "calibrate", "-d", pen, "--fixture", fixture, "--profile", profile, "--db", b->db,
              NULL);
   else
     cli_run (&r, "calibrate", "-d", pen, "--reference", "pen", "--profile", profile, "--db", b->db,
              NULL);
   g_test_message ("calibrate: exit %d\n%s", r.status, r.err);
-  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpint (r.status, ==, status);
+}
+
+static void
+calibrate (Bench *b, const char *pen, const char *fixture, const char *profile)
+{
+  calibrate_status (b, pen, fixture, profile, 0);
 }
 
 /* `due` with the NULL-terminated options and --db; its exit code is checked against @status */
@@ -227,6 +238,31 @@ test_due (void)
     g_assert_nonnull (strstr (r.out, "due in 1 day\n"));
     g_assert_null (strstr (r.out, "warning"));
     g_assert_null (strstr (r.out, "OVERDUE"));
+  }
+
+  /* a pen whose last calibration failed is due at once, whatever its interval, and first */
+  calibrate_status (&b, "sim:serial=PEN-F,depth-offset=0.12,depth-gain=1.04,time-scale=20",
+                    "sim-fixture:pen=PEN-F,serial=FIX-A", "cheek-chin-thick", 1);
+  {
+    g_auto (CliResult) r = { 0 };
+    due (&r, &b, 1, "--json", NULL);
+    g_autoptr (JsonParser) parser = NULL;
+    JsonObject *o = cli_json_object (&r, &parser);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "pens")), ==, 1);
+    JsonObject *p = pen_at (o, 0);
+    g_assert_cmpstr (json_object_get_string_member (p, "serial"), ==, "PEN-F");
+    g_assert_cmpstr (json_object_get_string_member (p, "due"), ==, due_a);
+    g_assert_cmpint (json_object_get_int_member (p, "days_left"), ==, 365);
+    g_assert_true (json_object_get_boolean_member (p, "failed"));
+    g_assert_true (json_object_get_boolean_member (p, "overdue"));
+    g_assert_cmpint (json_object_get_int_member (o, "overdue"), ==, 1);
+  }
+  {
+    g_auto (CliResult) r = { 0 };
+    due (&r, &b, 1, "--days", "400", NULL);
+    g_assert_nonnull (strstr (r.out, "OVERDUE: failed its last calibration"));
+    /* first in the table, before the pens merely due */
+    g_assert_true (strstr (r.out, "PEN-F") < strstr (r.out, "PEN-S"));
   }
 
   /* usage errors: exit 2 */
