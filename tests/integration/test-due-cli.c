@@ -7,6 +7,7 @@
  * within --days are warned about, a pen whose last calibration failed is due at once, and the
  * exit code is 0 with nothing overdue and 1 with a pen or a standard overdue. */
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,10 +283,58 @@ test_due (void)
   g_free (b.dir);
 }
 
+/* Text in the database is escaped before the terminal: a run row written into the file behind
+ * the store's back (its validation refuses control characters) with escape sequences in the pen's
+ * serial and model. */
+static void
+test_escaped (void)
+{
+  Bench b = { 0 };
+  b.dir = g_dir_make_tmp ("nb-due-XXXXXX", NULL);
+  g_assert_nonnull (b.dir);
+  b.db = g_build_filename (b.dir, "nb.db", NULL);
+  g_date_clear (&b.today, 1);
+  g_date_set_time_t (&b.today, time (NULL));
+  add_standard (&b, "FIX-A", "CAL-A-1", "2099-12-31"); /* creates the database */
+
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (b.db, &db), ==, SQLITE_OK);
+  char *err = NULL;
+  /* a run starts 'running'; never closed, it reads back as interrupted: no calibration */
+  int rc = sqlite3_exec (db,
+                         "INSERT INTO runs (pen_serial, pen_model, profile_id, profile_version, "
+                         "rule, traceable, adjust, started_at) VALUES ('EVIL' || char(27) || "
+                         "']0;owned' || char(7), char(27) || '[2J', 'cheek-chin-thick', 1, "
+                         "'guarded', 0, 1, 1);",
+                         NULL, NULL, &err);
+  if (rc != SQLITE_OK)
+    g_test_message ("insert: %s", err);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_auto (CliResult) r = { 0 };
+  due (&r, &b, 1, "--days", "30", NULL);
+  g_assert_null (strchr (r.out, '\x1b'));
+  g_assert_null (strchr (r.out, '\x07'));
+  g_assert_nonnull (strstr (r.out, "\\x1b[2J"));
+  g_auto (CliResult) j = { 0 };
+  due (&j, &b, 1, "--json", NULL);
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&j, &parser);
+  /* JSON carries the exact text */
+  g_assert_cmpstr (json_object_get_string_member (pen_at (o, 0), "model"), ==, "\x1b[2J");
+
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", b.dir);
+  g_assert_cmpint (system (rm), ==, 0);
+  g_free (b.db);
+  g_free (b.dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/due-cli/due", test_due);
+  g_test_add_func ("/due-cli/escaped", test_escaped);
   return g_test_run ();
 }
