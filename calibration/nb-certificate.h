@@ -30,19 +30,25 @@
  *                 except in full without the laboratory's approval."
  *   run           the run id in the laboratory's database
  *   content_sha256  hex SHA-256 of the canonical serialisation of every member above
- *                   (nb_certificate_content_hash): what user signatures bind to
+ *                   (nb_certificate_content_hash) except status and dates.issued, which record
+ *                   the issue that follows the signatures: what user signatures bind to
  *   signatures    [{name, role, meaning ("performed", "reviewed", "approved"), at (ISO 8601
  *                  UTC), content_sha256}] (21 CFR 11.50: printed name, date and time, meaning)
  *   lab_signature {algorithm "ed25519", key_id (hex SHA-256 of the public key, first 16 chars),
  *                  signature (base64) over nb_certificate_signed_bytes ()} or null while draft
  *
- * Canonical serialisation: json_generator without pretty printing of the object with the members
- * in the order above; numbers as json-glib prints doubles (shortest round-trip form), so parsing
- * and re-serialising a document gives the same bytes. */
+ * Canonical serialisation (nb-canonical-json.h): compact, the members in the order above, doubles
+ * in their shortest round-trip form, exactly as Python's json.dumps (separators=(",", ":"),
+ * ensure_ascii=False) writes the same document, so parsing and re-serialising a document gives
+ * the same bytes. Not json_generator: json-glib 1.6 writes doubles with 17 digits. A certificate
+ * file (.json) is the canonical serialisation and a newline. */
 #pragma once
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+
+#include "nb-lab-key.h"
+#include "nb-store.h"
 
 G_BEGIN_DECLS
 
@@ -71,6 +77,10 @@ typedef struct
   const char
       *condition;       /* the item's condition as received; NULL: "as received, no damage noted" */
   const char *received; /* YYYY-MM-DD; NULL: the run's date */
+  /* added with the implementation */
+  const char *profile_title;    /* the profile's title; NULL: null */
+  const char *environment_json; /* the run's stored environment (NbStoreRun.environment_json,
+                                 * {"temperature_c": …, "humidity_pct": …}); NULL: not measured */
 } NbCertificateInfo;
 
 /* nb_certificate_build: (transfer full) a draft document for the run whose document is
@@ -92,8 +102,57 @@ GBytes *nb_certificate_signed_bytes (JsonObject *doc);
 /* nb_certificate_to_canonical: (transfer full) the canonical serialisation of @doc. */
 char *nb_certificate_to_canonical (JsonObject *doc, gsize *length);
 
-/* nb_certificate_write_csv: (transfer full) the results as CSV (header row first): phase,
+/* nb_certificate_results_csv: (transfer full) the results as CSV (header row first): phase,
  * quantity, target, rate_hz, n, mean, sd, error, u, U, k, nu_eff, verdict, pfa, unit. */
 char *nb_certificate_results_csv (JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Added with the implementation. */
+
+/* nb_certificate_build_from_store: (transfer full) nb_certificate_build () for stored run
+ * @run_id: its document (nb_run_result_load_json without raw), and @info with profile_title and
+ * environment_json taken from the run's record when @info leaves them NULL. */
+JsonNode *nb_certificate_build_from_store (NbStore *store, gint64 run_id, const char *number,
+                                           const NbCertificateInfo *info,
+                                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_certificate_parse: (transfer full) the document in @data (@len bytes, or -1 for a NUL-
+ * terminated string), checked as nb_certificate_check () does. NB_CERTIFICATE_ERROR_INVALID
+ * for text that is not JSON or not a certificate document. */
+JsonNode *nb_certificate_parse (const char *data, gssize len,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_certificate_check: whether @doc has the members above in that order with their types, a
+ * known schema and kind, a number only on a calibration certificate, issued set exactly when
+ * the status is "issued", and well-formed signatures. NB_CERTIFICATE_ERROR_INVALID naming the
+ * member otherwise. */
+gboolean nb_certificate_check (JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_certificate_add_signature: appends a user signature {name, role, meaning, at,
+ * content_sha256 = the document's} to a draft. @meaning "performed", "reviewed" or "approved";
+ * @at ISO 8601 UTC. NB_CERTIFICATE_ERROR_INVALID for an issued document or a bad meaning. */
+gboolean nb_certificate_add_signature (JsonObject *doc, const char *name, const char *role,
+                                       const char *meaning, const char *at,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_certificate_issue: sets status "issued" and dates.issued = @issued_at (ISO 8601 UTC) on a
+ * draft that carries an "approved" signature (NB_CERTIFICATE_ERROR_NOT_SIGNED otherwise). The
+ * content hash is unchanged (it leaves status and dates.issued out). */
+gboolean nb_certificate_issue (JsonObject *doc, const char *issued_at,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_certificate_sign_lab: fills lab_signature of an issued @doc with @key's Ed25519 signature
+ * of nb_certificate_signed_bytes (). NB_CERTIFICATE_ERROR_NOT_SIGNED for a draft (it is never
+ * signed by the laboratory), _INVALID for a key without its secret half. */
+gboolean nb_certificate_sign_lab (JsonObject *doc, NbLabKey *key,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_certificate_verify: checks @doc against itself and the laboratory's public key @key: the
+ * structure (nb_certificate_check, _INVALID), the content hash recomputed (_BAD_HASH), every user
+ * signature bound to that hash (_BAD_SIGNATURE: a signature moved from another record), an
+ * issued calibration certificate approved, and the laboratory signature over the signed bytes
+ * by @key (_NOT_SIGNED for a draft or a missing signature, _BAD_SIGNATURE for another key or
+ * changed bytes). The message says what failed. */
+gboolean nb_certificate_verify (JsonObject *doc, NbLabKey *key,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
