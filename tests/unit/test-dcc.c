@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nb-certificate.h"
 #include "nb-dcc.h"
 
 static const char *dcc_dir;  /* NB_DCC_SCHEMAS */
@@ -366,6 +367,92 @@ test_refused (void)
   g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_INVALID);
 }
 
+/* the document as nb_certificate_build () makes it from a run's document, signed and issued the
+ * way the certificate command does: its DCC validates and carries its number, hash and signers */
+static void
+check_built (JsonNode *run, const char *number)
+{
+  const NbCertificateInfo info = {
+    .lab_name = "NeedleBench Test Laboratory",
+    .lab_address = "Musterstrasse 1, 10115 Berlin",
+    .customer_name = "Clinic <Example> & Co \"quoted\"",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = nb_certificate_build (run, number, &info, &error);
+  g_assert_no_error (error);
+  JsonObject *doc = json_node_get_object (node);
+
+  /* a draft first */
+  g_autofree char *draft = write_ok (doc);
+  assert_valid (draft);
+  assert_xpath (draft, ADMIN "/dcc:coreData/dcc:uniqueIdentifier", number);
+  assert_xpath (draft, "count(" ADMIN "/dcc:coreData/dcc:issueDate)", "0");
+
+  g_assert_true (nb_certificate_add_signature (doc, "Alice Operator", "technician", "performed",
+                                               "2026-12-02T14:10:00Z", &error));
+  g_assert_true (nb_certificate_add_signature (doc, "Bob Approver", "approver", "approved",
+                                               "2026-12-02T14:20:00Z", &error));
+  g_assert_true (nb_certificate_issue (doc, "2026-12-02T14:21:00Z", &error));
+  g_assert_no_error (error);
+  g_autofree char *xml = write_ok (doc);
+  assert_valid (xml);
+  assert_xpath (xml, ADMIN "/dcc:coreData/dcc:uniqueIdentifier", number);
+  assert_xpath (xml, ADMIN "/dcc:coreData/dcc:issueDate", "2026-12-02");
+  assert_xpath (xml,
+                ADMIN "/dcc:respPersons/dcc:respPerson[dcc:mainSigner='true']/dcc:person/"
+                      "dcc:name/dcc:content",
+                "Bob Approver");
+  assert_xpath (xml, ADMIN "/dcc:customer/dcc:name/dcc:content", info.customer_name);
+  g_autofree char *hash = g_strdup_printf (
+      "SHA-256 of the canonical certificate document (JSON) this DCC was made from: %s",
+      json_object_get_string_member (doc, "content_sha256"));
+  assert_xpath (xml,
+                ADMIN "/dcc:statements/dcc:statement[dcc:name/dcc:content='Content hash']/"
+                      "dcc:declaration/dcc:content",
+                hash);
+  /* the overall verdict is the run's */
+  const char *verdict
+      = json_object_get_string_member (json_object_get_object_member (doc, "results"), "verdict");
+  assert_xpath (xml,
+                ADMIN "/dcc:statements/dcc:statement[@refType='basic_conformity']/dcc:conformity",
+                nb_dcc_conformity (verdict));
+}
+
+static JsonNode *
+results_of (const char *name)
+{
+  g_autoptr (JsonObject) doc = load (name);
+  return json_node_copy (json_object_get_member (doc, "results"));
+}
+
+static void
+test_from_certificate_build (void)
+{
+  g_autoptr (JsonNode) cheek = results_of ("certificate-cheek-chin-thick.json");
+  check_built (cheek, "NBL-2026-000101");
+  g_autoptr (JsonNode) factory = results_of ("certificate-factory-full.json");
+  check_built (factory, "NBL-2026-000102");
+
+  /* a self-check becomes a verification report, which is never a DCC */
+  g_autofree char *path
+      = g_build_filename (data_dir, "..", "unit", "data", "certificate-run-selfcheck.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  if (!json_parser_load_from_file (parser, path, &error))
+    {
+      g_test_skip ("certdoc's self-check run is not there");
+      return;
+    }
+  const NbCertificateInfo info = { .lab_name = "Lab", .lab_address = "Street 1" };
+  g_autoptr (JsonNode) report
+      = nb_certificate_build (json_parser_get_root (parser), NULL, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (report), "kind"), ==,
+                   "verification-report");
+  g_assert_null (nb_dcc_write (json_node_get_object (report), &error));
+  g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_NOT_A_CERTIFICATE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -387,5 +474,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dcc/conformity", test_conformity);
   g_test_add_func ("/dcc/escaping", test_escaping);
   g_test_add_func ("/dcc/refused", test_refused);
+  g_test_add_func ("/dcc/from-certificate-build", test_from_certificate_build);
   return g_test_run ();
 }
