@@ -367,6 +367,45 @@ test_refused (void)
   g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_INVALID);
 }
 
+/* members of the wrong type (a document from a file can be anything) are skipped or said to be
+ * missing, never read as something else; what is written still validates */
+static void
+test_mistyped (void)
+{
+  g_autoptr (JsonObject) doc = load ("certificate-cheek-chin-thick.json");
+  JsonArray *statements = json_object_get_array_member (doc, "statements");
+  json_array_add_object_element (statements, json_object_new ());
+  json_array_add_int_element (statements, 7);
+  JsonArray *sigs = json_object_get_array_member (doc, "signatures");
+  json_array_add_string_element (sigs, "not a signature");
+  JsonObject *results = json_object_get_object_member (doc, "results");
+  JsonArray *points = json_object_get_array_member (results, "points");
+  json_array_add_string_element (points, "not a point");
+  JsonObject *af
+      = json_object_get_object_member (json_array_get_object_element (points, 0), "as_found");
+  json_object_set_string_member (af, "mean_mm", "1.2");
+  json_object_set_array_member (af, "U_mm", json_array_new ());
+  json_object_set_int_member (json_object_get_object_member (doc, "environment"), "temperature_c",
+                              22);
+  g_autofree char *xml = write_ok (doc);
+  assert_valid (xml);
+  /* the mistyped mean is not available; an integer temperature is a number all the same */
+  g_autofree char *mean = g_strconcat (POINT ("Needle depth, as found", "1"),
+                                       MEAN "/dcc:noQuantity/dcc:content", NULL);
+  assert_xpath (xml, mean, "not available");
+  assert_xpath (xml,
+                RESULTS "[1]/dcc:influenceConditions/dcc:influenceCondition"
+                        "[@refType='basic_temperature']//si:value",
+                "22.0");
+  assert_xpath (xml, "count(" ADMIN "/dcc:respPersons/dcc:respPerson)", "2");
+
+  g_autoptr (GError) error = NULL;
+  json_object_set_int_member (doc, "laboratory", 1);
+  g_assert_null (nb_dcc_write (doc, &error));
+  g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "laboratory"));
+}
+
 /* the document as nb_certificate_build () makes it from a run's document, signed and issued the
  * way the certificate command does: its DCC validates and carries its number, hash and signers */
 static void
@@ -474,6 +513,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dcc/conformity", test_conformity);
   g_test_add_func ("/dcc/escaping", test_escaping);
   g_test_add_func ("/dcc/refused", test_refused);
+  g_test_add_func ("/dcc/mistyped", test_mistyped);
   g_test_add_func ("/dcc/from-certificate-build", test_from_certificate_build);
   return g_test_run ();
 }
