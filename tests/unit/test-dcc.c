@@ -367,6 +367,38 @@ test_refused (void)
   g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_INVALID);
 }
 
+/* a run with --no-adjust: as found only, no adjustment status; a run that asked for adjustment
+ * but wrote no table: its second phase says so, without afterAdjustment */
+static void
+test_not_adjusted (void)
+{
+  g_autoptr (JsonObject) doc = load ("certificate-cheek-chin-thick.json");
+  JsonObject *results = json_object_get_object_member (doc, "results");
+  json_object_set_boolean_member (results, "adjusted", FALSE);
+  g_autofree char *kept = write_ok (doc);
+  assert_valid (kept);
+  assert_xpath (kept, "count(" RESULTS ")", "4");
+  assert_xpath (kept, "count(//dcc:status)", "0");
+  assert_xpath (kept,
+                "count(" RESULTS "[dcc:name/dcc:content='Needle depth, as left (no adjustment "
+                "made)'])",
+                "1");
+
+  const char *const lists[] = { "points", "rate_points" };
+  for (gsize l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonArray *a = json_object_get_array_member (results, lists[l]);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        json_object_set_null_member (json_array_get_object_element (a, i), "as_left");
+    }
+  g_autofree char *xml = write_ok (doc);
+  assert_valid (xml);
+  assert_xpath (xml, "count(" RESULTS ")", "2");
+  assert_xpath (xml, RESULTS "[1]/dcc:name/dcc:content", "Needle depth, as found");
+  assert_xpath (xml, RESULTS "[2]/dcc:name/dcc:content", "Stroke rate, as found");
+  assert_xpath (xml, "count(//dcc:status)", "0");
+}
+
 /* members of the wrong type (a document from a file can be anything) are skipped or said to be
  * missing, never read as something else; what is written still validates */
 static void
@@ -514,6 +546,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dcc/escaping", test_escaping);
   g_test_add_func ("/dcc/refused", test_refused);
   g_test_add_func ("/dcc/mistyped", test_mistyped);
+  g_test_add_func ("/dcc/not-adjusted", test_not_adjusted);
   g_test_add_func ("/dcc/from-certificate-build", test_from_certificate_build);
   return g_test_run ();
 }
