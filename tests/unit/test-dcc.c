@@ -141,8 +141,24 @@ test_cheek_chin (void)
   assert_xpath (xml, "count(" ADMIN "/dcc:statements/dcc:statement[dcc:name/dcc:content='Draft'])",
                 "0");
 
-  /* four parts: depth and rate, as found (before adjustment) and as left (after) */
-  assert_xpath (xml, "count(" RESULTS ")", "4");
+  /* four parts: depth and rate, as found (before adjustment) and as left (after); then the
+   * pen's indication */
+  assert_xpath (xml, "count(" RESULTS ")", "5");
+  assert_xpath (xml, RESULTS "[5]/dcc:name/dcc:content", "Indication of the pen's depth sensor");
+  assert_xpath (xml, "count(" RESULTS "[5]//dcc:result)", "6");
+  assert_xpath (xml, RESULTS "[5]//dcc:result[1]/dcc:name/dcc:content",
+                "Pen indication at 1.00 mm, 100 Hz, as found");
+  assert_xpath (
+      xml, RESULTS "[5]//dcc:result[1]//dcc:quantity[@refType='basic_measuredValue']//si:value",
+      "1.1652");
+  assert_xpath (xml,
+                RESULTS "[5]//dcc:result[1]//dcc:quantity[@refType='basic_referenceValue']"
+                        "//si:value",
+                "1.1649");
+  assert_xpath (xml,
+                RESULTS "[5]//dcc:result[1]//dcc:quantity[@refType='basic_measurementError']"
+                        "//si:value",
+                "0.0003");
   assert_xpath (xml,
                 RESULTS "[dcc:name/dcc:content='Needle depth, as found']/dcc:influenceConditions/"
                         "dcc:influenceCondition/dcc:status",
@@ -236,6 +252,7 @@ test_factory_full (void)
   assert_xpath (xml, "count(" RESULTS "[dcc:name/dcc:content='Stroke rate, as left']//dcc:result)",
                 "3");
   assert_xpath (xml, "count(//dcc:conformity)", "67");
+  assert_xpath (xml, "count(" RESULTS "[5]//dcc:result)", "60"); /* the pen's indication */
   /* no environment measured: said, not made up */
   assert_xpath (xml,
                 RESULTS "[1]/dcc:influenceConditions/dcc:influenceCondition"
@@ -377,7 +394,7 @@ test_not_adjusted (void)
   json_object_set_boolean_member (results, "adjusted", FALSE);
   g_autofree char *kept = write_ok (doc);
   assert_valid (kept);
-  assert_xpath (kept, "count(" RESULTS ")", "4");
+  assert_xpath (kept, "count(" RESULTS ")", "5");
   assert_xpath (kept, "count(//dcc:status)", "0");
   assert_xpath (kept,
                 "count(" RESULTS "[dcc:name/dcc:content='Needle depth, as left (no adjustment "
@@ -393,7 +410,7 @@ test_not_adjusted (void)
     }
   g_autofree char *xml = write_ok (doc);
   assert_valid (xml);
-  assert_xpath (xml, "count(" RESULTS ")", "2");
+  assert_xpath (xml, "count(" RESULTS ")", "3"); /* and the indication */
   assert_xpath (xml, RESULTS "[1]/dcc:name/dcc:content", "Needle depth, as found");
   assert_xpath (xml, RESULTS "[2]/dcc:name/dcc:content", "Stroke rate, as found");
   assert_xpath (xml, "count(//dcc:status)", "0");
