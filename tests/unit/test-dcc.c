@@ -233,7 +233,7 @@ test_cheek_chin (void)
 static void
 test_factory_full (void)
 {
-  g_autoptr (JsonObject) doc = load ("certificate-factory-full.json");
+  g_autoptr (JsonObject) doc = load ("certificate-factory-full-dcc.json");
   g_autofree char *xml = write_ok (doc);
   assert_valid (xml);
   assert_xpath (xml, ADMIN "/dcc:coreData/dcc:uniqueIdentifier", "NBL-2026-000018");
@@ -518,7 +518,7 @@ test_from_certificate_build (void)
 {
   g_autoptr (JsonNode) cheek = results_of ("certificate-cheek-chin-thick.json");
   check_built (cheek, "NBL-2026-000101");
-  g_autoptr (JsonNode) factory = results_of ("certificate-factory-full.json");
+  g_autoptr (JsonNode) factory = results_of ("certificate-factory-full-dcc.json");
   check_built (factory, "NBL-2026-000102");
 
   /* a self-check becomes a verification report, which is never a DCC */
