@@ -11,7 +11,8 @@
 #define TABLE(name, key, columns, order, closable)                                                 \
   {                                                                                                \
     name, "SELECT " columns " FROM " name " WHERE " key " BETWEEN ?1 AND ?2 ORDER BY " order,      \
-        "SELECT DISTINCT " key " FROM " name " ORDER BY " key, closable                            \
+        "SELECT DISTINCT " key " FROM " name " ORDER BY " key,                                     \
+        "SELECT min(" key "), max(" key ") FROM " name, closable                                   \
   }
 
 static const NbAuditTable tables[] = {
