@@ -34,12 +34,14 @@ typedef struct
   cairo_t *cr;
   PangoLayout *layout; /* reused for every piece of text (creating one per text is slow) */
   JsonObject *doc;
-  const char *ident; /* the certificate number, or the report's identification: every page */
-  gboolean draft;    /* status "draft": a watermark on every page */
-  gboolean report;   /* kind "verification-report" */
-  double y;          /* where the next block starts */
-  int page;          /* the page being drawn, from 1 */
-  int pages;         /* the total from the first pass; 0 during it */
+  const char *ident;  /* the certificate number, or the report's identification: every page */
+  gboolean draft;     /* status "draft": a watermark on every page */
+  gboolean report;    /* kind "verification-report" */
+  double y;           /* where the next block starts */
+  int page;           /* the page being drawn, from 1 */
+  int pages;          /* the total from the first pass; 0 during it */
+  gboolean qr_failed; /* libqrencode could not encode the QR code: the rendering fails */
+  GHashTable *fonts;  /* font string → PangoFontDescription, parsed once */
 } NbPdf;
 
 /* Layout (nb-certificate-layout.c) */
@@ -50,6 +52,9 @@ void nb_pdf_begin (NbPdf *pdf);
 int nb_pdf_end (NbPdf *pdf);
 /* Makes room for @height points below the cursor, starting a new page if they do not fit. */
 void nb_pdf_need (NbPdf *pdf, double height);
+
+/* @font everywhere: a Pango font description string that lives as long as the rendering (a
+ * literal: it keys the parsed fonts). */
 
 /* Measures @text set in @font @width points wide (wrapped at words). */
 double nb_pdf_text_height (NbPdf *pdf, const char *font, const char *text, double width);
@@ -76,6 +81,7 @@ typedef struct
   int emphasis_column;         /* the cell an emphasised row shows in bold red; -1: none */
   double header_height;        /* filled by nb_pdf_table_begin */
   int rows;                    /* rows drawn so far (for the banding) */
+  const char *caption;         /* said "… (continued)" above the header on a later page; NULL */
 } NbPdfTable;
 
 void nb_pdf_table_begin (NbPdf *pdf, NbPdfTable *table);

@@ -19,47 +19,6 @@ write_bytes (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-static gboolean
-check_document (JsonObject *doc, gboolean *report, GError **error)
-{
-  const char *kind = nb_pdf_str (doc, "kind", NULL);
-  const char *number = nb_pdf_str (doc, "number", NULL);
-
-  if (g_strcmp0 (nb_pdf_str (doc, "schema", NULL), NB_CERTIFICATE_SCHEMA) != 0)
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "not a certificate document (schema is not %s)", NB_CERTIFICATE_SCHEMA);
-      return FALSE;
-    }
-  *report = g_strcmp0 (kind, "verification-report") == 0;
-  if (!*report && g_strcmp0 (kind, "calibration-certificate") != 0)
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "unknown kind of certificate document");
-      return FALSE;
-    }
-  if (!*report && (number == NULL || *number == '\0'))
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "a calibration certificate without a number");
-      return FALSE;
-    }
-  if (*report && json_object_has_member (doc, "number")
-      && !json_object_get_null_member (doc, "number"))
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "a verification report never has a certificate number");
-      return FALSE;
-    }
-  if (nb_pdf_obj (doc, "laboratory") == NULL || nb_pdf_obj (doc, "results") == NULL)
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "a certificate document without its laboratory or results");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 set_metadata (cairo_surface_t *surface, JsonObject *doc, const char *ident, gboolean report)
 {
@@ -81,14 +40,14 @@ set_metadata (cairo_surface_t *surface, JsonObject *doc, const char *ident, gboo
 /* Draws @doc onto a new PDF surface writing to @out (NULL: nowhere); returns the page count, 0 on
  * a cairo error. */
 static int
-render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GByteArray *out,
-             GError **error)
+render_pass (PangoFontMap *fonts, JsonObject *doc, const char *ident, gboolean report, int pages,
+             GByteArray *out, GError **error)
 {
   cairo_surface_t *surface
       = cairo_pdf_surface_create_for_stream (write_bytes, out, NB_PDF_PAGE_W, NB_PDF_PAGE_H);
   cairo_t *cr = cairo_create (surface);
   cairo_font_options_t *options = cairo_font_options_create ();
-  PangoContext *context;
+  PangoContext *context = pango_font_map_create_context (fonts);
   NbPdf pdf = { 0 };
   cairo_status_t status;
 
@@ -96,10 +55,13 @@ render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GBy
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
   pdf.cr = cr;
-  pdf.layout = pango_cairo_create_layout (cr);
-  context = pango_layout_get_context (pdf.layout);
+  pango_cairo_update_context (cr, context);
   pango_cairo_context_set_font_options (context, options);
-  pango_layout_context_changed (pdf.layout);
+  pdf.layout = pango_layout_new (context);
+  /* keyed by the strings' text: the fonts are literals, but the same literal may have several
+   * addresses */
+  pdf.fonts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) pango_font_description_free);
   cairo_font_options_destroy (options);
   pdf.doc = doc;
   pdf.ident = ident;
@@ -120,10 +82,19 @@ render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GBy
   pages = nb_pdf_end (&pdf);
 
   g_object_unref (pdf.layout);
+  g_hash_table_unref (pdf.fonts);
+  g_object_unref (context);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  if (pdf.qr_failed)
+    {
+      /* a certificate without its QR code could not be checked by scanning: none at all */
+      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_RENDER,
+                   "drawing the certificate: libqrencode could not encode its QR code");
+      return 0;
+    }
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_RENDER,
@@ -138,12 +109,16 @@ nb_certificate_pdf_render (JsonObject *doc, GError **error)
 {
   g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autofree char *ident = NULL;
+  g_autoptr (PangoFontMap) fonts = NULL;
   gboolean report = FALSE;
   int pages;
 
   g_return_val_if_fail (doc != NULL, NULL);
-  if (!check_document (doc, &report, error))
+  /* the document as nb_certificate_check wants it: its members, a number only on a certificate,
+   * issued set exactly when issued, well-formed signatures */
+  if (!nb_certificate_check (doc, error))
     return NULL;
+  report = g_strcmp0 (nb_pdf_str (doc, "kind", NULL), "verification-report") == 0;
   /* 7.8.2.1 d: every page identifies the report; a verification report, which never has a number,
    * by its run */
   if (report)
@@ -153,10 +128,13 @@ nb_certificate_pdf_render (JsonObject *doc, GError **error)
   else
     ident = g_strdup (nb_pdf_str (doc, "number", ""));
 
-  pages = render_pass (doc, ident, report, 0, NULL, error);
+  /* a font map of its own, freed with the rendering: pango's default one lives as long as the
+   * thread, with fontconfig's patterns that a leak checker then reports at exit */
+  fonts = pango_cairo_font_map_new ();
+  pages = render_pass (fonts, doc, ident, report, 0, NULL, error);
   if (pages == 0)
     return NULL;
-  if (render_pass (doc, ident, report, pages, out, error) == 0)
+  if (render_pass (fonts, doc, ident, report, pages, out, error) == 0)
     return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }

@@ -66,15 +66,17 @@ nb_pdf_section_signatures (NbPdf *pdf)
       cairo_set_source_rgb (pdf->cr, 0.75, 0.1, 0.1);
       nb_pdf_paragraph (pdf, "DejaVu Sans Bold 12", "DRAFT — not issued");
       nb_pdf_paragraph (pdf, NB_PDF_FONT_BOLD,
-                        "This document has not been approved and is not valid as a certificate.");
+                        pdf->report ? "This report has not been approved and is not valid."
+                                    : "This document has not been approved and is not valid as "
+                                      "a certificate.");
       cairo_set_source_rgb (pdf->cr, 0, 0, 0);
     }
 
   /* the hash, the seal and the QR code side by side; kept together on one page */
   if (seal != NULL)
     seal_text = g_strdup_printf (
-        "Sealed by the laboratory: %s signature, key %s, over the whole document (see the "
-        "certificate's JSON; needlebench-cli report verify checks it).",
+        "Sealed by the laboratory: %s signature, key %s, over the certificate document (its "
+        "JSON), checked by needlebench-cli report verify.",
         nb_pdf_str (seal, "algorithm", "–"), nb_pdf_str (seal, "key_id", "–"));
   else
     seal_text = g_strdup ("Not sealed by the laboratory (not issued).");
@@ -97,7 +99,8 @@ nb_pdf_section_signatures (NbPdf *pdf)
                                              "content hash."
                                            : "The QR code holds the content hash.",
                             NB_PDF_MARGIN_X, pdf->y, text_w, PANGO_ALIGN_LEFT);
-  nb_pdf_qr (pdf->cr, qr_text, NB_PDF_PAGE_W - NB_PDF_MARGIN_X - QR_SIZE, y0, QR_SIZE);
+  if (!nb_pdf_qr (pdf->cr, qr_text, NB_PDF_PAGE_W - NB_PDF_MARGIN_X - QR_SIZE, y0, QR_SIZE))
+    pdf->qr_failed = TRUE;
   pdf->y = MAX (pdf->y, y0 + QR_SIZE) + 14;
 
   nb_pdf_paragraph (pdf, NB_PDF_FONT_BOLD,
