@@ -476,6 +476,15 @@ run_write (int argc, char **argv)
       == 0)
     {
       g_autofree char *path = key_path ? g_strdup (key_path) : nb_lab_key_default_path ();
+      /* the key that signed it must exist: a new one made here could only fail to match */
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *shown = nb_cli_escape (path);
+          return nb_cli_usage (command,
+                               "no laboratory key at %s to seal the issued certificate's PDF: "
+                               "give the key that signed it with --key PATH",
+                               shown);
+        }
       key = nb_lab_key_load_or_create (path, &error);
       if (key == NULL)
         return nb_cli_fail (command, error);

@@ -369,6 +369,12 @@ test_flow (void)
   sign (&late, n, "tom", "performed", PASSWORD);
   g_assert_cmpint (late.status, ==, 2);
 
+  /* the issued PDF is sealed with the key that signed it: none there is a usage error */
+  g_autofree char *no_key = g_build_filename (dir, "no-such.key", NULL);
+  g_auto (CliResult) keyless = { 0 };
+  RUN (&keyless, NULL, "certificate", run_text, "--out", out, "--key", no_key);
+  g_assert_cmpint (keyless.status, ==, 2);
+  g_assert_false (g_file_test (no_key, G_FILE_TEST_EXISTS));
   g_auto (CliResult) issued = { 0 };
   RUN (&issued, NULL, "certificate", run_text, "--out", out);
   g_assert_cmpint (issued.status, ==, 0);
