@@ -71,11 +71,12 @@ int nb_cli_profile (int argc, char **argv);
 int nb_cli_calibrate (int argc, char **argv); /* nb-cli-calibrate.c */
 int nb_cli_runs (int argc, char **argv);      /* and `run show` (nb-cli-runs.c) */
 int nb_cli_run_show_command (int argc, char **argv);
-int nb_cli_report (int argc, char **argv);      /* report verify (nb-cli-report.c) */
 int nb_cli_lab (int argc, char **argv);         /* set, show (nb-cli-lab.c) */
 int nb_cli_user (int argc, char **argv);        /* add, set, list (nb-cli-user.c) */
 int nb_cli_certificate (int argc, char **argv); /* nb-cli-certificate.c */
 int nb_cli_sign (int argc, char **argv);        /* nb-cli-sign.c */
 int nb_cli_audit (int argc, char **argv);       /* audit verify (nb-cli-audit.c) */
+int nb_cli_report (int argc, char **argv);      /* report verify (nb-cli-report.c) */
+int nb_cli_due (int argc, char **argv);         /* nb-cli-due.c */
 
 G_END_DECLS

@@ -29,12 +29,13 @@ static const Command commands[] = {
   { "calibrate", nb_cli_calibrate, "calibrate stations (pen + fixture) against a profile" },
   { "runs", nb_cli_runs, "list the calibration runs" },
   { "run", nb_cli_run_show_command, "show a calibration run (run show RUN)" },
-  { "report", nb_cli_report, "verify a certificate, JSON or PDF (report verify FILE)" },
   { "lab", nb_cli_lab, "set or show the laboratory named on certificates" },
   { "user", nb_cli_user, "add, change and list the users who sign certificates" },
   { "certificate", nb_cli_certificate, "write a run's certificate (PDF, JSON, CSV, DCC)" },
   { "sign", nb_cli_sign, "sign a certificate; an approval issues it" },
   { "audit", nb_cli_audit, "check the records' audit trail (audit verify)" },
+  { "report", nb_cli_report, "verify a certificate, JSON or PDF (report verify FILE)" },
+  { "due", nb_cli_due, "list pens due for calibration and standards expiring" },
 };
 
 static void

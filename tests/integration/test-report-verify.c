@@ -202,7 +202,7 @@ bench_setup (void)
       = g_strdup (json_object_get_string_member (cli_json_object (&draft, &parser), "number"));
   CLI (&sign, PASSWORD, "sign", bench.number, "--user", "bob", "--meaning", "approved",
        "--password-fd", "3", "--key", bench.key);
-  CLI (&issued, NULL, "certificate", run, "--out", out);
+  CLI (&issued, NULL, "certificate", run, "--out", out, "--key", bench.key);
 
   /* the issued JSON as the CLI wrote it; the PDF the CLI rendered, sealed */
   g_autofree char *json_name = g_strconcat (bench.number, ".json", NULL);
