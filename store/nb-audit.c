@@ -253,6 +253,16 @@ nb_audit_append (NbStore *store, const char *actor, const char *action, const ch
 }
 
 gboolean
+nb_audit_append_row (NbStore *store, const char *actor, const char *action, const char *subject,
+                     const char *detail, const char *table, gint64 id, GError **error)
+{
+  char covers[128];
+  g_snprintf (covers, sizeof covers, "%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, table, id, id);
+  return nb_audit_append_rows (store, actor, action, subject, detail, covers, NB_AUDIT_CHECKPOINT,
+                               error);
+}
+
+gboolean
 nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
 {
   sqlite3_stmt *stmt

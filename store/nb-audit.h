@@ -49,6 +49,12 @@ gboolean nb_audit_append_rows (NbStore *store, const char *actor, const char *ac
                                const char *subject, const char *detail, const char *covers,
                                NbAuditFlags flags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* nb_audit_append_row: nb_audit_append_rows () for an entry about one row, @id of @table, with
+ * a checkpoint (for records written one at a time: settings, users, certificates). */
+gboolean nb_audit_append_row (NbStore *store, const char *actor, const char *action,
+                              const char *subject, const char *detail, const char *table, gint64 id,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* nb_audit_verify: recomputes the whole chain (not the coverage or the signatures: see
  * nb-audit-verify.h). TRUE if intact; else FALSE with NB_STORE_ERROR_CORRUPT naming the first
  * bad row (also in @bad_id if not NULL). @n_rows (may be NULL) receives the number of rows

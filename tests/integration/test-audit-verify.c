@@ -3,7 +3,8 @@
  * and a calibration run (`standards add`, `calibrate`), with the laboratory key in place: it
  * verifies clean (exit 0). Then each tamper, in a fresh copy, with the sqlite3 C API as an
  * attacker would (dropping a trigger and putting it back exactly as it was where the tamper needs
- * it): a stroke's depth, a point's result, a reference standard, an audit entry's detail, a
+ * it): a stroke's depth, a point's result, a reference standard, a certificate (`lab set`,
+ * `certificate`: a draft) and its stored document, an audit entry's detail, a
  * session inserted behind the API (as 'complete': refused; as 'recording' then closed: orphans),
  * a dropped trigger (also refused for writing on open), and the whole chain recomputed with
  * SHA-256 like the 20-line script of the issue, checkpoints included → exit 1 naming the entry,
@@ -241,6 +242,38 @@ test_standard_changed (void)
   JsonObject *root = NULL;
   g_assert_cmpint (verify (path, &parser, &root), ==, 1);
   g_assert_true (has_finding (root, "content", "standards", 1, 0, "standards row 1 changed"));
+}
+
+static void
+test_certificate_changed (void)
+{
+  g_autofree char *path = copy_db ("certificate.db");
+  sqlite3 *db = open_raw (path);
+  gint64 record = query_int (db, "SELECT max(id) FROM certificate_records");
+  /* the stored document names another laboratory; the row's own content_sha256 column kept */
+  behind_trigger (db, "certificate_records_no_update",
+                  "UPDATE certificate_records SET document = replace(document, 'Audit Lab',"
+                  " 'Other Lab')");
+  g_assert_cmpint (
+      query_int (db, "SELECT count(*) FROM certificate_records WHERE document LIKE '%Other Lab%'"),
+      >=, 1);
+  sqlite3_close (db);
+
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *root = NULL;
+  g_assert_cmpint (verify (path, &parser, &root), ==, 1);
+  g_assert_true (has_finding (root, "content", "certificate_records", record, 0, NULL));
+  g_assert_cmpuint (n_findings (root), ==, 1);
+
+  /* a certificate row: its number */
+  g_autofree char *path2 = copy_db ("certificate2.db");
+  db = open_raw (path2);
+  behind_trigger (db, "certificates_no_update",
+                  "UPDATE certificates SET created_by = 'mallory' WHERE id = 1");
+  sqlite3_close (db);
+  g_autoptr (JsonParser) parser2 = NULL;
+  g_assert_cmpint (verify (path2, &parser2, &root), ==, 1);
+  g_assert_true (has_finding (root, "content", "certificates", 1, 0, "certificates row 1 changed"));
 }
 
 static void
@@ -503,6 +536,16 @@ main (int argc, char **argv)
              "sim-fixture:pen=AUDIT-1", "--profile", "cheek-chin-thick", "--db", base_db, NULL);
     g_test_message ("calibrate: exit %d\n%s%s", c.status, c.out, c.err);
     g_assert_cmpint (c.status, ==, 0);
+    /* the run's (draft) certificate */
+    g_auto (CliResult) l = { 0 };
+    cli_run (&l, "lab", "set", "--name", "Audit Lab", "--address", "1 Test Street", "--db", base_db,
+             NULL);
+    g_assert_cmpint (l.status, ==, 0);
+    g_autofree char *out = g_build_filename (tmp_dir, "certificates", NULL);
+    g_auto (CliResult) cert = { 0 };
+    cli_run (&cert, "certificate", "1", "--out", out, "--db", base_db, NULL);
+    g_test_message ("certificate: exit %d\n%s%s", cert.status, cert.out, cert.err);
+    g_assert_cmpint (cert.status, ==, 0);
   }
 
   g_test_add_func ("/audit-verify/clean", test_clean);
@@ -510,6 +553,7 @@ main (int argc, char **argv)
   g_test_add_func ("/audit-verify/stroke-changed", test_stroke_changed);
   g_test_add_func ("/audit-verify/point-changed", test_point_changed);
   g_test_add_func ("/audit-verify/standard-changed", test_standard_changed);
+  g_test_add_func ("/audit-verify/certificate-changed", test_certificate_changed);
   g_test_add_func ("/audit-verify/audit-changed", test_audit_changed);
   g_test_add_func ("/audit-verify/forged-session", test_forged_session);
   g_test_add_func ("/audit-verify/trigger-dropped", test_trigger_dropped);
