@@ -183,8 +183,9 @@ nb_pdf_heading (NbPdf *pdf, const char *text)
 {
   double h = nb_pdf_text_height (pdf, NB_PDF_FONT_HEADING, text, NB_PDF_CONTENT_W);
 
-  /* a heading is never the last line of a page: keep room for a few lines under it */
-  nb_pdf_need (pdf, 10 + h + 40);
+  /* a heading is never the last line of a page: keep room under it for a few lines, or a
+   * table's header and its first rows (nb_pdf_table_begin) */
+  nb_pdf_need (pdf, 10 + h + 72);
   pdf->y += 10;
   cairo_set_source_rgb (pdf->cr, 0.08, 0.22, 0.45);
   pdf->y += nb_pdf_text_at (pdf, NB_PDF_FONT_HEADING, text, NB_PDF_MARGIN_X, pdf->y,
@@ -305,7 +306,16 @@ nb_pdf_table_row (NbPdf *pdf, NbPdfTable *table, const char *const *cells, gbool
 
       nb_pdf_need (pdf, h);
       if (pdf->page != page)
-        draw_table_header (pdf, table);
+        {
+          if (table->caption != NULL)
+            {
+              g_autofree char *continued = g_strdup_printf ("%s (continued)", table->caption);
+              pdf->y += nb_pdf_text_at (pdf, NB_PDF_FONT_BOLD, continued, NB_PDF_MARGIN_X, pdf->y,
+                                        NB_PDF_CONTENT_W, PANGO_ALIGN_LEFT)
+                        + 3;
+            }
+          draw_table_header (pdf, table);
+        }
     }
   if (table->rows % 2 == 1)
     {
@@ -409,12 +419,13 @@ nb_pdf_fmt_time (const char *iso)
 const char *
 nb_pdf_rule_name (const char *rule)
 {
+  /* as the document's statement of the rule (nb-certificate-text.c) names it */
   if (g_strcmp0 (rule, "simple") == 0)
-    return "simple acceptance (ILAC-G8:09/2019, guard band w = 0)";
+    return "simple acceptance: binary statement, guard band w = 0 (ILAC-G8:09/2019 4.2.1)";
   if (g_strcmp0 (rule, "guarded") == 0)
-    return "guarded acceptance (ILAC-G8:09/2019, guard band w = U)";
+    return "guarded acceptance: binary statement, guard band w = U (ILAC-G8:09/2019 4.2.2)";
   if (g_strcmp0 (rule, "nonbinary") == 0)
-    return "non-binary statement (ILAC-G8:09/2019: pass, conditional pass, conditional fail, "
-           "fail; w = U)";
+    return "non-binary statement: pass, conditional pass, conditional fail, fail; guard band "
+           "w = U (ILAC-G8:09/2019 4.2.3)";
   return rule != NULL ? rule : "not stated";
 }

@@ -34,12 +34,13 @@ typedef struct
   cairo_t *cr;
   PangoLayout *layout; /* reused for every piece of text (creating one per text is slow) */
   JsonObject *doc;
-  const char *ident; /* the certificate number, or the report's identification: every page */
-  gboolean draft;    /* status "draft": a watermark on every page */
-  gboolean report;   /* kind "verification-report" */
-  double y;          /* where the next block starts */
-  int page;          /* the page being drawn, from 1 */
-  int pages;         /* the total from the first pass; 0 during it */
+  const char *ident;  /* the certificate number, or the report's identification: every page */
+  gboolean draft;     /* status "draft": a watermark on every page */
+  gboolean report;    /* kind "verification-report" */
+  double y;           /* where the next block starts */
+  int page;           /* the page being drawn, from 1 */
+  int pages;          /* the total from the first pass; 0 during it */
+  gboolean qr_failed; /* libqrencode could not encode the QR code: the rendering fails */
 } NbPdf;
 
 /* Layout (nb-certificate-layout.c) */
@@ -76,6 +77,7 @@ typedef struct
   int emphasis_column;         /* the cell an emphasised row shows in bold red; -1: none */
   double header_height;        /* filled by nb_pdf_table_begin */
   int rows;                    /* rows drawn so far (for the banding) */
+  const char *caption;         /* said "… (continued)" above the header on a later page; NULL */
 } NbPdfTable;
 
 void nb_pdf_table_begin (NbPdf *pdf, NbPdfTable *table);

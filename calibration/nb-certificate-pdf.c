@@ -19,47 +19,6 @@ write_bytes (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-static gboolean
-check_document (JsonObject *doc, gboolean *report, GError **error)
-{
-  const char *kind = nb_pdf_str (doc, "kind", NULL);
-  const char *number = nb_pdf_str (doc, "number", NULL);
-
-  if (g_strcmp0 (nb_pdf_str (doc, "schema", NULL), NB_CERTIFICATE_SCHEMA) != 0)
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "not a certificate document (schema is not %s)", NB_CERTIFICATE_SCHEMA);
-      return FALSE;
-    }
-  *report = g_strcmp0 (kind, "verification-report") == 0;
-  if (!*report && g_strcmp0 (kind, "calibration-certificate") != 0)
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "unknown kind of certificate document");
-      return FALSE;
-    }
-  if (!*report && (number == NULL || *number == '\0'))
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "a calibration certificate without a number");
-      return FALSE;
-    }
-  if (*report && json_object_has_member (doc, "number")
-      && !json_object_get_null_member (doc, "number"))
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "a verification report never has a certificate number");
-      return FALSE;
-    }
-  if (nb_pdf_obj (doc, "laboratory") == NULL || nb_pdf_obj (doc, "results") == NULL)
-    {
-      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID,
-                   "a certificate document without its laboratory or results");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 set_metadata (cairo_surface_t *surface, JsonObject *doc, const char *ident, gboolean report)
 {
@@ -124,6 +83,13 @@ render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GBy
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  if (pdf.qr_failed)
+    {
+      /* a certificate without its QR code could not be checked by scanning: none at all */
+      g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_RENDER,
+                   "drawing the certificate: libqrencode could not encode its QR code");
+      return 0;
+    }
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_RENDER,
@@ -142,8 +108,11 @@ nb_certificate_pdf_render (JsonObject *doc, GError **error)
   int pages;
 
   g_return_val_if_fail (doc != NULL, NULL);
-  if (!check_document (doc, &report, error))
+  /* the document as nb_certificate_check wants it: its members, a number only on a certificate,
+   * issued set exactly when issued, well-formed signatures */
+  if (!nb_certificate_check (doc, error))
     return NULL;
+  report = g_strcmp0 (nb_pdf_str (doc, "kind", NULL), "verification-report") == 0;
   /* 7.8.2.1 d: every page identifies the report; a verification report, which never has a number,
    * by its run */
   if (report)

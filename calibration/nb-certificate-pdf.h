@@ -18,15 +18,15 @@ GQuark nb_certificate_pdf_error_quark (void);
 
 typedef enum
 {
-  NB_CERTIFICATE_PDF_ERROR_INVALID, /* not a certificate document (schema, kind, number) */
-  NB_CERTIFICATE_PDF_ERROR_RENDER,  /* cairo failed (out of memory, a font missing) */
+  NB_CERTIFICATE_PDF_ERROR_RENDER, /* cairo or libqrencode failed (out of memory) */
 } NbCertificatePdfError;
 
-/* nb_certificate_pdf_render: (transfer full) the PDF of @doc. It refuses a document whose schema
- * is not NB_CERTIFICATE_SCHEMA, a calibration certificate without a number and a verification
- * report with one. The PDF's metadata: title (the kind and number), author (the laboratory),
- * subject (the number), creator "NeedleBench", creation date the issue date (the calibration's
- * while draft), so that the same document always gives the same bytes. */
+/* nb_certificate_pdf_render: (transfer full) the PDF of @doc. A document that
+ * nb_certificate_check () refuses (a calibration certificate without a number, a verification
+ * report with one, a member missing or mistyped…) is refused with its error
+ * (NB_CERTIFICATE_ERROR_INVALID). The PDF's metadata: title (the kind and number), author (the
+ * laboratory), subject (the number), creator "NeedleBench", creation date the issue date (the
+ * calibration's while draft), so that the same document always gives the same bytes. */
 GBytes *nb_certificate_pdf_render (JsonObject *doc, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

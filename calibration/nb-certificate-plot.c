@@ -312,7 +312,7 @@ nb_pdf_plot_depth (NbPdf *pdf)
 {
   JsonArray *points = nb_pdf_arr (nb_pdf_obj (pdf->doc, "results"), "points");
   g_autoptr (GArray) rates = g_array_new (FALSE, FALSE, sizeof (double));
-  double spacing = INFINITY, prev = NAN;
+  double spacing = INFINITY, prev = NAN, lowest = INFINITY, highest = -INFINITY, step;
   Plot plot = { "Depth error against target depth", "Target depth (mm)", "Error (mm)" };
   guint n = points != NULL ? json_array_get_length (points) : 0;
 
@@ -334,9 +334,14 @@ nb_pdf_plot_depth (NbPdf *pdf)
       if (!isnan (prev) && fabs (target - prev) > 1e-9)
         spacing = MIN (spacing, fabs (target - prev));
       prev = target;
+      lowest = MIN (lowest, target), highest = MAX (highest, target);
     }
   if (!isfinite (spacing))
     spacing = 0.25;
+  /* slots: as found at every rate, then as left at every rate, across at most half the spacing
+   * between targets, and no wider than needed to tell the bars apart */
+  step = MIN (spacing * 0.5 / (2 * MAX (rates->len, 1)),
+              (highest > lowest ? highest - lowest : 1) * 0.012);
   for (guint i = 0; i < n; i++)
     {
       JsonObject *p = json_array_get_object_element (points, i);
@@ -349,11 +354,9 @@ nb_pdf_plot_depth (NbPdf *pdf)
         ;
       for (int s = 0; s < 2; s++)
         {
-          /* slots: as found at every rate, then as left at every rate, across 50 % of the
-           * spacing between targets */
           int slots = 2 * (int) rates->len;
           double slot = s * (int) rates->len + (int) r - (slots - 1) / 2.0;
-          double x = target + slot * spacing * 0.5 / slots;
+          double x = target + slot * step;
           plot_add (&plot, s, x, target, nb_pdf_obj (p, phases[s]), "error_mm", "U_mm");
         }
     }

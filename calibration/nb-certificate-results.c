@@ -58,13 +58,15 @@ result_row (NbPdf *pdf, NbPdfTable *table, const char *phase_name, double target
 }
 
 static void
-depth_table (NbPdf *pdf, JsonArray *points, const char *phase, const char *phase_name)
+depth_table (NbPdf *pdf, JsonArray *points, const char *phase, const char *phase_name,
+             const char *caption)
 {
   static const char *const headers[] = {
     "Phase",  "Target (mm)", "Rate (Hz)",      "n",       "Mean (mm)", "s (mm)", "Error (mm)",
     "U (mm)", "k",           "Tolerance (mm)", "Verdict",
   };
-  NbPdfTable table = { G_N_ELEMENTS (headers), result_widths, headers, result_align, 10, 0, 0 };
+  NbPdfTable table
+      = { G_N_ELEMENTS (headers), result_widths, headers, result_align, 10, 0, 0, caption };
   gboolean begun = FALSE;
 
   for (guint i = 0; i < json_array_get_length (points); i++)
@@ -82,12 +84,24 @@ depth_table (NbPdf *pdf, JsonArray *points, const char *phase, const char *phase
       nb_pdf_num (p, "rate_hz", &rate);
       result_row (pdf, &table, phase_name, target, rate, entry, "mm", 4);
     }
-  if (!begun)
+  if (begun)
+    nb_pdf_space (pdf, 4);
+  else
     {
       g_autofree char *none
           = g_strdup_printf ("No %s results: the run did not measure them.", phase_name);
       nb_pdf_paragraph (pdf, NB_PDF_FONT_BODY, none);
     }
+}
+
+/* Whether any point of @points has an entry for @phase. */
+static gboolean
+has_phase (JsonArray *points, const char *phase)
+{
+  for (guint i = 0; i < json_array_get_length (points); i++)
+    if (nb_pdf_obj (json_array_get_object_element (points, i), phase) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 void
@@ -96,14 +110,25 @@ nb_pdf_section_results (NbPdf *pdf)
   JsonObject *results = nb_pdf_obj (pdf->doc, "results");
   JsonArray *points = nb_pdf_arr (results, "points");
   g_autoptr (JsonArray) empty = json_array_new ();
+  gboolean adjusted = json_object_get_boolean_member_with_default (results, "adjusted", FALSE);
 
   if (points == NULL)
     points = empty;
-  nb_pdf_heading (pdf, "Results: needle depth, as found (before adjustment)");
-  depth_table (pdf, points, "as_found", "as found");
-  nb_pdf_heading (pdf, "Results: needle depth, as left (after adjustment)");
-  depth_table (pdf, points, "as_left", "as left");
-  nb_pdf_space (pdf, 4);
+  const char *found = adjusted ? "Results: needle depth, as found (before adjustment)"
+                               : "Results: needle depth, as found";
+  const char *left = adjusted ? "Results: needle depth, as left (after adjustment)"
+                              : "Results: needle depth, as left (not adjusted)";
+
+  nb_pdf_heading (pdf, found);
+  depth_table (pdf, points, "as_found", "as found", found);
+  if (has_phase (points, "as_left"))
+    {
+      nb_pdf_heading (pdf, left);
+      depth_table (pdf, points, "as_left", "as left", left);
+    }
+  else
+    nb_pdf_paragraph (pdf, NB_PDF_FONT_BODY,
+                      "No as-left results: the item was not adjusted, so it was left as found.");
   nb_pdf_paragraph (
       pdf, NB_PDF_FONT_SMALL,
       "Target: the set depth; mean and s: the mean and standard deviation of the n strokes' peak "
@@ -119,7 +144,8 @@ nb_pdf_section_rates (NbPdf *pdf)
     "Phase",  "Target (Hz)", "Depth (mm)",     "n",       "Mean (Hz)", "s (Hz)", "Error (Hz)",
     "U (Hz)", "k",           "Tolerance (Hz)", "Verdict",
   };
-  NbPdfTable table = { G_N_ELEMENTS (headers), rate_widths, headers, result_align, 10, 0, 0 };
+  NbPdfTable table = { G_N_ELEMENTS (headers), rate_widths, headers, result_align, 10, 0, 0,
+                       "Results: stroke rate" };
   JsonArray *rates = nb_pdf_arr (nb_pdf_obj (pdf->doc, "results"), "rate_points");
   static const char *const phases[] = { "as_found", "as_left" };
   static const char *const names[] = { "as found", "as left" };
@@ -144,6 +170,7 @@ nb_pdf_section_rates (NbPdf *pdf)
         /* the rate column is the target itself; the third column is left empty */
         result_row (pdf, &table, names[ph], target, -1, entry, "hz", 3);
       }
+  nb_pdf_space (pdf, 4);
   nb_pdf_paragraph (pdf, NB_PDF_FONT_SMALL,
                     "Each stroke's rate is 1 / its period, timed by the reference's sample clock, "
                     "over the strokes of every depth at that set rate.");
@@ -158,10 +185,11 @@ nb_pdf_section_indication (NbPdf *pdf)
           "Pen shows (mm)", "Reference (mm)", "Pen − reference (mm)" };
   static const PangoAlignment align[] = { PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT, PANGO_ALIGN_LEFT,
                                           PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT };
-  NbPdfTable table = { G_N_ELEMENTS (widths), widths, headers, align, -1, 0, 0 };
+  static const char *const title = "Indication: the pen's own depth reading against the reference";
+  NbPdfTable table = { G_N_ELEMENTS (widths), widths, headers, align, -1, 0, 0, title };
   JsonArray *rows = nb_pdf_arr (nb_pdf_obj (pdf->doc, "results"), "indication");
 
-  nb_pdf_heading (pdf, "Indication: the pen's own depth reading against the reference");
+  nb_pdf_heading (pdf, title);
   if (rows == NULL || json_array_get_length (rows) == 0)
     {
       nb_pdf_paragraph (pdf, NB_PDF_FONT_BODY,

@@ -97,7 +97,7 @@ nb_pdf_section_front (NbPdf *pdf)
   nb_pdf_field (pdf, "Model", nb_pdf_str (item, "model", "–"));
   nb_pdf_field (pdf, "Serial number", nb_pdf_str (item, "serial", "–"));
   nb_pdf_field (pdf, "Firmware", nb_pdf_str (item, "firmware", "–"));
-  nb_pdf_field (pdf, "Condition as received", nb_pdf_str (item, "condition", "not stated"));
+  nb_pdf_field (pdf, "Condition", nb_pdf_str (item, "condition", "not stated"));
 
   nb_pdf_heading (pdf, "Dates");
   nb_pdf_field (pdf, "Date of receipt", nb_pdf_str (dates, "received", "not stated"));
@@ -119,8 +119,8 @@ nb_pdf_section_front (NbPdf *pdf)
                     adjusted ? "The pen's calibration table was adjusted: results are given "
                                "before (as found) and after (as left) the adjustment."
                              : "None: the results are as found.");
-      if (error != NULL)
-        nb_pdf_field (pdf, "Deviation", error);
+      /* 7.8.2.1 n: a complete run followed the method; a failed or cancelled one says why */
+      nb_pdf_field (pdf, "Deviations", error != NULL ? error : "none from the method");
     }
 
   nb_pdf_heading (pdf, "Environmental conditions");

@@ -73,8 +73,8 @@ nb_pdf_section_signatures (NbPdf *pdf)
   /* the hash, the seal and the QR code side by side; kept together on one page */
   if (seal != NULL)
     seal_text = g_strdup_printf (
-        "Sealed by the laboratory: %s signature, key %s, over the whole document (see the "
-        "certificate's JSON; needlebench-cli report verify checks it).",
+        "Sealed by the laboratory: %s signature, key %s, over the certificate document (its "
+        "JSON); `needlebench-cli report verify` checks it.",
         nb_pdf_str (seal, "algorithm", "–"), nb_pdf_str (seal, "key_id", "–"));
   else
     seal_text = g_strdup ("Not sealed by the laboratory (not issued).");
@@ -97,7 +97,8 @@ nb_pdf_section_signatures (NbPdf *pdf)
                                              "content hash."
                                            : "The QR code holds the content hash.",
                             NB_PDF_MARGIN_X, pdf->y, text_w, PANGO_ALIGN_LEFT);
-  nb_pdf_qr (pdf->cr, qr_text, NB_PDF_PAGE_W - NB_PDF_MARGIN_X - QR_SIZE, y0, QR_SIZE);
+  if (!nb_pdf_qr (pdf->cr, qr_text, NB_PDF_PAGE_W - NB_PDF_MARGIN_X - QR_SIZE, y0, QR_SIZE))
+    pdf->qr_failed = TRUE;
   pdf->y = MAX (pdf->y, y0 + QR_SIZE) + 14;
 
   nb_pdf_paragraph (pdf, NB_PDF_FONT_BOLD,

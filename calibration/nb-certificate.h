@@ -155,4 +155,11 @@ gboolean nb_certificate_sign_lab (JsonObject *doc, NbLabKey *key,
 gboolean nb_certificate_verify (JsonObject *doc, NbLabKey *key,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* nb_certificate_verify_records: checks @doc against the laboratory's database: run `run`
+ * exists, its stored result document is exactly `results`, and every figure's stored raw
+ * readings give its n and, to the precision stated, its mean (NB_CERTIFICATE_ERROR_MISMATCH
+ * saying which; a store error as it is). The signatures are nb_certificate_verify's job. */
+gboolean nb_certificate_verify_records (JsonObject *doc, NbStore *store,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

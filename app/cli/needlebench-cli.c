@@ -34,6 +34,7 @@ static const Command commands[] = {
   { "certificate", nb_cli_certificate, "write a run's certificate (PDF, JSON, CSV, DCC)" },
   { "sign", nb_cli_sign, "sign a certificate; an approval issues it" },
   { "audit", nb_cli_audit, "check the records' audit trail (audit verify)" },
+  { "report", nb_cli_report, "verify a certificate, JSON or PDF (report verify FILE)" },
 };
 
 static void

@@ -4,13 +4,15 @@
  * N" on every page; each results row carries its point's figures; a draft says DRAFT on every
  * page; a verification report is titled as not a certificate and has no number; the metadata;
  * and pdftoppm renders every page to PNG in build/certificates/ (looked at by eye). The
- * documents are tests/data/ (JSON): real runs of the simulated station (`calibrate`, `run show
- * --json`) wrapped in the certificate keys. */
+ * documents are built by nb_certificate_build from real runs of the simulated station
+ * (tests/unit/data/run-*.json: `calibrate`, then `run show --json`), signed and issued as
+ * `needlebench-cli sign` does. */
 #include <glib/gstdio.h>
 
 #include <qrencode.h>
 
 #include "nb-certificate-pdf.h"
+#include "nb-certificate-seal.h"
 #include "nb-certificate.h"
 
 static char *
@@ -22,7 +24,7 @@ data_path (const char *name)
 }
 
 static JsonNode *
-load_doc (const char *name)
+load_json (const char *name)
 {
   g_autofree char *path = data_path (name);
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -31,6 +33,76 @@ load_doc (const char *name)
   g_assert_true (json_parser_load_from_file (parser, path, &error));
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
+}
+
+static const NbCertificateInfo factory_info = {
+  .lab_name = "NeedleBench Calibration Laboratory",
+  .lab_address = "Werkstraße 12, 70569 Stuttgart, Germany",
+  .lab_location = "Calibration bench 2, Werkstraße 12, 70569 Stuttgart, Germany",
+  .customer_name = "Dermaline Clinics GmbH",
+  .customer_address = "Königstraße 1, 70173 Stuttgart, Germany",
+  .condition = "as received, no damage noted; needle cartridge removed",
+  .received = "2026-11-28",
+  .profile_title = "Factory: full depth and rate range",
+  .environment_json = "{\"temperature_c\": 21.4, \"humidity_pct\": 43.0}",
+};
+
+static const NbCertificateInfo report_info = {
+  .lab_name = "NeedleBench Calibration Laboratory",
+  .lab_address = "Werkstraße 12, 70569 Stuttgart, Germany",
+  .customer_name = "Dermaline Clinics GmbH",
+  .customer_address = "Königstraße 1, 70173 Stuttgart, Germany",
+  .received = "2026-12-01",
+  .profile_title = "Service: quick check",
+};
+
+static const char *const signers[][4] = {
+  { "Alice Operator", "operator", "performed", "2026-12-02T14:10:03Z" },
+  { "Tom Technician", "technician", "reviewed", "2026-12-02T14:12:47Z" },
+  { "Dr. Anna Approver", "approver", "approved", "2026-12-02T14:15:09Z" },
+};
+
+/* The laboratory key of the tests: a fixed seed */
+static NbLabKey *
+test_key (void)
+{
+  guint8 seed[NB_LAB_KEY_SEED_BYTES];
+  g_autoptr (GError) error = NULL;
+  NbLabKey *key;
+
+  memset (seed, 0x42, sizeof seed);
+  key = nb_lab_key_new_from_seed (seed, &error);
+  g_assert_no_error (error);
+  return key;
+}
+
+/* The certificate document of the run in @run_file, numbered @number; with @issue signed by the
+ * three signers, issued and sealed with a test key. */
+static JsonNode *
+load_doc (const char *run_file, const char *number, const NbCertificateInfo *info, gboolean issue)
+{
+  g_autoptr (JsonNode) run_doc = load_json (run_file);
+  g_autoptr (GError) error = NULL;
+  JsonNode *node = nb_certificate_build (run_doc, number, info, &error);
+  g_autoptr (NbLabKey) key = NULL;
+  JsonObject *doc;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  doc = json_node_get_object (node);
+  if (!issue)
+    return node;
+  for (guint i = 0; i < G_N_ELEMENTS (signers); i++)
+    {
+      g_assert_true (nb_certificate_add_signature (doc, signers[i][0], signers[i][1], signers[i][2],
+                                                   signers[i][3], &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (nb_certificate_issue (doc, "2026-12-02T14:15:09Z", &error));
+  key = test_key ();
+  g_assert_true (nb_certificate_sign_lab (doc, key, &error));
+  g_assert_no_error (error);
+  return node;
 }
 
 /* Runs @argv, asserts exit 0, returns its standard output. */
@@ -121,6 +193,16 @@ assert_has (const char *text, const char *needle)
 {
   if (strstr (text, needle) == NULL)
     g_error ("the PDF's text lacks \"%s\"", needle);
+}
+
+/* @needle in @text as a reader sees it: a line break or a column gap is a space */
+static void
+assert_reads (const char *text, const char *needle)
+{
+  g_autoptr (GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autofree char *flat = g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);
+
+  assert_has (flat, needle);
 }
 
 static char *
@@ -280,7 +362,8 @@ assert_layout (const char *path, int pages)
 static void
 test_factory_full (void)
 {
-  g_autoptr (JsonNode) node = load_doc ("certificate-factory-full.json");
+  g_autoptr (JsonNode) node
+      = load_doc ("run-factory-full.json", "NB-2026-000042", &factory_info, TRUE);
   JsonObject *doc = json_node_get_object (node);
   JsonObject *results = json_object_get_object_member (doc, "results");
   JsonArray *points = json_object_get_array_member (results, "points");
@@ -328,7 +411,7 @@ test_factory_full (void)
   assert_has (first, "43 %");
   assert_has (text, "DKD-K-12345-2026-0042");
   assert_has (text, "2027-11-30");
-  assert_has (text, "traceable to the SI metre");
+  assert_has (text, "traceable to the SI unit of length");
 
   /* 7.8.2.1 m, 7.8.4.1 a, d, e: every point as found and as left, units in the headers */
   assert_has (text, "Target (mm)");
@@ -358,7 +441,8 @@ test_factory_full (void)
   assert_has (text, "Pen − reference (mm)");
   assert_has (text, "0.3808");
   /* decision rule named, verdicts per phase and overall */
-  assert_has (text, "guarded acceptance (ILAC-G8:09/2019, guard band w = U)");
+  assert_reads (text,
+                "guarded acceptance: binary statement, guard band w = U (ILAC-G8:09/2019 4.2.2)");
   g_assert_true (g_regex_match_simple ("Verdict as found\\s+fail", text, 0, 0));
   g_assert_true (g_regex_match_simple ("Verdict as left\\s+pass", text, 0, 0));
   g_assert_true (g_regex_match_simple ("Overall verdict\\s+pass", text, 0, 0));
@@ -391,15 +475,12 @@ test_factory_full (void)
 static void
 test_draft (void)
 {
-  g_autoptr (JsonNode) node = load_doc ("certificate-factory-full.json");
+  g_autoptr (JsonNode) node
+      = load_doc ("run-factory-full.json", "NB-2026-000042", &factory_info, FALSE);
   JsonObject *doc = json_node_get_object (node);
   int pages = 0;
   g_autofree char *path = NULL;
 
-  json_object_set_string_member (doc, "status", "draft");
-  json_object_set_null_member (json_object_get_object_member (doc, "dates"), "issued");
-  json_object_set_array_member (doc, "signatures", json_array_new ());
-  json_object_set_null_member (doc, "lab_signature");
   path = render_to_files (doc, "certificate-draft", &pages);
   for (int p = 1; p <= pages; p++)
     {
@@ -416,7 +497,7 @@ test_draft (void)
 static void
 test_verification_report (void)
 {
-  g_autoptr (JsonNode) node = load_doc ("verification-report.json");
+  g_autoptr (JsonNode) node = load_doc ("run-selfcheck.json", NULL, &report_info, FALSE);
   JsonObject *doc = json_node_get_object (node);
   int pages = 0;
   g_autofree char *path = render_to_files (doc, "verification-report", &pages);
@@ -441,6 +522,8 @@ test_verification_report (void)
   {
     g_autofree char *issued = NULL;
     json_object_set_string_member (doc, "status", "issued");
+    json_object_set_string_member (json_object_get_object_member (doc, "dates"), "issued",
+                                   "2026-12-02T15:00:00Z");
     issued = render_to_files (doc, "verification-report-issued", &pages);
     assert_layout (issued, pages);
   }
@@ -451,7 +534,8 @@ test_verification_report (void)
 static void
 test_metadata (void)
 {
-  g_autoptr (JsonNode) node = load_doc ("certificate-factory-full.json");
+  g_autoptr (JsonNode) node
+      = load_doc ("run-factory-full.json", "NB-2026-000042", &factory_info, TRUE);
   JsonObject *doc = json_node_get_object (node);
   int pages = 0;
   g_autofree char *path = render_to_files (doc, "certificate-metadata", &pages);
@@ -479,6 +563,46 @@ test_metadata (void)
   g_assert_cmpmem (bytes, length, g_bytes_get_data (again, NULL), g_bytes_get_size (again));
 }
 
+/* The laboratory's seal (nb-certificate-seal.h) appended to the rendered bytes: the sealed file
+ * verifies, and PDF readers still read every page of it (they ignore what follows %%EOF). */
+static void
+test_sealed (void)
+{
+  g_autoptr (JsonNode) node
+      = load_doc ("run-factory-full.json", "NB-2026-000042", &factory_info, TRUE);
+  JsonObject *doc = json_node_get_object (node);
+  g_autoptr (NbLabKey) key = test_key ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pdf = nb_certificate_pdf_render (doc, &error);
+  g_autoptr (GBytes) sealed = NULL;
+  g_autoptr (NbCertificateSeal) seal = NULL;
+  g_autofree char *path
+      = g_build_filename (g_getenv ("NB_CERTIFICATES_DIR"), "certificate-sealed.pdf", NULL);
+  g_autofree char *info = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *of = NULL;
+  int pages;
+
+  g_assert_no_error (error);
+  sealed = nb_certificate_seal_pdf (pdf, doc, key, &error);
+  g_assert_no_error (error);
+  seal = nb_certificate_verify_pdf (sealed, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seal->pdf_length, ==, g_bytes_get_size (pdf));
+  g_assert_cmpstr (seal->number, ==, "NB-2026-000042");
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (sealed, NULL),
+                                      (gssize) g_bytes_get_size (sealed), &error));
+  g_assert_no_error (error);
+  info = run ((const char *const[]){ "pdfinfo", path, NULL });
+  g_assert_nonnull (strstr (info, "Pages:"));
+  pages = atoi (strstr (info, "Pages:") + strlen ("Pages:"));
+  g_assert_cmpint (pages, >=, 4);
+  last = page_text (path, pages);
+  of = g_strdup_printf ("Page %d of %d", pages, pages);
+  assert_has (last, "End of certificate");
+  assert_has (last, of);
+}
+
 static void
 assert_refused (JsonObject *doc, const char *message)
 {
@@ -486,22 +610,23 @@ assert_refused (JsonObject *doc, const char *message)
   g_autoptr (GBytes) pdf = nb_certificate_pdf_render (doc, &error);
 
   g_assert_null (pdf);
-  g_assert_error (error, NB_CERTIFICATE_PDF_ERROR, NB_CERTIFICATE_PDF_ERROR_INVALID);
+  g_assert_error (error, NB_CERTIFICATE_ERROR, NB_CERTIFICATE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, message));
 }
 
 static void
 test_refused (void)
 {
-  g_autoptr (JsonNode) report = load_doc ("verification-report.json");
-  g_autoptr (JsonNode) cert = load_doc ("certificate-factory-full.json");
+  g_autoptr (JsonNode) report = load_doc ("run-selfcheck.json", NULL, &report_info, FALSE);
+  g_autoptr (JsonNode) cert
+      = load_doc ("run-factory-full.json", "NB-2026-000042", &factory_info, TRUE);
 
   json_object_set_string_member (json_node_get_object (report), "number", "NB-2026-000043");
-  assert_refused (json_node_get_object (report), "never has a certificate number");
+  assert_refused (json_node_get_object (report), "a verification report with a number");
   json_object_set_null_member (json_node_get_object (cert), "number");
   assert_refused (json_node_get_object (cert), "without a number");
   json_object_set_string_member (json_node_get_object (cert), "schema", "something/2");
-  assert_refused (json_node_get_object (cert), "not a certificate document");
+  assert_refused (json_node_get_object (cert), "schema is not");
 }
 
 int
@@ -518,5 +643,6 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate-pdf/verification-report", test_verification_report);
   g_test_add_func ("/certificate-pdf/metadata", test_metadata);
   g_test_add_func ("/certificate-pdf/refused", test_refused);
+  g_test_add_func ("/certificate-pdf/sealed", test_sealed);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "nb-certificate-seal.h"
 #include "nb-certificate.h"
 #include "nb-store-runs.h"
 #include "nb-store-standards.h"
@@ -524,6 +525,71 @@ test_from_store (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* A sealed PDF: the document it carries, and every single changed byte of it caught. */
+static void
+test_seal (void)
+{
+  g_autoptr (NbLabKey) key = test_key (9);
+  g_autoptr (NbLabKey) pub = public_half (key);
+  g_autoptr (JsonNode) doc = issued_certificate ("NBL-2026-000001", key);
+  static const char pdf_text[]
+      = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 "
+        "0 R >>\n%%EOF\n";
+  g_autoptr (GBytes) pdf = g_bytes_new_static (pdf_text, sizeof pdf_text - 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) sealed
+      = nb_certificate_seal_pdf (pdf, json_node_get_object (doc), key, &error);
+  g_assert_no_error (error);
+  gsize len = 0;
+  const char *data = g_bytes_get_data (sealed, &len);
+  g_assert_true (g_str_has_prefix (data, pdf_text));
+  g_assert_true (
+      g_str_has_prefix (data + sizeof pdf_text - 1, "\n%NeedleBench-Certificate NBL-2026-000001 "));
+  g_assert_cmpmem (data + len - 7, 7, "\n%%EOF\n", 7);
+
+  g_autoptr (NbCertificateSeal) seal = nb_certificate_verify_pdf (sealed, pub, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seal->pdf_length, ==, sizeof pdf_text - 1);
+  g_assert_cmpstr (seal->number, ==, "NBL-2026-000001");
+  g_assert_cmpstr (seal->content_sha256, ==,
+                   json_object_get_string_member (json_node_get_object (doc), "content_sha256"));
+  g_assert_true (json_node_equal (seal->doc, doc));
+  const char *sig_line = g_strrstr (data, "\n%NeedleBench-Signature ");
+  g_assert_cmpuint (seal->signed_length, ==, (gsize) (sig_line - data) + 1);
+
+  /* another key */
+  g_autoptr (NbLabKey) other = test_key (10);
+  g_assert_null (nb_certificate_verify_pdf (sealed, other, &error));
+  g_assert_error (error, NB_CERTIFICATE_ERROR, NB_CERTIFICATE_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  /* an unsealed PDF */
+  g_assert_null (nb_certificate_verify_pdf (pdf, pub, &error));
+  g_assert_error (error, NB_CERTIFICATE_ERROR, NB_CERTIFICATE_ERROR_NOT_SIGNED);
+  g_clear_error (&error);
+  /* anything appended after the seal */
+  g_autofree char *longer = g_strconcat (data, "%%EOF\n", NULL);
+  g_autoptr (GBytes) appended = g_bytes_new_static (longer, strlen (longer));
+  g_assert_null (nb_certificate_verify_pdf (appended, pub, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      g_autofree char *t = g_memdup2 (data, len);
+      t[i] ^= 0x01;
+      g_autoptr (GBytes) changed = g_bytes_new_static (t, len);
+      g_autoptr (NbCertificateSeal) s = nb_certificate_verify_pdf (changed, pub, NULL);
+      if (s != NULL)
+        g_error ("byte %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " changed unnoticed", i, len);
+    }
+
+  /* a draft is never sealed */
+  g_autoptr (JsonNode) run = load_run ("certificate-run-traceable.json");
+  g_autoptr (JsonNode) draft = nb_certificate_build (run, "NBL-2026-000003", &info, &error);
+  g_assert_null (nb_certificate_seal_pdf (pdf, json_node_get_object (draft), key, &error));
+  g_assert_error (error, NB_CERTIFICATE_ERROR, NB_CERTIFICATE_ERROR_NOT_SIGNED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,5 +603,6 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate/every-byte", test_every_byte);
   g_test_add_func ("/certificate/csv", test_csv);
   g_test_add_func ("/certificate/from-store", test_from_store);
+  g_test_add_func ("/certificate/seal", test_seal);
   return g_test_run ();
 }
