@@ -1,7 +1,8 @@
 /* nb-dcc-results.c: the measurementResults of a DCC (nb-dcc.h): per quantity and phase the
  * method, the software, the reference standards, the influence conditions (environment and the
  * adjustment status) and per point the set value, the mean and error with their expanded
- * uncertainty, the tolerance limits and the verdict as dcc:conformity. */
+ * uncertainty, the tolerance limits and the verdict as dcc:conformity; then the indication of
+ * the pen's own sensor against the reference. */
 #include <math.h>
 
 #include "nb-config.h"
@@ -254,6 +255,46 @@ measurement_result (NbDccWriter *x, JsonObject *doc, const Part *part)
   nb_dcc_end (x);
 }
 
+/* the pen's own depth readings against the reference's, per point and phase (the indication
+ * error of the pen's sensor): figures without an uncertainty of their own, as the run has them */
+static void
+indication (NbDccWriter *x, JsonArray *list)
+{
+  nb_dcc_start (x, "measurementResult");
+  nb_dcc_text (x, "name", "Indication of the pen's depth sensor");
+  nb_dcc_text (x, "description",
+               "The pen's own reading of the same strokes the reference measured, paired stroke by "
+               "stroke; indication error = pen - reference");
+  nb_dcc_start (x, "results");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *e = nb_dcc_json_arr_obj (list, i);
+      double target = NAN, rate = NAN;
+      if (e == NULL)
+        continue;
+      nb_dcc_json_num (e, "target_mm", &target);
+      nb_dcc_json_num (e, "rate_hz", &rate);
+      const char *phase = nb_dcc_json_str (e, "phase");
+      g_autofree char *name
+          = g_strdup_printf ("Pen indication at %.2f mm, %.0f Hz, %s", target, rate,
+                             g_strcmp0 (phase, "as-left") == 0 ? "as left" : "as found");
+      nb_dcc_start (x, "result");
+      nb_dcc_text (x, "name", name);
+      nb_dcc_start (x, "data");
+      nb_dcc_quantity (x, NULL, "Set depth", e, "target_mm", 4, UNIT_MM);
+      nb_dcc_quantity (x, "basic_referenceValue", "Mean depth measured by the reference", e,
+                       "reference_mean_mm", 4, UNIT_MM);
+      nb_dcc_quantity (x, "basic_measuredValue", "Mean depth indicated by the pen", e,
+                       "pen_mean_mm", 4, UNIT_MM);
+      nb_dcc_quantity (x, "basic_measurementError", "Indication error (pen - reference)", e,
+                       "error_mm", 4, UNIT_MM);
+      nb_dcc_end (x);
+      nb_dcc_end (x);
+    }
+  nb_dcc_end (x);
+  nb_dcc_end (x);
+}
+
 guint
 nb_dcc_measurement_results (NbDccWriter *x, JsonObject *doc, const char *rule, gboolean adjusted)
 {
@@ -278,6 +319,9 @@ nb_dcc_measurement_results (NbDccWriter *x, JsonObject *doc, const char *rule, g
           written++;
         }
     }
+  JsonArray *ind = nb_dcc_json_arr (results, "indication");
+  if (written > 0 && ind != NULL && json_array_get_length (ind) > 0)
+    indication (x, ind);
   nb_dcc_end (x);
   return written;
 }

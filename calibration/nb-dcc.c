@@ -203,7 +203,11 @@ statements (NbDccWriter *x, JsonObject *doc, const char *rule, const char *verdi
                     "certificate until it is issued.");
   for (guint i = 0; list && i < json_array_get_length (list); i++)
     {
-      const char *text = json_node_get_string (json_array_get_element (list, i));
+      JsonNode *n = json_array_get_element (list, i);
+      /* only strings: json_node_get_string () is not for objects or arrays */
+      const char *text = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                             ? json_node_get_string (n)
+                             : NULL;
       if (text == NULL)
         continue;
       relate_only |= strstr (text, "relate only to the item calibrated") != NULL;

@@ -35,6 +35,7 @@ static const Command commands[] = {
   { "sign", nb_cli_sign, "sign a certificate; an approval issues it" },
   { "audit", nb_cli_audit, "check the records' audit trail (audit verify)" },
   { "report", nb_cli_report, "verify a certificate, JSON or PDF (report verify FILE)" },
+  { "due", nb_cli_due, "list pens due for calibration and standards expiring" },
 };
 
 static void

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nb-certificate.h"
 #include "nb-dcc.h"
 
 static const char *dcc_dir;  /* NB_DCC_SCHEMAS */
@@ -140,8 +141,24 @@ test_cheek_chin (void)
   assert_xpath (xml, "count(" ADMIN "/dcc:statements/dcc:statement[dcc:name/dcc:content='Draft'])",
                 "0");
 
-  /* four parts: depth and rate, as found (before adjustment) and as left (after) */
-  assert_xpath (xml, "count(" RESULTS ")", "4");
+  /* four parts: depth and rate, as found (before adjustment) and as left (after); then the
+   * pen's indication */
+  assert_xpath (xml, "count(" RESULTS ")", "5");
+  assert_xpath (xml, RESULTS "[5]/dcc:name/dcc:content", "Indication of the pen's depth sensor");
+  assert_xpath (xml, "count(" RESULTS "[5]//dcc:result)", "6");
+  assert_xpath (xml, RESULTS "[5]//dcc:result[1]/dcc:name/dcc:content",
+                "Pen indication at 1.00 mm, 100 Hz, as found");
+  assert_xpath (
+      xml, RESULTS "[5]//dcc:result[1]//dcc:quantity[@refType='basic_measuredValue']//si:value",
+      "1.1652");
+  assert_xpath (xml,
+                RESULTS "[5]//dcc:result[1]//dcc:quantity[@refType='basic_referenceValue']"
+                        "//si:value",
+                "1.1649");
+  assert_xpath (xml,
+                RESULTS "[5]//dcc:result[1]//dcc:quantity[@refType='basic_measurementError']"
+                        "//si:value",
+                "0.0003");
   assert_xpath (xml,
                 RESULTS "[dcc:name/dcc:content='Needle depth, as found']/dcc:influenceConditions/"
                         "dcc:influenceCondition/dcc:status",
@@ -235,6 +252,7 @@ test_factory_full (void)
   assert_xpath (xml, "count(" RESULTS "[dcc:name/dcc:content='Stroke rate, as left']//dcc:result)",
                 "3");
   assert_xpath (xml, "count(//dcc:conformity)", "67");
+  assert_xpath (xml, "count(" RESULTS "[5]//dcc:result)", "60"); /* the pen's indication */
   /* no environment measured: said, not made up */
   assert_xpath (xml,
                 RESULTS "[1]/dcc:influenceConditions/dcc:influenceCondition"
@@ -366,6 +384,163 @@ test_refused (void)
   g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_INVALID);
 }
 
+/* a run with --no-adjust: as found only, no adjustment status; a run that asked for adjustment
+ * but wrote no table: its second phase says so, without afterAdjustment */
+static void
+test_not_adjusted (void)
+{
+  g_autoptr (JsonObject) doc = load ("certificate-cheek-chin-thick.json");
+  JsonObject *results = json_object_get_object_member (doc, "results");
+  json_object_set_boolean_member (results, "adjusted", FALSE);
+  g_autofree char *kept = write_ok (doc);
+  assert_valid (kept);
+  assert_xpath (kept, "count(" RESULTS ")", "5");
+  assert_xpath (kept, "count(//dcc:status)", "0");
+  assert_xpath (kept,
+                "count(" RESULTS "[dcc:name/dcc:content='Needle depth, as left (no adjustment "
+                "made)'])",
+                "1");
+
+  const char *const lists[] = { "points", "rate_points" };
+  for (gsize l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonArray *a = json_object_get_array_member (results, lists[l]);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        json_object_set_null_member (json_array_get_object_element (a, i), "as_left");
+    }
+  g_autofree char *xml = write_ok (doc);
+  assert_valid (xml);
+  assert_xpath (xml, "count(" RESULTS ")", "3"); /* and the indication */
+  assert_xpath (xml, RESULTS "[1]/dcc:name/dcc:content", "Needle depth, as found");
+  assert_xpath (xml, RESULTS "[2]/dcc:name/dcc:content", "Stroke rate, as found");
+  assert_xpath (xml, "count(//dcc:status)", "0");
+}
+
+/* members of the wrong type (a document from a file can be anything) are skipped or said to be
+ * missing, never read as something else; what is written still validates */
+static void
+test_mistyped (void)
+{
+  g_autoptr (JsonObject) doc = load ("certificate-cheek-chin-thick.json");
+  JsonArray *statements = json_object_get_array_member (doc, "statements");
+  json_array_add_object_element (statements, json_object_new ());
+  json_array_add_int_element (statements, 7);
+  JsonArray *sigs = json_object_get_array_member (doc, "signatures");
+  json_array_add_string_element (sigs, "not a signature");
+  JsonObject *results = json_object_get_object_member (doc, "results");
+  JsonArray *points = json_object_get_array_member (results, "points");
+  json_array_add_string_element (points, "not a point");
+  JsonObject *af
+      = json_object_get_object_member (json_array_get_object_element (points, 0), "as_found");
+  json_object_set_string_member (af, "mean_mm", "1.2");
+  json_object_set_array_member (af, "U_mm", json_array_new ());
+  json_object_set_int_member (json_object_get_object_member (doc, "environment"), "temperature_c",
+                              22);
+  g_autofree char *xml = write_ok (doc);
+  assert_valid (xml);
+  /* the mistyped mean is not available; an integer temperature is a number all the same */
+  g_autofree char *mean = g_strconcat (POINT ("Needle depth, as found", "1"),
+                                       MEAN "/dcc:noQuantity/dcc:content", NULL);
+  assert_xpath (xml, mean, "not available");
+  assert_xpath (xml,
+                RESULTS "[1]/dcc:influenceConditions/dcc:influenceCondition"
+                        "[@refType='basic_temperature']//si:value",
+                "22.0");
+  assert_xpath (xml, "count(" ADMIN "/dcc:respPersons/dcc:respPerson)", "2");
+
+  g_autoptr (GError) error = NULL;
+  json_object_set_int_member (doc, "laboratory", 1);
+  g_assert_null (nb_dcc_write (doc, &error));
+  g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "laboratory"));
+}
+
+/* the document as nb_certificate_build () makes it from a run's document, signed and issued the
+ * way the certificate command does: its DCC validates and carries its number, hash and signers */
+static void
+check_built (JsonNode *run, const char *number)
+{
+  const NbCertificateInfo info = {
+    .lab_name = "NeedleBench Test Laboratory",
+    .lab_address = "Musterstrasse 1, 10115 Berlin",
+    .customer_name = "Clinic <Example> & Co \"quoted\"",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = nb_certificate_build (run, number, &info, &error);
+  g_assert_no_error (error);
+  JsonObject *doc = json_node_get_object (node);
+
+  /* a draft first */
+  g_autofree char *draft = write_ok (doc);
+  assert_valid (draft);
+  assert_xpath (draft, ADMIN "/dcc:coreData/dcc:uniqueIdentifier", number);
+  assert_xpath (draft, "count(" ADMIN "/dcc:coreData/dcc:issueDate)", "0");
+
+  g_assert_true (nb_certificate_add_signature (doc, "Alice Operator", "technician", "performed",
+                                               "2026-12-02T14:10:00Z", &error));
+  g_assert_true (nb_certificate_add_signature (doc, "Bob Approver", "approver", "approved",
+                                               "2026-12-02T14:20:00Z", &error));
+  g_assert_true (nb_certificate_issue (doc, "2026-12-02T14:21:00Z", &error));
+  g_assert_no_error (error);
+  g_autofree char *xml = write_ok (doc);
+  assert_valid (xml);
+  assert_xpath (xml, ADMIN "/dcc:coreData/dcc:uniqueIdentifier", number);
+  assert_xpath (xml, ADMIN "/dcc:coreData/dcc:issueDate", "2026-12-02");
+  assert_xpath (xml,
+                ADMIN "/dcc:respPersons/dcc:respPerson[dcc:mainSigner='true']/dcc:person/"
+                      "dcc:name/dcc:content",
+                "Bob Approver");
+  assert_xpath (xml, ADMIN "/dcc:customer/dcc:name/dcc:content", info.customer_name);
+  g_autofree char *hash = g_strdup_printf (
+      "SHA-256 of the canonical certificate document (JSON) this DCC was made from: %s",
+      json_object_get_string_member (doc, "content_sha256"));
+  assert_xpath (xml,
+                ADMIN "/dcc:statements/dcc:statement[dcc:name/dcc:content='Content hash']/"
+                      "dcc:declaration/dcc:content",
+                hash);
+  /* the overall verdict is the run's */
+  const char *verdict
+      = json_object_get_string_member (json_object_get_object_member (doc, "results"), "verdict");
+  assert_xpath (xml,
+                ADMIN "/dcc:statements/dcc:statement[@refType='basic_conformity']/dcc:conformity",
+                nb_dcc_conformity (verdict));
+}
+
+static JsonNode *
+results_of (const char *name)
+{
+  g_autoptr (JsonObject) doc = load (name);
+  return json_node_copy (json_object_get_member (doc, "results"));
+}
+
+static void
+test_from_certificate_build (void)
+{
+  g_autoptr (JsonNode) cheek = results_of ("certificate-cheek-chin-thick.json");
+  check_built (cheek, "NBL-2026-000101");
+  g_autoptr (JsonNode) factory = results_of ("certificate-factory-full-dcc.json");
+  check_built (factory, "NBL-2026-000102");
+
+  /* a self-check becomes a verification report, which is never a DCC */
+  g_autofree char *path
+      = g_build_filename (data_dir, "..", "unit", "data", "certificate-run-selfcheck.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  if (!json_parser_load_from_file (parser, path, &error))
+    {
+      g_test_skip ("certdoc's self-check run is not there");
+      return;
+    }
+  const NbCertificateInfo info = { .lab_name = "Lab", .lab_address = "Street 1" };
+  g_autoptr (JsonNode) report
+      = nb_certificate_build (json_parser_get_root (parser), NULL, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (report), "kind"), ==,
+                   "verification-report");
+  g_assert_null (nb_dcc_write (json_node_get_object (report), &error));
+  g_assert_error (error, NB_DCC_ERROR, NB_DCC_ERROR_NOT_A_CERTIFICATE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -387,5 +562,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dcc/conformity", test_conformity);
   g_test_add_func ("/dcc/escaping", test_escaping);
   g_test_add_func ("/dcc/refused", test_refused);
+  g_test_add_func ("/dcc/mistyped", test_mistyped);
+  g_test_add_func ("/dcc/not-adjusted", test_not_adjusted);
+  g_test_add_func ("/dcc/from-certificate-build", test_from_certificate_build);
   return g_test_run ();
 }
