@@ -235,16 +235,16 @@ on_signed (GObject *source, GAsyncResult *res, gpointer data)
   g_autoptr (GError) error = NULL;
   NbCertificatePreview *p = nb_certificate_sign_finish (res, &error);
   set_busy (self, FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_dialog), TRUE);
   if (p == NULL)
     {
       g_autofree char *text = g_strdup_printf ("Not signed: %s", error->message);
       gtk_label_set_label (self->sign_error, text);
       gtk_widget_set_visible (GTK_WIDGET (self->sign_error), TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->sign_password), "");
-      gtk_widget_grab_focus (GTK_WIDGET (self->sign_password));
       return;
     }
+  /* focus leaves the password entry before its window goes (GtkText wants its focus-out) */
+  gtk_window_set_focus (self->sign_dialog, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->sign_dialog), FALSE);
   take_preview (self, p);
   update_actions (self);
@@ -257,12 +257,12 @@ static void
 sign_now (NbCertificateWindow *self)
 {
   guint u = gtk_drop_down_get_selected (self->sign_user);
-  if (self->setup == NULL || u >= self->setup->users->len || self->preview == NULL)
+  /* one signature at a time (Enter in the password entry comes here too) */
+  if (self->busy || self->setup == NULL || u >= self->setup->users->len || self->preview == NULL)
     return;
   const NbStoreUser *user = self->setup->users->pdata[u];
   NbSignMeaning meaning = (NbSignMeaning) gtk_drop_down_get_selected (self->sign_meaning);
   gtk_widget_set_visible (GTK_WIDGET (self->sign_error), FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_dialog), FALSE);
   set_busy (self, TRUE);
   nb_certificate_sign_async (self->db_path, self->run_id, self->preview->number,
                              self->preview->content_sha256, user->name,
@@ -353,8 +353,8 @@ open_sign_dialog (NbCertificateWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->sign_password), "");
   gtk_widget_set_visible (GTK_WIDGET (self->sign_error), FALSE);
   update_sign_what (self);
+  gtk_window_set_focus (self->sign_dialog, GTK_WIDGET (self->sign_password));
   gtk_window_present (self->sign_dialog);
-  gtk_widget_grab_focus (GTK_WIDGET (self->sign_password));
 }
 
 /* --- saving ----------------------------------------------------------------------------------- */

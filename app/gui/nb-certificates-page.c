@@ -325,7 +325,6 @@ nb_certificates_page_init (NbCertificatesPage *self)
   gtk_label_set_wrap (self->verify_label, TRUE);
   gtk_label_set_xalign (self->verify_label, 0);
   gtk_label_set_selectable (self->verify_label, TRUE);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->verify_label), -12);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->verify_label));
   self->pens = group (box, "Pens due for calibration",
                       "Next calibration: the profile's interval after the last traceable one", NULL,
