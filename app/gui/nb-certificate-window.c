@@ -116,7 +116,11 @@ show_preview (NbCertificateWindow *self)
     }
   if (p->signatures->len == 0)
     g_string_append (sigs, "No signatures yet. An approver's signature issues it.");
+  else if (g_str_equal (p->status, "issued"))
+    g_string_append (sigs, "\n\nIssued and sealed with the laboratory key: no more signatures.");
   gtk_label_set_label (self->signatures_label, sigs->str);
+  /* an issued (or voided) certificate takes no more signatures */
+  gtk_widget_set_visible (self->sign_button, g_str_equal (p->status, "draft"));
   gtk_widget_set_visible (self->sign_group, p->number != NULL);
   gtk_stack_set_visible_child_name (self->stack, "preview");
   gtk_window_set_title (GTK_WINDOW (self), p->number ? p->number : "Verification report");
