@@ -600,6 +600,13 @@ action_certificate (GtkWidget *widget, const char *name, GVariant *param)
       = self->settings ? g_settings_get_string (self->settings, "database-path") : NULL;
   GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (widget));
   NbCertificateWindow *win = nb_certificate_window_new (parent, path, r->run_id, r->traceable);
+  /* the preferences' laboratory, offered for the store's settings when it has none yet */
+  if (self->settings)
+    {
+      g_autofree char *lab = g_settings_get_string (self->settings, "lab-name");
+      g_autofree char *address = g_settings_get_string (self->settings, "lab-address");
+      nb_certificate_window_fill_lab (win, lab, address);
+    }
   g_set_weak_pointer (&self->certificate_window, GTK_WINDOW (win));
   gtk_window_present (GTK_WINDOW (win));
 }

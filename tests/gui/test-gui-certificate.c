@@ -101,6 +101,8 @@ test_calibrate (void)
       = GTK_WIDGET (nb_test_find_action_button (GTK_WIDGET (page), "calibration.certificate"));
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Certificate…");
+  shot (GTK_WIDGET (win), "certificate-result-step.png");
 }
 
 /* No laboratory yet: its form first; then the customer; then the pages. */
@@ -112,6 +114,7 @@ test_preview (void)
   g_assert_nonnull (cw);
   g_assert_true (nb_test_wait (cw_idle, NULL, 20));
   g_assert_cmpstr (nb_certificate_window_get_step (cw), ==, "lab");
+  shot (GTK_WIDGET (cw), "certificate-lab.png");
   nb_certificate_window_fill_lab (cw, "NeedleBench Test Laboratory", "1 Bench Road, Testville");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cw), "cert.save-lab", NULL));
   g_assert_true (nb_test_wait (cw_idle, NULL, 20));
@@ -245,7 +248,7 @@ test_page (void)
   g_assert_true (g_str_has_suffix (stds[0], "| expiring soon: due in 10 days"));
   g_assert_true (g_str_has_prefix (stds[1], FIXTURE_SERIAL " | CERT-GUI-7 | 2099-12-31 | due in "));
   gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
-  shot (GTK_WIDGET (win), "certificates.png");
+  shot (GTK_WIDGET (win), "certificates-page.png");
 }
 
 int
