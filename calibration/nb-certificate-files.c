@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nb-certificate-pdf.h"
+#include "nb-certificate-seal.h"
 #include "nb-dcc.h"
 #include "nb-file-output.h"
 
@@ -99,7 +100,7 @@ write_file (const char *dir, const char *name, const void *data, gsize len, GPtr
 
 gboolean
 nb_certificate_write_files (const char *dir, const char *base, JsonObject *doc, const char *text,
-                            GPtrArray *written, GError **error)
+                            NbLabKey *key, GPtrArray *written, GError **error)
 {
   gboolean certificate = json_object_get_string_member_with_default (doc, "number", NULL) != NULL;
   g_autofree char *json_name = g_strconcat (base, ".json", NULL);
@@ -118,6 +119,12 @@ nb_certificate_write_files (const char *dir, const char *base, JsonObject *doc, 
         return FALSE;
     }
   g_autoptr (GBytes) pdf = nb_certificate_pdf_render (doc, error);
+  if (pdf != NULL && key != NULL)
+    {
+      GBytes *sealed = nb_certificate_seal_pdf (pdf, doc, key, error);
+      g_bytes_unref (pdf);
+      pdf = sealed;
+    }
   g_autofree char *pdf_name = g_strconcat (base, ".pdf", NULL);
   gsize pdf_len = 0;
   const void *pdf_data = pdf ? g_bytes_get_data (pdf, &pdf_len) : NULL;

@@ -38,12 +38,14 @@ char *nb_certificate_issue_document (const NbStoreCertificate *cert, GPtrArray *
 char *nb_certificate_files_base (JsonObject *doc, gint64 run_id);
 
 /* nb_certificate_write_files: writes @doc (canonical @text) into @dir as BASE.json (with a
- * newline), BASE.csv, BASE.dcc.xml (a calibration certificate only) and BASE.pdf, each through a
- * temporary file (an earlier rendering is replaced, a link or anything but a regular file never).
- * Appends the paths written to @written (element-type filename, may be NULL). NB_STORE_ERROR
- * (_IO, _FULL, _INVALID for a target that is not a regular file) or the renderer's error. */
+ * newline), BASE.csv, BASE.dcc.xml (a calibration certificate only) and BASE.pdf, the PDF sealed
+ * with @key when @key is given (nb-certificate-seal.h: an issued certificate, with the key that
+ * signed it), each through a temporary file (an earlier rendering is replaced, a link or anything
+ * but a regular file never). Appends the paths written to @written (element-type filename, may
+ * be NULL). NB_STORE_ERROR (_IO, _FULL, _INVALID for a target that is not a regular file), the
+ * renderer's or the seal's error. */
 gboolean nb_certificate_write_files (const char *dir, const char *base, JsonObject *doc,
-                                     const char *text, GPtrArray *written,
+                                     const char *text, NbLabKey *key, GPtrArray *written,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

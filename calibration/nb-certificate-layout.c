@@ -12,10 +12,14 @@
 static void
 set_text (NbPdf *pdf, const char *font, const char *text, double width)
 {
-  PangoFontDescription *desc = pango_font_description_from_string (font);
+  PangoFontDescription *desc = g_hash_table_lookup (pdf->fonts, font);
 
+  if (desc == NULL)
+    {
+      desc = pango_font_description_from_string (font);
+      g_hash_table_insert (pdf->fonts, (gpointer) font, desc);
+    }
   pango_layout_set_font_description (pdf->layout, desc);
-  pango_font_description_free (desc);
   pango_layout_set_width (pdf->layout, width > 0 ? (int) (width * PANGO_SCALE) : -1);
   pango_layout_set_wrap (pdf->layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_alignment (pdf->layout, PANGO_ALIGN_LEFT);

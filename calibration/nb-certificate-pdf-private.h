@@ -41,6 +41,7 @@ typedef struct
   int page;           /* the page being drawn, from 1 */
   int pages;          /* the total from the first pass; 0 during it */
   gboolean qr_failed; /* libqrencode could not encode the QR code: the rendering fails */
+  GHashTable *fonts;  /* font string → PangoFontDescription, parsed once */
 } NbPdf;
 
 /* Layout (nb-certificate-layout.c) */
@@ -51,6 +52,9 @@ void nb_pdf_begin (NbPdf *pdf);
 int nb_pdf_end (NbPdf *pdf);
 /* Makes room for @height points below the cursor, starting a new page if they do not fit. */
 void nb_pdf_need (NbPdf *pdf, double height);
+
+/* @font everywhere: a Pango font description string that lives as long as the rendering (a
+ * literal: it keys the parsed fonts). */
 
 /* Measures @text set in @font @width points wide (wrapped at words). */
 double nb_pdf_text_height (NbPdf *pdf, const char *font, const char *text, double width);

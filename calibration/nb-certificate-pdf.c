@@ -40,14 +40,14 @@ set_metadata (cairo_surface_t *surface, JsonObject *doc, const char *ident, gboo
 /* Draws @doc onto a new PDF surface writing to @out (NULL: nowhere); returns the page count, 0 on
  * a cairo error. */
 static int
-render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GByteArray *out,
-             GError **error)
+render_pass (PangoFontMap *fonts, JsonObject *doc, const char *ident, gboolean report, int pages,
+             GByteArray *out, GError **error)
 {
   cairo_surface_t *surface
       = cairo_pdf_surface_create_for_stream (write_bytes, out, NB_PDF_PAGE_W, NB_PDF_PAGE_H);
   cairo_t *cr = cairo_create (surface);
   cairo_font_options_t *options = cairo_font_options_create ();
-  PangoContext *context;
+  PangoContext *context = pango_font_map_create_context (fonts);
   NbPdf pdf = { 0 };
   cairo_status_t status;
 
@@ -55,10 +55,13 @@ render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GBy
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
   pdf.cr = cr;
-  pdf.layout = pango_cairo_create_layout (cr);
-  context = pango_layout_get_context (pdf.layout);
+  pango_cairo_update_context (cr, context);
   pango_cairo_context_set_font_options (context, options);
-  pango_layout_context_changed (pdf.layout);
+  pdf.layout = pango_layout_new (context);
+  /* keyed by the strings' text: the fonts are literals, but the same literal may have several
+   * addresses */
+  pdf.fonts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) pango_font_description_free);
   cairo_font_options_destroy (options);
   pdf.doc = doc;
   pdf.ident = ident;
@@ -79,6 +82,8 @@ render_pass (JsonObject *doc, const char *ident, gboolean report, int pages, GBy
   pages = nb_pdf_end (&pdf);
 
   g_object_unref (pdf.layout);
+  g_hash_table_unref (pdf.fonts);
+  g_object_unref (context);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
@@ -104,6 +109,7 @@ nb_certificate_pdf_render (JsonObject *doc, GError **error)
 {
   g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autofree char *ident = NULL;
+  g_autoptr (PangoFontMap) fonts = NULL;
   gboolean report = FALSE;
   int pages;
 
@@ -122,10 +128,13 @@ nb_certificate_pdf_render (JsonObject *doc, GError **error)
   else
     ident = g_strdup (nb_pdf_str (doc, "number", ""));
 
-  pages = render_pass (doc, ident, report, 0, NULL, error);
+  /* a font map of its own, freed with the rendering: pango's default one lives as long as the
+   * thread, with fontconfig's patterns that a leak checker then reports at exit */
+  fonts = pango_cairo_font_map_new ();
+  pages = render_pass (fonts, doc, ident, report, 0, NULL, error);
   if (pages == 0)
     return NULL;
-  if (render_pass (doc, ident, report, pages, out, error) == 0)
+  if (render_pass (fonts, doc, ident, report, pages, out, error) == 0)
     return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }

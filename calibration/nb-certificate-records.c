@@ -1,12 +1,14 @@
-/* nb-certificate-records.c: a certificate checked against the laboratory's database: the run it
- * names, that run's stored result document, and the raw per-stroke readings behind every figure
- * (nb_certificate_verify_records, nb-certificate.h). */
+/* nb-certificate-records.c: a certificate checked against the laboratory's database: its
+ * certificate record (nb-store-certificates.h), the run it names, that run's stored result
+ * document, and the raw per-stroke readings behind every figure (nb_certificate_verify_records,
+ * nb-certificate.h). */
 #include <math.h>
 #include <string.h>
 
 #include "nb-canonical-json.h"
 #include "nb-certificate.h"
 #include "nb-run-result.h"
+#include "nb-store-certificates.h"
 
 static gboolean mismatch (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
@@ -67,10 +69,51 @@ check_raw (JsonObject *raw_doc, gint64 run_id, GError **error)
   return TRUE;
 }
 
+/* A numbered certificate against its record: not voided, of this run, the same content hash
+ * (not a revision superseded since), and once issued the very document the laboratory issued. */
+static gboolean
+check_certificate_record (JsonObject *doc, NbStore *store, GError **error)
+{
+  const char *number = json_object_get_string_member (doc, "number");
+  const char *hash = json_object_get_string_member (doc, "content_sha256");
+  g_autoptr (GError) local = NULL;
+  g_autoptr (NbStoreCertificate) cert = nb_store_get_certificate (store, number, &local);
+  if (cert == NULL)
+    {
+      if (g_error_matches (local, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND))
+        return mismatch (error, "the database has no certificate %s", number);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (cert->status == NB_STORE_CERT_VOIDED)
+    return mismatch (error, "certificate %s was voided (%s)", number,
+                     cert->reason != NULL ? cert->reason : "no reason recorded");
+  if (cert->run_id != json_object_get_int_member (doc, "run"))
+    return mismatch (error, "certificate %s is of run %" G_GINT64_FORMAT " in the database", number,
+                     cert->run_id);
+  if (g_strcmp0 (cert->content_sha256, hash) != 0)
+    return mismatch (error,
+                     "certificate %s in the database (revision %u) has content hash %s, not "
+                     "this document's %s",
+                     number, cert->revision, cert->content_sha256, hash);
+  if (g_strcmp0 (json_object_get_string_member (doc, "status"), "issued") == 0)
+    {
+      if (cert->status != NB_STORE_CERT_ISSUED)
+        return mismatch (error, "certificate %s is not issued in the database", number);
+      g_autofree char *canonical = nb_certificate_to_canonical (doc, NULL);
+      if (g_strcmp0 (cert->document, canonical) != 0)
+        return mismatch (error, "certificate %s differs from the document the database issued",
+                         number);
+    }
+  return TRUE;
+}
+
 gboolean
 nb_certificate_verify_records (JsonObject *doc, NbStore *store, GError **error)
 {
   if (!nb_certificate_check (doc, error))
+    return FALSE;
+  if (!json_object_get_null_member (doc, "number") && !check_certificate_record (doc, store, error))
     return FALSE;
   gint64 run_id = json_object_get_int_member (doc, "run");
   g_autoptr (GError) local = NULL;

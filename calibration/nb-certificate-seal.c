@@ -128,13 +128,17 @@ nb_certificate_unseal_pdf (GBytes *file, GError **error)
     }
   /* the lines, from the end: %%EOF, signature, document, certificate */
   gsize eof_start = len - eof_len;
+  if (eof_start == 0 || data[eof_start - 1] != '\n')
+    {
+      bad_seal (error, "its lines are missing");
+      return NULL;
+    }
   gsize sig_start = line_start (data, eof_start - 1);
   gsize doc_start
       = sig_start != G_MAXSIZE && sig_start > 0 ? line_start (data, sig_start - 1) : G_MAXSIZE;
   gsize cert_start
       = doc_start != G_MAXSIZE && doc_start > 0 ? line_start (data, doc_start - 1) : G_MAXSIZE;
-  if (eof_start == 0 || data[eof_start - 1] != '\n' || sig_start == G_MAXSIZE
-      || doc_start == G_MAXSIZE || cert_start == G_MAXSIZE || cert_start < 2)
+  if (sig_start == G_MAXSIZE || doc_start == G_MAXSIZE || cert_start == G_MAXSIZE || cert_start < 2)
     {
       bad_seal (error, "its lines are missing");
       return NULL;

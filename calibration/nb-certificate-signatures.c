@@ -66,7 +66,9 @@ nb_pdf_section_signatures (NbPdf *pdf)
       cairo_set_source_rgb (pdf->cr, 0.75, 0.1, 0.1);
       nb_pdf_paragraph (pdf, "DejaVu Sans Bold 12", "DRAFT — not issued");
       nb_pdf_paragraph (pdf, NB_PDF_FONT_BOLD,
-                        "This document has not been approved and is not valid as a certificate.");
+                        pdf->report ? "This report has not been approved and is not valid."
+                                    : "This document has not been approved and is not valid as "
+                                      "a certificate.");
       cairo_set_source_rgb (pdf->cr, 0, 0, 0);
     }
 
@@ -74,7 +76,7 @@ nb_pdf_section_signatures (NbPdf *pdf)
   if (seal != NULL)
     seal_text = g_strdup_printf (
         "Sealed by the laboratory: %s signature, key %s, over the certificate document (its "
-        "JSON); `needlebench-cli report verify` checks it.",
+        "JSON), checked by needlebench-cli report verify.",
         nb_pdf_str (seal, "algorithm", "–"), nb_pdf_str (seal, "key_id", "–"));
   else
     seal_text = g_strdup ("Not sealed by the laboratory (not issued).");

@@ -155,10 +155,13 @@ gboolean nb_certificate_sign_lab (JsonObject *doc, NbLabKey *key,
 gboolean nb_certificate_verify (JsonObject *doc, NbLabKey *key,
                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* nb_certificate_verify_records: checks @doc against the laboratory's database: run `run`
- * exists, its stored result document is exactly `results`, and every figure's stored raw
- * readings give its n and, to the precision stated, its mean (NB_CERTIFICATE_ERROR_MISMATCH
- * saying which; a store error as it is). The signatures are nb_certificate_verify's job. */
+/* nb_certificate_verify_records: checks @doc against the laboratory's database: a numbered
+ * certificate's record (nb-store-certificates.h) exists, is not voided, is of the same run and
+ * has the same content hash (not a superseded revision), and an issued document is exactly the
+ * one stored when it was issued; run `run` exists, its stored result document is exactly
+ * `results`, and every figure's stored raw readings give its n and, to the precision stated,
+ * its mean (NB_CERTIFICATE_ERROR_MISMATCH saying which; a store error as it is). The signatures
+ * are nb_certificate_verify's job. */
 gboolean nb_certificate_verify_records (JsonObject *doc, NbStore *store,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

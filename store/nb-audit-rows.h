@@ -14,6 +14,7 @@ typedef struct
   const char *name;       /* the table */
   const char *select_sql; /* its hashed columns, ?1 <= key <= ?2, in a fixed order */
   const char *keys_sql;   /* every key in the table, ascending */
+  const char *bounds_sql; /* the smallest and largest key */
   gboolean closable;      /* a row changes once more (to close it): the newest entry covering it
                            * holds its hash, older ones are superseded */
 } NbAuditTable;

@@ -263,6 +263,47 @@ nb_audit_append_row (NbStore *store, const char *actor, const char *action, cons
 }
 
 gboolean
+nb_audit_baseline (NbStore *store, GError **error)
+{
+  gsize n;
+  const NbAuditTable *tables = nb_audit_tables (&n);
+  g_autoptr (GString) covers = g_string_new (NULL);
+  for (gsize i = 0; i < n; i++)
+    {
+      sqlite3_stmt *exists = nb_store_stmt (
+          store, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", error);
+      if (exists == NULL)
+        return FALSE;
+      nb_store_bind_text (exists, 1, tables[i].name);
+      gboolean present = sqlite3_step (exists) == SQLITE_ROW && sqlite3_column_int (exists, 0) > 0;
+      sqlite3_reset (exists);
+      if (!present)
+        continue;
+      sqlite3_stmt *bounds = nb_store_stmt (store, tables[i].bounds_sql, error);
+      if (bounds == NULL)
+        return FALSE;
+      int rc = sqlite3_step (bounds);
+      if (rc == SQLITE_ROW && sqlite3_column_type (bounds, 0) != SQLITE_NULL)
+        g_string_append_printf (covers, "%s%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                covers->len ? " " : "", tables[i].name,
+                                (gint64) sqlite3_column_int64 (bounds, 0),
+                                (gint64) sqlite3_column_int64 (bounds, 1));
+      sqlite3_reset (bounds);
+      if (rc != SQLITE_ROW)
+        {
+          nb_store_set_error (store, error, rc, "Reading the records of");
+          return FALSE;
+        }
+    }
+  if (covers->len == 0)
+    return TRUE;
+  return nb_audit_append_rows (store, NULL, "audit.baseline", NULL,
+                               "rows written before audit coverage (schema 7), as found at the "
+                               "upgrade",
+                               covers->str, NB_AUDIT_CHECKPOINT, error);
+}
+
+gboolean
 nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
 {
   sqlite3_stmt *stmt

@@ -55,6 +55,11 @@ gboolean nb_audit_append_row (NbStore *store, const char *actor, const char *act
                               const char *subject, const char *detail, const char *table, gint64 id,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* nb_audit_baseline: inside the migration to schema 7, one entry ("audit.baseline") covering
+ * every row the covered tables already hold, as found: rows written before coverage existed are
+ * vouched for from the upgrade on, not as written. No entry when there are none. */
+gboolean nb_audit_baseline (NbStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* nb_audit_verify: recomputes the whole chain (not the coverage or the signatures: see
  * nb-audit-verify.h). TRUE if intact; else FALSE with NB_STORE_ERROR_CORRUPT naming the first
  * bad row (also in @bad_id if not NULL). @n_rows (may be NULL) receives the number of rows

@@ -443,7 +443,7 @@ nb_store_create_certificate (NbStore *store, gint64 run_id, NbStoreCertificateBu
                             " certificate_records:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
                             id, id, record, record);
   if (!nb_audit_append_rows (store, actor, "certificate.create", subject, detail, covers,
-                             NB_AUDIT_DEFAULT, error))
+                             NB_AUDIT_CHECKPOINT, error))
     goto fail;
   test_delay ();
   if (!nb_store_commit (store, error))
@@ -500,7 +500,7 @@ nb_store_revise_certificate (NbStore *store, const char *number, const char *doc
                             record, cert->revision + 1, cert->record_id, content_sha256, reason);
   covers = nb_audit_covers_range ("certificate_records", record, record);
   if (!nb_audit_append_rows (store, actor, "certificate.revise", subject, detail, covers,
-                             NB_AUDIT_DEFAULT, error)
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return record;
@@ -688,7 +688,7 @@ nb_store_sign_certificate (NbStore *store, const char *number, const char *conte
                          nb_user_role_to_string (user->role), user->display_name, content_sha256);
   covers = nb_audit_covers_range ("certificate_signatures", sig, sig);
   if (!nb_audit_append_rows (store, user_name, "certificate.sign", subject, detail, covers,
-                             NB_AUDIT_DEFAULT, error))
+                             NB_AUDIT_CHECKPOINT, error))
     goto fail;
   if (meaning == NB_SIGN_APPROVED && !issue (store, cert, issue_func, user_data, user_name, error))
     goto fail;

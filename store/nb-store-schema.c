@@ -529,12 +529,22 @@ nb_store_schema_migrate (NbStore *store, int target, GError **error)
                 (*error)->code = NB_STORE_ERROR_SCHEMA;
               goto fail;
             }
+          /* the records already there get their audit entry with the columns that hold it */
+          store->schema_version = version + 1;
+          if (version + 1 == NB_STORE_SCHEMA_AUDIT && !nb_audit_baseline (store, error))
+            {
+              g_prefix_error (error, "Migrating %s to schema %d: ", store->path, version + 1);
+              if (error != NULL && *error != NULL && (*error)->code == NB_STORE_ERROR_FAILED)
+                (*error)->code = NB_STORE_ERROR_SCHEMA;
+              goto fail;
+            }
         }
       if (!nb_store_commit (store, error))
         goto fail;
       continue;
     fail:
       nb_store_rollback (store);
+      store->schema_version = 0; /* read again at the next attempt */
       return FALSE;
     }
 }

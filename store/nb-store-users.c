@@ -157,7 +157,7 @@ nb_store_set_lab (NbStore *store, const NbStoreLabParams *p, GError **error)
   detail = g_strdup_printf ("lab=%" G_GINT64_FORMAT " name=%s address=%s location=%s prefix=%s", id,
                             p->name, p->address, p->location ? p->location : "", prefix);
   covers = nb_audit_covers_range ("lab_settings", id, id);
-  if (!nb_audit_append_rows (store, actor, "lab.set", "lab", detail, covers, NB_AUDIT_DEFAULT,
+  if (!nb_audit_append_rows (store, actor, "lab.set", "lab", detail, covers, NB_AUDIT_CHECKPOINT,
                              error)
       || !nb_store_commit (store, error))
     goto fail;
@@ -417,7 +417,7 @@ nb_store_add_user (NbStore *store, const char *name, const char *display_name, N
     goto fail;
   detail = user_detail (id, &u, FALSE);
   covers = nb_audit_covers_range ("users", id, id);
-  if (!nb_audit_append_rows (store, actor, "user.add", subject, detail, covers, NB_AUDIT_DEFAULT,
+  if (!nb_audit_append_rows (store, actor, "user.add", subject, detail, covers, NB_AUDIT_CHECKPOINT,
                              error)
       || !nb_store_commit (store, error))
     goto fail;
@@ -473,8 +473,8 @@ nb_store_change_user (NbStore *store, const char *name, const NbStoreUserChange 
     goto fail;
   detail = user_detail (id, &u, hash != NULL);
   covers = nb_audit_covers_range ("users", id, id);
-  if (!nb_audit_append_rows (store, actor, "user.change", subject, detail, covers, NB_AUDIT_DEFAULT,
-                             error)
+  if (!nb_audit_append_rows (store, actor, "user.change", subject, detail, covers,
+                             NB_AUDIT_CHECKPOINT, error)
       || !nb_store_commit (store, error))
     goto fail;
   return id;

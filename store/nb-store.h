@@ -5,7 +5,8 @@
  * time (the recorder's writer thread opens its own). Times are microseconds since the Unix epoch,
  * UTC (g_get_real_time ()). Records are append-only: SQL triggers reject UPDATE and DELETE on
  * strokes, batches, events, pen firmware history, reference standards (nb-store-standards.h),
- * calibration runs' records (nb-store-runs.h) and the audit trail, and a session or run row can
+ * calibration runs' records (nb-store-runs.h), certificates, users, signatures and laboratory
+ * settings (nb-store-certificates.h) and the audit trail, and a session or run row can
  * only be changed once, to close it. */
 #pragma once
 

@@ -13,11 +13,14 @@
 #include "nb-certificate-files.h"
 #include "nb-certificate.h"
 #include "nb-cli.h"
+#include "nb-lab-key.h"
 #include "nb-store-certificates.h"
 #include "nb-store-runs.h"
 #include "nb-store-standards.h"
 
 #define COMMAND "certificate"
+
+static int run_write (int argc, char **argv);
 
 typedef NbCertificateDraftContext BuildContext;
 
@@ -90,11 +93,22 @@ certificate_document (BuildContext *ctx, const char *revise, char **text, const 
                        ctx->run_id);
           return NULL;
         }
+      g_clear_error (&local);
       cert = nb_store_create_certificate (ctx->store, ctx->run_id, nb_certificate_build_draft, ctx,
-                                          NULL, error);
+                                          NULL, &local);
+      /* another process created it meanwhile: that one is the run's certificate */
+      if (cert == NULL && g_error_matches (local, NB_STORE_ERROR, NB_STORE_ERROR_EXISTS))
+        {
+          g_clear_error (&local);
+          cert = nb_store_get_run_certificate (ctx->store, ctx->run_id, &local);
+        }
+      else if (cert != NULL)
+        *note = ", created";
       if (cert == NULL)
-        return NULL;
-      *note = ", created";
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
     }
   else if (revise != NULL || info_given (&ctx->info))
     {
@@ -131,12 +145,149 @@ certificate_document (BuildContext *ctx, const char *revise, char **text, const 
   return nb_certificate_parse (cert->document, -1, error);
 }
 
+static char *
+iso_time (gint64 us)
+{
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  return t ? g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+/* `certificate void NUMBER --reason TEXT`: the number stays taken, the record says why. */
+static int
+run_void (int argc, char **argv)
+{
+  const char *command = COMMAND " void";
+  g_autofree char *reason = NULL, *operator_name = NULL, *db = NULL;
+  const GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (kept in the record)", "TEXT" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who voids it (default: login name)",
+      "NAME" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { NULL },
+  };
+  if (!nb_cli_parse (command, "NUMBER",
+                     "Voids a certificate: a new record with the reason; the number is never "
+                     "given again and the run may be certified anew.",
+                     entries, &argc, &argv))
+    return NB_EXIT_USAGE;
+  if (argc < 2)
+    return nb_cli_usage (command, "NUMBER is required");
+  if (argc > 2)
+    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+  if (reason == NULL)
+    return nb_cli_usage (command, "--reason TEXT is required");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_store_open (db, &error);
+  if (store == NULL)
+    return nb_cli_fail (command, error);
+  if (nb_store_void_certificate (store, argv[1], reason, operator_name, &error) == 0)
+    return error->domain == NB_STORE_ERROR
+                   && (error->code == NB_STORE_ERROR_INVALID
+                       || error->code == NB_STORE_ERROR_NOT_FOUND)
+               ? nb_cli_usage (command, "%s", error->message)
+               : nb_cli_fail (command, error);
+  g_autofree char *number = nb_cli_escape (argv[1]);
+  printf ("Certificate %s voided.\n", number);
+  return NB_EXIT_OK;
+}
+
+/* `certificate list`: every certificate as its newest record says. */
+static int
+run_list (int argc, char **argv)
+{
+  const char *command = COMMAND " list";
+  g_autofree char *db = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { NULL },
+  };
+  if (!nb_cli_parse (command, NULL, "Lists the certificates with their status.", entries, &argc,
+                     &argv))
+    return NB_EXIT_USAGE;
+  if (argc > 1)
+    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
+  if (store == NULL)
+    return nb_cli_fail (command, error);
+  g_autoptr (GPtrArray) list = nb_store_list_certificates (store, &error);
+  if (list == NULL)
+    return nb_cli_fail (command, error);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_array (b);
+  if (!json && list->len == 0)
+    printf ("No certificates.\n");
+  else if (!json)
+    printf ("%-20s  %6s  %-8s  %3s  %4s  %-20s  %s\n", "NUMBER", "RUN", "STATUS", "REV", "SIGS",
+            "ISSUED", "CONTENT SHA-256");
+  for (guint i = 0; i < list->len; i++)
+    {
+      NbStoreCertificate *c = list->pdata[i];
+      g_autoptr (GPtrArray) sigs = nb_store_certificate_signatures (store, c, &error);
+      if (sigs == NULL)
+        return nb_cli_fail (command, error);
+      g_autofree char *issued = c->issued_at ? iso_time (c->issued_at) : NULL;
+      const char *status = nb_store_cert_status_to_string (c->status);
+      if (!json)
+        {
+          printf ("%-20s  %6" G_GINT64_FORMAT "  %-8s  %3u  %4u  %-20s  %s\n", c->number, c->run_id,
+                  status, c->revision, sigs->len, issued ? issued : "-", c->content_sha256);
+          if (c->reason != NULL)
+            {
+              g_autofree char *reason = nb_cli_escape (c->reason);
+              printf ("%20s  voided: %s\n", "", reason);
+            }
+          continue;
+        }
+      json_builder_begin_object (b);
+      nb_cli_json_string (b, "number", c->number);
+      nb_cli_json_int (b, "run", c->run_id);
+      nb_cli_json_string (b, "status", status);
+      nb_cli_json_int (b, "revision", c->revision);
+      nb_cli_json_string (b, "issued", issued);
+      nb_cli_json_string (b, "content_sha256", c->content_sha256);
+      nb_cli_json_string (b, "reason", c->reason);
+      json_builder_set_member_name (b, "signatures");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < sigs->len; k++)
+        {
+          const NbStoreSignature *sg = sigs->pdata[k];
+          g_autofree char *at = iso_time (sg->at);
+          json_builder_begin_object (b);
+          nb_cli_json_string (b, "user", sg->user_name);
+          nb_cli_json_string (b, "name", sg->display_name);
+          nb_cli_json_string (b, "role", nb_user_role_to_string (sg->role));
+          nb_cli_json_string (b, "meaning", nb_sign_meaning_to_string (sg->meaning));
+          nb_cli_json_string (b, "at", at);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  if (json)
+    nb_cli_print_json (json_builder_get_root (b));
+  return NB_EXIT_OK;
+}
+
 int
 nb_cli_certificate (int argc, char **argv)
 {
+  if (argc >= 2 && g_str_equal (argv[1], "void"))
+    return run_void (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "list"))
+    return run_list (argc - 1, argv + 1);
+  return run_write (argc, argv);
+}
+
+static int
+run_write (int argc, char **argv)
+{
   const char *command = COMMAND;
   g_autofree char *out = NULL, *customer = NULL, *customer_address = NULL, *received = NULL;
-  g_autofree char *condition = NULL, *revise = NULL, *db = NULL;
+  g_autofree char *condition = NULL, *revise = NULL, *key_path = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Directory to write the files to", "DIR" },
@@ -149,15 +300,21 @@ nb_cli_certificate (int argc, char **argv)
       "The item's condition as received (default: no damage noted)", "TEXT" },
     { "revise", 0, 0, G_OPTION_ARG_STRING, &revise,
       "Correct the certificate with the options given: a new revision, signed again", "REASON" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
+      "The laboratory's secret key file, to seal an issued certificate's PDF (default: "
+      "$XDG_DATA_HOME/needlebench/lab.key)",
+      "PATH" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the number, status and files as JSON", NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, "RUN",
-                     "Writes the certificate of a calibration run (PDF, JSON, CSV, DCC XML) to "
-                     "DIR, creating it and its number on the first call. A run that is not "
-                     "traceable gets a verification report without a number.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          command, "RUN",
+          "Writes the certificate of a calibration run (PDF, JSON, CSV, DCC XML) to "
+          "DIR, creating it and its number on the first call. A run that is not "
+          "traceable gets a verification report without a number. Also: `certificate list "
+          "[--json]`, `certificate void NUMBER --reason TEXT`.",
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
     return nb_cli_usage (command, "RUN (a run id of `needlebench-cli runs`) is required");
@@ -234,8 +391,28 @@ nb_cli_certificate (int argc, char **argv)
       g_printerr ("needlebench-cli %s: cannot create %s: %s\n", command, dir, g_strerror (e));
       return NB_EXIT_DATA;
     }
+  /* an issued certificate's PDF is sealed with the key that signed it (`sign`) */
+  g_autoptr (NbLabKey) key = NULL;
+  if (g_strcmp0 (json_object_get_string_member (json_node_get_object (doc), "status"), "issued")
+      == 0)
+    {
+      g_autofree char *path = key_path ? g_strdup (key_path) : nb_lab_key_default_path ();
+      /* the key that signed it must exist: a new one made here could only fail to match */
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *shown = nb_cli_escape (path);
+          return nb_cli_usage (command,
+                               "no laboratory key at %s to seal the issued certificate's PDF: "
+                               "give the key that signed it with --key PATH",
+                               shown);
+        }
+      key = nb_lab_key_load_or_create (path, &error);
+      if (key == NULL)
+        return nb_cli_fail (command, error);
+    }
   g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
-  if (!nb_certificate_write_files (out, base, json_node_get_object (doc), text, written, &error))
+  if (!nb_certificate_write_files (out, base, json_node_get_object (doc), text, key, written,
+                                   &error))
     return nb_cli_fail_output (command, error);
   report (json_node_get_object (doc), run_id, written, json, note);
   return NB_EXIT_OK;

@@ -76,7 +76,7 @@ int nb_cli_user (int argc, char **argv);        /* add, set, list (nb-cli-user.c
 int nb_cli_certificate (int argc, char **argv); /* nb-cli-certificate.c */
 int nb_cli_sign (int argc, char **argv);        /* nb-cli-sign.c */
 int nb_cli_audit (int argc, char **argv);       /* audit verify (nb-cli-audit.c) */
-int nb_cli_report (int argc, char **argv); /* report verify (nb-cli-report.c) */
-int nb_cli_due (int argc, char **argv); /* nb-cli-due.c */
+int nb_cli_report (int argc, char **argv);      /* report verify (nb-cli-report.c) */
+int nb_cli_due (int argc, char **argv);         /* nb-cli-due.c */
 
 G_END_DECLS

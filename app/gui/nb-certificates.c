@@ -274,11 +274,24 @@ prepare (NbStore *store, Job *j, GError **error)
           return NULL;
         }
       p->existed = cert != NULL;
-      if (cert == NULL
-          && (cert = nb_store_create_certificate (store, j->run_id, nb_certificate_build_draft,
-                                                  &ctx, NULL, error))
-                 == NULL)
-        return NULL;
+      if (cert == NULL)
+        {
+          g_clear_error (&local);
+          cert = nb_store_create_certificate (store, j->run_id, nb_certificate_build_draft, &ctx,
+                                              NULL, &local);
+          /* another process (the CLI) created it meanwhile: that one is the run's certificate */
+          if (cert == NULL && g_error_matches (local, NB_STORE_ERROR, NB_STORE_ERROR_EXISTS))
+            {
+              g_clear_error (&local);
+              p->existed = TRUE;
+              cert = nb_store_get_run_certificate (store, j->run_id, &local);
+            }
+          if (cert == NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+        }
       if ((p->signatures = nb_store_certificate_signatures (store, cert, error)) == NULL)
         return NULL;
       p->number = g_strdup (cert->number);
@@ -414,8 +427,20 @@ save_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     }
   JsonObject *doc = json_node_get_object (node);
   g_autofree char *base = nb_certificate_files_base (doc, j->run_id);
+  /* an issued certificate's PDF is sealed with the key that signed it, as `certificate` does;
+   * never a new key, which could only fail to match */
+  g_autoptr (NbLabKey) key = NULL;
+  if (g_strcmp0 (json_object_get_string_member (doc, "status"), "issued") == 0)
+    {
+      g_autofree char *path = nb_lab_key_default_path ();
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                        "No laboratory key at %s to seal the issued PDF", path);
+      if ((key = nb_lab_key_load_or_create (path, &error)) == NULL)
+        return g_task_return_error (task, error);
+    }
   g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
-  if (!nb_certificate_write_files (j->dir, base, doc, j->document, written, &error))
+  if (!nb_certificate_write_files (j->dir, base, doc, j->document, key, written, &error))
     return g_task_return_error (task, error);
   g_task_return_pointer (task, g_steal_pointer (&written), (GDestroyNotify) g_ptr_array_unref);
 }

@@ -9,6 +9,9 @@
  * random moments, many inside the numbering transaction, and checks the numbers are exactly 1..N.
  */
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli-harness.h"
+#include "nb-store-certificates.h"
 #include "nb-store-runs.h"
 #include "nb-store.h"
 
@@ -76,6 +80,17 @@ run_args (CliResult *r, const char *const *args, const char *password)
       run_args ((r), args_, (password));                                                           \
     }                                                                                              \
   while (0)
+
+/* `report verify FILE --key LAB.pub`, as a customer runs it: no database. */
+static int
+verify_customer (const char *file, const char *pub)
+{
+  g_auto (CliResult) r = { 0 };
+  const char *const args[] = { "report", "verify", file, "--key", pub, NULL };
+  cli_runv (&r, args);
+  g_test_message ("report verify %s: exit %d\n%s%s", file, r.status, r.out, r.err);
+  return r.status;
+}
 
 static JsonNode *
 parse (const char *text)
@@ -345,11 +360,21 @@ test_flow (void)
   g_assert_cmpint (g_stat (key, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
+  /* the draft files written before are not a valid certificate for a customer */
+  g_autofree char *pub = g_build_filename (dir, "data", "needlebench", "lab.pub", NULL);
+  g_assert_cmpint (verify_customer (json_path, pub), ==, 1);
+
   /* signing after the issue is refused */
   g_auto (CliResult) late = { 0 };
   sign (&late, n, "tom", "performed", PASSWORD);
   g_assert_cmpint (late.status, ==, 2);
 
+  /* the issued PDF is sealed with the key that signed it: none there is a usage error */
+  g_autofree char *no_key = g_build_filename (dir, "no-such.key", NULL);
+  g_auto (CliResult) keyless = { 0 };
+  RUN (&keyless, NULL, "certificate", run_text, "--out", out, "--key", no_key);
+  g_assert_cmpint (keyless.status, ==, 2);
+  g_assert_false (g_file_test (no_key, G_FILE_TEST_EXISTS));
   g_auto (CliResult) issued = { 0 };
   RUN (&issued, NULL, "certificate", run_text, "--out", out);
   g_assert_cmpint (issued.status, ==, 0);
@@ -390,6 +415,13 @@ test_flow (void)
       if (g_strcmp0 (kind, "unsigned") != 0)
         g_error ("audit finding %s: %s", kind, json_object_get_string_member (fd, "message"));
     }
+  /* the customer's check, JSON and sealed PDF, without the database; and with it */
+  g_autofree char *pdf_path = g_build_filename (out, pdf_name, NULL);
+  g_assert_cmpint (verify_customer (json_path, pub), ==, 0);
+  g_assert_cmpint (verify_customer (pdf_path, pub), ==, 0);
+  g_auto (CliResult) with_db = { 0 };
+  RUN (&with_db, NULL, "report", "verify", pdf_path, "--key", pub);
+  g_assert_cmpint (with_db.status, ==, 0);
   g_autofree char *issued_text = pdf_text (out, pdf_name);
   if (issued_text != NULL)
     {
@@ -397,6 +429,35 @@ test_flow (void)
       g_assert_nonnull (strstr (issued_text, "Ann Approver"));
       g_assert_nonnull (strstr (issued_text, n));
     }
+
+  /* listed as issued with its three signatures; voided, the number stays taken and the run gets
+   * the next number */
+  g_auto (CliResult) list = { 0 };
+  RUN (&list, NULL, "certificate", "list", "--json");
+  g_assert_cmpint (list.status, ==, 0);
+  g_autoptr (JsonNode) listed = parse (list.out);
+  JsonObject *entry = json_array_get_object_element (json_node_get_array (listed), before);
+  g_assert_cmpstr (json_object_get_string_member (entry, "number"), ==, n);
+  g_assert_cmpstr (json_object_get_string_member (entry, "status"), ==, "issued");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (entry, "signatures")), ==,
+                    3);
+  g_auto (CliResult) v = { 0 };
+  RUN (&v, NULL, "certificate", "void", n, "--reason", "issued to the wrong customer");
+  g_assert_cmpint (v.status, ==, 0);
+  g_auto (CliResult) v2 = { 0 };
+  RUN (&v2, NULL, "certificate", "void", n, "--reason", "again");
+  g_assert_cmpint (v2.status, ==, 2);
+  g_auto (CliResult) renew = { 0 };
+  RUN (&renew, NULL, "certificate", run_text, "--out", out, "--json");
+  g_assert_cmpint (renew.status, ==, 0);
+  g_autoptr (JsonNode) renewed = parse (renew.out);
+  g_autofree char *next = number ((int) before + 2);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (renewed), "number"), ==,
+                   next);
+  g_auto (CliResult) list2 = { 0 };
+  RUN (&list2, NULL, "certificate", "list");
+  g_assert_cmpint (list2.status, ==, 0);
+  g_assert_nonnull (strstr (list2.out, "voided: issued to the wrong customer"));
 }
 
 static void
@@ -444,6 +505,117 @@ test_not_certified (void)
   g_assert_cmpint (f.status, ==, 2);
   g_assert_nonnull (strstr (f.err, "did not complete"));
   g_assert_cmpint (sql_int ("SELECT count(*) FROM certificates"), ==, before);
+}
+
+/* Twelve processes at once, two for each of six runs: each run gets one certificate, both of
+ * its processes name it, and the numbers still follow each other. */
+static void
+test_concurrent (void)
+{
+  setup_lab_and_users ();
+  g_autofree char *out = g_build_filename (dir, "concurrent", NULL);
+  gint64 before = sql_int ("SELECT count(*) FROM certificates");
+  enum
+  {
+    RUNS = 6
+  };
+  char *run_text[RUNS];
+  GSubprocess *procs[2 * RUNS];
+  for (int i = 0; i < RUNS; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("CONC-%d", i);
+      run_text[i] = g_strdup_printf ("%" G_GINT64_FORMAT, calibrate (serial, FALSE));
+    }
+  for (int i = 0; i < 2 * RUNS; i++)
+    {
+      const char *const args[]
+          = { "certificate", run_text[i % RUNS], "--out", out, "--json", NULL };
+      procs[i] = spawn (args, NULL, NULL, NULL);
+    }
+  char *numbers[2 * RUNS];
+  for (int i = 0; i < 2 * RUNS; i++)
+    {
+      g_auto (CliResult) r = { 0 };
+      cli_finish (&r, procs[i]);
+      g_object_unref (procs[i]);
+      if (r.status != 0)
+        g_error ("process %d: exit %d: %s", i, r.status, r.err);
+      g_autoptr (JsonNode) s = parse (r.out);
+      numbers[i] = g_strdup (json_object_get_string_member (json_node_get_object (s), "number"));
+    }
+  for (int i = 0; i < RUNS; i++)
+    {
+      g_assert_cmpstr (numbers[i], ==, numbers[i + RUNS]);
+      for (int j = 0; j < i; j++)
+        g_assert_cmpstr (numbers[i], !=, numbers[j]);
+    }
+  g_assert_cmpint (sql_int ("SELECT count(*) FROM certificates"), ==, before + RUNS);
+  g_assert_cmpint (sql_int ("SELECT max(seq) FROM certificates"), ==, before + RUNS);
+  for (int i = 0; i < 2 * RUNS; i++)
+    g_free (numbers[i]);
+  for (int i = 0; i < RUNS; i++)
+    g_free (run_text[i]);
+}
+
+/* Reads what the terminal shows until @fd closes or @seconds pass. */
+static void
+read_pty (int fd, GString *seen, double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < end)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      if (poll (&pfd, 1, 50) <= 0)
+        continue;
+      char buf[256];
+      ssize_t n = read (fd, buf, sizeof buf);
+      if (n <= 0)
+        return;
+      g_string_append_len (seen, buf, n);
+    }
+}
+
+/* On a terminal the password is asked twice and never echoed: what the terminal shows holds the
+ * prompts and not the password; the user can then sign with it. */
+static void
+test_password_tty (void)
+{
+  setup_lab_and_users ();
+  int master = -1;
+  pid_t pid = forkpty (&master, NULL, NULL, NULL);
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      execl (g_getenv ("NB_CLI"), "needlebench-cli", "user", "add", "tty-user", "--role",
+             "operator", "--db", db, (char *) NULL);
+      _exit (127);
+    }
+  g_autoptr (GString) seen = g_string_new (NULL);
+  read_pty (master, seen, 2.0);
+  g_assert_nonnull (strstr (seen->str, "New password:"));
+  const char line[] = "typed on a terminal\n";
+  g_assert_cmpint (write (master, line, strlen (line)), ==, (gssize) strlen (line));
+  read_pty (master, seen, 1.0);
+  g_assert_nonnull (strstr (seen->str, "Again:"));
+  g_assert_cmpint (write (master, line, strlen (line)), ==, (gssize) strlen (line));
+  read_pty (master, seen, 5.0);
+  int status = 0;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (master);
+  g_test_message ("terminal: %s", seen->str);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_nonnull (strstr (seen->str, "added"));
+  g_assert_null (strstr (seen->str, "typed on"));
+  g_assert_cmpint (sql_int ("SELECT count(*) FROM users WHERE name = 'tty-user'"), ==, 1);
+  /* the password typed is the one stored */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_store_open (db, &error);
+  g_assert_no_error (error);
+  g_autoptr (NbStoreUser) u = nb_store_get_user (store, "tty-user", &error);
+  g_assert_no_error (error);
+  g_assert_true (nb_store_user_verify_password (u, "typed on a terminal", &error));
+  g_assert_no_error (error);
 }
 
 /* Certificates issued in child processes killed with SIGKILL at random moments: half of them
@@ -508,8 +680,10 @@ test_kill (void)
                    ==, 0);
   g_assert_cmpint (sql_int ("SELECT count(*) FROM audit WHERE action = 'certificate.create'"), ==,
                    n);
-  g_assert_cmpint (sql_int ("SELECT count(*) FROM (SELECT run_id FROM certificates"
-                            " GROUP BY run_id HAVING count(*) > 1)"),
+  g_assert_cmpint (sql_int ("SELECT count(*) FROM (SELECT c.run_id FROM certificates c"
+                            " JOIN certificate_records r ON r.id = (SELECT max(id)"
+                            " FROM certificate_records x WHERE x.certificate_id = c.id)"
+                            " WHERE r.status <> 'voided' GROUP BY c.run_id HAVING count(*) > 1)"),
                    ==, 0);
   /* the runs left without a certificate get the next numbers, in order */
   gint64 next = n + 1;
@@ -562,6 +736,8 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate-cli/lab-and-users", test_lab_and_users);
   g_test_add_func ("/certificate-cli/flow", test_flow);
   g_test_add_func ("/certificate-cli/not-certified", test_not_certified);
+  g_test_add_func ("/certificate-cli/password-tty", test_password_tty);
+  g_test_add_func ("/certificate-cli/concurrent", test_concurrent);
   g_test_add_func ("/certificate-cli/kill", test_kill);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);

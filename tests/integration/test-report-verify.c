@@ -1,14 +1,15 @@
 /* test-report-verify.c: `needlebench-cli report verify` end to end. A simulated station is
- * calibrated with the CLI into a temporary database; the test issues a certificate of that run
- * with the library (build, two signatures, issue, the laboratory key created on first use, lab
- * signature), writes it as JSON (canonical form) and as a PDF drawn with cairo and sealed. Then:
- * both verify with the public key alone (exit 0) and with the database; a changed byte anywhere
- * in either file fails (exit 1, saying what failed); another key fails; a validly signed
- * certificate whose results are not the stored run's passes alone but fails with --db; usage
- * errors exit 2; the by-hand check of docs/certificate.md (python3 + openssl) verifies the same
- * file; pdfinfo still reads the sealed PDF. */
-#include <cairo-pdf.h>
+ * calibrated with the CLI into a temporary database and certified with the CLI (lab set, user
+ * add, certificate, sign --meaning approved: issued, the laboratory key made on first use,
+ * certificate again: the issued JSON and PDF); the PDF is sealed with nb_certificate_seal_pdf.
+ * Then: both verify with the public key alone (exit 0) and with the database; a changed byte
+ * anywhere in either file fails (exit 1, saying what failed); another key fails; a certificate
+ * the laboratory's key signed but the database does not hold (another content under the same
+ * number, or a verification report whose results are not the stored run's) passes alone and
+ * fails with --db; usage errors exit 2; the by-hand check of docs/certificate.md (python3 +
+ * openssl) verifies the same file; pdfinfo still reads the sealed PDF. */
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +24,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
 #define GOOD                                                                                       \
   "depth-offset=0,depth-gain=1,nonlinearity=0,drift=0,rate-loss=0,rate-error=0,time-scale=20"
 
+#define PASSWORD "correct horse battery"
+
 typedef struct
 {
-  char *dir, *db, *key, *pub, *json, *pdf;
-  gint64 run;
+  char *dir, *db, *key, *pub, *json, *pdf, *number;
+  gint64 run, selfcheck;
 } Bench;
 
 static Bench bench;
@@ -51,40 +54,16 @@ write_file (const char *path, const void *data, gsize len)
   g_assert_no_error (error);
 }
 
-/* A one-page A4 PDF with a line of text, as the certificate PDF is made (cairo). */
-static cairo_status_t
-append_to_string (void *closure, const unsigned char *data, unsigned int length)
-{
-  g_string_append_len (closure, (const char *) data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-static GBytes *
-draw_pdf (void)
-{
-  GString *out = g_string_new (NULL);
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append_to_string, out, 595, 842);
-  cairo_t *cr = cairo_create (surface);
-  cairo_move_to (cr, 72, 72);
-  cairo_show_text (cr, "Calibration Certificate NBL-2026-000001");
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  cairo_surface_destroy (surface);
-  gsize len = out->len;
-  return g_bytes_new_take (g_string_free (out, FALSE), len);
-}
-
-/* The certificate of the bench's run: built, signed, issued, sealed by the laboratory. With
- * @forge_results the results are changed before anything is hashed or signed: a certificate the
- * laboratory's key vouches for, but that the database does not back. */
+/* A document of run @run issued with the library, outside the certificate records, and signed
+ * with the laboratory's key. With @forge_results the results are changed before anything is
+ * hashed or signed: a document the laboratory's key vouches for, but the database does not. */
 static JsonNode *
-issue (const char *number, gboolean forge_results)
+issue (gint64 run, const char *number, gboolean forge_results)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_store_open (bench.db, &error);
   g_assert_no_error (error);
-  g_autoptr (JsonNode) doc
-      = nb_certificate_build_from_store (store, bench.run, number, &info, &error);
+  g_autoptr (JsonNode) doc = nb_certificate_build_from_store (store, run, number, &info, &error);
   g_assert_no_error (error);
   JsonObject *o = json_node_get_object (doc);
   if (forge_results)
@@ -110,6 +89,18 @@ issue (const char *number, gboolean forge_results)
   return g_steal_pointer (&doc);
 }
 
+/* The certificate PDF the CLI wrote (its renderer's output), for sealing. */
+static GBytes *
+rendered_pdf (void)
+{
+  g_autofree char *name = g_strconcat (bench.number, ".pdf", NULL);
+  g_autofree char *path = g_build_filename (bench.dir, "out", name, NULL);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_bytes_new_take (g_steal_pointer (&data), len);
+}
+
 static void
 write_certificate (JsonNode *doc, const char *json_path, const char *pdf_path)
 {
@@ -119,11 +110,68 @@ write_certificate (JsonNode *doc, const char *json_path, const char *pdf_path)
   write_file (json_path, file, len + 1);
   g_autoptr (GError) error = NULL;
   g_autoptr (NbLabKey) key = nb_lab_key_load_or_create (bench.key, &error);
-  g_autoptr (GBytes) pdf = draw_pdf ();
+  g_autoptr (GBytes) pdf = rendered_pdf ();
   g_autoptr (GBytes) sealed
       = nb_certificate_seal_pdf (pdf, json_node_get_object (doc), key, &error);
   g_assert_no_error (error);
   write_file (pdf_path, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+}
+
+/* needlebench-cli with @args and "--db" DB, @password on descriptor 3 when not NULL. */
+static void
+run_cli (CliResult *r, const char *password, const char *const *args)
+{
+  g_autoptr (GSubprocessLauncher) l
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (password != NULL)
+    {
+      int fds[2];
+      g_assert_cmpint (pipe (fds), ==, 0);
+      g_autofree char *line = g_strdup_printf ("%s\n", password);
+      g_assert_cmpint (write (fds[1], line, strlen (line)), ==, (gssize) strlen (line));
+      close (fds[1]);
+      g_subprocess_launcher_take_fd (l, fds[0], 3);
+    }
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) g_getenv ("NB_CLI"));
+  for (const char *const *a = args; *a; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, bench.db);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p
+      = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  cli_finish (r, p);
+  if (r->status != 0)
+    g_error ("%s: exit %d: %s", args[0], r->status, r->err);
+}
+
+#define CLI(r, password, ...)                                                                      \
+  do                                                                                               \
+    {                                                                                              \
+      const char *const args_[] = { __VA_ARGS__, NULL };                                           \
+      run_cli ((r), (password), args_);                                                            \
+    }                                                                                              \
+  while (0)
+
+static gint64
+calibrate (const char *serial, gboolean selfcheck)
+{
+  g_autofree char *pen = g_strdup_printf ("sim:serial=%s,%s", serial, GOOD);
+  g_autofree char *fixture = g_strdup_printf ("sim-fixture:pen=%s", serial);
+  g_auto (CliResult) r = { 0 };
+  if (selfcheck)
+    CLI (&r, NULL, "calibrate", "-d", pen, "--reference", "pen", "--profile", "service-quick",
+         "--operator", "alice", "--json");
+  else
+    CLI (&r, NULL, "calibrate", "-d", pen, "--fixture", fixture, "--profile", "service-quick",
+         "--operator", "alice", "--json");
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  g_assert_true (json_object_get_boolean_member (o, "traceable") == !selfcheck);
+  return json_object_get_int_member (o, "run");
 }
 
 static void
@@ -135,25 +183,46 @@ bench_setup (void)
   bench.pub = path_in ("keys/lab.pub");
   bench.json = path_in ("cert.json");
   bench.pdf = path_in ("cert.pdf");
-  {
-    g_auto (CliResult) r = { 0 };
-    cli_run (&r, "standards", "add", "--serial", "NB-FIX-SIM-0001", "--certificate",
-             "CAL-2026-0417", "--uncertainty-mm", "0.0010", "--k", "2", "--due", "2099-12-31",
-             "--db", bench.db, NULL);
-    g_assert_cmpint (r.status, ==, 0);
-  }
-  g_auto (CliResult) r = { 0 };
-  cli_run (&r, "calibrate", "-d", "sim:serial=NB-SIM-0001," GOOD, "--fixture",
-           "sim-fixture:pen=NB-SIM-0001", "--profile", "service-quick", "--operator", "alice",
-           "--json", "--db", bench.db, NULL);
-  g_assert_cmpint (r.status, ==, 0);
-  g_autoptr (JsonParser) parser = NULL;
-  JsonObject *o = cli_json_object (&r, &parser);
-  bench.run = json_object_get_int_member (o, "run");
-  g_assert_true (json_object_get_boolean_member (o, "traceable"));
+  g_autofree char *out = path_in ("out");
+  g_auto (CliResult) std = { 0 }, lab = { 0 }, user = { 0 }, draft = { 0 }, sign = { 0 },
+                     issued = { 0 };
+  CLI (&std, NULL, "standards", "add", "--serial", "NB-FIX-SIM-0001", "--certificate",
+       "CAL-2026-0417", "--uncertainty-mm", "0.0010", "--k", "2", "--due", "2099-12-31");
+  bench.run = calibrate ("NB-SIM-0001", FALSE);
+  bench.selfcheck = calibrate ("NB-SIM-0002", TRUE);
+  g_autofree char *run = g_strdup_printf ("%" G_GINT64_FORMAT, bench.run);
 
-  g_autoptr (JsonNode) doc = issue ("NBL-2026-000001", FALSE);
-  write_certificate (doc, bench.json, bench.pdf);
+  CLI (&lab, NULL, "lab", "set", "--name", "NeedleBench Test Laboratory", "--address",
+       "1 Bench Street", "--prefix", "NBL");
+  CLI (&user, PASSWORD, "user", "add", "bob", "--role", "approver", "--display-name",
+       "Bob Approver", "--password-fd", "3");
+  CLI (&draft, NULL, "certificate", run, "--out", out, "--customer", "Clinic Example", "--json");
+  g_autoptr (JsonParser) parser = NULL;
+  bench.number
+      = g_strdup (json_object_get_string_member (cli_json_object (&draft, &parser), "number"));
+  CLI (&sign, PASSWORD, "sign", bench.number, "--user", "bob", "--meaning", "approved",
+       "--password-fd", "3", "--key", bench.key);
+  CLI (&issued, NULL, "certificate", run, "--out", out, "--key", bench.key);
+
+  /* the issued JSON as the CLI wrote it; the PDF the CLI rendered, sealed */
+  g_autofree char *json_name = g_strconcat (bench.number, ".json", NULL);
+  g_autofree char *written = g_build_filename (out, json_name, NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (written, &text, &len, NULL));
+  write_file (bench.json, text, len);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) doc = nb_certificate_parse (text, (gssize) len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (doc), "status"), ==,
+                   "issued");
+  g_autoptr (NbLabKey) key = nb_lab_key_load_or_create (bench.key, &error);
+  g_assert_no_error (error);
+  g_autoptr (GBytes) pdf = rendered_pdf ();
+  g_autoptr (GBytes) sealed
+      = nb_certificate_seal_pdf (pdf, json_node_get_object (doc), key, &error);
+  g_assert_no_error (error);
+  write_file (bench.pdf, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
 }
 
 static int
@@ -175,9 +244,11 @@ test_valid (void)
         g_auto (CliResult) r = { 0 };
         if (verify (files[i], bench.pub, db, &r) != 0)
           g_error ("%s%s: exit %d: %s", files[i], db ? " --db" : "", r.status, r.err);
-        g_assert_true (g_str_has_prefix (r.out, "valid: calibration certificate NBL-2026-000001, "
-                                                "issued 2026-12-02T14:21:00Z"));
-        g_assert_nonnull (strstr (r.out, "approved: Bob Approver, 2026-12-02T14:20:00Z"));
+        g_autofree char *head
+            = g_strdup_printf ("valid: calibration certificate %s, issued 20", bench.number);
+        g_assert_true (g_str_has_prefix (r.out, head));
+        g_assert_nonnull (strstr (r.out, " by NeedleBench Test Laboratory\n"));
+        g_assert_nonnull (strstr (r.out, "approved: Bob Approver, 20"));
         g_assert_true (db == 0 || strstr (r.out, "database:") != NULL);
       }
   /* --json */
@@ -188,7 +259,7 @@ test_valid (void)
   JsonObject *o = cli_json_object (&r, &parser);
   g_assert_true (json_object_get_boolean_member (o, "valid"));
   g_assert_cmpstr (json_object_get_string_member (o, "format"), ==, "pdf");
-  g_assert_cmpstr (json_object_get_string_member (o, "number"), ==, "NBL-2026-000001");
+  g_assert_cmpstr (json_object_get_string_member (o, "number"), ==, bench.number);
   g_assert_true (json_object_get_null_member (o, "error"));
 
   /* the sealed PDF is still a PDF for a reader */
@@ -270,23 +341,50 @@ test_other_key (void)
     }
 }
 
+/* Verifies @doc written as JSON and as a sealed PDF: valid alone, and with --db exit @db_status
+ * with @db_message. */
 static void
-test_database_mismatch (void)
+assert_database_check (JsonNode *doc, const char *name, int db_status, const char *db_message)
 {
-  g_autoptr (JsonNode) forged = issue ("NBL-2026-000002", TRUE);
-  g_autofree char *json = path_in ("forged.json");
-  g_autofree char *pdf = path_in ("forged.pdf");
-  write_certificate (forged, json, pdf);
+  g_autofree char *json_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *pdf_name = g_strconcat (name, ".pdf", NULL);
+  g_autofree char *json = path_in (json_name);
+  g_autofree char *pdf = path_in (pdf_name);
+  write_certificate (doc, json, pdf);
   const char *files[] = { json, pdf };
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_auto (CliResult) alone = { 0 };
       g_assert_cmpint (verify (files[i], bench.pub, FALSE, &alone), ==, 0);
       g_auto (CliResult) r = { 0 };
-      g_assert_cmpint (verify (files[i], bench.pub, TRUE, &r), ==, 1);
-      g_assert_nonnull (strstr (r.err, "against the database: the results differ from run"));
+      if (verify (files[i], bench.pub, TRUE, &r) != db_status)
+        g_error ("%s --db: exit %d: %s%s", files[i], r.status, r.out, r.err);
+      if (db_message != NULL)
+        g_assert_nonnull (strstr (r.err, db_message));
     }
-  /* a database without that run */
+}
+
+static void
+test_database_mismatch (void)
+{
+  /* another content under the certificate's number, signed with the laboratory's key */
+  g_autoptr (JsonNode) forged = issue (bench.run, bench.number, TRUE);
+  g_autofree char *hash_message
+      = g_strdup_printf ("against the database: certificate %s in the database (revision 1) has "
+                         "content hash",
+                         bench.number);
+  assert_database_check (forged, "forged", 1, hash_message);
+  /* a number the database never gave */
+  g_autoptr (JsonNode) unknown = issue (bench.run, "NBL-2026-999999", FALSE);
+  assert_database_check (unknown, "unknown", 1, "the database has no certificate NBL-2026-999999");
+  /* a verification report (no certificate record): its results against the stored run, and the
+   * run's raw readings */
+  g_autoptr (JsonNode) report = issue (bench.selfcheck, NULL, FALSE);
+  assert_database_check (report, "report", 0, NULL);
+  g_autoptr (JsonNode) changed = issue (bench.selfcheck, NULL, TRUE);
+  assert_database_check (changed, "changed", 1, "the results differ from run");
+
+  /* a database without that certificate */
   g_autofree char *empty = path_in ("empty.db");
   {
     g_autoptr (NbStore) store = nb_store_open (empty, NULL);
@@ -295,7 +393,7 @@ test_database_mismatch (void)
   g_auto (CliResult) r = { 0 };
   cli_run (&r, "report", "verify", bench.json, "--key", bench.pub, "--db", empty, NULL);
   g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.err, "the database has no run"));
+  g_assert_nonnull (strstr (r.err, "the database has no certificate"));
 }
 
 static void

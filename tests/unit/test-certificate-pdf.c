@@ -632,8 +632,11 @@ test_refused (void)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  g_autofree char *pdftoppm = g_find_program_in_path ("pdftoppm");
+
   g_test_init (&argc, &argv, NULL);
-  if (g_find_program_in_path ("pdftotext") == NULL || g_find_program_in_path ("pdftoppm") == NULL)
+  if (pdftotext == NULL || pdftoppm == NULL)
     {
       g_printerr ("SKIP: poppler-utils (pdftotext, pdftoppm) is not installed\n");
       return 77;
