@@ -35,7 +35,8 @@ add_row (GtkListBox *list, const char *title, const char *subtitle, const char *
   GtkWidget *row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   if (suffix)
     {
       GtkWidget *label = gtk_label_new (suffix);
@@ -47,14 +48,15 @@ add_row (GtkListBox *list, const char *title, const char *subtitle, const char *
   return row;
 }
 
+/* An empty list says why in a row of its own (GtkListBox 4.8 does not show a placeholder set
+ * while the list is empty until a row comes and goes). */
 static void
-placeholder (GtkListBox *list, const char *text)
+empty_row (GtkListBox *list, const char *text)
 {
-  GtkWidget *label = gtk_label_new (text);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
-  gtk_list_box_set_placeholder (list, label);
+  GtkWidget *row = add_row (list, text, NULL, NULL, NULL);
+  gtk_widget_add_css_class (row, "dim-label");
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
 }
 
 static char *
@@ -181,6 +183,12 @@ on_list (GObject *source, GAsyncResult *res, gpointer data)
   fill_certificates (self, list);
   fill_due (self, list);
   fill_standards (self, list);
+  if (self->rows->len == 0)
+    empty_row (self->certificates, "No certificates yet: make one from a calibration's result.");
+  if (self->due_rows->len == 0)
+    empty_row (self->pens, "No pen has been calibrated yet.");
+  if (self->standard_rows->len == 0)
+    empty_row (self->standards, "No reference standard recorded.");
 }
 
 void
@@ -266,8 +274,7 @@ action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static GtkListBox *
-group (GtkWidget *box, const char *title, const char *description, GtkWidget *suffix,
-       const char *empty)
+group (GtkWidget *box, const char *title, const char *description, GtkWidget *suffix)
 {
   GtkWidget *g = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (g), title);
@@ -277,7 +284,6 @@ group (GtkWidget *box, const char *title, const char *description, GtkWidget *su
   GtkWidget *list = gtk_list_box_new ();
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  placeholder (GTK_LIST_BOX (list), empty);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (g), list);
   gtk_box_append (GTK_BOX (box), g);
   return GTK_LIST_BOX (list);
@@ -317,21 +323,20 @@ nb_certificates_page_init (NbCertificatesPage *self)
   GtkWidget *v = button ("_Verify", "certificates.verify");
   gtk_widget_add_css_class (v, "suggested-action");
   gtk_box_append (GTK_BOX (buttons), v);
-  self->certificates = group (
-      box, "Certificates", "Number, pen, date, status and signatures. Select one to verify it.",
-      buttons, "No certificates yet: make one from a calibration's result.");
+  self->certificates
+      = group (box, "Certificates",
+               "Number, pen, date, status and signatures. Select one to verify it.", buttons);
   gtk_list_box_set_selection_mode (self->certificates, GTK_SELECTION_SINGLE);
   self->verify_label = GTK_LABEL (gtk_label_new (""));
   gtk_label_set_wrap (self->verify_label, TRUE);
   gtk_label_set_xalign (self->verify_label, 0);
   gtk_label_set_selectable (self->verify_label, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->verify_label));
-  self->pens = group (box, "Pens due for calibration",
-                      "Next calibration: the profile's interval after the last traceable one", NULL,
-                      "No pen has been calibrated yet.");
+  self->pens
+      = group (box, "Pens due for calibration",
+               "Next calibration: the profile's interval after the last traceable one", NULL);
   self->standards = group (box, "Reference standards",
-                           "The fixtures' certificates in force and their due dates", NULL,
-                           "No reference standard recorded.");
+                           "The fixtures' certificates in force and their due dates", NULL);
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), clamp);
   gtk_box_append (GTK_BOX (self), scroll);
