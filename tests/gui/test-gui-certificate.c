@@ -13,6 +13,7 @@
 
 #include "gui-test-util.h"
 #include "nb-certificate.h"
+#include "nb-certificate-seal.h"
 #include "nb-certificate-window.h"
 #include "nb-lab-key.h"
 #include "nb-sim-transport.h"
@@ -211,6 +212,16 @@ test_save (void)
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (doc), "status"), ==,
                    "issued");
+  /* the PDF carries the laboratory's seal over its bytes and the same document */
+  g_autofree char *pdf_name = g_strconcat (number, ".pdf", NULL);
+  g_autofree char *pdf_path = g_build_filename (out_dir, pdf_name, NULL);
+  g_autofree char *pdf = NULL;
+  gsize pdf_len = 0;
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &pdf_len, NULL));
+  g_autoptr (GBytes) pdf_bytes = g_bytes_new (pdf, pdf_len);
+  g_autoptr (NbCertificateSeal) seal = nb_certificate_verify_pdf (pdf_bytes, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seal->number, ==, number);
   gtk_window_destroy (GTK_WINDOW (cw));
   nb_test_pump (0.2);
   g_assert_null (nb_calibration_page_get_certificate_window (page));
