@@ -59,6 +59,14 @@ empty_row (GtkListBox *list, const char *text)
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
 }
 
+/* The verify line is shown only when it says something (no empty gap under the list). */
+static void
+set_verify (NbCertificatesPage *self, const char *text)
+{
+  gtk_label_set_label (self->verify_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->verify_label), text && *text);
+}
+
 static char *
 local_date (gint64 us)
 {
@@ -177,7 +185,7 @@ on_list (GObject *source, GAsyncResult *res, gpointer data)
   g_ptr_array_set_size (self->numbers, 0);
   if (list == NULL)
     {
-      gtk_label_set_label (self->verify_label, error->message);
+      set_verify (self, error->message);
       return;
     }
   fill_certificates (self, list);
@@ -240,7 +248,7 @@ on_verified (GObject *source, GAsyncResult *res, gpointer data)
       text = g_strdup_printf ("%s is NOT valid: %s", number, error->message);
       gtk_widget_add_css_class (label, "error");
     }
-  gtk_label_set_label (self->verify_label, text);
+  set_verify (self, text);
 }
 
 static void
@@ -249,14 +257,16 @@ verify (NbCertificatesPage *self)
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->certificates);
   if (row == NULL)
     {
-      gtk_label_set_label (self->verify_label, "Select a certificate to verify.");
+      set_verify (self, "Select a certificate to verify.");
       return;
     }
   int i = gtk_list_box_row_get_index (row);
   if (i < 0 || (guint) i >= self->numbers->len)
     return;
   const char *number = self->numbers->pdata[i];
-  gtk_label_set_label (self->verify_label, "Verifying…");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_label), "error");
+  set_verify (self, "Verifying…");
   self->busy++;
   g_free (self->verifying);
   self->verifying = g_strdup (number);
@@ -331,6 +341,7 @@ nb_certificates_page_init (NbCertificatesPage *self)
   gtk_label_set_wrap (self->verify_label, TRUE);
   gtk_label_set_xalign (self->verify_label, 0);
   gtk_label_set_selectable (self->verify_label, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->verify_label), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->verify_label));
   self->pens
       = group (box, "Pens due for calibration",
