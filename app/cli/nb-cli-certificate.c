@@ -10,12 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nb-certificate-pdf.h"
-#include "nb-certificate-seal.h"
+#include "nb-certificate-files.h"
 #include "nb-certificate.h"
 #include "nb-cli.h"
-#include "nb-dcc.h"
-#include "nb-file-output.h"
 #include "nb-lab-key.h"
 #include "nb-store-certificates.h"
 #include "nb-store-runs.h"
@@ -25,84 +22,7 @@
 
 static int run_write (int argc, char **argv);
 
-typedef struct
-{
-  NbStore *store;
-  gint64 run_id;
-  NbCertificateInfo info;
-} BuildContext;
-
-/* The store's build callback: the draft document for the number just allocated. */
-static char *
-build_draft (const char *number, char **content_sha256, gpointer user_data, GError **error)
-{
-  BuildContext *ctx = user_data;
-  g_autoptr (JsonNode) doc
-      = nb_certificate_build_from_store (ctx->store, ctx->run_id, number, &ctx->info, error);
-  if (doc == NULL)
-    return NULL;
-  JsonObject *o = json_node_get_object (doc);
-  *content_sha256 = g_strdup (json_object_get_string_member (o, "content_sha256"));
-  return nb_certificate_to_canonical (o, NULL);
-}
-
-/* Writes @len bytes of @data to DIR/NAME through a temporary file (replacing an earlier
- * rendering, never a link or anything but a regular file). */
-static gboolean
-write_file (const char *dir, const char *name, const void *data, gsize len, GPtrArray *written,
-            GError **error)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (NbFileOutput) out = nb_file_output_open (path, NB_FILE_OUTPUT_FORCE, error);
-  if (out == NULL)
-    return FALSE;
-  FILE *f = nb_file_output_get_stream (out);
-  if (fwrite (data, 1, len, f) != len)
-    {
-      int e = errno;
-      g_set_error (error, NB_STORE_ERROR, e == ENOSPC ? NB_STORE_ERROR_FULL : NB_STORE_ERROR_IO,
-                   "Writing %s: %s", path, g_strerror (e));
-      return FALSE;
-    }
-  if (!nb_file_output_commit (g_steal_pointer (&out), error))
-    return FALSE;
-  g_ptr_array_add (written, g_steal_pointer (&path));
-  return TRUE;
-}
-
-/* Every rendering of @doc (canonical @text) as BASE.json, .csv, .dcc.xml (a certificate only) and
- * .pdf, the PDF of an issued certificate sealed with @key (nb-certificate-seal.h). */
-static gboolean
-write_renderings (const char *dir, const char *base, JsonObject *doc, const char *text,
-                  gboolean certificate, NbLabKey *key, GPtrArray *written, GError **error)
-{
-  g_autofree char *json_name = g_strconcat (base, ".json", NULL);
-  g_autofree char *json_text = g_strconcat (text, "\n", NULL);
-  if (!write_file (dir, json_name, json_text, strlen (json_text), written, error))
-    return FALSE;
-  g_autofree char *csv = nb_certificate_results_csv (doc, error);
-  g_autofree char *csv_name = g_strconcat (base, ".csv", NULL);
-  if (csv == NULL || !write_file (dir, csv_name, csv, strlen (csv), written, error))
-    return FALSE;
-  if (certificate)
-    {
-      g_autofree char *xml = nb_dcc_write (doc, error);
-      g_autofree char *xml_name = g_strconcat (base, ".dcc.xml", NULL);
-      if (xml == NULL || !write_file (dir, xml_name, xml, strlen (xml), written, error))
-        return FALSE;
-    }
-  g_autoptr (GBytes) pdf = nb_certificate_pdf_render (doc, error);
-  if (pdf != NULL && key != NULL)
-    {
-      GBytes *sealed = nb_certificate_seal_pdf (pdf, doc, key, error);
-      g_bytes_unref (pdf);
-      pdf = sealed;
-    }
-  g_autofree char *pdf_name = g_strconcat (base, ".pdf", NULL);
-  gsize pdf_len = 0;
-  const void *pdf_data = pdf ? g_bytes_get_data (pdf, &pdf_len) : NULL;
-  return pdf != NULL && write_file (dir, pdf_name, pdf_data, pdf_len, written, error);
-}
+typedef NbCertificateDraftContext BuildContext;
 
 static gboolean
 info_given (const NbCertificateInfo *info)
@@ -174,7 +94,8 @@ certificate_document (BuildContext *ctx, const char *revise, char **text, const 
           return NULL;
         }
       g_clear_error (&local);
-      cert = nb_store_create_certificate (ctx->store, ctx->run_id, build_draft, ctx, NULL, &local);
+      cert = nb_store_create_certificate (ctx->store, ctx->run_id, nb_certificate_build_draft, ctx,
+                                          NULL, &local);
       /* another process created it meanwhile: that one is the run's certificate */
       if (cert == NULL && g_error_matches (local, NB_STORE_ERROR, NB_STORE_ERROR_EXISTS))
         {
@@ -450,7 +371,7 @@ run_write (int argc, char **argv)
         return error->domain == NB_STORE_ERROR && error->code == NB_STORE_ERROR_INVALID
                    ? nb_cli_usage (command, "%s", error->message)
                    : nb_cli_fail (command, error);
-      base = g_strdup (json_object_get_string_member (json_node_get_object (doc), "number"));
+      base = nb_certificate_files_base (json_node_get_object (doc), run_id);
     }
   else
     {
@@ -460,7 +381,7 @@ run_write (int argc, char **argv)
       if (doc == NULL)
         return nb_cli_fail (command, error);
       text = nb_certificate_to_canonical (json_node_get_object (doc), NULL);
-      base = g_strdup_printf ("verification-report-run-%" G_GINT64_FORMAT, run_id);
+      base = nb_certificate_files_base (json_node_get_object (doc), run_id);
     }
 
   if (g_mkdir_with_parents (out, 0700) != 0)
@@ -490,8 +411,8 @@ run_write (int argc, char **argv)
         return nb_cli_fail (command, error);
     }
   g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
-  if (!write_renderings (out, base, json_node_get_object (doc), text, run->traceable, key, written,
-                         &error))
+  if (!nb_certificate_write_files (out, base, json_node_get_object (doc), text, key, written,
+                                   &error))
     return nb_cli_fail_output (command, error);
   report (json_node_get_object (doc), run_id, written, json, note);
   return NB_EXIT_OK;

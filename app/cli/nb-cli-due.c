@@ -13,37 +13,13 @@
 #include <time.h>
 
 #include "nb-cli.h"
+#include "nb-due.h"
 #include "nb-store-runs.h"
 #include "nb-store-standards.h"
 #include "nb-store.h"
 
 #define DEFAULT_DAYS 30
 #define MAX_DAYS 3650 /* ten years: anything longer is a typo */
-
-typedef struct
-{
-  char *serial;
-  char *model;
-  char *profile;    /* NULL when the pen has no calibration */
-  gint64 run;       /* 0 when the pen has no calibration */
-  char *calibrated; /* YYYY-MM-DD (local) of its last calibration, or NULL */
-  char *verdict;
-  gint64 interval;  /* days; -1 when unknown */
-  GDate due;        /* invalid (cleared) when there is no calibration or interval */
-  gint64 days_left; /* due − today; G_MININT64 when there is no due date (due now) */
-  gboolean failed;  /* its last calibration ended out of tolerance: due now */
-} PenDue;
-
-static void
-pen_due_free (PenDue *p)
-{
-  g_free (p->serial);
-  g_free (p->model);
-  g_free (p->profile);
-  g_free (p->calibrated);
-  g_free (p->verdict);
-  g_free (p);
-}
 
 static char *
 date_text (const GDate *d)
@@ -53,107 +29,6 @@ date_text (const GDate *d)
   char buf[16];
   g_date_strftime (buf, sizeof buf, "%Y-%m-%d", d);
   return g_strdup (buf);
-}
-
-/* interval_days of the profile as the run used it, or -1 */
-static gint64
-run_interval (NbStore *store, gint64 run_id)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (NbStoreRun) run = nb_store_get_run (store, run_id, &error);
-  if (run == NULL || run->profile_json == NULL)
-    return -1;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, run->profile_json, -1, NULL))
-    return -1;
-  JsonNode *root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return -1;
-  JsonNode *n = json_object_get_member (json_node_get_object (root), "interval_days");
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
-    return -1;
-  gint64 days = json_node_get_int (n);
-  return days > 0 && days <= 100 * 366 ? days : -1;
-}
-
-/* every pen the runs name, with its last calibration and due date */
-static GPtrArray *
-pens_due (NbStore *store, const GDate *today, GError **error)
-{
-  g_autoptr (GPtrArray) runs = nb_store_list_runs (store, error);
-  if (runs == NULL)
-    return NULL;
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *pens = g_ptr_array_new_with_free_func ((GDestroyNotify) pen_due_free);
-  /* newest first: a pen's first calibration met here is its last */
-  for (guint i = 0; i < runs->len; i++)
-    {
-      NbStoreRun *r = g_ptr_array_index (runs, i);
-      PenDue *p = g_hash_table_lookup (seen, r->pen_serial);
-      if (p == NULL)
-        {
-          p = g_new0 (PenDue, 1);
-          p->serial = g_strdup (r->pen_serial);
-          p->model = g_strdup (r->pen_model);
-          p->interval = -1;
-          p->days_left = G_MININT64;
-          g_date_clear (&p->due, 1);
-          g_ptr_array_add (pens, p);
-          g_hash_table_insert (seen, p->serial, p);
-        }
-      if (p->run != 0 || r->status != NB_RUN_COMPLETE || !r->traceable)
-        continue;
-      p->run = r->id;
-      p->profile = g_strdup (r->profile_id);
-      p->verdict = g_strdup (r->verdict);
-      /* a pen found out of tolerance after adjustment must not be used until it is calibrated
-       * (repaired) again, whatever its interval says */
-      p->failed
-          = g_strcmp0 (r->verdict, "fail") == 0 || g_strcmp0 (r->verdict, "conditional-fail") == 0;
-      g_autoptr (GDateTime) t = g_date_time_new_from_unix_local (r->started_at / G_USEC_PER_SEC);
-      if (t == NULL)
-        continue;
-      p->calibrated = g_date_time_format (t, "%Y-%m-%d");
-      p->interval = run_interval (store, r->id);
-      if (p->interval < 0)
-        continue;
-      g_date_set_dmy (&p->due, (GDateDay) g_date_time_get_day_of_month (t),
-                      (GDateMonth) g_date_time_get_month (t), (GDateYear) g_date_time_get_year (t));
-      g_date_add_days (&p->due, (guint) p->interval);
-      p->days_left = g_date_days_between (today, &p->due);
-    }
-  return pens;
-}
-
-static int
-by_due (gconstpointer a, gconstpointer b)
-{
-  const PenDue *x = *(PenDue *const *) a, *y = *(PenDue *const *) b;
-  /* a pen that failed is due now, with those that have no due date */
-  if (x->failed != y->failed)
-    return x->failed ? -1 : 1;
-  if (x->days_left != y->days_left)
-    return x->days_left < y->days_left ? -1 : 1;
-  return g_strcmp0 (x->serial, y->serial);
-}
-
-static int
-standard_by_due (gconstpointer a, gconstpointer b)
-{
-  const NbStoreStandard *x = *(NbStoreStandard *const *) a;
-  const NbStoreStandard *y = *(NbStoreStandard *const *) b;
-  int c = g_strcmp0 (x->due, y->due);
-  return c ? c : g_strcmp0 (x->serial, y->serial);
-}
-
-static gint64
-standard_days_left (const NbStoreStandard *s, const GDate *today)
-{
-  GDate due;
-  g_date_clear (&due, 1);
-  if (!nb_store_standard_parse_date ("due", s->due, &due, NULL))
-    return G_MININT64;
-  return g_date_days_between (today, &due);
 }
 
 static void
@@ -168,7 +43,7 @@ print_json (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days, gu
   json_builder_begin_array (b);
   for (guint i = 0; i < pens->len; i++)
     {
-      PenDue *p = g_ptr_array_index (pens, i);
+      NbPenDue *p = g_ptr_array_index (pens, i);
       g_autofree char *due = date_text (&p->due);
       json_builder_begin_object (b);
       nb_cli_json_string (b, "serial", p->serial);
@@ -206,7 +81,7 @@ print_json (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days, gu
       nb_cli_json_string (b, "model", s->model);
       nb_cli_json_string (b, "certificate", s->certificate);
       nb_cli_json_string (b, "due", s->due);
-      nb_cli_json_int (b, "days_left", standard_days_left (s, today));
+      nb_cli_json_int (b, "days_left", nb_due_standard_days_left (s, today));
       json_builder_set_member_name (b, "expired");
       json_builder_add_boolean_value (b, nb_store_standard_is_expired (s, today));
       json_builder_end_object (b);
@@ -243,7 +118,7 @@ print_text (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days)
             "CALIBRATED", "RUN", "DUE", "STATUS");
   for (guint i = 0; i < pens->len; i++)
     {
-      PenDue *p = g_ptr_array_index (pens, i);
+      NbPenDue *p = g_ptr_array_index (pens, i);
       g_autofree char *serial = nb_cli_escape (p->serial);
       g_autofree char *model = nb_cli_escape (p->model);
       g_autofree char *profile = nb_cli_escape (p->profile);
@@ -264,7 +139,7 @@ print_text (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days)
       g_autofree char *serial = nb_cli_escape (s->serial);
       g_autofree char *cert = nb_cli_escape (s->certificate);
       g_autofree char *due = nb_cli_escape (s->due);
-      gint64 left = standard_days_left (s, today);
+      gint64 left = nb_due_standard_days_left (s, today);
       g_autofree char *when
           = left < 0 ? g_strdup_printf ("EXPIRED %" G_GINT64_FORMAT " day%s ago: calibrations "
                                         "with this fixture are refused",
@@ -312,7 +187,7 @@ nb_cli_due (int argc, char **argv)
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
   if (store == NULL)
     return nb_cli_fail (command, error);
-  g_autoptr (GPtrArray) all = pens_due (store, today, &error);
+  g_autoptr (GPtrArray) all = nb_due_list_pens (store, today, &error);
   if (all == NULL)
     return nb_cli_fail (command, error);
   g_autoptr (GPtrArray) stds_all = nb_store_list_standards (store, TRUE, &error);
@@ -324,7 +199,7 @@ nb_cli_due (int argc, char **argv)
   g_autoptr (GPtrArray) pens = g_ptr_array_new ();
   for (guint i = 0; i < all->len; i++)
     {
-      PenDue *p = g_ptr_array_index (all, i);
+      NbPenDue *p = g_ptr_array_index (all, i);
       if (p->run != 0 && p->interval < 0)
         p->days_left = G_MININT64; /* calibrated, but when it is due is unknown: due now */
       if (p->days_left <= (gint64) days || p->failed)
@@ -332,18 +207,18 @@ nb_cli_due (int argc, char **argv)
       if (p->days_left < 0 || p->failed)
         overdue++;
     }
-  g_ptr_array_sort (pens, by_due);
+  g_ptr_array_sort (pens, nb_pen_due_compare);
   g_autoptr (GPtrArray) stds = g_ptr_array_new ();
   for (guint i = 0; i < stds_all->len; i++)
     {
       NbStoreStandard *s = g_ptr_array_index (stds_all, i);
-      gint64 left = standard_days_left (s, today);
+      gint64 left = nb_due_standard_days_left (s, today);
       if (s->in_force && left <= (gint64) days)
         g_ptr_array_add (stds, s);
       if (s->in_force && left < 0)
         overdue++;
     }
-  g_ptr_array_sort (stds, standard_by_due);
+  g_ptr_array_sort (stds, nb_due_standard_compare);
 
   if (json)
     print_json (pens, stds, today, (guint) days, overdue);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nb-certificate-files.h"
 #include "nb-certificate.h"
 #include "nb-cli-password.h"
 #include "nb-cli.h"
@@ -20,38 +21,6 @@ iso_time (gint64 us)
 {
   g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
   return t ? g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-}
-
-/* The issued document: the draft with every signature of its record, the issue time and the
- * laboratory's signature (nb-certificate.h). Runs inside the store's transaction. */
-static char *
-issue_document (const NbStoreCertificate *cert, GPtrArray *signatures, gint64 issued_at,
-                char **content_sha256, gpointer user_data, GError **error)
-{
-  NbLabKey *key = user_data;
-  g_autoptr (JsonNode) node = nb_certificate_parse (cert->document, -1, error);
-  if (node == NULL)
-    return NULL;
-  JsonObject *doc = json_node_get_object (node);
-  for (guint i = 0; i < signatures->len; i++)
-    {
-      const NbStoreSignature *s = signatures->pdata[i];
-      g_autofree char *at = iso_time (s->at);
-      if (g_strcmp0 (s->content_sha256, cert->content_sha256) != 0)
-        {
-          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT,
-                       "signature %" G_GINT64_FORMAT " is not bound to this record", s->id);
-          return NULL;
-        }
-      if (!nb_certificate_add_signature (doc, s->display_name, nb_user_role_to_string (s->role),
-                                         nb_sign_meaning_to_string (s->meaning), at, error))
-        return NULL;
-    }
-  g_autofree char *issued = iso_time (issued_at);
-  if (!nb_certificate_issue (doc, issued, error) || !nb_certificate_sign_lab (doc, key, error))
-    return NULL;
-  *content_sha256 = nb_certificate_content_hash (doc);
-  return nb_certificate_to_canonical (doc, NULL);
 }
 
 int
@@ -136,8 +105,9 @@ nb_cli_sign (int argc, char **argv)
       = nb_cli_read_password (fd, prompt, FALSE, NB_PASSWORD_MAX, &error);
   if (password == NULL)
     return nb_cli_usage (command, "%s", error->message);
-  gint64 sig = nb_store_sign_certificate (store, cert->number, hash ? hash : cert->content_sha256,
-                                          user, password, meaning, issue_document, key, &error);
+  gint64 sig
+      = nb_store_sign_certificate (store, cert->number, hash ? hash : cert->content_sha256, user,
+                                   password, meaning, nb_certificate_issue_document, key, &error);
   if (sig == 0)
     {
       if (error->domain == NB_STORE_ERROR

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "nb-calibration-page.h"
+#include "nb-certificate-window.h"
 
 /* The checks listed on the pre-checks step (nb-calibration-page.c). */
 #define NB_CAL_PAGE_N_CHECKS 3
@@ -41,6 +42,8 @@ struct _NbCalibrationPage
   NbChartSeries *stroke_points, *stroke_band, *stroke_target;
   GtkGrid *found_grid, *table_grid, *result_grid;
   GtkButton *cancel_button, *start_button, *new_button;
+  GtkButton *certificate_button; /* on the result step of a completed run */
+  GtkWindow *certificate_window; /* weak: the certificate step's window, while open */
 };
 
 /* nb-calibration-station.c */

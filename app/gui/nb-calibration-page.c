@@ -86,6 +86,15 @@ update_controls (NbCalibrationPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), !running && step == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->new_button), !running && step != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
+  /* a completed run (stored) gets a certificate, or a verification report for a self-check */
+  const NbRunResult *r = nb_calibration_get_result (self->cal);
+  gboolean done
+      = !running && nb_calibration_get_state (self->cal) == NB_PROCEDURE_DONE && r && r->run_id > 0;
+  gtk_widget_action_set_enabled (w, "calibration.certificate", done);
+  gtk_widget_set_visible (GTK_WIDGET (self->certificate_button), done);
+  if (done)
+    gtk_button_set_label (self->certificate_button,
+                          r->traceable ? "_Certificate…" : "_Verification Report…");
 }
 
 static void
@@ -577,6 +586,37 @@ nb_calibration_page_get_calibration (NbCalibrationPage *self)
   return self->cal;
 }
 
+/* The certificate step: a window over this one for the run just completed. */
+static void
+action_certificate (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NbCalibrationPage *self = NB_CALIBRATION_PAGE (widget);
+  const NbRunResult *r = nb_calibration_get_result (self->cal);
+  if (r == NULL || r->run_id <= 0)
+    return;
+  if (self->certificate_window)
+    gtk_window_destroy (self->certificate_window);
+  g_autofree char *path
+      = self->settings ? g_settings_get_string (self->settings, "database-path") : NULL;
+  GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (widget));
+  NbCertificateWindow *win = nb_certificate_window_new (parent, path, r->run_id, r->traceable);
+  /* the preferences' laboratory, offered for the store's settings when it has none yet */
+  if (self->settings)
+    {
+      g_autofree char *lab = g_settings_get_string (self->settings, "lab-name");
+      g_autofree char *address = g_settings_get_string (self->settings, "lab-address");
+      nb_certificate_window_fill_lab (win, lab, address);
+    }
+  g_set_weak_pointer (&self->certificate_window, GTK_WINDOW (win));
+  gtk_window_present (GTK_WINDOW (win));
+}
+
+NbCertificateWindow *
+nb_calibration_page_get_certificate_window (NbCalibrationPage *self)
+{
+  return self->certificate_window ? NB_CERTIFICATE_WINDOW (self->certificate_window) : NULL;
+}
+
 static void
 nb_calibration_page_dispose (GObject *object)
 {
@@ -591,6 +631,7 @@ nb_calibration_page_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->cal);
   g_clear_object (&self->settings);
+  g_clear_weak_pointer (&self->certificate_window);
   g_clear_object (&self->stroke_x);
   g_clear_object (&self->stroke_y);
   g_clear_object (&self->stroke_points);
@@ -649,11 +690,13 @@ nb_calibration_page_class_init (NbCalibrationPageClass *klass)
   CHILD (cancel_button);
   CHILD (start_button);
   CHILD (new_button);
+  CHILD (certificate_button);
 #undef CHILD
   gtk_widget_class_install_action (wc, "calibration.start", NULL, action_start);
   gtk_widget_class_install_action (wc, "calibration.cancel", NULL, action_cancel);
   gtk_widget_class_install_action (wc, "calibration.new", NULL, action_new);
   gtk_widget_class_install_action (wc, "calibration.record-standard", NULL, action_record_standard);
+  gtk_widget_class_install_action (wc, "calibration.certificate", NULL, action_certificate);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "calibration.cancel", NULL);
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -48,4 +48,9 @@ void nb_calibration_page_show_step (NbCalibrationPage *page, NbCalibrationStep s
  * calibration.new, calibration.record-standard.
  * Signals: "message" (const char *text); "run-stored" (gint64 run_id): a run was stored. */
 
+/* (transfer none) the certificate step's window (the "calibration.certificate" action), or NULL
+ * when it is not open. */
+typedef struct _NbCertificateWindow NbCertificateWindow;
+NbCertificateWindow *nb_calibration_page_get_certificate_window (NbCalibrationPage *page);
+
 G_END_DECLS

@@ -13,6 +13,7 @@ struct _NbWindow
   NbLivePage *live_page;
   NbRecordsPage *records_page;
   NbCalibrationPage *calibration_page;
+  NbCertificatesPage *certificates_page;
   GSettings *settings;
   AdwToast *last_toast; /* weak: the overlay owns toasts */
   GApplication *held;   /* held while the pen is stopped before the window closes */
@@ -80,6 +81,16 @@ on_database_path_changed (GSettings *settings, const char *key, NbWindow *self)
 {
   g_autofree char *path = g_settings_get_string (settings, "database-path");
   nb_records_page_set_store_path (self->records_page, path);
+  nb_certificates_page_set_store_path (self->certificates_page, path);
+}
+
+/* The Certificates page reads the store again whenever it is shown: certificates are signed
+ * and issued in the calibration wizard's window. */
+static void
+on_page_shown (AdwViewStack *stack, GParamSpec *pspec, NbWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "certificates") == 0)
+    nb_certificates_page_refresh (self->certificates_page);
 }
 
 static void
@@ -241,6 +252,7 @@ nb_window_class_init (NbWindowClass *klass)
   g_type_ensure (NB_TYPE_LIVE_PAGE);
   g_type_ensure (NB_TYPE_RECORDS_PAGE);
   g_type_ensure (NB_TYPE_CALIBRATION_PAGE);
+  g_type_ensure (NB_TYPE_CERTIFICATES_PAGE);
   gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-window.ui");
   gtk_widget_class_bind_template_child (wc, NbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (wc, NbWindow, stack);
@@ -249,6 +261,7 @@ nb_window_class_init (NbWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, NbWindow, live_page);
   gtk_widget_class_bind_template_child (wc, NbWindow, records_page);
   gtk_widget_class_bind_template_child (wc, NbWindow, calibration_page);
+  gtk_widget_class_bind_template_child (wc, NbWindow, certificates_page);
   gtk_widget_class_install_action (wc, "window.dismiss-banner", NULL, dismiss_banner);
 }
 
@@ -275,6 +288,7 @@ nb_window_init (NbWindow *self)
   g_signal_connect (self->settings, "changed::database-path", G_CALLBACK (on_database_path_changed),
                     self);
   on_database_path_changed (self->settings, "database-path", self);
+  g_signal_connect (self->stack, "notify::visible-child-name", G_CALLBACK (on_page_shown), self);
   nb_live_page_setup (self->live_page, self->settings);
   nb_calibration_page_setup (self->calibration_page, self->settings, self->live_page);
 }
@@ -307,6 +321,12 @@ NbCalibrationPage *
 nb_window_get_calibration_page (NbWindow *self)
 {
   return self->calibration_page;
+}
+
+NbCertificatesPage *
+nb_window_get_certificates_page (NbWindow *self)
+{
+  return self->certificates_page;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "nb-calibration-page.h"
+#include "nb-certificates-page.h"
 #include "nb-live-page.h"
 #include "nb-records-page.h"
 
@@ -22,6 +23,7 @@ GSettings *nb_window_get_settings (NbWindow *win);
 NbLivePage *nb_window_get_live_page (NbWindow *win);
 NbRecordsPage *nb_window_get_records_page (NbWindow *win);
 NbCalibrationPage *nb_window_get_calibration_page (NbWindow *win);
+NbCertificatesPage *nb_window_get_certificates_page (NbWindow *win);
 void nb_window_show_page (NbWindow *win, const char *name);
 /* The banner: shown when a pen is lost. */
 gboolean nb_window_is_banner_shown (NbWindow *win);
