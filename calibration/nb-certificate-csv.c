@@ -6,8 +6,8 @@
  * rate points of the as-found phase, then those of the as-left phase. Figures are written as the
  * document has them (already rounded to their precision, in their shortest form), so the CSV and
  * the JSON cannot disagree; an open figure (null) is an empty field. Every field is a number or
- * a fixed identifier (phase, quantity, verdict, unit) but the number, which libcsv quotes; the file is
- * read back with libcsv in the tests, as the session export is. Rows end in CRLF (RFC 4180), as
+ * a fixed identifier (phase, quantity, verdict, unit) but the number, which libcsv quotes; the file
+ * is read back with libcsv in the tests, as the session export is. Rows end in CRLF (RFC 4180), as
  * the session export's do. */
 #include <csv.h>
 #include <string.h>
@@ -15,8 +15,8 @@
 #include "nb-canonical-json.h"
 #include "nb-certificate.h"
 
-static const char header[]
-    = "certificate,status,phase,quantity,target,rate_hz,n,mean,sd,error,u,U,k,nu_eff,verdict,pfa,unit\r\n";
+static const char header[] = "certificate,status,phase,quantity,target,rate_hz,n,mean,sd,error,u,U,"
+                             "k,nu_eff,verdict,pfa,unit\r\n";
 
 static void
 append_number (GString *out, JsonObject *o, const char *key)

@@ -197,6 +197,20 @@ test_save (void)
       g_autofree char *path = g_build_filename (out_dir, name, NULL);
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
     }
+  /* the DCC validates against the DCC 3.2.0 schema kept in tests/data/dcc */
+  {
+    g_autofree char *script
+        = g_build_filename (g_getenv ("NB_DCC_SCHEMAS"), "validate-dcc.sh", NULL);
+    g_autofree char *dcc_name = g_strconcat (number, ".dcc.xml", NULL);
+    g_autofree char *dcc_path = g_build_filename (out_dir, dcc_name, NULL);
+    const char *argv[] = { "sh", script, "3.2.0", dcc_path, NULL };
+    g_autofree char *err = NULL;
+    int status = 0;
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                                 &err, &status, NULL));
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("%s does not validate:\n%s", dcc_path, err);
+  }
   g_autofree char *json_name = g_strconcat (number, ".json", NULL);
   g_autofree char *json_path = g_build_filename (out_dir, json_name, NULL);
   g_autofree char *text = NULL;

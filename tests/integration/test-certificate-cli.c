@@ -163,6 +163,26 @@ assert_file (const char *out, const char *name, const char *needle)
     g_error ("%s does not say “%s”", path, needle);
 }
 
+/* The DCC @name in @out validates against the DCC 3.2.0 schema kept in tests/data/dcc
+ * (validate-dcc.sh: xmllint, offline). */
+static void
+assert_dcc_valid (const char *out, const char *name)
+{
+  const char *schemas = g_getenv ("NB_DCC_SCHEMAS");
+  g_assert_nonnull (schemas);
+  g_autofree char *script = g_build_filename (schemas, "validate-dcc.sh", NULL);
+  g_autofree char *path = g_build_filename (out, name, NULL);
+  const char *argv[] = { "sh", script, "3.2.0", path, NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s does not validate against the DCC 3.2.0 schema:\n%s", path, err);
+}
+
 /* The text of a PDF (pdftotext, poppler-utils), or NULL when pdftotext is missing. */
 static char *
 pdf_text (const char *out, const char *name)
@@ -291,6 +311,7 @@ test_flow (void)
   assert_file (out, csv_name, NULL);
   g_autofree char *dcc_name = g_strconcat (n, ".dcc.xml", NULL);
   assert_file (out, dcc_name, "DRAFT");
+  assert_dcc_valid (out, dcc_name);
   g_autofree char *pdf_name = g_strconcat (n, ".pdf", NULL);
   assert_file (out, pdf_name, "%PDF-");
   g_autofree char *draft_text = pdf_text (out, pdf_name);
@@ -402,6 +423,7 @@ test_flow (void)
   g_autofree char *dcc = NULL;
   g_assert_true (g_file_get_contents (dcc_path, &dcc, NULL, NULL));
   g_assert_null (strstr (dcc, "DRAFT"));
+  assert_dcc_valid (out, dcc_name);
   /* every row the flow wrote is covered by the audit trail (signed from the key's creation) */
   g_auto (CliResult) audit = { 0 };
   RUN (&audit, NULL, "audit", "verify", "--json");

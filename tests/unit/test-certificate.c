@@ -452,14 +452,29 @@ test_csv (void)
   /* header, 3 depth points and 1 rate point as found; no as-left (not adjusted) */
   g_assert_cmpuint (rows->len, ==, 5);
   const char *header[]
-      = { "certificate", "status", "phase", "quantity", "target", "rate_hz", "n",       "mean", "sd",  "error",
-          "u",     "U",        "k",      "nu_eff",  "verdict", "pfa",  "unit" };
-  const char *first[]
-      = { "NBL-2026-000001", "issued", "as-found", "depth",  "0.25", "100.0", "20",   "0.2949",    "0.0029", "0.0449",
-          "0.0009",   "0.0018", "2.04", "62.1",  "pass", "8.564e-76", "mm" };
-  const char *rate[]
-      = { "NBL-2026-000001", "issued", "as-found", "rate",  "100.0", "100.0", "60",   "101.203",   "0.078", "1.203",
-          "0.01",     "0.021", "2.04",  "59.0",  "pass", "1.01e-101", "Hz" };
+      = { "certificate", "status", "phase", "quantity", "target", "rate_hz", "n",   "mean", "sd",
+          "error",       "u",      "U",     "k",        "nu_eff", "verdict", "pfa", "unit" };
+  const char *first[] = { "NBL-2026-000001", "issued", "as-found", "depth",  "0.25",
+                          "100.0",           "20",     "0.2949",   "0.0029", "0.0449",
+                          "0.0009",          "0.0018", "2.04",     "62.1",   "pass",
+                          "8.564e-76",       "mm" };
+  const char *rate[] = { "NBL-2026-000001",
+                         "issued",
+                         "as-found",
+                         "rate",
+                         "100.0",
+                         "100.0",
+                         "60",
+                         "101.203",
+                         "0.078",
+                         "1.203",
+                         "0.01",
+                         "0.021",
+                         "2.04",
+                         "59.0",
+                         "pass",
+                         "1.01e-101",
+                         "Hz" };
   const char **expect[] = { header, first, NULL, NULL, rate };
   for (guint r = 0; r < rows->len; r++)
     {
