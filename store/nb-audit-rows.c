@@ -61,6 +61,8 @@ static const NbAuditTable tables[] = {
          "id, certificate_id, record_id, content_sha256, user_id, user_name, display_name, role,"
          " meaning, at",
          "rowid", FALSE),
+  /* schema 8: voided sessions and runs */
+  TABLE ("voids", "rowid", "id, kind, record_id, reason, at, by", "rowid", FALSE),
 };
 
 const NbAuditTable *

@@ -9,6 +9,7 @@
 #include "nb-audit.h"
 #include "nb-store-private.h"
 #include "nb-store-standards.h"
+#include "nb-store-voids.h"
 
 static char *
 column_text (sqlite3_stmt *stmt, int col)
@@ -343,6 +344,17 @@ check_run (NbStore *store, gint64 run_id, GError **error)
       return FALSE;
     }
   g_autoptr (GError) local = NULL;
+  g_autoptr (NbStoreVoid) voided = nb_store_get_void (store, NB_STORE_VOID_RUN, run_id, &local);
+  if (voided != NULL || local != NULL)
+    {
+      if (voided != NULL)
+        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                     "run %" G_GINT64_FORMAT " was voided (%s): it cannot be certified", run_id,
+                     voided->reason);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   g_autoptr (NbStoreCertificate) existing = nb_store_get_run_certificate (store, run_id, &local);
   if (existing != NULL)
     {

@@ -448,8 +448,35 @@ static const char schema_v7[]
       "  WHEN NEW.status IS NOT 'recording' OR NEW.ended_at IS NOT NULL OR NEW.error IS NOT NULL"
       "  BEGIN SELECT RAISE(ABORT, 'sessions: a session starts recording'); END;";
 
+/* Version 8: voiding a recorded session or a calibration run (nb-store-voids.h). A void is a
+ * record of its own, never a change to the one it voids (ISSUE11 §4: append-only): one per
+ * record at most, with a reason, only of a record that exists and is closed. A voided run cannot
+ * be certified, whoever writes the certificate row. */
+static const char schema_v8[]
+    = "CREATE TABLE voids ("
+      "  id INTEGER PRIMARY KEY,"
+      "  kind TEXT NOT NULL CHECK (kind IN ('session', 'run')),"
+      "  record_id INTEGER NOT NULL CHECK (record_id >= 1),"
+      "  reason TEXT NOT NULL CHECK (length(reason) > 0),"
+      "  at INTEGER NOT NULL,"
+      "  by TEXT NOT NULL CHECK (length(by) > 0),"
+      "  UNIQUE (kind, record_id));"
+      "CREATE TRIGGER voids_no_update BEFORE UPDATE ON voids"
+      "  BEGIN SELECT RAISE(ABORT, 'voids are append-only: UPDATE rejected'); END;"
+      "CREATE TRIGGER voids_no_delete BEFORE DELETE ON voids"
+      "  BEGIN SELECT RAISE(ABORT, 'voids are append-only: DELETE rejected'); END;"
+      "CREATE TRIGGER voids_closed_record BEFORE INSERT ON voids"
+      "  WHEN (NEW.kind = 'session' AND (SELECT status <> 'recording' FROM sessions"
+      "        WHERE id = NEW.record_id) IS NOT 1)"
+      "    OR (NEW.kind = 'run' AND (SELECT status <> 'running' FROM runs"
+      "        WHERE id = NEW.record_id) IS NOT 1)"
+      "  BEGIN SELECT RAISE(ABORT, 'voids: only a closed session or run can be voided'); END;"
+      "CREATE TRIGGER certificates_run_not_voided BEFORE INSERT ON certificates"
+      "  WHEN EXISTS (SELECT 1 FROM voids WHERE kind = 'run' AND record_id = NEW.run_id)"
+      "  BEGIN SELECT RAISE(ABORT, 'certificates: the run was voided'); END;";
+
 static const char *const migrations[] = {
-  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
+  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) >= NB_STORE_SCHEMA_AUDIT);

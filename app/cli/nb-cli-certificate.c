@@ -17,6 +17,7 @@
 #include "nb-store-certificates.h"
 #include "nb-store-runs.h"
 #include "nb-store-standards.h"
+#include "nb-store-voids.h"
 
 #define COMMAND "certificate"
 
@@ -346,6 +347,14 @@ run_write (int argc, char **argv)
                          "run %" G_GINT64_FORMAT " did not complete (%s): only a completed run "
                          "gets a certificate or a report",
                          run_id, nb_run_status_to_string (run->status));
+  /* a voided run no longer counts: no certificate, no report (the store refuses the number too) */
+  g_autoptr (NbStoreVoid) voided = nb_store_get_void (store, NB_STORE_VOID_RUN, run_id, &error);
+  if (error != NULL)
+    return nb_cli_fail (command, error);
+  if (voided != NULL)
+    return nb_cli_usage (command,
+                         "run %" G_GINT64_FORMAT " was voided (%s): it cannot be certified", run_id,
+                         voided->reason);
   g_autoptr (NbStoreLab) lab = nb_store_get_lab (store, &error);
   if (lab == NULL)
     return nb_cli_usage (command, "%s", error->message);

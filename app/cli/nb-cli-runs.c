@@ -1,15 +1,18 @@
 /* nb-cli-runs.c: `needlebench-cli runs [--json] [--db PATH]` (the calibration runs, newest first)
  * and `needlebench-cli run show RUN [--raw] [--json] [--db PATH]` (one run: its result document,
- * the same as `calibrate --json` printed when it ended, and its state transitions). The database
- * is opened read-only; what it holds came from pens and operators, so it is escaped before it
- * reaches the terminal. */
+ * the same as `calibrate --json` printed when it ended, and its state transitions; a voided run's
+ * text says so first, its JSON stays the result document). `run void` is in nb-cli-void.c. The
+ * database is opened read-only; what it holds came from pens and operators, so it is escaped before
+ * it reaches the terminal. */
 #include <math.h>
 #include <stdio.h>
 
 #include "nb-cli-result-text.h"
+#include "nb-cli-void.h"
 #include "nb-cli.h"
 #include "nb-run-result.h"
 #include "nb-store-runs.h"
+#include "nb-store-voids.h"
 #include "nb-store.h"
 
 #define MM_DECIMALS 4
@@ -75,6 +78,10 @@ nb_cli_runs (int argc, char **argv)
           json_builder_set_member_name (b, "traceable");
           json_builder_add_boolean_value (b, r->traceable);
           nb_cli_json_string (b, "error", r->error);
+          g_autoptr (NbStoreVoid) v = nb_store_get_void (store, NB_STORE_VOID_RUN, r->id, &error);
+          if (error != NULL)
+            return nb_cli_fail ("runs", error);
+          nb_cli_json_void (b, v);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -97,10 +104,14 @@ nb_cli_runs (int argc, char **argv)
       g_autofree char *profile = nb_cli_escape (r->profile_id);
       g_autofree char *rule = nb_cli_escape (r->rule);
       g_autofree char *verdict = nb_cli_escape (r->verdict);
+      g_autoptr (NbStoreVoid) v = nb_store_get_void (store, NB_STORE_VOID_RUN, r->id, &error);
+      if (error != NULL)
+        return nb_cli_fail ("runs", error);
+      /* a voided run still shows what it was, its status says that it no longer counts */
       printf ("%6" G_GINT64_FORMAT "  %-20s  %-16s  %-16s  %-20s  %-9s  %-11s  %-16s  %s\n", r->id,
               started ? started : "?", pen ? pen : "-", fixture ? fixture : "-",
-              profile ? profile : "-", rule ? rule : "-", nb_run_status_to_string (r->status),
-              verdict ? verdict : "-",
+              profile ? profile : "-", rule ? rule : "-",
+              v != NULL ? "voided" : nb_run_status_to_string (r->status), verdict ? verdict : "-",
               r->traceable        ? "yes"
               : r->fixture_serial ? "no: no standard"
                                   : "no: pen self-check");
@@ -209,6 +220,19 @@ run_show (int argc, char **argv)
       nb_cli_print_json (g_steal_pointer (&doc));
       return NB_EXIT_OK;
     }
+  /* the document is a contract (`run show --json`, `calibrate --json`): the void is said here */
+  g_autoptr (NbStoreVoid) v = nb_store_get_void (store, NB_STORE_VOID_RUN, (gint64) id, &error);
+  if (error != NULL)
+    return nb_cli_fail (command, error);
+  if (v != NULL)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (v->at / G_USEC_PER_SEC);
+      g_autofree char *at = t ? g_date_time_format_iso8601 (t) : g_strdup ("?");
+      g_autofree char *reason = nb_cli_escape (v->reason);
+      g_autofree char *by = nb_cli_escape (v->by);
+      printf ("VOIDED: %s (by %s, %s); this run no longer counts and cannot be certified.\n\n",
+              reason, by, at);
+    }
   nb_cli_print_run_text (json_node_get_object (doc));
   if (raw)
     print_raw (json_node_get_object (doc));
@@ -223,12 +247,16 @@ nb_cli_run_show_command (int argc, char **argv)
 {
   if (argc >= 2 && g_str_equal (argv[1], "show"))
     return run_show (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "void"))
+    return nb_cli_run_void (argc - 1, argv + 1);
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      printf ("Usage: needlebench-cli run show RUN [--raw] [--json] [--db PATH]\n");
+      printf ("Usage: needlebench-cli run show RUN [--raw] [--json] [--db PATH]\n"
+              "       needlebench-cli run void RUN --reason TEXT [--db PATH]\n");
       return NB_EXIT_OK;
     }
-  return nb_cli_usage (
-      "run", argc < 2 ? "which subcommand? (show RUN)%s" : "unknown subcommand “%s” (show RUN)",
-      argc < 2 ? "" : argv[1]);
+  return nb_cli_usage ("run",
+                       argc < 2 ? "which subcommand? (show RUN, void RUN)%s"
+                                : "unknown subcommand “%s” (show RUN, void RUN)",
+                       argc < 2 ? "" : argv[1]);
 }

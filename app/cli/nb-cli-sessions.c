@@ -1,8 +1,11 @@
 /* nb-cli-sessions.c: `needlebench-cli sessions [--db PATH] [--serial S] [--operator NAME]
- * [--json]`: the recorded sessions, newest first. */
+ * [--json]`: the recorded sessions, newest first; a voided one says "voided" as its status (its
+ * JSON keeps the stored status and adds "voided"). */
 #include <stdio.h>
 
+#include "nb-cli-void.h"
 #include "nb-cli.h"
+#include "nb-store-voids.h"
 #include "nb-store.h"
 
 static char *
@@ -84,6 +87,11 @@ nb_cli_sessions (int argc, char **argv)
           json_builder_set_member_name (b, "strokes");
           json_builder_add_int_value (b, strokes);
           nb_cli_json_string (b, "error", s->error);
+          g_autoptr (NbStoreVoid) v
+              = nb_store_get_void (store, NB_STORE_VOID_SESSION, s->id, &error);
+          if (error != NULL)
+            return nb_cli_fail ("sessions", error);
+          nb_cli_json_void (b, v);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -105,9 +113,12 @@ nb_cli_sessions (int argc, char **argv)
       g_autofree char *pen = nb_cli_escape (s->pen_serial);
       g_autofree char *who = nb_cli_escape (s->operator_name);
       g_autofree char *name = nb_cli_escape (s->name);
+      g_autoptr (NbStoreVoid) v = nb_store_get_void (store, NB_STORE_VOID_SESSION, s->id, &error);
+      if (error != NULL)
+        return nb_cli_fail ("sessions", error);
       printf ("%6" G_GINT64_FORMAT "  %-20s  %-14s  %-12s  %5.2fmm  %4.0fHz  %-11s  %s\n", s->id,
               started ? started : "?", pen ? pen : "-", who ? who : "-", s->depth_mm, s->rate_hz,
-              nb_session_status_to_string (s->status), name ? name : "");
+              v != NULL ? "voided" : nb_session_status_to_string (s->status), name ? name : "");
     }
   return NB_EXIT_OK;
 }

@@ -78,5 +78,7 @@ int nb_cli_sign (int argc, char **argv);        /* nb-cli-sign.c */
 int nb_cli_audit (int argc, char **argv);       /* audit verify (nb-cli-audit.c) */
 int nb_cli_report (int argc, char **argv);      /* report verify (nb-cli-report.c) */
 int nb_cli_due (int argc, char **argv);         /* nb-cli-due.c */
+int nb_cli_session (int argc, char **argv);     /* session void (nb-cli-void.c) */
+int nb_cli_run_void (int argc, char **argv);    /* run void, from `run` (nb-cli-void.c) */
 
 G_END_DECLS

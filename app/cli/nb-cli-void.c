@@ -1,0 +1,103 @@
+/* nb-cli-void.c: `needlebench-cli session void SESSION --reason TEXT [--db PATH]` and
+ * `needlebench-cli run void RUN --reason TEXT [--db PATH]`: a session recorded by mistake or a
+ * run made on the wrong pen is voided by a record of its own (store/nb-store-voids.h), never
+ * changed or deleted. Also the "voided" key that `sessions --json` and `runs --json` print. */
+#include <stdio.h>
+
+#include "nb-cli-void.h"
+#include "nb-cli.h"
+#include "nb-store-standards.h"
+#include "nb-store-voids.h"
+#include "nb-store.h"
+
+void
+nb_cli_json_void (JsonBuilder *b, const NbStoreVoid *v)
+{
+  json_builder_set_member_name (b, "voided");
+  if (v == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (v->at / G_USEC_PER_SEC);
+  g_autofree char *at = t ? g_date_time_format_iso8601 (t) : NULL;
+  json_builder_begin_object (b);
+  nb_cli_json_string (b, "reason", v->reason);
+  nb_cli_json_string (b, "by", v->by);
+  nb_cli_json_string (b, "at", at);
+  json_builder_end_object (b);
+}
+
+static int
+void_command (NbStoreVoidKind kind, int argc, char **argv)
+{
+  const char *what = nb_store_void_kind_to_string (kind);
+  g_autofree char *command = g_strdup_printf ("%s void", what);
+  g_autofree char *db = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it no longer counts (required)", "TEXT" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { NULL },
+  };
+  g_autofree char *summary = g_strdup_printf (
+      "Voids a %s: it stays in the database, marked voided with the reason, who and when%s.", what,
+      kind == NB_STORE_VOID_RUN ? "; a voided run cannot be certified" : "");
+  if (!nb_cli_parse (command, kind == NB_STORE_VOID_RUN ? "RUN" : "SESSION", summary, entries,
+                     &argc, &argv))
+    return NB_EXIT_USAGE;
+  if (argc < 2)
+    return nb_cli_usage (command, "which %s? (see needlebench-cli %ss)", what, what);
+  if (argc > 2)
+    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+  guint64 id = 0;
+  if (!g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
+    return nb_cli_usage (command, "“%s” is not a %s id", argv[1], what);
+  if (reason == NULL)
+    return nb_cli_usage (command, "--reason TEXT is required");
+  g_autoptr (GError) error = NULL;
+  if (!nb_store_standard_check_text ("--reason", reason, TRUE, NB_STORE_VOID_REASON_MAX, &error))
+    return nb_cli_usage (command, "%s", error->message);
+
+  /* no database: there is no such record (opening would create an empty one) */
+  g_autofree char *fallback = db ? NULL : nb_store_get_default_path ();
+  const char *path = db ? db : fallback;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return nb_cli_usage (command, "no database at %s (give --db PATH)", path);
+  g_autoptr (NbStore) store = nb_store_open (path, &error);
+  if (store == NULL)
+    return nb_cli_fail (command, error);
+  gint64 void_id = kind == NB_STORE_VOID_RUN
+                       ? nb_store_void_run (store, (gint64) id, reason, NULL, &error)
+                       : nb_store_void_session (store, (gint64) id, reason, NULL, &error);
+  if (void_id == 0)
+    return g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND)
+                   || g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID)
+               ? nb_cli_usage (command, "%s", error->message)
+               : nb_cli_fail (command, error);
+  g_autofree char *shown = nb_cli_escape (reason);
+  printf ("%c%s %" G_GUINT64_FORMAT " voided: %s\n", g_ascii_toupper (what[0]), what + 1, id,
+          shown);
+  return NB_EXIT_OK;
+}
+
+int
+nb_cli_session (int argc, char **argv)
+{
+  if (argc >= 2 && g_str_equal (argv[1], "void"))
+    return void_command (NB_STORE_VOID_SESSION, argc - 1, argv + 1);
+  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf ("Usage: needlebench-cli session void SESSION --reason TEXT [--db PATH]\n");
+      return NB_EXIT_OK;
+    }
+  return nb_cli_usage ("session",
+                       argc < 2 ? "which subcommand? (void SESSION --reason TEXT)%s"
+                                : "unknown subcommand “%s” (void SESSION --reason TEXT)",
+                       argc < 2 ? "" : argv[1]);
+}
+
+int
+nb_cli_run_void (int argc, char **argv)
+{
+  return void_command (NB_STORE_VOID_RUN, argc, argv);
+}
