@@ -6,6 +6,7 @@
 
 #include "nb-cli-void.h"
 #include "nb-cli.h"
+#include "nb-store-certificates.h"
 #include "nb-store-standards.h"
 #include "nb-store-voids.h"
 #include "nb-store.h"
@@ -33,9 +34,11 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
 {
   const char *what = nb_store_void_kind_to_string (kind);
   g_autofree char *command = g_strdup_printf ("%s void", what);
-  g_autofree char *db = NULL, *reason = NULL;
+  g_autofree char *db = NULL, *reason = NULL, *operator_name = NULL;
   const GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it no longer counts (required)", "TEXT" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      "Who voids it (default: the login name)", "NAME" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
     { NULL },
   };
@@ -55,7 +58,9 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
   if (reason == NULL)
     return nb_cli_usage (command, "--reason TEXT is required");
   g_autoptr (GError) error = NULL;
-  if (!nb_store_standard_check_text ("--reason", reason, TRUE, NB_STORE_VOID_REASON_MAX, &error))
+  if (!nb_store_standard_check_text ("--reason", reason, TRUE, NB_STORE_VOID_REASON_MAX, &error)
+      || !nb_store_standard_check_text ("--operator", operator_name, FALSE, NB_USER_NAME_MAX,
+                                        &error))
     return nb_cli_usage (command, "%s", error->message);
 
   /* no database: there is no such record (opening would create an empty one) */
@@ -67,8 +72,8 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
   if (store == NULL)
     return nb_cli_fail (command, error);
   gint64 void_id = kind == NB_STORE_VOID_RUN
-                       ? nb_store_void_run (store, (gint64) id, reason, NULL, &error)
-                       : nb_store_void_session (store, (gint64) id, reason, NULL, &error);
+                       ? nb_store_void_run (store, (gint64) id, reason, operator_name, &error)
+                       : nb_store_void_session (store, (gint64) id, reason, operator_name, &error);
   if (void_id == 0)
     return g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND)
                    || g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID)
