@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "nb-store-voids.h"
+
 void
 nb_pen_due_free (NbPenDue *p)
 {
@@ -48,6 +50,15 @@ nb_due_list_pens (NbStore *store, const GDate *today, GError **error)
   for (guint i = 0; i < runs->len; i++)
     {
       NbStoreRun *r = g_ptr_array_index (runs, i);
+      /* a voided run (on the wrong pen, say) calibrated nothing and names no pen */
+      g_autoptr (NbStoreVoid) voided = nb_store_get_void (store, NB_STORE_VOID_RUN, r->id, error);
+      if (voided != NULL)
+        continue;
+      if (error != NULL && *error != NULL)
+        {
+          g_ptr_array_unref (pens);
+          return NULL;
+        }
       NbPenDue *p = g_hash_table_lookup (seen, r->pen_serial);
       if (p == NULL)
         {

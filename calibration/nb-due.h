@@ -3,8 +3,8 @@
  * app/cli/nb-cli-due.c).
  *
  * A pen's next calibration is due its profile's interval_days after its last complete, traceable
- * calibration run, or at once when that run's verdict is fail or conditional-fail; the interval
- * is read from the profile as the run used it. Dates are the bench's local calendar. */
+ * calibration run not voided, or at once when that run's verdict is fail or conditional-fail; the
+ * interval is read from the profile as the run used it. Dates are the bench's local calendar. */
 #pragma once
 
 #include "nb-store-runs.h"

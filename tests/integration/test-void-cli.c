@@ -5,7 +5,8 @@
  * and `runs` (text and --json) show it with its reason, who (the login name, or --operator) and
  * when; `run show --json` stays
  * the result document it was, its text says VOIDED; `certificate RUN` refuses the voided run
- * (exit 2, naming the void) and writes no file; `audit verify` stays clean (exit 0). */
+ * (exit 2, naming the void) and writes no file; `due` no longer counts it as the pen's
+ * calibration; `audit verify` stays clean (exit 0). */
 #include <string.h>
 
 #include "cli-harness.h"
@@ -84,9 +85,34 @@ expect_exit (int want, const char *needle, const char *first, ...)
     g_assert_nonnull (strstr (want == 0 ? r.out : r.err, needle));
 }
 
+/* the pens `due --json` lists as overdue in 2099, and the last run of the first */
+static guint
+due_pens (gint64 *last_run)
+{
+  g_auto (CliResult) r = { 0 };
+  cli_run (&r, "due", "--date", "2099-01-01", "--json", "--db", db, NULL);
+  g_test_message ("due --json: exit %d\n%s%s", r.status, r.out, r.err);
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&r, &parser);
+  JsonArray *pens = json_object_get_array_member (o, "pens");
+  guint n = json_array_get_length (pens);
+  /* exit 1: a pen is overdue (in 2099, the calibrated one) */
+  g_assert_cmpint (r.status, ==, n > 0 ? 1 : 0);
+  if (n > 0)
+    {
+      JsonObject *pen = json_array_get_object_element (pens, 0);
+      g_assert_cmpstr (json_object_get_string_member (pen, "serial"), ==, "VOID-1");
+      *last_run = json_object_get_int_member (pen, "last_run");
+    }
+  return n;
+}
+
 static void
 test_not_voided (void)
 {
+  gint64 last_run = 0;
+  g_assert_cmpuint (due_pens (&last_run), ==, 1);
+  g_assert_cmpint (last_run, ==, 1);
   g_autoptr (JsonParser) p1 = NULL, p2 = NULL;
   const char *status = NULL;
   JsonNode *v = listed_void ("sessions", &p1, &status);
@@ -137,6 +163,9 @@ test_void (void)
   g_assert_cmpint (j.status, ==, 0);
   g_assert_cmpstr (j.out, ==, run_json_before);
   expect_exit (0, "VOIDED: calibrated the wrong pen", "run", "show", "1", NULL);
+  /* the voided run calibrated nothing: no pen is due from it */
+  gint64 last_run = 0;
+  g_assert_cmpuint (due_pens (&last_run), ==, 0);
 }
 
 static void
