@@ -20,6 +20,7 @@ struct _NbChart
   NbMinMax *cols; /* envelope columns, grown to the widest plot seen, never per frame */
   guint n_cols_alloc;
   gint64 last_draw_us, last_drawn_at;
+  guint draw_count;
   double pointer_x;
 };
 
@@ -272,6 +273,7 @@ nb_chart_draw (NbChart *self, cairo_t *cr, int width, int height)
 
   self->last_drawn_at = g_get_monotonic_time ();
   self->last_draw_us = self->last_drawn_at - t0;
+  self->draw_count++;
 }
 
 static void
@@ -441,4 +443,10 @@ gint64
 nb_chart_get_last_drawn_at (NbChart *chart)
 {
   return chart->last_drawn_at;
+}
+
+guint
+nb_chart_get_draw_count (NbChart *chart)
+{
+  return chart->draw_count;
 }

@@ -33,6 +33,9 @@ void nb_chart_draw (NbChart *chart, cairo_t *cr, int width, int height);
 gint64 nb_chart_get_last_draw_us (NbChart *chart);
 gint64 nb_chart_get_last_drawn_at (NbChart *chart);
 
+/* How many times the chart has been drawn since it was made (a test hook: idle means no draws). */
+guint nb_chart_get_draw_count (NbChart *chart);
+
 /* Signals: "view-changed" (): the user zoomed or scrolled the x axis. */
 
 G_END_DECLS

@@ -32,6 +32,7 @@ struct _NbLivePage
   GCancellable *connecting; /* the open in flight, NULL when none */
 
   NbLiveStrip strip;
+  guint follow_tick; /* the strip's per-frame scroll, 0 when it stands still */
   NbChartAxis *depth_x, *depth_y;
   NbChartSeries *depth_points, *band, *target;
 
@@ -74,9 +75,12 @@ connected (NbLivePage *self)
   return self->run && nb_run_is_connected (self->run);
 }
 
+static void update_follow (NbLivePage *self);
+
 static void
 update_actions (NbLivePage *self)
 {
+  update_follow (self);
   GtkWidget *w = GTK_WIDGET (self);
   gboolean on = connected (self);
   if (self->pen_list == NULL)
@@ -201,6 +205,26 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   NbLivePage *self = data;
   nb_live_strip_follow (&self->strip, self->run);
   return G_SOURCE_CONTINUE;
+}
+
+/* A tick callback keeps the frame clock running (and the chart redrawn) at the display's rate,
+ * which on software rendering costs more than a core: so the strip scrolls per frame only while
+ * the motor runs and the view follows the pen. At rest the pen still streams, but its trace is a
+ * flat line: the strip is brought up to date once and then stands still, drawn only on a view
+ * change (zoom, scroll, resize, theme) or new strokes and readouts. */
+static void
+update_follow (NbLivePage *self)
+{
+  gboolean want = self->run && nb_run_is_motor_running (self->run) && !self->strip.paused;
+  if (want && self->follow_tick == 0)
+    self->follow_tick
+        = gtk_widget_add_tick_callback (GTK_WIDGET (self->strip_chart), on_tick, self, NULL);
+  else if (!want && self->follow_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->strip_chart), self->follow_tick);
+      self->follow_tick = 0;
+      nb_live_strip_follow (&self->strip, self->run); /* the last strokes, once */
+    }
 }
 
 static void
@@ -622,7 +646,7 @@ setup_charts (NbLivePage *self)
   g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (nb_live_strip_update_title),
                             &self->strip);
   g_signal_connect (self->strip_chart, "view-changed", G_CALLBACK (on_view_changed), self);
-  gtk_widget_add_tick_callback (GTK_WIDGET (self->strip_chart), on_tick, self, NULL);
+  g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (update_follow), self);
 
   self->depth_x = nb_chart_axis_new ("stroke", 0, DEPTH_CHART_STROKES);
   self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);

@@ -119,6 +119,34 @@ test_stream (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.zoom-out", NULL));
 }
 
+/* The strip chart draws only when something changed: never at rest, every frame while streaming. */
+static void
+test_redraws (void)
+{
+  NbChart *chart = nb_live_page_get_strip_chart (live);
+  nb_window_show_page (win, "live");
+  g_assert_true (nb_run_is_motor_running (nb_live_page_get_run (live)));
+  nb_test_pump (0.3);
+  guint before = nb_chart_get_draw_count (chart);
+  nb_test_pump (1.0);
+  guint streaming = nb_chart_get_draw_count (chart) - before;
+  g_printerr ("# strip chart draws in 1 s streaming: %u\n", streaming);
+  g_assert_cmpuint (streaming, >=, 10);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (FALSE), 3));
+  /* Settle: the last strokes and readouts land, the y scale fits them once. */
+  nb_test_pump (2.0 * NB_RUN_UPDATE_MS / 1000.0 + 0.5);
+  before = nb_chart_get_draw_count (chart);
+  nb_test_pump (1.0);
+  g_printerr ("# strip chart draws in 1 s at rest: %u\n", nb_chart_get_draw_count (chart) - before);
+  g_assert_cmpuint (nb_chart_get_draw_count (chart), ==, before);
+
+  /* As the next tests expect it: the motor running again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
+  g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (TRUE), 3));
+}
+
 /* Activates the live page's shortcut for @accel (as GTK does on the key press). */
 static gboolean
 press (const char *accel)
@@ -747,6 +775,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gui/start", test_start);
   g_test_add_func ("/gui/stream", test_stream);
+  g_test_add_func ("/gui/redraws", test_redraws);
   g_test_add_func ("/gui/shortcuts", test_shortcuts);
   g_test_add_func ("/gui/preset", test_preset);
   g_test_add_func ("/gui/record", test_record);
