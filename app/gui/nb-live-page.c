@@ -207,11 +207,8 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* A tick callback keeps the frame clock running (and the chart redrawn) at the display's rate,
- * which on software rendering costs more than a core: so the strip scrolls per frame only while
- * the motor runs and the view follows the pen. At rest the pen still streams, but its trace is a
- * flat line: the strip is brought up to date once and then stands still, drawn only on a view
- * change (zoom, scroll, resize, theme) or new strokes and readouts. */
+/* Per-frame scrolling costs a core on software rendering: only while the motor runs and the view
+ * follows. At rest the trace is flat: updated once, then drawn only on a view change or stroke. */
 static void
 update_follow (NbLivePage *self)
 {
