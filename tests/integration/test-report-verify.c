@@ -427,11 +427,10 @@ test_by_hand (void)
 {
   g_autofree char *python = g_find_program_in_path ("python3");
   g_autofree char *openssl = g_find_program_in_path ("openssl");
+  /* both are in tools/debian-packages.txt: missing, the docs' recipe is unchecked, a failure */
   if (python == NULL || openssl == NULL)
-    {
-      g_test_skip ("python3 or openssl is not installed: the by-hand check is not run");
-      return;
-    }
+    g_error ("python3 or openssl is not installed (tools/debian-packages.txt): the by-hand "
+             "check of docs/certificate.md cannot run");
   g_autofree char *md_path
       = g_build_filename (g_getenv ("NB_SOURCE_ROOT"), "docs", "certificate.md", NULL);
   g_autofree char *md = NULL;

@@ -256,11 +256,10 @@ static void
 test_python_recipe (void)
 {
   g_autofree char *python = g_find_program_in_path ("python3");
+  /* python3 is in tools/debian-packages.txt: missing, the docs' recipe is unchecked */
   if (python == NULL)
-    {
-      g_test_skip ("python3 is not installed: the by-hand recipe is not checked");
-      return;
-    }
+    g_error ("python3 is not installed (tools/debian-packages.txt): the by-hand recipe of "
+             "docs/certificate.md cannot be checked");
   g_autoptr (NbLabKey) key = test_key (3);
   g_autoptr (JsonNode) doc = issued_certificate ("NBL-2026-000001", key);
   JsonObject *o = json_node_get_object (doc);
