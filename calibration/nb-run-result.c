@@ -112,6 +112,8 @@ round_to (double value, int decimals)
 {
   double scale = pow (10.0, decimals);
   double r = round (value * scale) / scale;
+  if (!isfinite (r))
+    return value; /* value · scale overflowed: a number that large has no digits to round */
   return r == 0.0 ? 0.0 : r; /* no -0 */
 }
 
