@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "nb-c-locale.h"
 #include "nb-least-squares.h"
 #include "nb-procedure.h"
 
@@ -19,8 +20,21 @@ nb_adjust_method_to_string (NbAdjustMethod method)
     }
 }
 
-#define ADJUST_ERROR(error, ...)                                                                   \
-  (g_set_error ((error), NB_PROCEDURE_ERROR, NB_PROCEDURE_ERROR_ADJUST, __VA_ARGS__), FALSE)
+#define ADJUST_ERROR(error, ...) adjust_error ((error), __VA_ARGS__)
+
+/* Its message is stored with the run: formatted in the C locale (nb-c-locale.h). */
+static gboolean adjust_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+adjust_error (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = nb_c_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, NB_PROCEDURE_ERROR, NB_PROCEDURE_ERROR_ADJUST, message);
+  return FALSE;
+}
 
 /* The depth the pen drives the needle to when set to @set_mm with @table in force (mm). */
 static double
@@ -257,11 +271,12 @@ nb_adjust_to_table (const NbAdjustment *adj, guint64 calibrated_at, const char *
       double c = round (adj->correction_um[i]);
       if (!(fabs (c) <= NB_CAL_MAX_CORRECTION_UM))
         {
-          g_set_error (error, NB_PROCEDURE_ERROR, NB_PROCEDURE_ERROR_ADJUST,
-                       "the correction at %.3f mm would be %.0f µm, beyond the ±%d µm a pen "
-                       "takes (docs/protocol.md §7): the pen needs repair, not calibration",
-                       adj->depth_um[i] / 1000.0, adj->correction_um[i], NB_CAL_MAX_CORRECTION_UM);
-          return FALSE;
+          return adjust_error (error,
+                               "the correction at %.3f mm would be %.0f µm, beyond the ±%d µm a "
+                               "pen takes (docs/protocol.md §7): the pen needs repair, not "
+                               "calibration",
+                               adj->depth_um[i] / 1000.0, adj->correction_um[i],
+                               NB_CAL_MAX_CORRECTION_UM);
         }
       table->points[i].depth_um = (guint32) adj->depth_um[i];
       table->points[i].correction_um = (gint32) c;

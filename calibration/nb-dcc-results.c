@@ -25,10 +25,12 @@ used_methods (NbDccWriter *x, JsonObject *doc, const char *rule)
   JsonObject *m = nb_dcc_json_obj (doc, "method");
   double version = 0;
   nb_dcc_json_num (m, "profile_version", &version);
+  /* the certificate's text is data: figures through nb_dcc_fmt (), never the locale's */
+  g_autofree char *version_text = nb_dcc_fmt (version, 0);
   g_autofree char *name = g_strdup_printf (
-      "Calibration profile %s, version %.0f%s%s%s", nb_dcc_json_str (m, "profile") ?: "?", version,
-      nb_dcc_json_str (m, "profile_title") ? " (" : "", nb_dcc_json_str (m, "profile_title") ?: "",
-      nb_dcc_json_str (m, "profile_title") ? ")" : "");
+      "Calibration profile %s, version %s%s%s%s", nb_dcc_json_str (m, "profile") ?: "?",
+      version_text, nb_dcc_json_str (m, "profile_title") ? " (" : "",
+      nb_dcc_json_str (m, "profile_title") ?: "", nb_dcc_json_str (m, "profile_title") ? ")" : "");
   g_autofree char *rule_name = g_strdup_printf ("Decision rule: %s", rule);
   nb_dcc_start (x, "usedMethods");
   nb_dcc_start (x, "usedMethod");
@@ -72,8 +74,9 @@ measuring_equipments (NbDccWriter *x, JsonObject *doc)
       nb_dcc_end (x);
       if (nb_dcc_json_num (s, "U_mm", &U) && nb_dcc_json_num (s, "k", &k))
         {
+          g_autofree char *k_text = nb_dcc_fmt (k, 2);
           g_autofree char *qname = g_strdup_printf (
-              "Expanded uncertainty of the standard's certificate (k = %.2f)", k);
+              "Expanded uncertainty of the standard's certificate (k = %s)", k_text);
           nb_dcc_start (x, "measuringEquipmentQuantities");
           nb_dcc_start (x, "measuringEquipmentQuantity");
           nb_dcc_text (x, "name", qname);
@@ -147,10 +150,12 @@ point_result (NbDccWriter *x, const Part *part, JsonObject *p, JsonObject *e)
   nb_dcc_json_num (e, "k", &k);
   nb_dcc_json_num (e, "n", &n);
 
+  g_autofree char *target_text = nb_dcc_fmt (target, part->rate ? 0 : 2);
+  g_autofree char *rate_text = nb_dcc_fmt (rate, 0);
   g_autofree char *name
-      = part->rate
-            ? g_strdup_printf ("Stroke rate at %.0f Hz, %s", target, part->label)
-            : g_strdup_printf ("Needle depth at %.2f mm, %.0f Hz, %s", target, rate, part->label);
+      = part->rate ? g_strdup_printf ("Stroke rate at %s Hz, %s", target_text, part->label)
+                   : g_strdup_printf ("Needle depth at %s mm, %s Hz, %s", target_text, rate_text,
+                                      part->label);
   nb_dcc_start (x, "result");
   nb_dcc_text (x, "name", name);
   nb_dcc_start (x, "data");
@@ -160,8 +165,9 @@ point_result (NbDccWriter *x, const Part *part, JsonObject *p, JsonObject *e)
   if (!part->rate)
     nb_dcc_quantity (x, NULL, "Set rate", p, "rate_hz", 3, UNIT_HZ);
 
+  g_autofree char *n_text = nb_dcc_fmt (n, 0);
   g_autofree char *mean_name = g_strdup_printf (
-      "Mean of %.0f strokes measured by the reference, with its expanded uncertainty", n);
+      "Mean of %s strokes measured by the reference, with its expanded uncertainty", n_text);
   nb_dcc_start_ref (x, "quantity", "basic_measuredValue");
   nb_dcc_text (x, "name", mean_name);
   if (nb_dcc_json_num (e, k_mean, &mean))
@@ -275,8 +281,10 @@ indication (NbDccWriter *x, JsonArray *list)
       nb_dcc_json_num (e, "target_mm", &target);
       nb_dcc_json_num (e, "rate_hz", &rate);
       const char *phase = nb_dcc_json_str (e, "phase");
+      g_autofree char *target_text = nb_dcc_fmt (target, 2);
+      g_autofree char *rate_text = nb_dcc_fmt (rate, 0);
       g_autofree char *name
-          = g_strdup_printf ("Pen indication at %.2f mm, %.0f Hz, %s", target, rate,
+          = g_strdup_printf ("Pen indication at %s mm, %s Hz, %s", target_text, rate_text,
                              g_strcmp0 (phase, "as-left") == 0 ? "as left" : "as found");
       nb_dcc_start (x, "result");
       nb_dcc_text (x, "name", name);

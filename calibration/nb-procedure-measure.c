@@ -4,6 +4,7 @@
  * (nb_point_result_evaluate), and the rate points from the same strokes. */
 #include <math.h>
 
+#include "nb-c-locale.h"
 #include "nb-procedure-private.h"
 
 /* Two strokes are the same physical stroke when their times (each stream's own, the pairing
@@ -134,11 +135,13 @@ point_done (NbProc *p, gpointer data)
     {
       if (ref_now > w->give_up_s)
         {
-          w->error = g_error_new (NB_PROCEDURE_ERROR, NB_PROCEDURE_ERROR_MEASUREMENT,
-                                  "only %u of %u strokes at %.3f mm, %.1f Hz in %.1f s of the "
-                                  "reference's samples",
-                                  w->picked->len, w->n, p->set_depth_mm, w->rate_hz,
-                                  w->give_up_s - w->change_s);
+          /* stored with the run: the same figures in every locale */
+          g_autofree char *message = nb_c_strdup_printf (
+              "only %u of %u strokes at %.3f mm, %.1f Hz in %.1f s of the "
+              "reference's samples",
+              w->picked->len, w->n, p->set_depth_mm, w->rate_hz, w->give_up_s - w->change_s);
+          w->error
+              = g_error_new_literal (NB_PROCEDURE_ERROR, NB_PROCEDURE_ERROR_MEASUREMENT, message);
           return TRUE;
         }
       return FALSE;

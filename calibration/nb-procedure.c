@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "nb-c-locale.h"
 #include "nb-procedure-private.h"
 
 /* The pen's own telemetry is in whole µm (docs/protocol.md §5): a self-check's resolution. */
@@ -156,7 +157,8 @@ pre_check_error (NbProc *p, const char *format, ...)
 {
   va_list ap;
   va_start (ap, format);
-  g_autofree char *message = g_strdup_vprintf (format, ap);
+  /* stored with the run: the same figures in every locale */
+  g_autofree char *message = nb_c_strdup_vprintf (format, ap);
   va_end (ap);
   return fail (p, g_error_new_literal (NB_PROCEDURE_ERROR, NB_PROCEDURE_ERROR_PRE_CHECK, message));
 }
@@ -339,12 +341,12 @@ state_adjust (NbProc *p)
       || !nb_adjust_to_table (adj, (guint64) (g_get_real_time () / G_USEC_PER_SEC), certificate,
                               &p->new_table, &error))
     return fail (p, error);
-  set_detail (p, g_strdup_printf ("%s correction of delivered = %.4f mm + %.5f × commanded "
-                                  "(largest residual %.4f mm, limit %.4f mm): %u points, "
-                                  "rate %+d ppm",
-                                  nb_adjust_method_to_string (adj->method), adj->a, adj->b,
-                                  adj->max_residual_mm, adj->threshold_mm, adj->n_points,
-                                  p->new_table.rate_correction_ppm));
+  set_detail (p, nb_c_strdup_printf ("%s correction of delivered = %.4f mm + %.5f × commanded "
+                                     "(largest residual %.4f mm, limit %.4f mm): %u points, "
+                                     "rate %+d ppm",
+                                     nb_adjust_method_to_string (adj->method), adj->a, adj->b,
+                                     adj->max_residual_mm, adj->threshold_mm, adj->n_points,
+                                     p->new_table.rate_correction_ppm));
   return NB_PROCEDURE_WRITE;
 }
 

@@ -259,10 +259,15 @@ reader_thread (gpointer data)
       g_mutex_lock (&dev->lock);
       gboolean stalled = dev->streaming && now - dev->last_rx_us > NB_DEVICE_STALL_MS * 1000;
       if (stalled)
-        set_lost (dev, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED,
-                                    "%s: no data from the pen for %.1f s while streaming "
-                                    "(link stalled or pen unplugged)",
-                                    dev->description, NB_DEVICE_STALL_MS / 1000.0));
+        {
+          /* recorded with the session: a decimal point in every locale */
+          char seconds[G_ASCII_DTOSTR_BUF_SIZE];
+          g_ascii_formatd (seconds, sizeof seconds, "%.1f", NB_DEVICE_STALL_MS / 1000.0);
+          set_lost (dev, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_DISCONNECTED,
+                                      "%s: no data from the pen for %s s while streaming "
+                                      "(link stalled or pen unplugged)",
+                                      dev->description, seconds));
+        }
       g_mutex_unlock (&dev->lock);
       if (stalled)
         break;

@@ -1,6 +1,7 @@
 /* nb-store-session.c: writing sessions, pens, strokes, sample batches and events. */
 #include "nb-audit.h"
 #include "nb-audit-rows.h"
+#include "nb-c-locale.h"
 #include "nb-store-private.h"
 #include "nb-sample-codec.h"
 
@@ -121,10 +122,11 @@ nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **
   id = sqlite3_last_insert_rowid (store->db);
 
   subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, id);
-  detail = g_strdup_printf ("pen=%s uri=%s name=%s depth_mm=%g rate_hz=%g "
-                            "sample_rate_hz=%g",
-                            p->pen_serial ? p->pen_serial : "", p->uri ? p->uri : "",
-                            p->name ? p->name : "", p->depth_mm, p->rate_hz, p->sample_rate_hz);
+  /* the audit trail is data: the same figures whatever the recording program's locale */
+  detail = nb_c_strdup_printf ("pen=%s uri=%s name=%s depth_mm=%g rate_hz=%g "
+                               "sample_rate_hz=%g",
+                               p->pen_serial ? p->pen_serial : "", p->uri ? p->uri : "",
+                               p->name ? p->name : "", p->depth_mm, p->rate_hz, p->sample_rate_hz);
   /* the pen row (its last_seen just changed) is covered with the session */
   covers = pen_id != 0 ? g_strdup_printf ("sessions:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
                                           " pens:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,

@@ -2,6 +2,8 @@
  * audit trail of a database opened read-only (store/nb-audit-verify.h): the triggers, the chain,
  * the signed checkpoints, every record row's coverage and content. Exit 0 clean, 1 findings,
  * 2 usage, 4 the database or the key cannot be read. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-audit-verify.h"
@@ -57,18 +59,17 @@ static void
 print_text (const char *db, const NbAuditReport *r)
 {
   g_autofree char *path = nb_cli_escape (db);
-  printf ("database %s\n", path);
-  printf ("%" G_GINT64_FORMAT " audit entries, %" G_GINT64_FORMAT " checkpoints", r->entries,
-          r->checkpoints);
+  printf (_ ("database %s\n"), path);
+  printf (_ ("%" PRId64 " audit entries, %" PRId64 " checkpoints"), r->entries, r->checkpoints);
   if (r->key_id != NULL)
-    printf (" (signed up to entry %" G_GINT64_FORMAT ", key %s)", r->signed_upto, r->key_id);
-  printf (", %" G_GINT64_FORMAT " record rows checked\n", r->rows);
+    printf (_ (" (signed up to entry %" PRId64 ", key %s)"), r->signed_upto, r->key_id);
+  printf (_ (", %" PRId64 " record rows checked\n"), r->rows);
   if (r->findings->len == 0)
     {
-      printf ("clean: every record is covered, unchanged and signed\n");
+      printf (_ ("clean: every record is covered, unchanged and signed\n"));
       return;
     }
-  printf ("%u finding%s:\n", r->findings->len, r->findings->len == 1 ? "" : "s");
+  printf (ngettext ("%u finding:\n", "%u findings:\n", r->findings->len), r->findings->len);
   for (guint i = 0; i < r->findings->len; i++)
     {
       const NbAuditFinding *f = r->findings->pdata[i];
@@ -101,20 +102,22 @@ audit_verify (int argc, char **argv)
   g_autofree char *db = NULL, *key_path = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
-      "The laboratory's public key (default: lab.pub beside the laboratory key)", "LAB.pub" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
+      N_ ("The laboratory's public key (default: lab.pub beside the laboratory key)"),
+      N_ ("LAB.pub") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (COMMAND, NULL,
-                     "Checks that no record was altered, removed or added outside NeedleBench: "
-                     "the triggers, the audit chain and its signed checkpoints, and every row's "
-                     "audit entry and content. Exit 0 clean, 1 findings.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          COMMAND, NULL,
+          N_ ("Checks that no record was altered, removed or added outside NeedleBench: "
+              "the triggers, the audit chain and its signed checkpoints, and every row's "
+              "audit entry and content. Exit 0 clean, 1 findings."),
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (COMMAND, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (COMMAND, _ ("unexpected argument “%s”"), argv[1]);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbLabKey) key = NULL;
@@ -148,12 +151,12 @@ nb_cli_audit (int argc, char **argv)
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       FILE *out = argc < 2 ? stderr : stdout;
-      fprintf (out, "Usage: needlebench-cli audit verify [--json] [--db PATH] [--key LAB.pub]\n"
-                    "Checks the database's audit trail (see needlebench-cli audit verify "
-                    "--help).\n");
+      fprintf (out, _ ("Usage: needlebench-cli audit verify [--json] [--db PATH] [--key LAB.pub]\n"
+                       "Checks the database's audit trail (see needlebench-cli audit verify "
+                       "--help).\n"));
       return argc < 2 ? NB_EXIT_USAGE : NB_EXIT_OK;
     }
   if (g_str_equal (argv[1], "verify"))
     return audit_verify (argc - 1, argv + 1);
-  return nb_cli_usage ("audit", "unknown subcommand “%s” (audit verify)", argv[1]);
+  return nb_cli_usage ("audit", _ ("unknown subcommand “%s” (audit verify)"), argv[1]);
 }

@@ -7,6 +7,7 @@
  * The motors: from the moment the options are read until the command exits, SIGINT, SIGTERM and
  * SIGHUP cancel every station; each procedure then stops its pen's motor (confirmed) and closes
  * its run as cancelled, and the command prints what was measured and exits 128 + the signal. */
+#include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
@@ -97,7 +98,7 @@ on_fixture (const char *name, const char *value, gpointer data, GError **error)
   if (last == NULL || last->fixture_uri)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--fixture %s: each --fixture follows the -d PEN it is mounted on", value);
+                   _ ("--fixture %s: each --fixture follows the -d PEN it is mounted on"), value);
       return FALSE;
     }
   last->fixture_uri = g_strdup (value);
@@ -111,7 +112,7 @@ parse_number (const char *option, const char *text, double min, double max, doub
   double v = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0' || !isfinite (v) || v < min || v > max)
     {
-      nb_cli_usage (COMMAND, "%s: “%s” is not a number from %g to %g", option, text, min, max);
+      nb_cli_usage (COMMAND, _ ("%s: “%s” is not a number from %g to %g"), option, text, min, max);
       return FALSE;
     }
   *out = v;
@@ -167,17 +168,18 @@ on_point_done (NbRunPhase phase, guint index, guint total, const NbRunPoint *poi
   int d = rate ? 3 : 4;
   /* pen_mean: what the pen said of the same strokes (its indication) */
   g_autofree char *pen = isfinite (point->pen_mean)
-                             ? g_strdup_printf (", pen %.*f %s", d, point->pen_mean, unit)
+                             ? g_strdup_printf (_ (", pen %.*f %s"), d, point->pen_mean, unit)
                              : g_strdup ("");
   if (rate)
-    progress_line (st,
-                   "%s %u/%u: rate %.3f Hz: mean %.3f Hz, error %+.3f Hz, U %.3f Hz (k %.2f)%s: %s",
-                   nb_run_phase_to_string (phase), index + 1, total, point->target, r->stats.mean,
-                   r->stats.mean - point->target, r->uncertainty.U, r->uncertainty.k, pen,
-                   nb_verdict_to_string (r->verdict));
+    progress_line (
+        st, _ ("%s %u/%u: rate %.3f Hz: mean %.3f Hz, error %+.3f Hz, U %.3f Hz (k %.2f)%s: %s"),
+        nb_run_phase_to_string (phase), index + 1, total, point->target, r->stats.mean,
+        r->stats.mean - point->target, r->uncertainty.U, r->uncertainty.k, pen,
+        nb_verdict_to_string (r->verdict));
   else
     progress_line (
-        st, "%s %u/%u: %.2f mm at %.0f Hz: mean %.4f mm, error %+.4f mm, U %.4f mm (k %.2f)%s: %s",
+        st,
+        _ ("%s %u/%u: %.2f mm at %.0f Hz: mean %.4f mm, error %+.4f mm, U %.4f mm (k %.2f)%s: %s"),
         nb_run_phase_to_string (phase), index + 1, total, point->target, point->rate_hz,
         r->stats.mean, r->stats.mean - point->target, r->uncertainty.U, r->uncertainty.k, pen,
         nb_verdict_to_string (r->verdict));
@@ -298,7 +300,8 @@ station_exit (Calibrate *cal, Station *st)
   if (st->result == NULL || !st->result->has_verdict)
     {
       /* the procedure promises an error whenever there is no verdict: say so if it broke that */
-      g_printerr ("needlebench-cli " COMMAND ": %s: the run ended without a verdict\n", st->label);
+      g_printerr (_ ("needlebench-cli %s: %s: the run ended without a verdict\n"), COMMAND,
+                  st->label);
       return NB_EXIT_DATA;
     }
   return nb_verdict_is_acceptance (st->result->verdict) ? NB_EXIT_OK : NB_EXIT_OUT_OF_TOLERANCE;
@@ -342,7 +345,7 @@ print_results (Calibrate *cal, gboolean json)
       if (i > 0)
         printf ("\n");
       if (cal->stations->len > 1)
-        printf ("== Station %u: %s ==\n", st->index + 1, st->label);
+        printf (_ ("== Station %u: %s ==\n"), st->index + 1, st->label);
       g_autoptr (JsonNode) doc = nb_run_result_to_json (st->result, FALSE);
       nb_cli_print_run_text (json_node_get_object (doc));
     }
@@ -355,22 +358,23 @@ static int
 check_options (Calibrate *cal, int argc, char **argv, const char *reference)
 {
   if (argc > 1)
-    return nb_cli_usage (COMMAND, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (COMMAND, _ ("unexpected argument “%s”"), argv[1]);
   if (cal->stations->len == 0)
-    return nb_cli_usage (COMMAND, "-d PEN is required (with --fixture FIX, or --reference pen)");
+    return nb_cli_usage (COMMAND,
+                         _ ("-d PEN is required (with --fixture FIX, or --reference pen)"));
   if (reference && !g_str_equal (reference, "pen") && !g_str_equal (reference, "fixture"))
-    return nb_cli_usage (COMMAND, "--reference is pen or fixture, not “%s”", reference);
+    return nb_cli_usage (COMMAND, _ ("--reference is pen or fixture, not “%s”"), reference);
   cal->base.reference_pen = reference && g_str_equal (reference, "pen");
   for (guint i = 0; i < cal->stations->len; i++)
     {
       Station *st = cal->stations->pdata[i];
       if (cal->base.reference_pen && st->fixture_uri)
-        return nb_cli_usage (COMMAND, "--reference pen calibrates against the pen's own sensor: "
-                                      "give -d PEN alone, without --fixture");
+        return nb_cli_usage (COMMAND, _ ("--reference pen calibrates against the pen's own sensor: "
+                                         "give -d PEN alone, without --fixture"));
       if (!cal->base.reference_pen && st->fixture_uri == NULL)
         return nb_cli_usage (COMMAND,
-                             "-d %s has no --fixture FIX (a station is a pen and the fixture it "
-                             "is mounted on; --reference pen for a self-check)",
+                             _ ("-d %s has no --fixture FIX (a station is a pen and the fixture it "
+                                "is mounted on; --reference pen for a self-check)"),
                              st->pen_uri);
       for (guint j = 0; j < i; j++)
         {
@@ -378,7 +382,7 @@ check_options (Calibrate *cal, int argc, char **argv, const char *reference)
           if (g_str_equal (other->pen_uri, st->pen_uri)
               || (st->fixture_uri && other->fixture_uri
                   && g_str_equal (other->fixture_uri, st->fixture_uri)))
-            return nb_cli_usage (COMMAND, "station %u repeats a device of station %u", i + 1,
+            return nb_cli_usage (COMMAND, _ ("station %u repeats a device of station %u"), i + 1,
                                  j + 1);
         }
     }
@@ -397,7 +401,7 @@ find_profile (GPtrArray *all, const char *id, int *rc)
     g_string_append_printf (ids, "%s%s", i ? ", " : "", ((NbProfile *) all->pdata[i])->id);
   g_autofree char *escaped = nb_cli_escape (id);
   g_autofree char *list = nb_cli_escape (ids->str);
-  g_printerr ("needlebench-cli " COMMAND ": no profile “%s” (profiles: %s)\n", escaped, list);
+  g_printerr (_ ("needlebench-cli %s: no profile “%s” (profiles: %s)\n"), COMMAND, escaped, list);
   *rc = NB_EXIT_USAGE;
   return NULL;
 }
@@ -430,7 +434,8 @@ run_stations (Calibrate *cal, gboolean json)
   if (cal->signal)
     {
       /* the signal is why the runs ended, whatever else failed on the way */
-      g_printerr ("needlebench-cli " COMMAND ": interrupted by %s\n", signal_name (cal->signal));
+      g_printerr (_ ("needlebench-cli %s: interrupted by %s\n"), COMMAND,
+                  signal_name (cal->signal));
       return 128 + cal->signal;
     }
   /* the worst station decides: the highest code (4 storage, 3 device, 2 usage, 1 fail, 0) */
@@ -456,53 +461,57 @@ nb_cli_calibrate (int argc, char **argv)
 
   const GOptionEntry entries[] = {
     { "device", 'd', 0, G_OPTION_ARG_CALLBACK, on_device,
-      "A station's pen (repeat -d PEN --fixture FIX for several stations)", "PEN" },
+      N_ ("A station's pen (repeat -d PEN --fixture FIX for several stations)"), N_ ("PEN") },
     { "fixture", 0, 0, G_OPTION_ARG_CALLBACK, on_fixture,
-      "The reference fixture the preceding -d PEN is mounted on", "FIX" },
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_id, "The calibration profile (see profiles)",
-      "ID" },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who calibrates (default: login name)",
-      "NAME" },
+      N_ ("The reference fixture the preceding -d PEN is mounted on"), N_ ("FIX") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_id,
+      N_ ("The calibration profile (see profiles)"), N_ ("ID") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      N_ ("Who calibrates (default: login name)"), N_ ("NAME") },
     { "rule", 0, 0, G_OPTION_ARG_STRING, &rule,
-      "Decision rule instead of the profile's: simple, guarded or nonbinary", "RULE" },
+      N_ ("Decision rule instead of the profile's: simple, guarded or nonbinary"), N_ ("RULE") },
     { "no-adjust", 0, 0, G_OPTION_ARG_NONE, &no_adjust,
-      "As-found only (incoming inspection): never write the pen's table", NULL },
+      N_ ("As-found only (incoming inspection): never write the pen's table"), NULL },
     { "reference", 0, 0, G_OPTION_ARG_STRING, &reference,
-      "pen: measure against the pen's own sensor (not traceable: pen self-check)", "pen" },
+      N_ ("pen: measure against the pen's own sensor (not traceable: pen self-check)"),
+      N_ ("pen") },
     { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature,
-      "Room temperature, °C (recorded, checked against the profile)", "C" },
+      N_ ("Room temperature, °C (recorded, checked against the profile)"), "C" },
     { "humidity", 0, 0, G_OPTION_ARG_STRING, &humidity,
-      "Relative humidity, % (recorded, checked against the profile)", "PCT" },
+      N_ ("Relative humidity, % (recorded, checked against the profile)"), N_ ("PCT") },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
-      "Progress lines on stderr even when it is not a terminal", NULL },
+      N_ ("Progress lines on stderr even when it is not a terminal"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "Print the result document (an array for several stations)", NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+      N_ ("Print the result document (an array for several stations)"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
     { NULL },
   };
   int rc = NB_EXIT_OK;
   g_autoptr (GOptionContext) ctx = g_option_context_new (COMMAND);
   g_autoptr (GOptionGroup) group = g_option_group_new (COMMAND, NULL, NULL, &cal, NULL);
   g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (ctx, g_steal_pointer (&group));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_set_summary (
-      ctx, "Calibrates one or more stations (a pen and the reference fixture it is mounted on) "
-           "against a profile: as-found, adjustment, as-left. Exit 0 when every station passes, "
-           "1 when one fails, 2 usage (no reference standard in force included), 3 device.");
+      ctx, _ ("Calibrates one or more stations (a pen and the reference fixture it is mounted on) "
+              "against a profile: as-found, adjustment, as-left. Exit 0 when every station "
+              "passes, 1 when one fails, 2 usage (no reference standard in force included), "
+              "3 device."));
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       g_autofree char *message = nb_cli_escape (error->message);
-      g_printerr ("needlebench-cli " COMMAND ": %s (see --help)\n", message);
+      g_printerr (_ ("needlebench-cli %s: %s (see --help)\n"), COMMAND, message);
       release_signals (&cal);
       return NB_EXIT_USAGE;
     }
   rc = check_options (&cal, argc, argv, reference);
   if (rc == NB_EXIT_OK && profile_id == NULL)
-    rc = nb_cli_usage (COMMAND, "--profile ID is required (see needlebench-cli profiles)");
+    rc = nb_cli_usage (COMMAND, _ ("--profile ID is required (see needlebench-cli profiles)"));
   NbDecisionRule decision = NB_DECISION_SIMPLE;
   if (rc == NB_EXIT_OK && rule && !nb_decision_rule_from_string (rule, &decision, NULL))
-    rc = nb_cli_usage (COMMAND, "--rule is simple, guarded or nonbinary, not “%s”", rule);
+    rc = nb_cli_usage (COMMAND, _ ("--rule is simple, guarded or nonbinary, not “%s”"), rule);
   double t = NAN, h = NAN;
   if (rc == NB_EXIT_OK
       && ((temperature && !parse_number ("--temperature", temperature, -50, 100, &t))

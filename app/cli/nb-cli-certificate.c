@@ -5,6 +5,8 @@
  * calls write the stored document again, as it now is (draft, or issued once approved with
  * `sign`). A run that is not traceable (a pen self-check) gets a verification report, which has
  * no number and no record; a run that did not complete gets nothing. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -58,11 +60,10 @@ report (JsonObject *doc, gint64 run_id, GPtrArray *written, gboolean json, const
       return;
     }
   if (number != NULL)
-    printf ("Certificate %s (run %" G_GINT64_FORMAT "): %s%s.\n", number, run_id,
-            g_strcmp0 (status, "issued") == 0 ? "issued" : "DRAFT, not approved", note);
+    printf (_ ("Certificate %s (run %" PRId64 "): %s%s.\n"), number, run_id,
+            g_strcmp0 (status, "issued") == 0 ? _ ("issued") : _ ("DRAFT, not approved"), note);
   else
-    printf ("Verification report for run %" G_GINT64_FORMAT
-            " (not a calibration certificate: %s).\n",
+    printf (_ ("Verification report for run %" PRId64 " (not a calibration certificate: %s).\n"),
             run_id, json_object_get_string_member (doc, "traceability"));
   for (guint i = 0; i < written->len; i++)
     {
@@ -90,7 +91,7 @@ certificate_document (BuildContext *ctx, const char *revise, char **text, const 
       if (revise != NULL)
         {
           g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
-                       "--revise: run %" G_GINT64_FORMAT " has no certificate to correct yet",
+                       _ ("--revise: run %" PRId64 " has no certificate to correct yet"),
                        ctx->run_id);
           return NULL;
         }
@@ -125,8 +126,8 @@ certificate_document (BuildContext *ctx, const char *revise, char **text, const 
           if (revise == NULL)
             {
               g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
-                           "certificate %s says otherwise: to correct it, give --revise REASON "
-                           "(a new revision, to be signed again)",
+                           _ ("certificate %s says otherwise: to correct it, give --revise REASON "
+                              "(a new revision, to be signed again)"),
                            cert->number);
               return NULL;
             }
@@ -160,23 +161,23 @@ run_void (int argc, char **argv)
   const char *command = COMMAND " void";
   g_autofree char *reason = NULL, *operator_name = NULL, *db = NULL;
   const GOptionEntry entries[] = {
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (kept in the record)", "TEXT" },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who voids it (default: login name)",
-      "NAME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_ ("Why (kept in the record)"), N_ ("TEXT") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      N_ ("Who voids it (default: login name)"), N_ ("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
     { NULL },
   };
-  if (!nb_cli_parse (command, "NUMBER",
-                     "Voids a certificate: a new record with the reason; the number is never "
-                     "given again and the run may be certified anew.",
+  if (!nb_cli_parse (command, N_ ("NUMBER"),
+                     N_ ("Voids a certificate: a new record with the reason; the number is never "
+                         "given again and the run may be certified anew."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "NUMBER is required");
+    return nb_cli_usage (command, _ ("NUMBER is required"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   if (reason == NULL)
-    return nb_cli_usage (command, "--reason TEXT is required");
+    return nb_cli_usage (command, _ ("--reason TEXT is required"));
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_store_open (db, &error);
   if (store == NULL)
@@ -188,7 +189,7 @@ run_void (int argc, char **argv)
                ? nb_cli_usage (command, "%s", error->message)
                : nb_cli_fail (command, error);
   g_autofree char *number = nb_cli_escape (argv[1]);
-  printf ("Certificate %s voided.\n", number);
+  printf (_ ("Certificate %s voided.\n"), number);
   return NB_EXIT_OK;
 }
 
@@ -200,15 +201,15 @@ run_list (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, NULL, "Lists the certificates with their status.", entries, &argc,
-                     &argv))
+  if (!nb_cli_parse (command, NULL, N_ ("Lists the certificates with their status."), entries,
+                     &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
   if (store == NULL)
@@ -219,10 +220,10 @@ run_list (int argc, char **argv)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_array (b);
   if (!json && list->len == 0)
-    printf ("No certificates.\n");
+    printf (_ ("No certificates.\n"));
   else if (!json)
-    printf ("%-20s  %6s  %-8s  %3s  %4s  %-20s  %s\n", "NUMBER", "RUN", "STATUS", "REV", "SIGS",
-            "ISSUED", "CONTENT SHA-256");
+    printf ("%-20s  %6s  %-8s  %3s  %4s  %-20s  %s\n", _ ("NUMBER"), _ ("RUN"), _ ("STATUS"),
+            _ ("REV"), _ ("SIGS"), _ ("ISSUED"), _ ("CONTENT SHA-256"));
   for (guint i = 0; i < list->len; i++)
     {
       NbStoreCertificate *c = list->pdata[i];
@@ -238,7 +239,7 @@ run_list (int argc, char **argv)
           if (c->reason != NULL)
             {
               g_autofree char *reason = nb_cli_escape (c->reason);
-              printf ("%20s  voided: %s\n", "", reason);
+              printf (_ ("%20s  voided: %s\n"), "", reason);
             }
           continue;
         }
@@ -291,41 +292,44 @@ run_write (int argc, char **argv)
   g_autofree char *condition = NULL, *revise = NULL, *key_path = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Directory to write the files to", "DIR" },
-    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, "The customer's name", "NAME" },
-    { "customer-address", 0, 0, G_OPTION_ARG_STRING, &customer_address, "The customer's address",
-      "A" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_ ("Directory to write the files to"),
+      N_ ("DIR") },
+    { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, N_ ("The customer's name"), N_ ("NAME") },
+    { "customer-address", 0, 0, G_OPTION_ARG_STRING, &customer_address,
+      N_ ("The customer's address"), "A" },
     { "received", 0, 0, G_OPTION_ARG_STRING, &received,
-      "The date the item was received (default: the run's date)", "YYYY-MM-DD" },
+      N_ ("The date the item was received (default: the run's date)"), N_ ("YYYY-MM-DD") },
     { "condition", 0, 0, G_OPTION_ARG_STRING, &condition,
-      "The item's condition as received (default: no damage noted)", "TEXT" },
+      N_ ("The item's condition as received (default: no damage noted)"), N_ ("TEXT") },
     { "revise", 0, 0, G_OPTION_ARG_STRING, &revise,
-      "Correct the certificate with the options given: a new revision, signed again", "REASON" },
+      N_ ("Correct the certificate with the options given: a new revision, signed again"),
+      N_ ("REASON") },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
-      "The laboratory's secret key file, to seal an issued certificate's PDF (default: "
-      "$XDG_DATA_HOME/needlebench/lab.key)",
-      "PATH" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the number, status and files as JSON", NULL },
+      N_ ("The laboratory's secret key file, to seal an issued certificate's PDF (default: "
+          "$XDG_DATA_HOME/needlebench/lab.key)"),
+      N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the number, status and files as JSON"),
+      NULL },
     { NULL },
   };
   if (!nb_cli_parse (
-          command, "RUN",
-          "Writes the certificate of a calibration run (PDF, JSON, CSV, DCC XML) to "
-          "DIR, creating it and its number on the first call. A run that is not "
-          "traceable gets a verification report without a number. Also: `certificate list "
-          "[--json]`, `certificate void NUMBER --reason TEXT`.",
+          command, N_ ("RUN"),
+          N_ ("Writes the certificate of a calibration run (PDF, JSON, CSV, DCC XML) to "
+              "DIR, creating it and its number on the first call. A run that is not "
+              "traceable gets a verification report without a number. Also: `certificate list "
+              "[--json]`, `certificate void NUMBER --reason TEXT`."),
           entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "RUN (a run id of `needlebench-cli runs`) is required");
+    return nb_cli_usage (command, _ ("RUN (a run id of `needlebench-cli runs`) is required"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   gint64 run_id = 0;
   if (!g_ascii_string_to_signed (argv[1], 10, 1, G_MAXINT64, &run_id, NULL))
-    return nb_cli_usage (command, "“%s” is not a run id", argv[1]);
+    return nb_cli_usage (command, _ ("“%s” is not a run id"), argv[1]);
   if (out == NULL)
-    return nb_cli_usage (command, "--out DIR is required");
+    return nb_cli_usage (command, _ ("--out DIR is required"));
   g_autoptr (GError) error = NULL;
   if ((received != NULL && !nb_store_standard_parse_date ("--received", received, NULL, &error))
       || !nb_store_standard_check_text ("--customer", customer, FALSE, 200, &error)
@@ -344,17 +348,16 @@ run_write (int argc, char **argv)
                : nb_cli_fail (command, error);
   if (run->status != NB_RUN_COMPLETE)
     return nb_cli_usage (command,
-                         "run %" G_GINT64_FORMAT " did not complete (%s): only a completed run "
-                         "gets a certificate or a report",
+                         _ ("run %" PRId64 " did not complete (%s): only a completed run "
+                            "gets a certificate or a report"),
                          run_id, nb_run_status_to_string (run->status));
   /* a voided run no longer counts: no certificate, no report (the store refuses the number too) */
   g_autoptr (NbStoreVoid) voided = nb_store_get_void (store, NB_STORE_VOID_RUN, run_id, &error);
   if (error != NULL)
     return nb_cli_fail (command, error);
   if (voided != NULL)
-    return nb_cli_usage (command,
-                         "run %" G_GINT64_FORMAT " was voided (%s): it cannot be certified", run_id,
-                         voided->reason);
+    return nb_cli_usage (command, _ ("run %" PRId64 " was voided (%s): it cannot be certified"),
+                         run_id, voided->reason);
   g_autoptr (NbStoreLab) lab = nb_store_get_lab (store, &error);
   if (lab == NULL)
     return nb_cli_usage (command, "%s", error->message);
@@ -385,7 +388,8 @@ run_write (int argc, char **argv)
   else
     {
       if (revise != NULL)
-        return nb_cli_usage (command, "--revise: a verification report has no record to revise");
+        return nb_cli_usage (command,
+                             _ ("--revise: a verification report has no record to revise"));
       doc = nb_certificate_build_from_store (store, run_id, NULL, &ctx.info, &error);
       if (doc == NULL)
         return nb_cli_fail (command, error);
@@ -397,7 +401,7 @@ run_write (int argc, char **argv)
     {
       int e = errno;
       g_autofree char *dir = nb_cli_escape (out);
-      g_printerr ("needlebench-cli %s: cannot create %s: %s\n", command, dir, g_strerror (e));
+      g_printerr (_ ("needlebench-cli %s: cannot create %s: %s\n"), command, dir, g_strerror (e));
       return NB_EXIT_DATA;
     }
   /* an issued certificate's PDF is sealed with the key that signed it (`sign`) */
@@ -411,8 +415,8 @@ run_write (int argc, char **argv)
         {
           g_autofree char *shown = nb_cli_escape (path);
           return nb_cli_usage (command,
-                               "no laboratory key at %s to seal the issued certificate's PDF: "
-                               "give the key that signed it with --key PATH",
+                               _ ("no laboratory key at %s to seal the issued certificate's PDF: "
+                                  "give the key that signed it with --key PATH"),
                                shown);
         }
       key = nb_lab_key_load_or_create (path, &error);

@@ -9,6 +9,8 @@
  * like the standards' due dates: a pen or a standard is in date up to and including its due day.
  * The database is opened read-only; its text came from pens and operators and is escaped before
  * it reaches the terminal. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -96,26 +98,28 @@ static char *
 when_text (gint64 days_left)
 {
   if (days_left == G_MININT64)
-    return g_strdup ("OVERDUE: no calibration on record");
+    return g_strdup (_ ("OVERDUE: no calibration on record"));
   if (days_left < 0)
-    return g_strdup_printf ("OVERDUE by %" G_GINT64_FORMAT " day%s", -days_left,
-                            days_left == -1 ? "" : "s");
+    return g_strdup_printf (
+        ngettext ("OVERDUE by %" PRId64 " day", "OVERDUE by %" PRId64 " days", (gulong) -days_left),
+        -days_left);
   if (days_left == 0)
-    return g_strdup ("due today");
-  return g_strdup_printf ("due in %" G_GINT64_FORMAT " day%s", days_left,
-                          days_left == 1 ? "" : "s");
+    return g_strdup (_ ("due today"));
+  return g_strdup_printf (
+      ngettext ("due in %" PRId64 " day", "due in %" PRId64 " days", (gulong) days_left),
+      days_left);
 }
 
 static void
 print_text (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days)
 {
   g_autofree char *today_text = date_text (today);
-  printf ("Pens due for calibration within %u days of %s, or overdue:\n", days, today_text);
+  printf (_ ("Pens due for calibration within %u days of %s, or overdue:\n"), days, today_text);
   if (pens->len == 0)
-    printf ("  none\n");
+    printf (_ ("  none\n"));
   else
-    printf ("  %-16s  %-20s  %-20s  %-10s  %6s  %-10s  %s\n", "PEN", "MODEL", "PROFILE",
-            "CALIBRATED", "RUN", "DUE", "STATUS");
+    printf ("  %-16s  %-20s  %-20s  %-10s  %6s  %-10s  %s\n", _ ("PEN"), _ ("MODEL"), _ ("PROFILE"),
+            _ ("CALIBRATED"), _ ("RUN"), _ ("DUE"), _ ("STATUS"));
   for (guint i = 0; i < pens->len; i++)
     {
       NbPenDue *p = g_ptr_array_index (pens, i);
@@ -125,12 +129,13 @@ print_text (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days)
       g_autofree char *due = date_text (&p->due);
       g_autofree char *run = p->run ? g_strdup_printf ("%" G_GINT64_FORMAT, p->run) : NULL;
       g_autofree char *when
-          = p->failed ? g_strdup_printf ("OVERDUE: failed its last calibration (%s)", p->verdict)
+          = p->failed
+                ? g_strdup_printf (_ ("OVERDUE: failed its last calibration (%s)"), p->verdict)
             : p->run != 0 && p->interval < 0
-                ? g_strdup ("OVERDUE: its profile has no calibration interval")
+                ? g_strdup (_ ("OVERDUE: its profile has no calibration interval"))
                 : when_text (p->days_left);
       printf ("  %-16s  %-20s  %-20s  %-10s  %6s  %-10s  %s\n", serial, model ? model : "-",
-              profile ? profile : "-", p->calibrated ? p->calibrated : "never", run ? run : "-",
+              profile ? profile : "-", p->calibrated ? p->calibrated : _ ("never"), run ? run : "-",
               due ? due : "-", when);
     }
   for (guint i = 0; i < stds->len; i++)
@@ -141,12 +146,15 @@ print_text (GPtrArray *pens, GPtrArray *stds, const GDate *today, guint days)
       g_autofree char *due = nb_cli_escape (s->due);
       gint64 left = nb_due_standard_days_left (s, today);
       g_autofree char *when
-          = left < 0 ? g_strdup_printf ("EXPIRED %" G_GINT64_FORMAT " day%s ago: calibrations "
-                                        "with this fixture are refused",
-                                        -left, left == -1 ? "" : "s")
+          = left < 0 ? g_strdup_printf (ngettext ("EXPIRED %" PRId64 " day ago: calibrations "
+                                                  "with this fixture are refused",
+                                                  "EXPIRED %" PRId64 " days ago: calibrations "
+                                                  "with this fixture are refused",
+                                                  (gulong) -left),
+                                        -left)
                      : when_text (left);
-      printf ("warning: reference standard of fixture %s (certificate %s), due %s: %s\n", serial,
-              cert ? cert : "-", due ? due : "-", when);
+      printf (_ ("warning: reference standard of fixture %s (certificate %s), due %s: %s\n"),
+              serial, cert ? cert : "-", due ? due : "-", when);
     }
 }
 
@@ -157,26 +165,27 @@ nb_cli_due (int argc, char **argv)
   g_autofree char *db = NULL, *days_text = NULL, *date_arg = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "days", 0, 0, G_OPTION_ARG_STRING, &days_text, "List what is due within N days (default 30)",
-      "N" },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date_arg, "Count from this date (default: today)",
-      "YYYY-MM-DD" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+    { "days", 0, 0, G_OPTION_ARG_STRING, &days_text,
+      N_ ("List what is due within N days (default 30)"), "N" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_arg, N_ ("Count from this date (default: today)"),
+      N_ ("YYYY-MM-DD") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
     { NULL },
   };
-  if (!nb_cli_parse (command, NULL,
-                     "Lists the pens due for calibration within N days or overdue, oldest first, "
-                     "and warns of reference standards that expire. Exit 1 when a pen or a "
-                     "standard is overdue.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          command, NULL,
+          N_ ("Lists the pens due for calibration within N days or overdue, oldest first, "
+              "and warns of reference standards that expire. Exit 1 when a pen or a "
+              "standard is overdue."),
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   guint64 days = DEFAULT_DAYS;
   if (days_text && !g_ascii_string_to_unsigned (days_text, 10, 0, MAX_DAYS, &days, NULL))
-    return nb_cli_usage (command, "--days: “%s” is not a number of days from 0 to %d", days_text,
-                         MAX_DAYS);
+    return nb_cli_usage (command, _ ("--days: “%s” is not a number of days from 0 to %d"),
+                         days_text, MAX_DAYS);
   g_autoptr (GError) error = NULL;
   g_autoptr (GDate) today = g_date_new ();
   if (date_arg != NULL && !nb_store_standard_parse_date ("--date", date_arg, today, &error))

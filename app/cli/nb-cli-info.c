@@ -1,4 +1,5 @@
 /* nb-cli-info.c: `needlebench-cli info -d URI [--json]`. */
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli.h"
@@ -27,16 +28,16 @@ nb_cli_info (int argc, char **argv)
   g_autofree char *uri = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "device", 'd', 0, G_OPTION_ARG_STRING, &uri, "Device URI (sim, serial:PATH, usb:VID:PID)",
-      "URI" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &uri,
+      N_ ("Device URI (sim, serial:PATH, usb:VID:PID)"), N_ ("URI") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse ("info", NULL, "Identifies a pen and prints what it reports.", entries, &argc,
-                     &argv))
+  if (!nb_cli_parse ("info", NULL, N_ ("Identifies a pen and prints what it reports."), entries,
+                     &argc, &argv))
     return NB_EXIT_USAGE;
   if (uri == NULL)
-    return nb_cli_usage ("info", "--device URI is required");
+    return nb_cli_usage ("info", _ ("--device URI is required"));
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbDevice) dev = nb_device_open (uri, NULL, &error);
@@ -96,42 +97,42 @@ nb_cli_info (int argc, char **argv)
   g_autofree char *model = nb_cli_escape (id->model);
   g_autofree char *serial = nb_cli_escape (id->serial);
   g_autofree char *firmware = nb_cli_escape (id->firmware);
-  printf ("Device:        %s\n", uri_text);
-  printf ("Kind:          %s\n", kind_of (id));
-  printf ("Model:         %s\n", model);
-  printf ("Serial:        %s\n", serial);
-  printf ("Firmware:      %s (protocol %u)\n", firmware, id->protocol_version);
+  printf (_ ("Device:        %s\n"), uri_text);
+  printf (_ ("Kind:          %s\n"), kind_of (id));
+  printf (_ ("Model:         %s\n"), model);
+  printf (_ ("Serial:        %s\n"), serial);
+  printf (_ ("Firmware:      %s (protocol %u)\n"), firmware, id->protocol_version);
   if (id->capabilities & NB_CAP_REFERENCE)
     {
       /* a fixture's depth fields are its measuring range and resolution (protocol.md §11.1) */
-      printf ("Range:         %.3f to %.3f mm, resolution %.3f mm\n", id->depth_min_um / 1000.0,
+      printf (_ ("Range:         %.3f to %.3f mm, resolution %.3f mm\n"), id->depth_min_um / 1000.0,
               id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
-      printf ("Stroke rates:  %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0,
+      printf (_ ("Stroke rates:  %.0f to %.0f Hz\n"), id->rate_min_mhz / 1000.0,
               id->rate_max_mhz / 1000.0);
     }
   else
     {
-      printf ("Depth:         %.2f to %.2f mm, step %.2f mm\n", id->depth_min_um / 1000.0,
+      printf (_ ("Depth:         %.2f to %.2f mm, step %.2f mm\n"), id->depth_min_um / 1000.0,
               id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
-      printf ("Rate:          %.0f to %.0f Hz\n", id->rate_min_mhz / 1000.0,
+      printf (_ ("Rate:          %.0f to %.0f Hz\n"), id->rate_min_mhz / 1000.0,
               id->rate_max_mhz / 1000.0);
     }
-  printf ("Sample rate:   %u Hz\n", id->sample_rate_hz);
+  printf (_ ("Sample rate:   %u Hz\n"), id->sample_rate_hz);
   g_autoptr (GString) caps = g_string_new (NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (cap_names); i++)
     if (id->capabilities & cap_names[i].bit)
       g_string_append_printf (caps, "%s%s", caps->len ? ", " : "", cap_names[i].name);
-  printf ("Capabilities:  %s\n", caps->len ? caps->str : "none");
+  printf (_ ("Capabilities:  %s\n"), caps->len ? caps->str : "none");
   if (have_cal)
     {
       if (cal.calibrated_at == 0)
-        printf ("Calibration:   factory (never calibrated)\n");
+        printf (_ ("Calibration:   factory (never calibrated)\n"));
       else
         {
           g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc ((gint64) cal.calibrated_at);
           g_autofree char *text = when ? g_date_time_format_iso8601 (when) : g_strdup ("?");
           g_autofree char *certificate = nb_cli_escape (cal.certificate);
-          printf ("Calibration:   %s, %u points%s%s\n", text, cal.n_points,
+          printf (_ ("Calibration:   %s, %u points%s%s\n"), text, cal.n_points,
                   cal.certificate[0] ? ", certificate " : "", certificate);
         }
     }

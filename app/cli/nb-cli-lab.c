@@ -1,6 +1,7 @@
 /* nb-cli-lab.c: `needlebench-cli lab set|show`: the laboratory named on certificates (ISO/IEC
  * 17025 §7.8.2.1 b, c) and the prefix of their numbers. Each `set` is a new audited record; the
  * newest is in force (store/nb-store-certificates.h). */
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli.h"
@@ -40,9 +41,9 @@ print_lab_text (const NbStoreLab *lab)
   g_autofree char *location = nb_cli_escape (lab->location);
   g_autofree char *by = nb_cli_escape (lab->set_by);
   g_autofree char *at = iso_time (lab->set_at);
-  printf ("Laboratory: %s\nAddress:    %s\nLocation:   %s\nNumbers:    %s-YYYY-NNNNNN\n"
-          "Set:        %s by %s\n",
-          name, address, location ? location : "(the address)", lab->prefix, at ? at : "?", by);
+  printf (_ ("Laboratory: %s\nAddress:    %s\nLocation:   %s\nNumbers:    %s-YYYY-NNNNNN\n"
+             "Set:        %s by %s\n"),
+          name, address, location ? location : _ ("(the address)"), lab->prefix, at ? at : "?", by);
 }
 
 static int
@@ -53,27 +54,29 @@ run_set (int argc, char **argv)
   g_autofree char *operator_name = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "The laboratory's name", "NAME" },
-    { "address", 0, 0, G_OPTION_ARG_STRING, &address, "Its address (one line)", "ADDRESS" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("The laboratory's name"), N_ ("NAME") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_ ("Its address (one line)"),
+      N_ ("ADDRESS") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location,
-      "Where the calibrations are done (default: the address)", "PLACE" },
+      N_ ("Where the calibrations are done (default: the address)"), N_ ("PLACE") },
     { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix,
-      "Certificate number prefix, A-Z and 0-9 (default: the previous one, else NB)", "P" },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who sets it (default: login name)",
-      "NAME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the settings as JSON", NULL },
+      N_ ("Certificate number prefix, A-Z and 0-9 (default: the previous one, else NB)"), "P" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      N_ ("Who sets it (default: login name)"), N_ ("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the settings as JSON"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, NULL,
-                     "Sets the laboratory named on certificates. The settings are a new record; "
-                     "earlier ones are kept.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          command, NULL,
+          N_ ("Sets the laboratory named on certificates. The settings are a new record; "
+              "earlier ones are kept."),
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   if (name == NULL || address == NULL)
-    return nb_cli_usage (command, "--name NAME and --address ADDRESS are required");
+    return nb_cli_usage (command, _ ("--name NAME and --address ADDRESS are required"));
   g_autoptr (GError) error = NULL;
   NbStoreLabParams p = { .name = name,
                          .address = address,
@@ -104,15 +107,15 @@ run_show (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the settings as JSON", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the settings as JSON"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, NULL, "Shows the laboratory settings in force.", entries, &argc,
+  if (!nb_cli_parse (command, NULL, N_ ("Shows the laboratory settings in force."), entries, &argc,
                      &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
   if (store == NULL)
@@ -130,23 +133,23 @@ run_show (int argc, char **argv)
 int
 nb_cli_lab (int argc, char **argv)
 {
-  static const char usage[] = "Usage: needlebench-cli lab SUBCOMMAND [OPTION…]\n\n"
-                              "The laboratory named on certificates.\n\nSubcommands:\n"
-                              "  set   set the name, address, location and number prefix\n"
-                              "  show  show the settings in force\n";
+  static const char usage[] = N_ ("Usage: needlebench-cli lab SUBCOMMAND [OPTION…]\n\n"
+                                  "The laboratory named on certificates.\n\nSubcommands:\n"
+                                  "  set   set the name, address, location and number prefix\n"
+                                  "  show  show the settings in force\n");
   if (argc < 2)
     {
-      fputs (usage, stderr);
+      fputs (_ (usage), stderr);
       return NB_EXIT_USAGE;
     }
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
-      fputs (usage, stdout);
+      fputs (_ (usage), stdout);
       return NB_EXIT_OK;
     }
   if (g_str_equal (argv[1], "set"))
     return run_set (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "show"))
     return run_show (argc - 1, argv + 1);
-  return nb_cli_usage (COMMAND, "unknown subcommand “%s” (set, show)", argv[1]);
+  return nb_cli_usage (COMMAND, _ ("unknown subcommand “%s” (set, show)"), argv[1]);
 }

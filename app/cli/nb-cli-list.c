@@ -1,6 +1,7 @@
 /* nb-cli-list.c: `needlebench-cli list [--json] [--no-sim] [--port PATH]... [--probe-all]`. Only
  * the ports of a pen's USB ID, the named ports and the simulated pen are opened; the other serial
  * ports are listed as "not probed" (nb-discovery.h says why). */
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli.h"
@@ -12,22 +13,22 @@ nb_cli_list (int argc, char **argv)
   gboolean json = FALSE, no_sim = FALSE, probe_all = FALSE;
   g_auto (GStrv) ports = NULL;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
-    { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
-    { "port", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ports, "Also probe this serial port (repeatable)",
-      "PATH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
+    { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, N_ ("Leave out the simulated pen"), NULL },
+    { "port", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ports,
+      N_ ("Also probe this serial port (repeatable)"), N_ ("PATH") },
     { "probe-all", 0, 0, G_OPTION_ARG_NONE, &probe_all,
-      "Probe every serial port (resets boards that reset on DTR, such as an Arduino)", NULL },
+      N_ ("Probe every serial port (resets boards that reset on DTR, such as an Arduino)"), NULL },
     { NULL },
   };
   if (!nb_cli_parse ("list", NULL,
-                     "Lists the pens on every transport and the built-in simulated pen. "
-                     "A serial port is opened only when it has a pen's USB ID or is named "
-                     "with --port; the others are listed as not probed.",
+                     N_ ("Lists the pens on every transport and the built-in simulated pen. "
+                         "A serial port is opened only when it has a pen's USB ID or is named "
+                         "with --port; the others are listed as not probed."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage ("list", "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage ("list", _ ("unexpected argument “%s”"), argv[1]);
 
   const NbDiscoveryOptions options = {
     .include_sim = !no_sim,
@@ -80,11 +81,11 @@ nb_cli_list (int argc, char **argv)
     }
   if (pens->len == 0)
     {
-      printf ("No pens found.\n");
+      printf (_ ("No pens found.\n"));
       return NB_EXIT_OK;
     }
-  printf ("%-32s %-11s %-7s %-16s %-24s %-10s %s\n", "URI", "STATE", "KIND", "SERIAL", "MODEL",
-          "FIRMWARE", "PORT");
+  printf ("%-32s %-11s %-7s %-16s %-24s %-10s %s\n", _ ("URI"), _ ("STATE"), _ ("KIND"),
+          _ ("SERIAL"), _ ("MODEL"), _ ("FIRMWARE"), _ ("PORT"));
   for (guint i = 0; i < pens->len; i++)
     {
       NbPenInfo *p = g_ptr_array_index (pens, i);

@@ -3,6 +3,7 @@
  * pens present at start are reported as "added". JSON lines carry event, uri, transport, kind
  * (pen or fixture), serial and model (when known). Like list, it opens only a pen's ports and the
  * named ones. */
+#include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <math.h>
 #include <stdio.h>
@@ -106,27 +107,28 @@ nb_cli_monitor (int argc, char **argv)
   g_auto (GStrv) ports = NULL;
   g_autofree char *seconds_text = NULL;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
-    { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, "Leave out the simulated pen", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object per line"), NULL },
+    { "no-sim", 0, 0, G_OPTION_ARG_NONE, &no_sim, N_ ("Leave out the simulated pen"), NULL },
     { "seconds", 0, 0, G_OPTION_ARG_STRING, &seconds_text,
-      "Stop after S seconds, more than 0 and at most 86400 (default: run until interrupted)", "S" },
-    { "port", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ports, "Also probe this serial port (repeatable)",
-      "PATH" },
+      N_ ("Stop after S seconds, more than 0 and at most 86400 (default: run until interrupted)"),
+      "S" },
+    { "port", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ports,
+      N_ ("Also probe this serial port (repeatable)"), N_ ("PATH") },
     { "probe-all", 0, 0, G_OPTION_ARG_NONE, &probe_all,
-      "Probe every serial port (resets boards that reset on DTR, such as an Arduino)", NULL },
+      N_ ("Probe every serial port (resets boards that reset on DTR, such as an Arduino)"), NULL },
     { NULL },
   };
   if (!nb_cli_parse ("monitor", NULL,
-                     "Reports pens as they are plugged in and out, one line per "
-                     "event, until interrupted.",
+                     N_ ("Reports pens as they are plugged in and out, one line per "
+                         "event, until interrupted."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage ("monitor", "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage ("monitor", _ ("unexpected argument “%s”"), argv[1]);
   double seconds = 0;
   if (seconds_text && !parse_seconds (seconds_text, &seconds))
     return nb_cli_usage ("monitor",
-                         "--seconds must be a number more than 0 and at most %.0f, not “%s”",
+                         _ ("--seconds must be a number more than 0 and at most %.0f, not “%s”"),
                          MAX_SECONDS, seconds_text);
 
   Monitor m = { .json = json };

@@ -1,4 +1,5 @@
 /* nb-cli-password.c: see nb-cli-password.h. */
+#include <glib/gi18n.h>
 #include "nb-cli-password.h"
 
 #include <errno.h>
@@ -46,7 +47,7 @@ read_line (int fd, gsize max_bytes, GError **error)
         {
           int e = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
-                       "reading the password from descriptor %d: %s", fd, g_strerror (e));
+                       _ ("reading the password from descriptor %d: %s"), fd, g_strerror (e));
           nb_cli_password_free (buf);
           return NULL;
         }
@@ -55,7 +56,7 @@ read_line (int fd, gsize max_bytes, GError **error)
       if (len == cap)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "the password is longer than %" G_GSIZE_FORMAT " bytes", max_bytes);
+                       _ ("the password is longer than %zu bytes"), max_bytes);
           nb_cli_password_free (buf);
           return NULL;
         }
@@ -66,7 +67,7 @@ read_line (int fd, gsize max_bytes, GError **error)
   if (len > max_bytes)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the password is longer than %" G_GSIZE_FORMAT " bytes", max_bytes);
+                   _ ("the password is longer than %zu bytes"), max_bytes);
       nb_cli_password_free (buf);
       return NULL;
     }
@@ -98,7 +99,7 @@ read_tty (int fd, const char *prompt, gsize max_bytes, GError **error)
   if (tcgetattr (fd, &tty_saved) != 0)
     {
       int e = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "the terminal: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), _ ("the terminal: %s"),
                    g_strerror (e));
       return NULL;
     }
@@ -113,7 +114,7 @@ read_tty (int fd, const char *prompt, gsize max_bytes, GError **error)
   if (tcsetattr (fd, TCSAFLUSH, &quiet) != 0)
     {
       int e = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "turning off the echo: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), _ ("turning off the echo: %s"),
                    g_strerror (e));
     }
   else
@@ -139,18 +140,19 @@ nb_cli_read_password (int fd, const char *prompt, gboolean confirm, gsize max_by
   if (tty < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "no terminal to type the password on: pass it on a descriptor with "
-                   "--password-fd N");
+                   _ ("no terminal to type the password on: pass it on a descriptor with "
+                      "--password-fd N"));
       return NULL;
     }
   char *pw = read_tty (tty, prompt, max_bytes, error);
   if (pw != NULL && confirm)
     {
-      char *again = read_tty (tty, "Again: ", max_bytes, error);
+      char *again = read_tty (tty, _ ("Again: "), max_bytes, error);
       if (again == NULL || strcmp (again, pw) != 0)
         {
           if (again != NULL)
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the two passwords differ");
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         _ ("the two passwords differ"));
           nb_cli_password_free (pw);
           pw = NULL;
         }

@@ -2,6 +2,8 @@
  * `needlebench-cli profile show ID [--json]` (one profile, every field). Profiles come from
  * NB_PROFILES_PATH or the installed data directory (docs/profiles.md); their files are
  * user-editable, so every text from them is escaped before it reaches the terminal. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli.h"
@@ -55,15 +57,16 @@ nb_cli_profiles (int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse ("profiles", NULL,
-                     "Lists the calibration profiles (NB_PROFILES_PATH or the installed ones).",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          "profiles", NULL,
+          N_ ("Lists the calibration profiles (NB_PROFILES_PATH or the installed ones)."), entries,
+          &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage ("profiles", "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage ("profiles", _ ("unexpected argument “%s”"), argv[1]);
   int rc = NB_EXIT_OK;
   g_autoptr (GPtrArray) all = load_catalogue ("profiles", &rc);
   if (all == NULL)
@@ -79,8 +82,8 @@ nb_cli_profiles (int argc, char **argv)
       nb_cli_print_json (node);
       return NB_EXIT_OK;
     }
-  printf ("%-22s %-16s %-6s %-9s %-20s %-11s %s\n", "ID", "AREA", "SKIN", "RULE", "DEPTHS (mm)",
-          "RATES (Hz)", "TITLE");
+  printf ("%-22s %-16s %-6s %-9s %-20s %-11s %s\n", _ ("ID"), _ ("AREA"), _ ("SKIN"), _ ("RULE"),
+          _ ("DEPTHS (mm)"), _ ("RATES (Hz)"), _ ("TITLE"));
   for (guint i = 0; i < all->len; i++)
     {
       const NbProfile *p = all->pdata[i];
@@ -104,30 +107,30 @@ print_profile (const NbProfile *p)
   g_autofree char *rationale = nb_cli_escape (p->rationale);
   g_autofree char *indicated = phototypes_text (p->fitzpatrick);
   g_autofree char *rates = rates_text (p);
-  printf ("Profile      %s (version %" G_GINT64_FORMAT ")\n", id, p->version);
-  printf ("Title        %s\n", title);
+  printf (_ ("Profile      %s (version %" PRId64 ")\n"), id, p->version);
+  printf (_ ("Title        %s\n"), title);
   if (p->area)
-    printf ("Area         %s (%s)\n", nb_profile_area_name (p->area), p->area);
+    printf (_ ("Area         %s (%s)\n"), nb_profile_area_name (p->area), p->area);
   else
-    printf ("Area         none: a bench profile\n");
-  printf ("Skin         %s\n", nb_skin_to_string (p->skin));
-  printf ("Fitzpatrick  %s\n", indicated);
+    printf (_ ("Area         none: a bench profile\n"));
+  printf (_ ("Skin         %s\n"), nb_skin_to_string (p->skin));
+  printf (_ ("Fitzpatrick  %s\n"), indicated);
   if (p->cap_types)
     {
       g_autofree char *capped = phototypes_text (p->cap_types);
-      printf ("Depth cap    %g mm for %s (bench policy)\n", p->cap_depth_mm, capped);
+      printf (_ ("Depth cap    %g mm for %s (bench policy)\n"), p->cap_depth_mm, capped);
     }
-  printf ("Points       %u (every depth at every rate)\n", p->n_points);
+  printf (_ ("Points       %u (every depth at every rate)\n"), p->n_points);
   for (guint i = 0; i < p->n_points; i++)
-    printf ("  %g mm ± %g mm\n", p->points[i].depth_mm, p->points[i].tolerance_mm);
-  printf ("Rates        %s Hz ± %g %%\n", rates, p->rate_tolerance_pct);
-  printf ("Strokes      %u per point, settle %g s\n", p->strokes_per_point, p->settle_s);
-  printf ("Rule         %s\n", nb_profile_rule_to_string (p->rule));
-  printf ("Interval     %u days\n", p->interval_days);
-  printf ("Environment  %g to %g °C, %g to %g %% RH\n", p->temperature_c.min, p->temperature_c.max,
-          p->humidity_pct.min, p->humidity_pct.max);
-  printf ("File         %s\n", path ? path : "-");
-  printf ("Rationale    %s\n", rationale);
+    printf (_ ("  %g mm ± %g mm\n"), p->points[i].depth_mm, p->points[i].tolerance_mm);
+  printf (_ ("Rates        %s Hz ± %g %%\n"), rates, p->rate_tolerance_pct);
+  printf (_ ("Strokes      %u per point, settle %g s\n"), p->strokes_per_point, p->settle_s);
+  printf (_ ("Rule         %s\n"), nb_profile_rule_to_string (p->rule));
+  printf (_ ("Interval     %u days\n"), p->interval_days);
+  printf (_ ("Environment  %g to %g °C, %g to %g %% RH\n"), p->temperature_c.min,
+          p->temperature_c.max, p->humidity_pct.min, p->humidity_pct.max);
+  printf (_ ("File         %s\n"), path ? path : "-");
+  printf (_ ("Rationale    %s\n"), rationale);
 }
 
 int
@@ -135,19 +138,20 @@ nb_cli_profile (int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse ("profile", "show ID", "Shows a calibration profile, every field.", entries,
-                     &argc, &argv))
+  if (!nb_cli_parse ("profile", N_ ("show ID"), N_ ("Shows a calibration profile, every field."),
+                     entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2 || !g_str_equal (argv[1], "show"))
-    return nb_cli_usage (
-        "profile", argc < 2 ? "which subcommand? (show ID)" : "unknown subcommand “%s” (show ID)",
-        argc < 2 ? "" : argv[1]);
+    return nb_cli_usage ("profile",
+                         argc < 2 ? _ ("which subcommand? (show ID)")
+                                  : _ ("unknown subcommand “%s” (show ID)"),
+                         argc < 2 ? "" : argv[1]);
   if (argc != 3)
     return nb_cli_usage ("profile",
-                         argc < 3 ? "show needs a profile id" : "unexpected argument “%s”",
+                         argc < 3 ? _ ("show needs a profile id") : _ ("unexpected argument “%s”"),
                          argc < 3 ? "" : argv[3]);
   int rc = NB_EXIT_OK;
   g_autoptr (GPtrArray) all = load_catalogue ("profile", &rc);
@@ -161,7 +165,7 @@ nb_cli_profile (int argc, char **argv)
         g_string_append_printf (ids, "%s%s", i ? ", " : "", ((NbProfile *) all->pdata[i])->id);
       g_autofree char *id = nb_cli_escape (argv[2]);
       g_autofree char *list = nb_cli_escape (ids->str);
-      g_printerr ("needlebench-cli profile: no profile “%s” (profiles: %s)\n", id, list);
+      g_printerr (_ ("needlebench-cli profile: no profile “%s” (profiles: %s)\n"), id, list);
       return NB_EXIT_USAGE;
     }
   if (json)

@@ -1,5 +1,7 @@
 /* nb-cli-record.c: `needlebench-cli record -d URI --depth MM --rate HZ --seconds S [--db PATH]
  * [--operator NAME] [--note TEXT] [--name TEXT] [--json]`: a stream, recorded to the database. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli-run.h"
@@ -76,17 +78,17 @@ nb_cli_record (int argc, char **argv)
   g_autofree char *db = NULL, *operator_name = NULL, *note = NULL, *name = NULL;
   const GOptionEntry entries[] = {
     NB_CLI_RUN_OPTION_ENTRIES (opt),
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (default: in the XDG data directory)",
-      "PATH" },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who records (default: login name)",
-      "NAME" },
-    { "note", 0, 0, G_OPTION_ARG_STRING, &note, "A note kept with the session", "TEXT" },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "A name for the session", "TEXT" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      N_ ("Database file (default: in the XDG data directory)"), N_ ("PATH") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      N_ ("Who records (default: login name)"), N_ ("NAME") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_ ("A note kept with the session"), N_ ("TEXT") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("A name for the session"), N_ ("TEXT") },
     { NULL },
   };
   if (!nb_cli_parse ("record", NULL,
-                     "Runs the pen like `stream` and records every sample, stroke "
-                     "and event to the database; prints the new session id.",
+                     N_ ("Runs the pen like `stream` and records every sample, stroke "
+                         "and event to the database; prints the new session id."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   int rc = nb_cli_run_check_options ("record", &opt, argc, argv);
@@ -117,7 +119,7 @@ nb_cli_record (int argc, char **argv)
   rec.rec = nb_recorder_new (&params, &error);
   if (rec.rec == NULL)
     {
-      g_prefix_error (&error, "recording to %s: ", db);
+      g_prefix_error (&error, _ ("recording to %s: "), db);
       rc = nb_cli_fail ("record", error);
       nb_cli_run_clear (&run);
       return rc;
@@ -136,19 +138,18 @@ nb_cli_record (int argc, char **argv)
   if (!saved)
     {
       /* The storage error is the one to report: it is why the run stopped, if it did. */
-      g_prefix_error (&finish_error, "recording session %" G_GINT64_FORMAT " to %s: ", session_id,
-                      db);
+      g_prefix_error (&finish_error, _ ("recording session %" PRId64 " to %s: "), session_id, db);
       g_autofree char *message = nb_cli_escape (finish_error->message);
-      g_printerr ("needlebench-cli record: %s\n", message);
+      g_printerr (_ ("needlebench-cli record: %s\n"), message);
       nb_cli_run_clear (&run);
       return NB_EXIT_DATA;
     }
   if (!ok && !run.signal)
-    g_prefix_error (&error, "session %" G_GINT64_FORMAT " kept as aborted: ", session_id);
+    g_prefix_error (&error, _ ("session %" PRId64 " kept as aborted: "), session_id);
   Extra extra = { session_id, db };
   g_autofree char *db_text = nb_cli_escape (db);
   if (!opt.json && nb_cli_run_has_summary (&run, ok ? NULL : error))
-    printf ("Session:       %" G_GINT64_FORMAT " (%s)\n", session_id, db_text);
+    printf (_ ("Session:       %" PRId64 " (%s)\n"), session_id, db_text);
   rc = nb_cli_run_conclude (&run, &opt, ok ? NULL : error, add_extra, &extra);
   nb_cli_run_clear (&run);
   return rc;

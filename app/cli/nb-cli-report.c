@@ -4,6 +4,8 @@
  * run and its raw readings. Exit 0 valid, 1 invalid (what failed on standard error), 2 usage, 4
  * a database that cannot be read. The document's text came from the laboratory and its
  * customers: it is escaped before it reaches the terminal. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,15 +38,15 @@ print_text (const char *format, JsonObject *doc, const char *key_id, gboolean wi
   g_autofree char *serial = nb_cli_escape (member (item, "serial"));
   g_autofree char *lab
       = nb_cli_escape (member (json_object_get_object_member (doc, "laboratory"), "name"));
-  printf ("valid: %s %s, issued %s by %s\n",
-          g_strcmp0 (kind, "calibration-certificate") == 0 ? "calibration certificate"
-                                                           : "verification report",
-          number != NULL ? number : "(no number)", issued, lab);
-  printf ("  file:           %s, every byte covered by the laboratory's signature\n", format);
-  printf ("  item:           %s, serial %s (run %" G_GINT64_FORMAT ")\n", model, serial,
+  printf (_ ("valid: %s %s, issued %s by %s\n"),
+          g_strcmp0 (kind, "calibration-certificate") == 0 ? _ ("calibration certificate")
+                                                           : _ ("verification report"),
+          number != NULL ? number : _ ("(no number)"), issued, lab);
+  printf (_ ("  file:           %s, every byte covered by the laboratory's signature\n"), format);
+  printf (_ ("  item:           %s, serial %s (run %" PRId64 ")\n"), model, serial,
           json_object_get_int_member (doc, "run"));
-  printf ("  content SHA-256 %s\n", member (doc, "content_sha256"));
-  printf ("  laboratory key  %s\n", key_id);
+  printf (_ ("  content SHA-256 %s\n"), member (doc, "content_sha256"));
+  printf (_ ("  laboratory key  %s\n"), key_id);
   JsonArray *sigs = json_object_get_array_member (doc, "signatures");
   for (guint i = 0; i < json_array_get_length (sigs); i++)
     {
@@ -52,10 +54,10 @@ print_text (const char *format, JsonObject *doc, const char *key_id, gboolean wi
       g_autofree char *name = nb_cli_escape (member (s, "name"));
       g_autofree char *meaning = nb_cli_escape (member (s, "meaning"));
       g_autofree char *at = nb_cli_escape (member (s, "at"));
-      printf ("  signed          %s: %s, %s\n", meaning, name, at);
+      printf (_ ("  signed          %s: %s, %s\n"), meaning, name, at);
     }
   if (with_db)
-    printf ("  database:       the stored run's results and raw readings match\n");
+    printf (_ ("  database:       the stored run's results and raw readings match\n"));
 }
 
 static void
@@ -92,8 +94,8 @@ load_json (const char *data, gsize len, GError **error)
   if (len != canon_len + 1 || memcmp (data, canon, canon_len) != 0 || data[canon_len] != '\n')
     {
       g_set_error (error, NB_CERTIFICATE_ERROR, NB_CERTIFICATE_ERROR_INVALID,
-                   "the file is not the certificate's canonical form (a byte was changed, or "
-                   "the file was reformatted)");
+                   _ ("the file is not the certificate's canonical form (a byte was changed, or "
+                      "the file was reformatted)"));
       return NULL;
     }
   return g_steal_pointer (&doc);
@@ -106,32 +108,34 @@ verify (int argc, char **argv)
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
-      "The laboratory's public key (default: lab.pub beside the laboratory key)", "LAB.pub" },
+      N_ ("The laboratory's public key (default: lab.pub beside the laboratory key)"),
+      N_ ("LAB.pub") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
-      "Also check against the laboratory's database (the stored run and raw readings)", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the outcome as JSON", NULL },
+      N_ ("Also check against the laboratory's database (the stored run and raw readings)"),
+      N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the outcome as JSON"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, "FILE",
-                     "Checks a certificate (JSON or PDF) against its signatures and the "
-                     "laboratory's public key, and with --db against the stored run.",
+  if (!nb_cli_parse (command, N_ ("FILE"),
+                     N_ ("Checks a certificate (JSON or PDF) against its signatures and the "
+                         "laboratory's public key, and with --db against the stored run."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "which certificate? (a .json or .pdf file)");
+    return nb_cli_usage (command, _ ("which certificate? (a .json or .pdf file)"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   const char *path = argv[1];
 
   g_autofree char *data = NULL;
   gsize len = 0;
   g_autoptr (GError) error = NULL;
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return nb_cli_usage (command, "%s is not a file", path);
+    return nb_cli_usage (command, _ ("%s is not a file"), path);
   if (!g_file_get_contents (path, &data, &len, &error))
     return nb_cli_usage (command, "%s", error->message);
   if (len > MAX_FILE_BYTES)
-    return nb_cli_usage (command, "%s is too large to be a certificate", path);
+    return nb_cli_usage (command, _ ("%s is too large to be a certificate"), path);
 
   if (key_path == NULL)
     {
@@ -140,7 +144,7 @@ verify (int argc, char **argv)
     }
   g_autoptr (NbLabKey) key = nb_lab_key_load_public (key_path, &error);
   if (key == NULL)
-    return nb_cli_usage (command, "%s (give the laboratory's public key with --key)",
+    return nb_cli_usage (command, _ ("%s (give the laboratory's public key with --key)"),
                          error->message);
   g_autofree char *key_id = nb_lab_key_id (key);
 
@@ -182,7 +186,7 @@ verify (int argc, char **argv)
           return nb_cli_fail (command, store_error);
         }
       if (failure != NULL)
-        g_prefix_error (&failure, "against the database: ");
+        g_prefix_error (&failure, _ ("against the database: "));
     }
 
   JsonObject *o = doc != NULL ? json_node_get_object (doc) : NULL;
@@ -192,7 +196,7 @@ verify (int argc, char **argv)
     {
       g_autofree char *file = nb_cli_escape (path);
       g_autofree char *message = nb_cli_escape (failure->message);
-      g_printerr ("needlebench-cli %s: %s is NOT valid: %s\n", command, file, message);
+      g_printerr (_ ("needlebench-cli %s: %s is NOT valid: %s\n"), command, file, message);
       return NB_EXIT_OUT_OF_TOLERANCE; /* 1: checked, and it does not hold */
     }
   if (!json)
@@ -207,8 +211,9 @@ nb_cli_report (int argc, char **argv)
     return verify (argc - 1, argv + 1);
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      printf ("Usage: needlebench-cli report verify FILE [--key LAB.pub] [--db PATH] [--json]\n");
+      printf (
+          _ ("Usage: needlebench-cli report verify FILE [--key LAB.pub] [--db PATH] [--json]\n"));
       return NB_EXIT_OK;
     }
-  return nb_cli_usage ("report", "unknown or missing subcommand: use report verify FILE");
+  return nb_cli_usage ("report", _ ("unknown or missing subcommand: use report verify FILE"));
 }

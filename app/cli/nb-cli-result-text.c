@@ -1,6 +1,7 @@
 /* nb-cli-result-text.c: a run's result document as text (see nb-cli-result-text.h). The figures
  * are printed as the document rounds them (to the precision the measurement has), in columns of
  * fixed decimals: depths to 0.1 µm, rates to 0.001 Hz, k to 0.01. */
+#include <glib/gi18n.h>
 #include "nb-cli-result-text.h"
 
 #include <math.h>
@@ -98,15 +99,15 @@ print_header (JsonObject *doc)
   double version = number (doc, "profile_version");
 
   if (isfinite (run) && run > 0)
-    printf ("Run %.0f\n", run);
+    printf (_ ("Run %.0f\n"), run);
   else
-    printf ("Run (not stored)\n");
-  printf ("Pen:        %s", serial);
+    printf (_ ("Run (not stored)\n"));
+  printf (_ ("Pen:        %s"), serial);
   if (model)
-    printf (" (%s%s%s)", model, firmware ? ", firmware " : "", firmware ? firmware : "");
+    printf (" (%s%s%s)", model, firmware ? _ (", firmware ") : "", firmware ? firmware : "");
   printf ("\n");
   if (fixture)
-    printf ("Fixture:    %s%s%s%s\n", fixture, fixture_model ? " (" : "",
+    printf (_ ("Fixture:    %s%s%s%s\n"), fixture, fixture_model ? " (" : "",
             fixture_model ? fixture_model : "", fixture_model ? ")" : "");
   JsonObject *std = object (doc, "standard");
   if (std)
@@ -114,27 +115,27 @@ print_header (JsonObject *doc)
       g_autofree char *certificate = text (std, "certificate", "?");
       g_autofree char *due = text (std, "due", "?");
       char u[32], k[32];
-      printf ("Standard:   certificate %s, U = %s mm (k = %s), due %s\n", certificate,
+      printf (_ ("Standard:   certificate %s, U = %s mm (k = %s), due %s\n"), certificate,
               fig (u, sizeof u, number (std, "U_mm"), MM_DECIMALS, FALSE),
               fig (k, sizeof k, number (std, "k"), K_DECIMALS, FALSE), due);
     }
   else if (fixture)
-    printf ("Standard:   none on record for the fixture\n");
+    printf (_ ("Standard:   none on record for the fixture\n"));
   else
     {
-      g_autofree char *why = text (doc, "not_traceable_reason", "not traceable");
-      printf ("Reference:  the pen's own sensor: %s\n", why);
+      g_autofree char *why = text (doc, "not_traceable_reason", _ ("not traceable"));
+      printf (_ ("Reference:  the pen's own sensor: %s\n"), why);
     }
   if (isfinite (version))
-    printf ("Profile:    %s (version %.0f), rule %s\n", profile, version, rule);
+    printf (_ ("Profile:    %s (version %.0f), rule %s\n"), profile, version, rule);
   else
-    printf ("Profile:    %s, rule %s\n", profile, rule);
+    printf (_ ("Profile:    %s, rule %s\n"), profile, rule);
   if (operator_name)
-    printf ("Operator:   %s\n", operator_name);
+    printf (_ ("Operator:   %s\n"), operator_name);
   if (started)
-    printf ("Time:       %s to %s\n", started, ended ? ended : "?");
+    printf (_ ("Time:       %s to %s\n"), started, ended ? ended : "?");
   if (status)
-    printf ("Status:     %s\n", status);
+    printf (_ ("Status:     %s\n"), status);
 }
 
 /* One phase's entry of a point, or NULL. */
@@ -161,9 +162,9 @@ print_points (JsonArray *points, const char *phase, gboolean rate)
   const char *unit = rate ? "Hz" : "mm";
   const char *suffix = rate ? "_hz" : "_mm";
   int d = rate ? HZ_DECIMALS : MM_DECIMALS;
-  printf ("  %-5s %11s %9s %3s %10s %10s %9s %5s  %s\n", "POINT",
-          rate ? "TARGET (Hz)" : "TARGET (mm)", rate ? "" : "RATE (Hz)", "N", "MEAN", "ERROR", "U",
-          "k", "VERDICT");
+  printf ("  %-5s %11s %9s %3s %10s %10s %9s %5s  %s\n", _ ("POINT"),
+          rate ? _ ("TARGET (Hz)") : _ ("TARGET (mm)"), rate ? "" : _ ("RATE (Hz)"), "N",
+          _ ("MEAN"), _ ("ERROR"), "U", "k", _ ("VERDICT"));
   for (guint i = 0; i < json_array_get_length (points); i++)
     {
       JsonObject *p = json_node_get_object (json_array_get_element (points, i));
@@ -185,7 +186,7 @@ print_points (JsonArray *points, const char *phase, gboolean rate)
               fig (U, sizeof U, number (e, U_key), d, FALSE),
               fig (k, sizeof k, number (e, "k"), K_DECIMALS, FALSE), verdict);
     }
-  printf ("  (mean, error and U in %s)\n", unit);
+  printf (_ ("  (mean, error and U in %s)\n"), unit);
 }
 
 static void
@@ -195,12 +196,12 @@ print_phase (JsonObject *doc, const char *phase, const char *title)
   JsonArray *rates = array (doc, "rate_points");
   if (!phase_has_entries (points, phase) && !phase_has_entries (rates, phase))
     return;
-  printf ("\n%s: depth\n", title);
+  printf (_ ("\n%s: depth\n"), title);
   if (points)
     print_points (points, phase, FALSE);
   if (phase_has_entries (rates, phase))
     {
-      printf ("%s: rate\n", title);
+      printf (_ ("%s: rate\n"), title);
       print_points (rates, phase, TRUE);
     }
 }
@@ -212,9 +213,9 @@ print_indication (JsonObject *doc)
   JsonArray *ind = array (doc, "indication");
   if (ind == NULL || json_array_get_length (ind) == 0)
     return;
-  printf ("\nIndication (the pen's own reading − the reference's)\n");
-  printf ("  %-9s %11s %9s %10s %10s %10s\n", "PHASE", "TARGET (mm)", "RATE (Hz)", "REFERENCE",
-          "PEN", "ERROR");
+  printf (_ ("\nIndication (the pen's own reading − the reference's)\n"));
+  printf ("  %-9s %11s %9s %10s %10s %10s\n", _ ("PHASE"), _ ("TARGET (mm)"), _ ("RATE (Hz)"),
+          _ ("REFERENCE"), _ ("PEN"), _ ("ERROR"));
   for (guint i = 0; i < json_array_get_length (ind); i++)
     {
       JsonNode *node = json_array_get_element (ind, i);
@@ -236,24 +237,24 @@ void
 nb_cli_print_run_text (JsonObject *doc)
 {
   print_header (doc);
-  print_phase (doc, "as_found", "As found");
-  print_phase (doc, "as_left", "As left");
+  print_phase (doc, "as_found", _ ("As found"));
+  print_phase (doc, "as_left", _ ("As left"));
   print_indication (doc);
   printf ("\n");
-  printf ("Adjusted:   %s\n", boolean (doc, "adjusted", FALSE)
-                                  ? "yes: a new table written, committed and verified"
-                                  : "no");
+  printf (_ ("Adjusted:   %s\n"), boolean (doc, "adjusted", FALSE)
+                                      ? _ ("yes: a new table written, committed and verified")
+                                      : _ ("no"));
   g_autofree char *error = text (doc, "error", NULL);
   if (error)
-    printf ("Error:      %s\n", error);
+    printf (_ ("Error:      %s\n"), error);
   g_autofree char *verdict = text (doc, "verdict", NULL);
   if (verdict && boolean (doc, "traceable", TRUE))
-    printf ("Verdict:    %s\n", verdict);
+    printf (_ ("Verdict:    %s\n"), verdict);
   else if (verdict)
     {
-      g_autofree char *why = text (doc, "not_traceable_reason", "not traceable");
-      printf ("Verdict:    %s (%s)\n", verdict, why);
+      g_autofree char *why = text (doc, "not_traceable_reason", _ ("not traceable"));
+      printf (_ ("Verdict:    %s (%s)\n"), verdict, why);
     }
   else
-    printf ("Verdict:    none (the run did not reach one)\n");
+    printf (_ ("Verdict:    none (the run did not reach one)\n"));
 }

@@ -1,5 +1,7 @@
 /* nb-cli-run.c: open, set, stream, measure, stop (the stop and the signals: nb-cli-stop.c),
  * and report. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-cli-run.h"
 
 #include "nb-cli-json.h"
@@ -32,12 +34,12 @@ parse_number (const char *command, const char *option, const char *text, double 
   double v = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0')
     {
-      nb_cli_usage (command, "%s: “%s” is not a number", option, text);
+      nb_cli_usage (command, _ ("%s: “%s” is not a number"), option, text);
       return FALSE;
     }
   if (!isfinite (v))
     {
-      nb_cli_usage (command, "%s: “%s” is not a finite number", option, text);
+      nb_cli_usage (command, _ ("%s: “%s” is not a finite number"), option, text);
       return FALSE;
     }
   *out = v;
@@ -48,15 +50,15 @@ int
 nb_cli_run_check_options (const char *command, NbCliRunOptions *opt, int argc, char **argv)
 {
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   if (opt->uri == NULL)
-    return nb_cli_usage (command, "--device URI is required");
+    return nb_cli_usage (command, _ ("--device URI is required"));
   if (opt->depth_text == NULL)
-    return nb_cli_usage (command, "--depth MM is required");
+    return nb_cli_usage (command, _ ("--depth MM is required"));
   if (opt->rate_text == NULL)
-    return nb_cli_usage (command, "--rate HZ is required");
+    return nb_cli_usage (command, _ ("--rate HZ is required"));
   if (opt->seconds_text == NULL)
-    return nb_cli_usage (command, "--seconds S is required");
+    return nb_cli_usage (command, _ ("--seconds S is required"));
   if (!parse_number (command, "--depth", opt->depth_text, &opt->depth_mm)
       || !parse_number (command, "--rate", opt->rate_text, &opt->rate_hz)
       || !parse_number (command, "--seconds", opt->seconds_text, &opt->seconds)
@@ -64,10 +66,10 @@ nb_cli_run_check_options (const char *command, NbCliRunOptions *opt, int argc, c
           && !parse_number (command, "--max-loss", opt->max_loss_text, &opt->max_loss)))
     return NB_EXIT_USAGE;
   if (!(opt->seconds > 0 && opt->seconds <= 24 * 3600))
-    return nb_cli_usage (command, "--seconds must be between 0 and 86400, not %s",
+    return nb_cli_usage (command, _ ("--seconds must be between 0 and 86400, not %s"),
                          opt->seconds_text);
   if (!(opt->max_loss >= 0 && opt->max_loss <= 1))
-    return nb_cli_usage (command, "--max-loss must be a fraction from 0 to 1, not %s",
+    return nb_cli_usage (command, _ ("--max-loss must be a fraction from 0 to 1, not %s"),
                          opt->max_loss_text);
   return NB_EXIT_OK;
 }
@@ -153,8 +155,8 @@ check_complete (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   if (run->loss_fraction > opt->max_loss)
     {
       g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE,
-                   "data incomplete: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                   " samples lost (%.2f %%, more than the %g %% allowed by --max-loss)",
+                   _ ("data incomplete: %" PRIu64 " of %" PRIu64
+                      " samples lost (%.2f %%, more than the %g %% allowed by --max-loss)"),
                    s->lost_samples, s->samples + s->lost_samples, 100.0 * run->loss_fraction,
                    100.0 * opt->max_loss);
       return FALSE;
@@ -162,8 +164,8 @@ check_complete (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
   if ((double) s->strokes < expected / 2.0 - 2.0)
     {
       g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INCOMPLETE,
-                   "data incomplete: %" G_GUINT64_FORMAT
-                   " strokes measured where %.0f Hz for %.3f s makes about %.0f",
+                   _ ("data incomplete: %" PRIu64
+                      " strokes measured where %.0f Hz for %.3f s makes about %.0f"),
                    s->strokes, opt->rate_hz, s->duration_s, expected);
       return FALSE;
     }
@@ -179,7 +181,7 @@ on_event (NbDevice *dev, const NbEvent *ev, Loop *l)
   if (ev->code == NB_EVENT_MOTOR_JAM || ev->code == NB_EVENT_CARTRIDGE_REMOVED
       || ev->code == NB_EVENT_RESET)
     fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
-                               "%s: the pen reported %s at sample %" G_GUINT64_FORMAT,
+                               _ ("%s: the pen reported %s at sample %" PRIu64),
                                nb_device_get_uri (dev), nb_event_code_name (ev->code),
                                ev->sample_index));
   /* While the loop runs nobody has asked the motor to stop: the pen stopped it on its own (its
@@ -187,7 +189,7 @@ on_event (NbDevice *dev, const NbEvent *ev, Loop *l)
   else if (ev->code == NB_EVENT_MOTOR_STOPPED && ev->detail != NB_MOTOR_STOPPED_HOST_REQUEST
            && g_main_loop_is_running (l->loop))
     fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_NAK,
-                               "%s: the pen stopped its motor at sample %" G_GUINT64_FORMAT ": %s",
+                               _ ("%s: the pen stopped its motor at sample %" PRIu64 ": %s"),
                                nb_device_get_uri (dev), ev->sample_index,
                                nb_motor_stopped_reason_name (ev->detail)));
 }
@@ -214,15 +216,15 @@ on_tick (gpointer data)
   if (now > l->deadline_us)
     {
       fail_loop (l, g_error_new (NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
-                                 "%s: only %.1f s of telemetry arrived in the time allowed",
+                                 _ ("%s: only %.1f s of telemetry arrived in the time allowed"),
                                  nb_device_get_uri (l->run->device), s.duration_s));
       return G_SOURCE_CONTINUE;
     }
   if (l->progress && now - l->last_progress_us > 250000)
     {
       l->last_progress_us = now;
-      printf ("\r%6.1f s  %6" G_GUINT64_FORMAT
-              " strokes  depth %.3f mm  rate %.1f Hz  gaps %" G_GUINT64_FORMAT "   ",
+      fputs ("\r", stdout); /* the line overwrites itself */
+      printf (_ ("%6.1f s  %6" PRIu64 " strokes  depth %.3f mm  rate %.1f Hz  gaps %" PRIu64 "   "),
               s.duration_s, s.strokes, s.depth_mm.n ? s.depth_mm.mean : 0.0,
               nb_acquisition_summary_rate_hz (&s), s.gaps);
       fflush (stdout);
@@ -259,15 +261,15 @@ check_depth (const NbIdentity *id, const NbCliRunOptions *opt, GError **error)
   int d = grid_decimals (id);
   g_autofree char *nearest = NULL;
   if (um < id->depth_min_um)
-    nearest = g_strdup_printf ("%.*f mm (the smallest)", d, id->depth_min_um / 1000.0);
+    nearest = g_strdup_printf (_ ("%.*f mm (the smallest)"), d, id->depth_min_um / 1000.0);
   else if (um > id->depth_max_um)
-    nearest = g_strdup_printf ("%.*f mm (the largest)", d, id->depth_max_um / 1000.0);
+    nearest = g_strdup_printf (_ ("%.*f mm (the largest)"), d, id->depth_max_um / 1000.0);
   else
-    nearest = g_strdup_printf ("%.*f mm or %.*f mm", d, below / 1000.0, d,
+    nearest = g_strdup_printf (_ ("%.*f mm or %.*f mm"), d, below / 1000.0, d,
                                MIN (above, (double) id->depth_max_um) / 1000.0);
   g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_OUT_OF_RANGE,
-               "--depth %s mm is not settable on %s (%.*f to %.*f mm in steps of %.*f mm); "
-               "nearest: %s",
+               _ ("--depth %s mm is not settable on %s (%.*f to %.*f mm in steps of %.*f mm); "
+                  "nearest: %s"),
                opt->depth_text ? opt->depth_text : "?", id->serial, d, id->depth_min_um / 1000.0, d,
                id->depth_max_um / 1000.0, d, id->depth_step_um / 1000.0, nearest);
   return FALSE;
@@ -356,7 +358,7 @@ nb_cli_run_execute (NbCliRun *run, const NbCliRunOptions *opt, GError **error)
           g_autofree char *why = g_strdup ((*error)->message);
           g_clear_error (error);
           g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INTERRUPTED,
-                       "%s; the pen did not confirm the stop: %s", why, stop_error->message);
+                       _ ("%s; the pen did not confirm the stop: %s"), why, stop_error->message);
         }
       return FALSE;
     }
@@ -427,29 +429,29 @@ nb_cli_run_print_summary (NbCliRun *run, const NbCliRunOptions *opt,
     }
   g_autofree char *serial = nb_cli_escape (id->serial);
   g_autofree char *uri = nb_cli_escape (opt->uri);
-  printf ("Pen:           %s (%s)\n", serial, uri);
-  printf ("Setting:       %.*f mm at %.*f Hz, %.*f s measured\n", grid_decimals (id), opt->depth_mm,
-          HZ_DECIMALS, opt->rate_hz, td, s->duration_s);
-  printf ("Strokes:       %" G_GUINT64_FORMAT "\n", s->strokes);
+  printf (_ ("Pen:           %s (%s)\n"), serial, uri);
+  printf (_ ("Setting:       %.*f mm at %.*f Hz, %.*f s measured\n"), grid_decimals (id),
+          opt->depth_mm, HZ_DECIMALS, opt->rate_hz, td, s->duration_s);
+  printf (_ ("Strokes:       %" PRIu64 "\n"), s->strokes);
   if (have)
     {
-      printf ("Depth:         %.*f ± %.*f mm (SD), min %.*f, max %.*f\n", MM_DECIMALS,
+      printf (_ ("Depth:         %.*f ± %.*f mm (SD), min %.*f, max %.*f\n"), MM_DECIMALS,
               s->depth_mm.mean, MM_DECIMALS, nb_stats_sd (&s->depth_mm), MM_DECIMALS,
               s->depth_mm.min, MM_DECIMALS, s->depth_mm.max);
-      printf ("Rate:          %.*f Hz\n", HZ_DECIMALS, rate);
+      printf (_ ("Rate:          %.*f Hz\n"), HZ_DECIMALS, rate);
       if (s->entry_speed_mm_s.n)
-        printf ("Entry speed:   %.*f mm/s\n", SPEED_DECIMALS, s->entry_speed_mm_s.mean);
+        printf (_ ("Entry speed:   %.*f mm/s\n"), SPEED_DECIMALS, s->entry_speed_mm_s.mean);
     }
-  printf ("Samples:       %" G_GUINT64_FORMAT " (gaps %" G_GUINT64_FORMAT
-          ", lost %" G_GUINT64_FORMAT ", strokes discarded %" G_GUINT64_FORMAT ")\n",
+  printf (_ ("Samples:       %" PRIu64 " (gaps %" PRIu64 ", lost %" PRIu64
+             ", strokes discarded %" PRIu64 ")\n"),
           s->samples, s->gaps, s->lost_samples, s->discarded);
-  printf ("Link:          %" G_GUINT64_FORMAT " CRC errors, %" G_GUINT64_FORMAT
-          " framing errors, %" G_GUINT64_FORMAT " retries\n",
+  printf (_ ("Link:          %" PRIu64 " CRC errors, %" PRIu64 " framing errors, %" PRIu64
+             " retries\n"),
           run->stats.crc_errors, run->stats.framing_errors, run->stats.retries);
   if (run->signal)
-    printf ("Interrupted:   by %s\n", nb_cli_run_signal_name (run->signal));
+    printf (_ ("Interrupted:   by %s\n"), nb_cli_run_signal_name (run->signal));
   else if (!run->complete)
-    printf ("Complete:      no\n");
+    printf (_ ("Complete:      no\n"));
 }
 
 gboolean

@@ -2,6 +2,7 @@
  * what `record` does with a recorder attached. */
 #pragma once
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -31,32 +32,35 @@ typedef struct
   }
 
 #define NB_CLI_RUN_OPTION_ENTRIES(o)                                                               \
-  { "device", 'd', 0, G_OPTION_ARG_STRING, &(o).uri, "Device URI (sim, serial:PATH, usb:VID:PID)", \
-    "URI" },                                                                                       \
+  { "device",  'd',                                                                                \
+    0,         G_OPTION_ARG_STRING,                                                                \
+    &(o).uri,  N_ ("Device URI (sim, serial:PATH, usb:VID:PID)"),                                  \
+    N_ ("URI") },                                                                                  \
       { "depth",                                                                                   \
         0,                                                                                         \
         0,                                                                                         \
         G_OPTION_ARG_STRING,                                                                       \
         &(o).depth_text,                                                                           \
-        "Needle depth to set (mm, on the pen's grid)",                                             \
-        "MM" },                                                                                    \
-      { "rate", 0, 0, G_OPTION_ARG_STRING, &(o).rate_text, "Puncture rate to set (Hz)", "HZ" },    \
+        N_ ("Needle depth to set (mm, on the pen's grid)"),                                        \
+        N_ ("MM") },                                                                               \
+      { "rate",   0, 0, G_OPTION_ARG_STRING, &(o).rate_text, N_ ("Puncture rate to set (Hz)"),     \
+        N_ ("HZ") },                                                                               \
       { "seconds",                                                                                 \
         0,                                                                                         \
         0,                                                                                         \
         G_OPTION_ARG_STRING,                                                                       \
         &(o).seconds_text,                                                                         \
-        "How much pen time to measure (s, counted in samples)",                                    \
-        "S" },                                                                                     \
+        N_ ("How much pen time to measure (s, counted in samples)"),                               \
+        N_ ("S") },                                                                                \
       { "max-loss",                                                                                \
         0,                                                                                         \
         0,                                                                                         \
         G_OPTION_ARG_STRING,                                                                       \
         &(o).max_loss_text,                                                                        \
-        "Largest fraction of samples a complete run may lose (default 0.01)",                      \
-        "FRACTION" },                                                                              \
+        N_ ("Largest fraction of samples a complete run may lose (default 0.01)"),                 \
+        N_ ("FRACTION") },                                                                         \
   {                                                                                                \
-    "json", 0, 0, G_OPTION_ARG_NONE, &(o).json, "Print the summary as JSON", NULL                  \
+    "json", 0, 0, G_OPTION_ARG_NONE, &(o).json, N_ ("Print the summary as JSON"), NULL             \
   }
 
 #define NB_CLI_RUN_ERROR (nb_cli_run_error_quark ())

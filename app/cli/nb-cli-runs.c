@@ -4,6 +4,8 @@
  * text says so first, its JSON stays the result document). `run void` is in nb-cli-void.c. The
  * database is opened read-only; what it holds came from pens and operators, so it is escaped before
  * it reaches the terminal. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -33,15 +35,15 @@ nb_cli_runs (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse ("runs", NULL, "Lists the calibration runs, newest first.", entries, &argc,
+  if (!nb_cli_parse ("runs", NULL, N_ ("Lists the calibration runs, newest first."), entries, &argc,
                      &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage ("runs", "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage ("runs", _ ("unexpected argument “%s”"), argv[1]);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
@@ -90,11 +92,12 @@ nb_cli_runs (int argc, char **argv)
     }
   if (list->len == 0)
     {
-      printf ("No calibration runs.\n");
+      printf (_ ("No calibration runs.\n"));
       return NB_EXIT_OK;
     }
-  printf ("%6s  %-20s  %-16s  %-16s  %-20s  %-9s  %-11s  %-16s  %s\n", "ID", "STARTED (UTC)", "PEN",
-          "FIXTURE", "PROFILE", "RULE", "STATUS", "VERDICT", "TRACEABLE");
+  printf ("%6s  %-20s  %-16s  %-16s  %-20s  %-9s  %-11s  %-16s  %s\n", _ ("ID"),
+          _ ("STARTED (UTC)"), _ ("PEN"), _ ("FIXTURE"), _ ("PROFILE"), _ ("RULE"), _ ("STATUS"),
+          _ ("VERDICT"), _ ("TRACEABLE"));
   for (guint i = 0; i < list->len; i++)
     {
       NbStoreRun *r = g_ptr_array_index (list, i);
@@ -112,9 +115,9 @@ nb_cli_runs (int argc, char **argv)
               started ? started : "?", pen ? pen : "-", fixture ? fixture : "-",
               profile ? profile : "-", rule ? rule : "-",
               v != NULL ? "voided" : nb_run_status_to_string (r->status), verdict ? verdict : "-",
-              r->traceable        ? "yes"
-              : r->fixture_serial ? "no: no standard"
-                                  : "no: pen self-check");
+              r->traceable        ? _ ("yes")
+              : r->fixture_serial ? _ ("no: no standard")
+                                  : _ ("no: pen self-check"));
     }
   return NB_EXIT_OK;
 }
@@ -136,7 +139,7 @@ print_raw (JsonObject *doc)
 {
   const char *const lists[] = { "points", "rate_points" };
   const char *const phases[] = { "as_found", "as_left" };
-  printf ("\nRaw readings of the reference, per stroke\n");
+  printf (_ ("\nRaw readings of the reference, per stroke\n"));
   for (gsize l = 0; l < G_N_ELEMENTS (lists); l++)
     {
       if (!json_object_has_member (doc, lists[l])
@@ -157,7 +160,7 @@ print_raw (JsonObject *doc)
                 || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (eo, key)))
               continue;
             JsonArray *strokes = json_object_get_array_member (eo, key);
-            printf ("  %s point %u, %s (%s):", rate ? "rate" : "depth", i + 1, phases[ph],
+            printf (_ ("  %s point %u, %s (%s):"), rate ? "rate" : "depth", i + 1, phases[ph],
                     rate ? "Hz" : "mm");
             for (guint s = 0; s < json_array_get_length (strokes); s++)
               {
@@ -180,23 +183,24 @@ run_show (int argc, char **argv)
   gboolean json = FALSE, raw = FALSE;
   const GOptionEntry entries[] = {
     { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
-      "Add every entry's per-stroke readings (strokes_mm, strokes_hz)", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result document", NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+      N_ ("Add every entry's per-stroke readings (strokes_mm, strokes_hz)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the result document"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
     { NULL },
   };
-  if (!nb_cli_parse (command, "RUN",
-                     "Shows a calibration run: its result (the JSON of calibrate --json) and its "
-                     "state transitions.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          command, N_ ("RUN"),
+          N_ ("Shows a calibration run: its result (the JSON of calibrate --json) and its "
+              "state transitions."),
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "which run? (see needlebench-cli runs)");
+    return nb_cli_usage (command, _ ("which run? (see needlebench-cli runs)"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   guint64 id = 0;
   if (!g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
-    return nb_cli_usage (command, "“%s” is not a run id", argv[1]);
+    return nb_cli_usage (command, _ ("“%s” is not a run id"), argv[1]);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
@@ -208,8 +212,8 @@ run_show (int argc, char **argv)
       /* the user named a run that is not there: like an unknown profile, a usage error */
       if (g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND))
         {
-          g_printerr ("needlebench-cli %s: no run %" G_GUINT64_FORMAT
-                      " in the database (see needlebench-cli runs)\n",
+          g_printerr (_ ("needlebench-cli %s: no run %" PRIu64
+                         " in the database (see needlebench-cli runs)\n"),
                       command, id);
           return NB_EXIT_USAGE;
         }
@@ -230,13 +234,13 @@ run_show (int argc, char **argv)
       g_autofree char *at = t ? g_date_time_format_iso8601 (t) : g_strdup ("?");
       g_autofree char *reason = nb_cli_escape (v->reason);
       g_autofree char *by = nb_cli_escape (v->by);
-      printf ("VOIDED: %s (by %s, %s); this run no longer counts and cannot be certified.\n\n",
+      printf (_ ("VOIDED: %s (by %s, %s); this run no longer counts and cannot be certified.\n\n"),
               reason, by, at);
     }
   nb_cli_print_run_text (json_node_get_object (doc));
   if (raw)
     print_raw (json_node_get_object (doc));
-  printf ("\nTransitions (UTC)\n");
+  printf (_ ("\nTransitions (UTC)\n"));
   if (!nb_store_foreach_run_transition (store, (gint64) id, print_transition, NULL, &error))
     return nb_cli_fail (command, error);
   return NB_EXIT_OK;
@@ -251,12 +255,12 @@ nb_cli_run_show_command (int argc, char **argv)
     return nb_cli_run_void (argc - 1, argv + 1);
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      printf ("Usage: needlebench-cli run show RUN [--raw] [--json] [--db PATH]\n"
-              "       needlebench-cli run void RUN --reason TEXT [--db PATH]\n");
+      printf (_ ("Usage: needlebench-cli run show RUN [--raw] [--json] [--db PATH]\n"
+                 "       needlebench-cli run void RUN --reason TEXT [--db PATH]\n"));
       return NB_EXIT_OK;
     }
   return nb_cli_usage ("run",
-                       argc < 2 ? "which subcommand? (show RUN, void RUN)%s"
-                                : "unknown subcommand “%s” (show RUN, void RUN)",
+                       argc < 2 ? _ ("which subcommand? (show RUN, void RUN)%s")
+                                : _ ("unknown subcommand “%s” (show RUN, void RUN)"),
                        argc < 2 ? "" : argv[1]);
 }

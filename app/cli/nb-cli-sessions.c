@@ -1,6 +1,7 @@
 /* nb-cli-sessions.c: `needlebench-cli sessions [--db PATH] [--serial S] [--operator NAME]
  * [--json]`: the recorded sessions, newest first; a voided one says "voided" as its status (its
  * JSON keeps the stored status and adds "voided"). */
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli-void.h"
@@ -26,7 +27,7 @@ nb_cli_open_store_read (const char *path, GError **error)
   if (!g_file_test (p, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
-                   "no database at %s (record a session first, or give --db PATH)", p);
+                   _ (_ ("no database at %s (record a session first, or give --db PATH)")), p);
       return NULL;
     }
   return nb_store_open_full (p, NB_STORE_OPEN_READ_ONLY, error);
@@ -38,17 +39,18 @@ nb_cli_sessions (int argc, char **argv)
   g_autofree char *db = NULL, *serial = NULL, *operator_name = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, "Only this pen", "SERIAL" },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Only this operator", "NAME" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, N_ ("Only this pen"), N_ ("SERIAL") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_ ("Only this operator"),
+      N_ ("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse ("sessions", NULL, "Lists the recorded sessions, newest first.", entries, &argc,
-                     &argv))
+  if (!nb_cli_parse ("sessions", NULL, N_ ("Lists the recorded sessions, newest first."), entries,
+                     &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage ("sessions", "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage ("sessions", _ ("unexpected argument “%s”"), argv[1]);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
@@ -100,11 +102,11 @@ nb_cli_sessions (int argc, char **argv)
     }
   if (list->len == 0)
     {
-      printf ("No sessions.\n");
+      printf (_ ("No sessions.\n"));
       return NB_EXIT_OK;
     }
-  printf ("%6s  %-20s  %-14s  %-12s  %7s  %6s  %-11s  %s\n", "ID", "STARTED (UTC)", "PEN",
-          "OPERATOR", "DEPTH", "RATE", "STATUS", "NAME");
+  printf ("%6s  %-20s  %-14s  %-12s  %7s  %6s  %-11s  %s\n", _ ("ID"), _ ("STARTED (UTC)"),
+          _ ("PEN"), _ ("OPERATOR"), _ ("DEPTH"), _ ("RATE"), _ ("STATUS"), _ ("NAME"));
   for (guint i = 0; i < list->len; i++)
     {
       NbStoreSession *s = g_ptr_array_index (list, i);

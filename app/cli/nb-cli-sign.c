@@ -3,6 +3,8 @@
  * certificate's content hash (11.70). An approval issues the certificate in the same transaction:
  * the signatures go into the document, it gets its issue time and the laboratory's Ed25519
  * signature, and the issued document is stored (store/nb-store-certificates.h). */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,41 +33,43 @@ nb_cli_sign (int argc, char **argv)
   g_autofree char *key_path = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "user", 0, 0, G_OPTION_ARG_STRING, &user, "Who signs (a user of `user list`)", "NAME" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who signs (a user of `user list`)"),
+      N_ ("NAME") },
     { "meaning", 0, 0, G_OPTION_ARG_STRING, &meaning_text,
-      "performed, reviewed or approved (approved issues the certificate)", "MEANING" },
+      N_ ("performed, reviewed or approved (approved issues the certificate)"), N_ ("MEANING") },
     { "password-fd", 0, 0, G_OPTION_ARG_STRING, &fd_text,
-      "Read the password from this descriptor (default: ask on the terminal)", "N" },
+      N_ ("Read the password from this descriptor (default: ask on the terminal)"), "N" },
     { "content-sha256", 0, 0, G_OPTION_ARG_STRING, &hash,
-      "The content hash the signer reviewed (default: the certificate's; refused if it "
-      "differs)",
-      "HEX" },
+      N_ ("The content hash the signer reviewed (default: the certificate's; refused if it "
+          "differs)"),
+      N_ ("HEX") },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
-      "The laboratory's secret key file (default: $XDG_DATA_HOME/needlebench/lab.key, created "
-      "on first use)",
-      "PATH" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the certificate's state as JSON", NULL },
+      N_ ("The laboratory's secret key file (default: $XDG_DATA_HOME/needlebench/lab.key, created "
+          "on first use)"),
+      N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the certificate's state as JSON"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, "CERTIFICATE",
-                     "Signs a draft certificate with a meaning. The certificate is issued when an "
-                     "approver approves it.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          command, N_ ("CERTIFICATE"),
+          N_ ("Signs a draft certificate with a meaning. The certificate is issued when an "
+              "approver approves it."),
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "CERTIFICATE (its number) is required");
+    return nb_cli_usage (command, _ ("CERTIFICATE (its number) is required"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   const char *number = argv[1];
   if (user == NULL)
-    return nb_cli_usage (command, "--user NAME is required");
+    return nb_cli_usage (command, _ ("--user NAME is required"));
   NbSignMeaning meaning;
   if (meaning_text == NULL || !nb_sign_meaning_from_string (meaning_text, &meaning))
-    return nb_cli_usage (command, "--meaning must be performed, reviewed or approved");
+    return nb_cli_usage (command, _ ("--meaning must be performed, reviewed or approved"));
   int fd = -1;
   if (fd_text != NULL && (fd = nb_cli_parse_fd (fd_text)) < 0)
-    return nb_cli_usage (command, "--password-fd: “%s” is not a descriptor number", fd_text);
+    return nb_cli_usage (command, _ ("--password-fd: “%s” is not a descriptor number"), fd_text);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_store_open (db, &error);
@@ -77,7 +81,7 @@ nb_cli_sign (int argc, char **argv)
                ? nb_cli_usage (command, "%s", error->message)
                : nb_cli_fail (command, error);
   if (cert->status != NB_STORE_CERT_DRAFT)
-    return nb_cli_usage (command, "certificate %s is %s: only a draft is signed", cert->number,
+    return nb_cli_usage (command, _ ("certificate %s is %s: only a draft is signed"), cert->number,
                          nb_store_cert_status_to_string (cert->status));
   g_autoptr (NbStoreUser) signer = nb_store_get_user (store, user, &error);
   if (signer == NULL)
@@ -95,11 +99,11 @@ nb_cli_sign (int argc, char **argv)
   /* what is signed, said before the password is asked (11.50: the signer knows the meaning) */
   g_autofree char *display = nb_cli_escape (signer->display_name);
   g_autofree char *prompt = g_strdup_printf (
-      "Signing certificate %s (content SHA-256 %s) as %s, meaning “%s”.\n"
-      "Password for %s: ",
+      _ ("Signing certificate %s (content SHA-256 %s) as %s, meaning “%s”.\n"
+         "Password for %s: "),
       cert->number, cert->content_sha256, display, nb_sign_meaning_to_string (meaning), display);
   if (fd >= 0)
-    fprintf (stderr, "Signing certificate %s (content SHA-256 %s) as %s, meaning “%s”.\n",
+    fprintf (stderr, _ ("Signing certificate %s (content SHA-256 %s) as %s, meaning “%s”.\n"),
              cert->number, cert->content_sha256, display, nb_sign_meaning_to_string (meaning));
   g_autoptr (NbCliPassword) password
       = nb_cli_read_password (fd, prompt, FALSE, NB_PASSWORD_MAX, &error);
@@ -135,14 +139,14 @@ nb_cli_sign (int argc, char **argv)
       nb_cli_print_json (json_builder_get_root (b));
       return NB_EXIT_OK;
     }
-  printf ("Certificate %s: signed by %s (%s).\n", now->number, display,
+  printf (_ ("Certificate %s: signed by %s (%s).\n"), now->number, display,
           nb_sign_meaning_to_string (meaning));
   if (now->status == NB_STORE_CERT_ISSUED)
     {
       g_autofree char *issued = iso_time (now->issued_at);
       g_autofree char *key_id = nb_lab_key_id (key);
-      printf ("Issued %s, signed with the laboratory key %s. Write its files with "
-              "`needlebench-cli certificate %" G_GINT64_FORMAT " --out DIR`.\n",
+      printf (_ ("Issued %s, signed with the laboratory key %s. Write its files with "
+                 "`needlebench-cli certificate %" PRId64 " --out DIR`.\n"),
               issued, key_id, now->run_id);
     }
   return NB_EXIT_OK;

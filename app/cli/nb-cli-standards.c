@@ -1,6 +1,8 @@
 /* nb-cli-standards.c: `needlebench-cli standards add|list|check|withdraw`: the reference standards
  * (fixture certificates) that calibrations are traced to. The rules a record must follow live in
  * store/nb-store-standards.h; this file names the options in its messages and prints. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +30,7 @@ parse_number (const char *command, const char *option, const char *text, double 
   double v = plain ? g_ascii_strtod (text, &end) : NAN;
   if (!plain || end == text || *end != '\0')
     {
-      nb_cli_usage (command, "%s: “%s” is not a number", option, text);
+      nb_cli_usage (command, _ ("%s: “%s” is not a number"), option, text);
       return FALSE;
     }
   *out = v;
@@ -46,10 +48,10 @@ static const char *
 status_text (const NbStoreStandard *s, gboolean expired)
 {
   if (s->withdrawn != NULL)
-    return "withdrawn";
+    return _ ("withdrawn");
   if (!s->in_force)
-    return "superseded";
-  return expired ? "EXPIRED" : "in force";
+    return _ ("superseded");
+  return expired ? _ ("EXPIRED") : _ ("in force");
 }
 
 static void
@@ -87,7 +89,7 @@ static char *
 describe (const NbStoreStandard *s)
 {
   g_autofree char *certificate = nb_cli_escape (s->certificate);
-  return g_strdup_printf ("certificate %s, U = %.*f mm (k = %.*f), due %s", certificate,
+  return g_strdup_printf (_ ("certificate %s, U = %.*f mm (k = %.*f), due %s"), certificate,
                           NB_STANDARD_U_DECIMALS, s->uncertainty_mm, NB_STANDARD_K_DECIMALS, s->k,
                           s->due);
 }
@@ -105,7 +107,7 @@ check_add_options (const char *command, NbStoreStandardParams *p, const char *u_
   for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
     if (given[i] == NULL)
       {
-        *rc = nb_cli_usage (command, "%s is required", options[i]);
+        *rc = nb_cli_usage (command, _ ("%s is required"), options[i]);
         return FALSE;
       }
   if (!nb_store_standard_check_text ("--serial", p->serial, TRUE, NB_STANDARD_TEXT_MAX, &error)
@@ -142,29 +144,29 @@ run_add (int argc, char **argv)
   g_autofree char *due = NULL, *model = NULL, *operator_name = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, "The fixture's serial (as it reports it)",
+    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, N_ ("The fixture's serial (as it reports it)"),
       "S" },
-    { "certificate", 0, 0, G_OPTION_ARG_STRING, &certificate, "Its calibration certificate",
-      "NUMBER" },
+    { "certificate", 0, 0, G_OPTION_ARG_STRING, &certificate, N_ ("Its calibration certificate"),
+      N_ ("NUMBER") },
     { "uncertainty-mm", 0, 0, G_OPTION_ARG_STRING, &u_text,
-      "The certificate's expanded uncertainty U, mm (0.0001 to 1, at most 4 decimals)", "U" },
-    { "k", 0, 0, G_OPTION_ARG_STRING, &k_text, "Its coverage factor (1 to 5, e.g. 2)", "K" },
-    { "due", 0, 0, G_OPTION_ARG_STRING, &due, "The certificate's due date (valid on it)",
-      "YYYY-MM-DD" },
-    { "model", 0, 0, G_OPTION_ARG_STRING, &model, "The fixture's model", "M" },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who records it (default: login name)",
-      "NAME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the record as JSON", NULL },
+      N_ ("The certificate's expanded uncertainty U, mm (0.0001 to 1, at most 4 decimals)"), "U" },
+    { "k", 0, 0, G_OPTION_ARG_STRING, &k_text, N_ ("Its coverage factor (1 to 5, e.g. 2)"), "K" },
+    { "due", 0, 0, G_OPTION_ARG_STRING, &due, N_ ("The certificate's due date (valid on it)"),
+      N_ ("YYYY-MM-DD") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_ ("The fixture's model"), "M" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      N_ ("Who records it (default: login name)"), N_ ("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the record as JSON"), NULL },
     { NULL },
   };
   if (!nb_cli_parse (command, NULL,
-                     "Records a fixture's calibration certificate. It supersedes the fixture's "
-                     "previous record; records are never changed or deleted.",
+                     N_ ("Records a fixture's calibration certificate. It supersedes the fixture's "
+                         "previous record; records are never changed or deleted."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   NbStoreStandardParams p = {
     .serial = serial,
     .model = model,
@@ -196,15 +198,15 @@ run_add (int argc, char **argv)
     }
   g_autofree char *text = describe (added);
   g_autofree char *serial_text = nb_cli_escape (serial);
-  printf ("Standard %" G_GINT64_FORMAT " recorded for fixture %s: %s.\n", id, serial_text, text);
+  printf (_ ("Standard %" PRId64 " recorded for fixture %s: %s.\n"), id, serial_text, text);
   if (previous != NULL && previous->certificate != NULL)
     {
       g_autofree char *old = nb_cli_escape (previous->certificate);
-      printf ("It supersedes certificate %s (standard %" G_GINT64_FORMAT ").\n", old, previous->id);
+      printf (_ ("It supersedes certificate %s (standard %" PRId64 ").\n"), old, previous->id);
     }
   if (nb_store_standard_is_expired (added, NULL))
-    printf ("It is past its due date: calibrations with this fixture are refused until a newer "
-            "certificate is recorded.\n");
+    printf (_ ("It is past its due date: calibrations with this fixture are refused until a newer "
+               "certificate is recorded.\n"));
   return NB_EXIT_OK;
 }
 
@@ -215,19 +217,20 @@ run_list (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE, in_force = FALSE;
   const GOptionEntry entries[] = {
-    { "in-force", 0, 0, G_OPTION_ARG_NONE, &in_force, "Only each fixture's standard in force",
+    { "in-force", 0, 0, G_OPTION_ARG_NONE, &in_force, N_ ("Only each fixture's standard in force"),
       NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, NULL,
-                     "Lists the reference standards by fixture, newest first; the newest is the "
-                     "one in force.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          command, NULL,
+          N_ ("Lists the reference standards by fixture, newest first; the newest is the "
+              "one in force."),
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
@@ -252,11 +255,12 @@ run_list (int argc, char **argv)
     }
   if (list->len == 0)
     {
-      printf ("No reference standards.\n");
+      printf (_ ("No reference standards.\n"));
       return NB_EXIT_OK;
     }
-  printf ("%4s  %-16s  %-12s  %-14s  %8s  %4s  %-10s  %-10s  %-10s  %s\n", "ID", "FIXTURE", "MODEL",
-          "CERTIFICATE", "U (mm)", "k", "DUE", "STATUS", "ADDED", "BY");
+  printf ("%4s  %-16s  %-12s  %-14s  %8s  %4s  %-10s  %-10s  %-10s  %s\n", _ ("ID"), _ ("FIXTURE"),
+          _ ("MODEL"), _ ("CERTIFICATE"), _ ("U (mm)"), "k", _ ("DUE"), _ ("STATUS"), _ ("ADDED"),
+          _ ("BY"));
   for (guint i = 0; i < list->len; i++)
     {
       NbStoreStandard *s = g_ptr_array_index (list, i);
@@ -278,7 +282,7 @@ run_list (int argc, char **argv)
       if (s->withdrawn != NULL)
         {
           g_autofree char *reason = nb_cli_escape (s->withdrawn);
-          printf ("%4s  withdrawn: %s\n", "", reason);
+          printf (_ ("%4s  withdrawn: %s\n"), "", reason);
         }
     }
   return NB_EXIT_OK;
@@ -291,23 +295,23 @@ run_check (int argc, char **argv)
   g_autofree char *serial = NULL, *date_text = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, "The fixture's serial", "S" },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date_text, "Check on this date (default: today)",
-      "YYYY-MM-DD" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the standard in force as JSON", NULL },
+    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, N_ ("The fixture's serial"), "S" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_text, N_ ("Check on this date (default: today)"),
+      N_ ("YYYY-MM-DD") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the standard in force as JSON"), NULL },
     { NULL },
   };
   if (!nb_cli_parse (command, NULL,
-                     "Checks that a fixture has a reference standard in force and not past its "
-                     "due date, as calibrating with it requires (exit 0), or says why not and "
-                     "how to fix it (exit 2).",
+                     N_ ("Checks that a fixture has a reference standard in force and not past its "
+                         "due date, as calibrating with it requires (exit 0), or says why not and "
+                         "how to fix it (exit 2)."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   if (serial == NULL)
-    return nb_cli_usage (command, "--serial S is required");
+    return nb_cli_usage (command, _ ("--serial S is required"));
   g_autoptr (GError) error = NULL;
   g_autoptr (GDate) date = g_date_new ();
   if (date_text != NULL && !nb_store_standard_parse_date ("--date", date_text, date, &error))
@@ -328,7 +332,7 @@ run_check (int argc, char **argv)
     }
   g_autofree char *serial_text = nb_cli_escape (serial);
   g_autofree char *text = describe (std);
-  printf ("Fixture %s: %s: in force.\n", serial_text, text);
+  printf (_ ("Fixture %s: %s: in force.\n"), serial_text, text);
   return NB_EXIT_OK;
 }
 
@@ -339,25 +343,25 @@ run_withdraw (int argc, char **argv)
   g_autofree char *serial = NULL, *reason = NULL, *operator_name = NULL, *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, "The fixture's serial", "S" },
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (kept in the record)", "TEXT" },
+    { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, N_ ("The fixture's serial"), "S" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_ ("Why (kept in the record)"), N_ ("TEXT") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
-      "Who withdraws it (default: login name)", "NAME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the withdrawal as JSON", NULL },
+      N_ ("Who withdraws it (default: login name)"), N_ ("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the withdrawal as JSON"), NULL },
     { NULL },
   };
   if (!nb_cli_parse (command, NULL,
-                     "Takes a fixture out of service (damaged, lost, sent for calibration): "
-                     "calibrations with it are refused until a new certificate is recorded.",
+                     N_ ("Takes a fixture out of service (damaged, lost, sent for calibration): "
+                         "calibrations with it are refused until a new certificate is recorded."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   if (serial == NULL)
-    return nb_cli_usage (command, "--serial S is required");
+    return nb_cli_usage (command, _ ("--serial S is required"));
   if (reason == NULL)
-    return nb_cli_usage (command, "--reason TEXT is required");
+    return nb_cli_usage (command, _ ("--reason TEXT is required"));
   g_autoptr (GError) error = NULL;
   if (!nb_store_standard_check_text ("--serial", serial, TRUE, NB_STANDARD_TEXT_MAX, &error)
       || !nb_store_standard_check_text ("--reason", reason, TRUE, NB_STANDARD_REASON_MAX, &error)
@@ -388,8 +392,8 @@ run_withdraw (int argc, char **argv)
       return NB_EXIT_OK;
     }
   g_autofree char *serial_text = nb_cli_escape (serial);
-  printf ("Standard %" G_GINT64_FORMAT ": fixture %s withdrawn; calibrations with it are refused "
-          "until a new certificate is recorded.\n",
+  printf (_ ("Standard %" PRId64 ": fixture %s withdrawn; calibrations with it are refused "
+             "until a new certificate is recorded.\n"),
           id, serial_text);
   return NB_EXIT_OK;
 }
@@ -400,20 +404,20 @@ static const struct
   int (*run) (int argc, char **argv);
   const char *summary;
 } subcommands[] = {
-  { "add", run_add, "record a fixture's calibration certificate" },
-  { "list", run_list, "list the reference standards" },
-  { "check", run_check, "check that a fixture's standard is in force and not expired" },
-  { "withdraw", run_withdraw, "take a fixture's standard out of service" },
+  { "add", run_add, N_ ("record a fixture's calibration certificate") },
+  { "list", run_list, N_ ("list the reference standards") },
+  { "check", run_check, N_ ("check that a fixture's standard is in force and not expired") },
+  { "withdraw", run_withdraw, N_ ("take a fixture's standard out of service") },
 };
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "Usage: needlebench-cli standards SUBCOMMAND [OPTION…]\n\n"
-                "Reference standards: the certificates of the fixtures calibrations are traced "
-                "to.\n\nSubcommands:\n");
+  fprintf (out, _ ("Usage: needlebench-cli standards SUBCOMMAND [OPTION…]\n\n"
+                   "Reference standards: the certificates of the fixtures calibrations are traced "
+                   "to.\n\nSubcommands:\n"));
   for (gsize i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    fprintf (out, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
+    fprintf (out, "  %-9s %s\n", subcommands[i].name, _ (subcommands[i].summary));
 }
 
 int
@@ -432,5 +436,6 @@ nb_cli_standards (int argc, char **argv)
   for (gsize i = 0; i < G_N_ELEMENTS (subcommands); i++)
     if (g_str_equal (argv[1], subcommands[i].name))
       return subcommands[i].run (argc - 1, argv + 1);
-  return nb_cli_usage (COMMAND, "unknown subcommand “%s” (add, list, check, withdraw)", argv[1]);
+  return nb_cli_usage (COMMAND, _ ("unknown subcommand “%s” (add, list, check, withdraw)"),
+                       argv[1]);
 }

@@ -1,6 +1,7 @@
 /* nb-cli-stop.c: the part of a run that makes the needle stop: SIGINT, SIGTERM and SIGHUP caught
  * for the whole run, and the stop itself (MOTOR_STOP until the pen reports the motor off, then
  * STREAM_STOP) in a worker thread so that a second signal can cut it short. */
+#include <glib/gi18n.h>
 #include "nb-cli-stop.h"
 
 #include <glib-unix.h>
@@ -28,7 +29,7 @@ wait_motor_off (NbDevice *dev, GCancellable *cancellable, GError **error)
       if (g_get_monotonic_time () > deadline)
         {
           g_set_error (error, NB_DEVICE_ERROR, NB_DEVICE_ERROR_TIMEOUT,
-                       "%s: the pen acknowledged MOTOR_STOP but its motor still runs",
+                       _ ("%s: the pen acknowledged MOTOR_STOP but its motor still runs"),
                        nb_device_get_uri (dev));
           return FALSE;
         }
@@ -117,7 +118,7 @@ nb_cli_run_catch_signals (NbCliRun *run)
 void
 nb_cli_run_set_interrupted (NbCliRun *run, GError **error)
 {
-  g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INTERRUPTED, "interrupted by %s",
+  g_set_error (error, NB_CLI_RUN_ERROR, NB_CLI_RUN_ERROR_INTERRUPTED, _ ("interrupted by %s"),
                nb_cli_run_signal_name (run->signal));
 }
 
@@ -153,7 +154,7 @@ stop_thread (GTask *task, gpointer source, gpointer data, GCancellable *unused)
         g_debug ("last MOTOR_STOP: %s", ignored->message);
       g_clear_error (&st->error);
       g_set_error (&st->error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                   "a second signal cut the wait short (one last MOTOR_STOP was sent)");
+                   _ ("a second signal cut the wait short (one last MOTOR_STOP was sent)"));
     }
   g_task_return_boolean (task, TRUE);
 }

@@ -1,5 +1,6 @@
 /* nb-cli-stream.c: `needlebench-cli stream -d URI --depth MM --rate HZ --seconds S
  * [--csv FILE|- [--force]] [--json]`: runs the needle, measures every stroke, prints a summary. */
+#include <glib/gi18n.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -41,7 +42,7 @@ csv_open (CsvOutput *csv, const char *path, gboolean force, GError **error)
             close (fd);
           csv->stream = NULL;
           g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO,
-                       "cannot write to standard output: %s", g_strerror (saved));
+                       _ ("cannot write to standard output: %s"), g_strerror (saved));
           return FALSE;
         }
       /* a reader that goes away (`| head`) must not kill the run with the motor on: the writes
@@ -78,7 +79,7 @@ csv_close (CsvOutput *csv, gboolean keep, GError **error)
   ok = fclose (g_steal_pointer (&csv->stream)) == 0 && ok;
   if (!ok)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO,
-                 "writing the CSV rows to standard output: %s", g_strerror (saved));
+                 _ ("writing the CSV rows to standard output: %s"), g_strerror (saved));
   return ok;
 }
 
@@ -91,13 +92,14 @@ nb_cli_stream (int argc, char **argv)
   const GOptionEntry entries[] = {
     NB_CLI_RUN_OPTION_ENTRIES (opt),
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
-      "Write one row per stroke (index,time_s,depth_mm,period_ms); - for standard output", "FILE" },
-    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace the --csv FILE if it exists", NULL },
+      N_ ("Write one row per stroke (index,time_s,depth_mm,period_ms); - for standard output"),
+      N_ ("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_ ("Replace the --csv FILE if it exists"), NULL },
     { NULL },
   };
   if (!nb_cli_parse ("stream", NULL,
-                     "Sets depth and rate, runs the motor and measures every "
-                     "stroke: peak depth, and rate from the stroke period.",
+                     N_ ("Sets depth and rate, runs the motor and measures every "
+                         "stroke: peak depth, and rate from the stroke period."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   int rc = nb_cli_run_check_options ("stream", &opt, argc, argv);

@@ -2,6 +2,7 @@
  * role (operator, technician, approver) and a password kept as an Argon2id hash
  * (store/nb-store-certificates.h). A password is typed on the terminal without echo or passed on
  * a descriptor (--password-fd N), never on the command line (nb-cli-password.h). */
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli-password.h"
@@ -52,8 +53,8 @@ show_user (NbStore *store, const char *command, const char *name, gboolean json,
     }
   g_autofree char *n = nb_cli_escape (u->name);
   g_autofree char *d = nb_cli_escape (u->display_name);
-  printf ("User %s (%s) %s: %s%s.\n", n, d, verb, nb_user_role_to_string (u->role),
-          u->active ? "" : ", inactive");
+  printf (_ ("User %s (%s) %s: %s%s.\n"), n, d, verb, nb_user_role_to_string (u->role),
+          u->active ? "" : _ (", inactive"));
   return NB_EXIT_OK;
 }
 
@@ -76,36 +77,37 @@ run_add (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, "operator, technician or approver", "ROLE" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_ ("operator, technician or approver"),
+      N_ ("ROLE") },
     { "display-name", 0, 0, G_OPTION_ARG_STRING, &display,
-      "The name printed on signatures (default: NAME)", "TEXT" },
+      N_ ("The name printed on signatures (default: NAME)"), N_ ("TEXT") },
     { "password-fd", 0, 0, G_OPTION_ARG_STRING, &fd_text,
-      "Read the password from this descriptor (default: ask on the terminal)", "N" },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who adds it (default: login name)",
-      "NAME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the user as JSON", NULL },
+      N_ ("Read the password from this descriptor (default: ask on the terminal)"), "N" },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      N_ ("Who adds it (default: login name)"), N_ ("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the user as JSON"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, "NAME",
-                     "Adds a user who can sign certificates. The password is asked on the "
-                     "terminal (twice, without echo) or read from --password-fd.",
+  if (!nb_cli_parse (command, N_ ("NAME"),
+                     N_ ("Adds a user who can sign certificates. The password is asked on the "
+                         "terminal (twice, without echo) or read from --password-fd."),
                      entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "NAME is required");
+    return nb_cli_usage (command, _ ("NAME is required"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   NbUserRole role;
   if (role_text == NULL || !nb_user_role_from_string (role_text, &role))
-    return nb_cli_usage (command, "--role must be operator, technician or approver");
+    return nb_cli_usage (command, _ ("--role must be operator, technician or approver"));
   int fd = -1;
   if (fd_text != NULL && (fd = nb_cli_parse_fd (fd_text)) < 0)
-    return nb_cli_usage (command, "--password-fd: “%s” is not a descriptor number", fd_text);
+    return nb_cli_usage (command, _ ("--password-fd: “%s” is not a descriptor number"), fd_text);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbCliPassword) password
-      = nb_cli_read_password (fd, "New password: ", TRUE, NB_PASSWORD_MAX, &error);
+      = nb_cli_read_password (fd, _ ("New password: "), TRUE, NB_PASSWORD_MAX, &error);
   if (password == NULL)
     return nb_cli_usage (command, "%s", error->message);
   g_autoptr (NbStore) store = nb_store_open (db, &error);
@@ -124,47 +126,50 @@ run_set (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE, password = FALSE, deactivate = FALSE, activate = FALSE;
   const GOptionEntry entries[] = {
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, "operator, technician or approver", "ROLE" },
-    { "display-name", 0, 0, G_OPTION_ARG_STRING, &display, "The name printed on signatures",
-      "TEXT" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_ ("operator, technician or approver"),
+      N_ ("ROLE") },
+    { "display-name", 0, 0, G_OPTION_ARG_STRING, &display, N_ ("The name printed on signatures"),
+      N_ ("TEXT") },
     { "password", 0, 0, G_OPTION_ARG_NONE, &password,
-      "Set a new password (asked on the terminal, or from --password-fd)", NULL },
+      N_ ("Set a new password (asked on the terminal, or from --password-fd)"), NULL },
     { "password-fd", 0, 0, G_OPTION_ARG_STRING, &fd_text,
-      "Read the new password from this descriptor", "N" },
-    { "deactivate", 0, 0, G_OPTION_ARG_NONE, &deactivate, "The user may no longer sign", NULL },
-    { "activate", 0, 0, G_OPTION_ARG_NONE, &activate, "The user may sign again", NULL },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, "Who changes it (default: login name)",
-      "NAME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the user as JSON", NULL },
+      N_ ("Read the new password from this descriptor"), "N" },
+    { "deactivate", 0, 0, G_OPTION_ARG_NONE, &deactivate, N_ ("The user may no longer sign"),
+      NULL },
+    { "activate", 0, 0, G_OPTION_ARG_NONE, &activate, N_ ("The user may sign again"), NULL },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
+      N_ ("Who changes it (default: login name)"), N_ ("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the user as JSON"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, "NAME", "Changes a user: a new record; the earlier ones are kept.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (command, N_ ("NAME"),
+                     N_ ("Changes a user: a new record; the earlier ones are kept."), entries,
+                     &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "NAME is required");
+    return nb_cli_usage (command, _ ("NAME is required"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   NbStoreUserChange change = { .display_name = display };
   if (role_text != NULL && !nb_user_role_from_string (role_text, &change.role))
-    return nb_cli_usage (command, "--role must be operator, technician or approver");
+    return nb_cli_usage (command, _ ("--role must be operator, technician or approver"));
   change.set_role = role_text != NULL;
   if (activate && deactivate)
-    return nb_cli_usage (command, "--activate and --deactivate exclude each other");
+    return nb_cli_usage (command, _ ("--activate and --deactivate exclude each other"));
   change.set_active = activate || deactivate;
   change.active = activate;
   int fd = -1;
   if (fd_text != NULL && (fd = nb_cli_parse_fd (fd_text)) < 0)
-    return nb_cli_usage (command, "--password-fd: “%s” is not a descriptor number", fd_text);
+    return nb_cli_usage (command, _ ("--password-fd: “%s” is not a descriptor number"), fd_text);
   if (!change.set_role && !change.set_active && display == NULL && !password && fd < 0)
-    return nb_cli_usage (command, "nothing to change (--role, --display-name, --password, "
-                                  "--activate, --deactivate)");
+    return nb_cli_usage (command, _ ("nothing to change (--role, --display-name, --password, "
+                                     "--activate, --deactivate)"));
   g_autoptr (GError) error = NULL;
   g_autoptr (NbCliPassword) pw = NULL;
   if (password || fd >= 0)
     {
-      pw = nb_cli_read_password (fd, "New password: ", TRUE, NB_PASSWORD_MAX, &error);
+      pw = nb_cli_read_password (fd, _ ("New password: "), TRUE, NB_PASSWORD_MAX, &error);
       if (pw == NULL)
         return nb_cli_usage (command, "%s", error->message);
       change.password = pw;
@@ -184,15 +189,15 @@ run_list (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
-  if (!nb_cli_parse (command, NULL, "Lists the users as their records in force say.", entries,
+  if (!nb_cli_parse (command, NULL, N_ ("Lists the users as their records in force say."), entries,
                      &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_cli_open_store_read (db, &error);
   if (store == NULL)
@@ -212,10 +217,11 @@ run_list (int argc, char **argv)
     }
   if (users->len == 0)
     {
-      printf ("No users.\n");
+      printf (_ ("No users.\n"));
       return NB_EXIT_OK;
     }
-  printf ("%-16s  %-24s  %-10s  %-8s  %s\n", "NAME", "DISPLAY NAME", "ROLE", "ACTIVE", "SINCE");
+  printf ("%-16s  %-24s  %-10s  %-8s  %s\n", _ ("NAME"), _ ("DISPLAY NAME"), _ ("ROLE"),
+          _ ("ACTIVE"), _ ("SINCE"));
   for (guint i = 0; i < users->len; i++)
     {
       NbStoreUser *u = users->pdata[i];
@@ -223,7 +229,7 @@ run_list (int argc, char **argv)
       g_autofree char *d = nb_cli_escape (u->display_name);
       g_autofree char *since = iso_time (u->created_at);
       printf ("%-16s  %-24s  %-10s  %-8s  %s\n", n, d, nb_user_role_to_string (u->role),
-              u->active ? "yes" : "no", since ? since : "?");
+              u->active ? _ ("yes") : _ ("no"), since ? since : "?");
     }
   return NB_EXIT_OK;
 }
@@ -231,11 +237,11 @@ run_list (int argc, char **argv)
 int
 nb_cli_user (int argc, char **argv)
 {
-  static const char usage[] = "Usage: needlebench-cli user SUBCOMMAND [OPTION…]\n\n"
-                              "The people who sign certificates.\n\nSubcommands:\n"
-                              "  add   add a user with a role and a password\n"
-                              "  set   change a user's role, display name, password or state\n"
-                              "  list  list the users\n";
+  static const char usage[] = N_ ("Usage: needlebench-cli user SUBCOMMAND [OPTION…]\n\n"
+                                  "The people who sign certificates.\n\nSubcommands:\n"
+                                  "  add   add a user with a role and a password\n"
+                                  "  set   change a user's role, display name, password or state\n"
+                                  "  list  list the users\n");
   if (argc < 2)
     {
       fputs (usage, stderr);
@@ -252,5 +258,5 @@ nb_cli_user (int argc, char **argv)
     return run_set (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "list"))
     return run_list (argc - 1, argv + 1);
-  return nb_cli_usage (COMMAND, "unknown subcommand “%s” (add, set, list)", argv[1]);
+  return nb_cli_usage (COMMAND, _ ("unknown subcommand “%s” (add, set, list)"), argv[1]);
 }

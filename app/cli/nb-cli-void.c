@@ -2,6 +2,8 @@
  * `needlebench-cli run void RUN --reason TEXT [--db PATH]`: a session recorded by mistake or a
  * run made on the wrong pen is voided by a record of its own (store/nb-store-voids.h), never
  * changed or deleted. Also the "voided" key that `sessions --json` and `runs --json` print. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "nb-cli-void.h"
@@ -36,27 +38,32 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
   g_autofree char *command = g_strdup_printf ("%s void", what);
   g_autofree char *db = NULL, *reason = NULL, *operator_name = NULL;
   const GOptionEntry entries[] = {
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it no longer counts (required)", "TEXT" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_ ("Why it no longer counts (required)"),
+      N_ ("TEXT") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
-      "Who voids it (default: the login name)", "NAME" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+      N_ ("Who voids it (default: the login name)"), N_ ("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
     { NULL },
   };
-  g_autofree char *summary = g_strdup_printf (
-      "Voids a %s: it stays in the database, marked voided with the reason, who and when%s.", what,
-      kind == NB_STORE_VOID_RUN ? "; a voided run cannot be certified" : "");
-  if (!nb_cli_parse (command, kind == NB_STORE_VOID_RUN ? "RUN" : "SESSION", summary, entries,
-                     &argc, &argv))
+  gboolean run = kind == NB_STORE_VOID_RUN;
+  const char *summary
+      = run ? N_ ("Voids a run: it stays in the database, marked voided with the reason, who and "
+                  "when; a voided run cannot be certified.")
+            : N_ ("Voids a session: it stays in the database, marked voided with the reason, who "
+                  "and when.");
+  if (!nb_cli_parse (command, run ? N_ ("RUN") : N_ ("SESSION"), summary, entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc < 2)
-    return nb_cli_usage (command, "which %s? (see needlebench-cli %ss)", what, what);
+    return nb_cli_usage (command, run ? _ ("which run? (see needlebench-cli runs)")
+                                      : _ ("which session? (see needlebench-cli sessions)"));
   if (argc > 2)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[2]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[2]);
   guint64 id = 0;
   if (!g_ascii_string_to_unsigned (argv[1], 10, 1, G_MAXINT64, &id, NULL))
-    return nb_cli_usage (command, "“%s” is not a %s id", argv[1], what);
+    return nb_cli_usage (command, run ? _ ("“%s” is not a run id") : _ ("“%s” is not a session id"),
+                         argv[1]);
   if (reason == NULL)
-    return nb_cli_usage (command, "--reason TEXT is required");
+    return nb_cli_usage (command, _ ("--reason TEXT is required"));
   g_autoptr (GError) error = NULL;
   if (!nb_store_standard_check_text ("--reason", reason, TRUE, NB_STORE_VOID_REASON_MAX, &error)
       || !nb_store_standard_check_text ("--operator", operator_name, FALSE, NB_USER_NAME_MAX,
@@ -67,7 +74,7 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
   g_autofree char *fallback = db ? NULL : nb_store_get_default_path ();
   const char *path = db ? db : fallback;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return nb_cli_usage (command, "no database at %s (give --db PATH)", path);
+    return nb_cli_usage (command, _ ("no database at %s (give --db PATH)"), path);
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   if (store == NULL)
     return nb_cli_fail (command, error);
@@ -80,7 +87,7 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
                ? nb_cli_usage (command, "%s", error->message)
                : nb_cli_fail (command, error);
   g_autofree char *shown = nb_cli_escape (reason);
-  printf ("%c%s %" G_GUINT64_FORMAT " voided: %s\n", g_ascii_toupper (what[0]), what + 1, id,
+  printf (run ? _ ("Run %" PRIu64 " voided: %s\n") : _ ("Session %" PRIu64 " voided: %s\n"), id,
           shown);
   return NB_EXIT_OK;
 }
@@ -92,12 +99,12 @@ nb_cli_session (int argc, char **argv)
     return void_command (NB_STORE_VOID_SESSION, argc - 1, argv + 1);
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      printf ("Usage: needlebench-cli session void SESSION --reason TEXT [--db PATH]\n");
+      printf (_ ("Usage: needlebench-cli session void SESSION --reason TEXT [--db PATH]\n"));
       return NB_EXIT_OK;
     }
   return nb_cli_usage ("session",
-                       argc < 2 ? "which subcommand? (void SESSION --reason TEXT)%s"
-                                : "unknown subcommand “%s” (void SESSION --reason TEXT)",
+                       argc < 2 ? _ ("which subcommand? (void SESSION --reason TEXT)%s")
+                                : _ ("unknown subcommand “%s” (void SESSION --reason TEXT)"),
                        argc < 2 ? "" : argv[1]);
 }
 

@@ -1,4 +1,5 @@
 /* nb-cli.c: shared helpers of the CLI commands. */
+#include <glib/gi18n.h>
 #include "nb-cli.h"
 
 #include <math.h>
@@ -14,16 +15,18 @@ gboolean
 nb_cli_parse (const char *command, const char *usage, const char *summary,
               const GOptionEntry *entries, int *argc, char ***argv)
 {
+  /* @usage and @summary are marked N_ (): translated here, the entries by GOption */
   g_autofree char *param
-      = g_strdup_printf ("%s%s%s", command, usage ? " " : "", usage ? usage : "");
+      = g_strdup_printf ("%s%s%s", command, usage ? " " : "", usage ? _ (usage) : "");
   g_autoptr (GOptionContext) ctx = g_option_context_new (param);
   g_autoptr (GError) error = NULL;
-  g_option_context_set_summary (ctx, summary);
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_set_summary (ctx, _ (summary));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
       g_autofree char *message = nb_cli_escape (error->message);
-      g_printerr ("needlebench-cli %s: %s (see --help)\n", command, message);
+      g_printerr (_ ("needlebench-cli %s: %s (see --help)\n"), command, message);
       return FALSE;
     }
   return TRUE;
@@ -71,7 +74,7 @@ nb_cli_usage (const char *command, const char *fmt, ...)
   g_autofree char *msg = g_strdup_vprintf (fmt, args);
   va_end (args);
   g_autofree char *escaped = nb_cli_escape (msg);
-  g_printerr ("needlebench-cli %s: %s (see --help)\n", command, escaped);
+  g_printerr (_ ("needlebench-cli %s: %s (see --help)\n"), command, escaped);
   return NB_EXIT_USAGE;
 }
 

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "nb-config.h"
+#include "nb-i18n.h"
 #include "nb-preferences.h"
 #include "nb-window.h"
 
@@ -221,6 +222,8 @@ nb_application_finalize (GObject *object)
 static void
 nb_application_class_init (NbApplicationClass *klass)
 {
+  /* main () binds it too; the in-process tests create the app without it */
+  nb_i18n_init ();
   G_OBJECT_CLASS (klass)->finalize = nb_application_finalize;
   G_APPLICATION_CLASS (klass)->activate = nb_application_activate;
   G_APPLICATION_CLASS (klass)->startup = nb_application_startup;

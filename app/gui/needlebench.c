@@ -1,19 +1,26 @@
 /* needlebench.c: entry point of the desktop application. */
+#include <glib/gi18n.h>
+#include <locale.h>
+
 #include "nb-application.h"
 #include "nb-gui-config.h"
+#include "nb-i18n.h"
 #include "nb-sim-transport.h"
 
 int
 main (int argc, char **argv)
 {
+  /* GTK would set the locale too, but only once it starts: the message below comes first. */
+  setlocale (LC_ALL, "");
+  nb_i18n_init ();
   /* Without the schema GSettings aborts; say what is missing instead. */
   g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (
       g_settings_schema_source_get_default (), "org.needlebench.NeedleBench", TRUE);
   if (schema == NULL)
     {
-      g_printerr ("needlebench: the GSettings schema org.needlebench.NeedleBench is not "
-                  "installed; from the build tree run it with `meson devenv -C build` "
-                  "(which sets GSETTINGS_SCHEMA_DIR).\n");
+      g_printerr (_ ("needlebench: the GSettings schema org.needlebench.NeedleBench is not "
+                     "installed; from the build tree run it with `meson devenv -C build` "
+                     "(which sets GSETTINGS_SCHEMA_DIR).\n"));
       return 1;
     }
   nb_sim_transport_register ();
