@@ -21,8 +21,8 @@ test_issue_example (void)
   g_autoptr (GPtrArray) presets = load_shipped ();
   const NbPreset *eyes = nb_presets_find (presets, "eyes", NB_SKIN_THIN);
   g_assert_nonnull (eyes);
-  NbVerdictTarget t;
-  nb_verdict_target_for_preset (&t, eyes, 0.25, 100);
+  NbLiveTarget t;
+  nb_live_target_for_preset (&t, eyes, 0.25, 100);
   g_assert_cmpfloat_with_epsilon (t.tolerance_mm, 0.15, 1e-12);
   g_assert_cmpfloat_with_epsilon (t.band_lo_mm, 0.10, 1e-12);
   g_assert_cmpfloat_with_epsilon (t.band_hi_mm, 0.40, 1e-12);
@@ -31,44 +31,44 @@ test_issue_example (void)
   NbLiveVerdict v;
   nb_live_verdict_init (&v);
   nb_live_verdict_set_target (&v, &t);
-  NbJudgement j = nb_live_verdict_judge_depth (&v, 0.295);
-  g_assert_cmpint (j.verdict, ==, NB_VERDICT_IN);
+  NbLiveJudgement j = nb_live_verdict_judge_depth (&v, 0.295);
+  g_assert_cmpint (j.verdict, ==, NB_LIVE_CHECK_IN);
   g_assert_cmpfloat_with_epsilon (j.deviation, 0.045, 1e-12);
-  g_autofree char *text = nb_judgement_dup_depth_text (&j);
+  g_autofree char *text = nb_live_judgement_dup_depth_text (&j);
   g_assert_cmpstr (text, ==, "In tolerance: +0.045 mm");
 
   /* 0.445 mm is 0.195 mm too deep: out by 0.045 mm beyond the limit. */
   j = nb_live_verdict_judge_depth (&v, 0.445);
-  g_assert_cmpint (j.verdict, ==, NB_VERDICT_HIGH);
-  g_autofree char *deep = nb_judgement_dup_depth_text (&j);
+  g_assert_cmpint (j.verdict, ==, NB_LIVE_CHECK_HIGH);
+  g_autofree char *deep = nb_live_judgement_dup_depth_text (&j);
   g_assert_cmpstr (deep, ==, "Too deep: +0.195 mm");
   j = nb_live_verdict_judge_depth (&v, 0.08);
-  g_assert_cmpint (j.verdict, ==, NB_VERDICT_LOW);
-  g_autofree char *shallow = nb_judgement_dup_depth_text (&j);
+  g_assert_cmpint (j.verdict, ==, NB_LIVE_CHECK_LOW);
+  g_autofree char *shallow = nb_live_judgement_dup_depth_text (&j);
   g_assert_cmpstr (shallow, ==, "Too shallow: -0.170 mm");
   /* At the limit, to the µm: in. */
-  g_assert_cmpint (nb_live_verdict_judge_depth (&v, 0.4).verdict, ==, NB_VERDICT_IN);
-  g_assert_cmpint (nb_live_verdict_judge_depth (&v, 0.4011).verdict, ==, NB_VERDICT_HIGH);
-  g_assert_cmpint (nb_live_verdict_judge_depth (&v, NAN).verdict, ==, NB_VERDICT_NONE);
+  g_assert_cmpint (nb_live_verdict_judge_depth (&v, 0.4).verdict, ==, NB_LIVE_CHECK_IN);
+  g_assert_cmpint (nb_live_verdict_judge_depth (&v, 0.4011).verdict, ==, NB_LIVE_CHECK_HIGH);
+  g_assert_cmpint (nb_live_verdict_judge_depth (&v, NAN).verdict, ==, NB_LIVE_CHECK_NONE);
 
   /* The rate: 100 Hz ± 5 Hz. */
   j = nb_live_verdict_judge_rate (&v, 103.2);
-  g_assert_cmpint (j.verdict, ==, NB_VERDICT_IN);
+  g_assert_cmpint (j.verdict, ==, NB_LIVE_CHECK_IN);
   g_assert_cmpfloat_with_epsilon (j.deviation, 3.2, 1e-9);
-  g_assert_cmpint (nb_live_verdict_judge_rate (&v, 105.2).verdict, ==, NB_VERDICT_HIGH);
-  g_assert_cmpint (nb_live_verdict_judge_rate (&v, 94.9).verdict, ==, NB_VERDICT_LOW);
+  g_assert_cmpint (nb_live_verdict_judge_rate (&v, 105.2).verdict, ==, NB_LIVE_CHECK_HIGH);
+  g_assert_cmpint (nb_live_verdict_judge_rate (&v, 94.9).verdict, ==, NB_LIVE_CHECK_LOW);
 }
 
 static void
 test_share (void)
 {
   g_autoptr (GPtrArray) presets = load_shipped ();
-  NbVerdictTarget t;
-  nb_verdict_target_for_preset (&t, nb_presets_find (presets, "nose", NB_SKIN_THIN), 0.25, 120);
+  NbLiveTarget t;
+  nb_live_target_for_preset (&t, nb_presets_find (presets, "nose", NB_SKIN_THIN), 0.25, 120);
   NbLiveVerdict v;
   nb_live_verdict_init (&v);
   /* Without a target nothing is judged or counted. */
-  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 0.25), ==, NB_VERDICT_NONE);
+  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 0.25), ==, NB_LIVE_CHECK_NONE);
   g_assert_true (isnan (nb_live_verdict_share (&v)));
   nb_live_verdict_set_target (&v, &t);
 
@@ -76,7 +76,8 @@ test_share (void)
   for (guint i = 0; i < 412; i++)
     {
       double d = i < 358 ? 0.10 + 0.30 * i / 357.0 : (i < 388 ? 0.41 + i * 1e-4 : 0.05);
-      NbVerdict want = i < 358 ? NB_VERDICT_IN : (i < 388 ? NB_VERDICT_HIGH : NB_VERDICT_LOW);
+      NbLiveCheck want
+          = i < 358 ? NB_LIVE_CHECK_IN : (i < 388 ? NB_LIVE_CHECK_HIGH : NB_LIVE_CHECK_LOW);
       g_assert_cmpint (nb_live_verdict_add_stroke (&v, d), ==, want);
     }
   g_assert_cmpuint (v.strokes, ==, 412);
@@ -90,16 +91,16 @@ test_share (void)
   g_assert_cmpuint (n, ==, 100);
 
   /* A new target starts afresh. */
-  nb_verdict_target_custom (&t, 1.0, 0.15);
+  nb_live_target_custom (&t, 1.0, 0.15);
   nb_live_verdict_set_target (&v, &t);
   g_assert_cmpuint (v.strokes, ==, 0);
   g_assert_true (isnan (nb_live_verdict_recent_share (&v, &n)));
   g_assert_cmpuint (n, ==, 0);
-  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 1.1), ==, NB_VERDICT_IN);
-  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 1.16), ==, NB_VERDICT_HIGH);
+  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 1.1), ==, NB_LIVE_CHECK_IN);
+  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 1.16), ==, NB_LIVE_CHECK_HIGH);
   g_assert_cmpfloat_with_epsilon (nb_live_verdict_share (&v), 0.5, 1e-12);
   /* A custom target has no rate tolerance: the rate is not judged. */
-  g_assert_cmpint (nb_live_verdict_judge_rate (&v, 140).verdict, ==, NB_VERDICT_NONE);
+  g_assert_cmpint (nb_live_verdict_judge_rate (&v, 140).verdict, ==, NB_LIVE_CHECK_NONE);
 }
 
 static void
@@ -109,19 +110,19 @@ test_range_preset (void)
    * is judged against the pen's setting ± tolerance. */
   g_autoptr (GPtrArray) presets = load_shipped ();
   const NbPreset *cheek = nb_presets_find (presets, "cheek-chin", NB_SKIN_THIN);
-  NbVerdictTarget t;
-  nb_verdict_target_for_preset (&t, cheek, 0.75, 100);
+  NbLiveTarget t;
+  nb_live_target_for_preset (&t, cheek, 0.75, 100);
   g_assert_cmpfloat_with_epsilon (t.band_lo_mm, 0.35, 1e-12);
   g_assert_cmpfloat_with_epsilon (t.band_hi_mm, 1.15, 1e-12);
   NbLiveVerdict v;
   nb_live_verdict_init (&v);
   nb_live_verdict_set_target (&v, &t);
-  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 0.55), ==, NB_VERDICT_IN);
-  NbJudgement j = nb_live_verdict_judge_depth (&v, 0.55);
-  g_assert_cmpint (j.verdict, ==, NB_VERDICT_LOW);
-  g_autofree char *text = nb_judgement_dup_depth_text (&j);
+  g_assert_cmpint (nb_live_verdict_add_stroke (&v, 0.55), ==, NB_LIVE_CHECK_IN);
+  NbLiveJudgement j = nb_live_verdict_judge_depth (&v, 0.55);
+  g_assert_cmpint (j.verdict, ==, NB_LIVE_CHECK_LOW);
+  g_autofree char *text = nb_live_judgement_dup_depth_text (&j);
   g_assert_cmpstr (text, ==, "Too shallow: -0.200 mm");
-  g_assert_cmpstr (nb_verdict_css_class (j.verdict), ==, "verdict-low");
+  g_assert_cmpstr (nb_live_check_css_class (j.verdict), ==, "verdict-low");
 }
 
 int
