@@ -8,6 +8,7 @@
 #include "gui-test-util.h"
 #include "nb-live-page.h"
 #include "nb-readouts.h"
+#include "nb-records.h"
 #include "nb-sim-transport.h"
 #include "nb-store.h"
 
@@ -105,6 +106,36 @@ finished (gpointer data)
   return ((Finished *) data)->done;
 }
 
+/* find_chart: the chart under @root whose y axis is labelled @y_prefix…, or NULL. */
+static NbChart *
+find_chart (GtkWidget *root, const char *y_prefix)
+{
+  if (NB_IS_CHART (root) && nb_chart_get_y_axis (NB_CHART (root))
+      && g_str_has_prefix (nb_chart_axis_get_label (nb_chart_get_y_axis (NB_CHART (root))),
+                           y_prefix))
+    return NB_CHART (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      NbChart *found = find_chart (c, y_prefix);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+listed (gpointer data)
+{
+  NbRecords *records = nb_records_page_get_records (nb_window_get_records_page (win));
+  return !nb_records_is_refreshing (records) && nb_records_find (records, *(gint64 *) data);
+}
+
+static gboolean
+replay_shown (gpointer data)
+{
+  return nb_records_page_get_shown_session (nb_window_get_records_page (win)) == *(gint64 *) data;
+}
+
 static gboolean
 no_toast (gpointer data)
 {
@@ -171,6 +202,19 @@ test_in_tolerance (void)
   g_assert_cmpfloat_with_epsilon (s->band_hi_mm, 0.40, 1e-9);
   g_assert_cmpfloat_with_epsilon (s->rate_tolerance_hz, 5.0, 1e-9);
 
+  /* and its replay draws the band: the depth chart reaches 0.25 mm above the band's 0.40 mm
+   * (without it, 0.25 mm above the deepest stroke, about 0.30 mm) */
+  NbRecordsPage *records = nb_window_get_records_page (win);
+  nb_window_show_page (win, "records");
+  g_assert_true (nb_test_wait (listed, &session, 10));
+  g_assert_true (nb_records_page_open (records, session));
+  g_assert_true (nb_test_wait (replay_shown, &session, 10));
+  NbChart *chart = find_chart (GTK_WIDGET (records), "depth");
+  g_assert_nonnull (chart);
+  g_assert_cmpfloat_with_epsilon (nb_chart_axis_get_max (nb_chart_get_y_axis (chart)), 0.65, 1e-9);
+  nb_test_pump (0.5);
+  nb_test_save_png (GTK_WIDGET (win), "records-band.png");
+  nb_window_show_page (win, "live");
 }
 
 static void
