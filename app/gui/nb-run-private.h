@@ -27,6 +27,11 @@ struct _NbRun
   GTask *closing;       /* nb_run_close_async's task until it returns */
   char *close_reason;
   gboolean recording; /* TRUE from start until the recorder is handed to its finishing thread */
+  /* what a new session is measured against (nb_run_set_session_target) */
+  gboolean has_target;
+  NbLiveTarget target;
+  char *target_profile_id;
+  gint64 target_profile_version;
 
   /* readouts */
   NbAcquisitionSummary summary;
