@@ -60,9 +60,9 @@ create_session_row (gpointer item, gpointer user_data)
                                : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_autofree char *when = format_time (s->started_at);
-  g_autofree char *subtitle = g_markup_printf_escaped (
-      "%s · %s · %s · %s", when, s->pen_serial ? s->pen_serial : "no pen",
-      s->operator_name ? s->operator_name : "?", nb_session_status_to_string (s->status));
+  g_autofree char *subtitle
+      = g_markup_printf_escaped ("%s · %s · %s", when, s->pen_serial ? s->pen_serial : _ ("no pen"),
+                                 s->operator_name ? s->operator_name : "?");
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   const char *mark = nb_session_status_mark (s->status);
   if (mark)
@@ -93,12 +93,12 @@ show_replay (NbRecordsPage *self)
   gtk_label_set_label (self->title_label, title);
   g_autofree char *start = format_time (s->started_at);
   g_autofree char *end = format_time (s->ended_at);
+  /* How it ended is the status line's (below the title), not repeated here. */
   g_autofree char *sub = g_strdup_printf (
-      "#%" G_GINT64_FORMAT " · pen %s (%s) · operator %s · %s to %s · %s%s%s%s%s", s->id,
-      s->pen_serial ? s->pen_serial : "none", s->pen_model ? s->pen_model : "?",
-      s->operator_name ? s->operator_name : "?", start, end,
-      nb_session_status_to_string (s->status), s->error ? ": " : "", s->error ? s->error : "",
-      s->note ? "\n" : "", s->note ? s->note : "");
+      _ ("#%" G_GINT64_FORMAT " · pen %s (%s) · operator %s · %s to %s%s%s"), s->id,
+      s->pen_serial ? s->pen_serial : _ ("none"), s->pen_model ? s->pen_model : "?",
+      s->operator_name ? s->operator_name : "?", start, end, s->note ? "\n" : "",
+      s->note ? s->note : "");
   gtk_label_set_label (self->subtitle_label, sub);
   const char *mark = nb_session_status_mark (s->status);
   g_autofree char *status

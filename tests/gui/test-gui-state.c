@@ -465,6 +465,12 @@ opened (GtkWidget *page, const char *uri, gpointer data)
 }
 
 static gboolean
+no_window_toast (gpointer data)
+{
+  return !nb_window_has_toast (win);
+}
+
+static gboolean
 toast_shown (gpointer data)
 {
   return nb_records_page_get_export_toast (data) != NULL;
@@ -482,6 +488,9 @@ test_export (void)
   open_session (nb_session_item_get_session (first)->id);
   nb_window_show_page (win, "records");
 
+  /* The window's own toasts (sessions recorded) go first: wait, so that the screenshot shows
+   * this one. */
+  g_assert_true (nb_test_wait (no_window_toast, NULL, 30));
   g_autofree char *path = g_build_filename (docs_dir, "session & co.csv", NULL);
   g_autofree char *uri = NULL;
   nb_records_page_set_opener (page, opened, &uri);
