@@ -4,7 +4,8 @@
  * time and strokes and clears its name after; a session recorded with the motor off says "no
  * strokes"; a lost pen stays the one the sidebar names; the Records page draws a session from
  * its start, clears a detail the search excludes, flags a date it cannot read, marks an aborted
- * session, and its "exported" toast opens the file. Saves screenshots of what it shows. */
+ * session, and its "exported" toast opens the file. Saves screenshots of what it shows, under
+ * names of its own (test-gui saves records.png). */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -334,7 +335,7 @@ test_recording (void)
   g_assert_cmpfloat (nb_chart_axis_get_max (sx), <, 400);
   g_assert_null (nb_records_page_get_status_text (page)); /* complete: no mark */
   nb_test_pump (0.5);
-  nb_test_save_png (GTK_WIDGET (win), "records.png");
+  nb_test_save_png (GTK_WIDGET (win), "records-replay.png");
   nb_window_show_page (win, "live");
 }
 
