@@ -6,7 +6,10 @@
 #include "nb-chart.h"
 #include "nb-live-strip.h"
 #include "nb-pen-details.h"
+#include "nb-pen-row.h"
+#include "nb-presets.h"
 #include "nb-readouts.h"
+#include "nb-recording-bar.h"
 #include "nb-target-picker.h"
 #include "nb-verdict-card.h"
 
@@ -26,6 +29,7 @@ struct _NbLivePage
   GtkButton *motor_button, *record_button;
   GtkEntry *name_entry, *note_entry;
   NbReadouts *readouts;
+  NbRecordingBar *recording_bar;
   NbChart *strip_chart, *depth_chart;
 
   GSettings *settings;
@@ -84,10 +88,11 @@ update_actions (NbLivePage *self)
   gboolean on = connected (self);
   if (self->pen_list == NULL)
     return; /* disposed: a request finishing late has nothing to update */
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
+  /* Connecting again to the pen in use would restart its link and clear the charts. */
   gtk_widget_action_set_enabled (w, "live.connect",
-                                 self->connecting == NULL
-                                     && gtk_list_box_get_selected_row (self->pen_list) != NULL);
-  gtk_widget_action_set_enabled (w, "live.disconnect", on);
+                                 self->connecting == NULL && row && !nb_pen_row_is_connected (row));
+  gtk_widget_action_set_enabled (w, "live.disconnect", self->run != NULL); /* lost: dismiss */
   gtk_widget_action_set_enabled (w, "live.toggle-motor", on);
   gtk_widget_action_set_enabled (w, "live.toggle-record", on);
   gtk_widget_set_sensitive (GTK_WIDGET (self->depth_spin), on);
@@ -125,26 +130,9 @@ show_details (NbLivePage *self)
 {
   if (self->pen_list == NULL)
     return;
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
-  NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
+  NbPenItem *item = nb_pen_row_get_item (gtk_list_box_get_selected_row (self->pen_list));
   nb_pen_details_show (self->pen_details, item, self->run);
   update_actions (self);
-}
-
-static GtkWidget *
-create_pen_row (gpointer item, gpointer user_data)
-{
-  NbPenItem *pen = item;
-  GtkWidget *row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nb_pen_item_get_model (pen));
-  /* The URI tells apart two simulated pens (same serial, different options); the kind tells a
-   * reference fixture from a pen. */
-  g_autofree char *subtitle = g_markup_printf_escaped (
-      "%s%s · %s", g_str_equal (nb_pen_item_get_kind (pen), "fixture") ? "Fixture · " : "",
-      nb_pen_item_get_serial (pen), nb_pen_item_get_uri (pen));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  g_object_set_data_full (G_OBJECT (row), "nb-pen-item", g_object_ref (pen), g_object_unref);
-  return row;
 }
 
 static void
@@ -370,7 +358,7 @@ zoom_out (GtkWidget *widget, const char *action, GVariant *param)
 static void
 on_run_lost (NbRun *run, const char *text, NbLivePage *self)
 {
-  nb_pen_list_set_busy (self->pens, NULL, NULL);
+  nb_pen_list_set_lost (self->pens, nb_device_get_uri (nb_run_get_device (run)));
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_LOST], 0, text);
 }
@@ -385,6 +373,7 @@ on_run_pen_stopped (NbRun *run, guint code, guint detail, const char *text, NbLi
 static void
 on_run_recording_finished (NbRun *run, gint64 id, const char *error, NbLivePage *self)
 {
+  nb_live_page_set_session_name (self, NULL, NULL); /* the next session is another one */
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_RECORDING_FINISHED], 0, id, error);
 }
@@ -404,6 +393,7 @@ drop_run (NbLivePage *self)
     return;
   /* The trace borrows the run's decimator, which goes with the run. */
   nb_live_strip_show_run (&self->strip, NULL);
+  nb_recording_bar_set_run (self->recording_bar, NULL);
   g_signal_handlers_disconnect_by_data (self->run, self);
   nb_run_close (self->run);
   g_clear_object (&self->run);
@@ -438,6 +428,7 @@ adopt_run (NbLivePage *self, NbRun *run)
   self->updating = FALSE;
 
   nb_live_strip_show_run (&self->strip, run);
+  nb_recording_bar_set_run (self->recording_bar, run);
   nb_chart_series_clear (self->depth_points);
   nb_chart_axis_set_range (self->depth_x, 0, DEPTH_CHART_STROKES);
   self->strip.paused = FALSE;
@@ -499,8 +490,8 @@ connect_selected (GtkWidget *widget, const char *action, GVariant *param)
 {
   NbLivePage *self = NB_LIVE_PAGE (widget);
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
-  NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
-  if (item)
+  NbPenItem *item = nb_pen_row_get_item (row);
+  if (item && !nb_pen_row_is_connected (row))
     nb_live_page_connect_uri (self, nb_pen_item_get_uri (item));
 }
 
@@ -585,6 +576,7 @@ nb_live_page_shutdown_async (NbLivePage *self, const char *reason, GAsyncReadyCa
   /* As drop_run, but waiting for the pen and the store. The run stays alive in its tasks. */
   g_autoptr (NbRun) run = g_steal_pointer (&self->run);
   nb_live_strip_show_run (&self->strip, NULL);
+  nb_recording_bar_set_run (self->recording_bar, NULL);
   g_signal_handlers_disconnect_by_data (run, self);
   nb_pen_list_set_busy (self->pens, NULL, NULL);
   nb_run_close_async (run, reason, NB_RUN_CLOSE_TIMEOUT_MS, on_run_closed, task);
@@ -744,8 +736,13 @@ nb_live_page_init (NbLivePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pens = nb_pen_list_new ();
-  gtk_list_box_bind_model (self->pen_list, nb_pen_list_get_model (self->pens), create_pen_row, self,
-                           NULL);
+  gtk_list_box_bind_model (self->pen_list, nb_pen_list_get_model (self->pens), nb_pen_row_create,
+                           NULL, NULL);
+  /* Above the readouts, wherever the layout puts them: seen while looking at the figures. */
+  self->recording_bar = NB_RECORDING_BAR (nb_recording_bar_new ());
+  gtk_widget_insert_before (GTK_WIDGET (self->recording_bar),
+                            gtk_widget_get_parent (GTK_WIDGET (self->readouts)),
+                            GTK_WIDGET (self->readouts));
   g_signal_connect (self->pens, "refreshed", G_CALLBACK (on_pens_refreshed), self);
   g_signal_connect_swapped (self->pen_list, "row-selected", G_CALLBACK (show_details), self);
   g_signal_connect (self->depth_spin, "value-changed", G_CALLBACK (on_depth_changed), self);

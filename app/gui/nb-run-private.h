@@ -32,6 +32,8 @@ struct _NbRun
   NbLiveTarget target;
   char *target_profile_id;
   gint64 target_profile_version;
+  gint64 recording_since_us; /* monotonic time the session opened */
+  guint64 recorded_strokes;  /* strokes written to the open session */
 
   /* readouts */
   NbAcquisitionSummary summary;
