@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nb-chart-nav.h"
 #include "nb-chart.h"
 #include "nb-runs-view.h"
 
@@ -159,6 +160,8 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       NbReplay *old = self->replay;
       self->replay = r;
       show_replay (self);
+      nb_chart_nav_set_extent_to_view (self->strip_chart);
+      nb_chart_nav_set_extent_to_view (self->depth_chart);
       nb_replay_free (old);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -457,6 +460,16 @@ static void export(GtkWidget *widget, const char *action, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* The keys move the chart that has the focus, else the session's trace. */
+static void
+navigate (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NbRecordsPage *self = NB_RECORDS_PAGE (widget);
+  NbChart *chart = gtk_widget_has_focus (GTK_WIDGET (self->depth_chart)) ? self->depth_chart
+                                                                         : self->strip_chart;
+  nb_chart_nav_move (chart, g_variant_get_int32 (param));
+}
+
 /* --- GObject -------------------------------------------------------------------------------- */
 
 /* The application's settings, or NULL where its schema is not installed (headless tests). */
@@ -535,6 +548,7 @@ nb_records_page_class_init (NbRecordsPageClass *klass)
   CHILD (runs_view);
 #undef CHILD
   gtk_widget_class_install_action (wc, "records.export", "s", export);
+  gtk_widget_class_install_action (wc, "records.navigate", "i", navigate);
 }
 
 static void
@@ -574,4 +588,5 @@ nb_records_page_init (NbRecordsPage *self)
   nb_chart_add_series (self->depth_chart, self->depth_points);
   nb_chart_add_series (self->depth_chart, self->target);
   nb_chart_set_title (self->depth_chart, "Depth per stroke and set depth");
+  nb_chart_nav_add_keys (GTK_WIDGET (self), "records.navigate");
 }
