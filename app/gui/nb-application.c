@@ -70,7 +70,7 @@ nb_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   if (g_variant_dict_contains (options, "version"))
     {
-      g_print ("needlebench %s\n", NB_VERSION);
+      g_print (_ ("needlebench %s\n"), NB_VERSION);
       return 0;
     }
   return -1; /* the rest goes to the running instance, if there is one */
@@ -95,9 +95,9 @@ nb_application_command_line (GApplication *app, GApplicationCommandLine *cmdline
     {
       /* Switching pens would end the recording: leave that to the operator. */
       g_autofree char *text
-          = g_strdup_printf ("Not opening %s: a recording is open; stop it first", uri);
+          = g_strdup_printf (_ ("Not opening %s: a recording is open; stop it first"), uri);
       nb_window_toast (win, text);
-      g_application_command_line_printerr (cmdline, "needlebench: %s\n", text);
+      g_application_command_line_printerr (cmdline, _ ("needlebench: %s\n"), text);
       return 1;
     }
   nb_live_page_connect_uri (live, uri);
@@ -127,17 +127,18 @@ about (GSimpleAction *action, GVariant *param, gpointer data)
   NbApplication *self = data;
   GtkWidget *about = g_object_new (
       ADW_TYPE_ABOUT_WINDOW, "transient-for", main_window (self), "application-name", "NeedleBench",
-      "application-icon", g_application_get_application_id (G_APPLICATION (self)), "version",
-      NB_VERSION, "developer-name", "The NeedleBench developers", "license-type",
-      GTK_LICENSE_GPL_3_0, "comments",
-      "Telemetry, recording and calibration of electronic microneedling pens", NULL);
+      "translator-credits", _ ("translator-credits"), "application-icon",
+      g_application_get_application_id (G_APPLICATION (self)), "version", NB_VERSION,
+      "developer-name", _ ("The NeedleBench developers"), "license-type", GTK_LICENSE_GPL_3_0,
+      "comments", _ ("Telemetry, recording and calibration of electronic microneedling pens"),
+      NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
 void
 nb_application_report (NbApplication *self, const char *title, const char *text)
 {
-  g_printerr ("needlebench: %s\n", text);
+  g_printerr (_ ("needlebench: %s\n"), text);
   g_free (self->last_report);
   self->last_report = g_strdup (text);
   g_autoptr (GNotification) n = g_notification_new (title);
@@ -171,7 +172,7 @@ on_signal (gpointer data)
   NbApplication *self = data;
   if (self->signalled)
     {
-      g_printerr ("needlebench: quitting without waiting for the pen\n");
+      g_printerr (_ ("needlebench: quitting without waiting for the pen\n"));
       g_application_quit (G_APPLICATION (self));
     }
   else
@@ -257,8 +258,8 @@ nb_application_init (NbApplication *self)
 {
   static const GOptionEntry options[] = {
     { "device", 'd', 0, G_OPTION_ARG_STRING, NULL,
-      "Connect to this pen at start (sim, sim:key=value,..., serial:PATH, usb:...)", "URI" },
-    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
+      N_ ("Connect to this pen at start (sim, sim:key=value,..., serial:PATH, usb:...)"), "URI" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"), NULL },
     { NULL },
   };
   g_application_add_main_option_entries (G_APPLICATION (self), options);

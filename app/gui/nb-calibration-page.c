@@ -1,4 +1,6 @@
 /* nb-calibration-page.c: the Calibration wizard's widgets over NbCalibration. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-calibration-page-private.h"
 
 #include <math.h>
@@ -13,7 +15,8 @@
 #define STROKE_CHART_MIN 10
 
 static const char *const step_titles[NB_CALIBRATION_N_STEPS]
-    = { "1 Station", "2 Pre-checks", "3 As Found", "4 Adjust", "5 As Left", "6 Result" };
+    = { N_ ("1 Station"), N_ ("2 Pre-checks"), N_ ("3 As Found"),
+        N_ ("4 Adjust"),  N_ ("5 As Left"),    N_ ("6 Result") };
 static const char *const step_pages[NB_CALIBRATION_N_STEPS]
     = { "station", "pre-checks", "measure", "adjust", "measure", "result" };
 
@@ -23,9 +26,9 @@ static const struct
   NbProcedureState state;
   const char *title;
 } checks[] = {
-  { NB_PROCEDURE_IDENTIFY, "Identify the pen and the fixture" },
-  { NB_PROCEDURE_PRE_CHECKS, "Reference standard, cartridge, profile range, environment" },
-  { NB_PROCEDURE_WARM_UP, "Warm-up: motor on, strokes seen on both streams" },
+  { NB_PROCEDURE_IDENTIFY, N_ ("Identify the pen and the fixture") },
+  { NB_PROCEDURE_PRE_CHECKS, N_ ("Reference standard, cartridge, profile range, environment") },
+  { NB_PROCEDURE_WARM_UP, N_ ("Warm-up: motor on, strokes seen on both streams") },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (checks) == NB_CAL_PAGE_N_CHECKS);
 
@@ -94,7 +97,7 @@ update_controls (NbCalibrationPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->certificate_button), done);
   if (done)
     gtk_button_set_label (self->certificate_button,
-                          r->traceable ? "_Certificate…" : "_Verification Report…");
+                          r->traceable ? _ ("_Certificate…") : _ ("_Verification Report…"));
 }
 
 static void
@@ -133,13 +136,13 @@ claim_pen (NbCalibrationPage *self, const char *pen_uri)
     return TRUE;
   if (nb_run_is_recording (run) || nb_run_is_starting_recording (run))
     {
-      set_status (self, "The Live page is recording this pen: stop the recording first.");
-      message (self, "Calibration refused: the Live page is recording this pen. Stop the "
-                     "recording first.");
+      set_status (self, _ ("The Live page is recording this pen: stop the recording first."));
+      message (self, _ ("Calibration refused: the Live page is recording this pen. Stop the "
+                        "recording first."));
       return FALSE;
     }
   gtk_widget_activate_action (GTK_WIDGET (self->live), "live.disconnect", NULL);
-  message (self, "The pen was disconnected from the Live page: a calibration needs it alone.");
+  message (self, _ ("The pen was disconnected from the Live page: a calibration needs it alone."));
   return TRUE;
 }
 
@@ -149,7 +152,7 @@ clear_run_views (NbCalibrationPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
       gtk_image_set_from_icon_name (self->check_icons[i], "content-loading-symbolic");
-      adw_action_row_set_subtitle (self->check_rows[i], "waiting");
+      adw_action_row_set_subtitle (self->check_rows[i], _ ("waiting"));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->standard_group), FALSE);
   nb_cal_fill_points (self->found_grid, NULL);
@@ -188,7 +191,7 @@ start (NbCalibrationPage *self)
       message (self, error->message);
       return;
     }
-  set_status (self, "Identifying the pen and the fixture…");
+  set_status (self, _ ("Identifying the pen and the fixture…"));
 }
 
 static void
@@ -201,7 +204,7 @@ static void
 action_cancel (GtkWidget *widget, const char *action, GVariant *param)
 {
   NbCalibrationPage *self = NB_CALIBRATION_PAGE (widget);
-  set_status (self, "Cancelling: stopping the motor…");
+  set_status (self, _ ("Cancelling: stopping the motor…"));
   nb_calibration_cancel (self->cal);
 }
 
@@ -228,19 +231,19 @@ state_title (NbProcedureState state)
 {
   switch (state)
     {
-    case NB_PROCEDURE_IDENTIFY: return "Identifying the pen and the fixture";
-    case NB_PROCEDURE_PRE_CHECKS: return "Pre-checks";
-    case NB_PROCEDURE_WARM_UP: return "Warming up";
-    case NB_PROCEDURE_AS_FOUND: return "Measuring as found";
-    case NB_PROCEDURE_DECIDE_AS_FOUND: return "As found";
-    case NB_PROCEDURE_ADJUST: return "Fitting a correction";
-    case NB_PROCEDURE_WRITE: return "Writing and verifying the table";
-    case NB_PROCEDURE_AS_LEFT: return "Measuring as left";
-    case NB_PROCEDURE_DECIDE_AS_LEFT: return "As left";
-    case NB_PROCEDURE_DONE: return "Done";
-    case NB_PROCEDURE_FAILED: return "Failed";
+    case NB_PROCEDURE_IDENTIFY: return _ ("Identifying the pen and the fixture");
+    case NB_PROCEDURE_PRE_CHECKS: return _ ("Pre-checks");
+    case NB_PROCEDURE_WARM_UP: return _ ("Warming up");
+    case NB_PROCEDURE_AS_FOUND: return _ ("Measuring as found");
+    case NB_PROCEDURE_DECIDE_AS_FOUND: return _ ("As found");
+    case NB_PROCEDURE_ADJUST: return _ ("Fitting a correction");
+    case NB_PROCEDURE_WRITE: return _ ("Writing and verifying the table");
+    case NB_PROCEDURE_AS_LEFT: return _ ("Measuring as left");
+    case NB_PROCEDURE_DECIDE_AS_LEFT: return _ ("As left");
+    case NB_PROCEDURE_DONE: return _ ("Done");
+    case NB_PROCEDURE_FAILED: return _ ("Failed");
     case NB_PROCEDURE_CANCELLED:
-    default: return "Cancelled";
+    default: return _ ("Cancelled");
     }
 }
 
@@ -254,21 +257,21 @@ on_state_changed (NbCalibration *cal, guint state, const char *detail, NbCalibra
       {
         gtk_image_set_from_icon_name (self->check_icons[i], "emblem-ok-symbolic");
         if (g_strcmp0 (adw_action_row_get_subtitle (self->check_rows[i]), "running") == 0)
-          adw_action_row_set_subtitle (self->check_rows[i], "passed");
+          adw_action_row_set_subtitle (self->check_rows[i], _ ("passed"));
       }
   if (c >= 0)
     {
       gtk_image_set_from_icon_name (self->check_icons[c], "media-playback-start-symbolic");
-      adw_action_row_set_subtitle (self->check_rows[c], detail ? detail : "running");
+      adw_action_row_set_subtitle (self->check_rows[c], detail ? detail : _ ("running"));
     }
   const char *name = state_title (state);
   g_autofree char *status = detail ? g_strdup_printf ("%s: %s", name, detail) : g_strdup (name);
   set_status (self, status);
   /* The adjustment step lists what led to the new table and how it was verified. */
-  const char *step = state == NB_PROCEDURE_DECIDE_AS_FOUND ? "Decision"
-                     : state == NB_PROCEDURE_ADJUST        ? "Fit"
-                     : state == NB_PROCEDURE_WRITE         ? "Correction written"
-                     : state == NB_PROCEDURE_AS_LEFT       ? "Verified"
+  const char *step = state == NB_PROCEDURE_DECIDE_AS_FOUND ? _ ("Decision")
+                     : state == NB_PROCEDURE_ADJUST        ? _ ("Fit")
+                     : state == NB_PROCEDURE_WRITE         ? _ ("Correction written")
+                     : state == NB_PROCEDURE_AS_LEFT       ? _ ("Verified")
                                                            : NULL;
   if (step && detail)
     {
@@ -278,9 +281,10 @@ on_state_changed (NbCalibration *cal, guint state, const char *detail, NbCalibra
       gtk_label_set_label (self->adjust_steps_label, lines);
     }
   if (state == NB_PROCEDURE_ADJUST || state == NB_PROCEDURE_WRITE)
-    gtk_label_set_label (self->adjust_label, state == NB_PROCEDURE_WRITE
-                                                 ? "Writing the new table and verifying it"
-                                                 : "Fitting a correction to the as-found points");
+    gtk_label_set_label (self->adjust_label,
+                         state == NB_PROCEDURE_WRITE
+                             ? _ ("Writing the new table and verifying it")
+                             : _ ("Fitting a correction to the as-found points"));
 }
 
 static void
@@ -291,9 +295,10 @@ on_point_started (NbCalibration *cal, NbCalibrationPage *self)
   double depth, rate;
   if (!nb_calibration_get_current_point (cal, &phase, &index, &total, &depth, &rate))
     return;
-  g_autofree char *text = g_strdup_printf ("%s · point %u of %u · %.2f mm at %.0f Hz",
-                                           phase == NB_RUN_PHASE_AS_LEFT ? "As left" : "As found",
-                                           index + 1, total, depth, rate);
+  g_autofree char *text
+      = g_strdup_printf (_ ("%s · point %u of %u · %.2f mm at %.0f Hz"),
+                         phase == NB_RUN_PHASE_AS_LEFT ? _ ("As left") : _ ("As found"), index + 1,
+                         total, depth, rate);
   gtk_label_set_label (self->point_label, text);
   gtk_progress_bar_set_fraction (self->point_progress, total ? (double) index / total : 0);
   nb_chart_series_clear (self->stroke_points);
@@ -371,40 +376,41 @@ show_result (NbCalibrationPage *self)
       gtk_label_set_label (self->verdict_label, nb_cal_verdict_word (r->verdict));
       gtk_widget_add_css_class (verdict, nb_calibration_verdict_css (r->verdict));
       g_string_append_printf (
-          text, "Overall: %s (%s, %s rule)", nb_calibration_verdict_label (r->verdict),
-          r->as_left ? "as left" : "as found", nb_decision_rule_to_string (r->rule));
+          text, _ ("Overall: %s (%s, %s rule)"), nb_calibration_verdict_label (r->verdict),
+          r->as_left ? _ ("as left") : _ ("as found"), nb_decision_rule_to_string (r->rule));
       if (r->as_found && r->as_left)
-        g_string_append_printf (text, "; as found it was %s",
+        g_string_append_printf (text, _ ("; as found it was %s"),
                                 nb_calibration_verdict_label (r->as_found->verdict));
-      g_string_append (text, r->adjusted ? ". New table written, committed and verified."
-                             : r->adjust ? ". No new table was written."
-                                         : ". As-found only: the pen's table was not touched.");
+      g_string_append (text, r->adjusted ? _ (". New table written, committed and verified.")
+                             : r->adjust ? _ (". No new table was written.")
+                                         : _ (". As-found only: the pen's table was not touched."));
     }
   else
     {
       gboolean cancelled = state == NB_PROCEDURE_CANCELLED;
-      gtk_label_set_label (self->verdict_label, cancelled ? "CANCELLED" : "FAILED");
+      gtk_label_set_label (self->verdict_label, cancelled ? _ ("CANCELLED") : _ ("FAILED"));
       gtk_widget_add_css_class (verdict, nb_calibration_verdict_css (NB_VERDICT_FAIL));
-      append_sentence (text, error ? error->message : "the run did not finish");
+      append_sentence (text, error ? error->message : _ ("the run did not finish"));
       /* What the procedure guarantees: the motor stopped and, unless the new table was verified
        * in the pen, the pen kept its previous one. */
       g_string_append (text, r && r->adjusted
-                                 ? " The motor is stopped; the new table had been written and "
-                                   "verified before the run ended."
-                                 : " The motor is stopped and the pen keeps its previous "
-                                   "calibration table.");
+                                 ? _ (" The motor is stopped; the new table had been written and "
+                                      "verified before the run ended.")
+                                 : _ (" The motor is stopped and the pen keeps its previous "
+                                      "calibration table."));
     }
   if (r && r->run_id > 0)
-    g_string_append_printf (text, "\nRun %" G_GINT64_FORMAT " · pen %s · profile %s", r->run_id,
+    g_string_append_printf (text, _ ("\nRun %" PRId64 " · pen %s · profile %s"), r->run_id,
                             r->pen_serial ? r->pen_serial : "?", r->profile_id);
   gtk_label_set_label (self->result_label, text->str);
   g_autofree char *trace = NULL;
   if (r && !r->traceable)
     trace = g_strdup (nb_run_not_traceable_reason (r->traceable, r->fixture_serial));
   else if (r && r->standard_certificate)
-    trace = g_strdup_printf ("Traced to fixture %s, certificate %s (U = %.4f mm, k = %.2f, due %s)",
-                             r->fixture_serial, r->standard_certificate, r->standard_U_mm,
-                             r->standard_k, r->standard_due ? r->standard_due : "?");
+    trace = g_strdup_printf (
+        _ ("Traced to fixture %s, certificate %s (U = %.4f mm, k = %.2f, due %s)"),
+        r->fixture_serial, r->standard_certificate, r->standard_U_mm, r->standard_k,
+        r->standard_due ? r->standard_due : "?");
   gtk_label_set_label (self->trace_label, trace ? trace : "");
   gtk_widget_set_visible (GTK_WIDGET (self->trace_label), trace != NULL);
   nb_cal_fill_result (self->result_grid, r);
@@ -413,11 +419,11 @@ show_result (NbCalibrationPage *self)
                           r && r->as_found && r->as_found->depth->len > 0);
   nb_cal_fill_tables (self->table_grid, r);
   if (r && r->adjust && r->adjusted)
-    gtk_label_set_label (self->adjust_label, "Written, committed, read back and verified");
+    gtk_label_set_label (self->adjust_label, _ ("Written, committed, read back and verified"));
   else if (r && !r->adjust)
-    gtk_label_set_label (self->adjust_label, "Not adjusted: as-found only");
+    gtk_label_set_label (self->adjust_label, _ ("Not adjusted: as-found only"));
   else
-    gtk_label_set_label (self->adjust_label, "No new table was written");
+    gtk_label_set_label (self->adjust_label, _ ("No new table was written"));
 }
 
 static void
@@ -436,7 +442,7 @@ on_finished (NbCalibration *cal, NbCalibrationPage *self)
       if (r && r->fixture_model)
         gtk_editable_set_text (GTK_EDITABLE (self->std_model_row), r->fixture_model);
       gtk_widget_set_visible (GTK_WIDGET (self->standard_group), TRUE);
-      set_status (self, "No valid reference standard for the fixture: record it below.");
+      set_status (self, _ ("No valid reference standard for the fixture: record it below."));
     }
   else
     {
@@ -473,7 +479,7 @@ on_standard_added (GObject *source, GAsyncResult *res, gpointer user_data)
       update_controls (self);
       return;
     }
-  message (self, "Reference standard recorded: retrying the calibration.");
+  message (self, _ ("Reference standard recorded: retrying the calibration."));
   start (self);
 }
 
@@ -487,7 +493,7 @@ action_record_standard (GtkWidget *widget, const char *action, GVariant *param)
   double uv = g_ascii_strtod (u, &end_u), kv = g_ascii_strtod (k, &end_k);
   if (*u == '\0' || *end_u != '\0' || *k == '\0' || *end_k != '\0')
     {
-      set_status (self, "U and k must be numbers (a dot for decimals).");
+      set_status (self, _ ("U and k must be numbers (a dot for decimals)."));
       return;
     }
   const char *model = gtk_editable_get_text (GTK_EDITABLE (self->std_model_row));
@@ -708,8 +714,8 @@ nb_calibration_page_class_init (NbCalibrationPageClass *klass)
 static void
 init_chart (NbCalibrationPage *self)
 {
-  self->stroke_x = nb_chart_axis_new ("stroke", 0, 30);
-  self->stroke_y = nb_chart_axis_new ("depth (mm)", 0, 3);
+  self->stroke_x = nb_chart_axis_new (_ ("stroke"), 0, 30);
+  self->stroke_y = nb_chart_axis_new (_ ("depth (mm)"), 0, 3);
   self->stroke_band = nb_chart_series_new (NB_CHART_SERIES_BAND, "rgba(46,194,126,0.18)");
   self->stroke_target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#26a269");
   self->stroke_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
@@ -718,7 +724,7 @@ init_chart (NbCalibrationPage *self)
   nb_chart_add_series (self->stroke_chart, self->stroke_target);
   nb_chart_add_series (self->stroke_chart, self->stroke_points);
   nb_chart_set_title (self->stroke_chart,
-                      "This point's strokes as the reference sees them, target and tolerance");
+                      _ ("This point's strokes as the reference sees them, target and tolerance"));
 }
 
 static void
@@ -731,9 +737,9 @@ nb_calibration_page_init (NbCalibrationPage *self)
   self->areas = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < NB_CALIBRATION_N_STEPS; i++)
     {
-      GtkWidget *b = gtk_toggle_button_new_with_label (step_titles[i]);
+      GtkWidget *b = gtk_toggle_button_new_with_label (_ (step_titles[i]));
       gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      step_titles[i] + 2, -1);
+                                      _ (step_titles[i]) + 2, -1);
       g_signal_connect (b, "clicked", G_CALLBACK (on_step_clicked), self);
       gtk_box_append (self->step_bar, b);
       self->step_buttons[i] = GTK_TOGGLE_BUTTON (b);
@@ -741,7 +747,8 @@ nb_calibration_page_init (NbCalibrationPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
       self->check_rows[i] = ADW_ACTION_ROW (adw_action_row_new ());
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->check_rows[i]), checks[i].title);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->check_rows[i]),
+                                     _ (checks[i].title));
       adw_action_row_set_subtitle_lines (self->check_rows[i], 4);
       self->check_icons[i] = GTK_IMAGE (gtk_image_new ());
       adw_action_row_add_prefix (self->check_rows[i], GTK_WIDGET (self->check_icons[i]));
@@ -754,12 +761,14 @@ nb_calibration_page_init (NbCalibrationPage *self)
     gsize offset;
     const char *name;
   } names[] = {
-    { G_STRUCT_OFFSET (NbCalibrationPage, stroke_chart), "Strokes of the point being measured" },
-    { G_STRUCT_OFFSET (NbCalibrationPage, found_grid), "Measured points and their verdicts" },
-    { G_STRUCT_OFFSET (NbCalibrationPage, table_grid), "The pen's table before and after" },
-    { G_STRUCT_OFFSET (NbCalibrationPage, result_grid), "Verdict per point, as found and as left" },
-    { G_STRUCT_OFFSET (NbCalibrationPage, point_progress), "Progress through the points" },
-    { G_STRUCT_OFFSET (NbCalibrationPage, step_bar), "Calibration steps" },
+    { G_STRUCT_OFFSET (NbCalibrationPage, stroke_chart),
+      N_ ("Strokes of the point being measured") },
+    { G_STRUCT_OFFSET (NbCalibrationPage, found_grid), N_ ("Measured points and their verdicts") },
+    { G_STRUCT_OFFSET (NbCalibrationPage, table_grid), N_ ("The pen's table before and after") },
+    { G_STRUCT_OFFSET (NbCalibrationPage, result_grid),
+      N_ ("Verdict per point, as found and as left") },
+    { G_STRUCT_OFFSET (NbCalibrationPage, point_progress), N_ ("Progress through the points") },
+    { G_STRUCT_OFFSET (NbCalibrationPage, step_bar), N_ ("Calibration steps") },
   };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     gtk_accessible_update_property (G_STRUCT_MEMBER (GtkAccessible *, self, names[i].offset),

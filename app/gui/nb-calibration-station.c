@@ -1,6 +1,7 @@
 /* nb-calibration-station.c: the Calibration page's first step: the station (pen and fixture
  * from the Live page's device list, or the simulated station) and the profile (area, skin
  * thickness, Fitzpatrick type with its cap), operator, rule and adjustment. */
+#include <glib/gi18n.h>
 #include "nb-calibration-page-private.h"
 
 #include <string.h>
@@ -35,9 +36,9 @@ fill_devices (NbCalibrationPage *self)
   g_autoptr (GPtrArray) fixtures = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_set_size (self->pen_uris, 0);
   g_ptr_array_set_size (self->fixture_uris, 0);
-  g_ptr_array_add (pens, g_strdup ("Simulated pen (sim:)"));
+  g_ptr_array_add (pens, g_strdup (_ ("Simulated pen (sim:)")));
   g_ptr_array_add (self->pen_uris, g_strdup (NB_CALIBRATION_SIM_PEN));
-  g_ptr_array_add (fixtures, g_strdup ("Simulated fixture (sim-fixture:)"));
+  g_ptr_array_add (fixtures, g_strdup (_ ("Simulated fixture (sim-fixture:)")));
   g_ptr_array_add (self->fixture_uris, g_strdup (NB_CALIBRATION_SIM_FIXTURE));
   guint n = self->devices ? g_list_model_get_n_items (self->devices) : 0;
   for (guint i = 0; i < n; i++)
@@ -48,12 +49,13 @@ fill_devices (NbCalibrationPage *self)
         continue;
       gboolean fixture = g_strcmp0 (nb_pen_item_get_kind (item), "fixture") == 0;
       char *label
-          = g_strdup_printf ("%s %s · %s (%s)", fixture ? "Fixture" : "Pen",
+          = g_strdup_printf ("%s %s · %s (%s)", fixture ? _ ("Fixture") : _ ("Pen"),
                              nb_pen_item_get_model (item), nb_pen_item_get_serial (item), uri);
       g_ptr_array_add (fixture ? fixtures : pens, label);
       g_ptr_array_add (fixture ? self->fixture_uris : self->pen_uris, g_strdup (uri));
     }
-  g_ptr_array_add (fixtures, g_strdup ("None: the pen's own sensor (self-check, not traceable)"));
+  g_ptr_array_add (fixtures,
+                   g_strdup (_ ("None: the pen's own sensor (self-check, not traceable)")));
   g_ptr_array_add (self->fixture_uris, g_strdup (""));
   const char *pen_uri = gtk_editable_get_text (GTK_EDITABLE (self->pen_uri_row));
   const char *fix_uri = gtk_editable_get_text (GTK_EDITABLE (self->fixture_uri_row));
@@ -123,10 +125,10 @@ show_profile (NbCalibrationPage *self)
   g_autoptr (GString) s = g_string_new (NULL);
   for (guint i = 0; i < p->n_points; i++)
     g_string_append_printf (s, "%s%.2f", i ? ", " : "", p->points[i].depth_mm);
-  g_string_append (s, " mm at ");
+  g_string_append (s, _ (" mm at "));
   for (guint i = 0; i < p->n_rates; i++)
     g_string_append_printf (s, "%s%.0f", i ? ", " : "", p->rates_hz[i]);
-  g_string_append_printf (s, " Hz, ±%.2f mm, %u strokes a point", p->points[0].tolerance_mm,
+  g_string_append_printf (s, _ (" Hz, ±%.2f mm, %u strokes a point"), p->points[0].tolerance_mm,
                           p->strokes_per_point);
   g_autofree char *sub = g_markup_escape_text (s->str, -1);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->profile_row), p->title);
@@ -138,7 +140,7 @@ show_profile (NbCalibrationPage *self)
   /* A thickness choice only where the area has both. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->skin_row), p->skin != NB_SKIN_ANY);
   g_autofree char *rule
-      = g_strdup_printf ("The profile's (%s)", nb_profile_rule_to_string (p->rule));
+      = g_strdup_printf (_ ("The profile's (%s)"), nb_profile_rule_to_string (p->rule));
   GListModel *rules = adw_combo_row_get_model (self->rule_row);
   if (GTK_IS_STRING_LIST (rules))
     {
@@ -189,7 +191,7 @@ nb_cal_page_fill_profiles (NbCalibrationPage *self)
   for (guint i = 0; i < profiles->len; i++)
     {
       const NbProfile *p = g_ptr_array_index (profiles, i);
-      char *key = p->area ? g_strdup (p->area) : g_strdup_printf ("bench:%s", p->id);
+      char *key = p->area ? g_strdup (p->area) : g_strdup_printf (_ ("bench:%s"), p->id);
       if (index_of (self->areas, key) != GTK_INVALID_LIST_POSITION)
         {
           g_free (key);
@@ -198,7 +200,7 @@ nb_cal_page_fill_profiles (NbCalibrationPage *self)
       g_ptr_array_add (self->areas, key);
       const char *name = p->area ? nb_profile_area_name (p->area) : NULL;
       g_ptr_array_add (labels, p->area ? g_strdup (name ? name : p->area)
-                                       : g_strdup_printf ("Bench: %s", p->title));
+                                       : g_strdup_printf (_ ("Bench: %s"), p->title));
     }
   self->updating = TRUE;
   set_combo_strings (self->area_row, labels, 0);
@@ -231,18 +233,18 @@ void
 nb_cal_page_init_choices (NbCalibrationPage *self)
 {
   g_autoptr (GPtrArray) skins = g_ptr_array_new ();
-  g_ptr_array_add (skins, "Thin");
-  g_ptr_array_add (skins, "Thick");
+  g_ptr_array_add (skins, _ ("Thin"));
+  g_ptr_array_add (skins, _ ("Thick"));
   set_combo_strings (self->skin_row, skins, 1);
   g_autoptr (GPtrArray) types = g_ptr_array_new_with_free_func (g_free);
   for (guint t = 1; t <= 6; t++)
-    g_ptr_array_add (types, g_strdup_printf ("Type %s", nb_fitzpatrick_to_string (t)));
+    g_ptr_array_add (types, g_strdup_printf (_ ("Type %s"), nb_fitzpatrick_to_string (t)));
   set_combo_strings (self->type_row, types, 0);
   g_autoptr (GPtrArray) rules = g_ptr_array_new ();
-  g_ptr_array_add (rules, "The profile's");
-  g_ptr_array_add (rules, "Simple acceptance");
-  g_ptr_array_add (rules, "Guarded acceptance (w = U)");
-  g_ptr_array_add (rules, "Non-binary (pass, conditional pass, conditional fail, fail)");
+  g_ptr_array_add (rules, _ ("The profile's"));
+  g_ptr_array_add (rules, _ ("Simple acceptance"));
+  g_ptr_array_add (rules, _ ("Guarded acceptance (w = U)"));
+  g_ptr_array_add (rules, _ ("Non-binary (pass, conditional pass, conditional fail, fail)"));
   set_combo_strings (self->rule_row, rules, 0);
   gtk_editable_set_text (GTK_EDITABLE (self->pen_uri_row), NB_CALIBRATION_SIM_PEN);
   gtk_editable_set_text (GTK_EDITABLE (self->fixture_uri_row), NB_CALIBRATION_SIM_FIXTURE);

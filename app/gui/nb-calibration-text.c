@@ -1,4 +1,5 @@
 /* nb-calibration-text.c: what the wizard says about steps, Fitzpatrick caps and verdicts. */
+#include <glib/gi18n.h>
 #include "nb-calibration.h"
 
 NbCalibrationStep
@@ -51,15 +52,15 @@ nb_calibration_describe_cap (const NbProfile *profile, guint type)
     return g_strdup ("");
   const char *name = nb_fitzpatrick_to_string (type);
   if (!(profile->fitzpatrick & NB_FITZPATRICK_BIT (type)))
-    return g_strdup_printf ("Type %s is not indicated for this profile", name);
+    return g_strdup_printf (_ ("Type %s is not indicated for this profile"), name);
   if (profile->cap_types & NB_FITZPATRICK_BIT (type))
     {
       g_autofree char *types = types_text (profile->cap_types);
       gboolean several = (profile->cap_types & (profile->cap_types - 1)) != 0;
-      return g_strdup_printf ("%s %s: depth capped at %.2f mm", several ? "Types" : "Type", types,
-                              profile->cap_depth_mm);
+      return g_strdup_printf (_ ("%s %s: depth capped at %.2f mm"), several ? "Types" : "Type",
+                              types, profile->cap_depth_mm);
     }
-  return g_strdup_printf ("Type %s: no depth cap (deepest target %.2f mm)", name,
+  return g_strdup_printf (_ ("Type %s: no depth cap (deepest target %.2f mm)"), name,
                           nb_profile_max_depth_for (profile, type));
 }
 
@@ -68,11 +69,11 @@ nb_calibration_verdict_label (NbVerdict verdict)
 {
   switch (verdict)
     {
-    case NB_VERDICT_PASS: return "pass";
-    case NB_VERDICT_CONDITIONAL_PASS: return "conditional pass";
-    case NB_VERDICT_CONDITIONAL_FAIL: return "conditional fail";
+    case NB_VERDICT_PASS: return _ ("pass");
+    case NB_VERDICT_CONDITIONAL_PASS: return _ ("conditional pass");
+    case NB_VERDICT_CONDITIONAL_FAIL: return _ ("conditional fail");
     case NB_VERDICT_FAIL:
-    default: return "fail";
+    default: return _ ("fail");
     }
 }
 

@@ -1,4 +1,5 @@
 /* nb-calibration-view.c: the calibration tables as grids of labels. */
+#include <glib/gi18n.h>
 #include "nb-calibration-view.h"
 
 #include <math.h>
@@ -43,11 +44,11 @@ nb_cal_verdict_word (NbVerdict verdict)
 {
   switch (verdict)
     {
-    case NB_VERDICT_PASS: return "PASS";
-    case NB_VERDICT_CONDITIONAL_PASS: return "CONDITIONAL PASS";
-    case NB_VERDICT_CONDITIONAL_FAIL: return "CONDITIONAL FAIL";
+    case NB_VERDICT_PASS: return _ ("PASS");
+    case NB_VERDICT_CONDITIONAL_PASS: return _ ("CONDITIONAL PASS");
+    case NB_VERDICT_CONDITIONAL_FAIL: return _ ("CONDITIONAL FAIL");
     case NB_VERDICT_FAIL:
-    default: return "FAIL";
+    default: return _ ("FAIL");
     }
 }
 
@@ -100,7 +101,7 @@ header (GtkGrid *grid, const char *const *titles)
 {
   for (int c = 0; titles[c]; c++)
     {
-      GtkWidget *label = gtk_label_new (titles[c]);
+      GtkWidget *label = gtk_label_new (_ (titles[c]));
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "heading");
       gtk_grid_attach (grid, label, c, 0, 1, 1);
@@ -112,8 +113,8 @@ point_row (GtkGrid *grid, int row, const char *phase, const NbRunPoint *p)
 {
   gboolean rate = isnan (p->depth_mm);
   cell (grid, 0, row, phase, FALSE);
-  g_autofree char *target
-      = rate ? g_strdup_printf ("rate %.1f Hz", p->target) : g_strdup_printf ("%.3f", p->target);
+  g_autofree char *target = rate ? g_strdup_printf (_ ("rate %.1f Hz"), p->target)
+                                 : g_strdup_printf ("%.3f", p->target);
   cell (grid, 1, row, target, TRUE);
   g_autofree char *rate_text = g_strdup_printf ("%.0f", p->rate_hz);
   cell (grid, 2, row, rate_text, TRUE);
@@ -139,19 +140,21 @@ nb_cal_fill_points (GtkGrid *grid, GPtrArray *const *phases)
 {
   nb_cal_grid_clear (grid);
   static const char *const titles[]
-      = { "Phase", "Target mm", "Rate Hz", "n", "Mean mm", "Error mm", "U mm", "Verdict", NULL };
+      = { N_ ("Phase"),    N_ ("Target mm"), N_ ("Rate Hz"), "n", N_ ("Mean mm"),
+          N_ ("Error mm"), "U mm",           N_ ("Verdict"), NULL };
   header (grid, titles);
   int row = 1;
   for (guint k = 0; phases && k < 4; k++)
     for (guint i = 0; phases[k] && i < phases[k]->len; i++)
-      point_row (grid, row++, k < 2 ? "as found" : "as left", g_ptr_array_index (phases[k], i));
+      point_row (grid, row++, k < 2 ? _ ("as found") : _ ("as left"),
+                 g_ptr_array_index (phases[k], i));
 }
 
 static char *
 describe_table_date (const NbCalTable *t)
 {
   if (t->calibrated_at == 0)
-    return g_strdup ("factory table");
+    return g_strdup (_ ("factory table"));
   g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64) t->calibrated_at);
   return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : g_strdup ("?");
 }
@@ -160,12 +163,12 @@ void
 nb_cal_fill_tables (GtkGrid *grid, const NbRunResult *r)
 {
   nb_cal_grid_clear (grid);
-  static const char *const titles[]
-      = { "Table", "Depth µm", "Correction before µm", "Correction after µm", NULL };
+  static const char *const titles[] = { N_ ("Table"), N_ ("Depth µm"), N_ ("Correction before µm"),
+                                        N_ ("Correction after µm"), NULL };
   header (grid, titles);
   if (r == NULL || !r->has_table_before)
     {
-      cell (grid, 0, 1, "The pen's table was not read.", FALSE);
+      cell (grid, 0, 1, _ ("The pen's table was not read."), FALSE);
       return;
     }
   const NbCalTable *b = &r->table_before, *a = r->has_table_after ? &r->table_after : NULL;
@@ -182,7 +185,7 @@ nb_cal_fill_tables (GtkGrid *grid, const NbRunResult *r)
           = db == d ? g_strdup_printf ("%+d", b->points[ib++].correction_um) : g_strdup ("—");
       g_autofree char *after
           = da == d ? g_strdup_printf ("%+d", a->points[ia++].correction_um) : g_strdup ("—");
-      cell (grid, 0, row, row == 1 ? "depth" : "", FALSE);
+      cell (grid, 0, row, row == 1 ? _ ("depth") : "", FALSE);
       cell (grid, 1, row, depth, TRUE);
       cell (grid, 2, row, before, TRUE);
       cell (grid, 3, row, a ? after : "—", TRUE);
@@ -190,13 +193,13 @@ nb_cal_fill_tables (GtkGrid *grid, const NbRunResult *r)
     }
   g_autofree char *rb = g_strdup_printf ("%+d ppm", b->rate_correction_ppm);
   g_autofree char *ra = a ? g_strdup_printf ("%+d ppm", a->rate_correction_ppm) : g_strdup ("—");
-  cell (grid, 0, row, "rate", FALSE);
+  cell (grid, 0, row, _ ("rate"), FALSE);
   cell (grid, 2, row, rb, TRUE);
   cell (grid, 3, row, ra, TRUE);
   row++;
   g_autofree char *wb = describe_table_date (b);
-  g_autofree char *wa = a ? describe_table_date (a) : g_strdup ("not written");
-  cell (grid, 0, row, "written", FALSE);
+  g_autofree char *wa = a ? describe_table_date (a) : g_strdup (_ ("not written"));
+  cell (grid, 0, row, _ ("written"), FALSE);
   cell (grid, 2, row, wb, TRUE);
   cell (grid, 3, row, wa, TRUE);
 }
@@ -214,15 +217,15 @@ static void
 result_rows (GtkGrid *grid, GArray *rows)
 {
   nb_cal_grid_clear (grid);
-  static const char *const titles[]
-      = { "Point",         "Rate Hz", "As found error", "U", "As found",
-          "As left error", "U",       "As left",        NULL };
+  static const char *const titles[] = { N_ ("Point"), N_ ("Rate Hz"),  N_ ("As found error"),
+                                        "U",          N_ ("As found"), N_ ("As left error"),
+                                        "U",          N_ ("As left"),  NULL };
   header (grid, titles);
   for (guint i = 0; i < rows->len; i++)
     {
       const ResultRow *r = &g_array_index (rows, ResultRow, i);
       int row = (int) i + 1;
-      g_autofree char *target = r->is_rate ? g_strdup_printf ("rate %.0f Hz", r->target)
+      g_autofree char *target = r->is_rate ? g_strdup_printf (_ ("rate %.0f Hz"), r->target)
                                            : g_strdup_printf ("%.2f mm", r->target);
       cell (grid, 0, row, target, FALSE);
       g_autofree char *rate = g_strdup_printf ("%.0f", r->rate);

@@ -1,5 +1,6 @@
 /* nb-calibration.c: the wizard's model: the choices, and one run of the procedure in a GTask
  * thread whose callbacks are copied onto the main context. */
+#include <glib/gi18n.h>
 #include "nb-calibration.h"
 
 #include <math.h>
@@ -280,7 +281,7 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   };
   j->result = nb_procedure_run (&options, &callbacks, source, cancellable, &j->error);
   if (j->result == NULL && j->error == NULL)
-    g_set_error_literal (&j->error, G_IO_ERROR, G_IO_ERROR_FAILED, "the run could not begin");
+    g_set_error_literal (&j->error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("the run could not begin"));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -327,17 +328,17 @@ nb_calibration_start (NbCalibration *self, GError **error)
 {
   if (self->cancellable)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "A calibration is running");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _ ("A calibration is running"));
       return FALSE;
     }
   if (self->pen_uri == NULL || *self->pen_uri == '\0')
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Choose a pen");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Choose a pen"));
       return FALSE;
     }
   if (self->profile == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Choose a profile");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _ ("Choose a profile"));
       return FALSE;
     }
   forget_run (self);

@@ -1,5 +1,7 @@
 /* nb-certificate-list.c: what the Certificates page reads, in GTask workers: the certificates
  * with their signatures, verifying one, pens due and reference standards (nb-certificates.h). */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-certificates.h"
 
 #include "nb-certificate.h"
@@ -163,13 +165,16 @@ char *
 nb_due_text (gint64 days_left, gint64 soon, int *level)
 {
   if (days_left == G_MININT64)
-    return *level = 2, g_strdup ("due now");
+    return *level = 2, g_strdup (_ ("due now"));
   if (days_left < 0)
-    return *level = 2, g_strdup_printf ("overdue by %" G_GINT64_FORMAT " day%s", -days_left,
-                                        days_left == -1 ? "" : "s");
+    return *level = 2,
+           g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "overdue by %" PRId64 " day",
+                                         "overdue by %" PRId64 " days", (gulong) -days_left),
+                            -days_left);
   *level = days_left <= soon ? 1 : 0;
   if (days_left == 0)
-    return g_strdup ("due today");
-  return g_strdup_printf ("due in %" G_GINT64_FORMAT " day%s", days_left,
-                          days_left == 1 ? "" : "s");
+    return g_strdup (_ ("due today"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "due in %" PRId64 " day",
+                                       "due in %" PRId64 " days", (gulong) days_left),
+                          days_left);
 }

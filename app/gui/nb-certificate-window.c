@@ -1,5 +1,6 @@
 /* nb-certificate-window.c: the certificate step of the calibration wizard
  * (nb-certificate-window.h). Built in code: three steps in a stack and a modal signing prompt. */
+#include <glib/gi18n.h>
 #include "nb-certificate-window.h"
 
 #include <string.h>
@@ -88,22 +89,22 @@ show_preview (NbCertificateWindow *self)
       gtk_picture_set_can_shrink (GTK_PICTURE (pic), FALSE);
       gtk_widget_set_halign (pic, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (pic, "card");
-      g_autofree char *name = g_strdup_printf ("Page %u of %u", i + 1, p->pages->len);
+      g_autofree char *name = g_strdup_printf (_ ("Page %u of %u"), i + 1, p->pages->len);
       gtk_accessible_update_property (GTK_ACCESSIBLE (pic), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                       -1);
       gtk_box_append (self->pages, pic);
     }
   g_autofree char *title = NULL;
   if (p->number == NULL)
-    title = g_strdup ("Verification report — not a calibration certificate (pen self-check, "
-                      "no number)");
+    title = g_strdup (_ ("Verification report — not a calibration certificate (pen self-check, "
+                         "no number)"));
   else
-    title = g_strdup_printf ("Calibration certificate %s — %s", p->number,
+    title = g_strdup_printf (_ ("Calibration certificate %s — %s"), p->number,
                              g_str_equal (p->status, "issued")  ? "issued"
                              : g_str_equal (p->status, "draft") ? "DRAFT, not issued"
                                                                 : p->status);
   gtk_label_set_label (self->title, title);
-  g_autofree char *hash = g_strdup_printf ("Content SHA-256 %s", p->content_sha256);
+  g_autofree char *hash = g_strdup_printf (_ ("Content SHA-256 %s"), p->content_sha256);
   gtk_label_set_label (self->hash_label, hash);
   g_autoptr (GString) sigs = g_string_new (NULL);
   for (guint i = 0; i < p->signatures->len; i++)
@@ -115,15 +116,16 @@ show_preview (NbCertificateWindow *self)
                               nb_sign_meaning_to_string (s->meaning), at);
     }
   if (p->signatures->len == 0)
-    g_string_append (sigs, "No signatures yet. An approver's signature issues it.");
+    g_string_append (sigs, _ ("No signatures yet. An approver's signature issues it."));
   else if (g_str_equal (p->status, "issued"))
-    g_string_append (sigs, "\n\nIssued and sealed with the laboratory key: no more signatures.");
+    g_string_append (sigs,
+                     _ ("\n\nIssued and sealed with the laboratory key: no more signatures."));
   gtk_label_set_label (self->signatures_label, sigs->str);
   /* an issued (or voided) certificate takes no more signatures */
   gtk_widget_set_visible (self->sign_button, g_str_equal (p->status, "draft"));
   gtk_widget_set_visible (self->sign_group, p->number != NULL);
   gtk_stack_set_visible_child_name (self->stack, "preview");
-  gtk_window_set_title (GTK_WINDOW (self), p->number ? p->number : "Verification report");
+  gtk_window_set_title (GTK_WINDOW (self), p->number ? p->number : _ ("Verification report"));
 }
 
 static void
@@ -145,9 +147,10 @@ on_prepared (GObject *source, GAsyncResult *res, gpointer data)
   else
     {
       take_preview (self, p);
-      set_status (self, p->existed ? "This run's certificate, as stored (its customer details were "
-                                     "set when it was created)."
-                                   : "Check every page, then collect the signatures.");
+      set_status (self, p->existed
+                            ? _ ("This run's certificate, as stored (its customer details were "
+                                 "set when it was created).")
+                            : _ ("Check every page, then collect the signatures."));
     }
   set_busy (self, FALSE);
 }
@@ -162,7 +165,7 @@ preview (NbCertificateWindow *self)
     .condition = entry (self->condition),
   };
   set_busy (self, TRUE);
-  set_status (self, "Making the certificate and drawing its pages…");
+  set_status (self, _ ("Making the certificate and drawing its pages…"));
   nb_certificate_prepare_async (self->db_path, self->run_id, &form, NB_CERTIFICATE_PREVIEW_DPI,
                                 on_prepared, g_object_ref (self));
 }
@@ -192,14 +195,15 @@ on_setup (GObject *source, GAsyncResult *res, gpointer data)
   if (setup->lab == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "lab");
-      set_status (self, "No laboratory is set yet: its name and address go on every certificate.");
+      set_status (self,
+                  _ ("No laboratory is set yet: its name and address go on every certificate."));
     }
   else if (gtk_stack_get_visible_child_name (self->stack) != NULL
            && !g_str_equal (gtk_stack_get_visible_child_name (self->stack), "preview"))
     {
       gtk_stack_set_visible_child_name (self->stack, "form");
       g_autofree char *text
-          = g_strdup_printf ("Laboratory: %s, %s", setup->lab->name, setup->lab->address);
+          = g_strdup_printf (_ ("Laboratory: %s, %s"), setup->lab->name, setup->lab->address);
       set_status (self, text);
     }
 }
@@ -241,7 +245,7 @@ on_signed (GObject *source, GAsyncResult *res, gpointer data)
   set_busy (self, FALSE);
   if (p == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Not signed: %s", error->message);
+      g_autofree char *text = g_strdup_printf (_ ("Not signed: %s"), error->message);
       gtk_label_set_label (self->sign_error, text);
       gtk_widget_set_visible (GTK_WIDGET (self->sign_error), TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->sign_password), "");
@@ -253,8 +257,8 @@ on_signed (GObject *source, GAsyncResult *res, gpointer data)
   take_preview (self, p);
   update_actions (self);
   set_status (self, g_str_equal (p->status, "issued")
-                        ? "Approved and issued, signed with the laboratory key. Save its files."
-                        : "Signed. An approver's signature issues it.");
+                        ? _ ("Approved and issued, signed with the laboratory key. Save its files.")
+                        : _ ("Signed. An approver's signature issues it."));
 }
 
 static void
@@ -280,13 +284,13 @@ update_sign_what (NbCertificateWindow *self)
   if (self->preview == NULL || self->preview->number == NULL)
     return;
   guint m = gtk_drop_down_get_selected (self->sign_meaning);
-  g_autofree char *text
-      = g_strdup_printf ("Your signature on certificate %s (content SHA-256 %.16s…) means: %s.%s",
-                         self->preview->number, self->preview->content_sha256,
-                         m == 0   ? "you performed the calibration"
-                         : m == 1 ? "you reviewed it"
-                                  : "you approve it",
-                         m == 2 ? " Approving issues the certificate." : "");
+  g_autofree char *text = g_strdup_printf (
+      _ ("Your signature on certificate %s (content SHA-256 %.16s…) means: %s.%s"),
+      self->preview->number, self->preview->content_sha256,
+      m == 0   ? _ ("you performed the calibration")
+      : m == 1 ? _ ("you reviewed it")
+               : _ ("you approve it"),
+      m == 2 ? _ (" Approving issues the certificate.") : "");
   gtk_label_set_label (self->sign_what, text);
 }
 
@@ -306,7 +310,7 @@ static void
 build_sign_dialog (NbCertificateWindow *self)
 {
   GtkWindow *d = self->sign_dialog = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_title (d, "Sign the certificate");
+  gtk_window_set_title (d, _ ("Sign the certificate"));
   gtk_window_set_modal (d, TRUE);
   gtk_window_set_transient_for (d, GTK_WINDOW (self));
   gtk_window_set_hide_on_close (d, TRUE);
@@ -322,16 +326,16 @@ build_sign_dialog (NbCertificateWindow *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sign_what));
   self->sign_user
       = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (gtk_string_list_new (NULL)), NULL));
-  gtk_box_append (GTK_BOX (box), labelled ("_User", GTK_WIDGET (self->sign_user)));
+  gtk_box_append (GTK_BOX (box), labelled (_ ("_User"), GTK_WIDGET (self->sign_user)));
   const char *const meanings[] = { "performed", "reviewed", "approved", NULL };
   self->sign_meaning = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (meanings));
   g_signal_connect_swapped (self->sign_meaning, "notify::selected", G_CALLBACK (update_sign_what),
                             self);
-  gtk_box_append (GTK_BOX (box), labelled ("_Meaning", GTK_WIDGET (self->sign_meaning)));
+  gtk_box_append (GTK_BOX (box), labelled (_ ("_Meaning"), GTK_WIDGET (self->sign_meaning)));
   self->sign_password = GTK_PASSWORD_ENTRY (gtk_password_entry_new ());
   gtk_password_entry_set_show_peek_icon (self->sign_password, TRUE);
   g_signal_connect_swapped (self->sign_password, "activate", G_CALLBACK (sign_now), self);
-  gtk_box_append (GTK_BOX (box), labelled ("_Password", GTK_WIDGET (self->sign_password)));
+  gtk_box_append (GTK_BOX (box), labelled (_ ("_Password"), GTK_WIDGET (self->sign_password)));
   self->sign_error = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->sign_error, TRUE);
   gtk_label_set_xalign (self->sign_error, 0);
@@ -340,9 +344,9 @@ build_sign_dialog (NbCertificateWindow *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->sign_error));
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  GtkWidget *cancel = gtk_button_new_with_mnemonic ("_Cancel");
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_ ("_Cancel"));
   g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_widget_hide), d);
-  GtkWidget *sign = gtk_button_new_with_mnemonic ("_Sign");
+  GtkWidget *sign = gtk_button_new_with_mnemonic (_ ("_Sign"));
   gtk_widget_add_css_class (sign, "suggested-action");
   g_signal_connect_swapped (sign, "clicked", G_CALLBACK (sign_now), self);
   gtk_box_append (GTK_BOX (buttons), cancel);
@@ -375,8 +379,8 @@ on_saved (GObject *source, GAsyncResult *res, gpointer data)
   g_clear_pointer (&self->saved, g_ptr_array_unref);
   self->saved = written;
   g_autofree char *dir = g_path_get_dirname (written->pdata[0]);
-  g_autofree char *text = g_strdup_printf ("Saved %u files (PDF, JSON, CSV%s) to %s", written->len,
-                                           written->len == 4 ? ", DCC" : "", dir);
+  g_autofree char *text = g_strdup_printf (_ ("Saved %u files (PDF, JSON, CSV%s) to %s"),
+                                           written->len, written->len == 4 ? ", DCC" : "", dir);
   set_status (self, text);
 }
 
@@ -386,7 +390,7 @@ nb_certificate_window_save_to (NbCertificateWindow *self, const char *dir)
   if (self->preview == NULL)
     return;
   set_busy (self, TRUE);
-  set_status (self, "Saving…");
+  set_status (self, _ ("Saving…"));
   nb_certificate_save_async (self->preview, dir, on_saved, g_object_ref (self));
 }
 
@@ -406,9 +410,9 @@ on_folder (GtkNativeDialog *chooser, int response, NbCertificateWindow *self)
 static void
 choose_folder (NbCertificateWindow *self)
 {
-  GtkFileChooserNative *chooser
-      = gtk_file_chooser_native_new ("Save the certificate's files", GTK_WINDOW (self),
-                                     GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Save", "_Cancel");
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+      _ ("Save the certificate's files"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+      _ ("_Save"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_folder), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
@@ -499,7 +503,7 @@ preview_page (NbCertificateWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->hash_label), "dim-label");
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->hash_label));
   self->sign_group = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  GtkWidget *heading = gtk_label_new ("Signatures");
+  GtkWidget *heading = gtk_label_new (_ ("Signatures"));
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_widget_add_css_class (heading, "heading");
   gtk_box_append (GTK_BOX (self->sign_group), heading);
@@ -508,11 +512,11 @@ preview_page (NbCertificateWindow *self)
   gtk_label_set_xalign (self->signatures_label, 0);
   gtk_label_set_max_width_chars (self->signatures_label, 30);
   gtk_box_append (GTK_BOX (self->sign_group), GTK_WIDGET (self->signatures_label));
-  self->sign_button = action_button ("_Sign…", "cert.sign", FALSE);
+  self->sign_button = action_button (_ ("_Sign…"), "cert.sign", FALSE);
   gtk_widget_set_halign (self->sign_button, GTK_ALIGN_FILL);
   gtk_box_append (GTK_BOX (self->sign_group), self->sign_button);
   gtk_box_append (GTK_BOX (side), self->sign_group);
-  self->save_button = action_button ("Save _Files…", "cert.save", TRUE);
+  self->save_button = action_button (_ ("Save _Files…"), "cert.save", TRUE);
   gtk_widget_set_halign (self->save_button, GTK_ALIGN_FILL);
   gtk_box_append (GTK_BOX (side), self->save_button);
   gtk_box_append (GTK_BOX (paned), side);
@@ -529,30 +533,30 @@ build (NbCertificateWindow *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
 
   GtkWidget *lab = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (lab), "Laboratory");
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (lab), _ ("Laboratory"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (lab),
-                                         "Named on every certificate (ISO/IEC 17025 7.8.2.1)");
-  self->lab_name = entry_row (lab, "Name");
-  self->lab_address = entry_row (lab, "Address");
-  gtk_stack_add_named (self->stack,
-                       form_page (lab, action_button ("Save _Laboratory", "cert.save-lab", TRUE)),
-                       "lab");
+                                         _ ("Named on every certificate (ISO/IEC 17025 7.8.2.1)"));
+  self->lab_name = entry_row (lab, _ ("Name"));
+  self->lab_address = entry_row (lab, _ ("Address"));
+  gtk_stack_add_named (
+      self->stack, form_page (lab, action_button (_ ("Save _Laboratory"), "cert.save-lab", TRUE)),
+      "lab");
 
   GtkWidget *form = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (form),
-                                   self->traceable ? "Calibration certificate"
-                                                   : "Verification report (not a certificate)");
+                                   self->traceable ? _ ("Calibration certificate")
+                                                   : _ ("Verification report (not a certificate)"));
   adw_preferences_group_set_description (
       ADW_PREFERENCES_GROUP (form),
-      self->traceable ? "The customer and the item as received"
-                      : "A pen self-check is not traceable: it gets a verification report, "
-                        "never a certificate number");
-  self->customer = entry_row (form, "Customer name");
-  self->customer_address = entry_row (form, "Customer address");
-  self->received = entry_row (form, "Date received (YYYY-MM-DD; empty: the run's date)");
-  self->condition = entry_row (form, "Item condition (empty: as received, no damage noted)");
-  gtk_stack_add_named (self->stack,
-                       form_page (form, action_button ("_Preview", "cert.preview", TRUE)), "form");
+      self->traceable ? _ ("The customer and the item as received")
+                      : _ ("A pen self-check is not traceable: it gets a verification report, "
+                           "never a certificate number"));
+  self->customer = entry_row (form, _ ("Customer name"));
+  self->customer_address = entry_row (form, _ ("Customer address"));
+  self->received = entry_row (form, _ ("Date received (YYYY-MM-DD; empty: the run's date)"));
+  self->condition = entry_row (form, _ ("Item condition (empty: as received, no damage noted)"));
+  gtk_stack_add_named (
+      self->stack, form_page (form, action_button (_ ("_Preview"), "cert.preview", TRUE)), "form");
   gtk_stack_add_named (self->stack, preview_page (self), "preview");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
 
@@ -606,9 +610,10 @@ NbCertificateWindow *
 nb_certificate_window_new (GtkWindow *parent, const char *db_path, gint64 run_id,
                            gboolean traceable)
 {
-  NbCertificateWindow *self = g_object_new (
-      NB_TYPE_CERTIFICATE_WINDOW, "transient-for", parent, "modal", TRUE, "default-width", 1100,
-      "default-height", 800, "title", traceable ? "Certificate" : "Verification report", NULL);
+  NbCertificateWindow *self
+      = g_object_new (NB_TYPE_CERTIFICATE_WINDOW, "transient-for", parent, "modal", TRUE,
+                      "default-width", 1100, "default-height", 800, "title",
+                      traceable ? _ ("Certificate") : _ ("Verification report"), NULL);
   self->db_path = g_strdup (db_path);
   self->run_id = run_id;
   self->traceable = traceable;

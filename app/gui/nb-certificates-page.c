@@ -1,4 +1,6 @@
 /* nb-certificates-page.c: the Certificates page (nb-certificates-page.h), built in code. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-certificates-page.h"
 
 #include "nb-certificates.h"
@@ -91,10 +93,10 @@ fill_certificates (NbCertificatesPage *self, NbCertificateList *list)
                                   nb_sign_meaning_to_string (s->meaning));
         }
       g_autofree char *title
-          = g_strdup_printf ("%s · pen %s", c->number, e->pen_serial ? e->pen_serial : "?");
-      g_autofree char *subtitle = g_strdup_printf ("%s %s · run %" G_GINT64_FORMAT " · %s",
-                                                   c->issued_at ? "issued" : "created", date,
-                                                   c->run_id, sigs->len ? sigs->str : "not signed");
+          = g_strdup_printf (_ ("%s · pen %s"), c->number, e->pen_serial ? e->pen_serial : "?");
+      g_autofree char *subtitle = g_strdup_printf (
+          _ ("%s %s · run %" PRId64 " · %s"), c->issued_at ? _ ("issued") : _ ("created"), date,
+          c->run_id, sigs->len ? sigs->str : _ ("not signed"));
       add_row (self->certificates, title, subtitle, status,
                c->status == NB_STORE_CERT_ISSUED  ? "success"
                : c->status == NB_STORE_CERT_DRAFT ? "warning"
@@ -114,7 +116,7 @@ fill_due (NbCertificatesPage *self, NbCertificateList *list)
       const NbPenDue *p = list->pens->pdata[i];
       int level = 0;
       g_autofree char *when = p->failed
-                                  ? g_strdup ("due now: its last calibration failed")
+                                  ? g_strdup (_ ("due now: its last calibration failed"))
                                   : nb_due_text (p->days_left, NB_CERTIFICATES_SOON_DAYS, &level);
       if (p->failed)
         level = 2;
@@ -123,9 +125,9 @@ fill_due (NbCertificatesPage *self, NbCertificateList *list)
         g_date_strftime (due, sizeof due, "%Y-%m-%d", &p->due);
       g_autofree char *title = g_strdup_printf ("%s (%s)", p->serial, p->model ? p->model : "?");
       g_autofree char *subtitle = p->calibrated
-                                      ? g_strdup_printf ("calibrated %s with %s · next due %s",
+                                      ? g_strdup_printf (_ ("calibrated %s with %s · next due %s"),
                                                          p->calibrated, p->profile, due)
-                                      : g_strdup ("never calibrated");
+                                      : g_strdup (_ ("never calibrated"));
       add_row (self->pens, title, subtitle, when, level_css[level]);
       g_ptr_array_add (self->due_rows,
                        g_strdup_printf ("%s | %s | %s | %s | %s", p->serial,
@@ -142,21 +144,23 @@ fill_standards (NbCertificatesPage *self, NbCertificateList *list)
       const NbStoreStandard *s = list->standards->pdata[i];
       int level = 0;
       gint64 left = nb_due_standard_days_left (s, &list->today);
-      g_autofree char *when = left < 0 && left != G_MININT64
-                                  ? g_strdup_printf ("expired %" G_GINT64_FORMAT " day%s ago",
-                                                     -left, left == -1 ? "" : "s")
-                                  : nb_due_text (left, NB_CERTIFICATES_SOON_DAYS, &level);
+      g_autofree char *when
+          = left < 0 && left != G_MININT64
+                ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expired %" PRId64 " day ago",
+                                                "expired %" PRId64 " days ago", (gulong) -left),
+                                   -left)
+                : nb_due_text (left, NB_CERTIFICATES_SOON_DAYS, &level);
       if (left < 0)
         level = 2;
       else if (level == 1)
         {
-          g_autofree char *soon = g_strdup_printf ("expiring soon: %s", when);
+          g_autofree char *soon = g_strdup_printf (_ ("expiring soon: %s"), when);
           g_free (when), when = g_steal_pointer (&soon);
         }
-      g_autofree char *title = g_strdup_printf ("Fixture %s%s%s", s->serial, s->model ? " · " : "",
-                                                s->model ? s->model : "");
+      g_autofree char *title = g_strdup_printf (_ ("Fixture %s%s%s"), s->serial,
+                                                s->model ? " · " : "", s->model ? s->model : "");
       g_autofree char *subtitle
-          = g_strdup_printf ("certificate %s · U = %.4f mm (k = %.2f) · due %s", s->certificate,
+          = g_strdup_printf (_ ("certificate %s · U = %.4f mm (k = %.2f) · due %s"), s->certificate,
                              s->uncertainty_mm, s->k, s->due);
       add_row (self->standards, title, subtitle, when, level_css[level]);
       g_ptr_array_add (self->standard_rows, g_strdup_printf ("%s | %s | %s | %s", s->serial,
@@ -192,11 +196,12 @@ on_list (GObject *source, GAsyncResult *res, gpointer data)
   fill_due (self, list);
   fill_standards (self, list);
   if (self->rows->len == 0)
-    empty_row (self->certificates, "No certificates yet: make one from a calibration's result.");
+    empty_row (self->certificates,
+               _ ("No certificates yet: make one from a calibration's result."));
   if (self->due_rows->len == 0)
-    empty_row (self->pens, "No pen has been calibrated yet.");
+    empty_row (self->pens, _ ("No pen has been calibrated yet."));
   if (self->standard_rows->len == 0)
-    empty_row (self->standards, "No reference standard recorded.");
+    empty_row (self->standards, _ ("No reference standard recorded."));
 }
 
 void
@@ -238,14 +243,14 @@ on_verified (GObject *source, GAsyncResult *res, gpointer data)
   g_autofree char *text = NULL;
   if (nb_certificate_verify_finish (res, &error))
     {
-      text = g_strdup_printf ("%s is valid: its content hash, every signature and the "
-                              "laboratory's signature verify, and it matches the stored run.",
+      text = g_strdup_printf (_ ("%s is valid: its content hash, every signature and the "
+                                 "laboratory's signature verify, and it matches the stored run."),
                               number);
       gtk_widget_add_css_class (label, "success");
     }
   else
     {
-      text = g_strdup_printf ("%s is NOT valid: %s", number, error->message);
+      text = g_strdup_printf (_ ("%s is NOT valid: %s"), number, error->message);
       gtk_widget_add_css_class (label, "error");
     }
   set_verify (self, text);
@@ -257,7 +262,7 @@ verify (NbCertificatesPage *self)
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->certificates);
   if (row == NULL)
     {
-      set_verify (self, "Select a certificate to verify.");
+      set_verify (self, _ ("Select a certificate to verify."));
       return;
     }
   int i = gtk_list_box_row_get_index (row);
@@ -266,7 +271,7 @@ verify (NbCertificatesPage *self)
   const char *number = self->numbers->pdata[i];
   gtk_widget_remove_css_class (GTK_WIDGET (self->verify_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verify_label), "error");
-  set_verify (self, "Verifying…");
+  set_verify (self, _ ("Verifying…"));
   self->busy++;
   g_free (self->verifying);
   self->verifying = g_strdup (number);
@@ -329,13 +334,13 @@ nb_certificates_page_init (NbCertificatesPage *self)
   gtk_widget_set_margin_end (box, 12);
 
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (buttons), button ("_Refresh", "certificates.refresh"));
-  GtkWidget *v = button ("_Verify", "certificates.verify");
+  gtk_box_append (GTK_BOX (buttons), button (_ ("_Refresh"), "certificates.refresh"));
+  GtkWidget *v = button (_ ("_Verify"), "certificates.verify");
   gtk_widget_add_css_class (v, "suggested-action");
   gtk_box_append (GTK_BOX (buttons), v);
   self->certificates
-      = group (box, "Certificates",
-               "Number, pen, date, status and signatures. Select one to verify it.", buttons);
+      = group (box, _ ("Certificates"),
+               _ ("Number, pen, date, status and signatures. Select one to verify it."), buttons);
   gtk_list_box_set_selection_mode (self->certificates, GTK_SELECTION_SINGLE);
   self->verify_label = GTK_LABEL (gtk_label_new (""));
   gtk_label_set_wrap (self->verify_label, TRUE);
@@ -345,10 +350,10 @@ nb_certificates_page_init (NbCertificatesPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->verify_label), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->verify_label));
   self->pens
-      = group (box, "Pens due for calibration",
-               "Next calibration: the profile's interval after the last traceable one", NULL);
-  self->standards = group (box, "Reference standards",
-                           "The fixtures' certificates in force and their due dates", NULL);
+      = group (box, _ ("Pens due for calibration"),
+               _ ("Next calibration: the profile's interval after the last traceable one"), NULL);
+  self->standards = group (box, _ ("Reference standards"),
+                           _ ("The fixtures' certificates in force and their due dates"), NULL);
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), clamp);
   gtk_box_append (GTK_BOX (self), scroll);

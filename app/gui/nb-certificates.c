@@ -1,4 +1,6 @@
 /* nb-certificates.c: the app's certificate jobs in GTask workers (nb-certificates.h). */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-certificates.h"
 
 #include <errno.h>
@@ -215,7 +217,7 @@ draw_pages (const char *dir, GBytes *pdf, int dpi, GError **error)
     }
   if (pages->len == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "pdftoppm drew no page");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("pdftoppm drew no page"));
       return NULL;
     }
   return g_steal_pointer (&pages);
@@ -243,8 +245,8 @@ prepare (NbStore *store, Job *j, GError **error)
   if (run->status != NB_RUN_COMPLETE)
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
-                   "Run %" G_GINT64_FORMAT " did not complete: only a completed run gets a "
-                   "certificate or a report",
+                   _ ("Run %" PRId64 " did not complete: only a completed run gets a "
+                      "certificate or a report"),
                    j->run_id);
       return NULL;
     }
@@ -306,7 +308,7 @@ prepare (NbStore *store, Job *j, GError **error)
       if (doc == NULL)
         return NULL;
       JsonObject *o = json_node_get_object (doc);
-      p->status = g_strdup ("draft");
+      p->status = g_strdup (_ ("draft"));
       p->document = nb_certificate_to_canonical (o, NULL);
       p->content_sha256 = g_strdup (json_object_get_string_member (o, "content_sha256"));
       p->signatures = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_signature_free);
@@ -423,7 +425,7 @@ save_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     {
       int e = errno;
       return g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (e),
-                                      "Cannot create %s: %s", j->dir, g_strerror (e));
+                                      _ ("Cannot create %s: %s"), j->dir, g_strerror (e));
     }
   JsonObject *doc = json_node_get_object (node);
   g_autofree char *base = nb_certificate_files_base (doc, j->run_id);
@@ -435,7 +437,7 @@ save_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       g_autofree char *path = nb_lab_key_default_path ();
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         return g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                        "No laboratory key at %s to seal the issued PDF", path);
+                                        _ ("No laboratory key at %s to seal the issued PDF"), path);
       if ((key = nb_lab_key_load_or_create (path, &error)) == NULL)
         return g_task_return_error (task, error);
     }

@@ -104,7 +104,7 @@ update_actions (NbLivePage *self)
                             on && !nb_run_is_recording (self->run));
 
   gboolean motor = self->run && nb_run_is_motor_running (self->run);
-  gtk_button_set_label (self->motor_button, motor ? "Stop _Motor" : "Start _Motor");
+  gtk_button_set_label (self->motor_button, motor ? _ ("Stop _Motor") : _ ("Start _Motor"));
   if (motor)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->motor_button), "suggested-action");
@@ -118,7 +118,7 @@ update_actions (NbLivePage *self)
   gboolean rec = self->run && nb_run_is_recording (self->run);
   gboolean starting = self->run && nb_run_is_starting_recording (self->run);
   gtk_button_set_label (self->record_button,
-                        rec ? "Stop _Recording" : (starting ? "Starting…" : "_Record"));
+                        rec ? _ ("Stop _Recording") : (starting ? _ ("Starting…") : _ ("_Record")));
   if (rec)
     gtk_widget_add_css_class (GTK_WIDGET (self->record_button), "destructive-action");
   else
@@ -607,7 +607,7 @@ setup_charts (NbLivePage *self)
   nb_chart_add_series (self->depth_chart, self->band);
   nb_chart_add_series (self->depth_chart, self->depth_points);
   nb_chart_add_series (self->depth_chart, self->target);
-  nb_chart_set_title (self->depth_chart, "Depth per stroke, target and tolerance band");
+  nb_chart_set_title (self->depth_chart, _ ("Depth per stroke, target and tolerance band"));
 }
 
 static void

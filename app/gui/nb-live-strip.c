@@ -176,7 +176,7 @@ nb_live_strip_zoom (NbLiveStrip *s, double factor)
 void
 nb_live_strip_update_title (NbLiveStrip *s)
 {
-  g_autofree char *title = g_strdup_printf ("Needle tip, %s %.3g s (min/max per pixel)",
-                                            s->paused ? "paused," : "last", s->window_s);
+  g_autofree char *title = g_strdup_printf (_ ("Needle tip, %s %.3g s (min/max per pixel)"),
+                                            s->paused ? _ ("paused,") : _ ("last"), s->window_s);
   nb_chart_set_title (s->chart, title);
 }

@@ -1,4 +1,5 @@
 /* nb-pen-details.c: the selected pen's details, as labels. */
+#include <glib/gi18n.h>
 #include "nb-pen-details.h"
 
 struct _NbPenDetails
@@ -18,9 +19,9 @@ describe_calibration (NbPenItem *item, NbRun *run)
     return NULL;
   const NbCalTable *t = nb_run_get_calibration (run);
   if (t == NULL)
-    return g_strdup ("not available");
+    return g_strdup (_ ("not available"));
   if (t->calibrated_at == 0)
-    return g_strdup ("never (factory table)");
+    return g_strdup (_ ("never (factory table)"));
   g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local ((gint64) t->calibrated_at);
   g_autofree char *date = dt ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup ("?");
   return t->certificate[0] ? g_strdup_printf ("%s (%s)", date, t->certificate)
@@ -38,7 +39,7 @@ nb_pen_details_show (NbPenDetails *self, NbPenItem *item, NbRun *run)
                                              ? nb_pen_item_get_port (item)
                                              : (item ? nb_pen_item_get_uri (item) : none));
   g_autofree char *cal = describe_calibration (item, run);
-  gtk_label_set_label (self->calibration_label, cal ? cal : (item ? "connect to read" : none));
+  gtk_label_set_label (self->calibration_label, cal ? cal : (item ? _ ("connect to read") : none));
   /* The labels are ellipsized to keep the sidebar narrow; the whole text is in the tooltip. */
   GtkLabel *labels[] = { self->model_label, self->serial_label, self->firmware_label,
                          self->calibration_label, self->port_label };

@@ -2,6 +2,7 @@
 #include "nb-recording-bar.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 struct _NbRecordingBar
 {
@@ -21,8 +22,8 @@ update (NbRecordingBar *self)
     return;
   guint s = (guint) nb_run_get_recording_elapsed_s (self->run);
   guint64 n = nb_run_get_recorded_strokes (self->run);
-  g_autofree char *strokes = g_strdup_printf (
-      ngettext ("%" G_GUINT64_FORMAT " stroke", "%" G_GUINT64_FORMAT " strokes", (gulong) n), n);
+  g_autofree char *strokes
+      = g_strdup_printf (ngettext ("%" PRIu64 " stroke", "%" PRIu64 " strokes", (gulong) n), n);
   g_autofree char *text = g_strdup_printf (_ ("Recording · %u:%02u · %s"), s / 60, s % 60, strokes);
   if (g_strcmp0 (text, gtk_label_get_label (self->label)) != 0)
     gtk_label_set_label (self->label, text);

@@ -1,4 +1,5 @@
 /* nb-records-page.c: the Records page's widgets: search, list, replay charts, export. */
+#include <inttypes.h>
 #include "nb-records-page.h"
 
 #include <glib/gi18n.h>
@@ -56,9 +57,8 @@ create_session_row (gpointer item, gpointer user_data)
 {
   const NbStoreSession *s = nb_session_item_get_session (item);
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *title = s->name && *s->name
-                               ? g_markup_escape_text (s->name, -1)
-                               : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
+  g_autofree char *title = s->name && *s->name ? g_markup_escape_text (s->name, -1)
+                                               : g_strdup_printf (_ ("Session %" PRId64), s->id);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_autofree char *when = format_time (s->started_at);
   g_autofree char *subtitle
@@ -88,15 +88,14 @@ show_replay (NbRecordsPage *self)
 {
   NbReplay *r = self->replay;
   const NbStoreSession *s = r->session;
-  g_autofree char *title = s->name && *s->name
-                               ? g_strdup (s->name)
-                               : g_strdup_printf ("Session %" G_GINT64_FORMAT, s->id);
+  g_autofree char *title
+      = s->name && *s->name ? g_strdup (s->name) : g_strdup_printf (_ ("Session %" PRId64), s->id);
   gtk_label_set_label (self->title_label, title);
   g_autofree char *start = format_time (s->started_at);
   g_autofree char *end = format_time (s->ended_at);
   /* How it ended is the status line's (below the title), not repeated here. */
   g_autofree char *sub = g_strdup_printf (
-      _ ("#%" G_GINT64_FORMAT " · pen %s (%s) · operator %s · %s to %s%s%s"), s->id,
+      _ ("#%" PRId64 " · pen %s (%s) · operator %s · %s to %s%s%s"), s->id,
       s->pen_serial ? s->pen_serial : _ ("none"), s->pen_model ? s->pen_model : "?",
       s->operator_name ? s->operator_name : "?", start, end, s->note ? "\n" : "",
       s->note ? s->note : "");
@@ -430,7 +429,7 @@ on_export_response (GtkNativeDialog *dialog, int response, NbRecordsPage *self)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
       if (path == NULL)
-        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, "Export needs a local file");
+        g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, _ ("Export needs a local file"));
       else
         nb_records_page_export (self, json, path);
     }
@@ -445,12 +444,12 @@ static void export(GtkWidget *widget, const char *action, GVariant *param)
   gboolean json = g_str_equal (g_variant_get_string (param, NULL), "json");
   GtkRoot *root = gtk_widget_get_root (widget);
   /* GTK 4.8 has no GtkFileDialog; the native chooser is the portal-friendly one. */
-  GtkFileChooserNative *dialog
-      = gtk_file_chooser_native_new (json ? "Export Session as JSON" : "Export Session as CSV",
-                                     GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                     GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT ".%s",
-                                           self->replay->session->id, json ? "json" : "csv");
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      json ? _ ("Export Session as JSON") : _ ("Export Session as CSV"),
+      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"),
+      _ ("_Cancel"));
+  g_autofree char *name = g_strdup_printf (_ ("session-%" PRId64 ".%s"), self->replay->session->id,
+                                           json ? "json" : "csv");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
   g_autofree char *folder = nb_records_export_folder ();
   g_autoptr (GFile) start = g_file_new_for_path (folder);
@@ -572,14 +571,14 @@ nb_records_page_init (NbRecordsPage *self)
                             self);
 
   self->strip_x = nb_chart_axis_new ("s", 0, 1);
-  self->strip_y = nb_chart_axis_new ("tip position, mm", -1.5, 1.5);
+  self->strip_y = nb_chart_axis_new (_ ("tip position, mm"), -1.5, 1.5);
   self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
   nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
   nb_chart_add_series (self->strip_chart, self->trace);
   nb_chart_set_title (self->strip_chart,
-                      "Needle tip, whole session (wheel: zoom, shift+wheel: scroll)");
-  self->depth_x = nb_chart_axis_new ("stroke", 0, 1);
-  self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
+                      _ ("Needle tip, whole session (wheel: zoom, shift+wheel: scroll)"));
+  self->depth_x = nb_chart_axis_new (_ ("stroke"), 0, 1);
+  self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
   self->band = nb_chart_series_new (NB_CHART_SERIES_BAND, "#2ec27e");
@@ -587,6 +586,6 @@ nb_records_page_init (NbRecordsPage *self)
   nb_chart_add_series (self->depth_chart, self->band);
   nb_chart_add_series (self->depth_chart, self->depth_points);
   nb_chart_add_series (self->depth_chart, self->target);
-  nb_chart_set_title (self->depth_chart, "Depth per stroke and set depth");
+  nb_chart_set_title (self->depth_chart, _ ("Depth per stroke and set depth"));
   nb_chart_nav_add_keys (GTK_WIDGET (self), "records.navigate");
 }

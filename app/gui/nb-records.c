@@ -1,4 +1,5 @@
 /* nb-records.c: listing, loading and exporting recorded sessions. */
+#include <inttypes.h>
 #include "nb-records.h"
 
 #include <glib/gi18n.h>
@@ -264,7 +265,7 @@ nb_records_refresh_finish (NbRecords *self, GAsyncResult *result, GError **error
     return FALSE;
   if (ld->generation != self->generation)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "a newer search replaced this one");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("a newer search replaced this one"));
       return FALSE;
     }
   g_ptr_array_set_free_func (sessions, NULL);
@@ -380,7 +381,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_task_return_pointer (task, g_steal_pointer (&r), (GDestroyNotify) nb_replay_free);
   return;
 fail:
-  g_prefix_error (&error, "loading session %" G_GINT64_FORMAT ": ", ld->session_id);
+  g_prefix_error (&error, _ ("loading session %" PRId64 ": "), ld->session_id);
   g_task_return_error (task, error);
 }
 

@@ -1,5 +1,7 @@
 /* nb-run-close.c: closing an NbRun: the pen stopped and the recording closed, within a time
  * limit. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-run-private.h"
 
 /* --- closing ------------------------------------------------------------------------------- */
@@ -98,12 +100,12 @@ nb_run_close_part_done (GTask *closing, guint part, const GError *error)
   if (error && part == NB_RUN_CLOSE_PART_PEN)
     {
       g_autofree char *text = g_strdup_printf (
-          "the pen %s did not confirm that its motor stopped (%s)", cd->serial, error->message);
+          _ ("the pen %s did not confirm that its motor stopped (%s)"), cd->serial, error->message);
       add_problem (cd, text);
     }
   else if (error)
     {
-      g_autofree char *text = g_strdup_printf ("session %" G_GINT64_FORMAT " was not closed (%s)",
+      g_autofree char *text = g_strdup_printf (_ ("session %" PRId64 " was not closed (%s)"),
                                                cd->session_id, error->message);
       add_problem (cd, text);
     }
@@ -121,17 +123,17 @@ on_close_timeout (gpointer data)
   if (cd->pending & NB_RUN_CLOSE_PART_PEN)
     {
       g_autofree char *text = g_strdup_printf (
-          "the pen %s had not confirmed that its motor stopped after %.1f s", cd->serial, s);
+          _ ("the pen %s had not confirmed that its motor stopped after %.1f s"), cd->serial, s);
       add_problem (cd, text);
     }
   if (cd->pending & NB_RUN_CLOSE_PART_RECORDING)
     {
       g_autofree char *text
           = cd->session_id
-                ? g_strdup_printf ("session %" G_GINT64_FORMAT " was still being written after "
-                                   "%.1f s (it will show as interrupted)",
+                ? g_strdup_printf (_ ("session %" PRId64 " was still being written after "
+                                      "%.1f s (it will show as interrupted)"),
                                    cd->session_id, s)
-                : g_strdup_printf ("the new session was still being created after %.1f s", s);
+                : g_strdup_printf (_ ("the new session was still being created after %.1f s"), s);
       add_problem (cd, text);
     }
   close_return (closing);

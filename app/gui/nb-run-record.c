@@ -1,5 +1,6 @@
 /* nb-run-record.c: NbRun's recording: the session is created and closed in workers; the data is
  * queued to the recorder on the main thread (which never waits for the disk). */
+#include <glib/gi18n.h>
 #include "nb-run-private.h"
 
 /* --- recording ----------------------------------------------------------------------------- */
@@ -75,7 +76,7 @@ nb_run_check_recorder (NbRun *self, gboolean ok, GError *error)
 {
   if (ok)
     return;
-  g_autofree char *text = g_strdup_printf ("recording stopped: %s", error->message);
+  g_autofree char *text = g_strdup_printf (_ ("recording stopped: %s"), error->message);
   g_error_free (error);
   nb_run_finish_recording (self, NB_SESSION_ABORTED, text, NULL);
 }
@@ -168,7 +169,7 @@ start_done (GObject *source, GAsyncResult *result, gpointer user_data)
                                              : "the pen was gone before recording started",
                                self->closing);
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                   "the pen was gone before recording started");
+                   _ ("the pen was gone before recording started"));
       rec = NULL;
     }
   if (rec)
@@ -181,7 +182,7 @@ start_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      g_prefix_error (&error, "starting to record: ");
+      g_prefix_error (&error, _ ("starting to record: "));
       g_task_return_error (outer, error);
     }
   g_object_unref (outer);
@@ -197,14 +198,14 @@ nb_run_start_recording_async (NbRun *self, const char *store_path, const char *o
   g_task_set_source_tag (outer, nb_run_start_recording_async);
   if (self->recorder != NULL || self->starting)
     {
-      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_BUSY, "already recording");
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_BUSY, _ ("already recording"));
       g_object_unref (outer);
       return;
     }
   if (!self->connected)
     {
       g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               "the pen is not connected");
+                               _ ("the pen is not connected"));
       g_object_unref (outer);
       return;
     }

@@ -1,4 +1,5 @@
 /* nb-run-records.c: calibration runs listed and loaded in worker threads. */
+#include <glib/gi18n.h>
 #include "nb-run-records.h"
 
 #include "nb-run-result.h"
@@ -166,7 +167,8 @@ nb_run_records_refresh_finish (NbRunRecords *self, GAsyncResult *result, GError 
     return FALSE;
   if (j->generation != self->generation)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "a newer listing replaced it");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _ ("a newer listing replaced it"));
       return FALSE;
     }
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);

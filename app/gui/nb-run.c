@@ -1,4 +1,5 @@
 /* nb-run.c: the connected-pen model: device, acquisition, decimator, recorder. */
+#include <glib/gi18n.h>
 #include "nb-run.h"
 
 #include <math.h>
@@ -156,33 +157,36 @@ nb_run_describe_pen_stop (const NbEvent *ev, const char *serial)
         case NB_MOTOR_STOPPED_HOST_REQUEST: return NULL; /* the operator's own stop */
         case NB_MOTOR_STOPPED_WATCHDOG:
           /* protocol.md §3.1: say that the host went quiet, so that nobody blames the pen. */
-          return g_strdup_printf ("The pen %s stopped its motor because it heard nothing from "
-                                  "NeedleBench for 2 s (this computer or the link stalled). The "
-                                  "motor stays off until you start it again.",
+          return g_strdup_printf (_ ("The pen %s stopped its motor because it heard nothing from "
+                                     "NeedleBench for 2 s (this computer or the link stalled). The "
+                                     "motor stays off until you start it again."),
                                   serial);
         case NB_MOTOR_STOPPED_PROTECTION:
-          return g_strdup_printf ("The pen %s stopped its motor to protect itself "
-                                  "(over-temperature or power supply). The motor stays off until "
-                                  "you start it again.",
-                                  serial);
+          return g_strdup_printf (
+              _ ("The pen %s stopped its motor to protect itself "
+                 "(over-temperature or power supply). The motor stays off until "
+                 "you start it again."),
+              serial);
         case NB_MOTOR_STOPPED_CARTRIDGE:
-          return g_strdup_printf ("The pen %s stopped its motor because the cartridge was "
-                                  "removed. The motor stays off until you start it again.",
+          return g_strdup_printf (_ ("The pen %s stopped its motor because the cartridge was "
+                                     "removed. The motor stays off until you start it again."),
                                   serial);
         default:
-          return g_strdup_printf ("The pen %s stopped its motor for a reason NeedleBench does not "
-                                  "know (code %u). The motor stays off until you start it again.",
-                                  serial, ev->detail);
+          return g_strdup_printf (
+              _ ("The pen %s stopped its motor for a reason NeedleBench does not "
+                 "know (code %u). The motor stays off until you start it again."),
+              serial, ev->detail);
         }
     case NB_EVENT_MOTOR_JAM:
-      return g_strdup_printf ("The pen %s stopped its motor because the needle %s. Check the "
-                              "cartridge before you start it again.",
+      return g_strdup_printf (_ ("The pen %s stopped its motor because the needle %s. Check the "
+                                 "cartridge before you start it again."),
                               serial, ev->detail == 1 ? "stalled" : "jammed");
     case NB_EVENT_RESET:
-      return g_strdup_printf ("The pen %s restarted: its motor and its telemetry are off and its "
-                              "depth and rate are back to its defaults. Connect it again to go "
-                              "on.",
-                              serial);
+      return g_strdup_printf (
+          _ ("The pen %s restarted: its motor and its telemetry are off and its "
+             "depth and rate are back to its defaults. Connect it again to go "
+             "on."),
+          serial);
     default:
       /* CARTRIDGE_REMOVED with the motor running is followed by MOTOR_STOPPED detail 3, which
        * says it; with the motor off nothing stopped. */
@@ -240,7 +244,10 @@ static void
 on_lost (NbDevice *dev, const GError *error, NbRun *self)
 {
   g_autofree char *message
-      = g_strdup_printf ("Lost the pen %s: %s", self->identity.serial, error->message);
+      = g_strdup_printf (_ ("Lost the pen %s: %s"), self->identity.serial, error->message);
+  /* the session's record is the same whoever ran the app: not in the operator's language */
+  g_autofree char *record
+      = g_strdup_printf (_ ("Lost the pen %s: %s"), self->identity.serial, error->message);
   set_flag (self, &self->motor_running, FALSE, PROP_MOTOR_RUNNING);
   set_flag (self, &self->connected, FALSE, PROP_CONNECTED);
   if (self->recorder)
@@ -249,7 +256,7 @@ on_lost (NbDevice *dev, const GError *error, NbRun *self)
       if (!nb_recorder_add_event (self->recorder, self->end_index, 0, "link-lost", error->message,
                                   &add_error))
         g_clear_error (&add_error);
-      nb_run_finish_recording (self, NB_SESSION_ABORTED, message, NULL);
+      nb_run_finish_recording (self, NB_SESSION_ABORTED, record, NULL);
     }
   g_signal_emit (self, signals[SIGNAL_LOST], 0, message);
 }
@@ -292,9 +299,10 @@ clear_refused_start (NbDevice *device, GCancellable *cancellable, GError *error)
   if (!nb_device_motor_stop (device, cancellable, &clear_error))
     return;
   g_autofree char *refused = g_steal_pointer (&error->message);
-  error->message = g_strdup_printf ("%s. NeedleBench has cleared the pen's motor fault: check the "
-                                    "cartridge, then start the motor again.",
-                                    refused);
+  error->message
+      = g_strdup_printf (_ ("%s. NeedleBench has cleared the pen's motor fault: check the "
+                            "cartridge, then start the motor again."),
+                         refused);
 }
 
 static void
@@ -436,7 +444,7 @@ open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_task_return_pointer (task, od, (GDestroyNotify) open_data_free);
   return;
 fail:
-  g_prefix_error (&error, "connecting to %s: ", uri);
+  g_prefix_error (&error, _ ("connecting to %s: "), uri);
   open_data_free (od);
   g_task_return_error (task, error);
 }

@@ -1,4 +1,6 @@
 /* nb-runs-view.c: stored calibration runs, listed and shown. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-runs-view.h"
 
 #include <adwaita.h>
@@ -43,13 +45,12 @@ create_row (gpointer item, gpointer user_data)
 {
   const NbStoreRun *r = nb_run_item_get_run (item);
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *title
-      = g_markup_printf_escaped ("Run %" G_GINT64_FORMAT " · %s", r->id, outcome (r));
+  g_autofree char *title = g_markup_printf_escaped (_ ("Run %" PRId64 " · %s"), r->id, outcome (r));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_autofree char *when = format_time (r->started_at);
   g_autofree char *sub = g_markup_printf_escaped (
       "%s · %s · %s%s", when, r->pen_serial ? r->pen_serial : "?",
-      r->profile_id ? r->profile_id : "?", r->fixture_serial ? "" : " · self-check");
+      r->profile_id ? r->profile_id : "?", r->fixture_serial ? "" : _ (" · self-check"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
   g_object_set_data_full (G_OBJECT (row), "nb-run-item", g_object_ref (item), g_object_unref);
   return row;
@@ -59,11 +60,11 @@ static void
 show (NbRunsView *self, const NbStoreRun *r, JsonNode *doc)
 {
   JsonObject *o = doc && JSON_NODE_HOLDS_OBJECT (doc) ? json_node_get_object (doc) : NULL;
-  g_autofree char *title = g_strdup_printf ("Run %" G_GINT64_FORMAT, r->id);
+  g_autofree char *title = g_strdup_printf (_ ("Run %" PRId64), r->id);
   gtk_label_set_label (self->title, title);
   g_autofree char *start = format_time (r->started_at);
   g_autofree char *sub = g_strdup_printf (
-      "pen %s · profile %s · rule %s · operator %s · %s · %s%s%s", r->pen_serial, r->profile_id,
+      _ ("pen %s · profile %s · rule %s · operator %s · %s · %s%s%s"), r->pen_serial, r->profile_id,
       r->rule ? r->rule : "?", r->operator_name ? r->operator_name : "?", start,
       nb_run_status_to_string (r->status), r->error ? ": " : "", r->error ? r->error : "");
   gtk_label_set_label (self->subtitle, sub);
@@ -75,7 +76,7 @@ show (NbRunsView *self, const NbStoreRun *r, JsonNode *doc)
   gtk_label_set_label (self->verdict, outcome (r));
   gtk_widget_add_css_class (v, nb_calibration_verdict_css (has ? verdict : NB_VERDICT_FAIL));
   g_autofree char *trace
-      = r->traceable ? g_strdup_printf ("Fixture %s", r->fixture_serial)
+      = r->traceable ? g_strdup_printf (_ ("Fixture %s"), r->fixture_serial)
                      : g_strdup (nb_run_not_traceable_reason (r->traceable, r->fixture_serial));
   gtk_label_set_label (self->trace, trace);
   nb_cal_fill_result_json (self->grid, o);
@@ -235,8 +236,8 @@ nb_runs_view_init (NbRunsView *self)
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "navigation-sidebar");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Calibration runs", -1);
-  GtkWidget *none = gtk_label_new ("No calibration runs");
+                                  _ ("Calibration runs"), -1);
+  GtkWidget *none = gtk_label_new (_ ("No calibration runs"));
   gtk_widget_add_css_class (none, "dim-label");
   gtk_widget_set_margin_top (none, 24);
   gtk_list_box_set_placeholder (self->list, none);
@@ -251,10 +252,10 @@ nb_runs_view_init (NbRunsView *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->detail), TRUE);
   GtkWidget *empty = adw_status_page_new ();
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "emblem-system-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), "No Run Selected");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _ ("No Run Selected"));
   adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   "Calibration runs are listed on the left, newest first. Runs "
-                                   "are append-only, failed and cancelled ones included.");
+                                   _ ("Calibration runs are listed on the left, newest first. Runs "
+                                      "are append-only, failed and cancelled ones included."));
   gtk_stack_add_named (self->detail, empty, "empty");
 
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);

@@ -1,4 +1,6 @@
 /* nb-window.c: window shell, wiring pages to each other and to the settings. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include "nb-window.h"
 
 #include "nb-application.h"
@@ -59,8 +61,8 @@ on_recording_finished (NbLivePage *page, gint64 id, const char *error, NbWindow 
 {
   nb_records_page_refresh (self->records_page);
   g_autofree char *text
-      = error ? g_strdup_printf ("Session %" G_GINT64_FORMAT " kept, aborted: %s", id, error)
-              : g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded", id);
+      = error ? g_strdup_printf (_ ("Session %" PRId64 " kept, aborted: %s"), id, error)
+              : g_strdup_printf (_ ("Session %" PRId64 " recorded"), id);
   nb_window_toast (self, text);
 }
 
@@ -112,12 +114,13 @@ static void
 report_quit_problem (NbWindow *self, const char *problem)
 {
   g_autofree char *text = g_strdup_printf (
-      "NeedleBench closed before it could finish: %s. Check that the needle has stopped.", problem);
+      _ ("NeedleBench closed before it could finish: %s. Check that the needle has stopped."),
+      problem);
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   if (NB_IS_APPLICATION (app))
-    nb_application_report (NB_APPLICATION (app), "The pen may still be running", text);
+    nb_application_report (NB_APPLICATION (app), _ ("The pen may still be running"), text);
   else
-    g_printerr ("needlebench: %s\n", text);
+    g_printerr (_ ("needlebench: %s\n"), text);
 }
 
 static void
@@ -146,7 +149,7 @@ calibration_stopped (NbWindow *self, gboolean in_time)
   g_signal_handlers_disconnect_by_data (cal, self);
   g_clear_handle_id (&self->calibration_timeout, g_source_remove);
   if (!in_time)
-    report_quit_problem (self, "the calibration did not stop within 5 s");
+    report_quit_problem (self, _ ("the calibration did not stop within 5 s"));
   self->stopping = FALSE;
   g_autoptr (GApplication) held = g_steal_pointer (&self->held);
   gtk_window_close (GTK_WINDOW (self));
@@ -185,7 +188,7 @@ stop_calibration (NbWindow *self)
       g_application_hold (self->held);
     }
   gtk_label_set_label (self->banner_label,
-                       "Cancelling the calibration: stopping the pen before quitting…");
+                       _ ("Cancelling the calibration: stopping the pen before quitting…"));
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
   g_signal_connect (cal, "finished", G_CALLBACK (on_calibration_finished), self);
   self->calibration_timeout
@@ -223,7 +226,7 @@ nb_window_close_request (GtkWindow *window)
       g_application_hold (self->held);
     }
   gtk_label_set_label (self->banner_label,
-                       "Stopping the pen and closing the recording before quitting…");
+                       _ ("Stopping the pen and closing the recording before quitting…"));
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->stack), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.dismiss-banner", FALSE);

@@ -19,7 +19,7 @@ esac
 
 # The files with strings marked for translation, against the list xgettext reads.
 (cd "$src" && grep -lE '(^|[^A-Za-z0-9_])(N?_|C_|NC_|g_dngettext|ngettext) \(' \
-	app/*/*.c app/*/*.h 2>/dev/null; cd "$src" && grep -l 'translatable="yes"' app/*/*.ui 2>/dev/null) |
+	app/*/*.c app/*/*.h 2>/dev/null; cd "$src" && grep -l 'translatable="yes"' app/*/*.ui app/gui/gtk/*.ui 2>/dev/null) |
 	sort -u >"$tmp/marked"
 grep -v '^#' "$src/po/POTFILES.in" | sed '/^$/d' | sort -u >"$tmp/listed"
 missing=$(comm -23 "$tmp/marked" "$tmp/listed")
