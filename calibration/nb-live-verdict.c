@@ -9,11 +9,11 @@
 #define EPS_HZ 5e-4
 
 void
-nb_verdict_target_for_preset (NbVerdictTarget *target, const NbPreset *preset, double depth_mm,
-                              double rate_hz)
+nb_live_target_for_preset (NbLiveTarget *target, const NbPreset *preset, double depth_mm,
+                           double rate_hz)
 {
   g_return_if_fail (target != NULL && preset != NULL);
-  *target = (NbVerdictTarget){
+  *target = (NbLiveTarget){
     .target_mm = depth_mm,
     .tolerance_mm = preset->tolerance_mm,
     .band_lo_mm = preset->band_lo_mm,
@@ -24,10 +24,10 @@ nb_verdict_target_for_preset (NbVerdictTarget *target, const NbPreset *preset, d
 }
 
 void
-nb_verdict_target_custom (NbVerdictTarget *target, double depth_mm, double tolerance_mm)
+nb_live_target_custom (NbLiveTarget *target, double depth_mm, double tolerance_mm)
 {
   g_return_if_fail (target != NULL);
-  *target = (NbVerdictTarget){
+  *target = (NbLiveTarget){
     .target_mm = depth_mm,
     .tolerance_mm = tolerance_mm,
     .band_lo_mm = MAX (depth_mm - tolerance_mm, 0),
@@ -51,7 +51,7 @@ nb_live_verdict_reset (NbLiveVerdict *v)
 }
 
 void
-nb_live_verdict_set_target (NbLiveVerdict *v, const NbVerdictTarget *target)
+nb_live_verdict_set_target (NbLiveVerdict *v, const NbLiveTarget *target)
 {
   v->has_target = target != NULL;
   if (target != NULL)
@@ -59,36 +59,36 @@ nb_live_verdict_set_target (NbLiveVerdict *v, const NbVerdictTarget *target)
   nb_live_verdict_reset (v);
 }
 
-static NbVerdict
+static NbLiveCheck
 against (double value, double lo, double hi, double eps)
 {
   if (isnan (value))
-    return NB_VERDICT_NONE;
+    return NB_LIVE_CHECK_NONE;
   if (value < lo - eps)
-    return NB_VERDICT_LOW;
+    return NB_LIVE_CHECK_LOW;
   if (value > hi + eps)
-    return NB_VERDICT_HIGH;
-  return NB_VERDICT_IN;
+    return NB_LIVE_CHECK_HIGH;
+  return NB_LIVE_CHECK_IN;
 }
 
-NbVerdict
+NbLiveCheck
 nb_live_verdict_classify (const NbLiveVerdict *v, double depth_mm)
 {
   if (!v->has_target)
-    return NB_VERDICT_NONE;
+    return NB_LIVE_CHECK_NONE;
   return against (depth_mm, v->target.band_lo_mm, v->target.band_hi_mm, EPS_MM);
 }
 
-NbVerdict
+NbLiveCheck
 nb_live_verdict_add_stroke (NbLiveVerdict *v, double depth_mm)
 {
-  NbVerdict verdict = nb_live_verdict_classify (v, depth_mm);
-  if (verdict == NB_VERDICT_NONE)
+  NbLiveCheck verdict = nb_live_verdict_classify (v, depth_mm);
+  if (verdict == NB_LIVE_CHECK_NONE)
     return verdict;
   v->strokes++;
-  if (verdict == NB_VERDICT_IN)
+  if (verdict == NB_LIVE_CHECK_IN)
     v->in_band++;
-  else if (verdict == NB_VERDICT_LOW)
+  else if (verdict == NB_LIVE_CHECK_LOW)
     v->too_shallow++;
   else
     v->too_deep++;
@@ -109,16 +109,16 @@ nb_live_verdict_recent_share (const NbLiveVerdict *v, guint *n)
 {
   guint in = 0;
   for (guint i = 0; i < v->window_len; i++)
-    in += v->window[i] == NB_VERDICT_IN;
+    in += v->window[i] == NB_LIVE_CHECK_IN;
   if (n != NULL)
     *n = v->window_len;
   return v->window_len ? (double) in / v->window_len : NAN;
 }
 
-static NbJudgement
+static NbLiveJudgement
 judge (double value, double target, double tolerance, double eps)
 {
-  NbJudgement j = { NB_VERDICT_NONE, NAN };
+  NbLiveJudgement j = { NB_LIVE_CHECK_NONE, NAN };
   if (isnan (value) || !(tolerance > 0))
     return j;
   j.verdict = against (value, target - tolerance, target + tolerance, eps);
@@ -126,54 +126,54 @@ judge (double value, double target, double tolerance, double eps)
   return j;
 }
 
-NbJudgement
+NbLiveJudgement
 nb_live_verdict_judge_depth (const NbLiveVerdict *v, double mean_mm)
 {
   if (!v->has_target)
-    return (NbJudgement){ NB_VERDICT_NONE, NAN };
+    return (NbLiveJudgement){ NB_LIVE_CHECK_NONE, NAN };
   return judge (mean_mm, v->target.target_mm, v->target.tolerance_mm, EPS_MM);
 }
 
-NbJudgement
+NbLiveJudgement
 nb_live_verdict_judge_rate (const NbLiveVerdict *v, double rate_hz)
 {
   if (!v->has_target)
-    return (NbJudgement){ NB_VERDICT_NONE, NAN };
+    return (NbLiveJudgement){ NB_LIVE_CHECK_NONE, NAN };
   return judge (rate_hz, v->target.rate_hz, v->target.rate_tolerance_hz, EPS_HZ);
 }
 
 const char *
-nb_verdict_to_string (NbVerdict verdict)
+nb_live_check_to_string (NbLiveCheck verdict)
 {
   switch (verdict)
     {
-    case NB_VERDICT_IN: return "In tolerance";
-    case NB_VERDICT_LOW: return "Too shallow";
-    case NB_VERDICT_HIGH: return "Too deep";
-    case NB_VERDICT_NONE:
+    case NB_LIVE_CHECK_IN: return "In tolerance";
+    case NB_LIVE_CHECK_LOW: return "Too shallow";
+    case NB_LIVE_CHECK_HIGH: return "Too deep";
+    case NB_LIVE_CHECK_NONE:
     default: return "No target";
     }
 }
 
 const char *
-nb_verdict_css_class (NbVerdict verdict)
+nb_live_check_css_class (NbLiveCheck verdict)
 {
   switch (verdict)
     {
-    case NB_VERDICT_IN: return "verdict-in";
-    case NB_VERDICT_LOW: return "verdict-low";
-    case NB_VERDICT_HIGH: return "verdict-high";
-    case NB_VERDICT_NONE:
+    case NB_LIVE_CHECK_IN: return "verdict-in";
+    case NB_LIVE_CHECK_LOW: return "verdict-low";
+    case NB_LIVE_CHECK_HIGH: return "verdict-high";
+    case NB_LIVE_CHECK_NONE:
     default: return "verdict-none";
     }
 }
 
 char *
-nb_judgement_dup_depth_text (const NbJudgement *j)
+nb_live_judgement_dup_depth_text (const NbLiveJudgement *j)
 {
-  if (j->verdict == NB_VERDICT_NONE)
-    return g_strdup (nb_verdict_to_string (j->verdict));
+  if (j->verdict == NB_LIVE_CHECK_NONE)
+    return g_strdup (nb_live_check_to_string (j->verdict));
   /* the sign always shown, and no "-0.000" for a deviation under half a µm */
   double d = fabs (j->deviation) < EPS_MM ? 0 : j->deviation;
-  return g_strdup_printf ("%s: %+.3f mm", nb_verdict_to_string (j->verdict), d);
+  return g_strdup_printf ("%s: %+.3f mm", nb_live_check_to_string (j->verdict), d);
 }

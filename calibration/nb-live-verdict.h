@@ -17,11 +17,11 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  NB_VERDICT_NONE, /* nothing to judge: no target, or no figure yet */
-  NB_VERDICT_IN,   /* in tolerance (a stroke: in the band) */
-  NB_VERDICT_LOW,  /* below: too shallow (a rate: too slow) */
-  NB_VERDICT_HIGH, /* above: too deep (a rate: too fast) */
-} NbVerdict;
+  NB_LIVE_CHECK_NONE, /* nothing to judge: no target, or no figure yet */
+  NB_LIVE_CHECK_IN,   /* in tolerance (a stroke: in the band) */
+  NB_LIVE_CHECK_LOW,  /* below: too shallow (a rate: too slow) */
+  NB_LIVE_CHECK_HIGH, /* above: too deep (a rate: too fast) */
+} NbLiveCheck;
 
 /* The strokes remembered for the recent share. */
 #define NB_LIVE_VERDICT_WINDOW 100
@@ -34,48 +34,48 @@ typedef struct
   double band_hi_mm;
   double rate_hz;           /* the pen's rate setting */
   double rate_tolerance_hz; /* ± for the rate; 0: no rate tolerance (the rate is not judged) */
-} NbVerdictTarget;
+} NbLiveTarget;
 
 typedef struct
 {
-  NbVerdict verdict;
-  double deviation; /* the figure minus the target (mm or Hz); NAN with NB_VERDICT_NONE */
-} NbJudgement;
+  NbLiveCheck verdict;
+  double deviation; /* the figure minus the target (mm or Hz); NAN with NB_LIVE_CHECK_NONE */
+} NbLiveJudgement;
 
 typedef struct
 {
-  NbVerdictTarget target;
+  NbLiveTarget target;
   gboolean has_target; /* FALSE: strokes are counted, none judged */
   guint64 strokes;     /* judged since the target was set */
   guint64 in_band;
   guint64 too_shallow;
   guint64 too_deep;
-  guint8 window[NB_LIVE_VERDICT_WINDOW]; /* NbVerdict of the newest strokes, a ring */
+  guint8 window[NB_LIVE_VERDICT_WINDOW]; /* NbLiveCheck of the newest strokes, a ring */
   guint window_len;
   guint window_next;
 } NbLiveVerdict;
 
-/* nb_verdict_target_for_preset: the target of @preset with the pen set to @depth_mm and
+/* nb_live_target_for_preset: the target of @preset with the pen set to @depth_mm and
  * @rate_hz: its tolerance and band, and the rate ± the profile's rate tolerance. */
-void nb_verdict_target_for_preset (NbVerdictTarget *target, const NbPreset *preset, double depth_mm,
-                                   double rate_hz);
-/* nb_verdict_target_custom: a target of @depth_mm ± @tolerance_mm (band the same interval, never
+void nb_live_target_for_preset (NbLiveTarget *target, const NbPreset *preset, double depth_mm,
+                                double rate_hz);
+/* nb_live_target_custom: a target of @depth_mm ± @tolerance_mm (band the same interval, never
  * below 0 mm) without a rate tolerance. */
-void nb_verdict_target_custom (NbVerdictTarget *target, double depth_mm, double tolerance_mm);
+void nb_live_target_custom (NbLiveTarget *target, double depth_mm, double tolerance_mm);
 
 /* nb_live_verdict_init: no target, nothing counted. */
 void nb_live_verdict_init (NbLiveVerdict *v);
 /* nb_live_verdict_set_target: judges from now on against @target (NULL: none) and starts the
  * counts afresh: strokes made for another target say nothing about this one. */
-void nb_live_verdict_set_target (NbLiveVerdict *v, const NbVerdictTarget *target);
+void nb_live_verdict_set_target (NbLiveVerdict *v, const NbLiveTarget *target);
 /* nb_live_verdict_reset: starts the counts afresh, keeping the target. */
 void nb_live_verdict_reset (NbLiveVerdict *v);
 
-/* nb_live_verdict_classify: where @depth_mm falls against the band of @v (NB_VERDICT_NONE
+/* nb_live_verdict_classify: where @depth_mm falls against the band of @v (NB_LIVE_CHECK_NONE
  * without a target or for a NaN depth). Counts nothing. */
-NbVerdict nb_live_verdict_classify (const NbLiveVerdict *v, double depth_mm);
+NbLiveCheck nb_live_verdict_classify (const NbLiveVerdict *v, double depth_mm);
 /* nb_live_verdict_add_stroke: classifies and counts a stroke; returns its verdict. */
-NbVerdict nb_live_verdict_add_stroke (NbLiveVerdict *v, double depth_mm);
+NbLiveCheck nb_live_verdict_add_stroke (NbLiveVerdict *v, double depth_mm);
 
 /* nb_live_verdict_share: the fraction of the strokes counted that were in the band, NAN when
  * none; nb_live_verdict_recent_share: the same over the newest NB_LIVE_VERDICT_WINDOW strokes
@@ -83,20 +83,20 @@ NbVerdict nb_live_verdict_add_stroke (NbLiveVerdict *v, double depth_mm);
 double nb_live_verdict_share (const NbLiveVerdict *v);
 double nb_live_verdict_recent_share (const NbLiveVerdict *v, guint *n);
 
-/* nb_live_verdict_judge_depth: @mean_mm against the setting ± tolerance (NB_VERDICT_NONE without
+/* nb_live_verdict_judge_depth: @mean_mm against the setting ± tolerance (NB_LIVE_CHECK_NONE without
  * a target or a mean). A mean exactly at a limit is in tolerance (to the µm). */
-NbJudgement nb_live_verdict_judge_depth (const NbLiveVerdict *v, double mean_mm);
-/* nb_live_verdict_judge_rate: @rate_hz against the rate setting ± its tolerance (NB_VERDICT_NONE
+NbLiveJudgement nb_live_verdict_judge_depth (const NbLiveVerdict *v, double mean_mm);
+/* nb_live_verdict_judge_rate: @rate_hz against the rate setting ± its tolerance (NB_LIVE_CHECK_NONE
  * without a rate tolerance or a rate). */
-NbJudgement nb_live_verdict_judge_rate (const NbLiveVerdict *v, double rate_hz);
+NbLiveJudgement nb_live_verdict_judge_rate (const NbLiveVerdict *v, double rate_hz);
 
-/* nb_verdict_to_string: "In tolerance", "Too shallow", "Too deep", "No target" (English, for
+/* nb_live_check_to_string: "In tolerance", "Too shallow", "Too deep", "No target" (English, for
  * logs, tests and the CLI; the app translates its own). */
-const char *nb_verdict_to_string (NbVerdict verdict);
-/* nb_verdict_css_class: "verdict-in", "verdict-low", "verdict-high", "verdict-none". */
-const char *nb_verdict_css_class (NbVerdict verdict);
-/* nb_judgement_dup_depth_text: (transfer full) "In tolerance: +0.045 mm", "Too deep: +0.195 mm",
- * the deviation from the setting to the µm; "No target" without a verdict. */
-char *nb_judgement_dup_depth_text (const NbJudgement *j);
+const char *nb_live_check_to_string (NbLiveCheck verdict);
+/* nb_live_check_css_class: "verdict-in", "verdict-low", "verdict-high", "verdict-none". */
+const char *nb_live_check_css_class (NbLiveCheck verdict);
+/* nb_live_judgement_dup_depth_text: (transfer full) "In tolerance: +0.045 mm", "Too deep: +0.195
+ * mm", the deviation from the setting to the µm; "No target" without a verdict. */
+char *nb_live_judgement_dup_depth_text (const NbLiveJudgement *j);
 
 G_END_DECLS

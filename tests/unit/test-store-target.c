@@ -207,9 +207,50 @@ test_target_export (void)
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* A schema-8 database with a session is brought to schema 9: the session has no target, its audit
+ * entries still verify (its row's hash did not change), and new sessions can have one. */
+static void
+test_target_migration (void)
+{
+  g_autofree char *dir = nb_test_tmpdir_new ();
+  g_autofree char *path = g_build_filename (dir, "v8.db", NULL);
+  GError *error = NULL;
+  NbStore *old = nb_store_test_open_at_version (path, 8, &error);
+  g_assert_no_error (error);
+  NbStoreSessionParams sp = { .pen_serial = "OLD-8", .depth_mm = 0.5, .sample_rate_hz = 20000 };
+  gint64 sid = nb_store_begin_session (old, &sp, &error);
+  g_assert_no_error (error);
+  NbStoreStroke st = { .depth_mm = 0.52, .time_s = 0.01, .entry_speed_mm_s = 500 };
+  g_assert_true (nb_store_add_stroke (old, sid, &st, &error));
+  g_assert_true (nb_store_close_session (old, sid, NB_SESSION_COMPLETE, NULL, &error));
+  nb_store_close (old);
+
+  g_autoptr (NbStore) store = nb_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nb_store_get_schema_version (store), ==, 9);
+  g_autoptr (NbStoreSession) s = nb_store_get_session (store, sid, &error);
+  g_assert_no_error (error);
+  g_assert_false (s->has_target);
+  g_assert_cmpuint (count_findings (store, NB_AUDIT_FINDING_CONTENT, NULL), ==, 0);
+  g_assert_cmpuint (count_findings (store, NB_AUDIT_FINDING_ORPHAN, NULL), ==, 0);
+  g_assert_cmpuint (count_findings (store, NB_AUDIT_FINDING_SCHEMA, NULL), ==, 0);
+  sp.target_mm = 0.5;
+  sp.tolerance_mm = 0.15;
+  sp.band_lo_mm = 0.35;
+  sp.band_hi_mm = 0.65;
+  gint64 sid2 = nb_store_begin_session (store, &sp, &error);
+  g_assert_no_error (error);
+  g_autoptr (NbStoreSession) s2 = nb_store_get_session (store, sid2, &error);
+  g_assert_true (s2->has_target);
+  g_assert_null (s2->profile_id); /* a custom target */
+  g_assert_cmpfloat (s2->rate_tolerance_hz, ==, 0);
+  nb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 void
 test_store_add_target_tests (void)
 {
+  g_test_add_func ("/store/target/migration", test_target_migration);
   g_test_add_func ("/store/target/round-trip", test_target_round_trip);
   g_test_add_func ("/store/target/invalid", test_target_invalid);
   g_test_add_func ("/store/target/export", test_target_export);
