@@ -86,9 +86,9 @@ nb_cli_record (int argc, char **argv)
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_ ("A note kept with the session"), N_ ("TEXT") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_ ("A name for the session"), N_ ("TEXT") },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &preset_id,
-      "Treatment preset (a profile with an area): its tolerance and band are stored with the "
-      "session",
-      "PROFILE" },
+      N_ ("Treatment preset (a profile with an area): its tolerance and band are stored with the "
+          "session"),
+      N_ ("PROFILE") },
     { NULL },
   };
   if (!nb_cli_parse ("record", NULL,
@@ -111,9 +111,9 @@ nb_cli_record (int argc, char **argv)
         return nb_cli_fail ("record", perror);
       preset = nb_presets_find_profile (presets, preset_id);
       if (preset == NULL)
-        return nb_cli_usage ("record",
-                             "no treatment preset “%s” (see `profiles`: a profile with an area)",
-                             preset_id);
+        return nb_cli_usage (
+            "record", _ ("no treatment preset “%s” (see `profiles`: a profile with an area)"),
+            preset_id);
     }
 
   g_autoptr (GError) error = NULL;

@@ -70,7 +70,7 @@ nb_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
   if (g_variant_dict_contains (options, "version"))
     {
-      g_print (_ ("needlebench %s\n"), NB_VERSION);
+      g_print ("needlebench %s\n", NB_VERSION);
       return 0;
     }
   return -1; /* the rest goes to the running instance, if there is one */
@@ -97,7 +97,7 @@ nb_application_command_line (GApplication *app, GApplicationCommandLine *cmdline
       g_autofree char *text
           = g_strdup_printf (_ ("Not opening %s: a recording is open; stop it first"), uri);
       nb_window_toast (win, text);
-      g_application_command_line_printerr (cmdline, _ ("needlebench: %s\n"), text);
+      g_application_command_line_printerr (cmdline, "needlebench: %s\n", text);
       return 1;
     }
   nb_live_page_connect_uri (live, uri);
@@ -138,7 +138,7 @@ about (GSimpleAction *action, GVariant *param, gpointer data)
 void
 nb_application_report (NbApplication *self, const char *title, const char *text)
 {
-  g_printerr (_ ("needlebench: %s\n"), text);
+  g_printerr ("needlebench: %s\n", text);
   g_free (self->last_report);
   self->last_report = g_strdup (text);
   g_autoptr (GNotification) n = g_notification_new (title);

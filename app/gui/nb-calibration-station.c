@@ -191,7 +191,7 @@ nb_cal_page_fill_profiles (NbCalibrationPage *self)
   for (guint i = 0; i < profiles->len; i++)
     {
       const NbProfile *p = g_ptr_array_index (profiles, i);
-      char *key = p->area ? g_strdup (p->area) : g_strdup_printf (_ ("bench:%s"), p->id);
+      char *key = p->area ? g_strdup (p->area) : g_strdup_printf ("bench:%s", p->id);
       if (index_of (self->areas, key) != GTK_INVALID_LIST_POSITION)
         {
           g_free (key);

@@ -57,7 +57,8 @@ nb_calibration_describe_cap (const NbProfile *profile, guint type)
     {
       g_autofree char *types = types_text (profile->cap_types);
       gboolean several = (profile->cap_types & (profile->cap_types - 1)) != 0;
-      return g_strdup_printf (_ ("%s %s: depth capped at %.2f mm"), several ? "Types" : "Type",
+      return g_strdup_printf (several ? _ ("Types %s: depth capped at %.2f mm")
+                                      : _ ("Type %s: depth capped at %.2f mm"),
                               types, profile->cap_depth_mm);
     }
   return g_strdup_printf (_ ("Type %s: no depth cap (deepest target %.2f mm)"), name,

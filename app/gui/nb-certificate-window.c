@@ -327,7 +327,8 @@ build_sign_dialog (NbCertificateWindow *self)
   self->sign_user
       = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (gtk_string_list_new (NULL)), NULL));
   gtk_box_append (GTK_BOX (box), labelled (_ ("_User"), GTK_WIDGET (self->sign_user)));
-  const char *const meanings[] = { "performed", "reviewed", "approved", NULL };
+  /* the index is the meaning (nb_sign_meaning); the words are for the signer */
+  const char *const meanings[] = { _ ("performed"), _ ("reviewed"), _ ("approved"), NULL };
   self->sign_meaning = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (meanings));
   g_signal_connect_swapped (self->sign_meaning, "notify::selected", G_CALLBACK (update_sign_what),
                             self);

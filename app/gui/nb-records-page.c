@@ -448,8 +448,8 @@ static void export(GtkWidget *widget, const char *action, GVariant *param)
       json ? _ ("Export Session as JSON") : _ ("Export Session as CSV"),
       GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"),
       _ ("_Cancel"));
-  g_autofree char *name = g_strdup_printf (_ ("session-%" PRId64 ".%s"), self->replay->session->id,
-                                           json ? "json" : "csv");
+  g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT ".%s",
+                                           self->replay->session->id, json ? "json" : "csv");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
   g_autofree char *folder = nb_records_export_folder ();
   g_autoptr (GFile) start = g_file_new_for_path (folder);

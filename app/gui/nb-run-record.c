@@ -76,7 +76,7 @@ nb_run_check_recorder (NbRun *self, gboolean ok, GError *error)
 {
   if (ok)
     return;
-  g_autofree char *text = g_strdup_printf (_ ("recording stopped: %s"), error->message);
+  g_autofree char *text = g_strdup_printf ("recording stopped: %s", error->message);
   g_error_free (error);
   nb_run_finish_recording (self, NB_SESSION_ABORTED, text, NULL);
 }

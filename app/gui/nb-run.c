@@ -180,7 +180,7 @@ nb_run_describe_pen_stop (const NbEvent *ev, const char *serial)
     case NB_EVENT_MOTOR_JAM:
       return g_strdup_printf (_ ("The pen %s stopped its motor because the needle %s. Check the "
                                  "cartridge before you start it again."),
-                              serial, ev->detail == 1 ? "stalled" : "jammed");
+                              serial, ev->detail == 1 ? _ ("stalled") : _ ("jammed"));
     case NB_EVENT_RESET:
       return g_strdup_printf (
           _ ("The pen %s restarted: its motor and its telemetry are off and its "

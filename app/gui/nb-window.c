@@ -120,7 +120,7 @@ report_quit_problem (NbWindow *self, const char *problem)
   if (NB_IS_APPLICATION (app))
     nb_application_report (NB_APPLICATION (app), _ ("The pen may still be running"), text);
   else
-    g_printerr (_ ("needlebench: %s\n"), text);
+    g_printerr ("needlebench: %s\n", text);
 }
 
 static void
