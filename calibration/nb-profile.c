@@ -2,6 +2,7 @@
  * docs/profiles.md, naming the field by its JSON path when something is wrong. */
 #include "nb-profile.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdarg.h>
 
@@ -12,20 +13,22 @@ G_DEFINE_QUARK (nb - profile - error - quark, nb_profile_error)
 /* The deepest published pen setting (Dermapen 4, domain.md): a target beyond it is a mistake. */
 #define MAX_DEPTH_MM 3.0
 
-/* The treatment areas of domain.md, in its order (the Live page lists presets in this order). */
+/* The treatment areas of domain.md, in its order (the Live page lists presets in this order). The
+ * names stay English here (certificates and files are English); N_ () lists them for po/, and
+ * the app shows them translated. */
 static const struct
 {
   const char *id;
   const char *name;
 } areas[] = {
-  { "eyes", "Around the eyes" },
-  { "nose", "Nose" },
-  { "upper-lip", "Upper lip" },
-  { "forehead", "Forehead" },
-  { "cheek-chin", "Cheek, chin" },
-  { "facial-scarring", "Facial scarring (acne, post-traumatic)" },
-  { "stretch-marks", "Stretch marks (body)" },
-  { "scalp", "Scalp (alopecia)" },
+  { "eyes", N_ ("Around the eyes") },
+  { "nose", N_ ("Nose") },
+  { "upper-lip", N_ ("Upper lip") },
+  { "forehead", N_ ("Forehead") },
+  { "cheek-chin", N_ ("Cheek, chin") },
+  { "facial-scarring", N_ ("Facial scarring (acne, post-traumatic)") },
+  { "stretch-marks", N_ ("Stretch marks (body)") },
+  { "scalp", N_ ("Scalp (alopecia)") },
 };
 
 static const char *const roman[] = { NULL, "I", "II", "III", "IV", "V", "VI" };

@@ -199,7 +199,7 @@ nb_cal_page_fill_profiles (NbCalibrationPage *self)
         }
       g_ptr_array_add (self->areas, key);
       const char *name = p->area ? nb_profile_area_name (p->area) : NULL;
-      g_ptr_array_add (labels, p->area ? g_strdup (name ? name : p->area)
+      g_ptr_array_add (labels, p->area ? g_strdup (name ? _ (name) : p->area)
                                        : g_strdup_printf (_ ("Bench: %s"), p->title));
     }
   self->updating = TRUE;

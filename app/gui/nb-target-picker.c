@@ -202,7 +202,8 @@ load (NbTargetPicker *self)
   for (guint i = 0; self->areas[i] != NULL; i++)
     {
       g_autoptr (GPtrArray) skins = nb_presets_for_area (self->presets, self->areas[i]);
-      gtk_string_list_append (labels, ((NbPreset *) skins->pdata[0])->area);
+      /* the area's English name (nb-profile.c), shown in the operator's language */
+      gtk_string_list_append (labels, _ (((NbPreset *) skins->pdata[0])->area));
     }
   self->updating = TRUE;
   gtk_drop_down_set_model (self->area_dropdown, G_LIST_MODEL (labels));
