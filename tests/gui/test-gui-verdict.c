@@ -238,6 +238,18 @@ test_out_of_tolerance (void)
                                        nb_verdict_card_get_share_text (card), 0, 0));
   NbReadouts *readouts = NB_READOUTS (find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
   g_assert_cmpstr (nb_readouts_get_depth_verdict_text (readouts), ==, "Too deep");
+  /* in µm, as the preference says: the verdict, the band and the skin list */
+  GSettings *settings = nb_window_get_settings (win);
+  g_settings_set_enum (settings, "units", 1);
+  nb_test_pump (0.3);
+  g_printerr ("# in µm: %s | %s\n", nb_verdict_card_get_depth_text (card),
+              nb_verdict_card_get_share_text (card));
+  g_assert_true (g_regex_match_simple ("^Too deep: \\+20[0-9] µm$",
+                                       nb_verdict_card_get_depth_text (card), 0, 0));
+  g_assert_nonnull (strstr (nb_verdict_card_get_share_text (card), " strokes in 100–400 µm"));
+  g_settings_set_enum (settings, "units", 0);
+  nb_test_pump (0.3);
+  g_assert_true (g_str_has_prefix (nb_verdict_card_get_depth_text (card), "Too deep: +0.2"));
   /* the depth chart's points carry the stroke's verdict (the screenshot without the toast of the
    * recording before) */
   nb_window_show_page (win, "live");
