@@ -22,6 +22,8 @@ struct _NbChart
   gint64 last_draw_us, last_drawn_at;
   guint draw_count;
   double pointer_x;
+  guint max_fps;
+  guint redraw_timeout; /* a redraw held back to keep within max_fps, 0 when none */
 };
 
 G_DEFINE_FINAL_TYPE (NbChart, nb_chart, GTK_TYPE_WIDGET)
@@ -375,10 +377,36 @@ on_scroll (GtkEventControllerScroll *c, double dx, double dy, NbChart *self)
 
 static void set_axis (NbChart *chart, NbChartAxis **slot, NbChartAxis *axis);
 
+static gboolean
+redraw_now (gpointer data)
+{
+  NbChart *self = data;
+  self->redraw_timeout = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Data and ranges change far more often than the eye needs (a stroke every 10 ms, samples every
+ * 25 ms): each chart is drawn at most max_fps times a second, the latest state each time, so
+ * the changes between cost nothing. */
+static void
+invalidate (NbChart *self)
+{
+  if (self->redraw_timeout != 0)
+    return;
+  gint64 since = g_get_monotonic_time () - self->last_drawn_at;
+  gint64 period = G_USEC_PER_SEC / MAX (self->max_fps, 1);
+  if (self->last_drawn_at == 0 || since >= period)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  else
+    self->redraw_timeout = g_timeout_add ((guint) ((period - since) / 1000) + 1, redraw_now, self);
+}
+
 static void
 nb_chart_dispose (GObject *object)
 {
   NbChart *self = NB_CHART (object);
+  g_clear_handle_id (&self->redraw_timeout, g_source_remove);
   set_axis (self, &self->x_axis, NULL);
   set_axis (self, &self->y_axis, NULL);
   if (self->series)
@@ -417,6 +445,7 @@ static void
 nb_chart_init (NbChart *self)
 {
   self->series = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_fps = NB_CHART_DEFAULT_MAX_FPS;
   gtk_widget_set_size_request (GTK_WIDGET (self), 200, 120);
   GtkEventController *scroll = gtk_event_controller_scroll_new (
       GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES | GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
@@ -451,7 +480,7 @@ set_axis (NbChart *chart, NbChartAxis **slot, NbChartAxis *axis)
   if (axis)
     {
       *slot = g_object_ref (axis);
-      g_signal_connect_swapped (axis, "changed", G_CALLBACK (gtk_widget_queue_draw), chart);
+      g_signal_connect_swapped (axis, "changed", G_CALLBACK (invalidate), chart);
     }
 }
 
@@ -482,7 +511,7 @@ void
 nb_chart_add_series (NbChart *chart, NbChartSeries *series)
 {
   g_ptr_array_add (chart->series, g_object_ref (series));
-  g_signal_connect_swapped (series, "changed", G_CALLBACK (gtk_widget_queue_draw), chart);
+  g_signal_connect_swapped (series, "changed", G_CALLBACK (invalidate), chart);
   gtk_widget_queue_draw (GTK_WIDGET (chart));
 }
 
@@ -502,4 +531,10 @@ guint
 nb_chart_get_draw_count (NbChart *chart)
 {
   return chart->draw_count;
+}
+
+void
+nb_chart_set_max_fps (NbChart *chart, guint max_fps)
+{
+  chart->max_fps = MAX (max_fps, 1);
 }
