@@ -613,6 +613,7 @@ setup_charts (NbLivePage *self)
   nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_IN, "#26a269");
   nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_LOW, "#9141ac");
   nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_HIGH, "#c01c28");
+  nb_chart_set_max_fps (self->depth_chart, 10); /* a point a stroke: 10 frames show them all */
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
   /* The target on top of the strokes: it is the reference the eye compares them with. */
   nb_chart_add_series (self->depth_chart, self->band);
