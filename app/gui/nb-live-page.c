@@ -400,7 +400,6 @@ adopt_run (NbLivePage *self, NbRun *run)
                               step >= 0.1 - 1e-9 ? (step >= 0.25 - 1e-9 ? 2 : 1) : 2);
   set_adjustment (self->rate_adjustment, id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0, 1,
                   nb_run_get_set_rate (run));
-  nb_target_picker_set_units (self->target_picker, nb_units_from_settings (self->settings));
   nb_target_picker_set_pen (self->target_picker, id->depth_min_um / 1000.0,
                             id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
   self->updating = FALSE;
@@ -491,8 +490,12 @@ apply_units (NbLivePage *self)
   NbUnits units = nb_units_from_settings (self->settings);
   nb_live_strip_set_units (&self->strip, units);
   nb_units_label_axis (units, self->depth_y, _ ("depth"));
+  nb_target_picker_set_units (self->target_picker, units);
   if (self->run)
-    nb_readouts_show (self->readouts, self->run, units == NB_UNITS_UM);
+    {
+      nb_readouts_show (self->readouts, self->run, units == NB_UNITS_UM);
+      nb_verdict_card_show (self->verdict_card, self->run, units);
+    }
 }
 
 void
@@ -602,6 +605,7 @@ setup_charts (NbLivePage *self)
   nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_IN, "#26a269");
   nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_LOW, "#9141ac");
   nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_HIGH, "#c01c28");
+  nb_chart_set_max_fps (self->depth_chart, 10); /* a point a stroke: 10 frames show them all */
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
   /* The target on top of the strokes: it is the reference the eye compares them with. */
   nb_chart_add_series (self->depth_chart, self->band);

@@ -238,6 +238,18 @@ test_out_of_tolerance (void)
                                        nb_verdict_card_get_share_text (card), 0, 0));
   NbReadouts *readouts = NB_READOUTS (find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
   g_assert_cmpstr (nb_readouts_get_depth_verdict_text (readouts), ==, "Too deep");
+  /* in µm, as the preference says: the verdict, the band and the skin list */
+  GSettings *settings = nb_window_get_settings (win);
+  g_settings_set_enum (settings, "units", 1);
+  nb_test_pump (0.3);
+  g_printerr ("# in µm: %s | %s\n", nb_verdict_card_get_depth_text (card),
+              nb_verdict_card_get_share_text (card));
+  g_assert_true (g_regex_match_simple ("^Too deep: \\+20[0-9] µm$",
+                                       nb_verdict_card_get_depth_text (card), 0, 0));
+  g_assert_nonnull (strstr (nb_verdict_card_get_share_text (card), " strokes in 100–400 µm"));
+  g_settings_set_enum (settings, "units", 0);
+  nb_test_pump (0.3);
+  g_assert_true (g_str_has_prefix (nb_verdict_card_get_depth_text (card), "Too deep: +0.2"));
   /* the depth chart's points carry the stroke's verdict (the screenshot without the toast of the
    * recording before) */
   nb_window_show_page (win, "live");
@@ -257,6 +269,38 @@ test_out_of_tolerance (void)
   g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (FALSE), 3));
 }
 
+/* The depth chart's points carry a class (the stroke's verdict), kept with them as old points go.
+ */
+static void
+test_series_classes (void)
+{
+  g_autoptr (NbChartSeries) s = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
+  nb_chart_series_set_max_points (s, 4);
+  nb_chart_series_set_class_color (s, NB_LIVE_CHECK_HIGH, "#c01c28");
+  guint n = 0, np = 0;
+  nb_chart_series_add_point (s, 0, 0.1);
+  g_assert_null (nb_chart_series_get_classes (s, &n)); /* no class yet: one colour */
+  for (guint i = 1; i <= 6; i++)
+    nb_chart_series_add_point_class (s, i, 0.3, i % NB_CHART_SERIES_CLASSES);
+  const guint8 *classes = nb_chart_series_get_classes (s, &n);
+  const double *xy = nb_chart_series_get_points (s, &np);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (np, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpfloat (xy[2 * i], ==, 3 + i);
+      g_assert_cmpuint (classes[i], ==, (3 + i) % NB_CHART_SERIES_CLASSES);
+    }
+  GdkRGBA red;
+  gdk_rgba_parse (&red, "#c01c28");
+  g_assert_true (gdk_rgba_equal (nb_chart_series_get_class_color (s, NB_LIVE_CHECK_HIGH), &red));
+  g_assert_true (
+      gdk_rgba_equal (nb_chart_series_get_class_color (s, 0), nb_chart_series_get_color (s)));
+  nb_chart_series_clear (s);
+  nb_chart_series_get_classes (s, &n);
+  g_assert_cmpuint (n, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -271,6 +315,7 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (win), 1280, 820);
   nb_test_pump (0.5);
 
+  g_test_add_func ("/gui-verdict/series-classes", test_series_classes);
   g_test_add_func ("/gui-verdict/in-tolerance", test_in_tolerance);
   g_test_add_func ("/gui-verdict/out-of-tolerance", test_out_of_tolerance);
   int rc = g_test_run ();
