@@ -263,9 +263,16 @@ test_last_run (void)
   g_assert_cmpuint (dimmed, ==, 6);
   nb_test_save_png (GTK_WIDGET (win), "live-last-run.png");
 
+  /* Started again: live figures, and a rate of this run only (the first period would span the
+   * stop). */
   set_motor (TRUE);
-  nb_test_pump (3.0 * NB_RUN_UPDATE_MS / 1000.0);
+  g_assert_true (nb_test_wait (has_strokes, GUINT_TO_POINTER (50), 10));
+  nb_test_pump (2.0 * NB_RUN_UPDATE_MS / 1000.0);
   g_assert_null (nb_readouts_get_last_run_text (readouts));
+  double rate;
+  g_object_get (nb_live_page_get_run (live), "rate-hz", &rate, NULL);
+  g_printerr ("# rate after a stop and a start: %.2f Hz (set 100)\n", rate);
+  g_assert_cmpfloat (fabs (rate - 100), <, 1);
 }
 
 /* While recording: elapsed time and the strokes written; after: name and note cleared; the
