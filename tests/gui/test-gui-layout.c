@@ -114,6 +114,57 @@ test_min_sizes (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* The strip chart starts at the run's start: no empty negative time before the first sample. */
+static void
+test_time_axis (void)
+{
+  NbChartAxis *x = nb_chart_get_x_axis (nb_live_page_get_strip_chart (live));
+  g_printerr ("# strip chart time axis %.3f to %.3f %s\n", nb_chart_axis_get_min (x),
+              nb_chart_axis_get_max (x), nb_chart_axis_get_label (x));
+  g_assert_cmpfloat (nb_chart_axis_get_min (x), >=, 0);
+  g_assert_cmpfloat_with_epsilon (nb_chart_axis_get_max (x) - nb_chart_axis_get_min (x),
+                                  NB_LIVE_WINDOW_S, 1e-9);
+  g_assert_cmpstr (nb_chart_axis_get_label (x), ==, "time, s");
+}
+
+static GtkWidget *
+find_spin (GtkWidget *root)
+{
+  return find_type (root, GTK_TYPE_SPIN_BUTTON);
+}
+
+/* The µm preference reaches the depth input and the charts' axes, and back. */
+static void
+test_units (void)
+{
+  GSettings *settings = nb_window_get_settings (win);
+  nb_live_page_set_depth (live, 0.5);
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (find_spin (GTK_WIDGET (live)));
+  NbChartAxis *y = nb_chart_get_y_axis (nb_live_page_get_strip_chart (live));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "0.50");
+  g_assert_cmpstr (nb_chart_axis_get_label (y), ==, "tip position, mm");
+
+  g_settings_set_enum (settings, "units", 1);
+  nb_test_pump (0.3);
+  g_printerr ("# in µm: depth input \"%s\", strip axis \"%s\" ×%g\n",
+              gtk_editable_get_text (GTK_EDITABLE (spin)), nb_chart_axis_get_label (y),
+              nb_chart_axis_get_display_scale (y));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "500");
+  g_assert_cmpstr (nb_chart_axis_get_label (y), ==, "tip position, µm");
+  g_assert_cmpfloat (nb_chart_axis_get_display_scale (y), ==, 1000);
+  /* Typed in µm, set in mm. */
+  gtk_editable_set_text (GTK_EDITABLE (spin), "750");
+  gtk_spin_button_update (spin);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.75, 1e-9);
+  nb_test_save_png (GTK_WIDGET (win), "live-um.png");
+
+  g_settings_set_enum (settings, "units", 0);
+  nb_test_pump (0.3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "0.75");
+  g_assert_cmpstr (nb_chart_axis_get_label (y), ==, "tip position, mm");
+  g_assert_cmpfloat (nb_chart_axis_get_display_scale (y), ==, 1);
+}
+
 /* The sidebar's allocated width: the flap's child. */
 static int
 sidebar_width (AdwFlap *flap)
@@ -187,6 +238,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gui-layout/min-sizes", test_min_sizes);
   g_test_add_func ("/gui-layout/small", test_small);
+  g_test_add_func ("/gui-layout/time-axis", test_time_axis);
+  g_test_add_func ("/gui-layout/units", test_units);
   g_test_add_func ("/gui-layout/large", test_large);
   int rc = g_test_run ();
 
