@@ -107,7 +107,10 @@ show_replay (NbRecordsPage *self)
   gtk_label_set_label (self->status_label, status ? status : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
 
-  g_autofree char *stats = nb_replay_describe (r, nb_units_from_settings (self->settings));
+  NbUnits units = nb_units_from_settings (self->settings);
+  nb_units_label_axis (units, self->strip_y, _ ("tip position"));
+  nb_units_label_axis (units, self->depth_y, _ ("depth"));
+  g_autofree char *stats = nb_replay_describe (r, units);
   gtk_label_set_label (self->stats_label, stats);
 
   double sr = MAX (s->sample_rate_hz, 1);

@@ -341,6 +341,15 @@ test_recording (void)
   g_assert_cmpfloat (nb_chart_axis_get_max (sx), >=, 150);
   g_assert_cmpfloat (nb_chart_axis_get_max (sx), <, 400);
   g_assert_null (nb_records_page_get_status_text (page)); /* complete: no mark */
+  /* In µm when the operator prefers it: the figures and the depth axis. */
+  GSettings *settings = nb_window_get_settings (win);
+  g_settings_set_enum (settings, "units", NB_UNITS_UM);
+  nb_test_pump (0.1);
+  g_assert_nonnull (strstr (nb_records_page_get_stats_text (page), "Set 1000 µm at 100 Hz"));
+  g_assert_cmpstr (nb_chart_axis_get_label (nb_chart_get_y_axis (depth)), ==, "depth, µm");
+  g_settings_set_enum (settings, "units", NB_UNITS_MM);
+  nb_test_pump (0.1);
+  g_assert_nonnull (strstr (nb_records_page_get_stats_text (page), "Set 1.000 mm at 100 Hz"));
   nb_test_pump (0.5);
   nb_test_save_png (GTK_WIDGET (win), "records-replay.png");
   nb_window_show_page (win, "live");
