@@ -475,6 +475,40 @@ test_filter (void)
   g_assert_null (gtk_entry_get_icon_name (day, GTK_ENTRY_ICON_SECONDARY));
 }
 
+/* A session left 'recording' by a process that died is marked "Interrupted" in the list and the
+ * detail. */
+static void
+test_interrupted (void)
+{
+  NbRecordsPage *page = nb_window_get_records_page (win);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store
+      = nb_store_open (nb_records_get_store_path (nb_records_page_get_records (page)), &error);
+  g_assert_no_error (error);
+  /* Begun as a recorder would, but without its lock and never closed: as if it had died. */
+  NbStoreSessionParams params = { .pen_serial = "NB-SIM-0001",
+                                  .pen_model = "NB-Pen 3 (simulated)",
+                                  .uri = "sim:",
+                                  .name = "Died",
+                                  .depth_mm = 1.0,
+                                  .rate_hz = 100,
+                                  .sample_rate_hz = 20000 };
+  gint64 id = nb_store_begin_session (store, &params, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&store, nb_store_close);
+  open_session (id);
+  const NbStoreSession *s
+      = nb_session_item_get_session (nb_records_find (nb_records_page_get_records (page), id));
+  g_assert_cmpint (s->status, ==, NB_SESSION_INTERRUPTED);
+  g_assert_cmpstr (nb_records_page_get_status_text (page), ==, "Interrupted");
+  GtkListBox *sessions = GTK_LIST_BOX (find_type (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
+  GtkLabel *mark
+      = g_object_get_data (G_OBJECT (gtk_list_box_get_selected_row (sessions)), "nb-status-mark");
+  g_assert_nonnull (mark);
+  g_assert_cmpstr (gtk_label_get_label (mark), ==, "Interrupted");
+  g_assert_nonnull (strstr (nb_records_page_get_stats_text (page), "no strokes"));
+}
+
 static void
 opened (GtkWidget *page, const char *uri, gpointer data)
 {
@@ -555,6 +589,7 @@ main (int argc, char **argv)
   g_test_add_func ("/state/recording", test_recording);
   g_test_add_func ("/state/no-strokes", test_no_strokes);
   g_test_add_func ("/state/lost", test_lost);
+  g_test_add_func ("/state/interrupted", test_interrupted);
   g_test_add_func ("/state/filter", test_filter);
   g_test_add_func ("/state/export", test_export);
   int rc = g_test_run ();
