@@ -551,15 +551,15 @@ nb_records_page_init (NbRecordsPage *self)
   g_signal_connect_swapped (self->day_entry, "activate", G_CALLBACK (nb_records_page_refresh),
                             self);
 
-  self->strip_x = nb_chart_axis_new ("s", 0, 1);
-  self->strip_y = nb_chart_axis_new ("tip position, mm", -1.5, 1.5);
+  self->strip_x = nb_chart_axis_new (_ ("time from the start, s"), 0, 1);
+  self->strip_y = nb_chart_axis_new (_ ("tip position, mm"), -1.5, 1.5);
   self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
   nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
   nb_chart_add_series (self->strip_chart, self->trace);
   nb_chart_set_title (self->strip_chart,
                       "Needle tip, whole session (wheel: zoom, shift+wheel: scroll)");
-  self->depth_x = nb_chart_axis_new ("stroke", 0, 1);
-  self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
+  self->depth_x = nb_chart_axis_new (_ ("stroke from the start"), 0, 1);
+  self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
