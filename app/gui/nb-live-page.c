@@ -453,6 +453,8 @@ on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 nb_live_page_connect_uri (NbLivePage *self, const char *uri)
 {
+  if (connected (self) && g_str_equal (uri, nb_device_get_uri (nb_run_get_device (self->run))))
+    return; /* already this pen's: opening it again would restart the link, clear the charts */
   if (self->connecting)
     g_cancellable_cancel (self->connecting);
   g_clear_object (&self->connecting);

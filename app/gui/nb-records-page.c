@@ -107,7 +107,10 @@ show_replay (NbRecordsPage *self)
   gtk_label_set_label (self->status_label, status ? status : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
 
-  g_autofree char *stats = nb_replay_describe (r, nb_units_from_settings (self->settings));
+  NbUnits units = nb_units_from_settings (self->settings);
+  nb_units_label_axis (units, self->strip_y, _ ("tip position"));
+  nb_units_label_axis (units, self->depth_y, _ ("depth"));
+  g_autofree char *stats = nb_replay_describe (r, units);
   gtk_label_set_label (self->stats_label, stats);
 
   double sr = MAX (s->sample_rate_hz, 1);
@@ -570,14 +573,14 @@ nb_records_page_init (NbRecordsPage *self)
   g_signal_connect_swapped (self->day_entry, "activate", G_CALLBACK (nb_records_page_refresh),
                             self);
 
-  self->strip_x = nb_chart_axis_new ("s", 0, 1);
+  self->strip_x = nb_chart_axis_new (_ ("time from the start, s"), 0, 1);
   self->strip_y = nb_chart_axis_new (_ ("tip position, mm"), -1.5, 1.5);
   self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
   nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
   nb_chart_add_series (self->strip_chart, self->trace);
   nb_chart_set_title (self->strip_chart,
                       _ ("Needle tip, whole session (wheel: zoom, shift+wheel: scroll)"));
-  self->depth_x = nb_chart_axis_new (_ ("stroke"), 0, 1);
+  self->depth_x = nb_chart_axis_new (_ ("stroke from the start"), 0, 1);
   self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");

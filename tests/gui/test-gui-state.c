@@ -207,6 +207,7 @@ test_connected_mark (void)
   g_assert_true (nb_test_wait (has_strokes, GUINT_TO_POINTER (20), 10));
   NbRun *run = nb_live_page_get_run (live);
   gtk_widget_activate_action (GTK_WIDGET (live), "live.connect", NULL);
+  nb_live_page_connect_uri (live, EXACT_PEN); /* as `needlebench --device` again would */
   nb_test_pump (0.5);
   g_assert_true (nb_live_page_get_run (live) == run);
   g_assert_true (nb_run_is_connected (run));
@@ -263,9 +264,16 @@ test_last_run (void)
   g_assert_cmpuint (dimmed, ==, 6);
   nb_test_save_png (GTK_WIDGET (win), "live-last-run.png");
 
+  /* Started again: live figures, and a rate of this run only (the first period would span the
+   * stop). */
   set_motor (TRUE);
-  nb_test_pump (3.0 * NB_RUN_UPDATE_MS / 1000.0);
+  g_assert_true (nb_test_wait (has_strokes, GUINT_TO_POINTER (50), 10));
+  nb_test_pump (2.0 * NB_RUN_UPDATE_MS / 1000.0);
   g_assert_null (nb_readouts_get_last_run_text (readouts));
+  double rate;
+  g_object_get (nb_live_page_get_run (live), "rate-hz", &rate, NULL);
+  g_printerr ("# rate after a stop and a start: %.2f Hz (set 100)\n", rate);
+  g_assert_cmpfloat (fabs (rate - 100), <, 1);
 }
 
 /* While recording: elapsed time and the strokes written; after: name and note cleared; the
@@ -334,6 +342,15 @@ test_recording (void)
   g_assert_cmpfloat (nb_chart_axis_get_max (sx), >=, 150);
   g_assert_cmpfloat (nb_chart_axis_get_max (sx), <, 400);
   g_assert_null (nb_records_page_get_status_text (page)); /* complete: no mark */
+  /* In µm when the operator prefers it: the figures and the depth axis. */
+  GSettings *settings = nb_window_get_settings (win);
+  g_settings_set_enum (settings, "units", NB_UNITS_UM);
+  nb_test_pump (0.1);
+  g_assert_nonnull (strstr (nb_records_page_get_stats_text (page), "Set 1000 µm at 100 Hz"));
+  g_assert_cmpstr (nb_chart_axis_get_label (nb_chart_get_y_axis (depth)), ==, "depth, µm");
+  g_settings_set_enum (settings, "units", NB_UNITS_MM);
+  nb_test_pump (0.1);
+  g_assert_nonnull (strstr (nb_records_page_get_stats_text (page), "Set 1.000 mm at 100 Hz"));
   nb_test_pump (0.5);
   nb_test_save_png (GTK_WIDGET (win), "records-replay.png");
   nb_window_show_page (win, "live");
@@ -458,6 +475,40 @@ test_filter (void)
   g_assert_null (gtk_entry_get_icon_name (day, GTK_ENTRY_ICON_SECONDARY));
 }
 
+/* A session left 'recording' by a process that died is marked "Interrupted" in the list and the
+ * detail. */
+static void
+test_interrupted (void)
+{
+  NbRecordsPage *page = nb_window_get_records_page (win);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store
+      = nb_store_open (nb_records_get_store_path (nb_records_page_get_records (page)), &error);
+  g_assert_no_error (error);
+  /* Begun as a recorder would, but without its lock and never closed: as if it had died. */
+  NbStoreSessionParams params = { .pen_serial = "NB-SIM-0001",
+                                  .pen_model = "NB-Pen 3 (simulated)",
+                                  .uri = "sim:",
+                                  .name = "Died",
+                                  .depth_mm = 1.0,
+                                  .rate_hz = 100,
+                                  .sample_rate_hz = 20000 };
+  gint64 id = nb_store_begin_session (store, &params, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&store, nb_store_close);
+  open_session (id);
+  const NbStoreSession *s
+      = nb_session_item_get_session (nb_records_find (nb_records_page_get_records (page), id));
+  g_assert_cmpint (s->status, ==, NB_SESSION_INTERRUPTED);
+  g_assert_cmpstr (nb_records_page_get_status_text (page), ==, "Interrupted");
+  GtkListBox *sessions = GTK_LIST_BOX (find_type (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
+  GtkLabel *mark
+      = g_object_get_data (G_OBJECT (gtk_list_box_get_selected_row (sessions)), "nb-status-mark");
+  g_assert_nonnull (mark);
+  g_assert_cmpstr (gtk_label_get_label (mark), ==, "Interrupted");
+  g_assert_nonnull (strstr (nb_records_page_get_stats_text (page), "no strokes"));
+}
+
 static void
 opened (GtkWidget *page, const char *uri, gpointer data)
 {
@@ -538,6 +589,7 @@ main (int argc, char **argv)
   g_test_add_func ("/state/recording", test_recording);
   g_test_add_func ("/state/no-strokes", test_no_strokes);
   g_test_add_func ("/state/lost", test_lost);
+  g_test_add_func ("/state/interrupted", test_interrupted);
   g_test_add_func ("/state/filter", test_filter);
   g_test_add_func ("/state/export", test_export);
   int rc = g_test_run ();
