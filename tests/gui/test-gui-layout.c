@@ -152,6 +152,11 @@ test_units (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "500");
   g_assert_cmpstr (nb_chart_axis_get_label (y), ==, "tip position, µm");
   g_assert_cmpfloat (nb_chart_axis_get_display_scale (y), ==, 1000);
+  /* The Records page's replay chart too. */
+  NbChart *records_chart
+      = NB_CHART (find_type (GTK_WIDGET (nb_window_get_records_page (win)), NB_TYPE_CHART));
+  g_assert_cmpstr (nb_chart_axis_get_label (nb_chart_get_y_axis (records_chart)), ==,
+                   "tip position, µm");
   /* Typed in µm, set in mm. */
   gtk_editable_set_text (GTK_EDITABLE (spin), "750");
   gtk_spin_button_update (spin);
