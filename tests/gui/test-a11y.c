@@ -120,7 +120,8 @@ typedef struct
   GHashTable *problems; /* "problem: role 'name' in path" → NULL, each listed once */
   guint n_controls;     /* focusable controls seen, to know the walk saw the controls at all */
   guint n_nodes;
-  GHashTable *names; /* every name seen (for looking things up after the walk) */
+  GHashTable *names;  /* every name seen (for looking things up after the walk) */
+  GPtrArray *figures; /* the charts' descriptions: "name: description" */
 } Walk;
 
 static void
@@ -146,6 +147,14 @@ walk (Walk *w, AtspiAccessible *a, const char *path, int depth)
                 visible ? "" : " invisible");
   if (*name)
     g_hash_table_add (w->names, g_strdup (name));
+  if (role == ATSPI_ROLE_IMAGE && *name)
+    {
+      g_autofree char *description = atspi_accessible_get_description (a, NULL);
+      if (description && *description)
+        g_ptr_array_add (w->figures, g_strdup_printf ("%s: %s", name, description));
+      if (dump)
+        g_printerr ("#   description '%s'\n", description ? description : "");
+    }
 
   const char *problem = NULL;
   if (is_control (role) && focusable)
@@ -329,7 +338,8 @@ main (int argc, char **argv)
   (void) wait_for (never, NULL, 3);
 
   Walk w = { .problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
-             .names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+             .names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+             .figures = g_ptr_array_new_with_free_func (g_free) };
   walk_app (&w, app);
   static const char *const pages[] = { "Records", "Calibration", "Certificates", "Live" };
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -354,6 +364,18 @@ main (int argc, char **argv)
   g_assert_cmpuint (controls_in_window, >=, 20);
   g_assert_cmpuint (w.n_controls, >, controls_in_window);
   g_assert_true (g_hash_table_contains (w.names, "Records"));
+  /* The charts have a text alternative with their figures: the Live trace of the connected pen
+   * (its tip at rest near -1 mm). */
+  gboolean live_trace = FALSE;
+  for (guint i = 0; i < w.figures->len; i++)
+    {
+      const char *f = w.figures->pdata[i];
+      if (g_str_has_prefix (f, "Needle tip, last") && strstr (f, "tip position, mm")
+          && g_regex_match_simple ("Trace in view from -[01]\\.[0-9]+ to -[01]\\.[0-9]+", f, 0, 0))
+        live_trace = TRUE;
+      g_printerr ("# chart %s\n", f);
+    }
+  g_assert_true (live_trace);
 
   activate_app_action (bus, "quit");
   if (!wait_for (process_gone, proc, 15))
@@ -375,6 +397,7 @@ main (int argc, char **argv)
     }
   g_hash_table_unref (w.problems);
   g_hash_table_unref (w.names);
+  g_ptr_array_unref (w.figures);
   remove_tree (home);
   return n > 0 ? 1 : 0;
 }
