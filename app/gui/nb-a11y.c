@@ -2,6 +2,7 @@
 #include "nb-a11y.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 char *
 nb_a11y_strip_mnemonic (const char *text)
@@ -161,4 +162,32 @@ nb_a11y_name_search_entries (GtkWidget *root, const char *name)
     gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     nb_a11y_name_search_entries (c, name);
+}
+
+static void
+name_shortcuts_parts (GtkWidget *w)
+{
+  const char *name = NULL;
+  if (GTK_IS_SEARCH_ENTRY (w))
+    name = _ ("Search shortcuts");
+  else if (GTK_IS_MENU_BUTTON (w))
+    name = _ ("Shortcut sections");
+  else if (GTK_IS_TOGGLE_BUTTON (w)
+           && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), "edit-find-symbolic") == 0)
+    name = _ ("Search");
+  if (name)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    name_shortcuts_parts (c);
+}
+
+void
+nb_a11y_fix_help_overlay (GtkWindow *window)
+{
+  GtkShortcutsWindow *help
+      = GTK_IS_APPLICATION_WINDOW (window)
+            ? gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))
+            : NULL;
+  if (help)
+    name_shortcuts_parts (GTK_WIDGET (help));
 }

@@ -24,4 +24,8 @@ void nb_a11y_fix_names (GtkWidget *root);
  * libadwaita preferences window makes itself). */
 void nb_a11y_name_search_entries (GtkWidget *root, const char *name);
 
+/* nb_a11y_fix_help_overlay: names the parts GTK's shortcuts window leaves unnamed (its search
+ * entry and button, its sections menu) in @window's help overlay, if it has one. */
+void nb_a11y_fix_help_overlay (GtkWindow *window);
+
 G_END_DECLS

@@ -186,6 +186,8 @@ static void
 on_window_added (GtkApplication *app, GtkWindow *window, gpointer data)
 {
   nb_a11y_fix_names (GTK_WIDGET (window));
+  /* GtkApplication has given an application window its shortcuts window by now. */
+  nb_a11y_fix_help_overlay (window);
 }
 
 static void

@@ -246,8 +246,8 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 nb_records_page_set_units (NbRecordsPage *self, NbUnits units)
 {
-  nb_units_label_axis (units, self->strip_y, _("tip position"));
-  nb_units_label_axis (units, self->depth_y, _("depth"));
+  nb_units_label_axis (units, self->strip_y, _ ("tip position"));
+  nb_units_label_axis (units, self->depth_y, _ ("depth"));
 }
 
 void
@@ -585,8 +585,9 @@ nb_records_page_init (NbRecordsPage *self)
   self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
   nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
   nb_chart_add_series (self->strip_chart, self->trace);
-  nb_chart_set_title (self->strip_chart,
-                      _ ("Needle tip, whole session (wheel: zoom, shift+wheel: scroll)"));
+  nb_chart_set_title (
+      self->strip_chart,
+      _ ("Needle tip, whole session (wheel or +/−: zoom; shift+wheel or arrows: scroll)"));
   self->depth_x = nb_chart_axis_new (_ ("stroke from the start"), 0, 1);
   self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");

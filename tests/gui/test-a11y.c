@@ -15,6 +15,10 @@
 #include <unistd.h>
 
 #define ALARM_S 150
+/* X keysyms (X11/keysymdef.h), without pulling GDK into a program that never opens a display. */
+#define GDK_KEY_2_SYM 0x032
+#define GDK_KEY_QUESTION_SYM 0x03f
+#define GDK_KEY_ESCAPE_SYM 0xff1b
 
 typedef gboolean (*CondFunc) (gpointer data);
 
@@ -47,12 +51,15 @@ typedef struct
 {
   int pid;
   AtspiAccessible *app;
+  GSubprocess *proc; /* once it has exited, there is nothing to wait for */
 } AppSearch;
 
 static gboolean
 find_app (gpointer data)
 {
   AppSearch *s = data;
+  if (g_subprocess_get_identifier (s->proc) == NULL)
+    return TRUE;
   AtspiAccessible *desktop = atspi_get_desktop (0);
   int n = atspi_accessible_get_child_count (desktop, NULL);
   for (int i = 0; i < n && s->app == NULL; i++)
@@ -120,7 +127,8 @@ typedef struct
   GHashTable *problems; /* "problem: role 'name' in path" → NULL, each listed once */
   guint n_controls;     /* focusable controls seen, to know the walk saw the controls at all */
   guint n_nodes;
-  GHashTable *names; /* every name seen (for looking things up after the walk) */
+  GHashTable *names;  /* every name seen (for looking things up after the walk) */
+  GPtrArray *figures; /* the charts' descriptions: "name: description" */
 } Walk;
 
 static void
@@ -146,6 +154,14 @@ walk (Walk *w, AtspiAccessible *a, const char *path, int depth)
                 visible ? "" : " invisible");
   if (*name)
     g_hash_table_add (w->names, g_strdup (name));
+  if (role == ATSPI_ROLE_IMAGE && *name)
+    {
+      g_autofree char *description = atspi_accessible_get_description (a, NULL);
+      if (description && *description)
+        g_ptr_array_add (w->figures, g_strdup_printf ("%s: %s", name, description));
+      if (dump)
+        g_printerr ("#   description '%s'\n", description ? description : "");
+    }
 
   const char *problem = NULL;
   if (is_control (role) && focusable)
@@ -246,6 +262,44 @@ activate_app_action (GDBusConnection *bus, const char *action)
   g_variant_unref (r);
 }
 
+/* Presses @keysym with @modifiers held (an X modifier mask: 4 Control, 8 Alt), as the operator
+ * types it: through the accessibility registry's key synthesis (XTest on the display). */
+static void
+press_keys (guint modifiers, guint keysym)
+{
+  g_autoptr (GError) error = NULL;
+  if (modifiers)
+    atspi_generate_keyboard_event (modifiers, NULL, ATSPI_KEY_LOCKMODIFIERS, &error);
+  g_assert_no_error (error);
+  atspi_generate_keyboard_event (keysym, NULL, ATSPI_KEY_SYM, &error);
+  g_assert_no_error (error);
+  if (modifiers)
+    atspi_generate_keyboard_event (modifiers, NULL, ATSPI_KEY_UNLOCKMODIFIERS, &error);
+  g_assert_no_error (error);
+}
+
+/* The page tab named @title is the selected one. */
+static gboolean
+page_selected (AtspiAccessible *app, const char *title)
+{
+  atspi_accessible_clear_cache (app);
+  AtspiAccessible *tab = find_page_tab (app, title, 0);
+  if (tab == NULL)
+    return FALSE;
+  AtspiStateSet *states = atspi_accessible_get_state_set (tab);
+  gboolean selected = atspi_state_set_contains (states, ATSPI_STATE_CHECKED)
+                      || atspi_state_set_contains (states, ATSPI_STATE_SELECTED);
+  g_object_unref (states);
+  g_object_unref (tab);
+  return selected;
+}
+
+static gboolean
+records_selected (gpointer data)
+{
+  return page_selected (data, "Records");
+}
+
 static gboolean
 process_gone (gpointer data)
 {
@@ -317,9 +371,11 @@ main (int argc, char **argv)
   g_autoptr (GSubprocess) proc
       = g_subprocess_launcher_spawn (launcher, &error, NB_APP_BINARY, "--device", "sim", NULL);
   g_assert_no_error (error);
-  AppSearch search = { .pid = atoi (g_subprocess_get_identifier (proc)) };
+  AppSearch search = { .pid = atoi (g_subprocess_get_identifier (proc)), .proc = proc };
   if (!wait_for (find_app, &search, 40))
     g_error ("the application did not appear on the accessibility bus within 40 s");
+  if (search.app == NULL)
+    g_error ("the application exited before it appeared on the accessibility bus");
   AtspiAccessible *app = search.app;
   atspi_accessible_set_cache_mask (app, ATSPI_CACHE_NONE);
   WindowCount one = { app, 1 };
@@ -329,7 +385,30 @@ main (int argc, char **argv)
   (void) wait_for (never, NULL, 3);
 
   Walk w = { .problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
-             .names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+             .names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+             .figures = g_ptr_array_new_with_free_func (g_free) };
+  /* The keyboard: Alt+2 shows Records, Ctrl+? opens the shortcuts window, Escape closes it. */
+  g_assert_false (page_selected (app, "Records"));
+  press_keys (8, GDK_KEY_2_SYM);
+  if (!wait_for (records_selected, app, 5))
+    g_error ("Alt+2 did not show the Records page within 5 s");
+  WindowCount with_help = { app, atspi_accessible_get_child_count (app, NULL) + 1 };
+  press_keys (4, GDK_KEY_QUESTION_SYM);
+  if (!wait_for (has_windows, &with_help, 5))
+    g_error ("Ctrl+? did not open the shortcuts window within 5 s");
+  {
+    /* The new window is the shortcuts window, and it lists the page keys. */
+    AtspiAccessible *help
+        = atspi_accessible_get_child_at_index (app, with_help.min_windows - 1, NULL);
+    g_autofree char *title = help ? atspi_accessible_get_name (help, NULL) : NULL;
+    g_printerr ("# Ctrl+? opened '%s'\n", title ? title : "");
+    g_assert_cmpstr (title, ==, "Keyboard Shortcuts");
+    g_clear_object (&help);
+  }
+  walk_app (&w, app);
+  press_keys (0, GDK_KEY_ESCAPE_SYM);
+  (void) wait_for (never, NULL, 0.5);
+
   walk_app (&w, app);
   static const char *const pages[] = { "Records", "Calibration", "Certificates", "Live" };
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -354,6 +433,18 @@ main (int argc, char **argv)
   g_assert_cmpuint (controls_in_window, >=, 20);
   g_assert_cmpuint (w.n_controls, >, controls_in_window);
   g_assert_true (g_hash_table_contains (w.names, "Records"));
+  /* The charts have a text alternative with their figures: the Live trace of the connected pen
+   * (its tip at rest near -1 mm). */
+  gboolean live_trace = FALSE;
+  for (guint i = 0; i < w.figures->len; i++)
+    {
+      const char *f = w.figures->pdata[i];
+      if (g_str_has_prefix (f, "Needle tip, last") && strstr (f, "tip position, mm")
+          && g_regex_match_simple ("Trace in view from -[01]\\.[0-9]+ to -[01]\\.[0-9]+", f, 0, 0))
+        live_trace = TRUE;
+      g_printerr ("# chart %s\n", f);
+    }
+  g_assert_true (live_trace);
 
   activate_app_action (bus, "quit");
   if (!wait_for (process_gone, proc, 15))
@@ -375,6 +466,7 @@ main (int argc, char **argv)
     }
   g_hash_table_unref (w.problems);
   g_hash_table_unref (w.names);
+  g_ptr_array_unref (w.figures);
   remove_tree (home);
   return n > 0 ? 1 : 0;
 }
