@@ -37,6 +37,7 @@ static const Command commands[] = {
   { "audit", nb_cli_audit, "check the records' audit trail (audit verify)" },
   { "report", nb_cli_report, "verify a certificate, JSON or PDF (report verify FILE)" },
   { "due", nb_cli_due, "list pens due for calibration and standards expiring" },
+  { "stats", nb_cli_stats, "fleet statistics: drift, intervals, yield, Cpk per model" },
 };
 
 static void
