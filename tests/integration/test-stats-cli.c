@@ -1,7 +1,8 @@
 /* test-stats-cli.c: `needlebench-cli stats` end to end. Three simulated stations with different
  * per-unit errors are calibrated at once into one SQLite database by the real CLI (a good pen, one
  * with an offset that fails every point, one with a gain error that fails the deepest point), then
- * the good pen again and a pen of another model; `stats --json` must count the pens and runs per
+ * the good pen again and a pen of another model (a self-check and a voided run besides, which
+ * are no calibrations); `stats --json` must count the pens and runs per
  * model, the first-pass yield and the failing points, most failures first; --model, --pen and
  * --since select; the history is in time order; usage errors exit 2, no database exits 4; text
  * from the database is escaped in the human output. */
@@ -71,6 +72,20 @@ setup_fleet (void)
           "sim-fixture:pen=S1,serial=FIX-1", "-d",
           "sim:serial=S4,model=NBX-2,depth-offset=0,depth-gain=1," IDEAL, "--fixture",
           "sim-fixture:pen=S4,serial=FIX-4", NULL);
+  /* no calibrations: a self-check (not traceable) and a run voided as made in error */
+  g_auto (CliResult) c = { 0 };
+  run_ok (&c, 0, "calibrate", "--profile", PROFILE, "--no-adjust", "--reference", "pen", "-d",
+          "sim:serial=S6,depth-offset=0,depth-gain=1," IDEAL, NULL);
+  g_auto (CliResult) d = { 0 };
+  run_ok (&d, 1, "calibrate", "--profile", PROFILE, "--no-adjust", "--json", "-d",
+          "sim:serial=S7,depth-offset=0.12,depth-gain=1.04," IDEAL, "--fixture",
+          "sim-fixture:pen=S7,serial=FIX-4", NULL);
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *o = cli_json_object (&d, &parser);
+  g_autofree char *id
+      = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "run"));
+  g_auto (CliResult) v = { 0 };
+  run_ok (&v, 0, "run", "void", id, "--reason", "wrong pen", NULL);
 }
 
 /* stats --json with the NULL-terminated arguments (none: first NULL) and --db */
