@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2317,SC2016 # functions run from traps; single quotes are for the inner sh
 # pg-run.sh: runs one test against a throw-away PostgreSQL 15 cluster (tests/pg/README.md).
 #
 #   pg-run.sh COMMAND [ARG...]

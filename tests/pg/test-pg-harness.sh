@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016 # single quotes are for the inner sh
 # test-pg-harness.sh PG-RUN: checks pg-run.sh (tests/pg/README.md): it passes the test's exit
 # status through and removes the cluster after a failing test, after SIGTERM, and after being
 # killed with SIGKILL (its watchdog); no server of the cluster is left running.
