@@ -173,6 +173,18 @@ test_units (void)
   g_assert_cmpfloat (nb_chart_axis_get_display_scale (y), ==, 1);
 }
 
+/* Presets and bands in the operator's unit (for the preset controls). */
+static void
+test_units_format (void)
+{
+  g_autofree char *mm = nb_units_format_range (NB_UNITS_MM, 0.5, 1.0, 0);
+  g_autofree char *um = nb_units_format_range (NB_UNITS_UM, 0.5, 1.0, 0);
+  g_autofree char *target = nb_units_format_range (NB_UNITS_UM, 0.25, 0.25, 0.15);
+  g_assert_cmpstr (mm, ==, "0.50–1.00 mm");
+  g_assert_cmpstr (um, ==, "500–1000 µm");
+  g_assert_cmpstr (target, ==, "250 ± 150 µm");
+}
+
 /* The sidebar's allocated width: the flap's child. */
 static int
 sidebar_width (AdwFlap *flap)
@@ -265,6 +277,7 @@ main (int argc, char **argv)
   live = nb_window_get_live_page (win);
 
   g_test_add_func ("/gui-layout/renderer", test_renderer);
+  g_test_add_func ("/gui-layout/units-format", test_units_format);
   g_test_add_func ("/gui-layout/min-sizes", test_min_sizes);
   g_test_add_func ("/gui-layout/small", test_small);
   g_test_add_func ("/gui-layout/time-axis", test_time_axis);
