@@ -80,5 +80,6 @@ int nb_cli_report (int argc, char **argv);      /* report verify (nb-cli-report.
 int nb_cli_due (int argc, char **argv);         /* nb-cli-due.c */
 int nb_cli_session (int argc, char **argv);     /* session void (nb-cli-void.c) */
 int nb_cli_run_void (int argc, char **argv);    /* run void, from `run` (nb-cli-void.c) */
+int nb_cli_stats (int argc, char **argv);       /* nb-cli-stats.c */
 
 G_END_DECLS

@@ -41,6 +41,7 @@ static const Command commands[] = {
   { "audit", nb_cli_audit, N_ ("check the records' audit trail (audit verify)") },
   { "report", nb_cli_report, N_ ("verify a certificate, JSON or PDF (report verify FILE)") },
   { "due", nb_cli_due, N_ ("list pens due for calibration and standards expiring") },
+  { "stats", nb_cli_stats, N_ ("fleet statistics: drift, intervals, yield, Cpk per model") },
 };
 
 static void

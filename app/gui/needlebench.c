@@ -5,6 +5,7 @@
 #include "nb-application.h"
 #include "nb-gui-config.h"
 #include "nb-i18n.h"
+#include "nb-renderer.h"
 #include "nb-sim-transport.h"
 
 int
@@ -13,6 +14,7 @@ main (int argc, char **argv)
   /* GTK would set the locale too, but only once it starts: the message below comes first. */
   setlocale (LC_ALL, "");
   nb_i18n_init ();
+  nb_renderer_choose (); /* before GTK or any thread starts */
   /* Without the schema GSettings aborts; say what is missing instead. */
   g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (
       g_settings_schema_source_get_default (), "org.needlebench.NeedleBench", TRUE);
