@@ -6,9 +6,11 @@
  *   - chart draw time for a 10 s × 20 kHz window, offscreen (goal < 4 ms a frame);
  *   - the process's CPU (user + system, % of one core) over 10 s streaming at 20 kHz with the
  *     motor on (goal < 15 %) and 10 s with the pen connected and the motor off (goal < 1 %). The
- *     simulated pen runs in-process: its thread ("nb-sim-pen") is counted in the process's
- *     figure, so each thread's share is printed too (from /proc/self/task), and the app's own
- *     figure is the process's less the simulated pen's.
+ *     simulated pen is needlebench-sim, a process of its own on a pseudo-terminal, when $NB_SIM
+ *     names it (as `make bench` does): the figure is then the app's alone, reading a serial
+ *     port as with a real pen. Without $NB_SIM the simulated pen runs in-process: its thread
+ *     ("nb-sim-pen") is counted in the process's figure, so each thread's share is printed too
+ *     (from /proc/self/task), and the app's own figure is the process's less the pen's.
  * With --gl the GL renderer is used instead of cairo (llvmpipe under Xvfb). */
 #include <errno.h>
 #include <math.h>
@@ -236,6 +238,27 @@ motor_stopped (gpointer data)
   return !nb_run_is_motor_running (data);
 }
 
+/* The simulated pen in a process of its own: starts $NB_SIM (needlebench-sim) and returns the
+ * device URI of the pseudo-terminal it prints first, or NULL without $NB_SIM. */
+static char *
+start_sim_process (GSubprocess **proc_out)
+{
+  const char *sim = g_getenv ("NB_SIM");
+  *proc_out = NULL;
+  if (sim == NULL || *sim == '\0')
+    return NULL;
+  g_autoptr (GError) error = NULL;
+  GSubprocess *proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, sim, NULL);
+  if (proc == NULL)
+    g_error ("starting %s: %s", sim, error->message);
+  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  g_autofree char *pty = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  if (pty == NULL)
+    g_error ("%s printed no pseudo-terminal: %s", sim, error ? error->message : "end of output");
+  *proc_out = proc;
+  return g_strdup_printf ("serial:%s", g_strstrip (pty));
+}
+
 static gboolean
 no_windows (gpointer data)
 {
@@ -271,7 +294,12 @@ main (int argc, char **argv)
 
   NbLivePage *live = nb_window_get_live_page (win);
   f.chart = nb_live_page_get_strip_chart (live);
-  nb_live_page_connect_uri (live, "sim");
+  g_autoptr (GSubprocess) sim = NULL;
+  g_autofree char *uri = start_sim_process (&sim);
+  g_print ("simulated pen: %s\n",
+           uri ? "needlebench-sim, a process of its own (figures: the app alone)"
+               : "in-process (figures: the process; the app's: less the nb-sim threads)");
+  nb_live_page_connect_uri (live, uri ? uri : "sim");
   while (!nb_test_wait (connected, live, 0.05))
     if (nb_live_page_get_run (live) && nb_run_is_connected (nb_live_page_get_run (live))
         && !nb_run_is_motor_running (nb_live_page_get_run (live)))
@@ -305,6 +333,8 @@ main (int argc, char **argv)
   if (!nb_test_wait (no_windows, app, 5))
     g_error ("the window did not close within 5 s of quitting");
   g_object_unref (app);
+  if (sim)
+    g_subprocess_force_exit (sim);
   g_array_unref (f.latencies_ms);
   g_array_unref (f.chart_draw_ms);
   return 0;
