@@ -107,6 +107,14 @@ show_depth (NbVerdictCard *self, double mean_mm, NbUnits units)
       /* TRANSLATORS: the mean depth, then the setting ± tolerance */
       detail = g_strdup_printf (_ ("Mean depth %s, target %s ± %s"), mean, setting, tol);
     }
+  /* a setting typed outside the preset's band: the pen may be accurate, the treatment is not */
+  if (self->model.has_target
+      && (t->target_mm < t->band_lo_mm - 5e-7 || t->target_mm > t->band_hi_mm + 5e-7))
+    {
+      char *more = g_strdup_printf ("%s · %s", detail, _ ("the setting is outside the band"));
+      g_free (detail);
+      detail = more;
+    }
   gtk_label_set_label (self->depth_label, title);
   gtk_label_set_label (self->detail_label, detail);
   gtk_image_set_from_icon_name (self->icon, nb_live_check_icon_name (self->depth.verdict));
@@ -235,6 +243,12 @@ const char *
 nb_verdict_card_get_depth_text (NbVerdictCard *self)
 {
   return gtk_label_get_label (self->depth_label);
+}
+
+const char *
+nb_verdict_card_get_detail_text (NbVerdictCard *self)
+{
+  return gtk_label_get_label (self->detail_label);
 }
 
 const char *

@@ -39,6 +39,7 @@ NbLiveJudgement nb_verdict_card_get_depth (NbVerdictCard *card);
 NbLiveJudgement nb_verdict_card_get_rate (NbVerdictCard *card);
 /* Texts as shown (tests). */
 const char *nb_verdict_card_get_depth_text (NbVerdictCard *card);
+const char *nb_verdict_card_get_detail_text (NbVerdictCard *card);
 const char *nb_verdict_card_get_share_text (NbVerdictCard *card);
 const char *nb_verdict_card_get_rate_text (NbVerdictCard *card);
 /* nb_verdict_card_get_model: (transfer none) the counts (tests). */

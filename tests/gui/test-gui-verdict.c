@@ -161,6 +161,7 @@ test_in_tolerance (void)
   g_assert_cmpint (depth.verdict, ==, NB_LIVE_CHECK_IN);
   g_assert_cmpfloat (fabs (depth.deviation - 0.045), <=, 0.01);
   g_assert_true (g_str_has_prefix (nb_verdict_card_get_depth_text (card), "In tolerance: +0.04"));
+  g_assert_null (strstr (nb_verdict_card_get_detail_text (card), "outside the band"));
   g_assert_true (has_class (GTK_WIDGET (card), "verdict-in"));
   /* every stroke of a 45 µm-deep pen with a few µm of scatter is inside 0.10–0.40 mm */
   g_assert_cmpuint (model->in_band, ==, model->strokes);
@@ -265,6 +266,18 @@ test_out_of_tolerance (void)
   g_assert_cmpint (nb_verdict_card_get_depth (card).verdict, ==, NB_LIVE_CHECK_HIGH);
   g_assert_cmpint (nb_verdict_card_get_rate (card).verdict, ==, NB_LIVE_CHECK_NONE);
   g_assert_true (strstr (nb_verdict_card_get_rate_text (card), "no tolerance"));
+
+  /* a setting typed outside the preset's band says so */
+  g_assert_true (nb_live_page_choose_target (live, "eyes", NB_SKIN_THIN));
+  double setting = 0.6;
+  nb_live_page_set_depth (live, setting);
+  g_assert_true (nb_test_wait (depth_is_set, &setting, 3));
+  g_assert_true (nb_test_wait (judged, GUINT_TO_POINTER (20), 10));
+  nb_test_pump (2.0 * NB_RUN_UPDATE_MS / 1000.0);
+  g_printerr ("# set outside: %s | %s\n", nb_verdict_card_get_depth_text (card),
+              nb_verdict_card_get_detail_text (card));
+  g_assert_nonnull (
+      strstr (nb_verdict_card_get_detail_text (card), "the setting is outside the band"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
   g_assert_true (nb_test_wait (motor_is, GINT_TO_POINTER (FALSE), 3));
 }
