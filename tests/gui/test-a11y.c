@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ALARM_S 150
+#define ALARM_S 200
 /* X keysyms (X11/keysymdef.h), without pulling GDK into a program that never opens a display. */
 #define GDK_KEY_2_SYM 0x032
 #define GDK_KEY_QUESTION_SYM 0x03f
