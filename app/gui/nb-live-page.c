@@ -1,9 +1,11 @@
 /* nb-live-page.c: the Live page's widgets, actions and chart feeding. */
 #include "nb-live-page.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "nb-chart.h"
+#include "nb-depth-spin.h"
 #include "nb-live-strip.h"
 #include "nb-pen-details.h"
 #include "nb-presets.h"
@@ -19,6 +21,7 @@ struct _NbLivePage
   NbPenDetails *pen_details;
   GtkStack *main_stack;
   GtkSpinButton *depth_spin, *rate_spin;
+  GtkLabel *depth_unit_label;
   GtkAdjustment *depth_adjustment, *rate_adjustment;
   GtkDropDown *preset_dropdown;
   GtkButton *motor_button, *record_button;
@@ -32,7 +35,6 @@ struct _NbLivePage
   GCancellable *connecting; /* the open in flight, NULL when none */
 
   NbLiveStrip strip;
-  guint follow_tick; /* the strip's per-frame scroll, 0 when it stands still */
   NbChartAxis *depth_x, *depth_y;
   NbChartSeries *depth_points, *band, *target;
 
@@ -165,16 +167,10 @@ on_pens_refreshed (NbPenList *pens, NbLivePage *self)
 
 /* --- readouts and charts -------------------------------------------------------------------- */
 
-static gboolean
-micrometres (NbLivePage *self)
-{
-  return self->settings && g_settings_get_enum (self->settings, "units") == 1;
-}
-
 static void
 on_updated (NbRun *run, NbLivePage *self)
 {
-  nb_readouts_show (self->readouts, run, micrometres (self));
+  nb_readouts_show (self->readouts, run, nb_units_from_settings (self->settings) == NB_UNITS_UM);
   nb_live_strip_fit_y (&self->strip, run);
 }
 
@@ -199,29 +195,11 @@ on_stroke (NbRun *run, const NbStroke *stroke, NbLivePage *self)
                            MAX (last + 5, DEPTH_CHART_STROKES / 10.0));
 }
 
-static gboolean
-on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-  NbLivePage *self = data;
-  nb_live_strip_follow (&self->strip, self->run);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Per-frame scrolling costs a core on software rendering: only while the motor runs and the view
- * follows. At rest the trace is flat: updated once, then drawn only on a view change or stroke. */
 static void
 update_follow (NbLivePage *self)
 {
-  gboolean want = self->run && nb_run_is_motor_running (self->run) && !self->strip.paused;
-  if (want && self->follow_tick == 0)
-    self->follow_tick
-        = gtk_widget_add_tick_callback (GTK_WIDGET (self->strip_chart), on_tick, self, NULL);
-  else if (!want && self->follow_tick != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->strip_chart), self->follow_tick);
-      self->follow_tick = 0;
-      nb_live_strip_follow (&self->strip, self->run); /* the last strokes, once */
-    }
+  nb_live_strip_set_following (&self->strip, self->run,
+                               self->run && nb_run_is_motor_running (self->run));
 }
 
 static void
@@ -529,10 +507,25 @@ disconnect (GtkWidget *widget, const char *action, GVariant *param)
 
 /* --- public --------------------------------------------------------------------------------- */
 
+/* Every depth on the page in the operator's unit (the readouts take it per update). */
+static void
+apply_units (NbLivePage *self)
+{
+  NbUnits units = nb_units_from_settings (self->settings);
+  nb_live_strip_set_units (&self->strip, units);
+  nb_units_label_axis (units, self->depth_y, _ ("depth"));
+  if (self->run)
+    nb_readouts_show (self->readouts, self->run, units == NB_UNITS_UM);
+}
+
 void
 nb_live_page_setup (NbLivePage *self, GSettings *settings)
 {
   g_set_object (&self->settings, settings);
+  nb_depth_spin_attach (self->depth_spin, self->depth_unit_label, settings);
+  g_signal_connect_object (settings, "changed::units", G_CALLBACK (apply_units), self,
+                           G_CONNECT_SWAPPED);
+  apply_units (self);
   nb_pen_list_start (self->pens);
 }
 
@@ -645,12 +638,13 @@ setup_charts (NbLivePage *self)
   g_signal_connect (self->strip_chart, "view-changed", G_CALLBACK (on_view_changed), self);
   g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (update_follow), self);
 
-  self->depth_x = nb_chart_axis_new ("stroke", 0, DEPTH_CHART_STROKES);
-  self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
+  self->depth_x = nb_chart_axis_new (_ ("stroke"), 0, DEPTH_CHART_STROKES);
+  self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->band = nb_chart_series_new (NB_CHART_SERIES_BAND, "#2ec27e");
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
   nb_chart_series_set_max_points (self->depth_points, DEPTH_CHART_STROKES * 4);
+  nb_chart_set_max_fps (self->depth_chart, 10); /* a point a stroke: 10 frames show them all */
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
   /* The target on top of the strokes: it is the reference the eye compares them with. */
   nb_chart_add_series (self->depth_chart, self->band);
@@ -742,6 +736,7 @@ nb_live_page_class_init (NbLivePageClass *klass)
   CHILD (pen_details);
   CHILD (main_stack);
   CHILD (depth_spin);
+  CHILD (depth_unit_label);
   CHILD (rate_spin);
   CHILD (depth_adjustment);
   CHILD (rate_adjustment);

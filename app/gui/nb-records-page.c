@@ -1,6 +1,7 @@
 /* nb-records-page.c: the Records page's widgets: search, list, replay charts, export. */
 #include "nb-records-page.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "nb-chart-nav.h"
@@ -182,6 +183,13 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!ok)
     gtk_label_set_label (self->search_error, error->message);
   g_object_unref (self);
+}
+
+void
+nb_records_page_set_units (NbRecordsPage *self, NbUnits units)
+{
+  nb_units_label_axis (units, self->strip_y, _("tip position"));
+  nb_units_label_axis (units, self->depth_y, _("depth"));
 }
 
 void
