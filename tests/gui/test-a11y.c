@@ -14,11 +14,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ALARM_S 150
+#define ALARM_S 200
 /* X keysyms (X11/keysymdef.h), without pulling GDK into a program that never opens a display. */
 #define GDK_KEY_2_SYM 0x032
 #define GDK_KEY_QUESTION_SYM 0x03f
 #define GDK_KEY_ESCAPE_SYM 0xff1b
+#define GDK_KEY_SPACE_SYM 0x020
+#define GDK_KEY_R_SYM 0x072
+#define GDK_KEY_PLUS_SYM 0x02b
+#define GDK_KEY_RIGHT_SYM 0xff53
+#define GDK_KEY_RETURN_SYM 0xff0d
+#define GDK_KEY_TAB_SYM 0xff09
 
 typedef gboolean (*CondFunc) (gpointer data);
 
@@ -300,6 +306,149 @@ records_selected (gpointer data)
   return page_selected (data, "Records");
 }
 
+/* The first node under @a with @role whose name starts with @prefix. */
+static AtspiAccessible *
+find_node (AtspiAccessible *a, AtspiRole role, const char *prefix, int depth)
+{
+  if (depth > 60)
+    return NULL;
+  if (atspi_accessible_get_role (a, NULL) == role)
+    {
+      g_autofree char *n = atspi_accessible_get_name (a, NULL);
+      if (n && g_str_has_prefix (n, prefix))
+        return g_object_ref (a);
+    }
+  int n = atspi_accessible_get_child_count (a, NULL);
+  for (int i = 0; i < n; i++)
+    {
+      AtspiAccessible *c = atspi_accessible_get_child_at_index (a, i, NULL);
+      AtspiAccessible *found = c ? find_node (c, role, prefix, depth + 1) : NULL;
+      g_clear_object (&c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_focused (AtspiAccessible *a)
+{
+  AtspiStateSet *states = atspi_accessible_get_state_set (a);
+  gboolean focused = atspi_state_set_contains (states, ATSPI_STATE_FOCUSED);
+  g_object_unref (states);
+  return focused;
+}
+
+/* Presses Tab, as an operator without a mouse does, until @node has the focus; FALSE if 60
+ * presses did not get there. */
+static gboolean
+tab_to (AtspiAccessible *node)
+{
+  for (int i = 0; i < 60; i++)
+    {
+      if (is_focused (node))
+        return TRUE;
+      press_keys (0, GDK_KEY_TAB_SYM);
+      (void) wait_for (never, NULL, 0.1);
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  AtspiAccessible *app, *chart;
+  double min, max;   /* the horizontal range the chart's description gives */
+  char *description; /* and the description itself */
+} ChartView;
+
+/* Reads the chart's horizontal range from its text alternative ("Horizontal axis: s, 0.0 to
+ * 23.6."); TRUE once the description has a trace in view. */
+static gboolean
+read_chart (gpointer data)
+{
+  ChartView *v = data;
+  if (v->chart == NULL)
+    {
+      atspi_accessible_clear_cache (v->app);
+      v->chart = find_node (v->app, ATSPI_ROLE_IMAGE, "Needle tip, whole session", 0);
+      if (v->chart == NULL)
+        return FALSE;
+    }
+  g_free (v->description);
+  v->description = atspi_accessible_get_description (v->chart, NULL);
+  g_autoptr (GMatchInfo) m = NULL;
+  g_autoptr (GRegex) re
+      = g_regex_new ("Horizontal axis: [^,]*, (-?[0-9.]+) to (-?[0-9.]+)\\.", 0, 0, NULL);
+  if (v->description == NULL || !strstr (v->description, "Trace in view from")
+      || !g_regex_match (re, v->description, 0, &m))
+    return FALSE;
+  g_autofree char *a = g_match_info_fetch (m, 1);
+  g_autofree char *b = g_match_info_fetch (m, 2);
+  v->min = g_ascii_strtod (a, NULL);
+  v->max = g_ascii_strtod (b, NULL);
+  return TRUE;
+}
+
+typedef struct
+{
+  ChartView *view;
+  double span_below, min_above; /* wait for the span under, or the start past, these */
+} ChartWait;
+
+static gboolean
+chart_moved (gpointer data)
+{
+  ChartWait *w = data;
+  return read_chart (w->view) && w->view->max - w->view->min < w->span_below
+         && w->view->min > w->min_above;
+}
+
+/* Records a short session from the keyboard, opens it on the Records page and zooms and scrolls
+ * its trace with the keys, reading the result from the chart's text alternative. */
+static void
+check_records_keys (AtspiAccessible *app)
+{
+  press_keys (4, GDK_KEY_SPACE_SYM); /* Ctrl+Space: motor on */
+  (void) wait_for (never, NULL, 1);
+  press_keys (4, GDK_KEY_R_SYM); /* Ctrl+R: record */
+  (void) wait_for (never, NULL, 3);
+  press_keys (4, GDK_KEY_R_SYM);
+  (void) wait_for (never, NULL, 1);
+  press_keys (4, GDK_KEY_SPACE_SYM);
+  press_keys (8, GDK_KEY_2_SYM);
+  if (!wait_for (records_selected, app, 5))
+    g_error ("Alt+2 did not show the Records page within 5 s");
+  (void) wait_for (never, NULL, 1);
+  atspi_accessible_clear_cache (app);
+  AtspiAccessible *row = find_node (app, ATSPI_ROLE_LIST_ITEM, "Session ", 0);
+  if (row == NULL)
+    g_error ("no recorded session listed on the Records page");
+  if (!tab_to (row))
+    g_error ("Tab did not reach the recorded session on the Records page");
+  g_object_unref (row);
+  press_keys (0, GDK_KEY_RETURN_SYM);
+  ChartView view = { .app = app };
+  if (!wait_for (read_chart, &view, 10))
+    g_error ("the session's trace did not show within 10 s: '%s'", view.description);
+  double whole = view.max - view.min;
+  g_printerr ("# Records trace before the keys: %s\n", view.description);
+  g_assert_cmpfloat (whole, >, 2);
+
+  /* The focus is on the session's row: the page's keys reach the trace from there too. */
+  press_keys (0, GDK_KEY_PLUS_SYM);
+  ChartWait zoomed = { &view, whole / 1.2, -G_MAXDOUBLE };
+  if (!wait_for (chart_moved, &zoomed, 5))
+    g_error ("+ did not zoom the trace in within 5 s: '%s'", view.description);
+  double start = view.min;
+  press_keys (0, GDK_KEY_RIGHT_SYM);
+  ChartWait scrolled = { &view, G_MAXDOUBLE, start + 0.01 };
+  if (!wait_for (chart_moved, &scrolled, 5))
+    g_error ("Right did not scroll the trace within 5 s: '%s'", view.description);
+  g_printerr ("# Records trace after + and Right: %s\n", view.description);
+  g_clear_object (&view.chart);
+  g_free (view.description);
+}
+
 static gboolean
 process_gone (gpointer data)
 {
@@ -408,6 +557,8 @@ main (int argc, char **argv)
   walk_app (&w, app);
   press_keys (0, GDK_KEY_ESCAPE_SYM);
   (void) wait_for (never, NULL, 0.5);
+  show_page (app, "Live");
+  check_records_keys (app);
 
   walk_app (&w, app);
   static const char *const pages[] = { "Records", "Calibration", "Certificates", "Live" };
