@@ -3,6 +3,8 @@
  * database (docs/cli.md, "stats"; the method: docs/fleet-statistics.md). The database is opened
  * read-only; serials, models and profiles came from pens and operators and are escaped before they
  * reach the terminal. */
+#include <inttypes.h>
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -14,7 +16,7 @@
 static char *
 point_text (double target, double rate)
 {
-  return g_strdup_printf ("%.2f mm at %g Hz", target, rate);
+  return g_strdup_printf (_ ("%.2f mm at %g Hz"), target, rate);
 }
 
 static char *
@@ -33,17 +35,20 @@ static void
 print_group (const NbFleetGroup *g)
 {
   g_autofree char *model = nb_cli_escape (g->model);
-  printf ("Model %s: %u pen%s, %u calibration%s\n", model ? model : "(not given)", g->pens,
-          g->pens == 1 ? "" : "s", g->runs, g->runs == 1 ? "" : "s");
+  /* TRANSLATORS: "Model M: 3 pens, 7 calibrations" (the counts are the next two strings) */
+  g_autofree char *pens_text = g_strdup_printf (ngettext ("%u pen", "%u pens", g->pens), g->pens);
+  g_autofree char *runs_text
+      = g_strdup_printf (ngettext ("%u calibration", "%u calibrations", g->runs), g->runs);
+  printf (_ ("Model %s: %s, %s\n"), model ? model : _ ("(not given)"), pens_text, runs_text);
   double yield = nb_fleet_group_yield (g);
   if (isnan (yield))
-    printf ("  First-pass yield: - (no pen's first calibration in the selection)\n");
+    printf (_ ("  First-pass yield: - (no pen's first calibration in the selection)\n"));
   else
-    printf ("  First-pass yield: %u of %u pens (%.1f %%)\n", g->first_passed, g->first_pens,
+    printf (_ ("  First-pass yield: %u of %u pens (%.1f %%)\n"), g->first_passed, g->first_pens,
             100.0 * yield);
-  printf ("  As-found error per depth point (mm):\n");
-  printf ("    %-22s %4s  %8s  %7s  %8s  %8s  %5s  %6s\n", "POINT", "N", "MEAN", "SD", "MIN", "MAX",
-          "CPK", "FAILED");
+  printf (_ ("  As-found error per depth point (mm):\n"));
+  printf ("    %-22s %4s  %8s  %7s  %8s  %8s  %5s  %6s\n", _ ("POINT"), "N", _ ("MEAN"), "SD",
+          _ ("MIN"), _ ("MAX"), "CPK", _ ("FAILED"));
   for (guint i = 0; i < g->points->len; i++)
     {
       const NbFleetPointDist *d = &g_array_index (g->points, NbFleetPointDist, i);
@@ -58,7 +63,7 @@ print_group (const NbFleetGroup *g)
     {
       const NbFleetPointDist *d = &g_array_index (g->points, NbFleetPointDist, i);
       g_autofree char *pt = point_text (d->target_mm, d->rate_hz);
-      printf ("  Histogram %s:", pt);
+      printf (_ ("  Histogram %s:"), pt);
       for (guint k = 0; k < d->bins->len; k++)
         {
           const NbFleetBin *bin = &g_array_index (d->bins, NbFleetBin, k);
@@ -68,15 +73,15 @@ print_group (const NbFleetGroup *g)
       printf ("\n");
     }
   g_autoptr (GArray) failing = nb_fleet_group_failing (g);
-  printf ("  Most common failing points:");
+  printf (_ ("  Most common failing points:"));
   if (failing->len == 0)
-    printf (" none");
+    printf (_ (" none"));
   for (guint j = 0; j < failing->len; j++)
     {
       const NbFleetPointDist *d
           = &g_array_index (g->points, NbFleetPointDist, g_array_index (failing, guint, j));
       g_autofree char *pt = point_text (d->target_mm, d->rate_hz);
-      printf ("%s %s (%u of %u)", j ? "," : "", pt, d->failed, d->n);
+      printf (_ ("%s %s (%u of %u)"), j ? "," : "", pt, d->failed, d->n);
     }
   printf ("\n\n");
 }
@@ -86,10 +91,11 @@ print_pen (const NbFleetPen *pen, const NbFleetIntervalParams *params)
 {
   g_autofree char *serial = nb_cli_escape (pen->serial);
   g_autofree char *model = nb_cli_escape (pen->model);
-  printf ("Pen %s (%s): %u calibration%s\n", serial, model ? model : "model not given",
-          pen->runs->len, pen->runs->len == 1 ? "" : "s");
-  printf ("  %6s  %-20s  %-20s  %-16s  %-16s  %s\n", "RUN", "STARTED (UTC)", "PROFILE", "AS FOUND",
-          "AS LEFT", "AS-FOUND ERROR (mm) PER POINT");
+  printf (
+      ngettext ("Pen %s (%s): %u calibration\n", "Pen %s (%s): %u calibrations\n", pen->runs->len),
+      serial, model ? model : _ ("model not given"), pen->runs->len);
+  printf ("  %6s  %-20s  %-20s  %-16s  %-16s  %s\n", _ ("RUN"), _ ("STARTED (UTC)"), _ ("PROFILE"),
+          _ ("AS FOUND"), _ ("AS LEFT"), _ ("AS-FOUND ERROR (mm) PER POINT"));
   for (guint i = 0; i < pen->runs->len; i++)
     {
       const NbFleetRun *r = g_ptr_array_index (pen->runs, i);
@@ -115,7 +121,7 @@ print_pen (const NbFleetPen *pen, const NbFleetIntervalParams *params)
         continue;
       g_autofree char *pt = point_text (d->target_mm, d->rate_hz);
       g_autofree char *rate = signed_mm (d->drift_mm_per_30d);
-      printf ("%s %s %s", any ? "," : "  Drift (mm per 30 days):", pt, rate);
+      printf ("%s %s %s", any ? "," : _ ("  Drift (mm per 30 days):"), pt, rate);
       any = TRUE;
     }
   if (any)
@@ -123,9 +129,12 @@ print_pen (const NbFleetPen *pen, const NbFleetIntervalParams *params)
   switch (pen->interval_kind)
     {
     case NB_FLEET_INTERVAL_INSUFFICIENT:
-      printf ("  Recommended interval: insufficient history (2 calibrations at least %g day%s "
-              "apart needed)\n",
-              params->min_gap_days, params->min_gap_days == 1 ? "" : "s");
+      printf (params->min_gap_days == 1
+                  ? _ ("  Recommended interval: insufficient history (2 calibrations at least %g "
+                       "day apart needed)\n")
+                  : _ ("  Recommended interval: insufficient history (2 calibrations at least %g "
+                       "days apart needed)\n"),
+              params->min_gap_days);
       break;
     default:
       {
@@ -135,9 +144,9 @@ print_pen (const NbFleetPen *pen, const NbFleetIntervalParams *params)
             const NbFleetPointDrift *d
                 = &g_array_index (pen->drift, NbFleetPointDrift, pen->limiting_point);
             g_autofree char *pt = point_text (d->target_mm, d->rate_hz);
-            limit = g_strdup_printf ("; set by %s", pt);
+            limit = g_strdup_printf (_ ("; set by %s"), pt);
           }
-        printf ("  Recommended interval: %" G_GINT64_FORMAT " days (%s%s)\n", pen->interval_days,
+        printf (_ ("  Recommended interval: %" PRId64 " days (%s%s)\n"), pen->interval_days,
                 nb_fleet_interval_kind_to_string (pen->interval_kind), limit ? limit : "");
       }
     }
@@ -147,14 +156,18 @@ print_pen (const NbFleetPen *pen, const NbFleetIntervalParams *params)
 static void
 print_text (const NbFleetStats *s, const NbCliStatsQuery *q)
 {
-  printf ("Fleet statistics: %u calibration%s of %u pen%s", s->runs, s->runs == 1 ? "" : "s",
-          s->pens->len, s->pens->len == 1 ? "" : "s");
+  g_autofree char *runs_text
+      = g_strdup_printf (ngettext ("%u calibration", "%u calibrations", s->runs), s->runs);
+  g_autofree char *pens_text
+      = g_strdup_printf (ngettext ("%u pen", "%u pens", s->pens->len), s->pens->len);
+  /* TRANSLATORS: "Fleet statistics: 7 calibrations of 3 pens" */
+  printf (_ ("Fleet statistics: %s of %s"), runs_text, pens_text);
   if (q->since)
-    printf (", since %s", q->since);
+    printf (_ (", since %s"), q->since);
   printf ("\n\n");
   if (s->runs == 0)
     {
-      printf ("No complete, traceable calibration matches.\n");
+      printf (_ ("No complete, traceable calibration matches.\n"));
       return;
     }
   for (guint i = 0; i < s->groups->len; i++)
@@ -170,29 +183,30 @@ nb_cli_stats (int argc, char **argv)
   g_autofree char *db = NULL, *model = NULL, *pen = NULL, *batch = NULL, *since = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_STRING, &model, "Only pens of this model", "M" },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_ ("Only pens of this model"), "M" },
     { "batch", 0, 0, G_OPTION_ARG_STRING, &batch,
-      "Only pens whose serial starts with PREFIX (a production batch)", "PREFIX" },
-    { "pen", 0, 0, G_OPTION_ARG_STRING, &pen, "Only this pen", "SERIAL" },
-    { "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only calibrations from this day on (UTC)",
-      "YYYY-MM-DD" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "PATH" },
+      N_ ("Only pens whose serial starts with PREFIX (a production batch)"), N_ ("PREFIX") },
+    { "pen", 0, 0, G_OPTION_ARG_STRING, &pen, N_ ("Only this pen"), N_ ("SERIAL") },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_ ("Only calibrations from this day on (UTC)"),
+      N_ ("YYYY-MM-DD") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
     { NULL },
   };
-  if (!nb_cli_parse (command, NULL,
-                     "Statistics across calibrations: per model the as-found error per depth "
-                     "point, Cpk, first-pass yield and failing points; per pen its history, drift "
-                     "and a recommended calibration interval.",
-                     entries, &argc, &argv))
+  if (!nb_cli_parse (
+          command, NULL,
+          N_ ("Statistics across calibrations: per model the as-found error per depth "
+              "point, Cpk, first-pass yield and failing points; per pen its history, drift "
+              "and a recommended calibration interval."),
+          entries, &argc, &argv))
     return NB_EXIT_USAGE;
   if (argc > 1)
-    return nb_cli_usage (command, "unexpected argument “%s”", argv[1]);
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
   const char *const texts[] = { model, pen, batch };
   const char *const names[] = { "--model", "--pen", "--batch" };
   for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
     if (texts[i] != NULL && (*texts[i] == '\0' || !g_utf8_validate (texts[i], -1, NULL)))
-      return nb_cli_usage (command, "%s: an empty or invalid text", names[i]);
+      return nb_cli_usage (command, _ ("%s: an empty or invalid text"), names[i]);
   g_autoptr (GError) error = NULL;
   gint64 since_us = 0;
   if (since != NULL)

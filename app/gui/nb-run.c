@@ -247,7 +247,7 @@ on_lost (NbDevice *dev, const GError *error, NbRun *self)
       = g_strdup_printf (_ ("Lost the pen %s: %s"), self->identity.serial, error->message);
   /* the session's record is the same whoever ran the app: not in the operator's language */
   g_autofree char *record
-      = g_strdup_printf ("Lost the pen %s: %s", self->identity.serial, error->message);
+      = g_strconcat ("Lost the pen ", self->identity.serial, ": ", error->message, NULL);
   set_flag (self, &self->motor_running, FALSE, PROP_MOTOR_RUNNING);
   set_flag (self, &self->connected, FALSE, PROP_CONNECTED);
   if (self->recorder)
