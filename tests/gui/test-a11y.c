@@ -361,8 +361,9 @@ typedef struct
   char *description; /* and the description itself */
 } ChartView;
 
-/* Reads the chart's horizontal range from its text alternative ("Horizontal axis: s, 0.0 to
- * 23.6."); TRUE once the description has a trace in view. */
+/* Reads the chart's horizontal range from its text alternative ("Horizontal axis: time from the
+ * start, s, 0.0 to 23.6."; the label may hold commas, not a full stop); TRUE once the description
+ * has a trace in view. */
 static gboolean
 read_chart (gpointer data)
 {
@@ -378,7 +379,7 @@ read_chart (gpointer data)
   v->description = atspi_accessible_get_description (v->chart, NULL);
   g_autoptr (GMatchInfo) m = NULL;
   g_autoptr (GRegex) re
-      = g_regex_new ("Horizontal axis: [^,]*, (-?[0-9.]+) to (-?[0-9.]+)\\.", 0, 0, NULL);
+      = g_regex_new ("Horizontal axis: [^.]*, (-?[0-9.]+) to (-?[0-9.]+)\\.", 0, 0, NULL);
   if (v->description == NULL || !strstr (v->description, "Trace in view from")
       || !g_regex_match (re, v->description, 0, &m))
     return FALSE;
