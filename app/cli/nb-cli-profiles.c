@@ -110,7 +110,7 @@ print_profile (const NbProfile *p)
   printf (_ ("Profile      %s (version %" PRId64 ")\n"), id, p->version);
   printf (_ ("Title        %s\n"), title);
   if (p->area)
-    printf (_ ("Area         %s (%s)\n"), nb_profile_area_name (p->area), p->area);
+    printf (_ ("Area         %s (%s)\n"), _ (nb_profile_area_name (p->area)), p->area);
   else
     printf (_ ("Area         none: a bench profile\n"));
   printf (_ ("Skin         %s\n"), nb_skin_to_string (p->skin));
