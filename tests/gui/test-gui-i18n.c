@@ -230,6 +230,14 @@ test_export_c_locale (void)
   g_remove (csv);
   g_remove (json);
   g_rmdir (dir);
+
+  /* the other pages in German, to look at (build/screenshots) */
+  (void) nb_test_wait (no_toast, NULL, 10);
+  nb_test_pump (0.5);
+  nb_test_save_png (GTK_WIDGET (win), "records-de.png");
+  nb_window_show_page (win, "calibration");
+  nb_test_pump (0.5);
+  nb_test_save_png (GTK_WIDGET (win), "calibration-de.png");
   nb_window_show_page (win, "live");
 }
 
