@@ -21,14 +21,69 @@ nb_preset_free (NbPreset *preset)
 }
 
 char *
-nb_preset_dup_label (const NbPreset *preset)
+nb_preset_dup_targets_label (const NbPreset *preset)
 {
   if (preset->max_mm - preset->min_mm < EPS_MM)
-    return g_strdup_printf ("%s, %s skin (%.2f ± %.2f mm)", preset->area,
-                            nb_skin_to_string (preset->skin), preset->min_mm,
-                            preset->band_hi_mm - preset->min_mm);
-  return g_strdup_printf ("%s, %s skin (%.2f–%.2f mm)", preset->area,
-                          nb_skin_to_string (preset->skin), preset->min_mm, preset->max_mm);
+    return g_strdup_printf ("%.2f ± %.2f mm", preset->min_mm, preset->tolerance_mm);
+  return g_strdup_printf ("%.2f–%.2f mm", preset->min_mm, preset->max_mm);
+}
+
+char *
+nb_preset_dup_label (const NbPreset *preset)
+{
+  g_autofree char *targets = nb_preset_dup_targets_label (preset);
+  return g_strdup_printf ("%s, %s skin (%s)", preset->area, nb_skin_to_string (preset->skin),
+                          targets);
+}
+
+GStrv
+nb_presets_dup_areas (GPtrArray *presets)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  const char *last = NULL;
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const NbPreset *p = presets->pdata[i];
+      /* the presets come ordered by area: one area's presets are adjacent */
+      if (last == NULL || !g_str_equal (last, p->area_id))
+        g_strv_builder_add (b, p->area_id);
+      last = p->area_id;
+    }
+  return g_strv_builder_end (b);
+}
+
+GPtrArray *
+nb_presets_for_area (GPtrArray *presets, const char *area_id)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < presets->len; i++)
+    if (g_strcmp0 (((NbPreset *) presets->pdata[i])->area_id, area_id) == 0)
+      g_ptr_array_add (out, presets->pdata[i]);
+  return out;
+}
+
+const NbPreset *
+nb_presets_find (GPtrArray *presets, const char *area_id, NbSkin skin)
+{
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const NbPreset *p = presets->pdata[i];
+      if (g_strcmp0 (p->area_id, area_id) == 0 && p->skin == skin)
+        return p;
+    }
+  return NULL;
+}
+
+const NbPreset *
+nb_presets_find_profile (GPtrArray *presets, const char *profile_id)
+{
+  for (guint i = 0; i < presets->len; i++)
+    {
+      const NbPreset *p = presets->pdata[i];
+      if (g_strcmp0 (p->profile_id, profile_id) == 0)
+        return p;
+    }
+  return NULL;
 }
 
 GPtrArray *
@@ -44,15 +99,18 @@ nb_presets_from_profiles (GPtrArray *profiles)
       const NbProfilePoint *last = &profile->points[profile->n_points - 1];
       NbPreset *p = g_new0 (NbPreset, 1);
       p->profile_id = g_strdup (profile->id);
+      p->profile_version = profile->version;
       p->area_id = g_strdup (profile->area);
       p->area = g_strdup (nb_profile_area_name (profile->area));
       p->skin = profile->skin;
       p->min_mm = first->depth_mm;
       p->max_mm = last->depth_mm;
-      gboolean single = profile->n_points == 1;
-      p->band_lo_mm = single ? first->depth_mm - first->tolerance_mm : p->min_mm;
-      p->band_hi_mm = single ? first->depth_mm + first->tolerance_mm : p->max_mm;
-      p->band_lo_mm = MAX (p->band_lo_mm, 0);
+      p->tolerance_mm = first->tolerance_mm;
+      for (guint k = 1; k < profile->n_points; k++)
+        p->tolerance_mm = MIN (p->tolerance_mm, profile->points[k].tolerance_mm);
+      p->rate_tolerance_pct = profile->rate_tolerance_pct;
+      p->band_lo_mm = MAX (first->depth_mm - first->tolerance_mm, 0);
+      p->band_hi_mm = last->depth_mm + last->tolerance_mm;
       g_ptr_array_add (presets, p);
     }
   return presets;

@@ -22,13 +22,19 @@ GQuark nb_presets_error_quark (void);
 typedef struct
 {
   char *profile_id; /* "cheek-chin-thick" */
-  char *area_id;    /* "cheek-chin" */
-  char *area;       /* "Cheek, chin" */
+  gint64 profile_version;
+  char *area_id; /* "cheek-chin" */
+  char *area;    /* "Cheek, chin" */
   NbSkin skin;
-  double min_mm; /* the profile's shallowest target */
-  double max_mm; /* its deepest target */
-  /* The band drawn on the depth chart: the targets' range when it is one, else the single
-   * target ± its tolerance (a zero-width band would mark every stroke out of tolerance). */
+  double min_mm;             /* the profile's shallowest target */
+  double max_mm;             /* its deepest target */
+  double tolerance_mm;       /* ± of a target: the tightest of the profile's points */
+  double rate_tolerance_pct; /* ± of the rate, % of the setting */
+  /* Where a stroke may land: within the tolerance of one of the targets, so from the shallowest
+   * target − tolerance to the deepest + tolerance, never below 0 mm. A single target is target ±
+   * its tolerance (a zero-width band would mark every stroke out of tolerance); a range keeps its
+   * tolerance at both ends (a pen set at the end of the range is not out of band for its
+   * scatter). */
   double band_lo_mm;
   double band_hi_mm;
 } NbPreset;
@@ -47,6 +53,23 @@ GPtrArray *nb_presets_from_profiles (GPtrArray *profiles);
 /* nb_presets_load: (transfer full) (element-type NbPreset) the presets of the profiles in @dirs
  * (NULL: nb_profiles_search_path ()). Fails as nb_profiles_load_all does. */
 GPtrArray *nb_presets_load (const char *const *dirs, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* nb_presets_dup_areas: (transfer full) the treatment area ids of @presets, each once, in the
+ * presets' order (domain.md's). The area control of the Live page lists these. */
+GStrv nb_presets_dup_areas (GPtrArray *presets);
+
+/* nb_presets_for_area: (transfer container) (element-type NbPreset) the presets of @area_id, thin
+ * skin before thick (one preset of skin "any" for an area that does not depend on it). The skin
+ * control of the Live page lists these. Empty for an unknown area. */
+GPtrArray *nb_presets_for_area (GPtrArray *presets, const char *area_id);
+
+/* nb_presets_find: the preset of @area_id and @skin, or NULL. nb_presets_find_profile: the preset
+ * made from profile @profile_id, or NULL. */
+const NbPreset *nb_presets_find (GPtrArray *presets, const char *area_id, NbSkin skin);
+const NbPreset *nb_presets_find_profile (GPtrArray *presets, const char *profile_id);
+
+/* nb_preset_dup_targets_label: (transfer full) "1.00–2.00 mm" or "0.25 ± 0.15 mm". */
+char *nb_preset_dup_targets_label (const NbPreset *preset);
 
 /* nb_preset_pen_depth: the pen setting for @preset on a pen that takes depths from @pen_min_mm to
  * @pen_max_mm in @pen_step_mm steps: the setting nearest the middle of the preset's targets that

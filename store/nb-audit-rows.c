@@ -63,6 +63,11 @@ static const NbAuditTable tables[] = {
          "rowid", FALSE),
   /* schema 8: voided sessions and runs */
   TABLE ("voids", "rowid", "id, kind, record_id, reason, at, by", "rowid", FALSE),
+  /* schema 9: what a session was measured against (its rowid is the session's id) */
+  TABLE ("session_targets", "rowid",
+         "session_id, profile_id, profile_version, target_mm, tolerance_mm, band_lo_mm,"
+         " band_hi_mm, rate_tolerance_hz",
+         "rowid", FALSE),
 };
 
 const NbAuditTable *

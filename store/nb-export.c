@@ -24,7 +24,26 @@ typedef struct
   FILE *fp;
   gboolean json_first; /* no array element written yet */
   int time_decimals;   /* time_s to one sample period */
+  const NbStoreSession *session;
 } Out;
+
+/* Half a µm: a stroke at the band's limit, as the pen reports it, is in the band (as on the Live
+ * page, nb-live-verdict.c). */
+#define BAND_EPS_MM 5e-7
+
+/* band_word: where a stroke fell against the session's band, NULL without a target. Fixed words,
+ * nothing to quote or escape. */
+static const char *
+band_word (const NbStoreSession *s, double depth_mm)
+{
+  if (!s->has_target || !isfinite (depth_mm))
+    return NULL;
+  if (depth_mm < s->band_lo_mm - BAND_EPS_MM)
+    return "too_shallow";
+  if (depth_mm > s->band_hi_mm + BAND_EPS_MM)
+    return "too_deep";
+  return "in";
+}
 
 /* Room for any "%.*f" of the values exported (|v| < 1e15) with up to 9 decimals. */
 #define NUM_BUF 48
@@ -72,12 +91,17 @@ static gboolean
 csv_stroke (const NbStoreStroke *st, gpointer data)
 {
   Out *out = data;
+  const NbStoreSession *s = out->session;
   char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF], d[NUM_BUF];
-  /* no predecessor (first stroke, or first after a gap): no period */
-  fprintf (out->fp, "%" G_GUINT64_FORMAT ",%s,%s,%s,%s\r\n", st->index,
+  char t[NUM_BUF], tol[NUM_BUF], lo[NUM_BUF], hi[NUM_BUF];
+  const char *band = band_word (s, st->depth_mm);
+  /* no predecessor (first stroke, or first after a gap): no period; no target: empty fields */
+  fprintf (out->fp, "%" G_GUINT64_FORMAT ",%s,%s,%s,%s,%s,%s,%s,%s,%s\r\n", st->index,
            fixed (a, st->time_s, out->time_decimals), fixed (b, st->depth_mm, DEPTH_DECIMALS),
            st->period_s > 0 ? fixed (c, st->period_s * 1000.0, PERIOD_MS_DECIMALS) : "",
-           fixed (d, st->entry_speed_mm_s, SPEED_DECIMALS));
+           fixed (d, st->entry_speed_mm_s, SPEED_DECIMALS), fixed (t, s->target_mm, DEPTH_DECIMALS),
+           fixed (tol, s->tolerance_mm, DEPTH_DECIMALS), fixed (lo, s->band_lo_mm, DEPTH_DECIMALS),
+           fixed (hi, s->band_hi_mm, DEPTH_DECIMALS), band ? band : "");
   return !ferror (out->fp);
 }
 
@@ -113,6 +137,30 @@ json_member_string (FILE *fp, const char *key, const char *value)
   json_member (fp, FALSE, key, text);
 }
 
+/* json_target: "target": null, or what the session was measured against (schema 9). */
+static void
+json_target (FILE *fp, const NbStoreSession *s)
+{
+  if (!s->has_target)
+    {
+      json_member (fp, FALSE, "target", NULL);
+      return;
+    }
+  char buf[NUM_BUF];
+  g_autofree char *version
+      = s->profile_id ? g_strdup_printf ("%" G_GINT64_FORMAT, s->profile_version) : NULL;
+  fputs (",\"target\":{", fp);
+  json_member (fp, TRUE, "depth_mm", fixed (buf, s->target_mm, DEPTH_DECIMALS));
+  json_member_string (fp, "profile_id", s->profile_id);
+  json_member (fp, FALSE, "profile_version", version);
+  json_member (fp, FALSE, "tolerance_mm", fixed (buf, s->tolerance_mm, DEPTH_DECIMALS));
+  json_member (fp, FALSE, "band_lo_mm", fixed (buf, s->band_lo_mm, DEPTH_DECIMALS));
+  json_member (fp, FALSE, "band_hi_mm", fixed (buf, s->band_hi_mm, DEPTH_DECIMALS));
+  json_member (fp, FALSE, "rate_tolerance_hz",
+               s->rate_tolerance_hz > 0 ? fixed (buf, s->rate_tolerance_hz, HZ_DECIMALS) : NULL);
+  fputc ('}', fp);
+}
+
 static void
 json_metadata (FILE *fp, const NbStoreSession *s)
 {
@@ -136,6 +184,7 @@ json_metadata (FILE *fp, const NbStoreSession *s)
   json_member_string (fp, "ended_at", ended);
   json_member_string (fp, "status", nb_session_status_to_string (s->status));
   json_member_string (fp, "error", s->error);
+  json_target (fp, s);
   fputc ('}', fp);
 }
 
@@ -153,6 +202,9 @@ json_stroke (const NbStoreStroke *st, gpointer data)
                st->period_s > 0 ? fixed (buf, st->period_s * 1000.0, PERIOD_MS_DECIMALS) : NULL);
   json_member (out->fp, FALSE, "entry_speed_mm_s",
                fixed (buf, st->entry_speed_mm_s, SPEED_DECIMALS));
+  const char *band = band_word (out->session, st->depth_mm);
+  g_autofree char *band_json = band ? g_strdup_printf ("\"%s\"", band) : NULL;
+  json_member (out->fp, FALSE, "band", band_json);
   fputc ('}', out->fp);
   out->json_first = FALSE;
   return !ferror (out->fp);
@@ -175,7 +227,7 @@ static gboolean
 write_session (NbStore *store, const NbStoreSession *s, NbExportFormat format,
                gboolean include_samples, FILE *fp, GError **error)
 {
-  Out out = { fp, TRUE, nb_export_time_decimals (s->sample_rate_hz) };
+  Out out = { fp, TRUE, nb_export_time_decimals (s->sample_rate_hz), s };
 
   if (format == NB_EXPORT_CSV)
     {
@@ -184,7 +236,9 @@ write_session (NbStore *store, const NbStoreSession *s, NbExportFormat format,
           fputs ("sample_index,position_um\r\n", fp);
           return nb_store_foreach_batch (store, s->id, csv_batch, &out, error);
         }
-      fputs ("index,time_s,depth_mm,period_ms,entry_speed_mm_s\r\n", fp);
+      fputs ("index,time_s,depth_mm,period_ms,entry_speed_mm_s,target_mm,tolerance_mm,band_lo_mm,"
+             "band_hi_mm,band\r\n",
+             fp);
       return nb_store_foreach_stroke (store, s->id, csv_stroke, &out, error);
     }
 

@@ -21,13 +21,17 @@ typedef enum
  *
  * CSV (RFC 4180, CRLF line ends) is one table that starts with its header row, so spreadsheet
  * and data-frame readers (pandas.read_csv, R read.csv) need no options: the strokes, header
- * "index,time_s,depth_mm,period_ms,entry_speed_mm_s" (an unknown entry speed or period is an
- * empty field) or, with @include_samples, the raw samples, header "sample_index,position_um".
- * The session's metadata is only in the JSON export.
+ * "index,time_s,depth_mm,period_ms,entry_speed_mm_s,target_mm,tolerance_mm,band_lo_mm,
+ * band_hi_mm,band" (an unknown entry speed or period is an empty field; the target, its tolerance
+ * and band repeat the session's, empty when it had none, and band says where the stroke fell: in,
+ * too_shallow or too_deep) or, with @include_samples, the raw samples, header
+ * "sample_index,position_um". The rest of the session's metadata is only in the JSON export.
  *
  * JSON: { "session": {id, pen_serial, pen_model, uri, operator, name, note, depth_mm, rate_hz,
- * sample_rate_hz, started_at, ended_at (ISO 8601 UTC), status, error}, "strokes": [ {index, time_s,
- * depth_mm, period_ms (null if none), entry_speed_mm_s (null if unknown)} ] } or, with
+ * sample_rate_hz, started_at, ended_at (ISO 8601 UTC), status, error, target: null or {depth_mm,
+ * profile_id (null: a custom target), profile_version, tolerance_mm, band_lo_mm, band_hi_mm,
+ * rate_tolerance_hz (null: the rate not judged)}}, "strokes": [ {index, time_s, depth_mm,
+ * period_ms (null if none), entry_speed_mm_s (null if unknown), band (null without a target)} ] } or, with
  * @include_samples, { "session": {...}, "samples": [ {"sample_index": n, "position_um": p} ] }.
  *
  * Figures have the precision the measurement has: depths in mm to 0.1 µm (4 decimals), rates in

@@ -343,6 +343,7 @@ nb_recorder_new (const NbRecorderParams *params, GError **error)
   rec->session.operator_name = g_strdup (params->session.operator_name);
   rec->session.name = g_strdup (params->session.name);
   rec->session.note = g_strdup (params->session.note);
+  rec->session.profile_id = g_strdup (params->session.profile_id);
   rec->commit_interval_us = (gint64) (params->commit_interval_ms ? params->commit_interval_ms
                                                                  : DEFAULT_COMMIT_INTERVAL_MS)
                             * 1000;
@@ -542,6 +543,7 @@ nb_recorder_free (NbRecorder *rec)
   g_free ((char *) rec->session.operator_name);
   g_free ((char *) rec->session.name);
   g_free ((char *) rec->session.note);
+  g_free ((char *) rec->session.profile_id);
   g_free (rec->finish_text);
   g_clear_error (&rec->error);
   g_mutex_clear (&rec->lock);

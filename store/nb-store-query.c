@@ -7,8 +7,11 @@
 
 #define SESSION_COLUMNS                                                                            \
   "SELECT s.id, p.serial, p.model, s.uri, s.operator, s.name, s.note, s.depth_mm, s.rate_hz,"      \
-  " s.sample_rate_hz, s.started_at, s.ended_at, s.status, s.error"                                 \
-  " FROM sessions s LEFT JOIN pens p ON p.id = s.pen_id"
+  " s.sample_rate_hz, s.started_at, s.ended_at, s.status, s.error, t.session_id, t.profile_id,"    \
+  " t.profile_version, t.target_mm, t.tolerance_mm, t.band_lo_mm, t.band_hi_mm,"                   \
+  " t.rate_tolerance_hz"                                                                           \
+  " FROM sessions s LEFT JOIN pens p ON p.id = s.pen_id"                                           \
+  " LEFT JOIN session_targets t ON t.session_id = s.id"
 
 static char *
 col_strdup (sqlite3_stmt *stmt, int col)
@@ -41,6 +44,14 @@ session_from_row (NbStore *store, sqlite3_stmt *stmt)
     s->status = nb_store_session_is_live (store->path, s->id) ? NB_SESSION_RECORDING
                                                               : NB_SESSION_INTERRUPTED;
   s->error = col_strdup (stmt, 13);
+  s->has_target = sqlite3_column_type (stmt, 14) != SQLITE_NULL;
+  s->profile_id = col_strdup (stmt, 15);
+  s->profile_version = sqlite3_column_int64 (stmt, 16);
+  s->target_mm = s->has_target ? sqlite3_column_double (stmt, 17) : NAN;
+  s->tolerance_mm = s->has_target ? sqlite3_column_double (stmt, 18) : NAN;
+  s->band_lo_mm = s->has_target ? sqlite3_column_double (stmt, 19) : NAN;
+  s->band_hi_mm = s->has_target ? sqlite3_column_double (stmt, 20) : NAN;
+  s->rate_tolerance_hz = sqlite3_column_double (stmt, 21); /* NULL reads 0: not judged */
   return s;
 }
 
@@ -56,6 +67,7 @@ nb_store_session_free (NbStoreSession *s)
   g_free (s->name);
   g_free (s->note);
   g_free (s->error);
+  g_free (s->profile_id);
   g_free (s);
 }
 

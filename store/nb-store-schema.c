@@ -475,8 +475,33 @@ static const char schema_v8[]
       "  WHEN EXISTS (SELECT 1 FROM voids WHERE kind = 'run' AND record_id = NEW.run_id)"
       "  BEGIN SELECT RAISE(ABORT, 'certificates: the run was voided'); END;";
 
+/* Version 9: what a session was measured against (issue 12): the Live page's treatment preset
+ * (its profile, NULL for a custom target), the depth setting judged ± its tolerance, the band a
+ * stroke may land in, and the rate's tolerance. A table of its own, not columns of sessions: the
+ * audit hash of the session rows written before stays what it was, and the row is append-only on
+ * its own terms. It is written with the session, before any stroke, and never changed. */
+static const char schema_v9[]
+    = "CREATE TABLE session_targets ("
+      "  session_id INTEGER PRIMARY KEY REFERENCES sessions(id),"
+      "  profile_id TEXT CHECK (profile_id IS NULL OR length(profile_id) > 0),"
+      "  profile_version INTEGER CHECK (profile_version IS NULL OR profile_version >= 1),"
+      "  target_mm REAL NOT NULL CHECK (target_mm >= 0),"
+      "  tolerance_mm REAL NOT NULL CHECK (tolerance_mm > 0),"
+      "  band_lo_mm REAL NOT NULL CHECK (band_lo_mm >= 0),"
+      "  band_hi_mm REAL NOT NULL CHECK (band_hi_mm >= band_lo_mm),"
+      "  rate_tolerance_hz REAL CHECK (rate_tolerance_hz IS NULL OR rate_tolerance_hz > 0));"
+      "CREATE TRIGGER session_targets_no_update BEFORE UPDATE ON session_targets"
+      "  BEGIN SELECT RAISE(ABORT, 'session targets are append-only: UPDATE rejected'); END;"
+      "CREATE TRIGGER session_targets_no_delete BEFORE DELETE ON session_targets"
+      "  BEGIN SELECT RAISE(ABORT, 'session targets are append-only: DELETE rejected'); END;"
+      "CREATE TRIGGER session_targets_before_data BEFORE INSERT ON session_targets"
+      "  WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) IS NOT 'recording'"
+      "    OR EXISTS (SELECT 1 FROM strokes WHERE session_id = NEW.session_id)"
+      "  BEGIN SELECT RAISE(ABORT, 'session targets: only a recording session without strokes');"
+      "  END;";
+
 static const char *const migrations[] = {
-  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8,
+  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8, schema_v9,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) >= NB_STORE_SCHEMA_AUDIT);

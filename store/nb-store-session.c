@@ -79,6 +79,31 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
   return pen_id;
 }
 
+/* The session's target row (schema 9), inside the session's transaction. */
+static gboolean
+insert_target (NbStore *store, gint64 id, const NbStoreSessionParams *p, GError **error)
+{
+  sqlite3_stmt *stmt = nb_store_stmt (store,
+                                      "INSERT INTO session_targets (session_id, profile_id,"
+                                      " profile_version, target_mm, tolerance_mm, band_lo_mm,"
+                                      " band_hi_mm, rate_tolerance_hz)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  nb_store_bind_text (stmt, 2, p->profile_id);
+  if (p->profile_id != NULL && p->profile_version > 0)
+    sqlite3_bind_int64 (stmt, 3, p->profile_version);
+  sqlite3_bind_double (stmt, 4, p->target_mm);
+  sqlite3_bind_double (stmt, 5, p->tolerance_mm);
+  sqlite3_bind_double (stmt, 6, p->band_lo_mm);
+  sqlite3_bind_double (stmt, 7, p->band_hi_mm);
+  if (p->rate_tolerance_hz > 0)
+    sqlite3_bind_double (stmt, 8, p->rate_tolerance_hz);
+  return nb_store_step_done (store, stmt, "Recording the session's target in", error);
+}
+
 gint64
 nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **error)
 {
@@ -87,6 +112,20 @@ nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
                    "A session needs a positive sample rate (got %g)", p->sample_rate_hz);
+      return 0;
+    }
+  gboolean has_target = p->tolerance_mm > 0;
+  if (has_target
+      && !(isfinite (p->target_mm) && p->target_mm >= 0 && isfinite (p->tolerance_mm)
+           && isfinite (p->band_lo_mm) && p->band_lo_mm >= 0 && isfinite (p->band_hi_mm)
+           && p->band_hi_mm >= p->band_lo_mm && isfinite (p->rate_tolerance_hz)
+           && p->rate_tolerance_hz >= 0))
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                   "A session's target needs a depth, a tolerance and a band of 0 mm or more "
+                   "(got %g ± %g mm, band %g–%g mm, rate ± %g Hz)",
+                   p->target_mm, p->tolerance_mm, p->band_lo_mm, p->band_hi_mm,
+                   p->rate_tolerance_hz);
       return 0;
     }
   const char *actor = p->operator_name != NULL ? p->operator_name : g_get_user_name ();
@@ -119,17 +158,40 @@ nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **
   if (!nb_store_step_done (store, stmt, "Creating a session in", error))
     goto fail;
   id = sqlite3_last_insert_rowid (store->db);
+  if (has_target && !insert_target (store, id, p, error))
+    goto fail;
 
   subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, id);
   detail = g_strdup_printf ("pen=%s uri=%s name=%s depth_mm=%g rate_hz=%g "
                             "sample_rate_hz=%g",
                             p->pen_serial ? p->pen_serial : "", p->uri ? p->uri : "",
                             p->name ? p->name : "", p->depth_mm, p->rate_hz, p->sample_rate_hz);
-  /* the pen row (its last_seen just changed) is covered with the session */
-  covers = pen_id != 0 ? g_strdup_printf ("sessions:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT
-                                          " pens:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
-                                          id, id, pen_id, pen_id)
-                       : nb_audit_covers_range ("sessions", id, id);
+  if (has_target)
+    {
+      char *full
+          = g_strdup_printf ("%s profile=%s target_mm=%g tolerance_mm=%g band_mm=%g-%g "
+                             "rate_tolerance_hz=%g",
+                             detail, p->profile_id ? p->profile_id : "", p->target_mm,
+                             p->tolerance_mm, p->band_lo_mm, p->band_hi_mm, p->rate_tolerance_hz);
+      g_free (detail);
+      detail = full;
+    }
+  /* the pen row (its last_seen just changed) and the target are covered with the session */
+  covers = nb_audit_covers_range ("sessions", id, id);
+  if (pen_id != 0)
+    {
+      char *more = g_strdup_printf ("%s pens:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, covers,
+                                    pen_id, pen_id);
+      g_free (covers);
+      covers = more;
+    }
+  if (has_target)
+    {
+      char *more = g_strdup_printf ("%s session_targets:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                    covers, id, id);
+      g_free (covers);
+      covers = more;
+    }
   if (!nb_audit_append_rows (store, actor, "session.start", subject, detail, covers,
                              NB_AUDIT_DEFAULT, error)
       || !nb_store_commit (store, error))

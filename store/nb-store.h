@@ -79,6 +79,16 @@ typedef struct
   double depth_mm;       /* configured needle depth */
   double rate_hz;        /* configured stroke rate */
   double sample_rate_hz; /* position sample rate, e.g. 20000 */
+  /* What the session is measured against (schema 9), stored only when tolerance_mm > 0: the
+   * treatment preset's profile (NULL: a custom target), the depth setting judged ± tolerance_mm,
+   * the band a stroke may land in, and the rate's tolerance (0: the rate is not judged). */
+  const char *profile_id;
+  gint64 profile_version; /* 0 when no profile */
+  double target_mm;
+  double tolerance_mm;
+  double band_lo_mm;
+  double band_hi_mm;
+  double rate_tolerance_hz;
 } NbStoreSessionParams;
 
 /* A session as read back. */
@@ -98,6 +108,16 @@ typedef struct
   gint64 ended_at;   /* 0 while recording or interrupted */
   NbSessionStatus status;
   char *error; /* why it was aborted, or NULL */
+  /* What it was measured against (NbStoreSessionParams); has_target FALSE: nothing, and the
+   * figures are NAN. rate_tolerance_hz is 0 when the rate was not judged. */
+  gboolean has_target;
+  char *profile_id; /* NULL for a custom target */
+  gint64 profile_version;
+  double target_mm;
+  double tolerance_mm;
+  double band_lo_mm;
+  double band_hi_mm;
+  double rate_tolerance_hz;
 } NbStoreSession;
 
 typedef struct

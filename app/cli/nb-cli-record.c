@@ -4,6 +4,7 @@
 
 #include "nb-cli-run.h"
 #include "nb-cli.h"
+#include "nb-live-verdict.h"
 #include "nb-recorder.h"
 #include "nb-stroke-store.h"
 
@@ -73,7 +74,7 @@ int
 nb_cli_record (int argc, char **argv)
 {
   g_auto (NbCliRunOptions) opt = NB_CLI_RUN_OPTIONS_INIT;
-  g_autofree char *db = NULL, *operator_name = NULL, *note = NULL, *name = NULL;
+  g_autofree char *db = NULL, *operator_name = NULL, *note = NULL, *name = NULL, *preset_id = NULL;
   const GOptionEntry entries[] = {
     NB_CLI_RUN_OPTION_ENTRIES (opt),
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (default: in the XDG data directory)",
@@ -82,6 +83,10 @@ nb_cli_record (int argc, char **argv)
       "NAME" },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, "A note kept with the session", "TEXT" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "A name for the session", "TEXT" },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &preset_id,
+      "Treatment preset (a profile with an area): its tolerance and band are stored with the "
+      "session",
+      "PROFILE" },
     { NULL },
   };
   if (!nb_cli_parse ("record", NULL,
@@ -94,6 +99,20 @@ nb_cli_record (int argc, char **argv)
     return rc;
   if (db == NULL)
     db = nb_store_get_default_path ();
+  g_autoptr (GPtrArray) presets = NULL;
+  const NbPreset *preset = NULL;
+  if (preset_id != NULL)
+    {
+      g_autoptr (GError) perror = NULL;
+      presets = nb_presets_load (NULL, &perror);
+      if (presets == NULL)
+        return nb_cli_fail ("record", perror);
+      preset = nb_presets_find_profile (presets, preset_id);
+      if (preset == NULL)
+        return nb_cli_usage ("record",
+                             "no treatment preset “%s” (see `profiles`: a profile with an area)",
+                             preset_id);
+    }
 
   g_autoptr (GError) error = NULL;
   NbCliRun run = { .command = "record" };
@@ -113,6 +132,19 @@ nb_cli_record (int argc, char **argv)
       .sample_rate_hz = id->sample_rate_hz,
     },
   };
+  NbLiveTarget target;
+  if (preset != NULL)
+    {
+      /* judged as on the Live page: the --depth setting ± the preset's tolerance */
+      nb_live_target_for_preset (&target, preset, opt.depth_mm, opt.rate_hz);
+      params.session.profile_id = preset->profile_id;
+      params.session.profile_version = preset->profile_version;
+      params.session.target_mm = target.target_mm;
+      params.session.tolerance_mm = target.tolerance_mm;
+      params.session.band_lo_mm = target.band_lo_mm;
+      params.session.band_hi_mm = target.band_hi_mm;
+      params.session.rate_tolerance_hz = target.rate_tolerance_hz;
+    }
   Recording rec = { .run = &run };
   rec.rec = nb_recorder_new (&params, &error);
   if (rec.rec == NULL)

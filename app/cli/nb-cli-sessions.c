@@ -1,6 +1,7 @@
 /* nb-cli-sessions.c: `needlebench-cli sessions [--db PATH] [--serial S] [--operator NAME]
  * [--json]`: the recorded sessions, newest first; a voided one says "voided" as its status (its
  * JSON keeps the stored status and adds "voided"). */
+#include <math.h>
 #include <stdio.h>
 
 #include "nb-cli-void.h"
@@ -30,6 +31,32 @@ nb_cli_open_store_read (const char *path, GError **error)
       return NULL;
     }
   return nb_store_open_full (p, NB_STORE_OPEN_READ_ONLY, error);
+}
+
+/* "target": null, or what the session was measured against (as in the export). */
+static void
+add_target_json (JsonBuilder *b, const NbStoreSession *s)
+{
+  json_builder_set_member_name (b, "target");
+  if (!s->has_target)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  nb_cli_json_double (b, "depth_mm", s->target_mm);
+  nb_cli_json_string (b, "profile_id", s->profile_id);
+  json_builder_set_member_name (b, "profile_version");
+  if (s->profile_id != NULL)
+    json_builder_add_int_value (b, s->profile_version);
+  else
+    json_builder_add_null_value (b);
+  nb_cli_json_double (b, "tolerance_mm", s->tolerance_mm);
+  nb_cli_json_double (b, "band_lo_mm", s->band_lo_mm);
+  nb_cli_json_double (b, "band_hi_mm", s->band_hi_mm);
+  nb_cli_json_double (b, "rate_tolerance_hz",
+                      s->rate_tolerance_hz > 0 ? s->rate_tolerance_hz : NAN);
+  json_builder_end_object (b);
 }
 
 int
@@ -92,6 +119,7 @@ nb_cli_sessions (int argc, char **argv)
           if (error != NULL)
             return nb_cli_fail ("sessions", error);
           nb_cli_json_void (b, v);
+          add_target_json (b, s);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -103,8 +131,8 @@ nb_cli_sessions (int argc, char **argv)
       printf ("No sessions.\n");
       return NB_EXIT_OK;
     }
-  printf ("%6s  %-20s  %-14s  %-12s  %7s  %6s  %-11s  %s\n", "ID", "STARTED (UTC)", "PEN",
-          "OPERATOR", "DEPTH", "RATE", "STATUS", "NAME");
+  printf ("%6s  %-20s  %-14s  %-12s  %7s  %6s  %-11s  %-11s  %s\n", "ID", "STARTED (UTC)", "PEN",
+          "OPERATOR", "DEPTH", "RATE", "BAND", "STATUS", "NAME");
   for (guint i = 0; i < list->len; i++)
     {
       NbStoreSession *s = g_ptr_array_index (list, i);
@@ -116,9 +144,14 @@ nb_cli_sessions (int argc, char **argv)
       g_autoptr (NbStoreVoid) v = nb_store_get_void (store, NB_STORE_VOID_SESSION, s->id, &error);
       if (error != NULL)
         return nb_cli_fail ("sessions", error);
-      printf ("%6" G_GINT64_FORMAT "  %-20s  %-14s  %-12s  %5.2fmm  %4.0fHz  %-11s  %s\n", s->id,
-              started ? started : "?", pen ? pen : "-", who ? who : "-", s->depth_mm, s->rate_hz,
-              v != NULL ? "voided" : nb_session_status_to_string (s->status), name ? name : "");
+      /* the band a stroke had to land in, when the session had a target */
+      g_autofree char *band = s->has_target
+                                  ? g_strdup_printf ("%.2f-%.2fmm", s->band_lo_mm, s->band_hi_mm)
+                                  : g_strdup ("-");
+      printf ("%6" G_GINT64_FORMAT "  %-20s  %-14s  %-12s  %5.2fmm  %4.0fHz  %-11s  %-11s  %s\n",
+              s->id, started ? started : "?", pen ? pen : "-", who ? who : "-", s->depth_mm,
+              s->rate_hz, band, v != NULL ? "voided" : nb_session_status_to_string (s->status),
+              name ? name : "");
     }
   return NB_EXIT_OK;
 }

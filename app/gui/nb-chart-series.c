@@ -1,6 +1,8 @@
 /* nb-chart-series.c: data and style of one chart series. */
 #include "nb-chart-series.h"
 
+#include <string.h>
+
 struct _NbChartSeries
 {
   GObject parent_instance;
@@ -13,6 +15,8 @@ struct _NbChartSeries
   /* points: x, y pairs; a plain array trimmed from the front in chunks, so adding is O(1)
    * amortised and drawing reads one contiguous block */
   GArray *points;
+  GByteArray *classes; /* one a point, kept with points; NULL until a point has a class */
+  GdkRGBA class_colors[NB_CHART_SERIES_CLASSES];
   guint max_points;
   /* line, band */
   double y0, y1;
@@ -32,6 +36,8 @@ static void
 nb_chart_series_finalize (GObject *object)
 {
   g_array_unref (NB_CHART_SERIES (object)->points);
+  if (NB_CHART_SERIES (object)->classes)
+    g_byte_array_unref (NB_CHART_SERIES (object)->classes);
   g_free (NB_CHART_SERIES (object)->label);
   G_OBJECT_CLASS (nb_chart_series_parent_class)->finalize (object);
 }
@@ -61,6 +67,8 @@ nb_chart_series_new (NbChartSeriesKind kind, const char *color)
   series->kind = kind;
   if (color == NULL || !gdk_rgba_parse (&series->color, color))
     gdk_rgba_parse (&series->color, "#3584e4");
+  for (guint i = 0; i < NB_CHART_SERIES_CLASSES; i++)
+    series->class_colors[i] = series->color;
   return series;
 }
 
@@ -124,22 +132,68 @@ nb_chart_series_set_max_points (NbChartSeries *series, guint max_points)
 }
 
 void
-nb_chart_series_add_point (NbChartSeries *series, double x, double y)
+nb_chart_series_add_point_class (NbChartSeries *series, double x, double y, guint cls)
 {
   double xy[2] = { x, y };
+  guint8 c = (guint8) MIN (cls, NB_CHART_SERIES_CLASSES - 1);
+  if (series->classes == NULL && c != 0)
+    {
+      /* the points before had class 0 */
+      series->classes = g_byte_array_new ();
+      g_byte_array_set_size (series->classes, series->points->len / 2);
+      memset (series->classes->data, 0, series->classes->len);
+    }
   g_array_append_vals (series->points, xy, 2);
+  if (series->classes)
+    g_byte_array_append (series->classes, &c, 1);
   /* Trim in chunks of a quarter so that the memmove happens rarely. */
   guint n = series->points->len / 2;
   if (n > series->max_points + series->max_points / 4)
-    g_array_remove_range (series->points, 0, 2 * (n - series->max_points));
+    {
+      g_array_remove_range (series->points, 0, 2 * (n - series->max_points));
+      if (series->classes)
+        g_byte_array_remove_range (series->classes, 0, n - series->max_points);
+    }
   nb_chart_series_changed (series);
+}
+
+void
+nb_chart_series_add_point (NbChartSeries *series, double x, double y)
+{
+  nb_chart_series_add_point_class (series, x, y, 0);
 }
 
 void
 nb_chart_series_clear (NbChartSeries *series)
 {
   g_array_set_size (series->points, 0);
+  if (series->classes)
+    g_byte_array_set_size (series->classes, 0);
   nb_chart_series_changed (series);
+}
+
+void
+nb_chart_series_set_class_color (NbChartSeries *series, guint cls, const char *color)
+{
+  g_return_if_fail (cls < NB_CHART_SERIES_CLASSES);
+  if (color == NULL || !gdk_rgba_parse (&series->class_colors[cls], color))
+    series->class_colors[cls] = series->color;
+  nb_chart_series_changed (series);
+}
+
+const GdkRGBA *
+nb_chart_series_get_class_color (NbChartSeries *series, guint cls)
+{
+  return &series->class_colors[MIN (cls, NB_CHART_SERIES_CLASSES - 1)];
+}
+
+const guint8 *
+nb_chart_series_get_classes (NbChartSeries *series, guint *n)
+{
+  guint len = series->points->len / 2;
+  guint skip = len > series->max_points ? len - series->max_points : 0;
+  *n = len - skip;
+  return series->classes ? series->classes->data + skip : NULL;
 }
 
 const double *

@@ -41,6 +41,16 @@ void nb_chart_series_clear (NbChartSeries *series);
 /* nb_chart_series_get_points: (transfer none) x0, y0, x1, y1, ... oldest first; @n points. */
 const double *nb_chart_series_get_points (NbChartSeries *series, guint *n);
 
+/* Point classes: a point may carry a class (0 … NB_CHART_SERIES_CLASSES − 1) drawn in that
+ * class's colour (class 0: the series' colour), e.g. a stroke's verdict. */
+#define NB_CHART_SERIES_CLASSES 4
+void nb_chart_series_set_class_color (NbChartSeries *series, guint cls, const char *color);
+const GdkRGBA *nb_chart_series_get_class_color (NbChartSeries *series, guint cls);
+void nb_chart_series_add_point_class (NbChartSeries *series, double x, double y, guint cls);
+/* nb_chart_series_get_classes: (transfer none) the class of each point of
+ * nb_chart_series_get_points (same order and @n), or NULL when no point has one. */
+const guint8 *nb_chart_series_get_classes (NbChartSeries *series, guint *n);
+
 /* Line and band: y values (a line uses @y0 only). */
 void nb_chart_series_set_y (NbChartSeries *series, double y0, double y1);
 void nb_chart_series_get_y (NbChartSeries *series, double *y0, double *y1);

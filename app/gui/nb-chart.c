@@ -195,18 +195,23 @@ draw_points (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double py,
 {
   guint n;
   const double *xy = nb_chart_series_get_points (s, &n);
+  const guint8 *classes = nb_chart_series_get_classes (s, &n);
   double xmin = nb_chart_axis_get_min (self->x_axis), xmax = nb_chart_axis_get_max (self->x_axis);
-  set_source (cr, nb_chart_series_get_color (s), 1.0);
-  for (guint i = 0; i < n; i++)
+  /* one fill per class colour; a series without classes is one pass */
+  for (guint cls = 0; cls < (classes ? NB_CHART_SERIES_CLASSES : 1); cls++)
     {
-      double x = xy[2 * i], y = xy[2 * i + 1];
-      if (x < xmin || x > xmax || !isfinite (y))
-        continue;
-      double cx = px + nb_chart_axis_to_pixel (self->x_axis, x, pw, FALSE);
-      double cy = py + nb_chart_axis_to_pixel (self->y_axis, y, ph, TRUE);
-      cairo_rectangle (cr, cx - 1.5, cy - 1.5, 3, 3);
+      set_source (cr, nb_chart_series_get_class_color (s, cls), 1.0);
+      for (guint i = 0; i < n; i++)
+        {
+          double x = xy[2 * i], y = xy[2 * i + 1];
+          if ((classes && classes[i] != cls) || x < xmin || x > xmax || !isfinite (y))
+            continue;
+          double cx = px + nb_chart_axis_to_pixel (self->x_axis, x, pw, FALSE);
+          double cy = py + nb_chart_axis_to_pixel (self->y_axis, y, ph, TRUE);
+          cairo_rectangle (cr, cx - 1.5, cy - 1.5, 3, 3);
+        }
+      cairo_fill (cr);
     }
-  cairo_fill (cr);
 }
 
 /* A line's words above it (below when it is at the top of the plot) on a patch of the chart's

@@ -12,6 +12,8 @@
 #include "nb-presets.h"
 #include "nb-readouts.h"
 #include "nb-recording-bar.h"
+#include "nb-target-picker.h"
+#include "nb-verdict-card.h"
 
 #define DEPTH_CHART_STROKES 300
 
@@ -25,7 +27,8 @@ struct _NbLivePage
   GtkSpinButton *depth_spin, *rate_spin;
   GtkLabel *depth_unit_label;
   GtkAdjustment *depth_adjustment, *rate_adjustment;
-  GtkDropDown *preset_dropdown;
+  NbTargetPicker *target_picker;
+  NbVerdictCard *verdict_card;
   GtkButton *motor_button, *record_button;
   GtkEntry *name_entry, *note_entry;
   NbReadouts *readouts;
@@ -41,9 +44,6 @@ struct _NbLivePage
   NbChartAxis *depth_x, *depth_y;
   NbChartSeries *depth_points, *band, *target;
 
-  GPtrArray *presets; /* NbPreset */
-  const NbPreset *preset;
-  guint preset_index;
   gboolean updating; /* set while the page itself changes a control: not an operator's input */
 };
 
@@ -99,7 +99,9 @@ update_actions (NbLivePage *self)
   gtk_widget_action_set_enabled (w, "live.toggle-record", on);
   gtk_widget_set_sensitive (GTK_WIDGET (self->depth_spin), on);
   gtk_widget_set_sensitive (GTK_WIDGET (self->rate_spin), on);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->preset_dropdown), on);
+  /* a recording stores the target it started with */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->target_picker),
+                            on && !nb_run_is_recording (self->run));
 
   gboolean motor = self->run && nb_run_is_motor_running (self->run);
   gtk_button_set_label (self->motor_button, motor ? "Stop _Motor" : "Start _Motor");
@@ -158,15 +160,19 @@ static void
 on_updated (NbRun *run, NbLivePage *self)
 {
   nb_readouts_show (self->readouts, run, nb_units_from_settings (self->settings) == NB_UNITS_UM);
+  nb_verdict_card_show (self->verdict_card, run, nb_units_from_settings (self->settings));
+  nb_readouts_show_verdict (self->readouts, nb_verdict_card_get_depth (self->verdict_card).verdict,
+                            nb_verdict_card_get_rate (self->verdict_card).verdict);
   nb_live_strip_fit_y (&self->strip, run);
 }
 
 static void
 update_band (NbLivePage *self)
 {
-  double target = self->run ? nb_run_get_set_depth (self->run) : 0;
-  double lo = self->preset ? self->preset->band_lo_mm : target - NB_LIVE_DEFAULT_TOLERANCE_MM;
-  double hi = self->preset ? self->preset->band_hi_mm : target + NB_LIVE_DEFAULT_TOLERANCE_MM;
+  const NbLiveTarget *t = nb_verdict_card_follow (
+      self->verdict_card, self->run, nb_target_picker_get_preset (self->target_picker));
+  double target = t ? t->target_mm : 0;
+  double lo = t ? t->band_lo_mm : 0, hi = t ? t->band_hi_mm : 0;
   nb_chart_series_set_y (self->band, lo, hi);
   nb_chart_series_set_y (self->target, target, target);
   nb_chart_axis_set_range (self->depth_y, MAX (MIN (lo, target) - 0.25, 0),
@@ -176,7 +182,10 @@ update_band (NbLivePage *self)
 static void
 on_stroke (NbRun *run, const NbStroke *stroke, NbLivePage *self)
 {
-  nb_chart_series_add_point (self->depth_points, (double) stroke->index, stroke->depth_mm);
+  /* coloured by its verdict: the chart's point class is the NbLiveCheck */
+  nb_chart_series_add_point_class (
+      self->depth_points, (double) stroke->index, stroke->depth_mm,
+      nb_verdict_card_add_stroke (self->verdict_card, stroke->depth_mm));
   double last = (double) stroke->index;
   nb_chart_axis_set_range (self->depth_x, MAX (last - DEPTH_CHART_STROKES, 0),
                            MAX (last + 5, DEPTH_CHART_STROKES / 10.0));
@@ -234,44 +243,22 @@ nb_live_page_set_depth (NbLivePage *self, double depth_mm)
 }
 
 gboolean
-nb_live_page_choose_preset (NbLivePage *self, guint index)
+nb_live_page_choose_target (NbLivePage *self, const char *area_id, NbSkin skin)
 {
-  gtk_drop_down_set_selected (self->preset_dropdown, index);
-  return self->preset_index == index;
+  return nb_target_picker_choose (self->target_picker, area_id, skin);
+}
+
+NbVerdictCard *
+nb_live_page_get_verdict_card (NbLivePage *self)
+{
+  return self->verdict_card;
 }
 
 static void
-on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, NbLivePage *self)
+on_target_changed (NbTargetPicker *picker, NbLivePage *self)
 {
-  if (self->updating)
-    return;
-  guint index = gtk_drop_down_get_selected (dropdown);
-  const NbPreset *preset
-      = index > 0 && index <= self->presets->len ? self->presets->pdata[index - 1] : NULL;
-  if (preset && self->run)
-    {
-      const NbIdentity *id = nb_run_get_identity (self->run);
-      double depth;
-      g_autoptr (GError) error = NULL;
-      if (!nb_preset_pen_depth (preset, id->depth_min_um / 1000.0, id->depth_max_um / 1000.0,
-                                id->depth_step_um / 1000.0, &depth, &error))
-        {
-          g_autofree char *text = g_strdup_printf ("Preset refused: %s", error->message);
-          message (self, text);
-          self->updating = TRUE;
-          gtk_drop_down_set_selected (dropdown, self->preset_index);
-          self->updating = FALSE;
-          return;
-        }
-      self->preset = preset;
-      self->preset_index = index;
-      nb_live_page_set_depth (self, depth);
-    }
-  else
-    {
-      self->preset = NULL;
-      self->preset_index = 0;
-    }
+  if (nb_target_picker_get_preset (picker) && self->run)
+    nb_live_page_set_depth (self, nb_target_picker_get_depth (picker));
   update_band (self);
 }
 
@@ -373,7 +360,7 @@ static void
 on_run_notify (NbRun *run, GParamSpec *pspec, NbLivePage *self)
 {
   update_actions (self);
-  if (g_str_equal (pspec->name, "set-depth-mm"))
+  if (g_str_equal (pspec->name, "set-depth-mm") || g_str_equal (pspec->name, "set-rate-hz"))
     update_band (self);
 }
 
@@ -413,9 +400,8 @@ adopt_run (NbLivePage *self, NbRun *run)
                               step >= 0.1 - 1e-9 ? (step >= 0.25 - 1e-9 ? 2 : 1) : 2);
   set_adjustment (self->rate_adjustment, id->rate_min_mhz / 1000.0, id->rate_max_mhz / 1000.0, 1,
                   nb_run_get_set_rate (run));
-  gtk_drop_down_set_selected (self->preset_dropdown, 0);
-  self->preset = NULL;
-  self->preset_index = 0;
+  nb_target_picker_set_pen (self->target_picker, id->depth_min_um / 1000.0,
+                            id->depth_max_um / 1000.0, id->depth_step_um / 1000.0);
   self->updating = FALSE;
 
   nb_live_strip_show_run (&self->strip, run);
@@ -506,8 +492,12 @@ apply_units (NbLivePage *self)
   NbUnits units = nb_units_from_settings (self->settings);
   nb_live_strip_set_units (&self->strip, units);
   nb_units_label_axis (units, self->depth_y, _ ("depth"));
+  nb_target_picker_set_units (self->target_picker, units);
   if (self->run)
-    nb_readouts_show (self->readouts, self->run, units == NB_UNITS_UM);
+    {
+      nb_readouts_show (self->readouts, self->run, units == NB_UNITS_UM);
+      nb_verdict_card_show (self->verdict_card, self->run, units);
+    }
 }
 
 void
@@ -600,29 +590,6 @@ nb_live_page_shutdown_finish (NbLivePage *self, GAsyncResult *result, GError **e
 /* --- GObject -------------------------------------------------------------------------------- */
 
 static void
-load_presets (NbLivePage *self)
-{
-  g_autoptr (GError) error = NULL;
-  /* The calibration profiles (a dozen small files): the CLI reads the same ones. */
-  GPtrArray *presets = nb_presets_load (NULL, &error);
-  if (presets == NULL)
-    {
-      g_warning ("treatment presets: %s", error->message);
-      presets = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_preset_free);
-    }
-  self->presets = presets;
-  GtkStringList *labels = gtk_string_list_new (NULL);
-  gtk_string_list_append (labels, "No treatment preset (±0.15 mm)");
-  for (guint i = 0; i < presets->len; i++)
-    {
-      g_autofree char *label = nb_preset_dup_label (presets->pdata[i]);
-      gtk_string_list_append (labels, label);
-    }
-  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (labels));
-  g_object_unref (labels);
-}
-
-static void
 setup_charts (NbLivePage *self)
 {
   nb_live_strip_init (&self->strip, self->strip_chart, NB_LIVE_WINDOW_S);
@@ -637,6 +604,9 @@ setup_charts (NbLivePage *self)
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
   nb_chart_series_set_max_points (self->depth_points, DEPTH_CHART_STROKES * 4);
+  nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_IN, "#26a269");
+  nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_LOW, "#9141ac");
+  nb_chart_series_set_class_color (self->depth_points, NB_LIVE_CHECK_HIGH, "#c01c28");
   nb_chart_set_max_fps (self->depth_chart, 10); /* a point a stroke: 10 frames show them all */
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
   /* The target on top of the strokes: it is the reference the eye compares them with. */
@@ -689,7 +659,6 @@ nb_live_page_dispose (GObject *object)
   g_clear_object (&self->depth_points);
   g_clear_object (&self->band);
   g_clear_object (&self->target);
-  g_clear_pointer (&self->presets, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), NB_TYPE_LIVE_PAGE);
   G_OBJECT_CLASS (nb_live_page_parent_class)->dispose (object);
 }
@@ -723,6 +692,8 @@ nb_live_page_class_init (NbLivePageClass *klass)
   g_type_ensure (NB_TYPE_CHART);
   g_type_ensure (NB_TYPE_PEN_DETAILS);
   g_type_ensure (NB_TYPE_READOUTS);
+  g_type_ensure (NB_TYPE_TARGET_PICKER);
+  g_type_ensure (NB_TYPE_VERDICT_CARD);
   gtk_widget_class_set_template_from_resource (wc, "/org/needlebench/NeedleBench/nb-live-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (wc, NbLivePage, name)
   CHILD (pen_list);
@@ -733,7 +704,8 @@ nb_live_page_class_init (NbLivePageClass *klass)
   CHILD (rate_spin);
   CHILD (depth_adjustment);
   CHILD (rate_adjustment);
-  CHILD (preset_dropdown);
+  CHILD (target_picker);
+  CHILD (verdict_card);
   CHILD (motor_button);
   CHILD (record_button);
   CHILD (name_entry);
@@ -776,9 +748,8 @@ nb_live_page_init (NbLivePage *self)
   g_signal_connect (self->depth_spin, "value-changed", G_CALLBACK (on_depth_changed), self);
   g_signal_connect (self->rate_spin, "value-changed", G_CALLBACK (on_rate_changed), self);
   gtk_spin_button_set_snap_to_ticks (self->depth_spin, TRUE);
-  load_presets (self);
-  g_signal_connect (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected),
-                    self);
+  g_signal_connect (self->target_picker, "changed", G_CALLBACK (on_target_changed), self);
+  g_signal_connect_swapped (self->target_picker, "message", G_CALLBACK (message), self);
   setup_charts (self);
 
   /* Global scope: the shortcuts work wherever the focus is in the window. */

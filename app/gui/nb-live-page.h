@@ -1,6 +1,6 @@
 /* nb-live-page.h: the Live page: the pens sidebar (discovery, connect, details) and, for the
  * connected pen, its controls, readouts, strip chart and per-stroke depth chart. Renders an
- * NbRun; the logic lives in NbRun, NbPenList and calibration/nb-presets. */
+ * NbRun; the logic lives in NbRun, NbPenList, calibration/nb-presets and nb-live-verdict. */
 #pragma once
 
 #include <adwaita.h>
@@ -8,6 +8,7 @@
 #include "nb-chart.h"
 #include "nb-pen-list.h"
 #include "nb-run.h"
+#include "nb-verdict-card.h"
 
 G_BEGIN_DECLS
 
@@ -31,9 +32,12 @@ NbRun *nb_live_page_get_run (NbLivePage *page);
 NbPenList *nb_live_page_get_pen_list (NbLivePage *page);
 /* nb_live_page_set_depth: as if the operator typed @depth_mm in the depth field. */
 void nb_live_page_set_depth (NbLivePage *page, double depth_mm);
-/* nb_live_page_choose_preset: as if the operator chose preset @index (0 = none) of the list;
- * FALSE if the pen refused it (a "message" explains why). */
-gboolean nb_live_page_choose_preset (NbLivePage *page, guint index);
+/* nb_live_page_choose_target: as if the operator chose treatment area @area_id (NULL: "None", a
+ * custom target) and skin thickness @skin; FALSE if there is no such preset or the pen refused it
+ * (a "message" explains why). */
+gboolean nb_live_page_choose_target (NbLivePage *page, const char *area_id, NbSkin skin);
+/* nb_live_page_get_verdict_card: (transfer none) the verdict card (tests). */
+NbVerdictCard *nb_live_page_get_verdict_card (NbLivePage *page);
 void nb_live_page_set_session_name (NbLivePage *page, const char *name, const char *note);
 NbChart *nb_live_page_get_strip_chart (NbLivePage *page);
 /* nb_live_page_shutdown: stops looking for pens and closes the pen without waiting. */

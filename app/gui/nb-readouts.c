@@ -1,6 +1,8 @@
 /* nb-readouts.c: the readout cards, formatted with the precision each figure has. */
 #include "nb-readouts.h"
 
+#include "nb-verdict-card.h"
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -9,6 +11,9 @@ struct _NbReadouts
   GtkBox parent_instance;
   GtkLabel *depth_value, *rate_value, *strokes_value, *speed_value, *gaps_value, *crc_value;
   GtkLabel *last_run_label;
+  GtkWidget *depth_verdict_box, *rate_verdict_box;
+  GtkImage *depth_verdict_icon, *rate_verdict_icon;
+  GtkLabel *depth_verdict_label, *rate_verdict_label;
 };
 
 G_DEFINE_FINAL_TYPE (NbReadouts, nb_readouts, GTK_TYPE_BOX)
@@ -70,6 +75,38 @@ nb_readouts_get_last_run_text (NbReadouts *self)
              : NULL;
 }
 
+static void
+show_check (GtkLabel *value, GtkWidget *box, GtkImage *icon, GtkLabel *label, NbLiveCheck check,
+            const char *word)
+{
+  nb_live_check_set_css_class (GTK_WIDGET (value), check);
+  gtk_widget_set_visible (box, check != NB_LIVE_CHECK_NONE);
+  gtk_image_set_from_icon_name (icon, nb_live_check_icon_name (check));
+  gtk_label_set_label (label, check != NB_LIVE_CHECK_NONE ? word : "");
+  nb_live_check_set_css_class (GTK_WIDGET (label), check);
+}
+
+void
+nb_readouts_show_verdict (NbReadouts *self, NbLiveCheck depth, NbLiveCheck rate)
+{
+  const char *depth_word = depth == NB_LIVE_CHECK_IN    ? _ ("In tolerance")
+                           : depth == NB_LIVE_CHECK_LOW ? _ ("Too shallow")
+                                                        : _ ("Too deep");
+  const char *rate_word = rate == NB_LIVE_CHECK_IN    ? _ ("In tolerance")
+                          : rate == NB_LIVE_CHECK_LOW ? _ ("Too slow")
+                                                      : _ ("Too fast");
+  show_check (self->depth_value, self->depth_verdict_box, self->depth_verdict_icon,
+              self->depth_verdict_label, depth, depth_word);
+  show_check (self->rate_value, self->rate_verdict_box, self->rate_verdict_icon,
+              self->rate_verdict_label, rate, rate_word);
+}
+
+const char *
+nb_readouts_get_depth_verdict_text (NbReadouts *self)
+{
+  return gtk_label_get_label (self->depth_verdict_label);
+}
+
 const char *
 nb_readouts_get_depth_text (NbReadouts *self)
 {
@@ -96,6 +133,12 @@ nb_readouts_class_init (NbReadoutsClass *klass)
   gtk_widget_class_bind_template_child (wc, NbReadouts, gaps_value);
   gtk_widget_class_bind_template_child (wc, NbReadouts, crc_value);
   gtk_widget_class_bind_template_child (wc, NbReadouts, last_run_label);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, depth_verdict_box);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, rate_verdict_box);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, depth_verdict_icon);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, rate_verdict_icon);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, depth_verdict_label);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, rate_verdict_label);
 }
 
 static void

@@ -24,11 +24,11 @@ struct _NbRecordsPage
   NbReplay *replay;
   GCancellable *loading;
   NbChartAxis *strip_x, *strip_y, *depth_x, *depth_y;
-  NbChartSeries *trace, *depth_points, *target;
   GSettings *settings; /* "units"; NULL where the schema is not installed */
   NbRecordsOpener opener;
   gpointer opener_data;
   AdwToast *export_toast; /* weak: the overlay owns it */
+  NbChartSeries *trace, *depth_points, *target, *band;
 };
 
 G_DEFINE_FINAL_TYPE (NbRecordsPage, nb_records_page, GTK_TYPE_BOX)
@@ -137,6 +137,14 @@ show_replay (NbRecordsPage *self)
   nb_chart_series_set_y (self->target, s->depth_mm, s->depth_mm);
   double lo = r->depth_mm.n ? MIN (r->depth_mm.min, s->depth_mm) : s->depth_mm;
   double hi = r->depth_mm.n ? MAX (r->depth_mm.max, s->depth_mm) : s->depth_mm;
+  /* the band the session was judged against, when it had a target (schema 9) */
+  nb_chart_series_set_visible (self->band, s->has_target);
+  if (s->has_target)
+    {
+      nb_chart_series_set_y (self->band, s->band_lo_mm, s->band_hi_mm);
+      lo = MIN (lo, s->band_lo_mm);
+      hi = MAX (hi, s->band_hi_mm);
+    }
   nb_chart_axis_set_range (self->depth_y, MAX (lo - 0.25, 0), hi + 0.25);
   gtk_stack_set_visible_child_name (self->detail_stack, "session");
 }
@@ -494,6 +502,7 @@ nb_records_page_dispose (GObject *object)
   g_clear_object (&self->trace);
   g_clear_object (&self->depth_points);
   g_clear_object (&self->target);
+  g_clear_object (&self->band);
   g_clear_object (&self->strip_x);
   g_clear_object (&self->strip_y);
   g_clear_object (&self->depth_x);
@@ -569,7 +578,9 @@ nb_records_page_init (NbRecordsPage *self)
   self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
+  self->band = nb_chart_series_new (NB_CHART_SERIES_BAND, "#2ec27e");
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
+  nb_chart_add_series (self->depth_chart, self->band);
   nb_chart_add_series (self->depth_chart, self->depth_points);
   nb_chart_add_series (self->depth_chart, self->target);
   nb_chart_set_title (self->depth_chart, "Depth per stroke and set depth");

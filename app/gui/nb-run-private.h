@@ -29,6 +29,11 @@ struct _NbRun
   gboolean recording; /* TRUE from start until the recorder is handed to its finishing thread */
   gint64 recording_since_us; /* monotonic time the session opened */
   guint64 recorded_strokes;  /* strokes written to the open session */
+  /* what a new session is measured against (nb_run_set_session_target) */
+  gboolean has_target;
+  NbLiveTarget target;
+  char *target_profile_id;
+  gint64 target_profile_version;
 
   /* readouts */
   NbAcquisitionSummary summary;

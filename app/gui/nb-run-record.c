@@ -85,6 +85,10 @@ typedef struct
 {
   char *store_path, *serial, *model, *firmware, *uri, *operator_name, *name, *note;
   double depth_mm, rate_hz, sample_rate_hz;
+  gboolean has_target;
+  NbLiveTarget target;
+  char *profile_id;
+  gint64 profile_version;
 } StartData;
 
 static void
@@ -98,6 +102,7 @@ start_data_free (StartData *sd)
   g_free (sd->operator_name);
   g_free (sd->name);
   g_free (sd->note);
+  g_free (sd->profile_id);
   g_free (sd);
 }
 
@@ -126,6 +131,16 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       .sample_rate_hz = sd->sample_rate_hz,
     },
   };
+  if (sd->has_target)
+    {
+      params.session.profile_id = sd->profile_id;
+      params.session.profile_version = sd->profile_version;
+      params.session.target_mm = sd->target.target_mm;
+      params.session.tolerance_mm = sd->target.tolerance_mm;
+      params.session.band_lo_mm = sd->target.band_lo_mm;
+      params.session.band_hi_mm = sd->target.band_hi_mm;
+      params.session.rate_tolerance_hz = sd->target.rate_tolerance_hz;
+    }
   GError *error = NULL;
   /* Opens the store and creates the session, waiting for a writer that holds the database. */
   NbRecorder *rec = nb_recorder_new (&params, &error);
@@ -205,6 +220,10 @@ nb_run_start_recording_async (NbRun *self, const char *store_path, const char *o
   sd->depth_mm = self->set_depth_mm;
   sd->rate_hz = self->set_rate_hz;
   sd->sample_rate_hz = self->sample_rate;
+  sd->has_target = self->has_target;
+  sd->target = self->target;
+  sd->profile_id = g_strdup (self->target_profile_id);
+  sd->profile_version = self->target_profile_version;
   self->starting = TRUE;
   g_autoptr (GTask) task = g_task_new (self, NULL, start_done, outer);
   g_task_set_task_data (task, sd, (GDestroyNotify) start_data_free);
@@ -215,6 +234,19 @@ gboolean
 nb_run_start_recording_finish (NbRun *self, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+nb_run_set_session_target (NbRun *self, const char *profile_id, gint64 profile_version,
+                           const NbLiveTarget *target)
+{
+  g_return_if_fail (NB_IS_RUN (self));
+  self->has_target = target != NULL;
+  if (target != NULL)
+    self->target = *target;
+  g_free (self->target_profile_id);
+  self->target_profile_id = target != NULL ? g_strdup (profile_id) : NULL;
+  self->target_profile_version = target != NULL && profile_id != NULL ? profile_version : 0;
 }
 
 gboolean

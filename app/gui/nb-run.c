@@ -502,6 +502,7 @@ nb_run_finalize (GObject *object)
   g_clear_pointer (&self->recorder, nb_recorder_free);
   g_clear_object (&self->closing);
   g_free (self->close_reason);
+  g_free (self->target_profile_id);
   g_clear_pointer (&self->decimator, nb_decimator_free);
   G_OBJECT_CLASS (nb_run_parent_class)->finalize (object);
 }

@@ -12,6 +12,7 @@
 #include "nb-acquisition.h"
 #include "nb-decimator.h"
 #include "nb-device.h"
+#include "nb-live-verdict.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +75,11 @@ void nb_run_start_recording_async (NbRun *run, const char *store_path, const cha
                                    gpointer user_data);
 gboolean nb_run_start_recording_finish (NbRun *run, GAsyncResult *result,
                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* nb_run_set_session_target: what the sessions recorded from now on are measured against, stored
+ * with them: @target (NULL: nothing) from the treatment preset of @profile_id at
+ * @profile_version (NULL: a custom target). Copied. */
+void nb_run_set_session_target (NbRun *run, const char *profile_id, gint64 profile_version,
+                                const NbLiveTarget *target);
 /* TRUE while a session is being created. */
 gboolean nb_run_is_starting_recording (NbRun *run);
 /* nb_run_stop_recording: closes the session as complete (in a worker thread); "recording-

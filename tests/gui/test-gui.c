@@ -183,10 +183,10 @@ static void
 test_preset (void)
 {
   /* "Cheek, chin, thin skin" is 0.5–1.0 mm: the pen (0.05 mm steps) is set to 0.75 mm. */
-  g_assert_true (nb_live_page_choose_preset (live, 9));
+  g_assert_true (nb_live_page_choose_target (live, "cheek-chin", NB_SKIN_THIN));
   double depth = 0.75;
   g_assert_true (nb_test_wait (depth_is_set, &depth, 3));
-  g_assert_true (nb_live_page_choose_preset (live, 0));
+  g_assert_true (nb_live_page_choose_target (live, NULL, NB_SKIN_ANY));
   depth = SET_DEPTH_MM;
   nb_live_page_set_depth (live, depth);
   g_assert_true (nb_test_wait (depth_is_set, &depth, 3));

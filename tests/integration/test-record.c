@@ -108,7 +108,7 @@ test_round_trip (void)
   g_autoptr (GPtrArray) rows = parse_csv (csv);
   guint header = 0;
   GPtrArray *head = g_ptr_array_index (rows, header);
-  g_assert_cmpuint (head->len, ==, 5);
+  g_assert_cmpuint (head->len, ==, 10); /* the strokes' five, the target's four and the band */
   g_assert_cmpstr (g_ptr_array_index (head, 0), ==, "index");
   g_assert_cmpuint (rows->len - header - 1, ==, strokes);
   GPtrArray *first = g_ptr_array_index (rows, header + 1);
@@ -266,11 +266,75 @@ test_incomplete_kept_aborted (void)
     }
 }
 
+/* `record --preset`: the preset's target, tolerance and band go with the session, `sessions` and
+ * `export` show them, and a 0.2 mm-deep pen's strokes are all too deep for the eyes (0.10–0.40
+ * mm). */
+static void
+test_preset (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nb-rec-preset-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "nb.db", NULL);
+  g_autofree char *csv = g_build_filename (dir, "s.csv", NULL);
+  CliResult r = { 0 };
+  cli_run (&r, "record", "-d", "sim:depth-offset=0.2,depth-gain=1,rate-error=0,time-scale=4",
+           "--depth", "0.25", "--rate", "100", "--seconds", "1", "--db", db, "--preset",
+           "eyes-thin", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  cli_result_clear (&r);
+  /* not a treatment preset, or none at all: usage errors, nothing recorded */
+  const char *bad[] = { "factory-full", "elbow" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      cli_run (&r, "record", "-d", "sim", "--depth", "0.25", "--rate", "100", "--seconds", "1",
+               "--db", db, "--preset", bad[i], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "no treatment preset"));
+      cli_result_clear (&r);
+    }
+
+  cli_run (&r, "sessions", "--db", db, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+  JsonArray *list = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  JsonObject *t = json_object_get_object_member (json_array_get_object_element (list, 0), "target");
+  g_assert_cmpstr (json_object_get_string_member (t, "profile_id"), ==, "eyes-thin");
+  g_assert_cmpfloat (json_object_get_double_member (t, "depth_mm"), ==, 0.25);
+  g_assert_cmpfloat (json_object_get_double_member (t, "tolerance_mm"), ==, 0.15);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (t, "band_lo_mm"), 0.10, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (t, "band_hi_mm"), 0.40, 1e-12);
+  g_assert_cmpfloat (json_object_get_double_member (t, "rate_tolerance_hz"), ==, 5);
+  cli_result_clear (&r);
+  cli_run (&r, "sessions", "--db", db, NULL);
+  g_assert_nonnull (strstr (r.out, "0.10-0.40mm"));
+  cli_result_clear (&r);
+
+  cli_run (&r, "export", "1", "--db", db, "-o", csv, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  cli_result_clear (&r);
+  g_autoptr (GPtrArray) rows = parse_csv (csv);
+  g_assert_cmpuint (rows->len, >, 50);
+  GPtrArray *header = rows->pdata[0];
+  g_assert_cmpstr (header->pdata[9], ==, "band");
+  for (guint i = 1; i < rows->len; i++)
+    {
+      GPtrArray *row = rows->pdata[i];
+      g_assert_cmpstr (row->pdata[5], ==, "0.2500");
+      g_assert_cmpstr (row->pdata[7], ==, "0.1000");
+      g_assert_cmpstr (row->pdata[8], ==, "0.4000");
+      g_assert_cmpstr (row->pdata[9], ==, "too_deep");
+    }
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (rm), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/record/round-trip", test_round_trip);
+  g_test_add_func ("/record/preset", test_preset);
   g_test_add_func ("/record/read-only", test_read_only);
   g_test_add_func ("/record/kill-9", test_kill_9);
   g_test_add_func ("/record/incomplete-kept-aborted", test_incomplete_kept_aborted);

@@ -184,7 +184,9 @@ check_archive_readable (ReadMode mode)
   status = run_reader (&setup, &out, &err, "export", "1", "--db", db, "-o", "-", NULL);
   g_test_message ("export: %s", err);
   g_assert_cmpint (status, ==, 0);
-  g_assert_true (g_str_has_prefix (out, "index,time_s,depth_mm,period_ms,entry_speed_mm_s\r\n"));
+  g_assert_true (g_str_has_prefix (
+      out, "index,time_s,depth_mm,period_ms,entry_speed_mm_s,target_mm,tolerance_mm,band_lo_mm,"
+           "band_hi_mm,band\r\n"));
   g_assert_cmpuint (strlen (out), >, 60);
   /* nothing was written next to the archive */
   g_autofree char *shm = g_strconcat (db, "-shm", NULL);

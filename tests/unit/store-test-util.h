@@ -25,6 +25,7 @@ void test_store_add_schema_tests (void);
 void test_store_add_recorder_tests (void);
 void test_store_add_audit_tests (void);
 void test_store_add_export_tests (void);
+void test_store_add_target_tests (void);
 
 /* Removes @path and everything under it. */
 static inline void

@@ -38,9 +38,12 @@ test_shipped_table (void)
   g_assert_cmpstr (cheek->profile_id, ==, "cheek-chin-thick");
   g_assert_cmpfloat_with_epsilon (cheek->min_mm, 1.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (cheek->max_mm, 2.0, 1e-9);
-  /* A range is the band itself, as before the profiles. */
-  g_assert_cmpfloat_with_epsilon (cheek->band_lo_mm, 1.0, 1e-9);
-  g_assert_cmpfloat_with_epsilon (cheek->band_hi_mm, 2.0, 1e-9);
+  /* A range keeps its tolerance at both ends: a pen set at 2.00 mm scatters both sides of it. */
+  g_assert_cmpfloat_with_epsilon (cheek->band_lo_mm, 0.85, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cheek->band_hi_mm, 2.15, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cheek->tolerance_mm, 0.15, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cheek->rate_tolerance_pct, 5, 1e-9);
+  g_assert_cmpint (cheek->profile_version, ==, 1);
   g_autofree char *label = nb_preset_dup_label (cheek);
   g_assert_cmpstr (label, ==, "Cheek, chin, thick skin (1.00–2.00 mm)");
 
@@ -67,6 +70,36 @@ test_shipped_table (void)
           "stretch-marks-thin", "stretch-marks-thick",  "scalp" };
   for (guint i = 0; i < presets->len; i++)
     g_assert_cmpstr (((NbPreset *) presets->pdata[i])->profile_id, ==, order[i]);
+}
+
+static void
+test_areas (void)
+{
+  /* The Live page's two controls: the areas in domain.md's order, then the skins of one area. */
+  g_autoptr (GPtrArray) presets = load_shipped ();
+  g_auto (GStrv) areas = nb_presets_dup_areas (presets);
+  static const char *const want[]
+      = { "eyes",          "nose",  "upper-lip", "forehead", "cheek-chin", "facial-scarring",
+          "stretch-marks", "scalp", NULL };
+  g_assert_cmpstrv (areas, want);
+
+  g_autoptr (GPtrArray) nose = nb_presets_for_area (presets, "nose");
+  g_assert_cmpuint (nose->len, ==, 2);
+  g_assert_cmpint (((NbPreset *) nose->pdata[0])->skin, ==, NB_SKIN_THIN);
+  g_assert_cmpint (((NbPreset *) nose->pdata[1])->skin, ==, NB_SKIN_THICK);
+  g_autoptr (GPtrArray) scalp = nb_presets_for_area (presets, "scalp");
+  g_assert_cmpuint (scalp->len, ==, 1);
+  g_assert_cmpint (((NbPreset *) scalp->pdata[0])->skin, ==, NB_SKIN_ANY);
+  g_autoptr (GPtrArray) none = nb_presets_for_area (presets, "elbow");
+  g_assert_cmpuint (none->len, ==, 0);
+
+  const NbPreset *p = nb_presets_find (presets, "upper-lip", NB_SKIN_THICK);
+  g_assert_cmpstr (p->profile_id, ==, "upper-lip-thick");
+  g_assert_true (nb_presets_find_profile (presets, "upper-lip-thick") == p);
+  g_assert_null (nb_presets_find (presets, "scalp", NB_SKIN_THIN));
+  g_assert_null (nb_presets_find_profile (presets, "factory-full"));
+  g_autofree char *targets = nb_preset_dup_targets_label (p);
+  g_assert_cmpstr (targets, ==, "0.25–0.75 mm");
 }
 
 static void
@@ -168,6 +201,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/presets/shipped-table", test_shipped_table);
+  g_test_add_func ("/presets/areas", test_areas);
   g_test_add_func ("/presets/pen-depth", test_pen_depth);
   g_test_add_func ("/presets/out-of-range", test_out_of_range);
   g_test_add_func ("/presets/band-from-tolerance", test_band_from_tolerance);

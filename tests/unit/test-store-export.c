@@ -133,11 +133,13 @@ test_export_csv (void)
   /* the table starts with its header row; figures to the measurement's precision */
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
-  g_assert_true (g_str_has_prefix (text, "index,time_s,depth_mm,period_ms,entry_speed_mm_s\r\n"
-                                         "0,0.00035,1.5000,,500.0\r\n"
-                                         "1,0.00700,1.5010,6.667,500.3\r\n"
-                                         "2,0.01365,1.5020,6.667,500.7\r\n"
-                                         "3,0.02030,1.5030,6.667,\r\n"));
+  /* no target recorded: its columns are empty */
+  g_assert_true (g_str_has_prefix (text, "index,time_s,depth_mm,period_ms,entry_speed_mm_s,"
+                                         "target_mm,tolerance_mm,band_lo_mm,band_hi_mm,band\r\n"
+                                         "0,0.00035,1.5000,,500.0,,,,,\r\n"
+                                         "1,0.00700,1.5010,6.667,500.3,,,,,\r\n"
+                                         "2,0.01365,1.5020,6.667,500.7,,,,,\r\n"
+                                         "3,0.02030,1.5030,6.667,,,,,,\r\n"));
   assert_csv_reads_plainly (csv, 50, "depth_mm", "1.515");
   g_autoptr (GPtrArray) rows = parse_csv (csv);
   const char *want_header[] = { "index", "time_s", "depth_mm", "period_ms", "entry_speed_mm_s" };
@@ -214,18 +216,22 @@ test_export_json (void)
   g_assert_cmpstr (json_object_get_string_member (meta, "status"), ==, "complete");
   g_assert_true (json_object_get_null_member (meta, "error"));
   g_assert_cmpstr (json_object_get_string_member (meta, "pen_serial"), ==, "NB-0042");
+  g_assert_true (json_object_get_null_member (meta, "target"));
   /* the figures as text: short, to the measurement's precision (json-glib alone would print
    * 17 significant digits) */
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"depth_mm\":1.5000,\"rate_hz\":150.000,"
                                   "\"sample_rate_hz\":20000.000,"));
-  g_assert_nonnull (strstr (text, "\n{\"index\":0,\"time_s\":0.00035,\"depth_mm\":1.5000,"
-                                  "\"period_ms\":null,\"entry_speed_mm_s\":500.0},\n"));
-  g_assert_nonnull (strstr (text, "\n{\"index\":1,\"time_s\":0.00700,\"depth_mm\":1.5010,"
-                                  "\"period_ms\":6.667,\"entry_speed_mm_s\":500.3},\n"));
-  g_assert_nonnull (strstr (text, "\n{\"index\":3,\"time_s\":0.02030,\"depth_mm\":1.5030,"
-                                  "\"period_ms\":6.667,\"entry_speed_mm_s\":null},\n"));
+  g_assert_nonnull (strstr (text,
+                            "\n{\"index\":0,\"time_s\":0.00035,\"depth_mm\":1.5000,"
+                            "\"period_ms\":null,\"entry_speed_mm_s\":500.0,\"band\":null},\n"));
+  g_assert_nonnull (strstr (text,
+                            "\n{\"index\":1,\"time_s\":0.00700,\"depth_mm\":1.5010,"
+                            "\"period_ms\":6.667,\"entry_speed_mm_s\":500.3,\"band\":null},\n"));
+  g_assert_nonnull (strstr (text,
+                            "\n{\"index\":3,\"time_s\":0.02030,\"depth_mm\":1.5030,"
+                            "\"period_ms\":6.667,\"entry_speed_mm_s\":null,\"band\":null},\n"));
   JsonArray *strokes = json_object_get_array_member (root, "strokes");
   g_assert_cmpuint (json_array_get_length (strokes), ==, 40);
   for (guint i = 0; i < 40; i++)

@@ -256,8 +256,9 @@ test_read_only_directory (void)
   g_setenv ("NB_TEST_ARCHIVE", path, TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("index,time_s,depth_mm,period_ms,entry_speed_mm_s\r\n"
-                             "0,0.00100,1.0000,,400.0\r\n");
+  g_test_trap_assert_stdout ("index,time_s,depth_mm,period_ms,entry_speed_mm_s,target_mm,"
+                             "tolerance_mm,band_lo_mm,band_hi_mm,band\r\n"
+                             "0,0.00100,1.0000,,400.0,,,,,\r\n");
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
   nb_test_tmpdir_free (g_steal_pointer (&dir));

@@ -1,7 +1,8 @@
 /* test-store.c: unit tests of the record store, one program from several files:
  * test-store-schema.c (schema, migrations, file mode, append-only triggers),
  * test-store-recorder.c (round trip, read-only and full databases, live sessions),
- * test-store-audit.c (the hash chain) and test-store-export.c (CSV and JSON export).
+ * test-store-audit.c (the hash chain), test-store-export.c (CSV and JSON export) and
+ * test-store-target.c (what a session was measured against).
  * This file holds the shared fixtures and main (). */
 #include "nb-audit.h"
 #include "nb-export.h"
@@ -93,5 +94,6 @@ main (int argc, char **argv)
   test_store_add_schema_tests ();
   test_store_add_audit_tests ();
   test_store_add_export_tests ();
+  test_store_add_target_tests ();
   return g_test_run ();
 }
