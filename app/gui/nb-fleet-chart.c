@@ -149,7 +149,8 @@ dashed_line (cairo_t *cr, double x0, double x1, double y)
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
-/* legend entries at the top right, right to left: a swatch (line, box or diamond) and a name */
+/* legend entries at the top right, right to left: a swatch (0 dashed line, 1 box, 2 mean and
+ * whisker, 3 line with a dot) and a name */
 static double
 legend (GtkWidget *w, cairo_t *cr, const GdkRGBA *fg, double x, const char *colour, int kind,
         const char *name)
@@ -169,6 +170,16 @@ legend (GtkWidget *w, cairo_t *cr, const GdkRGBA *fg, double x, const char *colo
     {
       source (cr, colour, 0.9);
       dashed_line (cr, x, x + 16, sy);
+    }
+  else if (kind == 3)
+    {
+      source (cr, colour, 0.9);
+      cairo_set_line_width (cr, 2);
+      cairo_move_to (cr, x, sy);
+      cairo_line_to (cr, x + 16, sy);
+      cairo_stroke (cr);
+      cairo_arc (cr, x + 8, sy, 3.5, 0, 2 * G_PI);
+      cairo_fill (cr);
     }
   else if (kind == 1)
     {
@@ -419,7 +430,7 @@ draw_history (GtkWidget *w, cairo_t *cr, int width, int height, const Chart *c, 
       const NbFleetPointDrift *key = &g_array_index (pen->drift, NbFleetPointDrift, k);
       const char *colour = palette[k % G_N_ELEMENTS (palette)];
       g_autofree char *name = nb_fleet_text_point (c->units, key->target_mm, key->rate_hz);
-      lx = legend (w, cr, fg, lx, colour, 1, name);
+      lx = legend (w, cr, fg, lx, colour, 3, name);
       source (cr, colour, 0.9);
       cairo_set_line_width (cr, 2);
       gboolean started = FALSE;

@@ -106,8 +106,8 @@ fixture (const char *serial, const char *fix)
 }
 
 /* 300 days ago three stations at once, 150 days ago two of the pens again (the good one has drifted
- * by +0.02 mm, the gain error is a little smaller), 10 days ago the good pen (+0.035 mm) and a
- * pen of another model */
+ * by +0.02 to +0.03 mm, the gain error is a little smaller), 10 days ago the good pen (+0.035 to
+ * +0.055 mm) and a pen of another model */
 static void
 make_fleet (void)
 {
@@ -123,12 +123,12 @@ make_fleet (void)
   cli_ok ("calibrate", "--profile", PROFILE, "--no-adjust", "-d", s1, "--fixture", f1, "-d", s2,
           "--fixture", f2, "-d", s3, "--fixture", f3, NULL);
   gint64 last = age_runs (0, 300);
-  g_autofree char *s1b = station (GOOD, "depth-offset=0.02,depth-gain=1");
+  g_autofree char *s1b = station (GOOD, "depth-offset=0.01,depth-gain=1.01");
   g_autofree char *s3b = station (GAIN, "depth-offset=-0.18,depth-gain=1.2");
   cli_ok ("calibrate", "--profile", PROFILE, "--no-adjust", "-d", s1b, "--fixture", f1, "-d", s3b,
           "--fixture", f3, NULL);
   last = age_runs (last, 150);
-  g_autofree char *s1c = station (GOOD, "depth-offset=0.035,depth-gain=1");
+  g_autofree char *s1c = station (GOOD, "depth-offset=0.015,depth-gain=1.02");
   g_autofree char *s4 = station (OTHER, "model=NBX-2,depth-offset=0.01,depth-gain=1");
   g_autofree char *f4 = fixture (OTHER, "FIX-2");
   cli_ok ("calibrate", "--profile", PROFILE, "--no-adjust", "-d", s1c, "--fixture", f1, "-d", s4,
@@ -258,7 +258,7 @@ test_fleet (void)
   g_assert_cmpuint (top->failed, ==, 3);
   g_autofree char *failing_text = nb_fleet_text_failing (NB_UNITS_MM, g);
   g_assert_true (g_str_has_prefix (failing_text, "2.000 mm at 100 Hz (3 of 6)"));
-  /* the good pen drifted +0.035 mm in 290 days: an interval from its drift; the other model's
+  /* the good pen drifted in 290 days: an interval from its drift; the other model's
    * pen has one calibration */
   const NbFleetPen *good = g_ptr_array_index (all->pens, 0);
   g_assert_cmpstr (good->serial, ==, GOOD);
@@ -341,6 +341,13 @@ test_units (void)
   assert_shows (mm);
 }
 
+static GtkWidget *
+charts_first (void)
+{
+  g_autoptr (GPtrArray) charts = nb_fleet_view_get_charts (view);
+  return charts->pdata[0];
+}
+
 static void
 test_screenshot (void)
 {
@@ -351,6 +358,16 @@ test_screenshot (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 1400);
   nb_test_pump (0.5);
   nb_test_save_png (GTK_WIDGET (win), "fleet-statistics.png");
+  /* and scrolled down to the pens */
+  GtkWidget *scroll = gtk_widget_get_ancestor (charts_first (), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  nb_test_pump (0.5);
+  nb_test_save_png (GTK_WIDGET (win), "fleet-statistics-pens.png");
+  /* the charts at their own size, to look at closely */
+  g_autoptr (GPtrArray) charts = nb_fleet_view_get_charts (view);
+  nb_test_save_png (charts->pdata[0], "fleet-statistics-distribution.png");
+  nb_test_save_png (charts->pdata[2], "fleet-statistics-history.png");
 }
 
 int
