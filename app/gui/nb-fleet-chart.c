@@ -26,8 +26,8 @@ chart_free (Chart *c)
   g_free (c);
 }
 
-static const char *const palette[]
-    = { "#1c71d8", "#e66100", "#26a269", "#9141ac", "#a51d2d", "#865e3c" };
+static const char *const palette[] = { "#1c71d8", "#e66100", "#26a269", "#9141ac", "#a51d2d",
+                                       "#865e3c", "#2190a4", "#c88800", "#5e5c64", "#e01b84" };
 #define TOLERANCE_COLOUR "#c01c28"
 #define FILL_COLOUR "#3584e4"
 
@@ -62,6 +62,18 @@ text (GtkWidget *w, cairo_t *cr, const char *t, double x, double y, double ax, d
   pango_layout_get_pixel_size (layout, &tw, &th);
   cairo_move_to (cr, round (x - ax * tw), round (y - ay * th));
   pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+  return tw;
+}
+
+static int
+text_width (GtkWidget *w, const char *t, gboolean small)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (w, NULL);
+  g_autofree char *markup = g_markup_printf_escaped (small ? "<small>%s</small>" : "%s", t);
+  pango_layout_set_markup (layout, markup, -1);
+  int tw, th;
+  pango_layout_get_pixel_size (layout, &tw, &th);
   g_object_unref (layout);
   return tw;
 }
@@ -149,46 +161,30 @@ dashed_line (cairo_t *cr, double x0, double x1, double y)
   cairo_set_dash (cr, NULL, 0, 0);
 }
 
-/* legend entries at the top right, right to left: a swatch (0 dashed line, 1 box, 2 mean and
- * whisker, 3 line with a dot) and a name */
-static double
-legend (GtkWidget *w, cairo_t *cr, const GdkRGBA *fg, double x, const char *colour, int kind,
-        const char *name)
+/* one legend entry: a swatch (0 dashed line, 1 box, 2 mean and whisker, 3 line with a dot) and
+ * a name */
+typedef struct
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (w, NULL);
-  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", name);
-  pango_layout_set_markup (layout, markup, -1);
-  int tw, th;
-  pango_layout_get_pixel_size (layout, &tw, &th);
-  g_object_unref (layout);
-  x -= tw;
-  fg_source (cr, fg, 0.8);
-  text (w, cr, name, x, 6, 0, 0, TRUE);
-  double sy = 6 + th / 2.0;
-  x -= 22;
-  if (kind == 0)
+  const char *colour;
+  int kind;
+  const char *name;
+} Entry;
+
+static void
+swatch (cairo_t *cr, const GdkRGBA *fg, const Entry *e, double x, double sy)
+{
+  switch (e->kind)
     {
-      source (cr, colour, 0.9);
+    case 0:
+      source (cr, e->colour, 0.9);
       dashed_line (cr, x, x + 16, sy);
-    }
-  else if (kind == 3)
-    {
-      source (cr, colour, 0.9);
-      cairo_set_line_width (cr, 2);
-      cairo_move_to (cr, x, sy);
-      cairo_line_to (cr, x + 16, sy);
-      cairo_stroke (cr);
-      cairo_arc (cr, x + 8, sy, 3.5, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
-  else if (kind == 1)
-    {
-      source (cr, colour, 0.55);
+      break;
+    case 1:
+      source (cr, e->colour, 0.55);
       cairo_rectangle (cr, x + 3, sy - 5, 10, 10);
       cairo_fill (cr);
-    }
-  else
-    {
+      break;
+    case 2:
       fg_source (cr, fg, 0.85);
       cairo_set_line_width (cr, 1.5);
       cairo_move_to (cr, x + 8, sy - 7);
@@ -200,8 +196,56 @@ legend (GtkWidget *w, cairo_t *cr, const GdkRGBA *fg, double x, const char *colo
       cairo_line_to (cr, x + 4, sy);
       cairo_close_path (cr);
       cairo_fill (cr);
+      break;
+    default:
+      source (cr, e->colour, 0.9);
+      cairo_set_line_width (cr, 2);
+      cairo_move_to (cr, x, sy);
+      cairo_line_to (cr, x + 16, sy);
+      cairo_stroke (cr);
+      cairo_arc (cr, x + 8, sy, 3.5, 0, 2 * G_PI);
+      cairo_fill (cr);
     }
-  return x - 14;
+}
+
+#define LEGEND_ROW 18
+
+/* the legend at the top right between @left and @right, in as many right-aligned rows as it
+ * needs; returns the y under it */
+static double
+draw_legend (GtkWidget *w, cairo_t *cr, const GdkRGBA *fg, const Entry *entries, guint n,
+             double left, double right)
+{
+  double y = 6, row_w = 0;
+  guint row_start = 0;
+  for (guint i = 0; i <= n; i++)
+    {
+      double ew = i < n ? 22 + text_width (w, entries[i].name, TRUE) + 14 : 0;
+      if (i == n || (row_w + ew > right - left && i > row_start))
+        {
+          double x = right - row_w + 14;
+          for (guint k = row_start; k < i; k++)
+            {
+              swatch (cr, fg, &entries[k], x, y + 8);
+              fg_source (cr, fg, 0.8);
+              x += 22 + text (w, cr, entries[k].name, x + 22, y, 0, 0, TRUE) + 14;
+            }
+          if (i == n)
+            break;
+          y += LEGEND_ROW;
+          row_start = i;
+          row_w = 0;
+        }
+      row_w += ew;
+    }
+  return y + LEGEND_ROW;
+}
+
+static double
+title_right (GtkWidget *w, NbUnits units)
+{
+  g_autofree char *title = g_strdup_printf (_ ("As-found error, %s"), nb_units_symbol (units));
+  return 4 + text_width (w, title, TRUE) + 16;
 }
 
 /* --- distribution ----------------------------------------------------------------------------- */
@@ -227,10 +271,14 @@ draw_distribution (GtkWidget *w, cairo_t *cr, int width, int height, const Chart
       widen (&f.lo, &f.hi, d->tol_upper_mm);
     }
   finish_range (&f);
+  Entry entries[] = { { NULL, 2, _ ("mean ± 1 sd") },
+                      { FILL_COLOUR, 1, _ ("errors (histogram)") },
+                      { TOLERANCE_COLOUR, 0, _ ("tolerance") } };
+  double top = draw_legend (w, cr, fg, entries, G_N_ELEMENTS (entries), title_right (w, c->units),
+                            width - RIGHT);
+  f.py = MAX (TOP, top + 8);
+  f.ph = height - f.py - BOTTOM;
   draw_y_axis (w, cr, &f, fg, c->units);
-  double x = legend (w, cr, fg, width - RIGHT, TOLERANCE_COLOUR, 0, _ ("tolerance"));
-  x = legend (w, cr, fg, x, FILL_COLOUR, 1, _ ("errors (histogram)"));
-  legend (w, cr, fg, x, NULL, 2, _ ("mean ± 1 sd"));
 
   double sw = f.pw / n;
   for (guint i = 0; i < n; i++)
@@ -309,6 +357,14 @@ draw_distribution (GtkWidget *w, cairo_t *cr, int width, int height, const Chart
       /* TRANSLATORS: under a depth point in the chart: "n 4 · Cpk 1.33 · 1 failed" */
       g_autofree char *sub
           = g_strdup_printf (_ ("n %u · Cpk %s · %u failed"), d->n, cpk, d->failed);
+      /* many points (a factory profile): the depth alone, then the rate, under a narrow column */
+      if (text_width (w, pt, TRUE) > sw - 6 || text_width (w, sub, TRUE) > sw - 6)
+        {
+          g_free (pt);
+          pt = nb_units_format_depth (c->units, d->target_mm);
+          g_free (sub);
+          sub = g_strdup_printf (_ ("%g Hz · n %u"), d->rate_hz, d->n);
+        }
       fg_source (cr, fg, 0.85);
       text (w, cr, pt, cx, f.py + f.ph + 6, 0.5, 0, TRUE);
       fg_source (cr, fg, 0.6);
@@ -369,6 +425,22 @@ draw_history (GtkWidget *w, cairo_t *cr, int width, int height, const Chart *c, 
       widen (&f.lo, &f.hi, p->tol_upper_mm);
     }
   finish_range (&f);
+  /* one line per depth point of the latest calibration */
+  guint n_keys = MIN (pen->drift->len, 15);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  Entry entries[16];
+  for (guint k = 0; k < n_keys; k++)
+    {
+      const NbFleetPointDrift *key = &g_array_index (pen->drift, NbFleetPointDrift, k);
+      char *name = nb_fleet_text_point (c->units, key->target_mm, key->rate_hz);
+      g_ptr_array_add (names, name);
+      entries[k] = (Entry){ palette[k % G_N_ELEMENTS (palette)], 3, name };
+    }
+  entries[n_keys] = (Entry){ TOLERANCE_COLOUR, 0, _ ("tolerance") };
+  double top
+      = draw_legend (w, cr, fg, entries, n_keys + 1, title_right (w, c->units), width - RIGHT);
+  f.py = MAX (TOP, top + 8);
+  f.ph = height - f.py - BOTTOM + 14;
   draw_y_axis (w, cr, &f, fg, c->units);
 
   /* the time axis: at least two days wide, a margin either side */
@@ -424,13 +496,10 @@ draw_history (GtkWidget *w, cairo_t *cr, int width, int height, const Chart *c, 
     }
 
   /* one line per depth point of the latest calibration; a failed as-found is ringed in red */
-  double lx = legend (w, cr, fg, width - RIGHT, TOLERANCE_COLOUR, 0, _ ("tolerance"));
-  for (guint k = pen->drift->len; k-- > 0;)
+  for (guint k = 0; k < n_keys; k++)
     {
       const NbFleetPointDrift *key = &g_array_index (pen->drift, NbFleetPointDrift, k);
       const char *colour = palette[k % G_N_ELEMENTS (palette)];
-      g_autofree char *name = nb_fleet_text_point (c->units, key->target_mm, key->rate_hz);
-      lx = legend (w, cr, fg, lx, colour, 3, name);
       source (cr, colour, 0.9);
       cairo_set_line_width (cr, 2);
       gboolean started = FALSE;
@@ -556,14 +625,16 @@ chart_new (NbFleetData *data, guint index, NbUnits units, gboolean history)
       const NbFleetPen *pen = g_ptr_array_index (data->stats->pens, index);
       c->description = describe_history (pen, units);
       name = _ ("Calibration history");
-      gtk_widget_set_size_request (area, 420, 220);
+      /* a legend row for about every four points */
+      gtk_widget_set_size_request (area, 420, 220 + LEGEND_ROW * (pen->drift->len / 4));
     }
   else
     {
       const NbFleetGroup *g = g_ptr_array_index (data->stats->groups, index);
       c->description = describe_distribution (g, units);
       name = _ ("As-found error distribution");
-      gtk_widget_set_size_request (area, MAX (420, 150 * g->points->len), 260);
+      /* a column wide enough for its labels: a factory profile's many points scroll sideways */
+      gtk_widget_set_size_request (area, MAX (420, LEFT + RIGHT + 76 * (int) g->points->len), 260);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, c->description, -1);

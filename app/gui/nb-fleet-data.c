@@ -227,7 +227,9 @@ nb_fleet_text_failing (NbUnits units, const NbFleetGroup *g)
   if (failing->len == 0)
     return g_strdup (_ ("none"));
   g_autoptr (GString) s = g_string_new (NULL);
-  for (guint j = 0; j < failing->len; j++)
+  /* the most common ones: a factory profile's thirty points would drown them */
+  guint shown = failing->len > NB_FLEET_FAILING_SHOWN + 1 ? NB_FLEET_FAILING_SHOWN : failing->len;
+  for (guint j = 0; j < shown; j++)
     {
       const NbFleetPointDist *d
           = &g_array_index (g->points, NbFleetPointDist, g_array_index (failing, guint, j));
@@ -237,6 +239,10 @@ nb_fleet_text_failing (NbUnits units, const NbFleetGroup *g)
       /* TRANSLATORS: a failing point: "2.000 mm at 100 Hz (2 of 4)" */
       g_string_append_printf (s, _ ("%s (%u of %u)"), pt, d->failed, d->n);
     }
+  if (shown < failing->len)
+    g_string_append_printf (
+        s, g_dngettext (NULL, ", and %u more point", ", and %u more points", failing->len - shown),
+        failing->len - shown);
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 

@@ -62,7 +62,9 @@ char *nb_fleet_text_summary (const NbFleetStats *stats);
 char *nb_fleet_text_group_counts (const NbFleetGroup *group);
 /* "1 of 3 pens (33.3 %)", or a sentence why there is none */
 char *nb_fleet_text_yield (const NbFleetGroup *group);
-/* "2.000 mm at 100 Hz (2 of 4), …" or "none" */
+#define NB_FLEET_FAILING_SHOWN 6
+/* "2.000 mm at 100 Hz (2 of 4), …" or "none": the first NB_FLEET_FAILING_SHOWN, then how many
+ * more */
 char *nb_fleet_text_failing (NbUnits units, const NbFleetGroup *group);
 /* "400 days (set by 2.000 mm at 100 Hz)", "Insufficient history: …", … */
 char *nb_fleet_text_interval (NbUnits units, const NbFleetPen *pen,

@@ -134,7 +134,13 @@ nb_fleet_section_model (NbFleetData *data, guint index, NbUnits u)
                   boxed_list (figure_row (_ ("First-pass yield"), yield),
                               figure_row (_ ("Most common failing points"), failing)));
   gtk_box_append (GTK_BOX (box), point_table (g, u));
-  gtk_box_append (GTK_BOX (box), nb_fleet_chart_new_distribution (data, index, u));
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_AUTOMATIC,
+                                  GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroll), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll),
+                                 nb_fleet_chart_new_distribution (data, index, u));
+  gtk_box_append (GTK_BOX (box), scroll);
   return box;
 }
 

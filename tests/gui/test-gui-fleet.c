@@ -25,6 +25,7 @@
 #define OFFSET "NB3-2611-002"
 #define GAIN "NB3-2612-001"
 #define OTHER "NBX-0001"
+#define FACTORY "NB4-0001"
 
 static NbApplication *app;
 static NbWindow *win;
@@ -133,6 +134,11 @@ make_fleet (void)
   g_autofree char *f4 = fixture (OTHER, "FIX-2");
   cli_ok ("calibrate", "--profile", PROFILE, "--no-adjust", "-d", s1c, "--fixture", f1, "-d", s4,
           "--fixture", f4, NULL);
+  /* a pen of a third model on the factory profile: ten depth points (the rate/depth grid) */
+  g_autofree char *s5
+      = station (FACTORY, "model=NB-Pen 4 (simulated),depth-offset=0.02,depth-gain=1.03");
+  g_autofree char *f5 = fixture (FACTORY, "FIX-3");
+  cli_ok ("calibrate", "--profile", "factory-full", "--no-adjust", "-d", s5, "--fixture", f5, NULL);
   age_runs (last, 10);
 }
 
@@ -239,16 +245,18 @@ test_fleet (void)
   filter (NULL, NULL, NULL, NULL);
   g_assert_cmpstr (nb_fleet_view_get_state (view), ==, "stats");
   g_autoptr (NbFleetStats) all = expected (NULL, NULL, NULL, 0);
-  /* the fleet as made: 7 calibrations of 4 pens, two models */
-  g_assert_cmpuint (all->runs, ==, 7);
-  g_assert_cmpuint (all->pens->len, ==, 4);
+  /* the fleet as made: 8 calibrations of 5 pens, three models */
+  g_assert_cmpuint (all->runs, ==, 8);
+  g_assert_cmpuint (all->pens->len, ==, 5);
+  g_assert_cmpuint (all->groups->len, ==, 3);
   assert_matches (all);
-  assert_shows ("7 calibrations of 4 pens");
+  assert_shows ("8 calibrations of 5 pens");
   assert_shows ("Model " MODEL);
   assert_shows ("3 pens · 6 calibrations");
   /* first calibrations: the good pen passed, the offset and the gain pen failed */
   assert_shows ("1 of 3 pens (33.3 %)");
   assert_shows ("1 of 1 pen (100.0 %)");
+  assert_shows ("0 of 1 pen (0.0 %)");
   /* 2.00 mm failed on the offset pen and twice on the gain pen: the most common */
   const NbFleetGroup *g = g_ptr_array_index (all->groups, 0);
   g_autoptr (GArray) failing = nb_fleet_group_failing (g);
@@ -258,6 +266,17 @@ test_fleet (void)
   g_assert_cmpuint (top->failed, ==, 3);
   g_autofree char *failing_text = nb_fleet_text_failing (NB_UNITS_MM, g);
   g_assert_true (g_str_has_prefix (failing_text, "2.000 mm at 100 Hz (3 of 6)"));
+  /* the factory pen fails most of its thirty points: the first six are named, then how many more */
+  const NbFleetGroup *factory = g_ptr_array_index (all->groups, 1);
+  g_assert_cmpstr (factory->model, ==, "NB-Pen 4 (simulated)");
+  g_assert_cmpuint (factory->points->len, ==, 30);
+  g_autoptr (GArray) factory_failing = nb_fleet_group_failing (factory);
+  g_assert_cmpuint (factory_failing->len, >, NB_FLEET_FAILING_SHOWN + 1);
+  g_autofree char *more
+      = g_strdup_printf (", and %u more points", factory_failing->len - NB_FLEET_FAILING_SHOWN);
+  g_autofree char *factory_text = nb_fleet_text_failing (NB_UNITS_MM, factory);
+  g_assert_true (g_str_has_suffix (factory_text, more));
+  assert_shows (factory_text);
   /* the good pen drifted in 290 days: an interval from its drift; the other model's
    * pen has one calibration */
   const NbFleetPen *good = g_ptr_array_index (all->pens, 0);
@@ -297,8 +316,8 @@ test_filters (void)
   g_assert_cmpuint (pen->runs, ==, 3);
   assert_matches (pen);
 
-  /* since a day between the second round and the third: the third round's two calibrations;
-   * the good pen was first calibrated before, so only the other model has a first-pass yield */
+  /* since a day between the second round and the third: the third round's calibrations;
+   * the good pen was first calibrated before, so only the other models have a first-pass yield */
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GDateTime) day = g_date_time_add_days (now, -50);
   g_autofree char *since = g_date_time_format (day, "%Y-%m-%d");
@@ -308,7 +327,7 @@ test_filters (void)
                              g_date_time_get_day_of_month (day), 0, 0, 0);
   g_autoptr (NbFleetStats) recent
       = expected (NULL, NULL, NULL, g_date_time_to_unix (midnight) * G_USEC_PER_SEC);
-  g_assert_cmpuint (recent->runs, ==, 2);
+  g_assert_cmpuint (recent->runs, ==, 3);
   assert_matches (recent);
   assert_shows ("– (no pen's first calibration in the selection)");
 
@@ -341,13 +360,6 @@ test_units (void)
   assert_shows (mm);
 }
 
-static GtkWidget *
-charts_first (void)
-{
-  g_autoptr (GPtrArray) charts = nb_fleet_view_get_charts (view);
-  return charts->pdata[0];
-}
-
 static void
 test_screenshot (void)
 {
@@ -359,15 +371,17 @@ test_screenshot (void)
   nb_test_pump (0.5);
   nb_test_save_png (GTK_WIDGET (win), "fleet-statistics.png");
   /* and scrolled down to the pens */
-  GtkWidget *scroll = gtk_widget_get_ancestor (charts_first (), GTK_TYPE_SCROLLED_WINDOW);
+  g_autoptr (GPtrArray) all = nb_fleet_view_get_charts (view);
+  /* a history chart: the view's own scrolled window is its first */
+  GtkWidget *scroll = gtk_widget_get_ancestor (all->pdata[all->len - 1], GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   nb_test_pump (0.5);
   nb_test_save_png (GTK_WIDGET (win), "fleet-statistics-pens.png");
   /* the charts at their own size, to look at closely */
-  g_autoptr (GPtrArray) charts = nb_fleet_view_get_charts (view);
-  nb_test_save_png (charts->pdata[0], "fleet-statistics-distribution.png");
-  nb_test_save_png (charts->pdata[2], "fleet-statistics-history.png");
+  nb_test_save_png (all->pdata[0], "fleet-statistics-distribution.png");
+  nb_test_save_png (all->pdata[1], "fleet-statistics-factory.png");
+  nb_test_save_png (all->pdata[3], "fleet-statistics-history.png");
 }
 
 int
