@@ -425,20 +425,53 @@ draw_history (GtkWidget *w, cairo_t *cr, int width, int height, const Chart *c, 
       widen (&f.lo, &f.hi, p->tol_upper_mm);
     }
   finish_range (&f);
-  /* one line per depth point of the latest calibration */
-  guint n_keys = MIN (pen->drift->len, 15);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  Entry entries[16];
-  for (guint k = 0; k < n_keys; k++)
+  /* one line per depth point of the latest calibration, a colour per depth: the rates of one
+   * depth (a factory profile's grid) share it, or thirty colours would say nothing */
+  g_autoptr (GArray) colour_of = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) targets = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) rates = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint k = 0; k < pen->drift->len; k++)
     {
-      const NbFleetPointDrift *key = &g_array_index (pen->drift, NbFleetPointDrift, k);
-      char *name = nb_fleet_text_point (c->units, key->target_mm, key->rate_hz);
+      double t = g_array_index (pen->drift, NbFleetPointDrift, k).target_mm;
+      guint j = 0;
+      while (j < targets->len && g_array_index (targets, double, j) != t)
+        j++;
+      if (j == targets->len)
+        {
+          guint one = 0;
+          g_array_append_val (targets, t);
+          g_array_append_val (rates, one);
+        }
+      g_array_index (rates, guint, j)++;
+      g_array_append_val (colour_of, j);
+    }
+  gboolean by_depth = targets->len < pen->drift->len;
+  guint n_keys = pen->drift->len;
+  guint n_entries = by_depth ? targets->len : n_keys;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree Entry *entries = g_new0 (Entry, n_entries + 1);
+  for (guint k = 0; k < n_entries; k++)
+    {
+      char *name;
+      if (by_depth)
+        {
+          g_autofree char *depth
+              = nb_units_format_depth (c->units, g_array_index (targets, double, k));
+          guint n = g_array_index (rates, guint, k);
+          /* TRANSLATORS: a depth measured at several rates: "0.250 mm (3 rates)" */
+          name = g_strdup_printf (g_dngettext (NULL, "%s (%u rate)", "%s (%u rates)", n), depth, n);
+        }
+      else
+        {
+          const NbFleetPointDrift *key = &g_array_index (pen->drift, NbFleetPointDrift, k);
+          name = nb_fleet_text_point (c->units, key->target_mm, key->rate_hz);
+        }
       g_ptr_array_add (names, name);
       entries[k] = (Entry){ palette[k % G_N_ELEMENTS (palette)], 3, name };
     }
-  entries[n_keys] = (Entry){ TOLERANCE_COLOUR, 0, _ ("tolerance") };
+  entries[n_entries] = (Entry){ TOLERANCE_COLOUR, 0, _ ("tolerance") };
   double top
-      = draw_legend (w, cr, fg, entries, n_keys + 1, title_right (w, c->units), width - RIGHT);
+      = draw_legend (w, cr, fg, entries, n_entries + 1, title_right (w, c->units), width - RIGHT);
   f.py = MAX (TOP, top + 8);
   f.ph = height - f.py - BOTTOM + 14;
   draw_y_axis (w, cr, &f, fg, c->units);
@@ -499,7 +532,7 @@ draw_history (GtkWidget *w, cairo_t *cr, int width, int height, const Chart *c, 
   for (guint k = 0; k < n_keys; k++)
     {
       const NbFleetPointDrift *key = &g_array_index (pen->drift, NbFleetPointDrift, k);
-      const char *colour = palette[k % G_N_ELEMENTS (palette)];
+      const char *colour = palette[g_array_index (colour_of, guint, k) % G_N_ELEMENTS (palette)];
       source (cr, colour, 0.9);
       cairo_set_line_width (cr, 2);
       gboolean started = FALSE;
@@ -625,8 +658,8 @@ chart_new (NbFleetData *data, guint index, NbUnits units, gboolean history)
       const NbFleetPen *pen = g_ptr_array_index (data->stats->pens, index);
       c->description = describe_history (pen, units);
       name = _ ("Calibration history");
-      /* a legend row for about every four points */
-      gtk_widget_set_size_request (area, 420, 220 + LEGEND_ROW * (pen->drift->len / 4));
+      /* a legend row for about every four entries (one a depth at most ten, in practice) */
+      gtk_widget_set_size_request (area, 420, 220 + LEGEND_ROW * (MIN (pen->drift->len, 10) / 4));
     }
   else
     {
