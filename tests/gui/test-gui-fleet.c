@@ -242,7 +242,15 @@ static void
 test_fleet (void)
 {
   make_fleet ();
-  filter (NULL, NULL, NULL, NULL);
+  /* switched away and back, as the operator does: the view reads the new records */
+  GtkStack *kinds = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK));
+  gtk_stack_set_visible_child_name (kinds, "runs");
+  nb_test_pump (0.1);
+  g_assert_cmpstr (nb_fleet_view_get_state (view), ==, "empty");
+  gtk_stack_set_visible_child (kinds, GTK_WIDGET (view));
+  g_assert_true (nb_fleet_view_is_loading (view));
+  g_assert_true (nb_test_wait (loaded, NULL, 30));
+  nb_test_pump (0.1);
   g_assert_cmpstr (nb_fleet_view_get_state (view), ==, "stats");
   g_autoptr (NbFleetStats) all = expected (NULL, NULL, NULL, 0);
   /* the fleet as made: 8 calibrations of 5 pens, three models */
