@@ -12,6 +12,9 @@ struct _NbAcquisition
   /* detector counters at the last reset, so a reset starts them at zero */
   guint64 base_gaps, base_lost, base_discarded;
   gboolean started;
+  /* The first stroke after a reset measures its period from a stroke before it (across a motor
+   * stop, or under the old setting): not a period of this measurement. */
+  gboolean skip_period;
   guint64 expected; /* index of the next sample if nothing is lost */
   GError *error;    /* the stream broke */
 };
@@ -34,8 +37,9 @@ on_stroke (const NbStroke *stroke, gpointer user_data)
   NbAcquisition *acq = user_data;
   acq->sum.strokes++;
   nb_stats_add (&acq->sum.depth_mm, stroke->depth_mm);
-  if (stroke->period_s > 0)
+  if (stroke->period_s > 0 && !acq->skip_period)
     nb_stats_add (&acq->sum.period_s, stroke->period_s);
+  acq->skip_period = FALSE;
   if (stroke->entry_speed_mm_s == stroke->entry_speed_mm_s) /* not NAN */
     nb_stats_add (&acq->sum.entry_speed_mm_s, stroke->entry_speed_mm_s);
   g_signal_emit (acq, signals[SIGNAL_STROKE], 0, stroke);
@@ -91,6 +95,7 @@ nb_acquisition_reset (NbAcquisition *acq)
   acq->base_gaps = nb_stroke_detector_get_gaps (acq->detector);
   acq->base_lost = nb_stroke_detector_get_lost_samples (acq->detector);
   acq->base_discarded = nb_stroke_detector_get_discarded (acq->detector);
+  acq->skip_period = TRUE;
 }
 
 void

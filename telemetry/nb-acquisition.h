@@ -43,7 +43,8 @@ typedef struct
  * an acquisition that saw the previous stream is an index going backwards (a broken stream). */
 NbAcquisition *nb_acquisition_new (NbDevice *device);
 
-/* nb_acquisition_reset: starts statistics afresh (a new setting); the detector keeps its phase. */
+/* nb_acquisition_reset: starts statistics afresh (a new setting); the detector keeps its phase.
+ * The first stroke after it counts without a period (it would span the time before the reset). */
 void nb_acquisition_reset (NbAcquisition *acq);
 
 void nb_acquisition_get_summary (NbAcquisition *acq, NbAcquisitionSummary *summary);

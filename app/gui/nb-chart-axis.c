@@ -8,6 +8,7 @@ struct _NbChartAxis
   GObject parent_instance;
   char *label;
   double min, max;
+  double display_scale;
 };
 
 G_DEFINE_FINAL_TYPE (NbChartAxis, nb_chart_axis, G_TYPE_OBJECT)
@@ -88,6 +89,7 @@ static void
 nb_chart_axis_init (NbChartAxis *self)
 {
   self->max = 1;
+  self->display_scale = 1;
 }
 
 NbChartAxis *
@@ -144,6 +146,24 @@ const char *
 nb_chart_axis_get_label (NbChartAxis *axis)
 {
   return axis->label;
+}
+
+void
+nb_chart_axis_set_unit (NbChartAxis *axis, const char *label, double display_scale)
+{
+  g_return_if_fail (NB_IS_CHART_AXIS (axis));
+  g_return_if_fail (display_scale > 0);
+  g_free (axis->label);
+  axis->label = g_strdup (label);
+  axis->display_scale = display_scale;
+  g_object_notify_by_pspec (G_OBJECT (axis), props[PROP_LABEL]);
+  g_signal_emit (axis, signals[SIGNAL_CHANGED], 0);
+}
+
+double
+nb_chart_axis_get_display_scale (NbChartAxis *axis)
+{
+  return axis->display_scale;
 }
 
 double

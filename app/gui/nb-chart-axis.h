@@ -17,6 +17,11 @@ void nb_chart_axis_set_range (NbChartAxis *axis, double min, double max);
 double nb_chart_axis_get_min (NbChartAxis *axis);
 double nb_chart_axis_get_max (NbChartAxis *axis);
 const char *nb_chart_axis_get_label (NbChartAxis *axis);
+/* nb_chart_axis_set_unit: the axis's label (its quantity and unit, "depth, µm") and the factor
+ * from the values drawn to the numbers its ticks show (1000 for mm drawn, µm shown): the data
+ * keeps one unit, the operator reads theirs. Emits "changed". */
+void nb_chart_axis_set_unit (NbChartAxis *axis, const char *label, double display_scale);
+double nb_chart_axis_get_display_scale (NbChartAxis *axis);
 
 /* nb_chart_axis_to_pixel: @value mapped onto [0, @length] (min at 0), or reversed when
  * @flip (a vertical axis grows upwards). */

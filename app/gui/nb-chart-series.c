@@ -16,6 +16,7 @@ struct _NbChartSeries
   guint max_points;
   /* line, band */
   double y0, y1;
+  char *label;
 };
 
 G_DEFINE_FINAL_TYPE (NbChartSeries, nb_chart_series, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ static void
 nb_chart_series_finalize (GObject *object)
 {
   g_array_unref (NB_CHART_SERIES (object)->points);
+  g_free (NB_CHART_SERIES (object)->label);
   G_OBJECT_CLASS (nb_chart_series_parent_class)->finalize (object);
 }
 
@@ -164,4 +166,20 @@ nb_chart_series_get_y (NbChartSeries *series, double *y0, double *y1)
     *y0 = series->y0;
   if (y1)
     *y1 = series->y1;
+}
+
+void
+nb_chart_series_set_label (NbChartSeries *series, const char *label)
+{
+  if (g_strcmp0 (series->label, label) == 0)
+    return;
+  g_free (series->label);
+  series->label = g_strdup (label);
+  g_signal_emit (series, signals[SIGNAL_CHANGED], 0);
+}
+
+const char *
+nb_chart_series_get_label (NbChartSeries *series)
+{
+  return series->label;
 }

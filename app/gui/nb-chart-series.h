@@ -44,6 +44,10 @@ const double *nb_chart_series_get_points (NbChartSeries *series, guint *n);
 /* Line and band: y values (a line uses @y0 only). */
 void nb_chart_series_set_y (NbChartSeries *series, double y0, double y1);
 void nb_chart_series_get_y (NbChartSeries *series, double *y0, double *y1);
+/* nb_chart_series_set_label: words drawn by a line, at its left end, to say what it marks
+ * ("rest: needle retracted"); NULL for none. */
+void nb_chart_series_set_label (NbChartSeries *series, const char *label);
+const char *nb_chart_series_get_label (NbChartSeries *series);
 
 /* nb_chart_series_changed: tells the charts showing @series to redraw (the envelope's decimator
  * changes without the series knowing). */

@@ -58,11 +58,25 @@ draw_text (NbChart *self, cairo_t *cr, const char *text, double x, double y, dou
   g_object_unref (layout);
 }
 
+/* The tick's number as the axis shows it (its display unit), with the digits its step needs. */
 static void
-format_tick (char *buf, gsize size, double v, double step)
+format_tick (char *buf, gsize size, NbChartAxis *axis, double v, double step)
 {
+  double scale = nb_chart_axis_get_display_scale (axis);
+  v *= scale;
+  step *= scale;
   int digits = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
   g_snprintf (buf, size, "%.*f", CLAMP (digits, 0, 6), v);
+}
+
+static int
+text_width (NbChart *self, const char *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  int w;
+  pango_layout_get_pixel_size (layout, &w, NULL);
+  g_object_unref (layout);
+  return w;
 }
 
 static void
@@ -171,6 +185,31 @@ draw_points (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double py,
   cairo_fill (cr);
 }
 
+/* A line's words above it (below when it is at the top of the plot) on a patch of the chart's
+ * background, so that they read over a trace. */
+static void
+draw_line_label (NbChart *self, cairo_t *cr, const char *text, double px, double py, double y)
+{
+  GdkRGBA fg;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  gboolean above = y > py + h + 4;
+  double x0 = px + 4, y0 = above ? y - 2 - h : y + 2;
+  /* The opposite of the text's colour: light on a light theme, dark on a dark one. */
+  double bg = (fg.red + fg.green + fg.blue) / 3 < 0.5 ? 1.0 : 0.14;
+  cairo_set_source_rgba (cr, bg, bg, bg, 0.85);
+  cairo_rectangle (cr, x0 - 3, y0, w + 6, h);
+  cairo_fill (cr);
+  set_source (cr, &fg, 0.85);
+  cairo_move_to (cr, x0, y0);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
 static void
 draw_band_or_line (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, double py, double pw,
                    double ph)
@@ -188,6 +227,8 @@ draw_band_or_line (NbChart *self, cairo_t *cr, NbChartSeries *s, double px, doub
       cairo_line_to (cr, px + pw, a);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
+      if (nb_chart_series_get_label (s))
+        draw_line_label (self, cr, nb_chart_series_get_label (s), px, py, a);
       return;
     }
   double b = py + nb_chart_axis_to_pixel (self->y_axis, y1, ph, TRUE);
@@ -228,9 +269,19 @@ nb_chart_draw (NbChart *self, cairo_t *cr, int width, int height)
       cairo_move_to (cr, px, y);
       cairo_line_to (cr, px + pw, y);
       cairo_stroke (cr);
-      format_tick (buf, sizeof buf, ticks[i], step);
+      format_tick (buf, sizeof buf, self->y_axis, ticks[i], step);
       set_source (cr, &fg, 0.7);
       draw_text (self, cr, buf, px - 6, y, 1, 0.5, FALSE);
+    }
+  /* The x axis's quantity and unit at its right end, where a tick label would collide with
+   * it none is drawn. */
+  const char *x_label = nb_chart_axis_get_label (self->x_axis);
+  double x_label_left = px + pw;
+  if (x_label)
+    {
+      x_label_left -= text_width (self, x_label);
+      set_source (cr, &fg, 0.6);
+      draw_text (self, cr, x_label, px + pw, py + ph + 4, 1, 0, FALSE);
     }
   n = nb_chart_axis_ticks (self->x_axis, MAX_TICKS_X, ticks, &step);
   for (guint i = 0; i < n; i++)
@@ -240,7 +291,9 @@ nb_chart_draw (NbChart *self, cairo_t *cr, int width, int height)
       cairo_move_to (cr, x, py);
       cairo_line_to (cr, x, py + ph);
       cairo_stroke (cr);
-      format_tick (buf, sizeof buf, ticks[i], step);
+      format_tick (buf, sizeof buf, self->x_axis, ticks[i], step);
+      if (x + text_width (self, buf) / 2.0 + 8 > x_label_left)
+        continue;
       set_source (cr, &fg, 0.7);
       draw_text (self, cr, buf, x, py + ph + 4, 0.5, 0, FALSE);
     }

@@ -1,13 +1,17 @@
 /* nb-live-page.c: the Live page's widgets, actions and chart feeding. */
 #include "nb-live-page.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "nb-chart.h"
+#include "nb-depth-spin.h"
 #include "nb-live-strip.h"
 #include "nb-pen-details.h"
+#include "nb-pen-row.h"
 #include "nb-presets.h"
 #include "nb-readouts.h"
+#include "nb-recording-bar.h"
 
 #define DEPTH_CHART_STROKES 300
 
@@ -19,11 +23,13 @@ struct _NbLivePage
   NbPenDetails *pen_details;
   GtkStack *main_stack;
   GtkSpinButton *depth_spin, *rate_spin;
+  GtkLabel *depth_unit_label;
   GtkAdjustment *depth_adjustment, *rate_adjustment;
   GtkDropDown *preset_dropdown;
   GtkButton *motor_button, *record_button;
   GtkEntry *name_entry, *note_entry;
   NbReadouts *readouts;
+  NbRecordingBar *recording_bar;
   NbChart *strip_chart, *depth_chart;
 
   GSettings *settings;
@@ -32,7 +38,6 @@ struct _NbLivePage
   GCancellable *connecting; /* the open in flight, NULL when none */
 
   NbLiveStrip strip;
-  guint follow_tick; /* the strip's per-frame scroll, 0 when it stands still */
   NbChartAxis *depth_x, *depth_y;
   NbChartSeries *depth_points, *band, *target;
 
@@ -85,10 +90,11 @@ update_actions (NbLivePage *self)
   gboolean on = connected (self);
   if (self->pen_list == NULL)
     return; /* disposed: a request finishing late has nothing to update */
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
+  /* Connecting again to the pen in use would restart its link and clear the charts. */
   gtk_widget_action_set_enabled (w, "live.connect",
-                                 self->connecting == NULL
-                                     && gtk_list_box_get_selected_row (self->pen_list) != NULL);
-  gtk_widget_action_set_enabled (w, "live.disconnect", on);
+                                 self->connecting == NULL && row && !nb_pen_row_is_connected (row));
+  gtk_widget_action_set_enabled (w, "live.disconnect", self->run != NULL); /* lost: dismiss */
   gtk_widget_action_set_enabled (w, "live.toggle-motor", on);
   gtk_widget_action_set_enabled (w, "live.toggle-record", on);
   gtk_widget_set_sensitive (GTK_WIDGET (self->depth_spin), on);
@@ -124,26 +130,9 @@ show_details (NbLivePage *self)
 {
   if (self->pen_list == NULL)
     return;
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
-  NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
+  NbPenItem *item = nb_pen_row_get_item (gtk_list_box_get_selected_row (self->pen_list));
   nb_pen_details_show (self->pen_details, item, self->run);
   update_actions (self);
-}
-
-static GtkWidget *
-create_pen_row (gpointer item, gpointer user_data)
-{
-  NbPenItem *pen = item;
-  GtkWidget *row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nb_pen_item_get_model (pen));
-  /* The URI tells apart two simulated pens (same serial, different options); the kind tells a
-   * reference fixture from a pen. */
-  g_autofree char *subtitle = g_markup_printf_escaped (
-      "%s%s · %s", g_str_equal (nb_pen_item_get_kind (pen), "fixture") ? "Fixture · " : "",
-      nb_pen_item_get_serial (pen), nb_pen_item_get_uri (pen));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  g_object_set_data_full (G_OBJECT (row), "nb-pen-item", g_object_ref (pen), g_object_unref);
-  return row;
 }
 
 static void
@@ -165,16 +154,10 @@ on_pens_refreshed (NbPenList *pens, NbLivePage *self)
 
 /* --- readouts and charts -------------------------------------------------------------------- */
 
-static gboolean
-micrometres (NbLivePage *self)
-{
-  return self->settings && g_settings_get_enum (self->settings, "units") == 1;
-}
-
 static void
 on_updated (NbRun *run, NbLivePage *self)
 {
-  nb_readouts_show (self->readouts, run, micrometres (self));
+  nb_readouts_show (self->readouts, run, nb_units_from_settings (self->settings) == NB_UNITS_UM);
   nb_live_strip_fit_y (&self->strip, run);
 }
 
@@ -199,29 +182,11 @@ on_stroke (NbRun *run, const NbStroke *stroke, NbLivePage *self)
                            MAX (last + 5, DEPTH_CHART_STROKES / 10.0));
 }
 
-static gboolean
-on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-  NbLivePage *self = data;
-  nb_live_strip_follow (&self->strip, self->run);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Per-frame scrolling costs a core on software rendering: only while the motor runs and the view
- * follows. At rest the trace is flat: updated once, then drawn only on a view change or stroke. */
 static void
 update_follow (NbLivePage *self)
 {
-  gboolean want = self->run && nb_run_is_motor_running (self->run) && !self->strip.paused;
-  if (want && self->follow_tick == 0)
-    self->follow_tick
-        = gtk_widget_add_tick_callback (GTK_WIDGET (self->strip_chart), on_tick, self, NULL);
-  else if (!want && self->follow_tick != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->strip_chart), self->follow_tick);
-      self->follow_tick = 0;
-      nb_live_strip_follow (&self->strip, self->run); /* the last strokes, once */
-    }
+  nb_live_strip_set_following (&self->strip, self->run,
+                               self->run && nb_run_is_motor_running (self->run));
 }
 
 static void
@@ -384,7 +349,7 @@ zoom_out (GtkWidget *widget, const char *action, GVariant *param)
 static void
 on_run_lost (NbRun *run, const char *text, NbLivePage *self)
 {
-  nb_pen_list_set_busy (self->pens, NULL, NULL);
+  nb_pen_list_set_lost (self->pens, nb_device_get_uri (nb_run_get_device (run)));
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_LOST], 0, text);
 }
@@ -399,6 +364,7 @@ on_run_pen_stopped (NbRun *run, guint code, guint detail, const char *text, NbLi
 static void
 on_run_recording_finished (NbRun *run, gint64 id, const char *error, NbLivePage *self)
 {
+  nb_live_page_set_session_name (self, NULL, NULL); /* the next session is another one */
   update_actions (self);
   g_signal_emit (self, signals[SIGNAL_RECORDING_FINISHED], 0, id, error);
 }
@@ -418,6 +384,7 @@ drop_run (NbLivePage *self)
     return;
   /* The trace borrows the run's decimator, which goes with the run. */
   nb_live_strip_show_run (&self->strip, NULL);
+  nb_recording_bar_set_run (self->recording_bar, NULL);
   g_signal_handlers_disconnect_by_data (self->run, self);
   nb_run_close (self->run);
   g_clear_object (&self->run);
@@ -452,6 +419,7 @@ adopt_run (NbLivePage *self, NbRun *run)
   self->updating = FALSE;
 
   nb_live_strip_show_run (&self->strip, run);
+  nb_recording_bar_set_run (self->recording_bar, run);
   nb_chart_series_clear (self->depth_points);
   nb_chart_axis_set_range (self->depth_x, 0, DEPTH_CHART_STROKES);
   self->strip.paused = FALSE;
@@ -499,6 +467,8 @@ on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 nb_live_page_connect_uri (NbLivePage *self, const char *uri)
 {
+  if (connected (self) && g_str_equal (uri, nb_device_get_uri (nb_run_get_device (self->run))))
+    return; /* already this pen's: opening it again would restart the link, clear the charts */
   if (self->connecting)
     g_cancellable_cancel (self->connecting);
   g_clear_object (&self->connecting);
@@ -513,8 +483,8 @@ connect_selected (GtkWidget *widget, const char *action, GVariant *param)
 {
   NbLivePage *self = NB_LIVE_PAGE (widget);
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->pen_list);
-  NbPenItem *item = row ? g_object_get_data (G_OBJECT (row), "nb-pen-item") : NULL;
-  if (item)
+  NbPenItem *item = nb_pen_row_get_item (row);
+  if (item && !nb_pen_row_is_connected (row))
     nb_live_page_connect_uri (self, nb_pen_item_get_uri (item));
 }
 
@@ -529,10 +499,25 @@ disconnect (GtkWidget *widget, const char *action, GVariant *param)
 
 /* --- public --------------------------------------------------------------------------------- */
 
+/* Every depth on the page in the operator's unit (the readouts take it per update). */
+static void
+apply_units (NbLivePage *self)
+{
+  NbUnits units = nb_units_from_settings (self->settings);
+  nb_live_strip_set_units (&self->strip, units);
+  nb_units_label_axis (units, self->depth_y, _ ("depth"));
+  if (self->run)
+    nb_readouts_show (self->readouts, self->run, units == NB_UNITS_UM);
+}
+
 void
 nb_live_page_setup (NbLivePage *self, GSettings *settings)
 {
   g_set_object (&self->settings, settings);
+  nb_depth_spin_attach (self->depth_spin, self->depth_unit_label, settings);
+  g_signal_connect_object (settings, "changed::units", G_CALLBACK (apply_units), self,
+                           G_CONNECT_SWAPPED);
+  apply_units (self);
   nb_pen_list_start (self->pens);
 }
 
@@ -599,6 +584,7 @@ nb_live_page_shutdown_async (NbLivePage *self, const char *reason, GAsyncReadyCa
   /* As drop_run, but waiting for the pen and the store. The run stays alive in its tasks. */
   g_autoptr (NbRun) run = g_steal_pointer (&self->run);
   nb_live_strip_show_run (&self->strip, NULL);
+  nb_recording_bar_set_run (self->recording_bar, NULL);
   g_signal_handlers_disconnect_by_data (run, self);
   nb_pen_list_set_busy (self->pens, NULL, NULL);
   nb_run_close_async (run, reason, NB_RUN_CLOSE_TIMEOUT_MS, on_run_closed, task);
@@ -645,8 +631,8 @@ setup_charts (NbLivePage *self)
   g_signal_connect (self->strip_chart, "view-changed", G_CALLBACK (on_view_changed), self);
   g_signal_connect_swapped (self, "notify::paused", G_CALLBACK (update_follow), self);
 
-  self->depth_x = nb_chart_axis_new ("stroke", 0, DEPTH_CHART_STROKES);
-  self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
+  self->depth_x = nb_chart_axis_new (_ ("stroke"), 0, DEPTH_CHART_STROKES);
+  self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->band = nb_chart_series_new (NB_CHART_SERIES_BAND, "#2ec27e");
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
@@ -742,6 +728,7 @@ nb_live_page_class_init (NbLivePageClass *klass)
   CHILD (pen_details);
   CHILD (main_stack);
   CHILD (depth_spin);
+  CHILD (depth_unit_label);
   CHILD (rate_spin);
   CHILD (depth_adjustment);
   CHILD (rate_adjustment);
@@ -776,8 +763,13 @@ nb_live_page_init (NbLivePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pens = nb_pen_list_new ();
-  gtk_list_box_bind_model (self->pen_list, nb_pen_list_get_model (self->pens), create_pen_row, self,
-                           NULL);
+  gtk_list_box_bind_model (self->pen_list, nb_pen_list_get_model (self->pens), nb_pen_row_create,
+                           NULL, NULL);
+  /* Above the readouts, wherever the layout puts them: seen while looking at the figures. */
+  self->recording_bar = NB_RECORDING_BAR (nb_recording_bar_new ());
+  gtk_widget_insert_before (GTK_WIDGET (self->recording_bar),
+                            gtk_widget_get_parent (GTK_WIDGET (self->readouts)),
+                            GTK_WIDGET (self->readouts));
   g_signal_connect (self->pens, "refreshed", G_CALLBACK (on_pens_refreshed), self);
   g_signal_connect_swapped (self->pen_list, "row-selected", G_CALLBACK (show_details), self);
   g_signal_connect (self->depth_spin, "value-changed", G_CALLBACK (on_depth_changed), self);

@@ -23,7 +23,8 @@ G_DECLARE_FINAL_TYPE (NbLivePage, nb_live_page, NB, LIVE_PAGE, GtkBox)
 /* nb_live_page_setup: gives the page the app's settings (operator, database path, units) and
  * starts looking for pens. */
 void nb_live_page_setup (NbLivePage *page, GSettings *settings);
-/* nb_live_page_connect_uri: connects to @uri (closing any pen connected before). */
+/* nb_live_page_connect_uri: connects to @uri (closing any pen connected before); nothing when
+ * @uri is the pen connected. */
 void nb_live_page_connect_uri (NbLivePage *page, const char *uri);
 /* nb_live_page_get_run: (transfer none) the connected (or just lost) pen's model, or NULL. */
 NbRun *nb_live_page_get_run (NbLivePage *page);

@@ -1,6 +1,7 @@
 /* nb-live-strip.c: the strip chart's window arithmetic. */
 #include "nb-live-strip.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 void
@@ -9,11 +10,19 @@ nb_live_strip_init (NbLiveStrip *s, NbChart *chart, double window_s)
   s->chart = chart;
   s->window_s = window_s;
   s->paused = FALSE;
-  s->x = nb_chart_axis_new ("s", 0, window_s);
-  s->y = nb_chart_axis_new ("tip position, mm", -1.5, 1.5);
+  s->x = nb_chart_axis_new (_ ("time, s"), 0, window_s);
+  s->y = nb_chart_axis_new (NULL, -1.5, 1.5);
   s->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
+  s->face = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#77767b");
+  nb_chart_series_set_label (s->face, _ ("0: cartridge face (positive: the needle protrudes)"));
+  s->rest = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#77767b");
+  nb_chart_series_set_visible (s->rest, FALSE);
+  s->rest_mm = NAN;
   nb_chart_set_axes (chart, s->x, s->y);
   nb_chart_add_series (chart, s->trace);
+  nb_chart_add_series (chart, s->face);
+  nb_chart_add_series (chart, s->rest);
+  nb_live_strip_set_units (s, NB_UNITS_MM);
   nb_live_strip_update_title (s);
 }
 
@@ -23,11 +32,67 @@ nb_live_strip_clear (NbLiveStrip *s)
   g_clear_object (&s->x);
   g_clear_object (&s->y);
   g_clear_object (&s->trace);
+  g_clear_object (&s->face);
+  g_clear_object (&s->rest);
+}
+
+static void
+update_rest_label (NbLiveStrip *s)
+{
+  if (isnan (s->rest_mm))
+    return;
+  /* To 0.1 mm: the rest is a nominal position, its sensor noise is not worth the digits. */
+  g_autofree char *label
+      = s->units == NB_UNITS_UM
+            /* TRANSLATORS: the tip position of the needle at rest */
+            ? g_strdup_printf (_ ("rest: needle retracted behind the face, %.0f µm"),
+                               s->rest_mm * 1000)
+            : g_strdup_printf (_ ("rest: needle retracted behind the face, %.1f mm"), s->rest_mm);
+  nb_chart_series_set_label (s->rest, label);
+}
+
+void
+nb_live_strip_set_units (NbLiveStrip *s, NbUnits units)
+{
+  s->units = units;
+  nb_units_label_axis (units, s->y, _ ("tip position"));
+  update_rest_label (s);
+}
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  NbLiveStrip *s = data;
+  /* The eye needs no more than NB_LIVE_STRIP_FPS to see the trace move; every frame the chart
+   * moves it is drawn whole, so each frame skipped is CPU saved. */
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  if (now - s->followed_at < G_USEC_PER_SEC / NB_LIVE_STRIP_FPS - 2000)
+    return G_SOURCE_CONTINUE;
+  s->followed_at = now;
+  nb_live_strip_follow (s, s->run);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+nb_live_strip_set_following (NbLiveStrip *s, NbRun *run, gboolean moving)
+{
+  gboolean want = run && moving && !s->paused;
+  s->run = run;
+  if (want && s->follow_tick == 0)
+    s->follow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (s->chart), on_tick, s, NULL);
+  else if (!want && s->follow_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (s->chart), s->follow_tick);
+      s->follow_tick = 0;
+      nb_live_strip_follow (s, run); /* the last strokes, once */
+    }
 }
 
 void
 nb_live_strip_show_run (NbLiveStrip *s, NbRun *run)
 {
+  if (run == NULL)
+    nb_live_strip_set_following (s, NULL, FALSE);
   if (run)
     nb_chart_series_set_decimator (s->trace, nb_run_get_decimator (run),
                                    MAX (nb_run_get_sample_rate (run), 1), 0.001);
@@ -41,7 +106,16 @@ nb_live_strip_follow (NbLiveStrip *s, NbRun *run)
   if (run == NULL || s->paused)
     return;
   double end = nb_run_get_end_index (run) / MAX (nb_run_get_sample_rate (run), 1);
-  nb_chart_axis_set_range (s->x, end - s->window_s, end);
+  /* Until a window's worth has come, the window starts at the run's start: no empty time
+   * before it. */
+  double start = MAX (end - s->window_s, 0);
+  double min = nb_chart_axis_get_min (s->x), max = nb_chart_axis_get_max (s->x);
+  nb_chart_axis_set_range (s->x, start, start + s->window_s);
+  /* A window that stands still while it fills: the new samples alone need drawing. */
+  if (min == nb_chart_axis_get_min (s->x) && max == nb_chart_axis_get_max (s->x)
+      && end != s->followed_end)
+    nb_chart_series_changed (s->trace);
+  s->followed_end = end;
 }
 
 void
@@ -56,9 +130,20 @@ nb_live_strip_fit_y (NbLiveStrip *s, NbRun *run)
     return;
   NbMinMax mm;
   nb_decimator_envelope (nb_run_get_decimator (run), from, to, &mm, 1);
-  if (!nb_min_max_is_empty (mm))
-    nb_chart_axis_set_range (s->y, floor ((mm.min / 1000.0 - 0.1) / 0.5) * 0.5,
-                             ceil ((mm.max / 1000.0 + 0.1) / 0.5) * 0.5);
+  if (nb_min_max_is_empty (mm))
+    return;
+  nb_chart_axis_set_range (s->y, floor ((mm.min / 1000.0 - 0.1) / 0.5) * 0.5,
+                           ceil ((mm.max / 1000.0 + 0.1) / 0.5) * 0.5);
+  /* The rest is where the tip waits between strokes, the lowest it goes; a tip that never
+   * goes behind the face has no rest to explain. */
+  double rest = round (mm.min / 100.0) / 10.0;
+  if (rest < 0 && rest != s->rest_mm)
+    {
+      s->rest_mm = rest;
+      nb_chart_series_set_y (s->rest, rest, rest);
+      update_rest_label (s);
+      nb_chart_series_set_visible (s->rest, TRUE);
+    }
 }
 
 gboolean

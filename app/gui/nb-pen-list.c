@@ -10,6 +10,7 @@ struct _NbPenItem
   GObject parent_instance;
   char *uri, *model, *serial, *firmware, *transport, *port;
   const char *kind; /* static */
+  NbPenLink link;
 };
 
 G_DEFINE_FINAL_TYPE (NbPenItem, nb_pen_item, G_TYPE_OBJECT)
@@ -27,10 +28,39 @@ nb_pen_item_finalize (GObject *object)
   G_OBJECT_CLASS (nb_pen_item_parent_class)->finalize (object);
 }
 
+enum
+{
+  ITEM_PROP_0,
+  ITEM_PROP_LINK,
+  N_ITEM_PROPS
+};
+static GParamSpec *item_props[N_ITEM_PROPS];
+
+static void
+nb_pen_item_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  if (prop_id == ITEM_PROP_LINK)
+    g_value_set_int (value, NB_PEN_ITEM (object)->link);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
 static void
 nb_pen_item_class_init (NbPenItemClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = nb_pen_item_finalize;
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+  oc->finalize = nb_pen_item_finalize;
+  oc->get_property = nb_pen_item_get_property;
+  item_props[ITEM_PROP_LINK]
+      = g_param_spec_int ("link", NULL, NULL, NB_PEN_LINK_NONE, NB_PEN_LINK_LOST, NB_PEN_LINK_NONE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (oc, N_ITEM_PROPS, item_props);
+}
+
+NbPenLink
+nb_pen_item_get_link (NbPenItem *item)
+{
+  return item->link;
 }
 
 static void
@@ -102,6 +132,7 @@ struct _NbPenList
   NbDeviceMonitor *monitor; /* while started, NULL otherwise */
   GSettings *settings;      /* while started, when the schema is installed */
   char *busy_uri;
+  char *shown_uri; /* the pen the Live page shows: in use, or lost while in use */
 };
 
 G_DEFINE_FINAL_TYPE (NbPenList, nb_pen_list, G_TYPE_OBJECT)
@@ -165,6 +196,7 @@ on_removed (NbDeviceMonitor *monitor, const NbPenInfo *info, NbPenList *self)
   guint pos;
   /* The pen in use stays listed until it is released (its run reports the loss). */
   if (info == NULL || info->uri == NULL || g_strcmp0 (info->uri, self->busy_uri) == 0
+      || g_strcmp0 (info->uri, self->shown_uri) == 0
       || nb_pen_list_find (self, info->uri, &pos) == NULL)
     return;
   g_list_store_remove (self->store, pos);
@@ -234,11 +266,43 @@ nb_pen_list_get_monitor (NbPenList *self)
   return self->monitor;
 }
 
+/* Marks the item of @uri with @link and every other one as not linked. */
+static void
+mark_link (NbPenList *self, const char *uri, NbPenLink link)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (NbPenItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      NbPenLink want = uri && g_str_equal (item->uri, uri) ? link : NB_PEN_LINK_NONE;
+      if (item->link != want)
+        {
+          item->link = want;
+          g_object_notify_by_pspec (G_OBJECT (item), item_props[ITEM_PROP_LINK]);
+        }
+    }
+}
+
+void
+nb_pen_list_set_lost (NbPenList *self, const char *uri)
+{
+  /* The monitor may probe the port again (the pen may come back), but the item stays listed and
+   * marked, so that the sidebar names the pen whose last data the Live page still shows. */
+  g_clear_pointer (&self->busy_uri, g_free);
+  if (self->monitor)
+    nb_device_monitor_set_busy (self->monitor, NULL);
+  g_free (self->shown_uri);
+  self->shown_uri = g_strdup (uri);
+  mark_link (self, uri, NB_PEN_LINK_LOST);
+}
+
 void
 nb_pen_list_set_busy (NbPenList *self, const char *uri, const NbPenInfo *info)
 {
-  g_autofree char *released = g_steal_pointer (&self->busy_uri);
+  g_autofree char *released = g_steal_pointer (&self->shown_uri);
+  g_free (self->busy_uri);
   self->busy_uri = g_strdup (uri);
+  self->shown_uri = g_strdup (uri);
   if (self->monitor)
     nb_device_monitor_set_busy (self->monitor, uri);
   gboolean changed = FALSE;
@@ -257,6 +321,7 @@ nb_pen_list_set_busy (NbPenList *self, const char *uri, const NbPenInfo *info)
       copy.uri = (char *) uri;
       changed |= add_item (self, &copy);
     }
+  mark_link (self, uri, NB_PEN_LINK_CONNECTED);
   if (changed)
     g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
 }
@@ -274,6 +339,7 @@ nb_pen_list_dispose (GObject *object)
   nb_pen_list_stop (self);
   g_clear_object (&self->store);
   g_clear_pointer (&self->busy_uri, g_free);
+  g_clear_pointer (&self->shown_uri, g_free);
   G_OBJECT_CLASS (nb_pen_list_parent_class)->dispose (object);
 }
 

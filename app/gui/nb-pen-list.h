@@ -12,6 +12,14 @@
 
 G_BEGIN_DECLS
 
+/* What the Live page has to do with a listed pen. */
+typedef enum
+{
+  NB_PEN_LINK_NONE,      /* not connected */
+  NB_PEN_LINK_CONNECTED, /* the pen in use */
+  NB_PEN_LINK_LOST,      /* the pen in use until its link was lost; its last data is shown */
+} NbPenLink;
+
 #define NB_TYPE_PEN_ITEM (nb_pen_item_get_type ())
 G_DECLARE_FINAL_TYPE (NbPenItem, nb_pen_item, NB, PEN_ITEM, GObject)
 
@@ -24,6 +32,8 @@ const char *nb_pen_item_get_port (NbPenItem *item);
 /* nb_pen_item_get_kind: "fixture" for a reference fixture (IDENTITY with the REFERENCE
  * capability), "pen" otherwise (nb_pen_info_kind). */
 const char *nb_pen_item_get_kind (NbPenItem *item);
+/* nb_pen_item_get_link: the item's "link" property (an NbPenLink, notified as it changes). */
+NbPenLink nb_pen_item_get_link (NbPenItem *item);
 
 #define NB_TYPE_PEN_LIST (nb_pen_list_get_type ())
 G_DECLARE_FINAL_TYPE (NbPenList, nb_pen_list, NB, PEN_LIST, GObject)
@@ -42,6 +52,10 @@ void nb_pen_list_stop (NbPenList *list);
  * not report it or reports it removed (e.g. a URI given on the command line with sim options).
  * When released (@uri NULL or another), it goes if the monitor does not report it. */
 void nb_pen_list_set_busy (NbPenList *list, const char *uri, const NbPenInfo *info);
+/* nb_pen_list_set_busy also marks @uri's item NB_PEN_LINK_CONNECTED (the others _NONE).
+ * nb_pen_list_set_lost: the pen in use at @uri lost its link: released to the monitor as with
+ * set_busy (NULL), but its item stays listed, marked NB_PEN_LINK_LOST, until the next set_busy. */
+void nb_pen_list_set_lost (NbPenList *list, const char *uri);
 /* nb_pen_list_get_monitor: (transfer none) the monitor followed, NULL when stopped. */
 NbDeviceMonitor *nb_pen_list_get_monitor (NbPenList *list);
 /* nb_pen_list_find: (transfer none) the item for @uri or NULL; its position in @position. */

@@ -1,15 +1,32 @@
 /* nb-readouts.c: the readout cards, formatted with the precision each figure has. */
 #include "nb-readouts.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 struct _NbReadouts
 {
   GtkBox parent_instance;
   GtkLabel *depth_value, *rate_value, *strokes_value, *speed_value, *gaps_value, *crc_value;
+  GtkLabel *last_run_label;
 };
 
 G_DEFINE_FINAL_TYPE (NbReadouts, nb_readouts, GTK_TYPE_BOX)
+
+/* With the motor stopped the figures are the last run's: dimmed and captioned, so that nobody
+ * reads a rate the pen is not making. */
+static void
+show_last_run (NbReadouts *self, gboolean last)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->last_run_label), last);
+  GtkLabel *values[] = { self->depth_value, self->rate_value, self->strokes_value,
+                         self->speed_value, self->gaps_value, self->crc_value };
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    if (last)
+      gtk_widget_add_css_class (GTK_WIDGET (values[i]), "dim-label");
+    else
+      gtk_widget_remove_css_class (GTK_WIDGET (values[i]), "dim-label");
+}
 
 void
 nb_readouts_show (NbReadouts *self, NbRun *run, gboolean micrometres)
@@ -42,6 +59,15 @@ nb_readouts_show (NbReadouts *self, NbRun *run, gboolean micrometres)
   gtk_label_set_label (self->gaps_value, buf);
   g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, crc);
   gtk_label_set_label (self->crc_value, buf);
+  show_last_run (self, nb_run_is_last_run (run));
+}
+
+const char *
+nb_readouts_get_last_run_text (NbReadouts *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->last_run_label))
+             ? gtk_label_get_label (self->last_run_label)
+             : NULL;
 }
 
 const char *
@@ -69,6 +95,7 @@ nb_readouts_class_init (NbReadoutsClass *klass)
   gtk_widget_class_bind_template_child (wc, NbReadouts, speed_value);
   gtk_widget_class_bind_template_child (wc, NbReadouts, gaps_value);
   gtk_widget_class_bind_template_child (wc, NbReadouts, crc_value);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, last_run_label);
 }
 
 static void

@@ -12,8 +12,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NbReadouts, nb_readouts, NB, READOUTS, GtkBox)
 
 /* nb_readouts_show: shows @run's readouts as they are now, the depth in µm when @micrometres
- * (else mm); "–" for what is not known yet. */
+ * (else mm); "–" for what is not known yet. With the motor stopped (nb_run_is_last_run) the
+ * figures are dimmed and captioned "Last run". */
 void nb_readouts_show (NbReadouts *readouts, NbRun *run, gboolean micrometres);
+/* The "last run" caption shown while the figures are the stopped run's, or NULL (tests). */
+const char *nb_readouts_get_last_run_text (NbReadouts *readouts);
 /* The depth readout's text (tests). */
 const char *nb_readouts_get_depth_text (NbReadouts *readouts);
 

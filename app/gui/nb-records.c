@@ -1,6 +1,8 @@
 /* nb-records.c: listing, loading and exporting recorded sessions. */
 #include "nb-records.h"
 
+#include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "nb-export.h"
@@ -47,6 +49,55 @@ nb_replay_free (NbReplay *replay)
   if (replay->strokes)
     g_array_unref (replay->strokes);
   g_free (replay);
+}
+
+char *
+nb_replay_describe (const NbReplay *r, NbUnits units)
+{
+  const NbStoreSession *s = r->session;
+  double seconds = (r->end_index - r->first_index) / MAX (s->sample_rate_hz, 1);
+  g_autofree char *set = nb_units_format_depth (units, s->depth_mm);
+  if (r->strokes->len == 0 || r->depth_mm.n == 0)
+    /* Recorded with the motor off: nothing to average. */
+    return g_strdup_printf (_ ("Set %s at %.0f Hz · no strokes in %.1f s"), set, s->rate_hz,
+                            seconds);
+  g_autofree char *mean = nb_units_format_depth (units, r->depth_mm.mean);
+  g_autofree char *sd = r->depth_mm.n > 1
+                            ? nb_units_format_depth (units, nb_stats_sd (&r->depth_mm))
+                            : g_strdup ("–");
+  g_autofree char *min = nb_units_format_number (units, r->depth_mm.min);
+  g_autofree char *max = nb_units_format_depth (units, r->depth_mm.max);
+  g_autofree char *rate
+      = r->period_s.n ? g_strdup_printf (_ ("%.2f Hz"), 1.0 / r->period_s.mean) : g_strdup ("–");
+  g_autofree char *speed = r->entry_speed_mm_s.n
+                               ? g_strdup_printf (_ ("%.0f mm/s"), r->entry_speed_mm_s.mean)
+                               : g_strdup ("–");
+  return g_strdup_printf (_ ("Set %s at %.0f Hz · %u strokes in %.1f s · depth %s ± %s (min %s, "
+                             "max %s) · rate %s · entry speed %s"),
+                          set, s->rate_hz, r->strokes->len, seconds, mean, sd, min, max, rate,
+                          speed);
+}
+
+const char *
+nb_session_status_mark (NbSessionStatus status)
+{
+  switch (status)
+    {
+    case NB_SESSION_ABORTED: return _ ("Aborted");
+    case NB_SESSION_INTERRUPTED: return _ ("Interrupted");
+    case NB_SESSION_RECORDING: return _ ("Recording");
+    case NB_SESSION_COMPLETE:
+    default: return NULL;
+    }
+}
+
+char *
+nb_records_export_folder (void)
+{
+  const char *docs = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  if (docs && g_file_test (docs, G_FILE_TEST_IS_DIR))
+    return g_strdup (docs);
+  return g_strdup (g_get_home_dir ());
 }
 
 struct _NbRecords
@@ -121,7 +172,7 @@ parse_day (const char *day, gint64 *from, gint64 *to, GError **error)
   if (start == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a date (YYYY-MM-DD)", day);
+                   _ ("“%s” is not a date (YYYY-MM-DD)"), day);
       return FALSE;
     }
   g_autoptr (GDateTime) next = g_date_time_add_days (start, 1);
@@ -267,6 +318,11 @@ static gboolean
 add_batch (guint64 first_index, const gint16 *samples, guint n, gpointer data)
 {
   NbReplay *r = data;
+  if (r->origin_index == G_MAXUINT64)
+    r->origin_index = first_index;
+  if (first_index < r->origin_index)
+    return TRUE; /* batches come in order; one from before the first would have no place */
+  first_index -= r->origin_index;
   r->first_index = MIN (r->first_index, first_index);
   nb_decimator_push (r->decimator, first_index, samples, n);
   r->end_index = first_index + n;
@@ -277,7 +333,14 @@ static gboolean
 add_stroke (const NbStoreStroke *s, gpointer data)
 {
   NbReplay *r = data;
-  g_array_append_val (r->strokes, *s);
+  NbStoreStroke row = *s;
+  if (r->strokes->len == 0)
+    r->first_stroke = s->index;
+  row.index -= MIN (r->first_stroke, row.index);
+  guint64 origin = r->origin_index == G_MAXUINT64 ? 0 : r->origin_index;
+  row.peak_sample -= MIN (origin, row.peak_sample);
+  row.time_s -= origin / MAX (r->session->sample_rate_hz, 1);
+  g_array_append_val (r->strokes, row);
   nb_stats_add (&r->depth_mm, s->depth_mm);
   if (s->period_s > 0)
     nb_stats_add (&r->period_s, s->period_s);
@@ -303,6 +366,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   r->decimator = nb_decimator_new ((guint) CLAMP (samples, 1, cap));
   r->strokes = g_array_new (FALSE, FALSE, sizeof (NbStoreStroke));
   r->first_index = G_MAXUINT64;
+  r->origin_index = G_MAXUINT64;
   nb_stats_init (&r->depth_mm);
   nb_stats_init (&r->period_s);
   nb_stats_init (&r->entry_speed_mm_s);
@@ -311,6 +375,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     goto fail;
   if (r->first_index == G_MAXUINT64)
     r->first_index = 0;
+  if (r->origin_index == G_MAXUINT64)
+    r->origin_index = 0;
   g_task_return_pointer (task, g_steal_pointer (&r), (GDestroyNotify) nb_replay_free);
   return;
 fail:

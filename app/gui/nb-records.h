@@ -8,6 +8,7 @@
 #include "nb-decimator.h"
 #include "nb-stats.h"
 #include "nb-store.h"
+#include "nb-units.h"
 
 G_BEGIN_DECLS
 
@@ -21,15 +22,29 @@ const NbStoreSession *nb_session_item_get_session (NbSessionItem *item);
 typedef struct
 {
   NbStoreSession *session;
-  NbDecimator *decimator; /* every sample (up to NB_RECORDS_MAX_REPLAY_S) */
+  /* Counted from the session's start: the pen numbers samples and strokes from when it was
+   * connected, so a session recorded a minute in would otherwise be drawn at 60 s. */
+  NbDecimator *decimator; /* every sample (up to NB_RECORDS_MAX_REPLAY_S), index 0 = start */
   guint64 first_index, end_index;
-  GArray *strokes; /* NbStoreStroke */
+  guint64 origin_index; /* the pen's index of the session's first sample */
+  GArray *strokes;      /* NbStoreStroke, index from 0, peak_sample and time_s from the start */
   NbStats depth_mm, period_s, entry_speed_mm_s;
+  guint64 first_stroke; /* the recorder's index of the first stroke (private) */
 } NbReplay;
 
 #define NB_RECORDS_MAX_REPLAY_S 600
 
 void nb_replay_free (NbReplay *replay);
+/* nb_replay_describe: (transfer full) the replay's figures in one line, depths in @units: set
+ * depth and rate, strokes and duration, depth mean ± SD (min, max), rate, entry speed; a session
+ * without strokes says "no strokes" (never a NaN mean). */
+char *nb_replay_describe (const NbReplay *replay, NbUnits units);
+/* nb_session_status_mark: what marks a session that did not end normally ("Aborted",
+ * "Interrupted", "Recording"), translated; NULL for a complete one. */
+const char *nb_session_status_mark (NbSessionStatus status);
+/* nb_records_export_folder: (transfer full) where the export dialog starts: the user's documents
+ * folder, or the home folder when there is none (unset, or not an existing folder). */
+char *nb_records_export_folder (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NbReplay, nb_replay_free)
 
 #define NB_TYPE_RECORDS (nb_records_get_type ())

@@ -27,6 +27,8 @@ struct _NbRun
   GTask *closing;       /* nb_run_close_async's task until it returns */
   char *close_reason;
   gboolean recording; /* TRUE from start until the recorder is handed to its finishing thread */
+  gint64 recording_since_us; /* monotonic time the session opened */
+  guint64 recorded_strokes;  /* strokes written to the open session */
 
   /* readouts */
   NbAcquisitionSummary summary;

@@ -159,6 +159,8 @@ start_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (rec)
     {
       self->recorder = rec;
+      self->recording_since_us = g_get_monotonic_time ();
+      self->recorded_strokes = 0;
       nb_run_set_flag (self, NB_RUN_FLAG_RECORDING, TRUE);
       g_task_return_boolean (outer, TRUE);
     }

@@ -138,6 +138,8 @@ on_stroke (NbAcquisition *acq, const NbStroke *s, NbRun *self)
       nb_stroke_to_store (s, &row);
       GError *error = NULL;
       gboolean ok = nb_recorder_add_stroke (self->recorder, &row, &error);
+      if (ok)
+        self->recorded_strokes++;
       nb_run_check_recorder (self, ok, error);
     }
   g_signal_emit (self, signals[SIGNAL_STROKE], 0, s);
@@ -632,4 +634,22 @@ void
 nb_run_get_link_stats (NbRun *self, NbDeviceStats *stats)
 {
   nb_device_get_stats (self->device, stats);
+}
+
+gboolean
+nb_run_is_last_run (NbRun *self)
+{
+  return !self->motor_running && self->summary.strokes > 0;
+}
+
+double
+nb_run_get_recording_elapsed_s (NbRun *self)
+{
+  return self->recording ? (g_get_monotonic_time () - self->recording_since_us) / 1e6 : 0;
+}
+
+guint64
+nb_run_get_recorded_strokes (NbRun *self)
+{
+  return self->recording ? self->recorded_strokes : 0;
 }

@@ -45,6 +45,12 @@ gboolean nb_run_is_recording (NbRun *run);
 double nb_run_get_set_depth (NbRun *run);
 double nb_run_get_set_rate (NbRun *run);
 void nb_run_get_summary (NbRun *run, NbAcquisitionSummary *summary);
+/* nb_run_is_last_run: TRUE when the motor is stopped and the readouts still hold the strokes of
+ * the run that ended: they describe that run, not what the pen does now. */
+gboolean nb_run_is_last_run (NbRun *run);
+/* While recording: seconds since the session opened and strokes written to it (0 otherwise). */
+double nb_run_get_recording_elapsed_s (NbRun *run);
+guint64 nb_run_get_recorded_strokes (NbRun *run);
 void nb_run_get_link_stats (NbRun *run, NbDeviceStats *stats);
 
 /* Requests, each in a worker thread; finish with nb_run_request_finish. A new depth or rate, and

@@ -52,3 +52,10 @@ nb_units_format_depth (NbUnits units, double mm)
   g_autofree char *number = nb_units_format_number (units, mm);
   return g_strdup_printf ("%s %s", number, nb_units_symbol (units));
 }
+
+void
+nb_units_label_axis (NbUnits units, NbChartAxis *axis, const char *quantity)
+{
+  g_autofree char *label = g_strdup_printf ("%s, %s", quantity, nb_units_symbol (units));
+  nb_chart_axis_set_unit (axis, label, nb_units_from_mm (units, 1.0));
+}

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "nb-chart-axis.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -27,5 +29,7 @@ double nb_units_to_mm (NbUnits units, double shown);
 char *nb_units_format_depth (NbUnits units, double mm);
 /* nb_units_format_number: (transfer full) @mm in @units without the symbol ("0.295", "295"). */
 char *nb_units_format_number (NbUnits units, double mm);
+/* nb_units_label_axis: @axis (drawn in mm) labelled "@quantity, µm" and its ticks in @units. */
+void nb_units_label_axis (NbUnits units, NbChartAxis *axis, const char *quantity);
 
 G_END_DECLS

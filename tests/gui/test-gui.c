@@ -305,16 +305,18 @@ test_record (void)
   g_autofree char *csv = g_build_filename (dir, "s.csv", NULL);
   g_autofree char *json = g_build_filename (dir, "s.json", NULL);
   g_autofree char *said = NULL;
-  gulong mid = g_signal_connect (records, "message", G_CALLBACK (on_message), &said);
+  gulong mid = g_signal_connect (records, "exported", G_CALLBACK (on_message), &said);
   /* The messages are checked here; as toasts they would queue 10 s before the screenshots. */
   g_signal_handlers_block_matched (records, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
   nb_records_page_export (records, FALSE, csv);
   g_assert_true (nb_test_wait (flag_set_ptr, &said, 10));
-  g_assert_true (g_str_has_prefix (said, "Exported to"));
+  g_assert_cmpstr (said, ==, csv);
+  adw_toast_dismiss (nb_records_page_get_export_toast (records));
   g_clear_pointer (&said, g_free);
   nb_records_page_export (records, TRUE, json);
   g_assert_true (nb_test_wait (flag_set_ptr, &said, 10));
-  g_assert_true (g_str_has_prefix (said, "Exported to"));
+  g_assert_cmpstr (said, ==, json);
+  adw_toast_dismiss (nb_records_page_get_export_toast (records));
   g_signal_handler_disconnect (records, mid);
   g_signal_handlers_unblock_matched (records, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, win);
   g_autofree char *text = NULL;
