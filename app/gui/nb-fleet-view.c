@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "nb-fleet-chart.h"
 #include "nb-fleet-sections.h"
@@ -199,6 +200,18 @@ nb_fleet_view_get_charts (NbFleetView *self)
 static void
 on_filter_changed (NbFleetView *self)
 {
+  /* a day half typed is no error yet: it is read once complete, or on Enter */
+  const char *since = gtk_editable_get_text (self->since_entry);
+  gsize len = strlen (since);
+  if (len > 0 && len < strlen ("YYYY-MM-DD"))
+    return;
+  if (!self->filling && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    nb_fleet_view_refresh (self);
+}
+
+static void
+on_filter_activate (NbFleetView *self)
+{
   if (!self->filling && gtk_widget_get_mapped (GTK_WIDGET (self)))
     nb_fleet_view_refresh (self);
 }
@@ -257,6 +270,7 @@ filter_entry (NbFleetView *self, GtkWidget *bar, const char *placeholder, const 
   gtk_accessible_update_property (GTK_ACCESSIBLE (e), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
   g_signal_connect_swapped (e, "search-changed", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (e, "activate", G_CALLBACK (on_filter_activate), self);
   gtk_box_append (GTK_BOX (bar), e);
   return GTK_EDITABLE (e);
 }

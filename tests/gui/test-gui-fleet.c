@@ -345,6 +345,7 @@ test_filters (void)
   assert_shows ("No calibrations match");
   filter (NULL, NULL, NULL, "last year");
   g_assert_cmpstr (nb_fleet_view_get_state (view), ==, "error");
+  assert_shows ("Since: “last year” is not a date written YYYY-MM-DD");
   filter (NULL, NULL, NULL, NULL);
   g_assert_cmpstr (nb_fleet_view_get_state (view), ==, "stats");
 }
