@@ -10,6 +10,7 @@
 #define MAX_TICKS_X 11
 #define MAX_TICKS_Y 6
 #define ZOOM_STEP 1.25
+#define LAYOUT_CACHE_MAX 128
 
 struct _NbChart
 {
@@ -22,6 +23,10 @@ struct _NbChart
   gint64 last_draw_us, last_drawn_at;
   guint draw_count;
   double pointer_x;
+  GHashTable *layouts; /* "b" or "r" + text → PangoLayout */
+  guint layouts_serial;
+  guint max_fps;
+  guint redraw_timeout; /* a redraw held back to keep within max_fps, 0 when none */
 };
 
 G_DEFINE_FINAL_TYPE (NbChart, nb_chart, GTK_TYPE_WIDGET)
@@ -39,11 +44,24 @@ set_source (cairo_t *cr, const GdkRGBA *c, double alpha)
   cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
 }
 
-static void
-draw_text (NbChart *self, cairo_t *cr, const char *text, double x, double y, double align_x,
-           double align_y, gboolean bold)
+/* (transfer none) @text laid out. Shaping text is a third of a chart's drawing and its labels
+ * repeat from frame to frame (the same ticks, title and units), so the layouts are kept, until
+ * the font changes or too many tick labels have gone by. */
+static PangoLayout *
+layout_for (NbChart *self, const char *text, gboolean bold)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  if (pango_context_get_serial (context) != self->layouts_serial
+      || g_hash_table_size (self->layouts) > LAYOUT_CACHE_MAX)
+    {
+      g_hash_table_remove_all (self->layouts);
+      self->layouts_serial = pango_context_get_serial (context);
+    }
+  g_autofree char *key = g_strconcat (bold ? "b" : "r", text, NULL);
+  PangoLayout *layout = g_hash_table_lookup (self->layouts, key);
+  if (layout)
+    return layout;
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   if (bold)
     {
       g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", text);
@@ -51,11 +69,19 @@ draw_text (NbChart *self, cairo_t *cr, const char *text, double x, double y, dou
     }
   else
     pango_layout_set_text (layout, text, -1);
+  g_hash_table_insert (self->layouts, g_steal_pointer (&key), layout);
+  return layout;
+}
+
+static void
+draw_text (NbChart *self, cairo_t *cr, const char *text, double x, double y, double align_x,
+           double align_y, gboolean bold)
+{
+  PangoLayout *layout = layout_for (self, text, bold);
   int w, h;
   pango_layout_get_pixel_size (layout, &w, &h);
   cairo_move_to (cr, x - align_x * w, y - align_y * h);
   pango_cairo_show_layout (cr, layout);
-  g_object_unref (layout);
 }
 
 /* The tick's number as the axis shows it (its display unit), with the digits its step needs. */
@@ -72,10 +98,8 @@ format_tick (char *buf, gsize size, NbChartAxis *axis, double v, double step)
 static int
 text_width (NbChart *self, const char *text)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   int w;
-  pango_layout_get_pixel_size (layout, &w, NULL);
-  g_object_unref (layout);
+  pango_layout_get_pixel_size (layout_for (self, text, FALSE), &w, NULL);
   return w;
 }
 
@@ -194,7 +218,7 @@ draw_line_label (NbChart *self, cairo_t *cr, const char *text, double px, double
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoLayout *layout = layout_for (self, text, FALSE);
   int w, h;
   pango_layout_get_pixel_size (layout, &w, &h);
   gboolean above = y > py + h + 4;
@@ -207,7 +231,6 @@ draw_line_label (NbChart *self, cairo_t *cr, const char *text, double px, double
   set_source (cr, &fg, 0.85);
   cairo_move_to (cr, x0, y0);
   pango_cairo_show_layout (cr, layout);
-  g_object_unref (layout);
 }
 
 static void
@@ -375,10 +398,36 @@ on_scroll (GtkEventControllerScroll *c, double dx, double dy, NbChart *self)
 
 static void set_axis (NbChart *chart, NbChartAxis **slot, NbChartAxis *axis);
 
+static gboolean
+redraw_now (gpointer data)
+{
+  NbChart *self = data;
+  self->redraw_timeout = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Data and ranges change far more often than the eye needs (a stroke every 10 ms, samples every
+ * 25 ms): each chart is drawn at most max_fps times a second, the latest state each time, so
+ * the changes between cost nothing. */
+static void
+invalidate (NbChart *self)
+{
+  if (self->redraw_timeout != 0)
+    return;
+  gint64 since = g_get_monotonic_time () - self->last_drawn_at;
+  gint64 period = G_USEC_PER_SEC / MAX (self->max_fps, 1);
+  if (self->last_drawn_at == 0 || since >= period)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  else
+    self->redraw_timeout = g_timeout_add ((guint) ((period - since) / 1000) + 1, redraw_now, self);
+}
+
 static void
 nb_chart_dispose (GObject *object)
 {
   NbChart *self = NB_CHART (object);
+  g_clear_handle_id (&self->redraw_timeout, g_source_remove);
   set_axis (self, &self->x_axis, NULL);
   set_axis (self, &self->y_axis, NULL);
   if (self->series)
@@ -396,6 +445,7 @@ nb_chart_finalize (GObject *object)
   NbChart *self = NB_CHART (object);
   g_free (self->title);
   g_free (self->cols);
+  g_hash_table_unref (self->layouts);
   G_OBJECT_CLASS (nb_chart_parent_class)->finalize (object);
 }
 
@@ -417,6 +467,8 @@ static void
 nb_chart_init (NbChart *self)
 {
   self->series = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_fps = NB_CHART_DEFAULT_MAX_FPS;
+  self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   gtk_widget_set_size_request (GTK_WIDGET (self), 200, 120);
   GtkEventController *scroll = gtk_event_controller_scroll_new (
       GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES | GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
@@ -451,7 +503,7 @@ set_axis (NbChart *chart, NbChartAxis **slot, NbChartAxis *axis)
   if (axis)
     {
       *slot = g_object_ref (axis);
-      g_signal_connect_swapped (axis, "changed", G_CALLBACK (gtk_widget_queue_draw), chart);
+      g_signal_connect_swapped (axis, "changed", G_CALLBACK (invalidate), chart);
     }
 }
 
@@ -482,7 +534,7 @@ void
 nb_chart_add_series (NbChart *chart, NbChartSeries *series)
 {
   g_ptr_array_add (chart->series, g_object_ref (series));
-  g_signal_connect_swapped (series, "changed", G_CALLBACK (gtk_widget_queue_draw), chart);
+  g_signal_connect_swapped (series, "changed", G_CALLBACK (invalidate), chart);
   gtk_widget_queue_draw (GTK_WIDGET (chart));
 }
 
@@ -502,4 +554,10 @@ guint
 nb_chart_get_draw_count (NbChart *chart)
 {
   return chart->draw_count;
+}
+
+void
+nb_chart_set_max_fps (NbChart *chart, guint max_fps)
+{
+  chart->max_fps = MAX (max_fps, 1);
 }

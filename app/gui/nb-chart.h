@@ -33,6 +33,12 @@ void nb_chart_draw (NbChart *chart, cairo_t *cr, int width, int height);
 gint64 nb_chart_get_last_draw_us (NbChart *chart);
 gint64 nb_chart_get_last_drawn_at (NbChart *chart);
 
+/* How often a chart is drawn at most, by default: as often as the eye needs to see data move. */
+#define NB_CHART_DEFAULT_MAX_FPS 30
+/* nb_chart_set_max_fps: draw at most @max_fps times a second (changes in between are drawn
+ * together, the newest state, at the next allowed frame). */
+void nb_chart_set_max_fps (NbChart *chart, guint max_fps);
+
 /* How many times the chart has been drawn since it was made (a test hook: idle means no draws). */
 guint nb_chart_get_draw_count (NbChart *chart);
 

@@ -637,6 +637,7 @@ setup_charts (NbLivePage *self)
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
   self->depth_points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
   nb_chart_series_set_max_points (self->depth_points, DEPTH_CHART_STROKES * 4);
+  nb_chart_set_max_fps (self->depth_chart, 10); /* a point a stroke: 10 frames show them all */
   nb_chart_set_axes (self->depth_chart, self->depth_x, self->depth_y);
   /* The target on top of the strokes: it is the reference the eye compares them with. */
   nb_chart_add_series (self->depth_chart, self->band);

@@ -31,6 +31,7 @@ nb_live_strip_clear (NbLiveStrip *s)
 {
   g_clear_object (&s->x);
   g_clear_object (&s->y);
+  g_clear_handle_id (&s->follow_timeout, g_source_remove);
   g_clear_object (&s->trace);
   g_clear_object (&s->face);
   g_clear_object (&s->rest);
@@ -60,15 +61,9 @@ nb_live_strip_set_units (NbLiveStrip *s, NbUnits units)
 }
 
 static gboolean
-on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+on_follow_timeout (gpointer data)
 {
   NbLiveStrip *s = data;
-  /* The eye needs no more than NB_LIVE_STRIP_FPS to see the trace move; every frame the chart
-   * moves it is drawn whole, so each frame skipped is CPU saved. */
-  gint64 now = gdk_frame_clock_get_frame_time (clock);
-  if (now - s->followed_at < G_USEC_PER_SEC / NB_LIVE_STRIP_FPS - 2000)
-    return G_SOURCE_CONTINUE;
-  s->followed_at = now;
   nb_live_strip_follow (s, s->run);
   return G_SOURCE_CONTINUE;
 }
@@ -78,12 +73,14 @@ nb_live_strip_set_following (NbLiveStrip *s, NbRun *run, gboolean moving)
 {
   gboolean want = run && moving && !s->paused;
   s->run = run;
-  if (want && s->follow_tick == 0)
-    s->follow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (s->chart), on_tick, s, NULL);
-  else if (!want && s->follow_tick != 0)
+  /* A timer, not a tick callback: a tick callback keeps the frame clock painting the whole
+   * window 60 times a second even when nothing changed; at NB_LIVE_STRIP_FPS the eye sees the
+   * trace move as smoothly and the window is painted only for the frames that scroll it. */
+  if (want && s->follow_timeout == 0)
+    s->follow_timeout = g_timeout_add (1000 / NB_LIVE_STRIP_FPS, on_follow_timeout, s);
+  else if (!want && s->follow_timeout != 0)
     {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (s->chart), s->follow_tick);
-      s->follow_tick = 0;
+      g_clear_handle_id (&s->follow_timeout, g_source_remove);
       nb_live_strip_follow (s, run); /* the last strokes, once */
     }
 }

@@ -26,10 +26,9 @@ typedef struct
   NbUnits units;
   double window_s;
   gboolean paused;
-  NbRun *run;        /* (unowned) the run followed, while following */
-  guint follow_tick; /* the per-frame scroll, 0 when the strip stands still */
-  gint64 followed_at;
-  double followed_end; /* the newest sample's time at the last follow */
+  NbRun *run;           /* (unowned) the run followed, while following */
+  guint follow_timeout; /* the scroll's timer, 0 when the strip stands still */
+  double followed_end;  /* the newest sample's time at the last follow */
 } NbLiveStrip;
 
 /* nb_live_strip_init: axes and trace on @chart, a @window_s window, following. */

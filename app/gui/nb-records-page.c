@@ -235,6 +235,13 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
+nb_records_page_set_units (NbRecordsPage *self, NbUnits units)
+{
+  nb_units_label_axis (units, self->strip_y, _("tip position"));
+  nb_units_label_axis (units, self->depth_y, _("depth"));
+}
+
+void
 nb_records_page_refresh (NbRecordsPage *self)
 {
   nb_records_refresh_async (

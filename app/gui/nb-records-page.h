@@ -7,6 +7,7 @@
 
 #include "nb-records.h"
 #include "nb-runs-view.h"
+#include "nb-units.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ void nb_records_page_set_store_path (NbRecordsPage *page, const char *store_path
 /* nb_records_page_refresh: lists again with the current search (in a worker; the list and any
  * search error are shown when it is done). */
 void nb_records_page_refresh (NbRecordsPage *page);
+/* nb_records_page_set_units: the charts' depth axes in @units (the "units" setting). */
+void nb_records_page_set_units (NbRecordsPage *page, NbUnits units);
 NbRecords *nb_records_page_get_records (NbRecordsPage *page);
 /* nb_records_page_open: selects and loads session @session_id; FALSE if it is not listed. */
 gboolean nb_records_page_open (NbRecordsPage *page, gint64 session_id);

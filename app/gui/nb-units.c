@@ -59,3 +59,15 @@ nb_units_label_axis (NbUnits units, NbChartAxis *axis, const char *quantity)
   g_autofree char *label = g_strdup_printf ("%s, %s", quantity, nb_units_symbol (units));
   nb_chart_axis_set_unit (axis, label, nb_units_from_mm (units, 1.0));
 }
+
+char *
+nb_units_format_range (NbUnits units, double lo_mm, double hi_mm, double tolerance_mm)
+{
+  int digits = units == NB_UNITS_UM ? 0 : 2;
+  const char *symbol = nb_units_symbol (units);
+  if (fabs (hi_mm - lo_mm) < 1e-9 && tolerance_mm > 0)
+    return g_strdup_printf ("%.*f ± %.*f %s", digits, nb_units_from_mm (units, lo_mm), digits,
+                            nb_units_from_mm (units, tolerance_mm), symbol);
+  return g_strdup_printf ("%.*f–%.*f %s", digits, nb_units_from_mm (units, lo_mm), digits,
+                          nb_units_from_mm (units, hi_mm), symbol);
+}

@@ -29,6 +29,10 @@ double nb_units_to_mm (NbUnits units, double shown);
 char *nb_units_format_depth (NbUnits units, double mm);
 /* nb_units_format_number: (transfer full) @mm in @units without the symbol ("0.295", "295"). */
 char *nb_units_format_number (NbUnits units, double mm);
+/* nb_units_format_range: (transfer full) a depth range for a preset or band: "0.50–1.00 mm" /
+ * "500–1000 µm" (presets are set to 0.01 mm), or "0.25 ± 0.15 mm" when @lo_mm equals @hi_mm and
+ * @tolerance_mm is given (> 0). */
+char *nb_units_format_range (NbUnits units, double lo_mm, double hi_mm, double tolerance_mm);
 /* nb_units_label_axis: @axis (drawn in mm) labelled "@quantity, µm" and its ticks in @units. */
 void nb_units_label_axis (NbUnits units, NbChartAxis *axis, const char *quantity);
 

@@ -76,6 +76,13 @@ on_message (GtkWidget *page, const char *text, NbWindow *self)
   nb_window_toast (self, text);
 }
 
+/* The Live page follows the setting itself; the Records page's charts are told. */
+static void
+on_units_changed (GSettings *settings, const char *key, NbWindow *self)
+{
+  nb_records_page_set_units (self->records_page, nb_units_from_settings (settings));
+}
+
 static void
 on_database_path_changed (GSettings *settings, const char *key, NbWindow *self)
 {
@@ -290,6 +297,8 @@ nb_window_init (NbWindow *self)
   on_database_path_changed (self->settings, "database-path", self);
   g_signal_connect (self->stack, "notify::visible-child-name", G_CALLBACK (on_page_shown), self);
   nb_live_page_setup (self->live_page, self->settings);
+  g_signal_connect (self->settings, "changed::units", G_CALLBACK (on_units_changed), self);
+  on_units_changed (self->settings, "units", self);
   nb_calibration_page_setup (self->calibration_page, self->settings, self->live_page);
 }
 

@@ -1,11 +1,13 @@
 /* needlebench.c: entry point of the desktop application. */
 #include "nb-application.h"
 #include "nb-gui-config.h"
+#include "nb-renderer.h"
 #include "nb-sim-transport.h"
 
 int
 main (int argc, char **argv)
 {
+  nb_renderer_choose (); /* before GTK or any thread starts */
   /* Without the schema GSettings aborts; say what is missing instead. */
   g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (
       g_settings_schema_source_get_default (), "org.needlebench.NeedleBench", TRUE);

@@ -6,11 +6,17 @@
  *   - chart draw time for a 10 s × 20 kHz window, offscreen (goal < 4 ms a frame);
  *   - the process's CPU (user + system, % of one core) over 10 s streaming at 20 kHz with the
  *     motor on (goal < 15 %) and 10 s with the pen connected and the motor off (goal < 1 %). The
- *     simulated pen runs in-process, so its thread is counted too.
+ *     simulated pen is needlebench-sim, a process of its own on a pseudo-terminal, when $NB_SIM
+ *     names it (as `make bench` does): the figure is then the app's alone, reading a serial
+ *     port as with a real pen. Without $NB_SIM the simulated pen runs in-process: its thread
+ *     ("nb-sim-pen") is counted in the process's figure, so each thread's share is printed too
+ *     (from /proc/self/task), and the app's own figure is the process's less the pen's.
  * With --gl the GL renderer is used instead of cairo (llvmpipe under Xvfb). */
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "gui-test-util.h"
 #include "nb-chart.h"
@@ -147,6 +153,38 @@ cpu_seconds (void)
          + ru.ru_stime.tv_usec / 1e6;
 }
 
+/* Each thread's CPU seconds so far, by thread name (threads of one name added up). */
+static GHashTable *
+thread_cpu (void)
+{
+  GHashTable *by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  double tick = sysconf (_SC_CLK_TCK);
+  while (dir && (tid = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/stat", tid);
+      g_autofree char *stat = NULL;
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue; /* the thread ended */
+      /* "tid (name) state ppid ...": the name may hold spaces, so it ends at the last ')'. */
+      char *open = strchr (stat, '('), *close = strrchr (stat, ')');
+      if (open == NULL || close == NULL)
+        continue;
+      g_autofree char *name = g_strndup (open + 1, close - open - 1);
+      g_auto (GStrv) fields = g_strsplit (close + 2, " ", 0);
+      if (g_strv_length (fields) < 13)
+        continue;
+      /* Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the name. */
+      double s = (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / tick;
+      double *sum = g_hash_table_lookup (by_name, name);
+      if (sum == NULL)
+        g_hash_table_insert (by_name, g_strdup (name), sum = g_new0 (double, 1));
+      *sum += s;
+    }
+  return by_name;
+}
+
 /* Prints the process's CPU over @seconds of the main loop, and the strip chart's draws. */
 static void
 count_paint (GdkFrameClock *clock, guint *paints)
@@ -161,14 +199,36 @@ measure_cpu (const char *what, NbChart *chart, const char *goal)
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (chart));
   gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint), &paints);
   guint draws0 = nb_chart_get_draw_count (chart);
+  g_autoptr (GHashTable) threads0 = thread_cpu ();
   double cpu0 = cpu_seconds ();
   gint64 t0 = g_get_monotonic_time ();
-  nb_test_pump (CPU_S);
+  /* A real main loop, sleeping in poll as the app's does: nb_test_pump's polling (an iteration
+   * every 0.5 ms) would cost more than the app at rest. */
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_timeout_add_once ((guint) (CPU_S * 1000), (GSourceOnceFunc) g_main_loop_quit, loop);
+  g_main_loop_run (loop);
   double wall = (g_get_monotonic_time () - t0) / 1e6;
+  double process = 100 * (cpu_seconds () - cpu0) / wall;
+  g_autoptr (GHashTable) threads1 = thread_cpu ();
   /* getrusage counts in ticks of a few ms: over 10 s that is a tenth of a percent. */
-  g_print ("%-44s %5.1f %% of one core, %u window paints, %u chart draws in %.0f s  (goal %s)\n",
-           what, 100 * (cpu_seconds () - cpu0) / wall, paints,
-           nb_chart_get_draw_count (chart) - draws0, wall, goal);
+  g_print ("%-44s %5.1f %% of one core, %u window paints, %u chart draws in %.0f s\n", what,
+           process, paints, nb_chart_get_draw_count (chart) - draws0, wall);
+  double sim = 0;
+  GHashTableIter it;
+  gpointer name, sum;
+  g_hash_table_iter_init (&it, threads1);
+  while (g_hash_table_iter_next (&it, &name, &sum))
+    {
+      double *before = g_hash_table_lookup (threads0, name);
+      double pct = 100 * (*(double *) sum - (before ? *before : 0)) / wall;
+      if (g_str_has_prefix (name, "nb-sim"))
+        sim += pct;
+      if (pct >= 0.05)
+        g_print ("    thread %-36s %5.1f %%\n", (const char *) name, pct);
+    }
+  /* /proc counts in 10 ms ticks: over 10 s, ±0.1 % a thread. */
+  g_print ("%-44s %5.1f %% of one core  (goal %s)\n", "  the app (process less the simulated pen)",
+           process - sim, goal);
   g_signal_handler_disconnect (clock, id);
 }
 
@@ -176,6 +236,27 @@ static gboolean
 motor_stopped (gpointer data)
 {
   return !nb_run_is_motor_running (data);
+}
+
+/* The simulated pen in a process of its own: starts $NB_SIM (needlebench-sim) and returns the
+ * device URI of the pseudo-terminal it prints first, or NULL without $NB_SIM. */
+static char *
+start_sim_process (GSubprocess **proc_out)
+{
+  const char *sim = g_getenv ("NB_SIM");
+  *proc_out = NULL;
+  if (sim == NULL || *sim == '\0')
+    return NULL;
+  g_autoptr (GError) error = NULL;
+  GSubprocess *proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, sim, NULL);
+  if (proc == NULL)
+    g_error ("starting %s: %s", sim, error->message);
+  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  g_autofree char *pty = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  if (pty == NULL)
+    g_error ("%s printed no pseudo-terminal: %s", sim, error ? error->message : "end of output");
+  *proc_out = proc;
+  return g_strdup_printf ("serial:%s", g_strstrip (pty));
 }
 
 static gboolean
@@ -213,7 +294,12 @@ main (int argc, char **argv)
 
   NbLivePage *live = nb_window_get_live_page (win);
   f.chart = nb_live_page_get_strip_chart (live);
-  nb_live_page_connect_uri (live, "sim");
+  g_autoptr (GSubprocess) sim = NULL;
+  g_autofree char *uri = start_sim_process (&sim);
+  g_print ("simulated pen: %s\n",
+           uri ? "needlebench-sim, a process of its own (figures: the app alone)"
+               : "in-process (figures: the process; the app's: less the nb-sim threads)");
+  nb_live_page_connect_uri (live, uri ? uri : "sim");
   while (!nb_test_wait (connected, live, 0.05))
     if (nb_live_page_get_run (live) && nb_run_is_connected (nb_live_page_get_run (live))
         && !nb_run_is_motor_running (nb_live_page_get_run (live)))
@@ -247,6 +333,8 @@ main (int argc, char **argv)
   if (!nb_test_wait (no_windows, app, 5))
     g_error ("the window did not close within 5 s of quitting");
   g_object_unref (app);
+  if (sim)
+    g_subprocess_force_exit (sim);
   g_array_unref (f.latencies_ms);
   g_array_unref (f.chart_draw_ms);
   return 0;

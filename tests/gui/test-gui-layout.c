@@ -1,9 +1,12 @@
 /* test-gui-layout.c: the window fits a small screen and does not waste a big one: every page's
  * minimum size (as GTK measures it) is at most 800×600, the pens sidebar folds away at 800 px
  * and stays a sidebar's width at 1920 px. Saves screenshots at both sizes. */
+#include <glib/gstdio.h>
+
 #include "gui-test-bus.h"
 #include "gui-test-util.h"
 #include "nb-preferences.h"
+#include "nb-renderer.h"
 #include "nb-sim-transport.h"
 
 #define SMALL_W 800
@@ -152,6 +155,11 @@ test_units (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "500");
   g_assert_cmpstr (nb_chart_axis_get_label (y), ==, "tip position, µm");
   g_assert_cmpfloat (nb_chart_axis_get_display_scale (y), ==, 1000);
+  /* The Records page's replay chart too. */
+  NbChart *records_chart
+      = NB_CHART (find_type (GTK_WIDGET (nb_window_get_records_page (win)), NB_TYPE_CHART));
+  g_assert_cmpstr (nb_chart_axis_get_label (nb_chart_get_y_axis (records_chart)), ==,
+                   "tip position, µm");
   /* Typed in µm, set in mm. */
   gtk_editable_set_text (GTK_EDITABLE (spin), "750");
   gtk_spin_button_update (spin);
@@ -163,6 +171,18 @@ test_units (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "0.75");
   g_assert_cmpstr (nb_chart_axis_get_label (y), ==, "tip position, mm");
   g_assert_cmpfloat (nb_chart_axis_get_display_scale (y), ==, 1);
+}
+
+/* Presets and bands in the operator's unit (for the preset controls). */
+static void
+test_units_format (void)
+{
+  g_autofree char *mm = nb_units_format_range (NB_UNITS_MM, 0.5, 1.0, 0);
+  g_autofree char *um = nb_units_format_range (NB_UNITS_UM, 0.5, 1.0, 0);
+  g_autofree char *target = nb_units_format_range (NB_UNITS_UM, 0.25, 0.25, 0.15);
+  g_assert_cmpstr (mm, ==, "0.50–1.00 mm");
+  g_assert_cmpstr (um, ==, "500–1000 µm");
+  g_assert_cmpstr (target, ==, "250 ± 150 µm");
 }
 
 /* The sidebar's allocated width: the flap's child. */
@@ -223,6 +243,26 @@ test_large (void)
   nb_test_save_png (GTK_WIDGET (win), "live-1920.png");
 }
 
+/* Without a GPU render node the app asks for the cairo renderer, unless the user chose one. */
+static void
+test_renderer (void)
+{
+  g_autofree char *dri = g_dir_make_tmp ("nb-dri-XXXXXX", NULL);
+  g_assert_cmpstr (nb_renderer_pick (NULL, dri), ==, "cairo");
+  g_assert_cmpstr (nb_renderer_pick ("", dri), ==, "cairo");
+  g_assert_cmpstr (nb_renderer_pick (NULL, "/nonexistent/dri"), ==, "cairo");
+  g_assert_null (nb_renderer_pick ("gl", dri));
+  g_autofree char *card = g_build_filename (dri, "card0", NULL);
+  g_assert_true (g_file_set_contents (card, "", 0, NULL));
+  g_assert_cmpstr (nb_renderer_pick (NULL, dri), ==, "cairo"); /* a display, no render node */
+  g_autofree char *node = g_build_filename (dri, "renderD128", NULL);
+  g_assert_true (g_file_set_contents (node, "", 0, NULL));
+  g_assert_null (nb_renderer_pick (NULL, dri));
+  g_remove (node);
+  g_remove (card);
+  g_rmdir (dri);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,6 +276,8 @@ main (int argc, char **argv)
   win = nb_test_start_app (&app);
   live = nb_window_get_live_page (win);
 
+  g_test_add_func ("/gui-layout/renderer", test_renderer);
+  g_test_add_func ("/gui-layout/units-format", test_units_format);
   g_test_add_func ("/gui-layout/min-sizes", test_min_sizes);
   g_test_add_func ("/gui-layout/small", test_small);
   g_test_add_func ("/gui-layout/time-axis", test_time_axis);
