@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "nb-chart.h"
+#include "nb-fleet-view.h"
 #include "nb-runs-view.h"
 
 struct _NbRecordsPage
@@ -526,6 +527,7 @@ nb_records_page_class_init (NbRecordsPageClass *klass)
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   g_type_ensure (NB_TYPE_CHART);
   g_type_ensure (NB_TYPE_RUNS_VIEW);
+  g_type_ensure (NB_TYPE_FLEET_VIEW);
   gtk_widget_class_set_template_from_resource (wc,
                                                "/org/needlebench/NeedleBench/nb-records-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (wc, NbRecordsPage, name)
