@@ -10,10 +10,10 @@ struct _NbReadouts
 {
   GtkBox parent_instance;
   GtkLabel *depth_value, *rate_value, *strokes_value, *speed_value, *gaps_value, *crc_value;
+  GtkLabel *last_run_label;
   GtkWidget *depth_verdict_box, *rate_verdict_box;
   GtkImage *depth_verdict_icon, *rate_verdict_icon;
   GtkLabel *depth_verdict_label, *rate_verdict_label;
-  GtkLabel *last_run_label;
 };
 
 G_DEFINE_FINAL_TYPE (NbReadouts, nb_readouts, GTK_TYPE_BOX)
@@ -132,13 +132,13 @@ nb_readouts_class_init (NbReadoutsClass *klass)
   gtk_widget_class_bind_template_child (wc, NbReadouts, speed_value);
   gtk_widget_class_bind_template_child (wc, NbReadouts, gaps_value);
   gtk_widget_class_bind_template_child (wc, NbReadouts, crc_value);
+  gtk_widget_class_bind_template_child (wc, NbReadouts, last_run_label);
   gtk_widget_class_bind_template_child (wc, NbReadouts, depth_verdict_box);
   gtk_widget_class_bind_template_child (wc, NbReadouts, rate_verdict_box);
   gtk_widget_class_bind_template_child (wc, NbReadouts, depth_verdict_icon);
   gtk_widget_class_bind_template_child (wc, NbReadouts, rate_verdict_icon);
   gtk_widget_class_bind_template_child (wc, NbReadouts, depth_verdict_label);
   gtk_widget_class_bind_template_child (wc, NbReadouts, rate_verdict_label);
-  gtk_widget_class_bind_template_child (wc, NbReadouts, last_run_label);
 }
 
 static void

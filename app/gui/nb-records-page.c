@@ -7,6 +7,7 @@
 
 #include "nb-chart-nav.h"
 #include "nb-chart.h"
+#include "nb-fleet-view.h"
 #include "nb-runs-view.h"
 
 struct _NbRecordsPage
@@ -26,11 +27,11 @@ struct _NbRecordsPage
   NbReplay *replay;
   GCancellable *loading;
   NbChartAxis *strip_x, *strip_y, *depth_x, *depth_y;
-  NbChartSeries *trace, *depth_points, *target, *band;
   GSettings *settings; /* "units"; NULL where the schema is not installed */
   NbRecordsOpener opener;
   gpointer opener_data;
   AdwToast *export_toast; /* weak: the overlay owns it */
+  NbChartSeries *trace, *depth_points, *target, *band;
 };
 
 G_DEFINE_FINAL_TYPE (NbRecordsPage, nb_records_page, GTK_TYPE_BOX)
@@ -538,6 +539,7 @@ nb_records_page_class_init (NbRecordsPageClass *klass)
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   g_type_ensure (NB_TYPE_CHART);
   g_type_ensure (NB_TYPE_RUNS_VIEW);
+  g_type_ensure (NB_TYPE_FLEET_VIEW);
   gtk_widget_class_set_template_from_resource (wc,
                                                "/org/needlebench/NeedleBench/nb-records-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (wc, NbRecordsPage, name)

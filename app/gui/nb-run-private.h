@@ -27,13 +27,13 @@ struct _NbRun
   GTask *closing;       /* nb_run_close_async's task until it returns */
   char *close_reason;
   gboolean recording; /* TRUE from start until the recorder is handed to its finishing thread */
+  gint64 recording_since_us; /* monotonic time the session opened */
+  guint64 recorded_strokes;  /* strokes written to the open session */
   /* what a new session is measured against (nb_run_set_session_target) */
   gboolean has_target;
   NbLiveTarget target;
   char *target_profile_id;
   gint64 target_profile_version;
-  gint64 recording_since_us; /* monotonic time the session opened */
-  guint64 recorded_strokes;  /* strokes written to the open session */
 
   /* readouts */
   NbAcquisitionSummary summary;

@@ -370,11 +370,17 @@ test_other_pages (void)
 typedef struct
 {
   guint ticks;
+  guint stalls; /* gaps longer than MAX_STALL_MS */
   gint64 last, max_gap;
 } Beat;
 
-/* Responsive means no long stall: the longest time between two heartbeats is what counts. */
+/* Responsive means no long stall. Blocking work on the main loop (a device try of 250 ms, the
+ * database's busy wait) stalls it again and again, or for seconds; a loaded machine that does not
+ * schedule the process for a while stalls it once. So: at most MAX_STALLS gaps over MAX_STALL_MS
+ * and none over MAX_GAP_MS (below the 4 s database hold and the device's 1.5 s stall time). */
 #define MAX_STALL_MS 250
+#define MAX_STALLS 2
+#define MAX_GAP_MS 1200
 
 static gboolean
 heartbeat (gpointer data)
@@ -382,6 +388,8 @@ heartbeat (gpointer data)
   Beat *b = data;
   gint64 now = g_get_monotonic_time ();
   b->max_gap = MAX (b->max_gap, now - b->last);
+  if (now - b->last > MAX_STALL_MS * 1000)
+    b->stalls++;
   b->last = now;
   b->ticks++;
   return G_SOURCE_CONTINUE;
@@ -425,10 +433,12 @@ test_lost (gconstpointer data)
   nb_test_pump (0.4);
   g_printerr ("# banner %.3f s after the last data before the link dropped (%s); 10 ms heartbeat "
               "ran %u times, "
-              "longest gap %.0f ms\n",
-              after_drop, nb_window_get_banner_text (win), beat.ticks, beat.max_gap / 1000.0);
+              "longest gap %.0f ms, %u over %d ms\n",
+              after_drop, nb_window_get_banner_text (win), beat.ticks, beat.max_gap / 1000.0,
+              beat.stalls, MAX_STALL_MS);
   g_assert_cmpfloat (after_drop, <, 2.0);
-  g_assert_cmpint (beat.max_gap, <, MAX_STALL_MS * 1000);
+  g_assert_cmpuint (beat.stalls, <=, MAX_STALLS);
+  g_assert_cmpint (beat.max_gap, <, MAX_GAP_MS * 1000);
   if (g_str_equal (fault, "disconnect"))
     nb_test_save_png (GTK_WIDGET (win), "lost.png");
 
@@ -502,9 +512,6 @@ test_second_launch (void)
 
 /* Held for less than the store's 5 s busy timeout: the work must wait it out and then succeed. */
 #define DB_LOCK_S 4.0
-/* The longest the 10 ms heartbeat may stall while the database is held (as when a pen is lost;
- * a window waiting for the database stalls for DB_LOCK_S). */
-#define MAX_DB_STALL_MS MAX_STALL_MS
 
 static gboolean
 recording_known (gpointer data)
@@ -542,10 +549,12 @@ test_db_held (void)
   g_assert_true (nb_test_wait (not_refreshing, records, 10));
   g_source_remove (beat_id);
   g_printerr ("# database held %.2f s: recording started %.2f s after, 10 ms heartbeat ran %u "
-              "times, longest gap %.0f ms\n",
+              "times, longest gap %.0f ms, %u over %d ms\n",
               (locker.released_us - held) / 1e6, (started - held) / 1e6, beat.ticks,
-              beat.max_gap / 1000.0);
-  g_assert_cmpint (beat.max_gap, <, MAX_DB_STALL_MS * 1000);
+              beat.max_gap / 1000.0, beat.stalls, MAX_STALL_MS);
+  /* A window waiting for the database would stall for DB_LOCK_S. */
+  g_assert_cmpuint (beat.stalls, <=, MAX_STALLS);
+  g_assert_cmpint (beat.max_gap, <, MAX_GAP_MS * 1000);
   /* The work waited for the lock (it did not just fail) and then succeeded. */
   g_assert_cmpfloat ((locker.released_us - held) / 1e6, >=, DB_LOCK_S - 0.5);
   g_assert_true (nb_run_is_recording (nb_live_page_get_run (live)));
