@@ -426,7 +426,7 @@ nb_records_page_init (NbRecordsPage *self)
   nb_chart_add_series (self->strip_chart, self->trace);
   nb_chart_set_title (
       self->strip_chart,
-      "Needle tip, whole session (wheel or +/−: zoom; shift+wheel or arrows: scroll)");
+      _ ("Needle tip, whole session (wheel or +/−: zoom; shift+wheel or arrows: scroll)"));
   self->depth_x = nb_chart_axis_new ("stroke", 0, 1);
   self->depth_y = nb_chart_axis_new ("depth, mm", 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
