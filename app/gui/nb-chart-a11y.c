@@ -49,7 +49,9 @@ format_value (double v, double span)
 static void
 describe_axis (GString *s, const char *which, NbChartAxis *axis)
 {
-  double min = nb_chart_axis_get_min (axis), max = nb_chart_axis_get_max (axis);
+  /* In the axis's display unit (µm when the operator chose it), as its ticks are. */
+  double k = nb_chart_axis_get_display_scale (axis);
+  double min = nb_chart_axis_get_min (axis) * k, max = nb_chart_axis_get_max (axis) * k;
   g_autofree char *a = format_value (min, max - min);
   g_autofree char *b = format_value (max, max - min);
   const char *label = nb_chart_axis_get_label (axis);
@@ -73,8 +75,9 @@ describe_envelope (GString *s, NbChart *chart, NbChartSeries *series, double y_s
       g_string_append (s, _ (" Trace: no data in view."));
       return;
     }
-  g_autofree char *lo = format_value (mm.min * y_scale, y_span);
-  g_autofree char *hi = format_value (mm.max * y_scale, y_span);
+  double k = nb_chart_axis_get_display_scale (nb_chart_get_y_axis (chart));
+  g_autofree char *lo = format_value (mm.min * y_scale * k, y_span);
+  g_autofree char *hi = format_value (mm.max * y_scale * k, y_span);
   g_string_append_printf (s, _ (" Trace in view from %s to %s."), lo, hi);
 }
 
@@ -101,8 +104,9 @@ describe_points (GString *s, NbChart *chart, NbChartSeries *series, double y_spa
       g_string_append (s, _ (" Points: none in view."));
       return;
     }
-  g_autofree char *l = format_value (last, y_span);
-  g_autofree char *m = format_value (sum / count, y_span);
+  double k = nb_chart_axis_get_display_scale (nb_chart_get_y_axis (chart));
+  g_autofree char *l = format_value (last * k, y_span);
+  g_autofree char *m = format_value (sum / count * k, y_span);
   g_string_append_printf (s,
                           g_dngettext (GETTEXT_PACKAGE, " %u point in view, last %s, mean %s.",
                                        " %u points in view, last %s, mean %s.", count),
@@ -116,7 +120,9 @@ nb_chart_describe (NbChart *chart)
   if (s->len && s->str[s->len - 1] != '.')
     g_string_append_c (s, '.');
   NbChartAxis *y = nb_chart_get_y_axis (chart);
-  double y_span = nb_chart_axis_get_max (y) - nb_chart_axis_get_min (y);
+  double ky = nb_chart_axis_get_display_scale (y);
+  /* The vertical span in the display unit: the figures' decimals follow it. */
+  double y_span = (nb_chart_axis_get_max (y) - nb_chart_axis_get_min (y)) * ky;
   describe_axis (s, _ ("Horizontal axis"), nb_chart_get_x_axis (chart));
   describe_axis (s, _ ("Vertical axis"), y);
   for (guint i = 0;; i++)
@@ -128,14 +134,18 @@ nb_chart_describe (NbChart *chart)
         continue;
       double y0, y1;
       nb_chart_series_get_y (series, &y0, &y1);
-      g_autofree char *a = format_value (y0, y_span);
-      g_autofree char *b = format_value (y1, y_span);
+      g_autofree char *a = format_value (y0 * ky, y_span);
+      g_autofree char *b = format_value (y1 * ky, y_span);
+      const char *label = nb_chart_series_get_label (series);
       switch (nb_chart_series_get_kind (series))
         {
         case NB_CHART_SERIES_ENVELOPE: describe_envelope (s, chart, series, y_span); break;
         case NB_CHART_SERIES_POINTS: describe_points (s, chart, series, y_span); break;
         case NB_CHART_SERIES_HLINE:
-          if (isfinite (y0))
+          /* TRANSLATORS: a labelled line in a chart's text alternative: "tip at rest at -1.00". */
+          if (isfinite (y0) && label && *label)
+            g_string_append_printf (s, _ (" %s at %s."), label, a);
+          else if (isfinite (y0))
             g_string_append_printf (s, _ (" Line at %s."), a);
           break;
         case NB_CHART_SERIES_BAND:

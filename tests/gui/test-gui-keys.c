@@ -3,6 +3,7 @@
  * Saves a screenshot of the shortcuts window. */
 #include "gui-test-bus.h"
 #include "gui-test-util.h"
+#include "nb-chart-a11y.h"
 
 static NbApplication *app;
 static NbWindow *win;
@@ -124,6 +125,35 @@ test_window (void)
   gtk_window_close (GTK_WINDOW (help));
 }
 
+/* A chart's text alternative gives its figures in the axis's display unit (µm here), labelled
+ * lines by their label, and counts only the points in view. */
+static void
+test_chart_text (void)
+{
+  NbChart *chart = g_object_ref_sink (NB_CHART (nb_chart_new ()));
+  g_autoptr (NbChartAxis) x = nb_chart_axis_new ("stroke", 0, 100);
+  g_autoptr (NbChartAxis) y = nb_chart_axis_new ("depth, mm", 0, 1);
+  nb_chart_axis_set_unit (y, "depth, µm", 1000);
+  nb_chart_set_axes (chart, x, y);
+  nb_chart_set_title (chart, "Depth per stroke");
+  g_autoptr (NbChartSeries) points = nb_chart_series_new (NB_CHART_SERIES_POINTS, "#1c71d8");
+  nb_chart_series_set_max_points (points, 10);
+  nb_chart_series_add_point (points, 10, 0.295);
+  nb_chart_series_add_point (points, 20, 0.305);
+  nb_chart_series_add_point (points, 200, 0.9); /* out of view */
+  nb_chart_add_series (chart, points);
+  g_autoptr (NbChartSeries) target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
+  nb_chart_series_set_y (target, 0.3, 0.3);
+  nb_chart_series_set_label (target, "target");
+  nb_chart_add_series (chart, target);
+  g_autofree char *text = nb_chart_describe (chart);
+  g_printerr ("# %s\n", text);
+  g_assert_cmpstr (text, ==,
+                   "Depth per stroke. Horizontal axis: stroke, 0 to 100. Vertical axis: depth, µm, "
+                   "0 to 1000. 2 points in view, last 305, mean 300. target at 300.");
+  g_object_unref (chart);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -138,6 +168,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-keys/listed", test_listed);
   g_test_add_func ("/gui-keys/pages", test_pages);
   g_test_add_func ("/gui-keys/window", test_window);
+  g_test_add_func ("/gui-keys/chart-text", test_chart_text);
   int rc = g_test_run ();
 
   nb_test_pump (0.2);
