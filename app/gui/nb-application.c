@@ -4,6 +4,9 @@
 #include <glib-unix.h>
 #include <signal.h>
 
+#include <glib/gi18n.h>
+
+#include "nb-a11y.h"
 #include "nb-config.h"
 #include "nb-preferences.h"
 #include "nb-window.h"
@@ -113,6 +116,7 @@ preferences (GSimpleAction *action, GVariant *param, gpointer data)
   NbWindow *win = main_window (self);
   NbPreferences *prefs = nb_preferences_new (GTK_WINDOW (win), self->settings);
   gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
+  nb_a11y_name_search_entries (GTK_WIDGET (prefs), _ ("Search preferences"));
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
@@ -175,6 +179,15 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Every window's controls named right before it is shown (see nb-a11y.h). */
+static void
+on_window_added (GtkApplication *app, GtkWindow *window, gpointer data)
+{
+  nb_a11y_fix_names (GTK_WIDGET (window));
+  /* GtkApplication has given an application window its shortcuts window by now. */
+  nb_a11y_fix_help_overlay (window);
+}
+
 static void
 nb_application_startup (GApplication *app)
 {
@@ -191,10 +204,19 @@ nb_application_startup (GApplication *app)
     { .name = "quit", .activate = quit },
   };
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          (const char *[]){ "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]){ "<Control>q", NULL });
+  /* The pages in the switcher's order (the help overlay lists these by action). */
+  static const char *const pages[][2] = { { "win.show-page::live", "<Alt>1" },
+                                          { "win.show-page::records", "<Alt>2" },
+                                          { "win.show-page::calibration", "<Alt>3" },
+                                          { "win.show-page::certificates", "<Alt>4" } };
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), pages[i][0],
+                                           (const char *[]){ pages[i][1], NULL });
   static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     self->signal_ids[i] = g_unix_signal_add (signals[i], on_signal, self);

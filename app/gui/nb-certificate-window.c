@@ -495,6 +495,7 @@ preview_page (NbCertificateWindow *self)
   gtk_label_set_xalign (self->hash_label, 0);
   gtk_label_set_max_width_chars (self->hash_label, 30);
   gtk_label_set_selectable (self->hash_label, TRUE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->hash_label), FALSE); /* not a Tab stop */
   gtk_widget_add_css_class (GTK_WIDGET (self->hash_label), "dim-label");
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->hash_label));
   self->sign_group = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);

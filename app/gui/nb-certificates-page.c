@@ -341,6 +341,7 @@ nb_certificates_page_init (NbCertificatesPage *self)
   gtk_label_set_wrap (self->verify_label, TRUE);
   gtk_label_set_xalign (self->verify_label, 0);
   gtk_label_set_selectable (self->verify_label, TRUE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->verify_label), FALSE); /* not a Tab stop */
   gtk_widget_set_visible (GTK_WIDGET (self->verify_label), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->verify_label));
   self->pens

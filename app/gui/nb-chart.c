@@ -1,6 +1,8 @@
 /* nb-chart.c: layout, grid, ticks and series drawing of the chart widget. */
 #include "nb-chart.h"
 
+#include "nb-chart-a11y.h"
+
 #include <math.h>
 
 #define MARGIN_LEFT 56
@@ -432,6 +434,7 @@ static void
 nb_chart_dispose (GObject *object)
 {
   NbChart *self = NB_CHART (object);
+  nb_chart_describe_cancel (self);
   g_clear_handle_id (&self->redraw_timeout, g_source_remove);
   set_axis (self, &self->x_axis, NULL);
   set_axis (self, &self->y_axis, NULL);
@@ -463,6 +466,7 @@ nb_chart_class_init (NbChartClass *klass)
   oc->finalize = nb_chart_finalize;
   wc->snapshot = nb_chart_snapshot;
   gtk_widget_class_set_css_name (wc, "nbchart");
+  gtk_widget_class_set_accessible_role (wc, GTK_ACCESSIBLE_ROLE_IMG);
   signals[SIGNAL_VIEW_CHANGED]
       = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 0);
@@ -497,6 +501,8 @@ nb_chart_set_title (NbChart *chart, const char *title)
   g_free (chart->title);
   chart->title = g_strdup (title);
   gtk_widget_queue_draw (GTK_WIDGET (chart));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  nb_chart_describe_later (chart);
 }
 
 static void
@@ -509,6 +515,7 @@ set_axis (NbChart *chart, NbChartAxis **slot, NbChartAxis *axis)
     {
       *slot = g_object_ref (axis);
       g_signal_connect_swapped (axis, "changed", G_CALLBACK (invalidate), chart);
+      g_signal_connect_swapped (axis, "changed", G_CALLBACK (nb_chart_describe_later), chart);
     }
 }
 
@@ -540,6 +547,8 @@ nb_chart_add_series (NbChart *chart, NbChartSeries *series)
 {
   g_ptr_array_add (chart->series, g_object_ref (series));
   g_signal_connect_swapped (series, "changed", G_CALLBACK (invalidate), chart);
+  g_signal_connect_swapped (series, "changed", G_CALLBACK (nb_chart_describe_later), chart);
+  nb_chart_describe_later (chart);
   gtk_widget_queue_draw (GTK_WIDGET (chart));
 }
 
@@ -565,4 +574,16 @@ void
 nb_chart_set_max_fps (NbChart *chart, guint max_fps)
 {
   chart->max_fps = MAX (max_fps, 1);
+}
+
+const char *
+nb_chart_get_title (NbChart *chart)
+{
+  return chart->title;
+}
+
+NbChartSeries *
+nb_chart_get_series (NbChart *chart, guint index)
+{
+  return chart->series && index < chart->series->len ? chart->series->pdata[index] : NULL;
 }

@@ -42,6 +42,11 @@ void nb_chart_set_max_fps (NbChart *chart, guint max_fps);
 /* How many times the chart has been drawn since it was made (a test hook: idle means no draws). */
 guint nb_chart_get_draw_count (NbChart *chart);
 
+/* The title (its accessible name), or NULL; the @index-th series added, or NULL past the last
+ * (for the text alternative, nb-chart-a11y.h). */
+const char *nb_chart_get_title (NbChart *chart);
+NbChartSeries *nb_chart_get_series (NbChart *chart, guint index);
+
 /* Signals: "view-changed" (): the user zoomed or scrolled the x axis. */
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nb-chart-nav.h"
 #include "nb-chart.h"
 #include "nb-fleet-view.h"
 #include "nb-runs-view.h"
@@ -163,6 +164,8 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       NbReplay *old = self->replay;
       self->replay = r;
       show_replay (self);
+      nb_chart_nav_set_extent_to_view (self->strip_chart);
+      nb_chart_nav_set_extent_to_view (self->depth_chart);
       nb_replay_free (old);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -468,6 +471,16 @@ static void export(GtkWidget *widget, const char *action, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* The keys move the chart that has the focus, else the session's trace. */
+static void
+navigate (GtkWidget *widget, const char *action, GVariant *param)
+{
+  NbRecordsPage *self = NB_RECORDS_PAGE (widget);
+  NbChart *chart = gtk_widget_has_focus (GTK_WIDGET (self->depth_chart)) ? self->depth_chart
+                                                                         : self->strip_chart;
+  nb_chart_nav_move (chart, g_variant_get_int32 (param));
+}
+
 /* --- GObject -------------------------------------------------------------------------------- */
 
 /* The application's settings, or NULL where its schema is not installed (headless tests). */
@@ -547,6 +560,7 @@ nb_records_page_class_init (NbRecordsPageClass *klass)
   CHILD (runs_view);
 #undef CHILD
   gtk_widget_class_install_action (wc, "records.export", "s", export);
+  gtk_widget_class_install_action (wc, "records.navigate", "i", navigate);
 }
 
 static void
@@ -574,8 +588,9 @@ nb_records_page_init (NbRecordsPage *self)
   self->trace = nb_chart_series_new (NB_CHART_SERIES_ENVELOPE, "#3584e4");
   nb_chart_set_axes (self->strip_chart, self->strip_x, self->strip_y);
   nb_chart_add_series (self->strip_chart, self->trace);
-  nb_chart_set_title (self->strip_chart,
-                      "Needle tip, whole session (wheel: zoom, shift+wheel: scroll)");
+  nb_chart_set_title (
+      self->strip_chart,
+      _ ("Needle tip, whole session (wheel or +/−: zoom; shift+wheel or arrows: scroll)"));
   self->depth_x = nb_chart_axis_new (_ ("stroke from the start"), 0, 1);
   self->depth_y = nb_chart_axis_new (_ ("depth, mm"), 0, 1);
   self->target = nb_chart_series_new (NB_CHART_SERIES_HLINE, "#e66100");
@@ -586,4 +601,5 @@ nb_records_page_init (NbRecordsPage *self)
   nb_chart_add_series (self->depth_chart, self->depth_points);
   nb_chart_add_series (self->depth_chart, self->target);
   nb_chart_set_title (self->depth_chart, "Depth per stroke and set depth");
+  nb_chart_nav_add_keys (GTK_WIDGET (self), "records.navigate");
 }

@@ -213,6 +213,7 @@ label (const char *css, float xalign)
   gtk_label_set_xalign (GTK_LABEL (l), xalign);
   gtk_label_set_wrap (GTK_LABEL (l), TRUE);
   gtk_label_set_selectable (GTK_LABEL (l), TRUE);
+  gtk_widget_set_focusable (l, FALSE); /* copyable, not a Tab stop */
   /* The detail scrolls sideways in a narrow window (the table needs its columns): wrap the text
    * rather than widen it. */
   gtk_label_set_max_width_chars (GTK_LABEL (l), 60);

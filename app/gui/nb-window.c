@@ -100,6 +100,14 @@ on_page_shown (AdwViewStack *stack, GParamSpec *pspec, NbWindow *self)
     nb_certificates_page_refresh (self->certificates_page);
 }
 
+/* win.show-page ("live", "records", "calibration", "certificates"): Alt+1…4; a GAction on the
+ * window so the application's accelerators and the shortcuts window know it. */
+static void
+show_page_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  nb_window_show_page (data, g_variant_get_string (param, NULL));
+}
+
 static void
 dismiss_banner (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -296,6 +304,10 @@ nb_window_init (NbWindow *self)
                     self);
   on_database_path_changed (self->settings, "database-path", self);
   g_signal_connect (self->stack, "notify::visible-child-name", G_CALLBACK (on_page_shown), self);
+  static const GActionEntry entries[] = {
+    { .name = "show-page", .activate = show_page_action, .parameter_type = "s" },
+  };
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   nb_live_page_setup (self->live_page, self->settings);
   g_signal_connect (self->settings, "changed::units", G_CALLBACK (on_units_changed), self);
   on_units_changed (self->settings, "units", self);
