@@ -378,7 +378,7 @@ read_chart (gpointer data)
   v->description = atspi_accessible_get_description (v->chart, NULL);
   g_autoptr (GMatchInfo) m = NULL;
   g_autoptr (GRegex) re
-      = g_regex_new ("Horizontal axis: [^,]*, (-?[0-9.]+) to (-?[0-9.]+)\\.", 0, 0, NULL);
+      = g_regex_new ("Horizontal axis: [^.]*, (-?[0-9.]+) to (-?[0-9.]+)\\.", 0, 0, NULL);
   if (v->description == NULL || !strstr (v->description, "Trace in view from")
       || !g_regex_match (re, v->description, 0, &m))
     return FALSE;
