@@ -31,7 +31,8 @@ typedef enum
  * sample_rate_hz, started_at, ended_at (ISO 8601 UTC), status, error, target: null or {depth_mm,
  * profile_id (null: a custom target), profile_version, tolerance_mm, band_lo_mm, band_hi_mm,
  * rate_tolerance_hz (null: the rate not judged)}}, "strokes": [ {index, time_s, depth_mm,
- * period_ms (null if none), entry_speed_mm_s (null if unknown), band (null without a target)} ] } or, with
+ * period_ms (null if none), entry_speed_mm_s (null if unknown), band (null without a target)} ] }
+ * or, with
  * @include_samples, { "session": {...}, "samples": [ {"sample_index": n, "position_um": p} ] }.
  *
  * Figures have the precision the measurement has: depths in mm to 0.1 µm (4 decimals), rates in
