@@ -57,6 +57,22 @@ nb_test_find_action_button (GtkWidget *root, const char *action)
   return NULL;
 }
 
+/* nb_test_find_type: the first widget of @type under @root (depth first, @root included), or
+ * NULL. */
+static inline GtkWidget *
+nb_test_find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *w = nb_test_find_type (c, type);
+      if (w)
+        return w;
+    }
+  return NULL;
+}
+
 /* nb_test_start_app: registers and activates the real NbApplication (startup: resources, style,
  * actions, theme) and returns its window, shown. */
 static inline NbWindow *

@@ -49,20 +49,6 @@ recording (gpointer data)
   return run && nb_run_is_recording (run);
 }
 
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *w = find_type (c, type);
-      if (w)
-        return w;
-    }
-  return NULL;
-}
-
 typedef struct
 {
   gboolean done;
@@ -142,7 +128,7 @@ test_live_german (void)
   g_assert_nonnull (record);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (record)), ==,
                    "In der Datenbank aufzeichnen (Strg+R)");
-  NbReadouts *readouts = NB_READOUTS (find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
+  NbReadouts *readouts = NB_READOUTS (nb_test_find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
   g_assert_cmpstr (nb_readouts_get_depth_verdict_text (readouts), ==, "In Toleranz");
 
   /* the depth readout (nb-units formats with %f): a decimal comma under German */

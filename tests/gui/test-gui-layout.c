@@ -37,20 +37,6 @@ dump (GtkWidget *w, int depth)
     dump (c, depth + 1);
 }
 
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_connected (gpointer data)
 {
@@ -133,7 +119,7 @@ test_time_axis (void)
 static GtkWidget *
 find_spin (GtkWidget *root)
 {
-  return find_type (root, GTK_TYPE_SPIN_BUTTON);
+  return nb_test_find_type (root, GTK_TYPE_SPIN_BUTTON);
 }
 
 /* The µm preference reaches the depth input and the charts' axes, and back. */
@@ -157,7 +143,7 @@ test_units (void)
   g_assert_cmpfloat (nb_chart_axis_get_display_scale (y), ==, 1000);
   /* The Records page's replay chart too. */
   NbChart *records_chart
-      = NB_CHART (find_type (GTK_WIDGET (nb_window_get_records_page (win)), NB_TYPE_CHART));
+      = NB_CHART (nb_test_find_type (GTK_WIDGET (nb_window_get_records_page (win)), NB_TYPE_CHART));
   g_assert_cmpstr (nb_chart_axis_get_label (nb_chart_get_y_axis (records_chart)), ==,
                    "tip position, µm");
   /* Typed in µm, set in mm. */
@@ -205,7 +191,7 @@ test_small (void)
   if (g_getenv ("NB_LAYOUT_DUMP"))
     dump (GTK_WIDGET (live), 0);
   resize (SMALL_W, SMALL_H);
-  AdwFlap *flap = ADW_FLAP (find_type (GTK_WIDGET (live), ADW_TYPE_FLAP));
+  AdwFlap *flap = ADW_FLAP (nb_test_find_type (GTK_WIDGET (live), ADW_TYPE_FLAP));
   g_assert_true (adw_flap_get_folded (flap));
   g_assert_false (adw_flap_get_reveal_flap (flap));
   nb_test_pump (1.0);
@@ -231,7 +217,7 @@ static void
 test_large (void)
 {
   resize (1920, 1080);
-  AdwFlap *flap = ADW_FLAP (find_type (GTK_WIDGET (live), ADW_TYPE_FLAP));
+  AdwFlap *flap = ADW_FLAP (nb_test_find_type (GTK_WIDGET (live), ADW_TYPE_FLAP));
   g_assert_false (adw_flap_get_folded (flap));
   g_assert_true (adw_flap_get_reveal_flap (flap));
   int before = sidebar_width (flap);

@@ -28,20 +28,6 @@ static char *docs_dir;
 
 /* --- finding widgets as the operator sees them --------------------------------------------- */
 
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *w = find_type (c, type);
-      if (w)
-        return w;
-    }
-  return NULL;
-}
-
 static void
 collect_entries (GtkWidget *root, GPtrArray *out)
 {
@@ -56,7 +42,7 @@ static GtkListBox *
 pen_list_box (void)
 {
   GtkWidget *w = GTK_WIDGET (live);
-  GtkListBox *box = GTK_LIST_BOX (find_type (w, GTK_TYPE_LIST_BOX));
+  GtkListBox *box = GTK_LIST_BOX (nb_test_find_type (w, GTK_TYPE_LIST_BOX));
   g_assert_nonnull (box);
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (box, 0);
   g_assert_nonnull (nb_pen_row_get_item (row));
@@ -234,7 +220,7 @@ test_connected_mark (void)
 static void
 test_last_run (void)
 {
-  NbReadouts *readouts = NB_READOUTS (find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
+  NbReadouts *readouts = NB_READOUTS (nb_test_find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
   g_assert_nonnull (readouts);
   set_motor (TRUE);
   g_assert_true (nb_test_wait (has_strokes, GUINT_TO_POINTER (20), 10));
@@ -281,7 +267,8 @@ test_last_run (void)
 static void
 test_recording (void)
 {
-  NbRecordingBar *bar = NB_RECORDING_BAR (find_type (GTK_WIDGET (live), NB_TYPE_RECORDING_BAR));
+  NbRecordingBar *bar
+      = NB_RECORDING_BAR (nb_test_find_type (GTK_WIDGET (live), NB_TYPE_RECORDING_BAR));
   g_assert_nonnull (bar);
   g_assert_null (nb_recording_bar_get_text (bar));
   set_motor (TRUE);
@@ -325,7 +312,7 @@ test_recording (void)
   NbRecordsPage *page = nb_window_get_records_page (win);
   GtkWidget *records_w = GTK_WIDGET (page);
   /* The replay charts: the first two NbCharts of the sessions' detail. */
-  NbChart *strip = NB_CHART (find_type (records_w, NB_TYPE_CHART));
+  NbChart *strip = NB_CHART (nb_test_find_type (records_w, NB_TYPE_CHART));
   GtkWidget *next = gtk_widget_get_next_sibling (GTK_WIDGET (strip));
   while (next && !NB_IS_CHART (next))
     next = gtk_widget_get_next_sibling (next);
@@ -360,7 +347,8 @@ test_recording (void)
 static void
 test_no_strokes (void)
 {
-  NbRecordingBar *bar = NB_RECORDING_BAR (find_type (GTK_WIDGET (live), NB_TYPE_RECORDING_BAR));
+  NbRecordingBar *bar
+      = NB_RECORDING_BAR (nb_test_find_type (GTK_WIDGET (live), NB_TYPE_RECORDING_BAR));
   set_motor (FALSE);
   gint64 session = 0;
   gulong id = g_signal_connect (live, "recording-finished", G_CALLBACK (on_finished), &session);
@@ -413,7 +401,7 @@ test_lost (void)
   g_printerr ("# lost session: %s\n", status);
   g_assert_nonnull (status);
   g_assert_true (g_str_has_prefix (status, "Aborted"));
-  GtkListBox *sessions = GTK_LIST_BOX (find_type (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
+  GtkListBox *sessions = GTK_LIST_BOX (nb_test_find_type (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
   GtkListBoxRow *srow = gtk_list_box_get_selected_row (sessions);
   g_assert_nonnull (srow);
   GtkLabel *mark = g_object_get_data (G_OBJECT (srow), "nb-status-mark");
@@ -501,7 +489,7 @@ test_interrupted (void)
       = nb_session_item_get_session (nb_records_find (nb_records_page_get_records (page), id));
   g_assert_cmpint (s->status, ==, NB_SESSION_INTERRUPTED);
   g_assert_cmpstr (nb_records_page_get_status_text (page), ==, "Interrupted");
-  GtkListBox *sessions = GTK_LIST_BOX (find_type (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
+  GtkListBox *sessions = GTK_LIST_BOX (nb_test_find_type (GTK_WIDGET (page), GTK_TYPE_LIST_BOX));
   GtkLabel *mark
       = g_object_get_data (G_OBJECT (gtk_list_box_get_selected_row (sessions)), "nb-status-mark");
   g_assert_nonnull (mark);

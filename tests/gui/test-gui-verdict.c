@@ -65,20 +65,6 @@ connect_eyes_thin (const char *uri)
   nb_test_pump (2.0 * NB_RUN_UPDATE_MS / 1000.0); /* the readouts refresh */
 }
 
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *w = find_type (c, type);
-      if (w)
-        return w;
-    }
-  return NULL;
-}
-
 static gboolean
 recording (gpointer data)
 {
@@ -172,7 +158,7 @@ test_in_tolerance (void)
   g_assert_cmpint (rate.verdict, ==, NB_LIVE_CHECK_IN);
   g_assert_true (strstr (nb_verdict_card_get_rate_text (card), ": in tolerance (100.0 ± 5.0 Hz)"));
   /* the readout: colour, icon and the word */
-  NbReadouts *readouts = NB_READOUTS (find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
+  NbReadouts *readouts = NB_READOUTS (nb_test_find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
   g_assert_cmpstr (nb_readouts_get_depth_verdict_text (readouts), ==, "In tolerance");
 
   nb_window_show_page (win, "live");
@@ -237,7 +223,7 @@ test_out_of_tolerance (void)
   g_assert_cmpuint (model->too_deep, ==, model->strokes);
   g_assert_true (g_regex_match_simple ("^0 % of [0-9]{3,} strokes in 0\\.100–0\\.400 mm",
                                        nb_verdict_card_get_share_text (card), 0, 0));
-  NbReadouts *readouts = NB_READOUTS (find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
+  NbReadouts *readouts = NB_READOUTS (nb_test_find_type (GTK_WIDGET (live), NB_TYPE_READOUTS));
   g_assert_cmpstr (nb_readouts_get_depth_verdict_text (readouts), ==, "Too deep");
   /* in µm, as the preference says: the verdict, the band and the skin list */
   GSettings *settings = nb_window_get_settings (win);
