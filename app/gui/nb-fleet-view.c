@@ -317,8 +317,11 @@ nb_fleet_view_init (NbFleetView *self)
 
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  /* Spinning only while on screen: a spinning spinner animates through the frame clock even on
+   * a page that is not shown, and keeps the whole window repainting at 60 fps. */
   GtkWidget *spinner = gtk_spinner_new ();
-  gtk_spinner_start (GTK_SPINNER (spinner));
+  g_signal_connect (spinner, "map", G_CALLBACK (gtk_spinner_start), NULL);
+  g_signal_connect (spinner, "unmap", G_CALLBACK (gtk_spinner_stop), NULL);
   gtk_widget_set_size_request (spinner, 32, 32);
   gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (spinner, GTK_ALIGN_CENTER);

@@ -81,7 +81,7 @@ show_check (GtkLabel *value, GtkWidget *box, GtkImage *icon, GtkLabel *label, Nb
 {
   nb_live_check_set_css_class (GTK_WIDGET (value), check);
   gtk_widget_set_visible (box, check != NB_LIVE_CHECK_NONE);
-  gtk_image_set_from_icon_name (icon, nb_live_check_icon_name (check));
+  nb_live_check_set_icon (icon, check);
   gtk_label_set_label (label, check != NB_LIVE_CHECK_NONE ? word : "");
   nb_live_check_set_css_class (GTK_WIDGET (label), check);
 }

@@ -33,12 +33,25 @@ nb_live_check_icon_name (NbLiveCheck check)
     }
 }
 
+/* Only the classes that change: removing the current class and adding it back restyles and
+ * repaints the widget, and this runs with every readout update. */
 void
 nb_live_check_set_css_class (GtkWidget *widget, NbLiveCheck check)
 {
+  const char *want = nb_live_check_css_class (check);
   for (guint i = 0; i < G_N_ELEMENTS (check_classes); i++)
-    gtk_widget_remove_css_class (widget, check_classes[i]);
-  gtk_widget_add_css_class (widget, nb_live_check_css_class (check));
+    if (g_strcmp0 (check_classes[i], want) != 0)
+      gtk_widget_remove_css_class (widget, check_classes[i]);
+  gtk_widget_add_css_class (widget, want);
+}
+
+void
+nb_live_check_set_icon (GtkImage *image, NbLiveCheck check)
+{
+  const char *want = nb_live_check_icon_name (check);
+  if (gtk_image_get_storage_type (image) != GTK_IMAGE_ICON_NAME
+      || g_strcmp0 (gtk_image_get_icon_name (image), want) != 0)
+    gtk_image_set_from_icon_name (image, want);
 }
 
 /* signed_depth: "+0.045 mm", "−0.170 mm" in @units. */
@@ -117,7 +130,7 @@ show_depth (NbVerdictCard *self, double mean_mm, NbUnits units)
     }
   gtk_label_set_label (self->depth_label, title);
   gtk_label_set_label (self->detail_label, detail);
-  gtk_image_set_from_icon_name (self->icon, nb_live_check_icon_name (self->depth.verdict));
+  nb_live_check_set_icon (self->icon, self->depth.verdict);
   nb_live_check_set_css_class (GTK_WIDGET (self), self->depth.verdict);
 }
 

@@ -50,5 +50,8 @@ const char *nb_live_check_icon_name (NbLiveCheck check);
 /* nb_live_check_set_css_class: @widget carries the class of @check (nb_live_check_css_class) and
  * no other verdict class. */
 void nb_live_check_set_css_class (GtkWidget *widget, NbLiveCheck check);
+/* nb_live_check_set_icon: @image shows the icon of @check; untouched when it already does (setting
+ * the same icon again re-lays out and repaints the window, ten times a second at rest). */
+void nb_live_check_set_icon (GtkImage *image, NbLiveCheck check);
 
 G_END_DECLS

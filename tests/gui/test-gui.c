@@ -121,6 +121,12 @@ test_stream (void)
 
 /* The strip chart draws only when something changed: never at rest, every frame while streaming. */
 static void
+count_paint (guint *paints)
+{
+  (*paints)++;
+}
+
+static void
 test_redraws (void)
 {
   NbChart *chart = nb_live_page_get_strip_chart (live);
@@ -138,9 +144,19 @@ test_redraws (void)
   /* Settle: the last strokes and readouts land, the y scale fits them once. */
   nb_test_pump (2.0 * NB_RUN_UPDATE_MS / 1000.0 + 0.5);
   before = nb_chart_get_draw_count (chart);
+  /* Nothing else repaints the window either: a widget restyled, re-laid out or animated at rest
+   * (an icon set again to the same name, a spinner on a hidden page) costs a full-window paint
+   * every frame. */
+  guint paints = 0;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
+  gulong paint_id
+      = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (count_paint), &paints);
   nb_test_pump (1.0);
-  g_printerr ("# strip chart draws in 1 s at rest: %u\n", nb_chart_get_draw_count (chart) - before);
+  g_signal_handler_disconnect (clock, paint_id);
+  g_printerr ("# at rest in 1 s: %u strip chart draws, %u window paints\n",
+              nb_chart_get_draw_count (chart) - before, paints);
   g_assert_cmpuint (nb_chart_get_draw_count (chart), ==, before);
+  g_assert_cmpuint (paints, ==, 0);
 
   /* As the next tests expect it: the motor running again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (live), "live.toggle-motor", NULL));
