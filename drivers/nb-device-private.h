@@ -49,8 +49,10 @@ struct _NbDevice
 
   GQueue deliveries; /* Item* for the context */
   gboolean dispatch_scheduled;
-  GSource *dispatch_source; /* owned; set while dispatch_scheduled */
-  GRecMutex emit_lock;      /* held while a signal is emitted: close waits for it */
+  GSource *dispatch_source;  /* owned; set while dispatch_scheduled */
+  gboolean dispatch_delayed; /* the scheduled dispatch waits for rest_dispatch_ms */
+  guint rest_dispatch_ms;    /* nb_device_set_rest_dispatch_interval; 0: every batch at once */
+  GRecMutex emit_lock;       /* held while a signal is emitted: close waits for it */
 
   GMutex request_lock; /* one request at a time */
   guint16 next_seq;

@@ -60,6 +60,7 @@ dispatch (gpointer data)
 
   g_mutex_lock (&dev->lock);
   dev->dispatch_scheduled = FALSE;
+  dev->dispatch_delayed = FALSE;
   GSource *self = g_steal_pointer (&dev->dispatch_source); /* GLib holds its own during dispatch */
   if (!dev->closed)
     {
@@ -110,12 +111,20 @@ queue_item (NbDevice *dev, ItemKind kind, gpointer data)
       return;
     }
   g_queue_push_tail (&dev->deliveries, item);
+  gboolean delay = kind == ITEM_TELEMETRY && !dev->motor_running && dev->rest_dispatch_ms > 0;
+  if (dev->dispatch_scheduled && dev->dispatch_delayed && !delay)
+    {
+      /* What must not wait brings the gathered batches forward with it (thread-safe). */
+      g_source_set_ready_time (dev->dispatch_source, 0);
+      dev->dispatch_delayed = FALSE;
+    }
   if (!dev->dispatch_scheduled)
     {
       dev->dispatch_scheduled = TRUE;
+      dev->dispatch_delayed = delay;
       /* Not g_main_context_invoke: when no thread owns the context at that moment it runs the
        * function right here, in the reader thread, with our lock held. */
-      GSource *source = g_idle_source_new ();
+      GSource *source = delay ? g_timeout_source_new (dev->rest_dispatch_ms) : g_idle_source_new ();
       g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_callback (source, dispatch, g_object_ref (dev), g_object_unref);
       g_source_set_static_name (source, "nb-device-dispatch");
@@ -456,12 +465,24 @@ keepalive_thread (gpointer data)
 }
 
 void
+nb_device_set_rest_dispatch_interval (NbDevice *dev, guint ms)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->lock);
+  dev->rest_dispatch_ms = ms;
+}
+
+void
 nb_device_set_motor_running (NbDevice *dev, gboolean running)
 {
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&dev->lock);
   if (dev->stopping)
     return;
   dev->motor_running = running;
+  if (running && dev->dispatch_scheduled && dev->dispatch_delayed)
+    {
+      g_source_set_ready_time (dev->dispatch_source, 0); /* the running stream goes at once */
+      dev->dispatch_delayed = FALSE;
+    }
   if (running)
     dev->keepalive_failed = FALSE;
   if (running && dev->keepalive == NULL)
@@ -524,6 +545,7 @@ nb_device_close (NbDevice *dev)
    * goes too, even when the context never runs again. */
   GSource *pending = g_steal_pointer (&dev->dispatch_source);
   dev->dispatch_scheduled = FALSE;
+  dev->dispatch_delayed = FALSE;
   /* wakes the request in flight (it fails with G_IO_ERROR_CLOSED) and the keepalive */
   g_cond_broadcast (&dev->cond);
   g_cond_broadcast (&dev->keepalive_cond);

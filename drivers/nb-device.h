@@ -75,6 +75,11 @@ const char *nb_device_get_uri (NbDevice *dev);
 /* The identity read at open (strings validated). */
 const NbIdentity *nb_device_get_identity (NbDevice *dev);
 gboolean nb_device_is_connected (NbDevice *dev);
+/* nb_device_set_rest_dispatch_interval: while the motor is off, telemetry is handed to the
+ * context at most every @ms milliseconds (the batches gathered, none dropped) instead of once per
+ * batch, so that a pen at rest does not wake a GUI's main loop 200 times a second. Events, a lost
+ * link and every batch while the motor runs still go at once. 0 (the default) turns it off. */
+void nb_device_set_rest_dispatch_interval (NbDevice *dev, guint ms);
 /* nb_device_get_stats: a snapshot of the counters. */
 void nb_device_get_stats (NbDevice *dev, NbDeviceStats *stats);
 

@@ -439,6 +439,9 @@ open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       od->have_calibration
           = nb_device_read_calibration (od->device, &od->calibration, cancellable, &cal_error);
     }
+  /* At rest the trace does not scroll and the readouts hold still: the pen's 200 batches a
+   * second may reach the main loop ten at a time. */
+  nb_device_set_rest_dispatch_interval (od->device, NB_RUN_REST_DISPATCH_MS);
   if (!nb_device_stream_start (od->device, cancellable, &error))
     goto fail;
   g_task_return_pointer (task, od, (GDestroyNotify) open_data_free);

@@ -23,6 +23,9 @@ G_DECLARE_FINAL_TYPE (NbRun, nb_run, NB, RUN, GObject)
 #define NB_RUN_HISTORY_S 60
 /* Readouts are refreshed this often (the charts redraw every frame on their own). */
 #define NB_RUN_UPDATE_MS 100
+/* With the motor off, telemetry reaches the main loop at most this often
+ * (nb_device_set_rest_dispatch_interval). */
+#define NB_RUN_REST_DISPATCH_MS 100
 
 /* nb_run_open_async: opens @uri, identifies the pen, reads its setting and calibration, and
  * starts the telemetry stream (motor off), all in a worker thread. */

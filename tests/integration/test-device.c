@@ -127,6 +127,68 @@ test_stream (void)
   g_assert_cmpuint (st.samples, ==, s.samples);
 }
 
+/* Counts the main-loop dispatches that delivered telemetry (a batch seen more than 2 ms after the
+ * one before starts a new one) and checks the samples arrive without a gap. */
+typedef struct
+{
+  guint batches, dispatches;
+  gint64 last_us;
+  guint64 next_index;
+  gboolean gap;
+} Dispatches;
+
+static void
+on_batch_dispatch (NbDevice *dev, const NbTelemetryBatch *b, Dispatches *d)
+{
+  gint64 now = g_get_monotonic_time ();
+  if (d->batches == 0 || now - d->last_us > 2000)
+    d->dispatches++;
+  if (d->batches > 0 && b->first_index != d->next_index)
+    d->gap = TRUE;
+  d->last_us = now;
+  d->next_index = b->first_index + b->count;
+  d->batches++;
+}
+
+static void
+count_dispatches (NbDevice *dev, double seconds, Dispatches *d)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  *d = (Dispatches){ 0 };
+  gulong id = g_signal_connect (dev, "telemetry", G_CALLBACK (on_batch_dispatch), d);
+  g_timeout_add ((guint) (seconds * 1000), quit, loop);
+  g_main_loop_run (loop);
+  g_signal_handler_disconnect (dev, id);
+}
+
+/* With a rest interval, a pen at rest reaches the main loop about ten times a second with all its
+ * batches; once the motor runs, every batch goes at once again. */
+static void
+test_rest_dispatch (void)
+{
+  g_autoptr (NbDevice) dev = open_ok ("sim:depth-offset=0,depth-gain=1,rate-error=0");
+  g_autoptr (GError) error = NULL;
+  nb_device_set_rest_dispatch_interval (dev, 100);
+  g_assert_true (nb_device_stream_start (dev, NULL, &error));
+  Dispatches d;
+  count_dispatches (dev, 0.2, &d); /* settle */
+  count_dispatches (dev, 1.0, &d);
+  g_printerr ("# at rest: %u batches in %u dispatches\n", d.batches, d.dispatches);
+  g_assert_cmpuint (d.batches, >, 150); /* 200 a second: none held back for long */
+  g_assert_false (d.gap);
+  g_assert_cmpuint (d.dispatches, <=, 14);
+  g_assert_cmpuint (d.dispatches, >=, 7);
+
+  g_assert_true (nb_device_motor_start (dev, NULL, &error));
+  count_dispatches (dev, 0.2, &d);
+  count_dispatches (dev, 1.0, &d);
+  g_printerr ("# motor on: %u batches in %u dispatches\n", d.batches, d.dispatches);
+  g_assert_false (d.gap);
+  g_assert_cmpuint (d.dispatches, >, 50);
+  g_assert_true (nb_device_motor_stop (dev, NULL, &error));
+  g_assert_true (nb_device_stream_stop (dev, NULL, &error));
+}
+
 /* Watches the last request time for @seconds and returns the longest gap between requests. */
 static gint64
 longest_request_gap_us (NbDevice *dev, double seconds, guint64 *requests)
@@ -473,6 +535,7 @@ main (int argc, char **argv)
   nb_sim_transport_register ();
   g_test_add_func ("/device/identify", test_identify);
   g_test_add_func ("/device/stream", test_stream);
+  g_test_add_func ("/device/rest-dispatch", test_rest_dispatch);
   g_test_add_func ("/device/keepalive", test_keepalive);
   g_test_add_func ("/device/jam-event", test_jam_event);
   g_test_add_func ("/device/calibration", test_calibration);
