@@ -191,27 +191,27 @@ put_tagged (Hasher *h, char tag, guint64 value)
 }
 
 static void
-hash_value (Hasher *h, sqlite3_stmt *stmt, int col)
+hash_value (Hasher *h, NbStmt *stmt, int col)
 {
-  int type = sqlite3_column_type (stmt, col);
+  int type = nb_stmt_column_type (stmt, col);
   switch (type)
     {
-    case SQLITE_INTEGER: put_tagged (h, 'i', (guint64) sqlite3_column_int64 (stmt, col)); return;
-    case SQLITE_FLOAT:
+    case NB_DB_INTEGER: put_tagged (h, 'i', (guint64) nb_stmt_column_int64 (stmt, col)); return;
+    case NB_DB_FLOAT:
       {
-        double d = sqlite3_column_double (stmt, col);
+        double d = nb_stmt_column_double (stmt, col);
         guint64 bits;
         memcpy (&bits, &d, 8);
         put_tagged (h, 'r', bits);
         return;
       }
-    case SQLITE_TEXT:
-    case SQLITE_BLOB:
+    case NB_DB_TEXT:
+    case NB_DB_BLOB:
       {
-        const void *data = type == SQLITE_TEXT ? (const void *) sqlite3_column_text (stmt, col)
-                                               : sqlite3_column_blob (stmt, col);
-        int n = sqlite3_column_bytes (stmt, col);
-        put_tagged (h, type == SQLITE_TEXT ? 't' : 'b', (guint64) n);
+        const void *data = type == NB_DB_TEXT ? (const void *) nb_stmt_column_text (stmt, col)
+                                              : nb_stmt_column_blob (stmt, col);
+        int n = nb_stmt_column_bytes (stmt, col);
+        put_tagged (h, type == NB_DB_TEXT ? 't' : 'b', (guint64) n);
         if (data != NULL && n > 0)
           put (h, data, (gsize) n);
         return;
@@ -224,11 +224,11 @@ char *
 nb_audit_rows_sha256 (NbStore *store, const NbAuditTable *table, gint64 first, gint64 last,
                       gint64 *n_rows, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, table->select_sql, error);
+  NbStmt *stmt = nb_store_stmt (store, table->select_sql, error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, first);
-  sqlite3_bind_int64 (stmt, 2, last);
+  nb_stmt_bind_int64 (stmt, 1, first);
+  nb_stmt_bind_int64 (stmt, 2, last);
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   Hasher *h = g_new (Hasher, 1);
   h->sum = sum;
@@ -237,9 +237,9 @@ nb_audit_rows_sha256 (NbStore *store, const NbAuditTable *table, gint64 first, g
   put (h, "\n", 1);
   gint64 rows = 0;
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
-      int n = sqlite3_column_count (stmt);
+      int n = nb_stmt_column_count (stmt);
       for (int i = 0; i < n; i++)
         hash_value (h, stmt, i);
       put (h, "\n", 1);
@@ -247,8 +247,8 @@ nb_audit_rows_sha256 (NbStore *store, const NbAuditTable *table, gint64 first, g
     }
   g_checksum_update (sum, h->buf, h->len);
   g_free (h);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading the audited rows of");
       return NULL;

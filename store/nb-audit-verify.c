@@ -105,26 +105,26 @@ check_schema (Verify *v, GError **error)
 static gboolean
 check_chain (Verify *v, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (v->store,
-                                      "SELECT id, at, actor, action, subject, detail, prev_hash,"
-                                      " hash, covers FROM audit ORDER BY id",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (v->store,
+                                "SELECT id, at, actor, action, subject, detail, prev_hash,"
+                                " hash, covers FROM audit ORDER BY id",
+                                error);
   if (stmt == NULL)
     return FALSE;
   g_autofree char *prev = g_strdup (NB_AUDIT_GENESIS);
   gint64 expected_id = 1;
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      const char *stored_prev = (const char *) sqlite3_column_text (stmt, 6);
-      const char *stored_hash = (const char *) sqlite3_column_text (stmt, 7);
-      const char *covers = (const char *) sqlite3_column_text (stmt, 8);
+      gint64 id = nb_stmt_column_int64 (stmt, 0);
+      const char *stored_prev = (const char *) nb_stmt_column_text (stmt, 6);
+      const char *stored_hash = (const char *) nb_stmt_column_text (stmt, 7);
+      const char *covers = (const char *) nb_stmt_column_text (stmt, 8);
       g_autofree char *hash = nb_audit_hash_full (
-          prev, id, sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2),
-          (const char *) sqlite3_column_text (stmt, 3),
-          (const char *) sqlite3_column_text (stmt, 4),
-          (const char *) sqlite3_column_text (stmt, 5), covers);
+          prev, id, nb_stmt_column_int64 (stmt, 1), (const char *) nb_stmt_column_text (stmt, 2),
+          (const char *) nb_stmt_column_text (stmt, 3),
+          (const char *) nb_stmt_column_text (stmt, 4),
+          (const char *) nb_stmt_column_text (stmt, 5), covers);
       const char *why = NULL;
       if (id != expected_id)
         why = "its id does not follow the previous entry's (an entry was removed or inserted)";
@@ -166,8 +166,8 @@ check_chain (Verify *v, GError **error)
       prev = g_strdup (stored_hash);
       expected_id = id + 1;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (v->store, error, rc, "Reading the audit trail of");
       return FALSE;
@@ -178,22 +178,22 @@ check_chain (Verify *v, GError **error)
 static gboolean
 check_checkpoints (Verify *v, NbLabKey *key, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (v->store,
-                                      "SELECT id, audit_id, hash, key_id, signature"
-                                      " FROM audit_checkpoints ORDER BY audit_id, id",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (v->store,
+                                "SELECT id, audit_id, hash, key_id, signature"
+                                " FROM audit_checkpoints ORDER BY audit_id, id",
+                                error);
   if (stmt == NULL)
     return FALSE;
   g_autofree char *key_id = key != NULL ? nb_lab_key_id (key) : NULL;
   gint64 last_valid = 0; /* the entry of the last checkpoint that held */
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      gint64 entry = sqlite3_column_int64 (stmt, 1);
-      const char *hash = (const char *) sqlite3_column_text (stmt, 2);
-      const char *signer = (const char *) sqlite3_column_text (stmt, 3);
-      const char *signature = (const char *) sqlite3_column_text (stmt, 4);
+      gint64 id = nb_stmt_column_int64 (stmt, 0);
+      gint64 entry = nb_stmt_column_int64 (stmt, 1);
+      const char *hash = (const char *) nb_stmt_column_text (stmt, 2);
+      const char *signer = (const char *) nb_stmt_column_text (stmt, 3);
+      const char *signature = (const char *) nb_stmt_column_text (stmt, 4);
       const char *chain_hash = g_hash_table_lookup (v->hashes, &entry);
       v->report->checkpoints++;
       if (chain_hash == NULL)
@@ -231,8 +231,8 @@ check_checkpoints (Verify *v, NbLabKey *key, GError **error)
       else
         last_valid = v->report->signed_upto = MAX (v->report->signed_upto, entry);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (v->store, error, rc, "Reading the audit checkpoints of");
       return FALSE;
@@ -256,15 +256,15 @@ check_checkpoints (Verify *v, NbLabKey *key, GError **error)
 static gboolean
 read_tables (Verify *v, GError **error)
 {
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (v->store, "SELECT name FROM sqlite_master WHERE type = 'table'", error);
   if (stmt == NULL)
     return FALSE;
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_add (v->present, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
+    g_hash_table_add (v->present, g_strdup ((const char *) nb_stmt_column_text (stmt, 0)));
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (v->store, error, rc, "Reading the schema of");
       return FALSE;
@@ -353,15 +353,15 @@ check_orphans (Verify *v, GError **error)
             }
         }
       g_array_sort (intervals, compare_intervals);
-      sqlite3_stmt *stmt = nb_store_stmt (v->store, tables[t].keys_sql, error);
+      NbStmt *stmt = nb_store_stmt (v->store, tables[t].keys_sql, error);
       if (stmt == NULL)
         return FALSE;
       guint at = 0;
       gint64 run_first = 0, run_last = 0, run_count = 0;
       int rc;
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
         {
-          gint64 key = sqlite3_column_int64 (stmt, 0);
+          gint64 key = nb_stmt_column_int64 (stmt, 0);
           while (at < intervals->len && g_array_index (intervals, Interval, at).last < key)
             at++;
           gboolean covered
@@ -378,8 +378,8 @@ check_orphans (Verify *v, GError **error)
           run_last = key;
           run_count++;
         }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
+      nb_stmt_reset (stmt);
+      if (rc != NB_DB_DONE)
         {
           nb_store_set_error (v->store, error, rc, "Reading the records of");
           return FALSE;
@@ -418,8 +418,8 @@ nb_audit_verify_report (NbStore *store, NbLabKey *key, GError **error)
   ok = ok && read_tables (&v, error) && check_schema (&v, error) && check_chain (&v, error)
        && check_checkpoints (&v, key, error) && check_content (&v, error)
        && check_orphans (&v, error);
-  if (!sqlite3_get_autocommit (store->db))
-    sqlite3_exec (store->db, "COMMIT", NULL, NULL, NULL);
+  if (!nb_db_get_autocommit (store->db))
+    nb_db_exec (store->db, "COMMIT");
   g_hash_table_unref (v.hashes);
   g_ptr_array_unref (v.ranges);
   g_array_unref (v.covered);

@@ -105,17 +105,17 @@ write_checkpoint (NbStore *store, gint64 id, const char *hash, GError **error)
   g_autofree char *message = nb_audit_checkpoint_message (id, hash);
   g_autofree char *signature = nb_lab_key_sign (key, message, strlen (message));
   g_autofree char *key_id = nb_lab_key_id (key);
-  sqlite3_stmt *ins = nb_store_stmt (store,
-                                     "INSERT INTO audit_checkpoints (audit_id, hash, key_id,"
-                                     " signature, at) VALUES (?, ?, ?, ?, ?)",
-                                     error);
+  NbStmt *ins = nb_store_stmt (store,
+                               "INSERT INTO audit_checkpoints (audit_id, hash, key_id,"
+                               " signature, at) VALUES (?, ?, ?, ?, ?)",
+                               error);
   if (ins == NULL)
     return FALSE;
-  sqlite3_bind_int64 (ins, 1, id);
+  nb_stmt_bind_int64 (ins, 1, id);
   nb_store_bind_text (ins, 2, hash);
   nb_store_bind_text (ins, 3, key_id);
   nb_store_bind_text (ins, 4, signature);
-  sqlite3_bind_int64 (ins, 5, g_get_real_time ());
+  nb_stmt_bind_int64 (ins, 5, g_get_real_time ());
   return nb_store_step_done (store, ins, "Signing the audit trail of", error);
 }
 
@@ -127,30 +127,30 @@ static gboolean
 append_v1 (NbStore *store, const char *actor, const char *action, const char *subject,
            const char *detail, GError **error)
 {
-  sqlite3_stmt *last
+  NbStmt *last
       = nb_store_stmt (store, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
   if (last == NULL)
     return FALSE;
-  int rc = sqlite3_step (last);
-  gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64 (last, 0) + 1 : 1;
-  g_autofree char *prev = g_strdup (rc == SQLITE_ROW ? (const char *) sqlite3_column_text (last, 1)
-                                                     : NB_AUDIT_GENESIS);
-  sqlite3_reset (last);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  int rc = nb_stmt_step (last);
+  gint64 id = rc == NB_DB_ROW ? nb_stmt_column_int64 (last, 0) + 1 : 1;
+  g_autofree char *prev = g_strdup (rc == NB_DB_ROW ? (const char *) nb_stmt_column_text (last, 1)
+                                                    : NB_AUDIT_GENESIS);
+  nb_stmt_reset (last);
+  if (rc != NB_DB_ROW && rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading the audit trail of");
       return FALSE;
     }
   gint64 at = g_get_real_time ();
   g_autofree char *hash = nb_audit_hash (prev, id, at, actor, action, subject, detail);
-  sqlite3_stmt *ins = nb_store_stmt (store,
-                                     "INSERT INTO audit (id, at, actor, action, subject, detail,"
-                                     " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                     error);
+  NbStmt *ins = nb_store_stmt (store,
+                               "INSERT INTO audit (id, at, actor, action, subject, detail,"
+                               " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               error);
   if (ins == NULL)
     return FALSE;
-  sqlite3_bind_int64 (ins, 1, id);
-  sqlite3_bind_int64 (ins, 2, at);
+  nb_stmt_bind_int64 (ins, 1, id);
+  nb_stmt_bind_int64 (ins, 2, at);
   nb_store_bind_text (ins, 3, actor);
   nb_store_bind_text (ins, 4, action);
   nb_store_bind_text (ins, 5, subject);
@@ -176,38 +176,38 @@ append_locked (NbStore *store, const char *actor, const char *action, const char
         g_clear_pointer (&sealed, g_free);
     }
 
-  sqlite3_stmt *last
+  NbStmt *last
       = nb_store_stmt (store, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", error);
   if (last == NULL)
     return FALSE;
-  int rc = sqlite3_step (last);
+  int rc = nb_stmt_step (last);
   gint64 id = 1;
   g_autofree char *prev = NULL;
-  if (rc == SQLITE_ROW)
+  if (rc == NB_DB_ROW)
     {
-      id = sqlite3_column_int64 (last, 0) + 1;
-      prev = g_strdup ((const char *) sqlite3_column_text (last, 1));
+      id = nb_stmt_column_int64 (last, 0) + 1;
+      prev = g_strdup ((const char *) nb_stmt_column_text (last, 1));
     }
-  else if (rc == SQLITE_DONE)
+  else if (rc == NB_DB_DONE)
     prev = g_strdup (NB_AUDIT_GENESIS);
   else
     {
       nb_store_set_error (store, error, rc, "Reading the audit trail of");
-      sqlite3_reset (last);
+      nb_stmt_reset (last);
       return FALSE;
     }
-  sqlite3_reset (last);
+  nb_stmt_reset (last);
 
   gint64 at = g_get_real_time ();
   g_autofree char *hash = nb_audit_hash_full (prev, id, at, actor, action, subject, detail, sealed);
-  sqlite3_stmt *ins = nb_store_stmt (store,
-                                     "INSERT INTO audit (id, at, actor, action, subject, detail,"
-                                     " prev_hash, hash, covers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                     error);
+  NbStmt *ins = nb_store_stmt (store,
+                               "INSERT INTO audit (id, at, actor, action, subject, detail,"
+                               " prev_hash, hash, covers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               error);
   if (ins == NULL)
     return FALSE;
-  sqlite3_bind_int64 (ins, 1, id);
-  sqlite3_bind_int64 (ins, 2, at);
+  nb_stmt_bind_int64 (ins, 1, id);
+  nb_stmt_bind_int64 (ins, 2, at);
   nb_store_bind_text (ins, 3, actor);
   nb_store_bind_text (ins, 4, action);
   nb_store_bind_text (ins, 5, subject);
@@ -230,7 +230,7 @@ nb_audit_append_rows (NbStore *store, const char *actor, const char *action, con
   if (actor == NULL)
     actor = g_get_user_name ();
 
-  if (!sqlite3_get_autocommit (store->db))
+  if (!nb_db_get_autocommit (store->db))
     return append_locked (store, actor, action, subject, detail, covers, flags, error);
 
   if (!nb_store_begin (store, error))
@@ -270,26 +270,26 @@ nb_audit_baseline (NbStore *store, GError **error)
   g_autoptr (GString) covers = g_string_new (NULL);
   for (gsize i = 0; i < n; i++)
     {
-      sqlite3_stmt *exists = nb_store_stmt (
+      NbStmt *exists = nb_store_stmt (
           store, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", error);
       if (exists == NULL)
         return FALSE;
       nb_store_bind_text (exists, 1, tables[i].name);
-      gboolean present = sqlite3_step (exists) == SQLITE_ROW && sqlite3_column_int (exists, 0) > 0;
-      sqlite3_reset (exists);
+      gboolean present = nb_stmt_step (exists) == NB_DB_ROW && nb_stmt_column_int (exists, 0) > 0;
+      nb_stmt_reset (exists);
       if (!present)
         continue;
-      sqlite3_stmt *bounds = nb_store_stmt (store, tables[i].bounds_sql, error);
+      NbStmt *bounds = nb_store_stmt (store, tables[i].bounds_sql, error);
       if (bounds == NULL)
         return FALSE;
-      int rc = sqlite3_step (bounds);
-      if (rc == SQLITE_ROW && sqlite3_column_type (bounds, 0) != SQLITE_NULL)
+      int rc = nb_stmt_step (bounds);
+      if (rc == NB_DB_ROW && nb_stmt_column_type (bounds, 0) != NB_DB_NULL)
         g_string_append_printf (covers, "%s%s:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
                                 covers->len ? " " : "", tables[i].name,
-                                (gint64) sqlite3_column_int64 (bounds, 0),
-                                (gint64) sqlite3_column_int64 (bounds, 1));
-      sqlite3_reset (bounds);
-      if (rc != SQLITE_ROW)
+                                (gint64) nb_stmt_column_int64 (bounds, 0),
+                                (gint64) nb_stmt_column_int64 (bounds, 1));
+      nb_stmt_reset (bounds);
+      if (rc != NB_DB_ROW)
         {
           nb_store_set_error (store, error, rc, "Reading the records of");
           return FALSE;
@@ -306,7 +306,7 @@ nb_audit_baseline (NbStore *store, GError **error)
 gboolean
 nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
 {
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = store->schema_version >= NB_STORE_SCHEMA_AUDIT
             ? nb_store_stmt (store,
                              "SELECT id, at, actor, action, subject, detail, prev_hash, hash,"
@@ -322,18 +322,18 @@ nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
   g_autofree char *prev = g_strdup (NB_AUDIT_GENESIS);
   gint64 count = 0, expected_id = 1;
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 id = nb_stmt_column_int64 (stmt, 0);
       const char *why = NULL;
-      const char *stored_prev = (const char *) sqlite3_column_text (stmt, 6);
-      const char *stored_hash = (const char *) sqlite3_column_text (stmt, 7);
-      g_autofree char *hash = nb_audit_hash_full (prev, id, sqlite3_column_int64 (stmt, 1),
-                                                  (const char *) sqlite3_column_text (stmt, 2),
-                                                  (const char *) sqlite3_column_text (stmt, 3),
-                                                  (const char *) sqlite3_column_text (stmt, 4),
-                                                  (const char *) sqlite3_column_text (stmt, 5),
-                                                  (const char *) sqlite3_column_text (stmt, 8));
+      const char *stored_prev = (const char *) nb_stmt_column_text (stmt, 6);
+      const char *stored_hash = (const char *) nb_stmt_column_text (stmt, 7);
+      g_autofree char *hash = nb_audit_hash_full (prev, id, nb_stmt_column_int64 (stmt, 1),
+                                                  (const char *) nb_stmt_column_text (stmt, 2),
+                                                  (const char *) nb_stmt_column_text (stmt, 3),
+                                                  (const char *) nb_stmt_column_text (stmt, 4),
+                                                  (const char *) nb_stmt_column_text (stmt, 5),
+                                                  (const char *) nb_stmt_column_text (stmt, 8));
       if (id != expected_id)
         why = "row ids are not consecutive (a row was removed or inserted)";
       else if (g_strcmp0 (stored_prev, prev) != 0)
@@ -342,7 +342,7 @@ nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
         why = "hash does not match the row's contents (the row was altered)";
       if (why != NULL)
         {
-          sqlite3_reset (stmt);
+          nb_stmt_reset (stmt);
           if (bad_id != NULL)
             *bad_id = id;
           if (n_rows != NULL)
@@ -357,8 +357,8 @@ nb_audit_verify (NbStore *store, gint64 *n_rows, gint64 *bad_id, GError **error)
       count++;
       expected_id++;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading the audit trail of");
       return FALSE;

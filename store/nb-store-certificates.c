@@ -12,9 +12,9 @@
 #include "nb-store-voids.h"
 
 static char *
-column_text (sqlite3_stmt *stmt, int col)
+column_text (NbStmt *stmt, int col)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+  return g_strdup ((const char *) nb_stmt_column_text (stmt, col));
 }
 
 const char *
@@ -89,24 +89,24 @@ status_from_text (const char *text)
 }
 
 static NbStoreCertificate *
-cert_from_row (sqlite3_stmt *stmt)
+cert_from_row (NbStmt *stmt)
 {
   NbStoreCertificate *c = g_new0 (NbStoreCertificate, 1);
-  c->id = sqlite3_column_int64 (stmt, 0);
+  c->id = nb_stmt_column_int64 (stmt, 0);
   c->number = column_text (stmt, 1);
-  c->run_id = sqlite3_column_int64 (stmt, 2);
+  c->run_id = nb_stmt_column_int64 (stmt, 2);
   c->kind = column_text (stmt, 3);
-  c->created_at = sqlite3_column_int64 (stmt, 4);
+  c->created_at = nb_stmt_column_int64 (stmt, 4);
   c->created_by = column_text (stmt, 5);
-  c->record_id = sqlite3_column_int64 (stmt, 6);
-  c->revision = (guint) sqlite3_column_int64 (stmt, 7);
-  c->supersedes = sqlite3_column_int64 (stmt, 8);
-  c->status = status_from_text ((const char *) sqlite3_column_text (stmt, 9));
+  c->record_id = nb_stmt_column_int64 (stmt, 6);
+  c->revision = (guint) nb_stmt_column_int64 (stmt, 7);
+  c->supersedes = nb_stmt_column_int64 (stmt, 8);
+  c->status = status_from_text ((const char *) nb_stmt_column_text (stmt, 9));
   c->reason = column_text (stmt, 10);
   c->content_sha256 = column_text (stmt, 11);
   c->document = column_text (stmt, 12);
-  c->issued_at = sqlite3_column_int64 (stmt, 13);
-  c->at = sqlite3_column_int64 (stmt, 14);
+  c->issued_at = nb_stmt_column_int64 (stmt, 13);
+  c->at = nb_stmt_column_int64 (stmt, 14);
   c->by = column_text (stmt, 15);
   return c;
 }
@@ -128,14 +128,14 @@ nb_store_certificate_free (NbStoreCertificate *cert)
 
 /* One certificate from @stmt (bound), NOT_FOUND with @missing when there is none. */
 static NbStoreCertificate *
-get_one (NbStore *store, sqlite3_stmt *stmt, const char *missing, GError **error)
+get_one (NbStore *store, NbStmt *stmt, const char *missing, GError **error)
 {
-  int rc = sqlite3_step (stmt);
-  NbStoreCertificate *c = rc == SQLITE_ROW ? cert_from_row (stmt) : NULL;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  int rc = nb_stmt_step (stmt);
+  NbStoreCertificate *c = rc == NB_DB_ROW ? cert_from_row (stmt) : NULL;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND, "%s in %s", missing, store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a certificate from");
   return c;
 }
@@ -144,7 +144,7 @@ NbStoreCertificate *
 nb_store_get_certificate (NbStore *store, const char *number, GError **error)
 {
   g_return_val_if_fail (number != NULL, NULL);
-  sqlite3_stmt *stmt = nb_store_stmt (store, CERT_COLUMNS " WHERE c.number = ?", error);
+  NbStmt *stmt = nb_store_stmt (store, CERT_COLUMNS " WHERE c.number = ?", error);
   if (stmt == NULL)
     return NULL;
   nb_store_bind_text (stmt, 1, number);
@@ -155,12 +155,12 @@ nb_store_get_certificate (NbStore *store, const char *number, GError **error)
 NbStoreCertificate *
 nb_store_get_run_certificate (NbStore *store, gint64 run_id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, CERT_COLUMNS " WHERE c.run_id = ? AND r.status <> 'voided' ORDER BY c.id DESC LIMIT 1",
       error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, run_id);
+  nb_stmt_bind_int64 (stmt, 1, run_id);
   g_autofree char *missing
       = g_strdup_printf ("No certificate (not voided) for run %" G_GINT64_FORMAT, run_id);
   return get_one (store, stmt, missing, error);
@@ -169,16 +169,16 @@ nb_store_get_run_certificate (NbStore *store, gint64 run_id, GError **error)
 GPtrArray *
 nb_store_list_certificates (NbStore *store, GError **error)
 {
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store, CERT_COLUMNS_LIGHT " ORDER BY c.prefix, c.year, c.seq", error);
   if (stmt == NULL)
     return NULL;
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_certificate_free);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     g_ptr_array_add (list, cert_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading the certificates from");
       g_ptr_array_unref (list);
@@ -201,32 +201,32 @@ nb_store_signature_free (NbStoreSignature *sig)
 GPtrArray *
 nb_store_list_signatures (NbStore *store, gint64 record_id, GError **error)
 {
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store,
                        "SELECT id, record_id, content_sha256, user_name, display_name, role,"
                        " meaning, at FROM certificate_signatures WHERE record_id = ? ORDER BY id",
                        error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, record_id);
+  nb_stmt_bind_int64 (stmt, 1, record_id);
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_signature_free);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
       NbStoreSignature *s = g_new0 (NbStoreSignature, 1);
-      s->id = sqlite3_column_int64 (stmt, 0);
-      s->record_id = sqlite3_column_int64 (stmt, 1);
+      s->id = nb_stmt_column_int64 (stmt, 0);
+      s->record_id = nb_stmt_column_int64 (stmt, 1);
       s->content_sha256 = column_text (stmt, 2);
       s->user_name = column_text (stmt, 3);
       s->display_name = column_text (stmt, 4);
-      (void) nb_user_role_from_string ((const char *) sqlite3_column_text (stmt, 5), &s->role);
-      (void) nb_sign_meaning_from_string ((const char *) sqlite3_column_text (stmt, 6),
+      (void) nb_user_role_from_string ((const char *) nb_stmt_column_text (stmt, 5), &s->role);
+      (void) nb_sign_meaning_from_string ((const char *) nb_stmt_column_text (stmt, 6),
                                           &s->meaning);
-      s->at = sqlite3_column_int64 (stmt, 7);
+      s->at = nb_stmt_column_int64 (stmt, 7);
       g_ptr_array_add (list, s);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading signatures from");
       g_ptr_array_unref (list);
@@ -243,19 +243,19 @@ nb_store_certificate_signatures (NbStore *store, const NbStoreCertificate *cert,
   gint64 record = cert->record_id;
   if (cert->status != NB_STORE_CERT_DRAFT)
     {
-      sqlite3_stmt *stmt = nb_store_stmt (
+      NbStmt *stmt = nb_store_stmt (
           store,
           "SELECT max(id) FROM certificate_records WHERE certificate_id = ? AND revision = ?"
           " AND status = 'draft'",
           error);
       if (stmt == NULL)
         return NULL;
-      sqlite3_bind_int64 (stmt, 1, cert->id);
-      sqlite3_bind_int64 (stmt, 2, cert->revision);
-      int rc = sqlite3_step (stmt);
-      record = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW)
+      nb_stmt_bind_int64 (stmt, 1, cert->id);
+      nb_stmt_bind_int64 (stmt, 2, cert->revision);
+      int rc = nb_stmt_step (stmt);
+      record = rc == NB_DB_ROW ? nb_stmt_column_int64 (stmt, 0) : 0;
+      nb_stmt_reset (stmt);
+      if (rc != NB_DB_ROW)
         {
           nb_store_set_error (store, error, rc, "Reading a certificate from");
           return NULL;
@@ -280,50 +280,49 @@ insert_record (NbStore *store, gint64 certificate_id, guint revision, gint64 sup
                const char *status, const char *reason, const char *content_sha256,
                const char *document, gint64 issued_at, const char *actor, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO certificate_records (certificate_id, revision,"
-                                      " supersedes, status, reason, content_sha256, document,"
-                                      " issued_at, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO certificate_records (certificate_id, revision,"
+                                " supersedes, status, reason, content_sha256, document,"
+                                " issued_at, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, certificate_id);
-  sqlite3_bind_int64 (stmt, 2, revision);
+  nb_stmt_bind_int64 (stmt, 1, certificate_id);
+  nb_stmt_bind_int64 (stmt, 2, revision);
   if (supersedes != 0)
-    sqlite3_bind_int64 (stmt, 3, supersedes);
+    nb_stmt_bind_int64 (stmt, 3, supersedes);
   nb_store_bind_text (stmt, 4, status);
   nb_store_bind_text (stmt, 5, reason);
   nb_store_bind_text (stmt, 6, content_sha256);
   nb_store_bind_text (stmt, 7, document);
   if (issued_at != 0)
-    sqlite3_bind_int64 (stmt, 8, issued_at);
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
+    nb_stmt_bind_int64 (stmt, 8, issued_at);
+  nb_stmt_bind_int64 (stmt, 9, g_get_real_time ());
   nb_store_bind_text (stmt, 10, actor);
   if (!nb_store_step_done (store, stmt, "Recording a certificate in", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return nb_db_last_insert_id (store->db);
 }
 
 /* Inside the transaction: the run must be complete and traceable, without a live certificate. */
 static gboolean
 check_run (NbStore *store, gint64 run_id, GError **error)
 {
-  sqlite3_stmt *stmt
-      = nb_store_stmt (store, "SELECT status, traceable FROM runs WHERE id = ?", error);
+  NbStmt *stmt = nb_store_stmt (store, "SELECT status, traceable FROM runs WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  int rc = sqlite3_step (stmt);
-  g_autofree char *status = rc == SQLITE_ROW ? column_text (stmt, 0) : NULL;
-  gboolean traceable = rc == SQLITE_ROW && sqlite3_column_int (stmt, 1) != 0;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  nb_stmt_bind_int64 (stmt, 1, run_id);
+  int rc = nb_stmt_step (stmt);
+  g_autofree char *status = rc == NB_DB_ROW ? column_text (stmt, 0) : NULL;
+  gboolean traceable = rc == NB_DB_ROW && nb_stmt_column_int (stmt, 1) != 0;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                    "No run %" G_GINT64_FORMAT " in %s", run_id, store->path);
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != NB_DB_ROW)
     {
       nb_store_set_error (store, error, rc, "Reading a run from");
       return FALSE;
@@ -375,18 +374,18 @@ check_run (NbStore *store, gint64 run_id, GError **error)
 static gint64
 next_seq (NbStore *store, const char *prefix, int year, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "SELECT coalesce(max(seq), 0) + 1 FROM certificates"
-                                      " WHERE prefix = ? AND year = ?",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "SELECT coalesce(max(seq), 0) + 1 FROM certificates"
+                                " WHERE prefix = ? AND year = ?",
+                                error);
   if (stmt == NULL)
     return 0;
   nb_store_bind_text (stmt, 1, prefix);
-  sqlite3_bind_int (stmt, 2, year);
-  int rc = sqlite3_step (stmt);
-  gint64 seq = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
+  nb_stmt_bind_int (stmt, 2, year);
+  int rc = nb_stmt_step (stmt);
+  gint64 seq = rc == NB_DB_ROW ? nb_stmt_column_int64 (stmt, 0) : 0;
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Numbering a certificate in");
   else if (seq > 999999)
     {
@@ -426,23 +425,23 @@ nb_store_create_certificate (NbStore *store, gint64 run_id, NbStoreCertificateBu
     goto fail;
   if (!check_sha256 (hash, error))
     goto fail;
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO certificates (number, prefix, year, seq, run_id,"
-                                      " kind, created_at, created_by)"
-                                      " VALUES (?, ?, ?, ?, ?, 'calibration-certificate', ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO certificates (number, prefix, year, seq, run_id,"
+                                " kind, created_at, created_by)"
+                                " VALUES (?, ?, ?, ?, ?, 'calibration-certificate', ?, ?)",
+                                error);
   if (stmt == NULL)
     goto fail;
   nb_store_bind_text (stmt, 1, number);
   nb_store_bind_text (stmt, 2, lab->prefix);
-  sqlite3_bind_int (stmt, 3, year);
-  sqlite3_bind_int64 (stmt, 4, seq);
-  sqlite3_bind_int64 (stmt, 5, run_id);
-  sqlite3_bind_int64 (stmt, 6, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+  nb_stmt_bind_int (stmt, 3, year);
+  nb_stmt_bind_int64 (stmt, 4, seq);
+  nb_stmt_bind_int64 (stmt, 5, run_id);
+  nb_stmt_bind_int64 (stmt, 6, g_date_time_to_unix (now) * G_USEC_PER_SEC);
   nb_store_bind_text (stmt, 7, actor);
   if (!nb_store_step_done (store, stmt, "Numbering a certificate in", error))
     goto fail;
-  id = sqlite3_last_insert_rowid (store->db);
+  id = nb_db_last_insert_id (store->db);
   test_delay ();
   record = insert_record (store, id, 1, 0, "draft", NULL, hash, document, 0, actor, error);
   if (record == 0)
@@ -565,7 +564,7 @@ static gint64
 insert_signature (NbStore *store, const NbStoreCertificate *cert, const char *content_sha256,
                   const NbStoreUser *user, NbSignMeaning meaning, GError **error)
 {
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store,
                        "INSERT INTO certificate_signatures (certificate_id, record_id,"
                        " content_sha256, user_id, user_name, display_name, role, meaning, at)"
@@ -573,18 +572,18 @@ insert_signature (NbStore *store, const NbStoreCertificate *cert, const char *co
                        error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, cert->id);
-  sqlite3_bind_int64 (stmt, 2, cert->record_id);
+  nb_stmt_bind_int64 (stmt, 1, cert->id);
+  nb_stmt_bind_int64 (stmt, 2, cert->record_id);
   nb_store_bind_text (stmt, 3, content_sha256);
-  sqlite3_bind_int64 (stmt, 4, user->id);
+  nb_stmt_bind_int64 (stmt, 4, user->id);
   nb_store_bind_text (stmt, 5, user->name);
   nb_store_bind_text (stmt, 6, user->display_name);
   nb_store_bind_text (stmt, 7, nb_user_role_to_string (user->role));
   nb_store_bind_text (stmt, 8, nb_sign_meaning_to_string (meaning));
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 9, g_get_real_time ());
   if (!nb_store_step_done (store, stmt, "Recording a signature in", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return nb_db_last_insert_id (store->db);
 }
 
 /* Inside the transaction, after the approval: the issued record. */

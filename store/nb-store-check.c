@@ -102,7 +102,7 @@ nb_store_schema_findings (NbStore *store, int version, GError **error)
   g_autoptr (GHashTable) want = expected_schema (version, error);
   if (want == NULL)
     return NULL;
-  g_autoptr (GHashTable) have = read_schema (store->db, error);
+  g_autoptr (GHashTable) have = read_schema (nb_db_sqlite_handle (store->db), error);
   if (have == NULL)
     {
       g_prefix_error (error, "%s: ", store->path);

@@ -2,7 +2,7 @@
  * GUI). Also the test hooks. */
 #pragma once
 
-#include <sqlite3.h>
+#include "nb-db.h"
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -26,7 +26,7 @@ enum
 
 struct _NbStore
 {
-  sqlite3 *db;
+  NbDb *db; /* SQLite or PostgreSQL (nb-db.h) */
   char *path;
   gboolean read_only;
   gboolean immutable; /* opened read-only as immutable: the directory cannot be written */
@@ -36,7 +36,7 @@ struct _NbStore
   ino_t wal_ino;
   dev_t shm_dev;
   ino_t shm_ino;
-  GHashTable *stmts;     /* SQL text -> sqlite3_stmt*, prepared once and reused */
+  GHashTable *stmts;     /* SQL text -> NbStmt*, prepared once and reused */
   GHashTable *run_locks; /* gint64* run id -> GINT_TO_POINTER (fd): the live locks of the runs
                           * begun on this connection and not closed yet (nb-store-runs.c) */
   int schema_version;    /* after opening (migrating) */
@@ -52,7 +52,7 @@ struct _NbStore
 
 /* nb_store_stmt: the cached prepared statement for @sql (a string literal), reset and with its
  * bindings cleared; NULL with @error on failure. Owned by @store. */
-sqlite3_stmt *nb_store_stmt (NbStore *store, const char *sql, GError **error);
+NbStmt *nb_store_stmt (NbStore *store, const char *sql, GError **error);
 
 /* nb_store_set_error: sets @error from SQLite result @rc and the connection's message, with
  * @what saying what was being done. The code is mapped to an NbStoreError. */
@@ -64,11 +64,11 @@ NbStoreError nb_store_error_from_rc (int rc);
 /* nb_store_exec: runs @sql (no parameters, possibly several statements). */
 gboolean nb_store_exec (NbStore *store, const char *sql, GError **error);
 
-/* nb_store_step_done: steps @stmt expecting SQLITE_DONE, then resets it. */
-gboolean nb_store_step_done (NbStore *store, sqlite3_stmt *stmt, const char *what, GError **error);
+/* nb_store_step_done: steps @stmt expecting NB_DB_DONE, then resets it. */
+gboolean nb_store_step_done (NbStore *store, NbStmt *stmt, const char *what, GError **error);
 
-/* nb_store_bind_text: binds @text (NULL = SQL NULL), copying nothing (SQLITE_STATIC). */
-void nb_store_bind_text (sqlite3_stmt *stmt, int col, const char *text);
+/* nb_store_bind_text: binds @text (NULL = SQL NULL), copied. */
+void nb_store_bind_text (NbStmt *stmt, int col, const char *text);
 
 /* nb_store_audit_pending: appends the audit entry ("session.data") covering the session rows
  * inserted in the open transaction, if any, with their content hashes (nb-store-session.c).

@@ -14,28 +14,28 @@
   " LEFT JOIN session_targets t ON t.session_id = s.id"
 
 static char *
-col_strdup (sqlite3_stmt *stmt, int col)
+col_strdup (NbStmt *stmt, int col)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+  return g_strdup ((const char *) nb_stmt_column_text (stmt, col));
 }
 
 static NbStoreSession *
-session_from_row (NbStore *store, sqlite3_stmt *stmt)
+session_from_row (NbStore *store, NbStmt *stmt)
 {
   NbStoreSession *s = g_new0 (NbStoreSession, 1);
-  s->id = sqlite3_column_int64 (stmt, 0);
+  s->id = nb_stmt_column_int64 (stmt, 0);
   s->pen_serial = col_strdup (stmt, 1);
   s->pen_model = col_strdup (stmt, 2);
   s->uri = col_strdup (stmt, 3);
   s->operator_name = col_strdup (stmt, 4);
   s->name = col_strdup (stmt, 5);
   s->note = col_strdup (stmt, 6);
-  s->depth_mm = sqlite3_column_double (stmt, 7);
-  s->rate_hz = sqlite3_column_double (stmt, 8);
-  s->sample_rate_hz = sqlite3_column_double (stmt, 9);
-  s->started_at = sqlite3_column_int64 (stmt, 10);
-  s->ended_at = sqlite3_column_int64 (stmt, 11);
-  const char *status = (const char *) sqlite3_column_text (stmt, 12);
+  s->depth_mm = nb_stmt_column_double (stmt, 7);
+  s->rate_hz = nb_stmt_column_double (stmt, 8);
+  s->sample_rate_hz = nb_stmt_column_double (stmt, 9);
+  s->started_at = nb_stmt_column_int64 (stmt, 10);
+  s->ended_at = nb_stmt_column_int64 (stmt, 11);
+  const char *status = (const char *) nb_stmt_column_text (stmt, 12);
   if (g_strcmp0 (status, "complete") == 0)
     s->status = NB_SESSION_COMPLETE;
   else if (g_strcmp0 (status, "aborted") == 0)
@@ -44,14 +44,14 @@ session_from_row (NbStore *store, sqlite3_stmt *stmt)
     s->status = nb_store_session_is_live (store->path, s->id) ? NB_SESSION_RECORDING
                                                               : NB_SESSION_INTERRUPTED;
   s->error = col_strdup (stmt, 13);
-  s->has_target = sqlite3_column_type (stmt, 14) != SQLITE_NULL;
+  s->has_target = nb_stmt_column_type (stmt, 14) != NB_DB_NULL;
   s->profile_id = col_strdup (stmt, 15);
-  s->profile_version = sqlite3_column_int64 (stmt, 16);
-  s->target_mm = s->has_target ? sqlite3_column_double (stmt, 17) : NAN;
-  s->tolerance_mm = s->has_target ? sqlite3_column_double (stmt, 18) : NAN;
-  s->band_lo_mm = s->has_target ? sqlite3_column_double (stmt, 19) : NAN;
-  s->band_hi_mm = s->has_target ? sqlite3_column_double (stmt, 20) : NAN;
-  s->rate_tolerance_hz = sqlite3_column_double (stmt, 21); /* NULL reads 0: not judged */
+  s->profile_version = nb_stmt_column_int64 (stmt, 16);
+  s->target_mm = s->has_target ? nb_stmt_column_double (stmt, 17) : NAN;
+  s->tolerance_mm = s->has_target ? nb_stmt_column_double (stmt, 18) : NAN;
+  s->band_lo_mm = s->has_target ? nb_stmt_column_double (stmt, 19) : NAN;
+  s->band_hi_mm = s->has_target ? nb_stmt_column_double (stmt, 20) : NAN;
+  s->rate_tolerance_hz = nb_stmt_column_double (stmt, 21); /* NULL reads 0: not judged */
   return s;
 }
 
@@ -85,13 +85,13 @@ GPtrArray *
 nb_store_list_sessions (NbStore *store, const NbStoreSessionFilter *filter, GError **error)
 {
   /* one statement for all filters: a NULL parameter switches its condition off */
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      SESSION_COLUMNS " WHERE (?1 IS NULL OR p.serial = ?1)"
-                                                      " AND (?2 IS NULL OR s.operator = ?2)"
-                                                      " AND (?3 IS NULL OR s.started_at >= ?3)"
-                                                      " AND (?4 IS NULL OR s.started_at < ?4)"
-                                                      " ORDER BY s.started_at DESC, s.id DESC",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                SESSION_COLUMNS " WHERE (?1 IS NULL OR p.serial = ?1)"
+                                                " AND (?2 IS NULL OR s.operator = ?2)"
+                                                " AND (?3 IS NULL OR s.started_at >= ?3)"
+                                                " AND (?4 IS NULL OR s.started_at < ?4)"
+                                                " ORDER BY s.started_at DESC, s.id DESC",
+                                error);
   if (stmt == NULL)
     return NULL;
   if (filter != NULL)
@@ -99,17 +99,17 @@ nb_store_list_sessions (NbStore *store, const NbStoreSessionFilter *filter, GErr
       nb_store_bind_text (stmt, 1, filter->pen_serial);
       nb_store_bind_text (stmt, 2, filter->operator_name);
       if (filter->from != 0)
-        sqlite3_bind_int64 (stmt, 3, filter->from);
+        nb_stmt_bind_int64 (stmt, 3, filter->from);
       if (filter->to != 0)
-        sqlite3_bind_int64 (stmt, 4, filter->to);
+        nb_stmt_bind_int64 (stmt, 4, filter->to);
     }
   g_autoptr (GPtrArray) list
       = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_session_free);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     g_ptr_array_add (list, session_from_row (store, stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Listing the sessions of");
       return NULL;
@@ -120,17 +120,17 @@ nb_store_list_sessions (NbStore *store, const NbStoreSessionFilter *filter, GErr
 NbStoreSession *
 nb_store_get_session (NbStore *store, gint64 session_id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, SESSION_COLUMNS " WHERE s.id = ?", error);
+  NbStmt *stmt = nb_store_stmt (store, SESSION_COLUMNS " WHERE s.id = ?", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  int rc = sqlite3_step (stmt);
-  NbStoreSession *s = rc == SQLITE_ROW ? session_from_row (store, stmt) : NULL;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  nb_stmt_bind_int64 (stmt, 1, session_id);
+  int rc = nb_stmt_step (stmt);
+  NbStoreSession *s = rc == NB_DB_ROW ? session_from_row (store, stmt) : NULL;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                  "No session %" G_GINT64_FORMAT " in %s", session_id, store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a session from");
   return s;
 }
@@ -139,34 +139,34 @@ gboolean
 nb_store_foreach_stroke (NbStore *store, gint64 session_id, NbStoreStrokeFunc func,
                          gpointer user_data, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "SELECT idx, peak_sample, time_s, depth_mm, period_s,"
-                                      " entry_speed_mm_s FROM strokes WHERE session_id = ?"
-                                      " ORDER BY idx",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "SELECT idx, peak_sample, time_s, depth_mm, period_s,"
+                                " entry_speed_mm_s FROM strokes WHERE session_id = ?"
+                                " ORDER BY idx",
+                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
+  nb_stmt_bind_int64 (stmt, 1, session_id);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
       NbStoreStroke s = {
-        .index = (guint64) sqlite3_column_int64 (stmt, 0),
-        .peak_sample = (guint64) sqlite3_column_int64 (stmt, 1),
-        .time_s = sqlite3_column_double (stmt, 2),
-        .depth_mm = sqlite3_column_double (stmt, 3),
-        .period_s = sqlite3_column_double (stmt, 4),
+        .index = (guint64) nb_stmt_column_int64 (stmt, 0),
+        .peak_sample = (guint64) nb_stmt_column_int64 (stmt, 1),
+        .time_s = nb_stmt_column_double (stmt, 2),
+        .depth_mm = nb_stmt_column_double (stmt, 3),
+        .period_s = nb_stmt_column_double (stmt, 4),
         .entry_speed_mm_s
-        = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 5),
+        = nb_stmt_column_type (stmt, 5) == NB_DB_NULL ? NAN : nb_stmt_column_double (stmt, 5),
       };
       if (!func (&s, user_data))
         {
-          rc = SQLITE_DONE;
+          rc = NB_DB_DONE;
           break;
         }
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading strokes from");
       return FALSE;
@@ -178,23 +178,23 @@ gboolean
 nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func,
                         gpointer user_data, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "SELECT first_index, count, samples, codec FROM batches"
-                                      " WHERE session_id = ? ORDER BY first_index",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "SELECT first_index, count, samples, codec FROM batches"
+                                " WHERE session_id = ? ORDER BY first_index",
+                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
+  nb_stmt_bind_int64 (stmt, 1, session_id);
   g_autofree gint16 *buf = NULL;
   gsize buf_len = 0;
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
-      guint64 first = (guint64) sqlite3_column_int64 (stmt, 0);
-      int count = sqlite3_column_int (stmt, 1);
-      const void *blob = sqlite3_column_blob (stmt, 2);
-      int bytes = sqlite3_column_bytes (stmt, 2);
-      int codec = sqlite3_column_int (stmt, 3);
+      guint64 first = (guint64) nb_stmt_column_int64 (stmt, 0);
+      int count = nb_stmt_column_int (stmt, 1);
+      const void *blob = nb_stmt_column_blob (stmt, 2);
+      int bytes = nb_stmt_column_bytes (stmt, 2);
+      int codec = nb_stmt_column_int (stmt, 3);
       GError *local = NULL;
       /* a row holds at most a few seconds of samples; a huge count is damage, not data */
       if (count < 0 || count > (1 << 24))
@@ -210,7 +210,7 @@ nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func
         }
       if (local != NULL)
         {
-          sqlite3_reset (stmt);
+          nb_stmt_reset (stmt);
           g_propagate_prefixed_error (error, local,
                                       "Sample batch at %" G_GUINT64_FORMAT
                                       " of session %" G_GINT64_FORMAT " in %s (%d bytes for %d "
@@ -220,12 +220,12 @@ nb_store_foreach_batch (NbStore *store, gint64 session_id, NbStoreBatchFunc func
         }
       if (!func (first, buf, (guint) count, user_data))
         {
-          rc = SQLITE_DONE;
+          rc = NB_DB_DONE;
           break;
         }
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading samples from");
       return FALSE;
@@ -237,32 +237,32 @@ gboolean
 nb_store_foreach_event (NbStore *store, gint64 session_id, NbStoreEventFunc func,
                         gpointer user_data, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "SELECT sample_index, code, name, detail, at FROM events"
-                                      " WHERE session_id = ? ORDER BY sample_index, id",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "SELECT sample_index, code, name, detail, at FROM events"
+                                " WHERE session_id = ? ORDER BY sample_index, id",
+                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
+  nb_stmt_bind_int64 (stmt, 1, session_id);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
       NbStoreEvent e = {
         .session_id = session_id,
-        .sample_index = (guint64) sqlite3_column_int64 (stmt, 0),
-        .code = sqlite3_column_int (stmt, 1),
-        .name = (char *) sqlite3_column_text (stmt, 2),
-        .detail = (char *) sqlite3_column_text (stmt, 3),
-        .at = sqlite3_column_int64 (stmt, 4),
+        .sample_index = (guint64) nb_stmt_column_int64 (stmt, 0),
+        .code = nb_stmt_column_int (stmt, 1),
+        .name = (char *) nb_stmt_column_text (stmt, 2),
+        .detail = (char *) nb_stmt_column_text (stmt, 3),
+        .at = nb_stmt_column_int64 (stmt, 4),
       };
       if (!func (&e, user_data))
         {
-          rc = SQLITE_DONE;
+          rc = NB_DB_DONE;
           break;
         }
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading events from");
       return FALSE;
@@ -273,14 +273,14 @@ nb_store_foreach_event (NbStore *store, gint64 session_id, NbStoreEventFunc func
 static gint64
 count_query (NbStore *store, const char *sql, gint64 session_id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, sql, error);
+  NbStmt *stmt = nb_store_stmt (store, sql, error);
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  int rc = sqlite3_step (stmt);
-  gint64 n = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
+  nb_stmt_bind_int64 (stmt, 1, session_id);
+  int rc = nb_stmt_step (stmt);
+  gint64 n = rc == NB_DB_ROW ? nb_stmt_column_int64 (stmt, 0) : -1;
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Counting rows in");
   return n;
 }

@@ -13,38 +13,38 @@
 #define RUN_FROM " FROM runs"
 
 static char *
-col_strdup (sqlite3_stmt *stmt, int col)
+col_strdup (NbStmt *stmt, int col)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+  return g_strdup ((const char *) nb_stmt_column_text (stmt, col));
 }
 
 /* NULL reads back as NaN */
 static double
-col_double (sqlite3_stmt *stmt, int col)
+col_double (NbStmt *stmt, int col)
 {
-  return sqlite3_column_type (stmt, col) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, col);
+  return nb_stmt_column_type (stmt, col) == NB_DB_NULL ? NAN : nb_stmt_column_double (stmt, col);
 }
 
 static NbStoreRun *
-run_from_row (NbStore *store, sqlite3_stmt *stmt, gboolean full)
+run_from_row (NbStore *store, NbStmt *stmt, gboolean full)
 {
   NbStoreRun *r = g_new0 (NbStoreRun, 1);
-  r->id = sqlite3_column_int64 (stmt, 0);
+  r->id = nb_stmt_column_int64 (stmt, 0);
   r->pen_serial = col_strdup (stmt, 1);
   r->pen_model = col_strdup (stmt, 2);
   r->pen_firmware = col_strdup (stmt, 3);
   r->fixture_serial = col_strdup (stmt, 4);
   r->fixture_model = col_strdup (stmt, 5);
-  r->standard_id = sqlite3_column_int64 (stmt, 6);
+  r->standard_id = nb_stmt_column_int64 (stmt, 6);
   r->profile_id = col_strdup (stmt, 7);
-  r->profile_version = sqlite3_column_int64 (stmt, 8);
+  r->profile_version = nb_stmt_column_int64 (stmt, 8);
   r->rule = col_strdup (stmt, 9);
-  r->traceable = sqlite3_column_int (stmt, 10) != 0;
-  r->adjust = sqlite3_column_int (stmt, 11) != 0;
+  r->traceable = nb_stmt_column_int (stmt, 10) != 0;
+  r->adjust = nb_stmt_column_int (stmt, 11) != 0;
   r->operator_name = col_strdup (stmt, 12);
-  r->started_at = sqlite3_column_int64 (stmt, 13);
-  r->ended_at = sqlite3_column_int64 (stmt, 14);
-  const char *status = (const char *) sqlite3_column_text (stmt, 15);
+  r->started_at = nb_stmt_column_int64 (stmt, 13);
+  r->ended_at = nb_stmt_column_int64 (stmt, 14);
+  const char *status = (const char *) nb_stmt_column_text (stmt, 15);
   if (!nb_run_status_from_string (status, &r->status) || r->status == NB_RUN_INTERRUPTED)
     r->status = NB_RUN_FAILED; /* the schema's CHECK allows no other value */
   if (r->status == NB_RUN_RUNNING && !nb_store_run_is_live (store->path, r->id))
@@ -88,16 +88,16 @@ nb_store_run_free (NbStoreRun *run)
 GPtrArray *
 nb_store_list_runs (NbStore *store, GError **error)
 {
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store, RUN_COLUMNS RUN_FROM " ORDER BY started_at DESC, id DESC", error);
   if (stmt == NULL)
     return NULL;
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_run_free);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     g_ptr_array_add (list, run_from_row (store, stmt, FALSE));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Listing the calibration runs of");
       return NULL;
@@ -108,19 +108,19 @@ nb_store_list_runs (NbStore *store, GError **error)
 NbStoreRun *
 nb_store_get_run (NbStore *store, gint64 run_id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, RUN_COLUMNS ", result_json, profile_json, environment_json" RUN_FROM " WHERE id = ?",
       error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  int rc = sqlite3_step (stmt);
-  NbStoreRun *r = rc == SQLITE_ROW ? run_from_row (store, stmt, TRUE) : NULL;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  nb_stmt_bind_int64 (stmt, 1, run_id);
+  int rc = nb_stmt_step (stmt);
+  NbStoreRun *r = rc == NB_DB_ROW ? run_from_row (store, stmt, TRUE) : NULL;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                  "No calibration run %" G_GINT64_FORMAT " in %s", run_id, store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a calibration run from");
   return r;
 }
@@ -129,18 +129,18 @@ nb_store_get_run (NbStore *store, gint64 run_id, GError **error)
 static gboolean
 run_exists (NbStore *store, gint64 run_id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, "SELECT 1 FROM runs WHERE id = ?", error);
+  NbStmt *stmt = nb_store_stmt (store, "SELECT 1 FROM runs WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  nb_stmt_bind_int64 (stmt, 1, run_id);
+  int rc = nb_stmt_step (stmt);
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                  "No calibration run %" G_GINT64_FORMAT " in %s", run_id, store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a calibration run from");
-  return rc == SQLITE_ROW;
+  return rc == NB_DB_ROW;
 }
 
 gboolean
@@ -150,33 +150,34 @@ nb_store_foreach_run_point (NbStore *store, gint64 run_id, NbStoreRunPointFunc f
   if (!run_exists (store, run_id, error))
     return FALSE;
   /* a prepared statement of its own: the callback may read the point's strokes */
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (store->db,
-                               "SELECT id, phase, quantity, seq, target, depth_mm, rate_hz, n,"
-                               " mean, sd, error, u, expanded, k, nu_eff, verdict, pfa, pen_mean"
-                               " FROM run_points WHERE run_id = ? ORDER BY id",
-                               -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  NbStmt *stmt = NULL;
+  int rc;
+  stmt = nb_db_prepare (store->db,
+                        "SELECT id, phase, quantity, seq, target, depth_mm, rate_hz, n,"
+                        " mean, sd, error, u, expanded, k, nu_eff, verdict, pfa, pen_mean"
+                        " FROM run_points WHERE run_id = ? ORDER BY id",
+                        FALSE, &rc);
+  if (stmt == NULL)
     {
       nb_store_set_error (store, error, rc, "Preparing SQL on");
       return FALSE;
     }
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  nb_stmt_bind_int64 (stmt, 1, run_id);
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
       NbStoreRunPoint p = { 0 };
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      p.phase = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "as-left") == 0
+      gint64 id = nb_stmt_column_int64 (stmt, 0);
+      p.phase = g_strcmp0 ((const char *) nb_stmt_column_text (stmt, 1), "as-left") == 0
                     ? NB_RUN_PHASE_AS_LEFT
                     : NB_RUN_PHASE_AS_FOUND;
-      p.quantity = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "rate") == 0
+      p.quantity = g_strcmp0 ((const char *) nb_stmt_column_text (stmt, 2), "rate") == 0
                        ? NB_RUN_QUANTITY_RATE
                        : NB_RUN_QUANTITY_DEPTH;
-      p.seq = (guint) sqlite3_column_int64 (stmt, 3);
+      p.seq = (guint) nb_stmt_column_int64 (stmt, 3);
       p.target = col_double (stmt, 4);
       p.depth_mm = col_double (stmt, 5);
       p.rate_hz = col_double (stmt, 6);
-      p.n = (guint) sqlite3_column_int64 (stmt, 7);
+      p.n = (guint) nb_stmt_column_int64 (stmt, 7);
       p.mean = col_double (stmt, 8);
       p.sd = col_double (stmt, 9);
       p.error = col_double (stmt, 10);
@@ -186,19 +187,19 @@ nb_store_foreach_run_point (NbStore *store, gint64 run_id, NbStoreRunPointFunc f
       p.nu_eff = col_double (stmt, 14);
       if (isnan (p.nu_eff) && !isnan (p.u))
         p.nu_eff = INFINITY; /* how an infinite ν_eff is stored */
-      p.verdict = (const char *) sqlite3_column_text (stmt, 15);
+      p.verdict = (const char *) nb_stmt_column_text (stmt, 15);
       p.pfa = col_double (stmt, 16);
       p.pen_mean = col_double (stmt, 17);
       if (!func (id, &p, user_data))
         {
-          rc = SQLITE_DONE;
+          rc = NB_DB_DONE;
           break;
         }
     }
-  if (rc != SQLITE_DONE)
+  if (rc != NB_DB_DONE)
     nb_store_set_error (store, error, rc, "Reading a run's points from");
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
+  nb_stmt_finalize (stmt);
+  return rc == NB_DB_DONE;
 }
 
 gboolean
@@ -207,42 +208,43 @@ nb_store_foreach_run_transition (NbStore *store, gint64 run_id, NbStoreRunTransi
 {
   if (!run_exists (store, run_id, error))
     return FALSE;
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (store->db,
-                               "SELECT at, state, detail FROM run_transitions WHERE run_id = ?"
-                               " ORDER BY id",
-                               -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  NbStmt *stmt = NULL;
+  int rc;
+  stmt = nb_db_prepare (store->db,
+                        "SELECT at, state, detail FROM run_transitions WHERE run_id = ?"
+                        " ORDER BY id",
+                        FALSE, &rc);
+  if (stmt == NULL)
     {
       nb_store_set_error (store, error, rc, "Preparing SQL on");
       return FALSE;
     }
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (!func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-               (const char *) sqlite3_column_text (stmt, 2), user_data))
+  nb_stmt_bind_int64 (stmt, 1, run_id);
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
+    if (!func (nb_stmt_column_int64 (stmt, 0), (const char *) nb_stmt_column_text (stmt, 1),
+               (const char *) nb_stmt_column_text (stmt, 2), user_data))
       {
-        rc = SQLITE_DONE;
+        rc = NB_DB_DONE;
         break;
       }
-  if (rc != SQLITE_DONE)
+  if (rc != NB_DB_DONE)
     nb_store_set_error (store, error, rc, "Reading a run's transitions from");
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
+  nb_stmt_finalize (stmt);
+  return rc == NB_DB_DONE;
 }
 
 GArray *
 nb_store_get_run_strokes (NbStore *store, gint64 point_id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, "SELECT 1 FROM run_points WHERE id = ?", error);
+  NbStmt *stmt = nb_store_stmt (store, "SELECT 1 FROM run_points WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, point_id);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
+  nb_stmt_bind_int64 (stmt, 1, point_id);
+  int rc = nb_stmt_step (stmt);
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_ROW)
     {
-      if (rc == SQLITE_DONE)
+      if (rc == NB_DB_DONE)
         g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                      "No calibration point %" G_GINT64_FORMAT " in %s", point_id, store->path);
       else
@@ -253,15 +255,15 @@ nb_store_get_run_strokes (NbStore *store, gint64 point_id, GError **error)
       store, "SELECT reference, pen FROM run_strokes WHERE point_id = ? ORDER BY idx", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, point_id);
+  nb_stmt_bind_int64 (stmt, 1, point_id);
   g_autoptr (GArray) strokes = g_array_new (FALSE, FALSE, sizeof (NbStoreRunStroke));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     {
       NbStoreRunStroke s = { col_double (stmt, 0), col_double (stmt, 1) };
       g_array_append_val (strokes, s);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading a run's raw readings from");
       return NULL;
@@ -274,22 +276,22 @@ nb_store_get_run_table (NbStore *store, gint64 run_id, const char *which, GError
 {
   if (!run_exists (store, run_id, error))
     return NULL;
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store, "SELECT data FROM run_tables WHERE run_id = ? AND which = ?", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, run_id);
+  nb_stmt_bind_int64 (stmt, 1, run_id);
   nb_store_bind_text (stmt, 2, which);
-  int rc = sqlite3_step (stmt);
+  int rc = nb_stmt_step (stmt);
   GBytes *bytes = NULL;
-  if (rc == SQLITE_ROW)
-    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  if (rc == NB_DB_ROW)
+    bytes = g_bytes_new (nb_stmt_column_blob (stmt, 0), (gsize) nb_stmt_column_bytes (stmt, 0));
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                  "Calibration run %" G_GINT64_FORMAT " has no table “%s”", run_id,
                  which ? which : "");
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a run's calibration table from");
   return bytes;
 }

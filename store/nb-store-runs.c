@@ -206,12 +206,12 @@ validate_point (const NbStoreRunPoint *p, const NbStoreRunStroke *strokes, gsize
 /* --- helpers --- */
 
 static void
-bind_double_or_null (sqlite3_stmt *stmt, int col, double value)
+bind_double_or_null (NbStmt *stmt, int col, double value)
 {
   if (isfinite (value))
-    sqlite3_bind_double (stmt, col, value);
+    nb_stmt_bind_double (stmt, col, value);
   else
-    sqlite3_bind_null (stmt, col);
+    nb_stmt_bind_null (stmt, col);
 }
 
 static void
@@ -249,27 +249,26 @@ sha256_of (const void *data, gsize length)
 static gboolean
 open_run (NbStore *store, gint64 run_id, char **actor, GError **error)
 {
-  sqlite3_stmt *stmt
-      = nb_store_stmt (store, "SELECT status, operator FROM runs WHERE id = ?", error);
+  NbStmt *stmt = nb_store_stmt (store, "SELECT status, operator FROM runs WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  int rc = sqlite3_step (stmt);
-  gboolean running = rc == SQLITE_ROW
-                     && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "running") == 0;
-  const char *op = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 1) : NULL;
+  nb_stmt_bind_int64 (stmt, 1, run_id);
+  int rc = nb_stmt_step (stmt);
+  gboolean running
+      = rc == NB_DB_ROW && g_strcmp0 ((const char *) nb_stmt_column_text (stmt, 0), "running") == 0;
+  const char *op = rc == NB_DB_ROW ? (const char *) nb_stmt_column_text (stmt, 1) : NULL;
   *actor = g_strdup (op != NULL ? op : g_get_user_name ());
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                  "No calibration run %" G_GINT64_FORMAT " in %s", run_id, store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a calibration run from");
   else if (!running)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT,
                  "Calibration run %" G_GINT64_FORMAT " is closed: its records cannot change",
                  run_id);
-  return rc == SQLITE_ROW && running;
+  return rc == NB_DB_ROW && running;
 }
 
 static char *
@@ -325,7 +324,7 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
 
   if (!nb_store_begin (store, error))
     return 0;
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store,
                        "INSERT INTO runs (pen_serial, pen_model, pen_firmware, pen_uri,"
                        " fixture_serial, fixture_model, fixture_uri, standard_id, profile_id,"
@@ -343,19 +342,19 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
   nb_store_bind_text (stmt, 6, p->fixture_model);
   nb_store_bind_text (stmt, 7, p->fixture_uri);
   if (p->standard_id != 0)
-    sqlite3_bind_int64 (stmt, 8, p->standard_id);
+    nb_stmt_bind_int64 (stmt, 8, p->standard_id);
   nb_store_bind_text (stmt, 9, p->profile_id);
-  sqlite3_bind_int64 (stmt, 10, p->profile_version);
+  nb_stmt_bind_int64 (stmt, 10, p->profile_version);
   nb_store_bind_text (stmt, 11, p->profile_json);
   nb_store_bind_text (stmt, 12, p->rule);
-  sqlite3_bind_int (stmt, 13, p->traceable ? 1 : 0);
-  sqlite3_bind_int (stmt, 14, p->adjust ? 1 : 0);
+  nb_stmt_bind_int (stmt, 13, p->traceable ? 1 : 0);
+  nb_stmt_bind_int (stmt, 14, p->adjust ? 1 : 0);
   nb_store_bind_text (stmt, 15, p->operator_name);
   nb_store_bind_text (stmt, 16, p->environment_json);
-  sqlite3_bind_int64 (stmt, 17, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 17, g_get_real_time ());
   if (!nb_store_step_done (store, stmt, "Creating a calibration run in", error))
     goto fail;
-  gint64 id = sqlite3_last_insert_rowid (store->db);
+  gint64 id = nb_db_last_insert_id (store->db);
 
   subject = run_subject (id);
   detail = g_strdup_printf (
@@ -394,18 +393,18 @@ nb_store_add_run_transition (NbStore *store, gint64 run_id, const char *state, c
     return FALSE;
   if (!open_run (store, run_id, &actor, error))
     goto fail;
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "INSERT INTO run_transitions (run_id, at, state, detail) VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 1, run_id);
+  nb_stmt_bind_int64 (stmt, 2, g_get_real_time ());
   nb_store_bind_text (stmt, 3, state);
   nb_store_bind_text (stmt, 4, detail);
   if (!nb_store_step_done (store, stmt, "Recording a run's transition in", error))
     goto fail;
   audit = g_strdup_printf ("state=%s", state);
-  gint64 tid = sqlite3_last_insert_rowid (store->db);
+  gint64 tid = nb_db_last_insert_id (store->db);
   covers = nb_audit_covers_range ("run_transitions", tid, tid);
   if (!nb_audit_append_rows (store, actor, "run.transition", subject, audit, covers,
                              NB_AUDIT_DEFAULT, error)
@@ -422,15 +421,15 @@ static gboolean
 insert_strokes (NbStore *store, gint64 point_id, const NbStoreRunStroke *strokes, gsize n,
                 GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "INSERT INTO run_strokes (point_id, idx, reference, pen) VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   for (gsize i = 0; i < n; i++)
     {
-      sqlite3_bind_int64 (stmt, 1, point_id);
-      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) i);
-      sqlite3_bind_double (stmt, 3, strokes[i].reference);
+      nb_stmt_bind_int64 (stmt, 1, point_id);
+      nb_stmt_bind_int64 (stmt, 2, (gint64) i);
+      nb_stmt_bind_double (stmt, 3, strokes[i].reference);
       bind_double_or_null (stmt, 4, strokes[i].pen);
       if (!nb_store_step_done (store, stmt, "Writing a run's raw readings to", error))
         return FALSE;
@@ -454,7 +453,7 @@ nb_store_add_run_point (NbStore *store, gint64 run_id, const NbStoreRunPoint *p,
     return 0;
   if (!open_run (store, run_id, &actor, error))
     goto fail;
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store,
                        "INSERT INTO run_points (run_id, phase, quantity, seq, target, depth_mm,"
                        " rate_hz, n, mean, sd, error, u, expanded, k, nu_eff, verdict, pfa,"
@@ -462,14 +461,14 @@ nb_store_add_run_point (NbStore *store, gint64 run_id, const NbStoreRunPoint *p,
                        error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, run_id);
+  nb_stmt_bind_int64 (stmt, 1, run_id);
   nb_store_bind_text (stmt, 2, nb_run_phase_to_string (p->phase));
   nb_store_bind_text (stmt, 3, nb_run_quantity_to_string (p->quantity));
-  sqlite3_bind_int64 (stmt, 4, p->seq);
-  sqlite3_bind_double (stmt, 5, p->target);
+  nb_stmt_bind_int64 (stmt, 4, p->seq);
+  nb_stmt_bind_double (stmt, 5, p->target);
   bind_double_or_null (stmt, 6, p->depth_mm);
   bind_double_or_null (stmt, 7, p->rate_hz);
-  sqlite3_bind_int64 (stmt, 8, p->n);
+  nb_stmt_bind_int64 (stmt, 8, p->n);
   bind_double_or_null (stmt, 9, p->mean);
   bind_double_or_null (stmt, 10, p->sd);
   bind_double_or_null (stmt, 11, p->error);
@@ -482,7 +481,7 @@ nb_store_add_run_point (NbStore *store, gint64 run_id, const NbStoreRunPoint *p,
   bind_double_or_null (stmt, 18, p->pen_mean);
   if (!nb_store_step_done (store, stmt, "Writing a run's point to", error))
     goto fail;
-  id = sqlite3_last_insert_rowid (store->db);
+  id = nb_db_last_insert_id (store->db);
   if (!insert_strokes (store, id, strokes, n_strokes, error))
     goto fail;
 
@@ -528,19 +527,19 @@ nb_store_add_run_table (NbStore *store, gint64 run_id, const char *which, const 
     return FALSE;
   if (!open_run (store, run_id, &actor, error))
     goto fail;
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "INSERT INTO run_tables (run_id, which, at, data) VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, run_id);
+  nb_stmt_bind_int64 (stmt, 1, run_id);
   nb_store_bind_text (stmt, 2, which);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  sqlite3_bind_blob (stmt, 4, table, (int) length, SQLITE_STATIC);
+  nb_stmt_bind_int64 (stmt, 3, g_get_real_time ());
+  nb_stmt_bind_blob (stmt, 4, table, (int) length);
   gboolean ok = nb_store_step_done (store, stmt, "Writing a run's calibration table to", error);
-  sqlite3_clear_bindings (stmt); /* the caller's buffer */
+  nb_stmt_clear_bindings (stmt); /* the caller's buffer */
   if (!ok)
     goto fail;
-  gint64 rowid = sqlite3_last_insert_rowid (store->db);
+  gint64 rowid = nb_db_last_insert_id (store->db);
   covers = nb_audit_covers_range ("run_tables", rowid, rowid);
   detail = g_strdup_printf ("which=%s length=%" G_GSIZE_FORMAT " sha256=%s", which, length, sha);
   if (!nb_audit_append_rows (store, actor, "run.table", subject, detail, covers, NB_AUDIT_DEFAULT,
@@ -577,18 +576,18 @@ nb_store_close_run (NbStore *store, gint64 run_id, NbRunStatus status, const cha
     return FALSE;
   if (!open_run (store, run_id, &actor, error))
     goto fail;
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "UPDATE runs SET status = ?, ended_at = ?, verdict = ?,"
-                                      " error = ?, result_json = ? WHERE id = ?",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "UPDATE runs SET status = ?, ended_at = ?, verdict = ?,"
+                                " error = ?, result_json = ? WHERE id = ?",
+                                error);
   if (stmt == NULL)
     goto fail;
   nb_store_bind_text (stmt, 1, nb_run_status_to_string (status));
-  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 2, g_get_real_time ());
   nb_store_bind_text (stmt, 3, verdict);
   nb_store_bind_text (stmt, 4, error_text);
   nb_store_bind_text (stmt, 5, result_json);
-  sqlite3_bind_int64 (stmt, 6, run_id);
+  nb_stmt_bind_int64 (stmt, 6, run_id);
   if (!nb_store_step_done (store, stmt, "Closing a calibration run in", error))
     goto fail;
   detail = g_strdup_printf ("status=%s verdict=%s sha256=%s", nb_run_status_to_string (status),

@@ -523,13 +523,13 @@ nb_store_schema_migrate (NbStore *store, int target, GError **error)
 {
   for (;;)
     {
-      sqlite3_stmt *stmt = nb_store_stmt (store, "PRAGMA user_version", error);
+      NbStmt *stmt = nb_store_stmt (store, "PRAGMA user_version", error);
       if (stmt == NULL)
         return FALSE;
-      int rc = sqlite3_step (stmt);
-      int version = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : -1;
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW)
+      int rc = nb_stmt_step (stmt);
+      int version = rc == NB_DB_ROW ? nb_stmt_column_int (stmt, 0) : -1;
+      nb_stmt_reset (stmt);
+      if (rc != NB_DB_ROW)
         {
           nb_store_set_error (store, error, rc, "reading the schema version");
           return FALSE;
@@ -562,10 +562,10 @@ nb_store_schema_migrate (NbStore *store, int target, GError **error)
       stmt = nb_store_stmt (store, "PRAGMA user_version", error);
       if (stmt == NULL)
         goto fail;
-      rc = sqlite3_step (stmt);
-      int locked_version = sqlite3_column_int (stmt, 0);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW)
+      rc = nb_stmt_step (stmt);
+      int locked_version = nb_stmt_column_int (stmt, 0);
+      nb_stmt_reset (stmt);
+      if (rc != NB_DB_ROW)
         {
           nb_store_set_error (store, error, rc, "reading the schema version");
           goto fail;

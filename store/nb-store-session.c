@@ -13,17 +13,17 @@ static gint64
 record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const char *actor,
             GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO pens (serial, model, first_seen, last_seen)"
-                                      " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (serial) DO UPDATE"
-                                      " SET last_seen = excluded.last_seen,"
-                                      " model = coalesce(excluded.model, model)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO pens (serial, model, first_seen, last_seen)"
+                                " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (serial) DO UPDATE"
+                                " SET last_seen = excluded.last_seen,"
+                                " model = coalesce(excluded.model, model)",
+                                error);
   if (stmt == NULL)
     return 0;
   nb_store_bind_text (stmt, 1, p->pen_serial);
   nb_store_bind_text (stmt, 2, p->pen_model);
-  sqlite3_bind_int64 (stmt, 3, now);
+  nb_stmt_bind_int64 (stmt, 3, now);
   if (!nb_store_step_done (store, stmt, "Recording the pen in", error))
     return 0;
 
@@ -31,9 +31,9 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
   if (stmt == NULL)
     return 0;
   nb_store_bind_text (stmt, 1, p->pen_serial);
-  int rc = sqlite3_step (stmt);
-  gint64 pen_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
+  int rc = nb_stmt_step (stmt);
+  gint64 pen_id = rc == NB_DB_ROW ? nb_stmt_column_int64 (stmt, 0) : 0;
+  nb_stmt_reset (stmt);
   if (pen_id == 0)
     {
       nb_store_set_error (store, error, rc, "Reading the pen from");
@@ -48,12 +48,12 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
                         error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, pen_id);
-  rc = sqlite3_step (stmt);
-  gboolean same = rc == SQLITE_ROW
-                  && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), p->pen_firmware) == 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  nb_stmt_bind_int64 (stmt, 1, pen_id);
+  rc = nb_stmt_step (stmt);
+  gboolean same = rc == NB_DB_ROW
+                  && g_strcmp0 ((const char *) nb_stmt_column_text (stmt, 0), p->pen_firmware) == 0;
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_ROW && rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading the firmware history from");
       return 0;
@@ -65,15 +65,15 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
       store, "INSERT INTO pen_firmware (pen_id, firmware, seen_at) VALUES (?, ?, ?)", error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, pen_id);
+  nb_stmt_bind_int64 (stmt, 1, pen_id);
   nb_store_bind_text (stmt, 2, p->pen_firmware);
-  sqlite3_bind_int64 (stmt, 3, now);
+  nb_stmt_bind_int64 (stmt, 3, now);
   if (!nb_store_step_done (store, stmt, "Recording the firmware in", error))
     return 0;
   g_autofree char *subject = g_strdup_printf ("pen:%s", p->pen_serial);
   g_autofree char *detail = g_strdup_printf ("firmware=%s", p->pen_firmware);
-  g_autofree char *covers = nb_audit_covers_range (
-      "pen_firmware", sqlite3_last_insert_rowid (store->db), sqlite3_last_insert_rowid (store->db));
+  g_autofree char *covers = nb_audit_covers_range ("pen_firmware", nb_db_last_insert_id (store->db),
+                                                   nb_db_last_insert_id (store->db));
   if (!nb_audit_append_rows (store, actor, "pen.firmware", subject, detail, covers,
                              NB_AUDIT_DEFAULT, error))
     return 0;
@@ -84,24 +84,24 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
 static gboolean
 insert_target (NbStore *store, gint64 id, const NbStoreSessionParams *p, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO session_targets (session_id, profile_id,"
-                                      " profile_version, target_mm, tolerance_mm, band_lo_mm,"
-                                      " band_hi_mm, rate_tolerance_hz)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO session_targets (session_id, profile_id,"
+                                " profile_version, target_mm, tolerance_mm, band_lo_mm,"
+                                " band_hi_mm, rate_tolerance_hz)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
+  nb_stmt_bind_int64 (stmt, 1, id);
   nb_store_bind_text (stmt, 2, p->profile_id);
   if (p->profile_id != NULL && p->profile_version > 0)
-    sqlite3_bind_int64 (stmt, 3, p->profile_version);
-  sqlite3_bind_double (stmt, 4, p->target_mm);
-  sqlite3_bind_double (stmt, 5, p->tolerance_mm);
-  sqlite3_bind_double (stmt, 6, p->band_lo_mm);
-  sqlite3_bind_double (stmt, 7, p->band_hi_mm);
+    nb_stmt_bind_int64 (stmt, 3, p->profile_version);
+  nb_stmt_bind_double (stmt, 4, p->target_mm);
+  nb_stmt_bind_double (stmt, 5, p->tolerance_mm);
+  nb_stmt_bind_double (stmt, 6, p->band_lo_mm);
+  nb_stmt_bind_double (stmt, 7, p->band_hi_mm);
   if (p->rate_tolerance_hz > 0)
-    sqlite3_bind_double (stmt, 8, p->rate_tolerance_hz);
+    nb_stmt_bind_double (stmt, 8, p->rate_tolerance_hz);
   return nb_store_step_done (store, stmt, "Recording the session's target in", error);
 }
 
@@ -139,26 +139,26 @@ nb_store_begin_session (NbStore *store, const NbStoreSessionParams *p, GError **
   if (p->pen_serial != NULL && (pen_id = record_pen (store, p, now, actor, error)) == 0)
     goto fail;
 
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO sessions (pen_id, uri, operator, name, note,"
-                                      " depth_mm, rate_hz, sample_rate_hz, started_at, status)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'recording')",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO sessions (pen_id, uri, operator, name, note,"
+                                " depth_mm, rate_hz, sample_rate_hz, started_at, status)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'recording')",
+                                error);
   if (stmt == NULL)
     goto fail;
   if (pen_id != 0)
-    sqlite3_bind_int64 (stmt, 1, pen_id);
+    nb_stmt_bind_int64 (stmt, 1, pen_id);
   nb_store_bind_text (stmt, 2, p->uri);
   nb_store_bind_text (stmt, 3, p->operator_name);
   nb_store_bind_text (stmt, 4, p->name);
   nb_store_bind_text (stmt, 5, p->note);
-  sqlite3_bind_double (stmt, 6, p->depth_mm);
-  sqlite3_bind_double (stmt, 7, p->rate_hz);
-  sqlite3_bind_double (stmt, 8, p->sample_rate_hz);
-  sqlite3_bind_int64 (stmt, 9, now);
+  nb_stmt_bind_double (stmt, 6, p->depth_mm);
+  nb_stmt_bind_double (stmt, 7, p->rate_hz);
+  nb_stmt_bind_double (stmt, 8, p->sample_rate_hz);
+  nb_stmt_bind_int64 (stmt, 9, now);
   if (!nb_store_step_done (store, stmt, "Creating a session in", error))
     goto fail;
-  id = sqlite3_last_insert_rowid (store->db);
+  id = nb_db_last_insert_id (store->db);
   if (has_target && !insert_target (store, id, p, error))
     goto fail;
 
@@ -218,7 +218,7 @@ nb_store_pending_clear (NbStore *store)
 static void
 pending_add (NbStore *store, int which, gint64 session_id)
 {
-  gint64 rowid = sqlite3_last_insert_rowid (store->db);
+  gint64 rowid = nb_db_last_insert_id (store->db);
   if (store->pending_session == 0)
     store->pending_session = session_id;
   if (store->pending_first[which] == 0)
@@ -249,13 +249,13 @@ nb_store_audit_pending (NbStore *store, GError **error)
   nb_store_pending_clear (store);
   g_autofree char *subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);
   g_autofree char *actor = NULL;
-  sqlite3_stmt *stmt = nb_store_stmt (store, "SELECT operator FROM sessions WHERE id = ?", error);
+  NbStmt *stmt = nb_store_stmt (store, "SELECT operator FROM sessions WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    actor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  nb_stmt_bind_int64 (stmt, 1, session_id);
+  if (nb_stmt_step (stmt) == NB_DB_ROW)
+    actor = g_strdup ((const char *) nb_stmt_column_text (stmt, 0));
+  nb_stmt_reset (stmt);
   return nb_audit_append_rows (store, actor, "session.data", subject, detail->str, covers->str,
                                NB_AUDIT_DEFAULT, error);
 }
@@ -263,10 +263,10 @@ nb_store_audit_pending (NbStore *store, GError **error)
 /* insert_row: steps @stmt (an insert into the session table @which), in its own transaction
  * when none is open, so that the row is audited at commit either way. */
 static gboolean
-insert_row (NbStore *store, sqlite3_stmt *stmt, int which, gint64 session_id, const char *what,
+insert_row (NbStore *store, NbStmt *stmt, int which, gint64 session_id, const char *what,
             GError **error)
 {
-  gboolean own_tx = sqlite3_get_autocommit (store->db);
+  gboolean own_tx = nb_db_get_autocommit (store->db);
   if (own_tx && !nb_store_begin (store, error))
     return FALSE;
   if (!nb_store_step_done (store, stmt, what, error))
@@ -286,23 +286,23 @@ fail:
 gboolean
 nb_store_add_stroke (NbStore *store, gint64 session_id, const NbStoreStroke *s, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO strokes (session_id, idx, peak_sample, time_s,"
-                                      " depth_mm, period_s, entry_speed_mm_s)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO strokes (session_id, idx, peak_sample, time_s,"
+                                " depth_mm, period_s, entry_speed_mm_s)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) s->index);
-  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) s->peak_sample);
-  sqlite3_bind_double (stmt, 4, s->time_s);
-  sqlite3_bind_double (stmt, 5, s->depth_mm);
-  sqlite3_bind_double (stmt, 6, s->period_s);
+  nb_stmt_bind_int64 (stmt, 1, session_id);
+  nb_stmt_bind_int64 (stmt, 2, (gint64) s->index);
+  nb_stmt_bind_int64 (stmt, 3, (gint64) s->peak_sample);
+  nb_stmt_bind_double (stmt, 4, s->time_s);
+  nb_stmt_bind_double (stmt, 5, s->depth_mm);
+  nb_stmt_bind_double (stmt, 6, s->period_s);
   if (isfinite (s->entry_speed_mm_s))
-    sqlite3_bind_double (stmt, 7, s->entry_speed_mm_s);
+    nb_stmt_bind_double (stmt, 7, s->entry_speed_mm_s);
   else
-    sqlite3_bind_null (stmt, 7);
+    nb_stmt_bind_null (stmt, 7);
   return insert_row (store, stmt, NB_STORE_PENDING_STROKES, session_id, "Writing a stroke to",
                      error);
 }
@@ -313,7 +313,7 @@ nb_store_add_batch (NbStore *store, gint64 session_id, guint64 first_index,
 {
   if (n == 0)
     return TRUE; /* nothing to store */
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store,
                        "INSERT INTO batches (session_id, first_index, count, samples, codec)"
                        " VALUES (?, ?, ?, ?, ?)",
@@ -324,14 +324,14 @@ nb_store_add_batch (NbStore *store, gint64 session_id, guint64 first_index,
   g_autoptr (GBytes) blob = nb_sample_encode (samples_um, n, &codec);
   gsize len;
   const void *data = g_bytes_get_data (blob, &len);
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) first_index);
-  sqlite3_bind_int (stmt, 3, (int) n);
-  sqlite3_bind_blob (stmt, 4, data, (int) len, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 5, codec);
+  nb_stmt_bind_int64 (stmt, 1, session_id);
+  nb_stmt_bind_int64 (stmt, 2, (gint64) first_index);
+  nb_stmt_bind_int (stmt, 3, (int) n);
+  nb_stmt_bind_blob (stmt, 4, data, (int) len);
+  nb_stmt_bind_int (stmt, 5, codec);
   gboolean ok
       = insert_row (store, stmt, NB_STORE_PENDING_BATCHES, session_id, "Writing samples to", error);
-  sqlite3_clear_bindings (stmt); /* the blob is freed on return */
+  nb_stmt_clear_bindings (stmt); /* the blob is freed on return */
   return ok;
 }
 
@@ -339,18 +339,18 @@ gboolean
 nb_store_add_event (NbStore *store, gint64 session_id, guint64 sample_index, int code,
                     const char *name, const char *detail, gint64 at, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO events (session_id, sample_index, code, name,"
-                                      " detail, at) VALUES (?, ?, ?, ?, ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO events (session_id, sample_index, code, name,"
+                                " detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) sample_index);
-  sqlite3_bind_int (stmt, 3, code);
+  nb_stmt_bind_int64 (stmt, 1, session_id);
+  nb_stmt_bind_int64 (stmt, 2, (gint64) sample_index);
+  nb_stmt_bind_int (stmt, 3, code);
   nb_store_bind_text (stmt, 4, name);
   nb_store_bind_text (stmt, 5, detail);
-  sqlite3_bind_int64 (stmt, 6, at);
+  nb_stmt_bind_int64 (stmt, 6, at);
   return insert_row (store, stmt, NB_STORE_PENDING_EVENTS, session_id, "Writing an event to",
                      error);
 }
@@ -365,7 +365,7 @@ nb_store_close_session (NbStore *store, gint64 session_id, NbSessionStatus statu
                    "A session can only be closed as complete or aborted");
       return FALSE;
     }
-  gboolean own_tx = sqlite3_get_autocommit (store->db);
+  gboolean own_tx = nb_db_get_autocommit (store->db);
   g_autofree char *actor = NULL, *detail = NULL, *subject = NULL, *covers = NULL;
   if (own_tx && !nb_store_begin (store, error))
     return FALSE;
@@ -373,19 +373,19 @@ nb_store_close_session (NbStore *store, gint64 session_id, NbSessionStatus statu
   if (!nb_store_audit_pending (store, error))
     goto fail;
 
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "UPDATE sessions SET ended_at = ?, status = ?, error = ?"
-                                      " WHERE id = ? AND status = 'recording'",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "UPDATE sessions SET ended_at = ?, status = ?, error = ?"
+                                " WHERE id = ? AND status = 'recording'",
+                                error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 1, g_get_real_time ());
   nb_store_bind_text (stmt, 2, nb_session_status_to_string (status));
   nb_store_bind_text (stmt, 3, error_text);
-  sqlite3_bind_int64 (stmt, 4, session_id);
+  nb_stmt_bind_int64 (stmt, 4, session_id);
   if (!nb_store_step_done (store, stmt, "Closing the session in", error))
     goto fail;
-  if (sqlite3_changes (store->db) != 1)
+  if (nb_db_changes (store->db) != 1)
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                    "No recording session %" G_GINT64_FORMAT " in %s", session_id, store->path);
@@ -401,22 +401,22 @@ nb_store_close_session (NbStore *store, gint64 session_id, NbSessionStatus statu
                         error);
   if (stmt == NULL)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  nb_stmt_bind_int64 (stmt, 1, session_id);
+  int rc = nb_stmt_step (stmt);
+  if (rc != NB_DB_ROW)
     {
       nb_store_set_error (store, error, rc, "Counting the session's rows in");
-      sqlite3_reset (stmt);
+      nb_stmt_reset (stmt);
       goto fail;
     }
-  actor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  actor = g_strdup ((const char *) nb_stmt_column_text (stmt, 0));
   detail = g_strdup_printf (
       "status=%s strokes=%" G_GINT64_FORMAT " samples=%" G_GINT64_FORMAT " events=%" G_GINT64_FORMAT
       "%s%s",
-      nb_session_status_to_string (status), (gint64) sqlite3_column_int64 (stmt, 1),
-      (gint64) sqlite3_column_int64 (stmt, 2), (gint64) sqlite3_column_int64 (stmt, 3),
+      nb_session_status_to_string (status), (gint64) nb_stmt_column_int64 (stmt, 1),
+      (gint64) nb_stmt_column_int64 (stmt, 2), (gint64) nb_stmt_column_int64 (stmt, 3),
       error_text ? " error=" : "", error_text ? error_text : "");
-  sqlite3_reset (stmt);
+  nb_stmt_reset (stmt);
   subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);
   covers = nb_audit_covers_range ("sessions", session_id, session_id);
   if (!nb_audit_append_rows (store, actor, "session.close", subject, detail, covers,

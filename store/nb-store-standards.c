@@ -188,22 +188,22 @@ validate (const NbStoreStandardParams *p, GError **error)
   " WHERE n.serial = s.serial) FROM standards s"
 
 static char *
-column_text (sqlite3_stmt *stmt, int col)
+column_text (NbStmt *stmt, int col)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+  return g_strdup ((const char *) nb_stmt_column_text (stmt, col));
 }
 
 static double
-column_double (sqlite3_stmt *stmt, int col)
+column_double (NbStmt *stmt, int col)
 {
-  return sqlite3_column_type (stmt, col) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, col);
+  return nb_stmt_column_type (stmt, col) == NB_DB_NULL ? NAN : nb_stmt_column_double (stmt, col);
 }
 
 static NbStoreStandard *
-standard_from_row (sqlite3_stmt *stmt)
+standard_from_row (NbStmt *stmt)
 {
   NbStoreStandard *s = g_new0 (NbStoreStandard, 1);
-  s->id = sqlite3_column_int64 (stmt, 0);
+  s->id = nb_stmt_column_int64 (stmt, 0);
   s->serial = column_text (stmt, 1);
   s->model = column_text (stmt, 2);
   s->certificate = column_text (stmt, 3);
@@ -211,9 +211,9 @@ standard_from_row (sqlite3_stmt *stmt)
   s->k = column_double (stmt, 5);
   s->due = column_text (stmt, 6);
   s->withdrawn = column_text (stmt, 7);
-  s->added_at = sqlite3_column_int64 (stmt, 8);
+  s->added_at = nb_stmt_column_int64 (stmt, 8);
   s->added_by = column_text (stmt, 9);
-  s->in_force = sqlite3_column_int (stmt, 10) != 0;
+  s->in_force = nb_stmt_column_int (stmt, 10) != 0;
   return s;
 }
 
@@ -234,7 +234,7 @@ nb_store_standard_free (NbStoreStandard *std)
 GPtrArray *
 nb_store_list_standards (NbStore *store, gboolean in_force_only, GError **error)
 {
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = in_force_only
             ? nb_store_stmt (store,
                              STANDARD_COLUMNS " WHERE withdrawn IS NULL AND id = (SELECT max(id)"
@@ -246,10 +246,10 @@ nb_store_list_standards (NbStore *store, gboolean in_force_only, GError **error)
     return NULL;
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_standard_free);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     g_ptr_array_add (list, standard_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading reference standards from");
       g_ptr_array_unref (list);
@@ -262,18 +262,18 @@ NbStoreStandard *
 nb_store_get_standard (NbStore *store, const char *serial, GError **error)
 {
   g_return_val_if_fail (serial != NULL, NULL);
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store, STANDARD_COLUMNS " WHERE serial = ? ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
   nb_store_bind_text (stmt, 1, serial);
-  int rc = sqlite3_step (stmt);
-  NbStoreStandard *s = rc == SQLITE_ROW ? standard_from_row (stmt) : NULL;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  int rc = nb_stmt_step (stmt);
+  NbStoreStandard *s = rc == NB_DB_ROW ? standard_from_row (stmt) : NULL;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                  "No reference standard for fixture %s in %s", serial, store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a reference standard from");
   return s;
 }
@@ -359,11 +359,11 @@ static gint64
 insert_row (NbStore *store, const NbStoreStandardParams *p, const char *withdrawn,
             const char *actor, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO standards (serial, model, certificate,"
-                                      " uncertainty_mm, k, due, withdrawn, added_at, added_by)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO standards (serial, model, certificate,"
+                                " uncertainty_mm, k, due, withdrawn, added_at, added_by)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                error);
   if (stmt == NULL)
     return 0;
   nb_store_bind_text (stmt, 1, p->serial);
@@ -371,16 +371,16 @@ insert_row (NbStore *store, const NbStoreStandardParams *p, const char *withdraw
   nb_store_bind_text (stmt, 3, p->certificate);
   if (withdrawn == NULL)
     {
-      sqlite3_bind_double (stmt, 4, p->uncertainty_mm);
-      sqlite3_bind_double (stmt, 5, p->k);
+      nb_stmt_bind_double (stmt, 4, p->uncertainty_mm);
+      nb_stmt_bind_double (stmt, 5, p->k);
     }
   nb_store_bind_text (stmt, 6, p->due);
   nb_store_bind_text (stmt, 7, withdrawn);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 8, g_get_real_time ());
   nb_store_bind_text (stmt, 9, actor);
   if (!nb_store_step_done (store, stmt, "Recording a reference standard in", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return nb_db_last_insert_id (store->db);
 }
 
 gint64

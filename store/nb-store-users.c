@@ -10,9 +10,9 @@
 #include "nb-store-standards.h"
 
 static char *
-column_text (sqlite3_stmt *stmt, int col)
+column_text (NbStmt *stmt, int col)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+  return g_strdup ((const char *) nb_stmt_column_text (stmt, col));
 }
 
 /* libsodium must be initialised once before use; it is thread-safe to call again. */
@@ -46,15 +46,15 @@ nb_store_lab_check_prefix (const char *what, const char *prefix, GError **error)
 #define LAB_COLUMNS "SELECT id, name, address, location, prefix, set_at, set_by FROM lab_settings"
 
 static NbStoreLab *
-lab_from_row (sqlite3_stmt *stmt)
+lab_from_row (NbStmt *stmt)
 {
   NbStoreLab *lab = g_new0 (NbStoreLab, 1);
-  lab->id = sqlite3_column_int64 (stmt, 0);
+  lab->id = nb_stmt_column_int64 (stmt, 0);
   lab->name = column_text (stmt, 1);
   lab->address = column_text (stmt, 2);
   lab->location = column_text (stmt, 3);
   lab->prefix = column_text (stmt, 4);
-  lab->set_at = sqlite3_column_int64 (stmt, 5);
+  lab->set_at = nb_stmt_column_int64 (stmt, 5);
   lab->set_by = column_text (stmt, 6);
   return lab;
 }
@@ -75,18 +75,18 @@ nb_store_lab_free (NbStoreLab *lab)
 NbStoreLab *
 nb_store_get_lab (NbStore *store, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, LAB_COLUMNS " ORDER BY id DESC LIMIT 1", error);
+  NbStmt *stmt = nb_store_stmt (store, LAB_COLUMNS " ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
-  int rc = sqlite3_step (stmt);
-  NbStoreLab *lab = rc == SQLITE_ROW ? lab_from_row (stmt) : NULL;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  int rc = nb_stmt_step (stmt);
+  NbStoreLab *lab = rc == NB_DB_ROW ? lab_from_row (stmt) : NULL;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                  "No laboratory is set in %s: set it with `needlebench-cli lab set --name NAME "
                  "--address ADDRESS`",
                  store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading the laboratory settings from");
   return lab;
 }
@@ -94,15 +94,15 @@ nb_store_get_lab (NbStore *store, GError **error)
 GPtrArray *
 nb_store_list_lab (NbStore *store, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, LAB_COLUMNS " ORDER BY id DESC", error);
+  NbStmt *stmt = nb_store_stmt (store, LAB_COLUMNS " ORDER BY id DESC", error);
   if (stmt == NULL)
     return NULL;
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_lab_free);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     g_ptr_array_add (list, lab_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading the laboratory settings from");
       g_ptr_array_unref (list);
@@ -139,21 +139,21 @@ nb_store_set_lab (NbStore *store, const NbStoreLabParams *p, GError **error)
         }
       prefix = previous ? previous->prefix : NB_LAB_DEFAULT_PREFIX;
     }
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO lab_settings (name, address, location, prefix,"
-                                      " set_at, set_by) VALUES (?, ?, ?, ?, ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO lab_settings (name, address, location, prefix,"
+                                " set_at, set_by) VALUES (?, ?, ?, ?, ?, ?)",
+                                error);
   if (stmt == NULL)
     goto fail;
   nb_store_bind_text (stmt, 1, p->name);
   nb_store_bind_text (stmt, 2, p->address);
   nb_store_bind_text (stmt, 3, p->location);
   nb_store_bind_text (stmt, 4, prefix);
-  sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 5, g_get_real_time ());
   nb_store_bind_text (stmt, 6, actor);
   if (!nb_store_step_done (store, stmt, "Recording the laboratory settings in", error))
     goto fail;
-  gint64 id = sqlite3_last_insert_rowid (store->db);
+  gint64 id = nb_db_last_insert_id (store->db);
   detail = g_strdup_printf ("lab=%" G_GINT64_FORMAT " name=%s address=%s location=%s prefix=%s", id,
                             p->name, p->address, p->location ? p->location : "", prefix);
   covers = nb_audit_covers_range ("lab_settings", id, id);
@@ -259,19 +259,19 @@ nb_store_user_verify_password (const NbStoreUser *user, const char *password, GE
   " (SELECT min(changed_at) FROM users f WHERE f.name = u.name) FROM users u"
 
 static NbStoreUser *
-user_from_row (sqlite3_stmt *stmt)
+user_from_row (NbStmt *stmt)
 {
   NbStoreUser *u = g_new0 (NbStoreUser, 1);
-  u->id = sqlite3_column_int64 (stmt, 0);
+  u->id = nb_stmt_column_int64 (stmt, 0);
   u->name = column_text (stmt, 1);
   u->display_name = column_text (stmt, 2);
-  if (!nb_user_role_from_string ((const char *) sqlite3_column_text (stmt, 3), &u->role))
+  if (!nb_user_role_from_string ((const char *) nb_stmt_column_text (stmt, 3), &u->role))
     u->role = NB_USER_OPERATOR; /* the schema's CHECK allows only the three */
   u->password_hash = column_text (stmt, 4);
-  u->active = sqlite3_column_int (stmt, 5) != 0;
-  u->changed_at = sqlite3_column_int64 (stmt, 6);
+  u->active = nb_stmt_column_int (stmt, 5) != 0;
+  u->changed_at = nb_stmt_column_int64 (stmt, 6);
   u->changed_by = column_text (stmt, 7);
-  u->created_at = sqlite3_column_int64 (stmt, 8);
+  u->created_at = nb_stmt_column_int64 (stmt, 8);
   return u;
 }
 
@@ -293,18 +293,18 @@ NbStoreUser *
 nb_store_get_user (NbStore *store, const char *name, GError **error)
 {
   g_return_val_if_fail (name != NULL, NULL);
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store, USER_COLUMNS " WHERE name = ? ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
   nb_store_bind_text (stmt, 1, name);
-  int rc = sqlite3_step (stmt);
-  NbStoreUser *u = rc == SQLITE_ROW ? user_from_row (stmt) : NULL;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  int rc = nb_stmt_step (stmt);
+  NbStoreUser *u = rc == NB_DB_ROW ? user_from_row (stmt) : NULL;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND, "No user %s in %s", name,
                  store->path);
-  else if (rc != SQLITE_ROW)
+  else if (rc != NB_DB_ROW)
     nb_store_set_error (store, error, rc, "Reading a user from");
   return u;
 }
@@ -312,19 +312,19 @@ nb_store_get_user (NbStore *store, const char *name, GError **error)
 GPtrArray *
 nb_store_list_users (NbStore *store, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
-      store,
-      USER_COLUMNS " WHERE id = (SELECT max(id) FROM users n WHERE n.name = u.name)"
-                   " ORDER BY name",
-      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                USER_COLUMNS
+                                " WHERE id = (SELECT max(id) FROM users n WHERE n.name = u.name)"
+                                " ORDER BY name",
+                                error);
   if (stmt == NULL)
     return NULL;
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) nb_store_user_free);
   int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = nb_stmt_step (stmt)) == NB_DB_ROW)
     g_ptr_array_add (list, user_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_DONE)
     {
       nb_store_set_error (store, error, rc, "Reading the users from");
       g_ptr_array_unref (list);
@@ -336,23 +336,23 @@ nb_store_list_users (NbStore *store, GError **error)
 static gint64
 insert_user (NbStore *store, const NbStoreUser *u, const char *actor, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store,
-                                      "INSERT INTO users (name, display_name, role, password_hash,"
-                                      " active, changed_at, changed_by)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                      error);
+  NbStmt *stmt = nb_store_stmt (store,
+                                "INSERT INTO users (name, display_name, role, password_hash,"
+                                " active, changed_at, changed_by)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                error);
   if (stmt == NULL)
     return 0;
   nb_store_bind_text (stmt, 1, u->name);
   nb_store_bind_text (stmt, 2, u->display_name);
   nb_store_bind_text (stmt, 3, nb_user_role_to_string (u->role));
   nb_store_bind_text (stmt, 4, u->password_hash);
-  sqlite3_bind_int (stmt, 5, u->active ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
+  nb_stmt_bind_int (stmt, 5, u->active ? 1 : 0);
+  nb_stmt_bind_int64 (stmt, 6, g_get_real_time ());
   nb_store_bind_text (stmt, 7, actor);
   if (!nb_store_step_done (store, stmt, "Recording a user in", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return nb_db_last_insert_id (store->db);
 }
 
 /* The audit detail of a user record: never the hash (the trail is printed and exported). */

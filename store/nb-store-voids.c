@@ -27,27 +27,27 @@ nb_store_void_free (NbStoreVoid *v)
 NbStoreVoid *
 nb_store_get_void (NbStore *store, NbStoreVoidKind kind, gint64 id, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "SELECT id, reason, by, at FROM voids WHERE kind = ? AND record_id = ?", error);
   if (stmt == NULL)
     return NULL;
   nb_store_bind_text (stmt, 1, nb_store_void_kind_to_string (kind));
-  sqlite3_bind_int64 (stmt, 2, id);
-  int rc = sqlite3_step (stmt);
+  nb_stmt_bind_int64 (stmt, 2, id);
+  int rc = nb_stmt_step (stmt);
   NbStoreVoid *v = NULL;
-  if (rc == SQLITE_ROW)
+  if (rc == NB_DB_ROW)
     {
       v = g_new0 (NbStoreVoid, 1);
-      v->id = sqlite3_column_int64 (stmt, 0);
+      v->id = nb_stmt_column_int64 (stmt, 0);
       v->kind = kind;
       v->record_id = id;
-      v->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      v->by = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      v->at = sqlite3_column_int64 (stmt, 3);
+      v->reason = g_strdup ((const char *) nb_stmt_column_text (stmt, 1));
+      v->by = g_strdup ((const char *) nb_stmt_column_text (stmt, 2));
+      v->at = nb_stmt_column_int64 (stmt, 3);
     }
-  else if (rc != SQLITE_DONE)
+  else if (rc != NB_DB_DONE)
     nb_store_set_error (store, error, rc, "Reading a void from");
-  sqlite3_reset (stmt);
+  nb_stmt_reset (stmt);
   return v;
 }
 
@@ -57,25 +57,25 @@ static gboolean
 check_record (NbStore *store, NbStoreVoidKind kind, gint64 id, GError **error)
 {
   const char *what = nb_store_void_kind_to_string (kind);
-  sqlite3_stmt *stmt
+  NbStmt *stmt
       = nb_store_stmt (store,
                        kind == NB_STORE_VOID_RUN ? "SELECT status FROM runs WHERE id = ?"
                                                  : "SELECT status FROM sessions WHERE id = ?",
                        error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  int rc = sqlite3_step (stmt);
+  nb_stmt_bind_int64 (stmt, 1, id);
+  int rc = nb_stmt_step (stmt);
   g_autofree char *status
-      = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 0)) : NULL;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+      = rc == NB_DB_ROW ? g_strdup ((const char *) nb_stmt_column_text (stmt, 0)) : NULL;
+  nb_stmt_reset (stmt);
+  if (rc == NB_DB_DONE)
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                    "No %s %" G_GINT64_FORMAT " in %s", what, id, store->path);
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != NB_DB_ROW)
     {
       nb_store_set_error (store, error, rc, "Reading the record to void from");
       return FALSE;
@@ -126,18 +126,18 @@ void_record (NbStore *store, NbStoreVoidKind kind, gint64 id, const char *reason
     return 0;
   if (!check_record (store, kind, id, error))
     goto fail;
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "INSERT INTO voids (kind, record_id, reason, at, by) VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     goto fail;
   nb_store_bind_text (stmt, 1, what);
-  sqlite3_bind_int64 (stmt, 2, id);
+  nb_stmt_bind_int64 (stmt, 2, id);
   nb_store_bind_text (stmt, 3, reason);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  nb_stmt_bind_int64 (stmt, 4, g_get_real_time ());
   nb_store_bind_text (stmt, 5, actor);
   if (!nb_store_step_done (store, stmt, "Voiding a record in", error))
     goto fail;
-  void_id = sqlite3_last_insert_rowid (store->db);
+  void_id = nb_db_last_insert_id (store->db);
   detail = g_strdup_printf ("void=%" G_GINT64_FORMAT " reason=%s", void_id, reason);
   if (!nb_audit_append_row (store, actor, action, subject, detail, "voids", void_id, error)
       || !nb_store_commit (store, error))

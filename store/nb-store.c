@@ -31,6 +31,8 @@ nb_store_get_default_path (void)
 NbStoreError
 nb_store_error_from_rc (int rc)
 {
+  if (rc == NB_DB_OFFLINE)
+    return NB_STORE_ERROR_OFFLINE;
   switch (rc & 0xff)
     {
     case SQLITE_FULL: return NB_STORE_ERROR_FULL;
@@ -54,7 +56,9 @@ void
 nb_store_set_error (NbStore *store, GError **error, int rc, const char *what)
 {
   NbStoreError code = nb_store_error_from_rc (rc);
-  const char *msg = store->db != NULL ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc);
+  const char *msg = rc == NB_DB_OFFLINE ? "the connection to the database server is lost"
+                    : store->db != NULL ? nb_db_errmsg (store->db)
+                                        : sqlite3_errstr (rc);
   const char *hint = "";
 
   switch (code)
@@ -76,19 +80,20 @@ nb_store_set_error (NbStore *store, GError **error, int rc, const char *what)
                hint);
 }
 
-sqlite3_stmt *
+NbStmt *
 nb_store_stmt (NbStore *store, const char *sql, GError **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (store->stmts, sql);
+  NbStmt *stmt = g_hash_table_lookup (store->stmts, sql);
+  int rc;
 
   if (stmt != NULL)
     {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
+      nb_stmt_reset (stmt);
+      nb_stmt_clear_bindings (stmt);
       return stmt;
     }
-  int rc = sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  stmt = nb_db_prepare (store->db, sql, TRUE, &rc);
+  if (stmt == NULL)
     {
       nb_store_set_error (store, error, rc, "Preparing SQL on");
       return NULL;
@@ -100,45 +105,48 @@ nb_store_stmt (NbStore *store, const char *sql, GError **error)
 gboolean
 nb_store_exec (NbStore *store, const char *sql, GError **error)
 {
-  char *errmsg = NULL;
-  int rc = sqlite3_exec (store->db, sql, NULL, NULL, &errmsg);
-  if (rc != SQLITE_OK)
+  int rc = nb_db_exec (store->db, sql);
+  if (rc != NB_DB_OK)
     {
       nb_store_set_error (store, error, rc, "Writing to");
-      sqlite3_free (errmsg);
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-nb_store_step_done (NbStore *store, sqlite3_stmt *stmt, const char *what, GError **error)
+nb_store_step_done (NbStore *store, NbStmt *stmt, const char *what, GError **error)
 {
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  int rc = nb_stmt_step (stmt);
+  if (rc != NB_DB_DONE && rc != NB_DB_ROW)
     {
       nb_store_set_error (store, error, rc, what);
-      sqlite3_reset (stmt);
+      nb_stmt_reset (stmt);
       return FALSE;
     }
-  sqlite3_reset (stmt);
+  nb_stmt_reset (stmt);
   return TRUE;
 }
 
 void
-nb_store_bind_text (sqlite3_stmt *stmt, int col, const char *text)
+nb_store_bind_text (NbStmt *stmt, int col, const char *text)
 {
   if (text == NULL)
-    sqlite3_bind_null (stmt, col);
+    nb_stmt_bind_null (stmt, col);
   else
-    sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
+    nb_stmt_bind_text (stmt, col, text, -1);
 }
 
 gboolean
 nb_store_begin (NbStore *store, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, "BEGIN IMMEDIATE", error);
-  return stmt != NULL && nb_store_step_done (store, stmt, "Starting a transaction on", error);
+  int rc = nb_db_begin_write (store->db);
+  if (rc != NB_DB_OK)
+    {
+      nb_store_set_error (store, error, rc, "Starting a transaction on");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -150,7 +158,7 @@ nb_store_commit (NbStore *store, GError **error)
   /* the rows the recorder wrote get their audit entry in the same transaction */
   if (!nb_store_audit_pending (store, error))
     return FALSE;
-  sqlite3_stmt *stmt = nb_store_stmt (store, "COMMIT", error);
+  NbStmt *stmt = nb_store_stmt (store, "COMMIT", error);
   if (stmt == NULL || !nb_store_step_done (store, stmt, "Committing to", error))
     return FALSE;
   if (!store->read_only && (store->wal_ino == 0 || store->shm_ino == 0))
@@ -162,8 +170,8 @@ void
 nb_store_rollback (NbStore *store)
 {
   nb_store_pending_clear (store);
-  if (!sqlite3_get_autocommit (store->db))
-    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!nb_db_get_autocommit (store->db))
+    nb_db_exec (store->db, "ROLLBACK");
 }
 
 /* open_connection: sqlite3_open_v2 of @store->path; @immutable opens the file read-only without
@@ -172,8 +180,8 @@ nb_store_rollback (NbStore *store)
 static gboolean
 open_connection (NbStore *store, gboolean immutable, GError **error)
 {
-  g_clear_pointer (&store->db, sqlite3_close_v2);
   g_hash_table_remove_all (store->stmts);
+  g_clear_pointer (&store->db, nb_db_close);
   int flags
       = (store->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
   g_autofree char *uri = NULL;
@@ -183,28 +191,30 @@ open_connection (NbStore *store, gboolean immutable, GError **error)
       uri = g_strdup_printf ("file:%s?mode=ro&immutable=1", escaped);
       flags |= SQLITE_OPEN_URI;
     }
-  int rc = sqlite3_open_v2 (uri != NULL ? uri : store->path, &store->db, flags, NULL);
+  sqlite3 *handle = NULL;
+  int rc = sqlite3_open_v2 (uri != NULL ? uri : store->path, &handle, flags, NULL);
+  if (handle == NULL)
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "Cannot open %s: out of memory",
+                   store->path);
+      return FALSE;
+    }
+  store->db = nb_db_wrap_sqlite (handle);
   if (rc != SQLITE_OK)
     {
-      if (store->db == NULL)
-        {
-          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO, "Cannot open %s: out of memory",
-                       store->path);
-          return FALSE;
-        }
       nb_store_set_error (store, error, rc, "Cannot open");
       return FALSE;
     }
   store->immutable = immutable;
-  sqlite3_extended_result_codes (store->db, 1);
-  sqlite3_busy_timeout (store->db, 5000);
+  sqlite3_extended_result_codes (handle, 1);
+  sqlite3_busy_timeout (handle, 5000);
   return TRUE;
 }
 
 static void
 finalize_stmt (gpointer stmt)
 {
-  sqlite3_finalize (stmt);
+  nb_stmt_finalize (stmt);
 }
 
 static NbStore *
@@ -231,7 +241,7 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
     return NULL;
 
   /* SQLite silently falls back to read-only when the file is not writable */
-  if (!read_only && sqlite3_db_readonly (store->db, "main") == 1)
+  if (!read_only && sqlite3_db_readonly (nb_db_sqlite_handle (store->db), "main") == 1)
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY,
                    "The database %s is read-only (file or directory not writable): cannot record "
@@ -263,15 +273,15 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
     return NULL;
   if (!read_only)
     {
-      sqlite3_stmt *stmt = nb_store_stmt (store, "PRAGMA journal_mode = WAL", error);
+      NbStmt *stmt = nb_store_stmt (store, "PRAGMA journal_mode = WAL", error);
       if (stmt == NULL)
         return NULL;
-      int rc = sqlite3_step (stmt);
+      int rc = nb_stmt_step (stmt);
       gboolean wal
-          = rc == SQLITE_ROW
-            && g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW)
+          = rc == NB_DB_ROW
+            && g_ascii_strcasecmp ((const char *) nb_stmt_column_text (stmt, 0), "wal") == 0;
+      nb_stmt_reset (stmt);
+      if (rc != NB_DB_ROW)
         {
           nb_store_set_error (store, error, rc, "Cannot switch to WAL mode on");
           return NULL;
@@ -346,8 +356,7 @@ nb_store_close (NbStore *store)
   if (store->lab_key_owned)
     nb_lab_key_free (store->lab_key);
   g_clear_pointer (&store->stmts, g_hash_table_unref);
-  if (store->db != NULL)
-    sqlite3_close_v2 (store->db);
+  nb_db_close (store->db);
   g_free (store->path);
   g_free (store);
 }
@@ -361,11 +370,11 @@ nb_store_get_path (NbStore *store)
 int
 nb_store_get_schema_version (NbStore *store)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, "PRAGMA user_version", NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  NbStmt *stmt = nb_store_stmt (store, "PRAGMA user_version", NULL);
+  if (stmt == NULL || nb_stmt_step (stmt) != NB_DB_ROW)
     return -1;
-  int v = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
+  int v = nb_stmt_column_int (stmt, 0);
+  nb_stmt_reset (stmt);
   return v;
 }
 
@@ -378,22 +387,22 @@ nb_store_get_latest_schema_version (void)
 gboolean
 nb_store_check_integrity (NbStore *store, GError **error)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, "PRAGMA integrity_check", error);
+  NbStmt *stmt = nb_store_stmt (store, "PRAGMA integrity_check", error);
   if (stmt == NULL)
     return FALSE;
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  int rc = nb_stmt_step (stmt);
+  if (rc != NB_DB_ROW)
     {
       nb_store_set_error (store, error, rc, "Checking");
-      sqlite3_reset (stmt);
+      nb_stmt_reset (stmt);
       return FALSE;
     }
-  const char *result = (const char *) sqlite3_column_text (stmt, 0);
+  const char *result = (const char *) nb_stmt_column_text (stmt, 0);
   gboolean ok = g_strcmp0 (result, "ok") == 0;
   if (!ok)
     g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
                  "Database %s failed its integrity check: %s", store->path, result);
-  sqlite3_reset (stmt);
+  nb_stmt_reset (stmt);
   return ok;
 }
 

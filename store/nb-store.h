@@ -33,7 +33,8 @@ typedef enum
   NB_STORE_ERROR_NOT_REGULAR, /* a path is not a regular file (link, FIFO, device, directory) */
   NB_STORE_ERROR_NO_STANDARD, /* a fixture has no reference standard in force (none, withdrawn) */
   NB_STORE_ERROR_STANDARD_EXPIRED, /* a fixture's reference standard is past its due date */
-  NB_STORE_ERROR_DENIED, /* a password, role or user state does not allow it (signatures) */
+  NB_STORE_ERROR_DENIED,  /* a password, role or user state does not allow it (signatures) */
+  NB_STORE_ERROR_OFFLINE, /* the connection to the database server is lost (PostgreSQL) */
 } NbStoreError;
 
 GQuark nb_store_error_quark (void);

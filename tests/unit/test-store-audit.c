@@ -34,16 +34,16 @@ test_audit_tamper (void)
   g_assert_cmpint (n, ==, 2);
 
   /* even recomputing that row's hash is caught at the next row */
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "SELECT prev_hash, at, actor, action, subject, detail, covers FROM audit WHERE id = 3",
       NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
   g_autofree char *h = nb_audit_hash_full (
-      (const char *) sqlite3_column_text (stmt, 0), 3, sqlite3_column_int64 (stmt, 1),
-      (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
-      (const char *) sqlite3_column_text (stmt, 4), (const char *) sqlite3_column_text (stmt, 5),
-      (const char *) sqlite3_column_text (stmt, 6));
-  sqlite3_reset (stmt);
+      (const char *) nb_stmt_column_text (stmt, 0), 3, nb_stmt_column_int64 (stmt, 1),
+      (const char *) nb_stmt_column_text (stmt, 2), (const char *) nb_stmt_column_text (stmt, 3),
+      (const char *) nb_stmt_column_text (stmt, 4), (const char *) nb_stmt_column_text (stmt, 5),
+      (const char *) nb_stmt_column_text (stmt, 6));
+  nb_stmt_reset (stmt);
   g_autofree char *sql = g_strdup_printf ("UPDATE audit SET hash = '%s' WHERE id = 3", h);
   g_assert_true (nb_store_exec (store, sql, &error));
   g_assert_false (nb_audit_verify (store, NULL, &bad, &error));
@@ -77,11 +77,11 @@ test_key (guint8 fill)
 static gint64
 count (NbStore *store, const char *sql)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, sql, NULL);
+  NbStmt *stmt = nb_store_stmt (store, sql, NULL);
   g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  gint64 n = nb_stmt_column_int64 (stmt, 0);
+  nb_stmt_reset (stmt);
   return n;
 }
 

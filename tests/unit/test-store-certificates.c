@@ -146,11 +146,11 @@ number (Fixture *f, const char *prefix, int seq)
 static gint64
 count (NbStore *store, const char *sql)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, sql, NULL);
+  NbStmt *stmt = nb_store_stmt (store, sql, NULL);
   g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  gint64 n = nb_stmt_column_int64 (stmt, 0);
+  nb_stmt_reset (stmt);
   return n;
 }
 

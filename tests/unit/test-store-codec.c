@@ -159,7 +159,8 @@ static int
 count_rows (NbStore *store, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (nb_db_sqlite_handle (store->db), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   int n = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
@@ -262,7 +263,7 @@ test_old_schema (void)
   g_assert_no_error (error);
   /* the rows as schema 2 wrote them: little-endian int16, one row per 100-sample batch */
   sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint (sqlite3_prepare_v2 (old->db,
+  g_assert_cmpint (sqlite3_prepare_v2 (nb_db_sqlite_handle (old->db),
                                        "INSERT INTO batches (session_id, first_index, count, "
                                        "samples) VALUES (?, ?, 100, ?)",
                                        -1, &stmt, NULL),
@@ -310,11 +311,13 @@ test_old_schema (void)
 
   /* still append-only after the ALTER TABLE */
   char *msg = NULL;
-  g_assert_cmpint (sqlite3_exec (store->db, "UPDATE batches SET codec = 1", NULL, NULL, &msg), !=,
-                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (nb_db_sqlite_handle (store->db), "UPDATE batches SET codec = 1",
+                                 NULL, NULL, &msg),
+                   !=, SQLITE_OK);
   sqlite3_free (msg);
-  g_assert_cmpint (sqlite3_exec (store->db, "DELETE FROM batches", NULL, NULL, &msg), !=,
-                   SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (nb_db_sqlite_handle (store->db), "DELETE FROM batches", NULL, NULL, &msg), !=,
+      SQLITE_OK);
   sqlite3_free (msg);
 
   /* a new session in the migrated database is compressed, the old one unchanged */

@@ -148,13 +148,13 @@ test_round_trip (void)
   g_assert_no_error (error);
   /* 2 x (firmware, start, close), and one entry for the rows of each commit of the first
    * session (the second wrote none) */
-  sqlite3_stmt *data = nb_store_stmt (
+  NbStmt *data = nb_store_stmt (
       store, "SELECT count(*) FROM audit WHERE action = 'session.data' AND subject = ?", NULL);
   g_autofree char *subject = g_strdup_printf ("session:%" G_GINT64_FORMAT, id);
-  sqlite3_bind_text (data, 1, subject, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (data), ==, SQLITE_ROW);
-  gint64 n_data = sqlite3_column_int64 (data, 0);
-  sqlite3_reset (data);
+  nb_stmt_bind_text (data, 1, subject, -1);
+  g_assert_cmpint (nb_stmt_step (data), ==, SQLITE_ROW);
+  gint64 n_data = nb_stmt_column_int64 (data, 0);
+  nb_stmt_reset (data);
   g_assert_cmpint (n_data, >=, 1);
   g_assert_cmpint (n_rows, ==, 6 + n_data);
   g_assert_true (nb_store_check_integrity (store, &error));
@@ -234,10 +234,10 @@ page_count (const char *path)
   GError *error = NULL;
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   g_assert_no_error (error);
-  sqlite3_stmt *stmt = nb_store_stmt (store, "PRAGMA page_count", &error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  NbStmt *stmt = nb_store_stmt (store, "PRAGMA page_count", &error);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  gint64 n = nb_stmt_column_int64 (stmt, 0);
+  nb_stmt_reset (stmt);
   return n;
 }
 

@@ -397,7 +397,7 @@ static void
 refused (NbStore *store, const char *sql)
 {
   char *msg = NULL;
-  int rc = sqlite3_exec (store->db, sql, NULL, NULL, &msg);
+  int rc = sqlite3_exec (nb_db_sqlite_handle (store->db), sql, NULL, NULL, &msg);
   if ((rc & 0xff) != SQLITE_CONSTRAINT)
     g_error ("not refused (%d, %s): %s", rc, msg ? msg : "", sql);
   sqlite3_free (msg);
@@ -470,21 +470,21 @@ test_append_only (Fixture *f, gconstpointer data)
 static char *
 audit_detail (NbStore *store, const char *action, int nth)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "SELECT detail, actor, subject FROM audit WHERE action = ? ORDER BY id", NULL);
-  sqlite3_bind_text (stmt, 1, action, -1, SQLITE_STATIC);
+  nb_stmt_bind_text (stmt, 1, action, -1);
   char *detail = NULL;
   for (int i = 0; i <= nth; i++)
     {
-      if (sqlite3_step (stmt) != SQLITE_ROW)
+      if (nb_stmt_step (stmt) != SQLITE_ROW)
         break;
       if (i == nth)
         {
-          detail = g_strdup_printf ("%s|%s|%s", sqlite3_column_text (stmt, 1),
-                                    sqlite3_column_text (stmt, 2), sqlite3_column_text (stmt, 0));
+          detail = g_strdup_printf ("%s|%s|%s", nb_stmt_column_text (stmt, 1),
+                                    nb_stmt_column_text (stmt, 2), nb_stmt_column_text (stmt, 0));
         }
     }
-  sqlite3_reset (stmt);
+  nb_stmt_reset (stmt);
   g_assert_nonnull (detail);
   return detail;
 }

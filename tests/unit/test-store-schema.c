@@ -46,12 +46,12 @@ test_default_path (void)
 static gboolean
 has_index (NbStore *store, const char *name)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", NULL);
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  gboolean found = sqlite3_column_int (stmt, 0) == 1;
-  sqlite3_reset (stmt);
+  nb_stmt_bind_text (stmt, 1, name, -1);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  gboolean found = nb_stmt_column_int (stmt, 0) == 1;
+  nb_stmt_reset (stmt);
   return found;
 }
 

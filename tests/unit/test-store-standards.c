@@ -68,11 +68,11 @@ date (int y, int m, int d)
 static gint64
 count_audit (NbStore *store, const char *action)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, "SELECT count(*) FROM audit WHERE action = ?", NULL);
-  sqlite3_bind_text (stmt, 1, action, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  NbStmt *stmt = nb_store_stmt (store, "SELECT count(*) FROM audit WHERE action = ?", NULL);
+  nb_stmt_bind_text (stmt, 1, action, -1);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  gint64 n = nb_stmt_column_int64 (stmt, 0);
+  nb_stmt_reset (stmt);
   return n;
 }
 
@@ -402,15 +402,15 @@ test_append_only (Fixture *f, gconstpointer data)
   g_assert_cmpstr (s->due, ==, "2026-11-30");
 
   /* the audit entry says what was recorded, and editing it breaks the chain */
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       f->store, "SELECT actor, subject, detail FROM audit WHERE action = 'standard.add'", NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "alice");
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "fixture:" FIX);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==,
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) nb_stmt_column_text (stmt, 0), ==, "alice");
+  g_assert_cmpstr ((const char *) nb_stmt_column_text (stmt, 1), ==, "fixture:" FIX);
+  g_assert_cmpstr ((const char *) nb_stmt_column_text (stmt, 2), ==,
                    "standard=1 certificate=CAL-1 uncertainty_mm=0.0012 k=2.00 due=2026-11-30 "
                    "model=SIM-LASER");
-  sqlite3_reset (stmt);
+  nb_stmt_reset (stmt);
   gint64 n = 0;
   g_assert_true (nb_audit_verify (f->store, &n, NULL, &error));
   g_assert_cmpint (n, ==, 1);

@@ -102,11 +102,11 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static gint64
 count (NbStore *store, const char *sql)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (store, sql, NULL);
+  NbStmt *stmt = nb_store_stmt (store, sql, NULL);
   g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  gint64 n = nb_stmt_column_int64 (stmt, 0);
+  nb_stmt_reset (stmt);
   return n;
 }
 
@@ -115,7 +115,7 @@ static char *
 raw_sql (NbStore *store, const char *sql)
 {
   char *msg = NULL;
-  int rc = sqlite3_exec (store->db, sql, NULL, NULL, &msg);
+  int rc = sqlite3_exec (nb_db_sqlite_handle (store->db), sql, NULL, NULL, &msg);
   char *copy = rc == SQLITE_OK ? NULL : g_strdup (msg ? msg : "error");
   sqlite3_free (msg);
   return copy;
@@ -147,19 +147,19 @@ assert_verify_clean (Fixture *f)
 static void
 assert_audited (Fixture *f, gint64 void_id, const char *action, const char *subject)
 {
-  sqlite3_stmt *stmt = nb_store_stmt (
+  NbStmt *stmt = nb_store_stmt (
       f->store, "SELECT action, subject, actor, covers FROM audit ORDER BY id DESC LIMIT 1", NULL);
   g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, action);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, subject);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "bob");
+  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) nb_stmt_column_text (stmt, 0), ==, action);
+  g_assert_cmpstr ((const char *) nb_stmt_column_text (stmt, 1), ==, subject);
+  g_assert_cmpstr ((const char *) nb_stmt_column_text (stmt, 2), ==, "bob");
   g_autofree char *prefix
       = g_strdup_printf ("voids:%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT ":", void_id, void_id);
-  const char *covers = (const char *) sqlite3_column_text (stmt, 3);
+  const char *covers = (const char *) nb_stmt_column_text (stmt, 3);
   g_assert_true (g_str_has_prefix (covers, prefix));
   g_assert_cmpuint (strlen (covers), ==, strlen (prefix) + 64);
-  sqlite3_reset (stmt);
+  nb_stmt_reset (stmt);
 }
 
 static void
