@@ -500,8 +500,51 @@ static const char schema_v9[]
       "  BEGIN SELECT RAISE(ABORT, 'session targets: only a recording session without strokes');"
       "  END;";
 
+/* Version 10: fleet scale (issue 13). Every database gets an identity of its own, made once at
+ * this step and never changed: a bench's records copied into a shared database (db migrate, the
+ * offline sync, nb-store-sync.h) are known there by it. sync_map, in the database copied into,
+ * says which row of which origin became which row here: copying again skips what is there
+ * (idempotent), and the copy can be verified row by row; sync_sent, in the database copied from,
+ * says the same from its side, so a bench that is offline still knows what waits to be sent.
+ * All three are append-only. */
+static const char schema_v10[]
+    = "CREATE TABLE store_identity ("
+      "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+      "  uuid TEXT NOT NULL CHECK (length(uuid) = 32 AND uuid NOT GLOB '*[^0-9a-f]*'),"
+      "  created_at INTEGER NOT NULL);"
+      "INSERT INTO store_identity (id, uuid, created_at)"
+      "  VALUES (1, lower(hex(randomblob(16))), CAST(strftime('%s', 'now') AS INTEGER));"
+      "CREATE TRIGGER store_identity_no_update BEFORE UPDATE ON store_identity"
+      "  BEGIN SELECT RAISE(ABORT, 'the store identity is fixed: UPDATE rejected'); END;"
+      "CREATE TRIGGER store_identity_no_delete BEFORE DELETE ON store_identity"
+      "  BEGIN SELECT RAISE(ABORT, 'the store identity is fixed: DELETE rejected'); END;"
+      "CREATE TABLE sync_map ("
+      "  origin TEXT NOT NULL CHECK (length(origin) = 32),"
+      "  tbl TEXT NOT NULL CHECK (length(tbl) > 0),"
+      "  source_id INTEGER NOT NULL,"
+      "  target_id INTEGER NOT NULL,"
+      "  at INTEGER NOT NULL,"
+      "  PRIMARY KEY (origin, tbl, source_id),"
+      "  UNIQUE (tbl, target_id));"
+      "CREATE TRIGGER sync_map_no_update BEFORE UPDATE ON sync_map"
+      "  BEGIN SELECT RAISE(ABORT, 'sync_map is append-only: UPDATE rejected'); END;"
+      "CREATE TRIGGER sync_map_no_delete BEFORE DELETE ON sync_map"
+      "  BEGIN SELECT RAISE(ABORT, 'sync_map is append-only: DELETE rejected'); END;"
+      "CREATE TABLE sync_sent ("
+      "  target TEXT NOT NULL CHECK (length(target) = 32),"
+      "  tbl TEXT NOT NULL CHECK (length(tbl) > 0),"
+      "  source_id INTEGER NOT NULL,"
+      "  target_id INTEGER NOT NULL,"
+      "  at INTEGER NOT NULL,"
+      "  PRIMARY KEY (target, tbl, source_id));"
+      "CREATE TRIGGER sync_sent_no_update BEFORE UPDATE ON sync_sent"
+      "  BEGIN SELECT RAISE(ABORT, 'sync_sent is append-only: UPDATE rejected'); END;"
+      "CREATE TRIGGER sync_sent_no_delete BEFORE DELETE ON sync_sent"
+      "  BEGIN SELECT RAISE(ABORT, 'sync_sent is append-only: DELETE rejected'); END;";
+
 static const char *const migrations[] = {
-  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8, schema_v9,
+  schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,
+  schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) >= NB_STORE_SCHEMA_AUDIT);

@@ -173,6 +173,11 @@ int nb_store_get_schema_version (NbStore *store);
 /* nb_store_get_latest_schema_version: the version nb_store_open () migrates to. */
 int nb_store_get_latest_schema_version (void);
 
+/* nb_store_get_identity: (transfer full) the database's identity, 32 lower-case hex digits made
+ * once when it was created (or migrated to schema 10) and never changed; a shared database knows
+ * the records copied from a bench's database by it (nb-store-sync.h). NULL with @error. */
+char *nb_store_get_identity (NbStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* nb_store_check_integrity: runs PRAGMA integrity_check; FALSE with NB_STORE_ERROR_CORRUPT and the
  * first problem reported when it is not "ok". */
 gboolean nb_store_check_integrity (NbStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;

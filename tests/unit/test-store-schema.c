@@ -7,6 +7,7 @@
 #include "nb-store-private.h"
 #include "store-test-util.h"
 
+#include <string.h>
 #include <sys/stat.h>
 
 static void
@@ -53,6 +54,55 @@ has_index (NbStore *store, const char *name)
   gboolean found = nb_stmt_column_int (stmt, 0) == 1;
   nb_stmt_reset (stmt);
   return found;
+}
+
+/* schema 10: every database has an identity of its own, fixed from its creation (or its
+ * migration to 10) */
+static void
+test_identity (void)
+{
+  g_autofree char *dir = nb_test_tmpdir_new ();
+  g_autofree char *a = g_build_filename (dir, "a.db", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.db", NULL);
+  g_autofree char *old = g_build_filename (dir, "v9.db", NULL);
+  GError *error = NULL;
+
+  NbStore *store = nb_store_open (a, &error);
+  g_assert_no_error (error);
+  g_autofree char *id_a = nb_store_get_identity (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (id_a), ==, 32);
+  g_assert_true (strspn (id_a, "0123456789abcdef") == 32);
+  g_assert_false (nb_store_exec (store, "UPDATE store_identity SET uuid = '0'", &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (nb_store_exec (store, "INSERT INTO store_identity VALUES (2, '"
+                                        "0123456789abcdef0123456789abcdef', 0)", &error));
+  g_clear_error (&error);
+  nb_store_close (store);
+  store = nb_store_open (a, &error);
+  g_autofree char *again = nb_store_get_identity (store, &error);
+  g_assert_cmpstr (again, ==, id_a);
+  nb_store_close (store);
+
+  store = nb_store_open (b, &error);
+  g_autofree char *id_b = nb_store_get_identity (store, &error);
+  g_assert_cmpstr (id_b, !=, id_a);
+  nb_store_close (store);
+
+  /* a database from before schema 10 gets one when it is brought forward */
+  store = nb_store_test_open_at_version (old, 9, &error);
+  g_assert_no_error (error);
+  g_assert_null (nb_store_get_identity (store, &error));
+  g_clear_error (&error);
+  nb_store_close (store);
+  store = nb_store_open (old, &error);
+  g_assert_no_error (error);
+  g_autofree char *id_old = nb_store_get_identity (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (id_old), ==, 32);
+  nb_store_close (store);
+  nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static void
@@ -185,6 +235,7 @@ test_append_only (void)
 void
 test_store_add_schema_tests (void)
 {
+  g_test_add_func ("/store/identity", test_identity);
   g_test_add_func ("/store/file-mode", test_file_mode);
   g_test_add_func ("/store/default-path", test_default_path);
   g_test_add_func ("/store/migrations", test_migrations);

@@ -69,7 +69,7 @@ test_target_round_trip (void)
   gint64 plain = record_session (path, 3, 1);
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (nb_store_get_schema_version (store), ==, 9);
+  g_assert_cmpint (nb_store_get_schema_version (store), ==, nb_store_get_latest_schema_version ());
 
   g_autoptr (NbStoreSession) s = nb_store_get_session (store, id, &error);
   g_assert_no_error (error);
@@ -227,7 +227,7 @@ test_target_migration (void)
 
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (nb_store_get_schema_version (store), ==, 9);
+  g_assert_cmpint (nb_store_get_schema_version (store), ==, nb_store_get_latest_schema_version ());
   g_autoptr (NbStoreSession) s = nb_store_get_session (store, sid, &error);
   g_assert_no_error (error);
   g_assert_false (s->has_target);

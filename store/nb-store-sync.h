@@ -1,0 +1,52 @@
+/* nb-store-sync.h: copying a bench's records into another database, normally the shared
+ * PostgreSQL database of a fleet: `needlebench-cli db migrate --from PATH --to URI` and the
+ * offline sync (a bench whose server is unreachable keeps recording into its own SQLite file
+ * and sends what waits when the server is back).
+ *
+ * Rows get new ids in the target (another bench's session 1 is there already); sync_map in the
+ * target (schema 10) records origin (the source's nb_store_get_identity ()), table, source id and
+ * target id of every copied row, and sync_sent in the source the same from its side. A copy is
+ * idempotent: rows already mapped are skipped. The target's audit trail gets entries of its own
+ * covering the rows copied (action "sync.import", naming the origin and the source's audit head);
+ * the source is never written except for sync_sent. Only closed records are copied: a session
+ * still recording or a run still running waits for the next sync. */
+#pragma once
+
+#include "nb-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *origin;    /* the source's identity */
+  char *target;    /* the target's identity */
+  gint64 copied;   /* rows copied by this call */
+  gint64 present;  /* rows that were in the target already */
+  gint64 pending;  /* closed rows of the source still not in the target afterwards (0 on success) */
+  gint64 waiting;  /* rows left because their record is still open (recording, running) */
+} NbStoreSyncReport;
+
+void nb_store_sync_report_clear (NbStoreSyncReport *report);
+
+/* nb_store_sync: copies every closed record of @from not yet in @to, each record with its rows
+ * in one transaction of @to (a lost connection leaves whole records, and the next call goes on
+ * where this one stopped). @report (may be NULL) gets the counts. FALSE with @error (e.g.
+ * NB_STORE_ERROR_OFFLINE) on failure, with @report counting what was copied before it. */
+gboolean nb_store_sync (NbStore *from, NbStore *to, NbStoreSyncReport *report, GError **error);
+
+/* nb_store_sync_verify: FALSE with NB_STORE_ERROR_CORRUPT naming the first difference unless
+ * every closed row of @from is in @to with the same content (per table counts and the rows'
+ * content hashes), both audit chains verify, and the target's sync.import entries cover the
+ * copied rows. */
+gboolean nb_store_sync_verify (NbStore *from, NbStore *to, GError **error);
+
+/* nb_store_sync_count_waiting: the closed rows of @from not yet sent to the database with
+ * identity @target (NULL: never sent anywhere), from @from's sync_sent alone: works offline. */
+gint64 nb_store_sync_count_waiting (NbStore *from, const char *target, GError **error);
+
+/* nb_store_sync_target_id: the id in @to of row @source_id of @table copied from @origin; 0 if it
+ * was not copied (yet), -1 with @error on failure. */
+gint64 nb_store_sync_target_id (NbStore *to, const char *origin, const char *table,
+                                gint64 source_id, GError **error);
+
+G_END_DECLS
