@@ -671,6 +671,10 @@ test_interrupted (void)
   g_assert_cmpint (pid, >=, 0);
   if (pid == 0)
     {
+      /* only the parent's ends left open elsewhere: if the parent dies, read () sees EOF and the
+       * child does not outlive it */
+      close (up[0]);
+      close (down[1]);
       NbStore *store = nb_store_open (path, NULL);
       NbStoreRunParams p = { .pen_serial = "NB-0042",
                              .profile_id = "service-quick",
