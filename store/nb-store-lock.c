@@ -151,8 +151,7 @@ nb_store_live_lock (NbStore *store, gboolean run, gint64 id, GError **error)
                    "run id %" G_GINT64_FORMAT " is out of range", id);
       return -1;
     }
-  return nb_store_pg_lock (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id,
-                           error)
+  return nb_store_pg_lock (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id, error)
              ? 0
              : -1;
 }
