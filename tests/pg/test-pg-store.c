@@ -757,7 +757,8 @@ test_offline (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  /* the lab key a store without one creates goes to a directory of the test's own */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/pg-store/open-identity", test_open_identity);
   g_test_add_func ("/pg-store/session-round-trip", test_session_round_trip);
   g_test_add_func ("/pg-store/run-certificate", test_run_certificate);
