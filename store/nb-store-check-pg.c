@@ -4,7 +4,9 @@
  * whether they are enabled) and trigger functions (their source) are compared with those the
  * migrations create at its version. The expected ones are built once per process, on a
  * connection of their own, in a scratch schema inside a transaction that is rolled back: nothing
- * of it is ever committed, and the catalogs describe both alike. */
+ * of it is ever committed, and the catalogs describe both alike. Only trigger functions are
+ * compared (any other function can only act through a trigger, which is compared), and what an
+ * extension installed is left out: a DBA's CREATE EXTENSION in the schema is no tampering. */
 #include "nb-store-pg.h"
 
 #include <string.h>
@@ -21,7 +23,9 @@ static const char *const catalog_sql[] = {
   " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
   " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
   " LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
-  " WHERE n.nspname = ?1 AND c.relkind IN ('r', 'p') GROUP BY c.oid, c.relname",
+  " WHERE n.nspname = ?1 AND c.relkind IN ('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend e"
+  "   WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')"
+  " GROUP BY c.oid, c.relname",
   "SELECT 'trigger ' || t.tgname || ' on ' || c.relname, pg_get_triggerdef(t.oid, true)"
   " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
   " JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -30,7 +34,8 @@ static const char *const catalog_sql[] = {
   "  || ' | ' || pg_get_function_identity_arguments(p.oid) || ' | ' || p.prosecdef::text"
   "  || ' | ' || coalesce(array_to_string(p.proconfig, ','), '') || ' | '"
   "  || (SELECT lanname FROM pg_language WHERE oid = p.prolang)"
-  " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ?1",
+  " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ?1"
+  " AND p.prorettype = 'trigger'::regtype",
 };
 
 static const char disabled_sql[]

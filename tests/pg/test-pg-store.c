@@ -590,6 +590,12 @@ test_tamper (void)
     g_assert_false (has_finding (clean, NB_AUDIT_FINDING_SCHEMA, NULL));
   }
   g_autofree char *msg = NULL;
+  /* a function that is no trigger's is no finding */
+  g_assert_true (superuser_exec_on (uri,
+                                    "CREATE FUNCTION dba_helper () RETURNS integer"
+                                    " LANGUAGE sql AS 'SELECT 1'",
+                                    &msg));
+  nb_store_close (open_at (uri));
   g_assert_true (superuser_exec_on (uri,
                                     "ALTER TABLE strokes DISABLE TRIGGER strokes_no_update;"
                                     " UPDATE strokes SET depth_mm = 0.5 WHERE idx = 1;",
