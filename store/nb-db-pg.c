@@ -274,6 +274,12 @@ nb_db_pg_begin_write (NbDbPg *pg)
       PGresult *res = PQexec (pg->conn, "ROLLBACK");
       PQclear (res);
     }
+  if (rc != SQLITE_OK)
+    {
+      /* no transaction for the caller to roll back: the next command may connect again */
+      pg->in_tx = FALSE;
+      pg->lost_tx = FALSE;
+    }
   return rc;
 }
 
