@@ -437,9 +437,10 @@ nb_stmt_pg_bind (NbStmtPg *s, int col, int type, const void *data, int len)
       {
         double v = *(const double *) data;
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
-        s->values[i] = g_strdup (isnan (v)   ? "NaN"
-                                 : isinf (v) ? (v > 0 ? "Infinity" : "-Infinity")
-                                             : g_ascii_dtostr (buf, sizeof buf, v));
+        /* SQLite stores a NaN as NULL: so does this backend, so rows read (and hash) alike */
+        s->values[i] = isnan (v)   ? NULL
+                       : isinf (v) ? g_strdup (v > 0 ? "Infinity" : "-Infinity")
+                                   : g_strdup (g_ascii_dtostr (buf, sizeof buf, v));
         s->types[i] = OID_FLOAT8;
         break;
       }

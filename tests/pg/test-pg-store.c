@@ -528,6 +528,17 @@ test_hash_same_as_sqlite (void)
       nb_stmt_bind_blob (ins, 1, blob, sizeof blob);
       g_assert_cmpint (nb_stmt_step (ins), ==, NB_DB_DONE);
       nb_stmt_finalize (ins);
+      /* a NaN is stored as NULL on both, an infinity as itself */
+      ins = nb_db_prepare (stores[s]->db,
+                           "INSERT INTO strokes (session_id, idx, peak_sample, time_s, depth_mm,"
+                           " period_s, entry_speed_mm_s) VALUES (1, 1, 2, ?, 1, ?, ?)",
+                           FALSE, &rc);
+      g_assert_nonnull (ins);
+      nb_stmt_bind_double (ins, 1, INFINITY);
+      nb_stmt_bind_double (ins, 2, -INFINITY);
+      nb_stmt_bind_double (ins, 3, NAN);
+      g_assert_cmpint (nb_stmt_step (ins), ==, NB_DB_DONE);
+      nb_stmt_finalize (ins);
       g_assert_true (nb_store_commit (stores[s], &error));
       g_assert_no_error (error);
     }
@@ -536,12 +547,13 @@ test_hash_same_as_sqlite (void)
     {
       const NbAuditTable *table = nb_audit_table_lookup (tables[t]);
       gint64 n_lite = 0, n_pg = 0;
-      g_autofree char *a = nb_audit_rows_sha256 (lite, table, 1, 1, &n_lite, &error);
+      gint64 last = g_str_equal (tables[t], "strokes") ? 2 : 1;
+      g_autofree char *a = nb_audit_rows_sha256 (lite, table, 1, last, &n_lite, &error);
       g_assert_no_error (error);
-      g_autofree char *b = nb_audit_rows_sha256 (pg, table, 1, 1, &n_pg, &error);
+      g_autofree char *b = nb_audit_rows_sha256 (pg, table, 1, last, &n_pg, &error);
       g_assert_no_error (error);
-      g_assert_cmpint (n_lite, ==, 1);
-      g_assert_cmpint (n_pg, ==, 1);
+      g_assert_cmpint (n_lite, ==, last);
+      g_assert_cmpint (n_pg, ==, last);
       if (g_strcmp0 (a, b) != 0)
         g_error ("table %s hashes differently: SQLite %s, PostgreSQL %s", tables[t], a, b);
     }
