@@ -59,13 +59,16 @@ int
 nb_store_pg_schema_version (NbStore *store, GError **error)
 {
   NbStmt *stmt = nb_store_stmt (
-      store, "SELECT to_regclass('schema_version') IS NOT NULL, to_regclass('audit') IS NOT NULL",
+      store,
+      "SELECT to_regclass('schema_version') IS NOT NULL, to_regclass('audit') IS NOT NULL,"
+      " (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())",
       error);
   if (stmt == NULL)
     return -1;
   int rc = nb_stmt_step (stmt);
   gboolean has_version = rc == NB_DB_ROW && nb_stmt_column_int (stmt, 0) != 0;
   gboolean has_tables = rc == NB_DB_ROW && nb_stmt_column_int (stmt, 1) != 0;
+  gint64 n_tables = rc == NB_DB_ROW ? nb_stmt_column_int64 (stmt, 2) : 0;
   nb_stmt_reset (stmt);
   if (rc != NB_DB_ROW)
     {
@@ -74,8 +77,18 @@ nb_store_pg_schema_version (NbStore *store, GError **error)
     }
   if (!has_version)
     {
-      if (!has_tables)
+      if (!has_tables && n_tables == 0)
         return 0;
+      if (!has_tables)
+        {
+          /* the schema check would refuse it ever after (unexpected tables) */
+          g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
+                       "Database %s holds tables that are not NeedleBench's: give NeedleBench a "
+                       "database of its own (createdb), or a schema of its own "
+                       "(options=-csearch_path=NAME in the URI)",
+                       store->path);
+          return -1;
+        }
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
                    "Database %s has NeedleBench tables but no schema_version: it was damaged or "
                    "not made by NeedleBench",

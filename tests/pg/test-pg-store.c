@@ -767,6 +767,22 @@ test_refusals (void)
   g_assert_true (superuser_exec_on (empty, "SELECT 1", &msg));
   g_assert_false (superuser_exec_on (empty, "SELECT * FROM audit", &msg)); /* nothing made */
 
+  g_autofree char *foreign = fresh_db ("nb_foreign");
+  g_assert_true (superuser_exec_on (foreign, "CREATE TABLE orders (id integer)", &msg));
+  g_assert_null (nb_store_open (foreign, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "not NeedleBench's"));
+  g_clear_error (&error);
+  g_assert_false (superuser_exec_on (foreign, "SELECT * FROM audit", &msg)); /* nothing made */
+
+  /* ... where a schema of its own is the way */
+  g_assert_true (superuser_exec_on (foreign, "CREATE SCHEMA bench", &msg));
+  g_autofree char *in_schema = g_strconcat (foreign, "&options=-csearch_path%3Dbench", NULL);
+  nb_store_close (open_at (in_schema));
+  g_autoptr (NbStore) reopened = open_at (in_schema); /* and its schema check passes */
+  g_assert_true (superuser_exec_on (foreign, "SELECT count(*) FROM bench.audit", &msg));
+  g_clear_pointer (&reopened, nb_store_close);
+
   g_autofree char *newer = fresh_db ("nb_newer");
   nb_store_close (open_at (newer));
   g_assert_true (superuser_exec_on (newer, "UPDATE schema_version SET version = 99", &msg));
