@@ -137,7 +137,14 @@ expected_schema (const char *uri, int version, GError **error)
   if (objects != NULL)
     g_hash_table_insert (expected, GINT_TO_POINTER (version), g_hash_table_ref (objects));
   else
-    g_propagate_prefixed_error (error, local, "Cannot build the expected schema %d: ", version);
+    {
+      /* e.g. permission denied for database: the role needs CREATE on it */
+      g_prefix_error (&local,
+                      "Cannot build the expected schema %d (in a scratch schema that is "
+                      "rolled back: the role needs CREATE on the database, which its owner has): ",
+                      version);
+      g_propagate_error (error, local);
+    }
   G_UNLOCK (expected);
   return objects;
 }

@@ -306,6 +306,35 @@ test_reconnect (void)
   g_assert_cmpint (nb_store_count_strokes (store, id, &error), ==, 1);
 }
 
+/* A role that may only read (no CREATE on the database, SELECT on the tables): reading works
+ * read-only; opening for writing says what the role lacks. */
+static void
+test_reader_role (void)
+{
+  GError *error = NULL;
+  g_autofree char *uri = fresh_db ("nb_roles");
+  nb_store_close (open_at (uri));
+  g_autofree char *msg = NULL;
+  g_assert_true (superuser_exec_on (uri,
+                                    "CREATE ROLE nb_reader LOGIN;"
+                                    " GRANT USAGE ON SCHEMA public TO nb_reader;"
+                                    " GRANT SELECT ON ALL TABLES IN SCHEMA public TO nb_reader",
+                                    &msg));
+  char *user = strstr (uri, "user=nbtest");
+  g_assert_nonnull (user);
+  g_autofree char *reader = g_strdup_printf ("%.*suser=nb_reader%s", (int) (user - uri), uri,
+                                             user + strlen ("user=nbtest"));
+  g_autoptr (NbStore) ro = nb_store_open_full (reader, NB_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) list = nb_store_list_sessions (ro, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_assert_null (nb_store_open (reader, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "needs CREATE"));
+  g_clear_error (&error);
+}
+
 /* No server at the address: NB_STORE_ERROR_OFFLINE, quickly. */
 static void
 test_offline (void)
@@ -333,5 +362,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pg-store/offline", test_offline);
   g_test_add_func ("/pg-store/refusals", test_refusals);
   g_test_add_func ("/pg-store/reconnect", test_reconnect);
+  g_test_add_func ("/pg-store/reader-role", test_reader_role);
   return g_test_run ();
 }
