@@ -329,9 +329,20 @@ test_reader_role (void)
   g_autoptr (GPtrArray) list = nb_store_list_sessions (ro, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 0);
-  g_assert_null (nb_store_open (reader, &error));
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, "needs CREATE"));
+  /* for writing: refused at the schema check when this process has not built the expected
+   * schema yet (it needs CREATE), else at the first write (the check passed, from the cache) */
+  g_autoptr (NbStore) rw = nb_store_open (reader, &error);
+  if (rw == NULL)
+    {
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, "needs CREATE"));
+      g_clear_error (&error);
+      return;
+    }
+  g_assert_no_error (error);
+  NbStoreSessionParams sp = { .pen_serial = "R-1", .sample_rate_hz = 1000 };
+  g_assert_cmpint (nb_store_begin_session (rw, &sp, &error), ==, 0);
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY);
   g_clear_error (&error);
 }
 
