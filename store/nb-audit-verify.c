@@ -257,7 +257,11 @@ static gboolean
 read_tables (Verify *v, GError **error)
 {
   NbStmt *stmt
-      = nb_store_stmt (v->store, "SELECT name FROM sqlite_master WHERE type = 'table'", error);
+      = nb_store_stmt (v->store,
+                       nb_db_backend (v->store->db) == NB_DB_POSTGRES
+                           ? "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                           : "SELECT name FROM sqlite_master WHERE type = 'table'",
+                       error);
   if (stmt == NULL)
     return FALSE;
   int rc;
@@ -414,7 +418,11 @@ nb_audit_verify_report (NbStore *store, NbLabKey *key, GError **error)
     .present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
   };
   /* one snapshot of the whole database, even while a recorder writes to it */
-  gboolean ok = nb_store_exec (store, "BEGIN", error);
+  gboolean ok = nb_store_exec (store,
+                               nb_db_backend (store->db) == NB_DB_POSTGRES
+                                   ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                   : "BEGIN",
+                               error);
   ok = ok && read_tables (&v, error) && check_schema (&v, error) && check_chain (&v, error)
        && check_checkpoints (&v, key, error) && check_content (&v, error)
        && check_orphans (&v, error);
