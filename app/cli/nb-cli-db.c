@@ -80,8 +80,20 @@ db_migrate (int argc, char **argv)
     return nb_cli_usage (command, _ ("--from must be a database file, not a URI"));
 
   g_autoptr (GError) error = NULL;
-  /* never written: the target's sync_map alone makes running it again copy nothing */
-  g_autoptr (NbStore) from = nb_store_open_full (from_path, NB_STORE_OPEN_READ_ONLY, &error);
+  /* opened for writing when it can be: an older bench file is brought to schema 10 (its
+   * identity) and learns what it sent (sync_sent, so `db status` counts nothing waiting); a file
+   * that cannot be written is copied all the same, the target's sync_map alone making the next
+   * run copy nothing */
+  g_autoptr (NbStore) from = NULL;
+  if (!g_file_test (from_path, G_FILE_TEST_EXISTS))
+    g_set_error (&error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND, "No database at %s", from_path);
+  else
+    from = nb_store_open (from_path, &error);
+  if (from == NULL && g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY))
+    {
+      g_clear_error (&error);
+      from = nb_store_open_full (from_path, NB_STORE_OPEN_READ_ONLY, &error);
+    }
   if (from == NULL)
     return fail (command, error);
   g_autoptr (NbStore) to = nb_store_open (to_uri, &error);

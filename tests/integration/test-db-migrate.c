@@ -5,13 +5,18 @@
  * database (its pen S1 is A's pen S1, its ids are new ones); the target's audit trail verifies;
  * a row changed in the target afterwards is found by the verification (exit 1); a copy that
  * fails after three records (the server lost, injected) leaves whole records, and `db sync`
- * completes it. */
+ * completes it.
+ *
+ * With NB_PG_URI set (suite pg, under tests/pg/pg-run.sh) the databases copied into are
+ * PostgreSQL databases of the throw-away server instead of SQLite files. */
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli-harness.h"
+#include "nb-audit-verify.h"
 #include "nb-store-sync-private.h"
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
@@ -20,6 +25,39 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
 #define PROFILE "cheek-chin-thick"
 
 static char *dir;
+static const char *pg_uri; /* NB_PG_URI, NULL: the targets are SQLite files */
+
+static gboolean
+is_uri (const char *db)
+{
+  return g_str_has_prefix (db, "postgresql://");
+}
+
+static PGresult *
+pg_exec (const char *uri, const char *sql, ExecStatusType want)
+{
+  PGconn *conn = PQconnectdb (uri);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  PGresult *res = PQexec (conn, sql);
+  if (PQresultStatus (res) != want)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQfinish (conn);
+  return res;
+}
+
+/* The database copied into, @name: a file in the test's directory, or a new database of the
+ * PostgreSQL server. */
+static char *
+target (const char *name)
+{
+  if (pg_uri == NULL)
+    return g_build_filename (dir, name, NULL);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  PQclear (pg_exec (pg_uri, create, PGRES_COMMAND_OK));
+  const char *q = strchr (pg_uri, '?');
+  g_assert_nonnull (q);
+  return g_strdup_printf ("postgresql:///%s%s", name, q);
+}
 
 static void run_expect (CliResult *r, int expected, const char *first, ...) G_GNUC_NULL_TERMINATED;
 
@@ -69,6 +107,13 @@ make_bench (const char *db, const char *fixture, const char *second_pen, gboolea
 static gint64
 count (const char *db, const char *sql)
 {
+  if (is_uri (db))
+    {
+      PGresult *res = pg_exec (db, sql, PGRES_TUPLES_OK);
+      gint64 n = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+      PQclear (res);
+      return n;
+    }
   sqlite3 *h = NULL;
   g_assert_cmpint (sqlite3_open_v2 (db, &h, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_stmt *stmt = NULL;
@@ -88,29 +133,60 @@ table_rows (JsonObject *o, const char *table)
   return json_object_get_int_member (tables, table);
 }
 
-/* audit verify --json on @db: no finding but the missing public key, at least @min_rows rows
+/* the audit trail of @db: no finding but the missing public key, at least @min_rows rows
  * checked */
 static void
 assert_audit_clean (const char *db, gint64 min_rows)
 {
-  g_auto (CliResult) r = { 0 };
-  cli_run (&r, "audit", "verify", "--json", "--db", db, NULL);
-  g_autoptr (JsonParser) parser = NULL;
-  JsonObject *o = cli_json_object (&r, &parser);
-  JsonArray *findings = json_object_get_array_member (o, "findings");
-  for (guint i = 0; i < json_array_get_length (findings); i++)
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_store_open (db, &error);
+  g_assert_no_error (error);
+  g_autoptr (NbAuditReport) report = nb_audit_verify_report (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < report->findings->len; i++)
     {
-      JsonObject *f = json_array_get_object_element (findings, i);
-      g_test_message ("%s", json_object_get_string_member (f, "message"));
-      g_assert_cmpstr (json_object_get_string_member (f, "kind"), ==, "unsigned");
+      const NbAuditFinding *f = report->findings->pdata[i];
+      g_test_message ("%s", f->message);
+      g_assert_cmpint (f->kind, ==, NB_AUDIT_FINDING_UNSIGNED);
     }
-  g_assert_cmpint (json_object_get_int_member (o, "rows_checked"), >=, min_rows);
+  g_assert_cmpint (report->rows, >=, min_rows);
+}
+
+static void
+tamper (const char *db)
+{
+  if (is_uri (db))
+    {
+      PQclear (pg_exec (db,
+                        "SET session_replication_role = replica;"
+                        " UPDATE strokes SET depth_mm = depth_mm + 0.25"
+                        " WHERE rowid = (SELECT min(rowid) + 6 FROM strokes)",
+                        PGRES_COMMAND_OK));
+      return;
+    }
+  sqlite3 *h = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (h,
+                                       "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                                       " AND name = 'strokes_no_update'",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_autofree char *trigger = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_autofree char *sql = g_strdup_printf ("DROP TRIGGER strokes_no_update;"
+                                          "UPDATE strokes SET depth_mm = depth_mm + 0.25"
+                                          " WHERE rowid = (SELECT min(rowid) + 6 FROM strokes);%s;",
+                                          trigger);
+  g_assert_cmpint (sqlite3_exec (h, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (h);
 }
 
 static void
 test_migrate (void)
 {
-  g_autofree char *a = path ("bench-a.db"), *b = path ("bench-b.db"), *srv = path ("server.db");
+  g_autofree char *a = path ("bench-a.db"), *b = path ("bench-b.db"), *srv = target ("server_a");
   make_bench (a, "FIX-1", "S2", TRUE);
   make_bench (b, "FIX-2", "S3", FALSE);
 
@@ -135,8 +211,8 @@ test_migrate (void)
   g_assert_cmpint (count (srv, "SELECT count(*) FROM strokes"), ==,
                    count (a, "SELECT count(*) FROM strokes"));
   g_assert_cmpint (count (srv, "SELECT count(*) FROM audit WHERE action = 'sync.import'"), ==, 7);
-  /* the source was opened read-only: nothing written there */
-  g_assert_cmpint (count (a, "SELECT count(*) FROM sync_sent"), ==, 0);
+  /* the source knows what it sent */
+  g_assert_cmpint (count (a, "SELECT count(*) FROM sync_sent"), ==, 9);
   assert_audit_clean (srv, 400);
 
   /* twice: nothing copied, still verified */
@@ -174,24 +250,9 @@ test_migrate (void)
   g_auto (CliResult) m4 = { 0 };
   run_expect (&m4, 0, "db", "migrate", "--from", a, "--to", srv, NULL);
 
-  /* a stroke changed in the target behind the API's back (its trigger dropped and put back) */
-  sqlite3 *h = NULL;
-  g_assert_cmpint (sqlite3_open (srv, &h), ==, SQLITE_OK);
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint (sqlite3_prepare_v2 (h,
-                                       "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
-                                       " AND name = 'strokes_no_update'",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_autofree char *trigger = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  g_autofree char *tamper
-      = g_strdup_printf ("DROP TRIGGER strokes_no_update;"
-                         "UPDATE strokes SET depth_mm = depth_mm + 0.25 WHERE rowid = 7;%s;",
-                         trigger);
-  g_assert_cmpint (sqlite3_exec (h, tamper, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (h);
+  /* a stroke changed in the target behind the API's back (its trigger dropped and put back;
+   * on PostgreSQL with the triggers off for the session) */
+  tamper (srv);
   g_auto (CliResult) m5 = { 0 };
   run_expect (&m5, 1, "db", "migrate", "--from", a, "--to", srv, "--json", NULL);
   g_autoptr (JsonParser) p5 = NULL;
@@ -207,7 +268,7 @@ test_migrate (void)
 static void
 test_interrupted (void)
 {
-  g_autofree char *a = path ("bench-c.db"), *srv = path ("server-c.db");
+  g_autofree char *a = path ("bench-c.db"), *srv = target ("server_c");
   make_bench (a, "FIX-3", "S4", TRUE);
   g_autoptr (GError) error = NULL;
   {
@@ -278,6 +339,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  pg_uri = g_getenv ("NB_PG_URI");
   dir = g_dir_make_tmp ("nb-db-migrate-XXXXXX", NULL);
   g_autofree char *data = path ("data"), *config = path ("config");
   g_setenv ("XDG_DATA_HOME", data, TRUE);
