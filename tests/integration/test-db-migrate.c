@@ -187,6 +187,7 @@ static void
 test_migrate (void)
 {
   g_autofree char *a = path ("bench-a.db"), *b = path ("bench-b.db"), *srv = target ("server_a");
+  g_test_message ("copying into %s", srv);
   make_bench (a, "FIX-1", "S2", TRUE);
   make_bench (b, "FIX-2", "S3", FALSE);
 
