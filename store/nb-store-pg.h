@@ -34,7 +34,10 @@ gboolean nb_store_pg_migrate (NbStore *store, int target, GError **error);
  * those the migrations create). */
 GPtrArray *nb_store_pg_schema_findings (NbStore *store, int version, GError **error);
 
-/* --- live locks (session-level advisory locks on the store's own connection) --- */
+/* --- live locks (nb-store-lock-pg.c: session-level advisory locks on the store's own
+ * connection, two-int form: the class, then the record id) --- */
+#define NB_STORE_PG_LOCK_SESSION 0x4e420001
+#define NB_STORE_PG_LOCK_RUN 0x4e420002
 /* nb_store_pg_lock: takes the live lock (@klass, @id) for this connection; FALSE with
  * NB_STORE_ERROR_BUSY if another connection holds it. */
 gboolean nb_store_pg_lock (NbStore *store, int klass, gint64 id, GError **error);
