@@ -324,6 +324,30 @@ test_interrupted (void)
   assert_audit_clean (srv, 400);
 }
 
+/* a server that cannot be reached: exit 5, distinct from usage (2), data (4) and a copy that
+ * does not verify (1); the bench's records still counted as waiting */
+static void
+test_offline (void)
+{
+  g_autofree char *a = path ("bench-d.db");
+  const char *gone = "postgresql:///nbtest?host=/nonexistent-nb-socket-dir&port=5";
+  g_auto (CliResult) rec = { 0 }, st = { 0 }, sy = { 0 }, mi = { 0 };
+  run_expect (&rec, 0, "record", "-d", "sim:serial=S9,time-scale=20", "--depth", "1.0", "--rate",
+              "100", "--seconds", "1", "--db", a, NULL);
+  run_expect (&st, 5, "db", "status", "--local-db", a, "--db", gone, "--json", NULL);
+  g_autoptr (JsonParser) p0 = NULL;
+  JsonObject *o = cli_json_object (&st, &p0);
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "offline");
+  /* pen S9, its firmware row, the session */
+  g_assert_cmpint (json_object_get_int_member (o, "waiting"), ==, 3);
+  run_expect (&sy, 5, "db", "sync", "--local-db", a, "--db", gone, "--json", NULL);
+  g_autoptr (JsonParser) p1 = NULL;
+  o = cli_json_object (&sy, &p1);
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "offline");
+  g_assert_cmpint (json_object_get_int_member (o, "waiting"), ==, 3);
+  run_expect (&mi, 5, "db", "migrate", "--from", a, "--to", gone, NULL);
+}
+
 /* usage errors exit 2, a missing source 4 */
 static void
 test_usage (void)
@@ -347,6 +371,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_add_func ("/db/migrate", test_migrate);
   g_test_add_func ("/db/interrupted", test_interrupted);
+  g_test_add_func ("/db/offline", test_offline);
   g_test_add_func ("/db/usage", test_usage);
   int rc = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
