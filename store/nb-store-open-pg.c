@@ -17,11 +17,11 @@ nb_store_pg_connect (NbStore *store, GError **error)
       const char *why = message != NULL ? message : "out of memory";
       /* the URI itself is not repeated: it is the one holding the password */
       if (rc == SQLITE_AUTH)
-        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY, "Cannot open the database: %s",
-                     why);
+        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY,
+                     "Cannot open the database: %s", why);
       else if (rc == NB_DB_OFFLINE
-          && (strstr (why, "authentication") != NULL || strstr (why, "password") != NULL
-              || strstr (why, "role \"") != NULL))
+               && (strstr (why, "authentication") != NULL || strstr (why, "password") != NULL
+                   || strstr (why, "role \"") != NULL))
         g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY,
                      "The database server %s refused the credentials: %s; give them through "
                      "~/.pgpass, PGPASSFILE, a service file (PGSERVICEFILE) or PGUSER/PGPASSWORD",
