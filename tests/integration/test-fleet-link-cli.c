@@ -160,6 +160,40 @@ test_record_offline (void)
   bench_clear (&b);
 }
 
+/* A server that takes the connection and then says nothing (a listening socket nobody serves):
+ * libpq would wait its 10 s connect_timeout; the post-run sync gives up after 3 s and the
+ * recording ends offline, exit 0. */
+static void
+test_silent_server (void)
+{
+  Bench b;
+  bench_init (&b);
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_assert_true (g_socket_listener_add_address (listener, any, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error));
+  g_assert_no_error (error);
+  guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_autofree char *silent = g_strdup_printf ("postgresql://127.0.0.1:%u/nbfleet?user=nb", port);
+
+  g_auto (CliResult) r = { 0 };
+  cli_run (&r, "record", "-d", "sim:serial=FL-S,time-scale=4", "--depth", "0.5", "--rate", "100",
+           "--seconds", "0.5", "--json", "--db", silent, "--local-db", b.local, NULL);
+  g_test_message ("exit %d in %.1f s\n%s%s", r.status, r.seconds, r.out, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpfloat (r.seconds, >=, 2.5); /* it did wait for the server... */
+  g_assert_cmpfloat (r.seconds, <, 9.0);  /* ...but not libpq's 10 s */
+  g_autoptr (JsonParser) p = NULL;
+  JsonObject *o = cli_json_object (&r, &p);
+  JsonObject *sync = json_object_get_object_member (o, "sync");
+  g_assert_cmpstr (json_object_get_string_member (sync, "state"), ==, "offline");
+  g_assert_cmpint (json_object_get_int_member (sync, "waiting"), >, 0);
+  bench_clear (&b);
+}
+
 /* Without a server the output is what it always was: no `sync` key, no sync line. */
 static void
 test_file_db_unchanged (void)
@@ -290,6 +324,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fleet-link/calibrate-offline", test_calibrate_offline);
   g_test_add_func ("/fleet-link/record-offline", test_record_offline);
+  g_test_add_func ("/fleet-link/silent-server", test_silent_server);
   g_test_add_func ("/fleet-link/file-db-unchanged", test_file_db_unchanged);
   g_test_add_func ("/fleet-link/local-db-usage", test_local_db_usage);
   if (g_getenv ("NB_PG_URI"))
