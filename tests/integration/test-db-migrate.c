@@ -17,6 +17,7 @@
 
 #include "cli-harness.h"
 #include "nb-audit-verify.h"
+#include "nb-run-result.h"
 #include "nb-store-sync-private.h"
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
@@ -247,6 +248,18 @@ test_migrate (void)
                                " ON s.id = r.standard_id WHERE s.serial = r.fixture_serial"),
                    ==, 2);
   assert_audit_clean (srv, 800);
+  /* B's run, run 2 there, has its document read back under its id there (certificates and
+   * `run show` name it) */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NbStore) store = nb_store_open (srv, &error);
+    g_assert_no_error (error);
+    g_autoptr (JsonNode) doc = nb_run_result_load_json (store, 2, FALSE, &error);
+    g_assert_no_error (error);
+    JsonObject *d = json_node_get_object (doc);
+    g_assert_cmpint (json_object_get_int_member (d, "run"), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (d, "fixture"), ==, "FIX-2");
+  }
   /* A is still verified after B came in */
   g_auto (CliResult) m4 = { 0 };
   run_expect (&m4, 0, "db", "migrate", "--from", a, "--to", srv, NULL);
