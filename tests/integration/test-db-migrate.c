@@ -234,6 +234,11 @@ test_migrate (void)
   g_assert_nonnull (strstr (m3.out, "verified"));
   g_assert_cmpint (count (srv, "SELECT count(*) FROM pens"), ==, 3);
   g_assert_cmpint (count (srv, "SELECT count(*) FROM pens WHERE serial = 'S1'"), ==, 1);
+  /* B saw S1 last: the shared pen's last sighting is B's */
+  g_assert_cmpint (count (b, "SELECT last_seen FROM pens WHERE serial = 'S1'"), >,
+                   count (a, "SELECT last_seen FROM pens WHERE serial = 'S1'"));
+  g_assert_cmpint (count (srv, "SELECT last_seen FROM pens WHERE serial = 'S1'"), ==,
+                   count (b, "SELECT last_seen FROM pens WHERE serial = 'S1'"));
   g_assert_cmpint (count (srv, "SELECT count(*) FROM sessions"), ==, 4);
   g_assert_cmpint (count (srv, "SELECT count(*) FROM sessions s JOIN pens p ON p.id = s.pen_id"
                                " WHERE p.serial = 'S1'"),
