@@ -41,8 +41,8 @@ session_from_row (NbStore *store, NbStmt *stmt)
   else if (g_strcmp0 (status, "aborted") == 0)
     s->status = NB_SESSION_ABORTED;
   else
-    s->status = nb_store_session_is_live (store->path, s->id) ? NB_SESSION_RECORDING
-                                                              : NB_SESSION_INTERRUPTED;
+    s->status = nb_store_live_is_held (store, FALSE, s->id) ? NB_SESSION_RECORDING
+                                                            : NB_SESSION_INTERRUPTED;
   s->error = col_strdup (stmt, 13);
   s->has_target = nb_stmt_column_type (stmt, 14) != NB_DB_NULL;
   s->profile_id = col_strdup (stmt, 15);
