@@ -169,6 +169,14 @@ sorted_keys (GHashTable *objects)
 GPtrArray *
 nb_store_pg_schema_findings (NbStore *store, int version, GError **error)
 {
+  if (version > nb_store_pg_schema_latest ())
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_SCHEMA,
+                   "Database %s has schema version %d, newer than this NeedleBench understands "
+                   "(%d); use a newer NeedleBench",
+                   store->path, version, nb_store_pg_schema_latest ());
+      return NULL;
+    }
   g_autoptr (GHashTable) want = expected_schema (store->path, version, error);
   if (want == NULL)
     return NULL;

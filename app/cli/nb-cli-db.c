@@ -352,6 +352,15 @@ db_status (int argc, char **argv)
 int
 nb_cli_db (int argc, char **argv)
 {
+  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf (_ ("Usage: needlebench-cli db migrate --from PATH --to URI [--json]\n"
+                 "       needlebench-cli db sync [--local-db PATH] --db URI [--json]\n"
+                 "       needlebench-cli db status [--local-db PATH] [--db URI] [--json]\n"
+                 "Copies a bench's records into a fleet's database (see needlebench-cli db "
+                 "SUBCOMMAND --help).\n"));
+      return NB_EXIT_OK;
+    }
   if (argc >= 2 && g_str_equal (argv[1], "migrate"))
     return db_migrate (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "sync"))
