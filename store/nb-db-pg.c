@@ -30,6 +30,9 @@
 struct _NbDbPg
 {
   PGconn *conn;
+  GString *session_sql; /* the settings run on every (re)connection */
+  gboolean in_tx;       /* a transaction was open at the last command */
+  gboolean lost_tx;     /* the connection dropped inside it: refused until ROLLBACK */
   char *errmsg;
   gint64 last_id;
   gint64 changes;
@@ -38,17 +41,22 @@ struct _NbDbPg
 struct _NbStmtPg
 {
   NbDbPg *pg;
-  char *sql;              /* translated to $N parameters */
-  gboolean returning_id;  /* an INSERT given "RETURNING rowid" */
+  char *sql;             /* translated to $N parameters */
+  gboolean returning_id; /* an INSERT given "RETURNING rowid" */
   int nparams;
-  char **values;          /* text (or bytes for blobs); NULL = SQL NULL */
+  char **values; /* text (or bytes for blobs); NULL = SQL NULL */
   int *lengths;
   int *formats;
   Oid *types;
-  PGresult *res;          /* the executed statement's result, NULL before the first step */
-  int row;                /* the current row of res */
+  /* the type a NULL is sent with: the parameter's last non-NULL one. An untyped NULL whose
+   * first use says nothing of its type ("?1 IS NULL OR col = ?1") is refused by the server
+   * (SQLSTATE 42P18), and a failed statement would abort the transaction, so there is no
+   * retrying: such SQL names the typed use first ("col = ?1 OR ?1 IS NULL"). */
+  Oid *null_types;
+  PGresult *res; /* the executed statement's result, NULL before the first step */
+  int row;       /* the current row of res */
   int last_rc;
-  GPtrArray *blobs;       /* decoded bytea columns of the current row (GBytes or NULL) */
+  GPtrArray *blobs; /* decoded bytea columns of the current row (GBytes or NULL) */
 };
 
 static void
@@ -78,8 +86,7 @@ rc_from_result (NbDbPg *pg, const PGresult *res)
     return NB_DB_OFFLINE;
   if (g_str_has_prefix (state, "23") || strcmp (state, "P0001") == 0)
     return SQLITE_CONSTRAINT;
-  if (strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0
-      || strcmp (state, "55P03") == 0)
+  if (strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0 || strcmp (state, "55P03") == 0)
     return SQLITE_BUSY;
   if (g_str_has_prefix (state, "53"))
     return SQLITE_FULL;
@@ -128,10 +135,11 @@ nb_db_open_pg (const char *uri, int *rc_out, char **message)
 
   NbDbPg *pg = g_new0 (NbDbPg, 1);
   pg->conn = conn;
+  pg->session_sql = g_string_new (NULL);
   /* times are stored as Unix seconds; the session settings keep what the server returns stable
    * whatever the server's defaults */
-  int rc = nb_db_pg_exec (pg, "SET client_encoding = 'UTF8'; SET lock_timeout = '30s';"
-                              " SET TIME ZONE 'UTC'; SET extra_float_digits = 1");
+  int rc = nb_db_pg_session_exec (pg, "SET client_encoding = 'UTF8'; SET lock_timeout = '30s';"
+                                      " SET TIME ZONE 'UTC'; SET extra_float_digits = 1");
   if (rc != SQLITE_OK)
     {
       *message = g_strdup (pg->errmsg);
@@ -152,6 +160,7 @@ nb_db_pg_close (NbDbPg *pg)
   if (pg == NULL)
     return;
   PQfinish (pg->conn);
+  g_string_free (pg->session_sql, TRUE);
   g_free (pg->errmsg);
   g_free (pg);
 }
@@ -162,24 +171,103 @@ nb_db_pg_errmsg (NbDbPg *pg)
   return pg->errmsg != NULL ? pg->errmsg : "not an error";
 }
 
+/* ensure_connected: SQLITE_OK when the connection can take a command: a connection the server
+ * dropped is made again (with the session settings) when no transaction was open on it, so a
+ * store outlives a server restart; inside a transaction the transaction is lost, and every
+ * command fails NB_DB_OFFLINE until the caller rolls back, so that none of the rest of it runs
+ * on its own. */
+static int
+ensure_connected (NbDbPg *pg)
+{
+  if (pg->lost_tx)
+    {
+      set_errmsg (pg, "the connection to the database server was lost inside a transaction");
+      return NB_DB_OFFLINE;
+    }
+  if (PQstatus (pg->conn) == CONNECTION_OK)
+    return SQLITE_OK;
+  if (pg->in_tx)
+    {
+      pg->lost_tx = TRUE;
+      pg->in_tx = FALSE;
+      set_errmsg (pg, "the connection to the database server was lost inside a transaction");
+      return NB_DB_OFFLINE;
+    }
+  PQreset (pg->conn);
+  if (PQstatus (pg->conn) != CONNECTION_OK)
+    {
+      set_errmsg (pg, PQerrorMessage (pg->conn));
+      return NB_DB_OFFLINE;
+    }
+  PGresult *res = PQexec (pg->conn, pg->session_sql->str);
+  ExecStatusType st = PQresultStatus (res);
+  int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY
+               ? SQLITE_OK
+               : rc_from_result (pg, res);
+  PQclear (res);
+  return rc;
+}
+
+/* note_tx: remembers whether a transaction is open after a command, for ensure_connected () */
+static void
+note_tx (NbDbPg *pg)
+{
+  PGTransactionStatusType st = PQtransactionStatus (pg->conn);
+  if (st == PQTRANS_INTRANS || st == PQTRANS_INERROR || st == PQTRANS_ACTIVE)
+    pg->in_tx = TRUE;
+  else if (st == PQTRANS_IDLE)
+    pg->in_tx = FALSE;
+  else if (PQstatus (pg->conn) == CONNECTION_BAD && pg->in_tx)
+    {
+      pg->lost_tx = TRUE; /* dropped during a command of the transaction */
+      pg->in_tx = FALSE;
+    }
+}
+
+/* is_rollback: @sql is a plain ROLLBACK (what nb_store_rollback () sends) */
+static gboolean
+is_rollback (const char *sql)
+{
+  while (g_ascii_isspace (*sql))
+    sql++;
+  return g_ascii_strncasecmp (sql, "ROLLBACK", 8) == 0;
+}
+
 int
 nb_db_pg_exec (NbDbPg *pg, const char *sql)
 {
+  if (pg->lost_tx && is_rollback (sql))
+    {
+      pg->lost_tx = FALSE; /* the server rolled it back when the connection went */
+      return SQLITE_OK;
+    }
+  int rc = ensure_connected (pg);
+  if (rc != SQLITE_OK)
+    return rc;
   PGresult *res = PQexec (pg->conn, sql);
   ExecStatusType st = PQresultStatus (res);
-  int rc = SQLITE_OK;
 
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
     rc = rc_from_result (pg, res);
   PQclear (res);
+  note_tx (pg);
+  return rc;
+}
+
+int
+nb_db_pg_session_exec (NbDbPg *pg, const char *sql)
+{
+  int rc = nb_db_pg_exec (pg, sql);
+  if (rc == SQLITE_OK)
+    g_string_append_printf (pg->session_sql, "%s%s", pg->session_sql->len ? "; " : "", sql);
   return rc;
 }
 
 int
 nb_db_pg_begin_write (NbDbPg *pg)
 {
-  g_autofree char *sql = g_strdup_printf ("BEGIN; SELECT pg_advisory_xact_lock (%d)",
-                                          NB_DB_PG_WRITER_LOCK);
+  g_autofree char *sql
+      = g_strdup_printf ("BEGIN; SELECT pg_advisory_xact_lock (%d)", NB_DB_PG_WRITER_LOCK);
   int rc = nb_db_pg_exec (pg, sql);
   if (rc != SQLITE_OK && PQtransactionStatus (pg->conn) != PQTRANS_IDLE)
     {
@@ -192,6 +280,8 @@ nb_db_pg_begin_write (NbDbPg *pg)
 gboolean
 nb_db_pg_get_autocommit (NbDbPg *pg)
 {
+  if (pg->lost_tx)
+    return FALSE; /* until the caller's ROLLBACK */
   PGTransactionStatusType st = PQtransactionStatus (pg->conn);
   return st == PQTRANS_IDLE || st == PQTRANS_UNKNOWN;
 }
@@ -291,6 +381,7 @@ nb_db_pg_prepare (NbDbPg *pg, const char *sql, int *rc_out)
   s->lengths = g_new0 (int, MAX (s->nparams, 1));
   s->formats = g_new0 (int, MAX (s->nparams, 1));
   s->types = g_new0 (Oid, MAX (s->nparams, 1));
+  s->null_types = g_new0 (Oid, MAX (s->nparams, 1));
   s->blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   *rc_out = SQLITE_OK;
   return s;
@@ -315,6 +406,7 @@ nb_stmt_pg_finalize (NbStmtPg *s)
   g_free (s->lengths);
   g_free (s->formats);
   g_free (s->types);
+  g_free (s->null_types);
   g_ptr_array_unref (s->blobs);
   g_free (s->sql);
   g_free (s);
@@ -355,8 +447,10 @@ nb_stmt_pg_bind (NbStmtPg *s, int col, int type, const void *data, int len)
       s->formats[i] = 1;
       s->types[i] = OID_BYTEA;
       break;
-    default: s->types[i] = 0; break;
+    default: s->types[i] = s->null_types[i]; break;
     }
+  if (type != NB_DB_NULL && s->types[i] != 0)
+    s->null_types[i] = s->types[i];
   return SQLITE_OK;
 }
 
@@ -366,7 +460,7 @@ nb_stmt_pg_clear_bindings (NbStmtPg *s)
   for (int i = 0; i < s->nparams; i++)
     {
       g_clear_pointer (&s->values[i], g_free);
-      s->types[i] = 0;
+      s->types[i] = s->null_types[i]; /* unbound is NULL */
       s->formats[i] = 0;
       s->lengths[i] = 0;
     }
@@ -377,8 +471,15 @@ nb_stmt_pg_step (NbStmtPg *s)
 {
   if (s->res == NULL)
     {
+      int conn_rc = ensure_connected (s->pg);
+      if (conn_rc != SQLITE_OK)
+        {
+          s->res = PQmakeEmptyPGresult (NULL, PGRES_COMMAND_OK); /* stepped: DONE until reset */
+          return s->last_rc = conn_rc;
+        }
       s->res = PQexecParams (s->pg->conn, s->sql, s->nparams, s->types,
                              (const char *const *) s->values, s->lengths, s->formats, 0);
+      note_tx (s->pg);
       ExecStatusType st = PQresultStatus (s->res);
       s->row = -1;
       if (st == PGRES_COMMAND_OK)

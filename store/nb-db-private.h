@@ -27,6 +27,7 @@ struct _NbStmt
 void nb_db_pg_close (NbDbPg *pg);
 const char *nb_db_pg_errmsg (NbDbPg *pg);
 int nb_db_pg_exec (NbDbPg *pg, const char *sql);
+int nb_db_pg_session_exec (NbDbPg *pg, const char *sql);
 int nb_db_pg_begin_write (NbDbPg *pg);
 gboolean nb_db_pg_get_autocommit (NbDbPg *pg);
 gint64 nb_db_pg_last_insert_id (NbDbPg *pg);

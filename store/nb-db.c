@@ -60,6 +60,14 @@ nb_db_exec (NbDb *db, const char *sql)
 }
 
 int
+nb_db_session_exec (NbDb *db, const char *sql)
+{
+  if (db->backend == NB_DB_SQLITE)
+    return sqlite3_exec (db->sq, sql, NULL, NULL, NULL);
+  return nb_db_pg_session_exec (db->pg, sql);
+}
+
+int
 nb_db_begin_write (NbDb *db)
 {
   if (db->backend == NB_DB_SQLITE)
@@ -99,8 +107,8 @@ nb_db_prepare (NbDb *db, const char *sql, gboolean persistent, int *rc_out)
 
   stmt->db = db;
   if (db->backend == NB_DB_SQLITE)
-    rc = sqlite3_prepare_v3 (db->sq, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0,
-                             &stmt->sq, NULL);
+    rc = sqlite3_prepare_v3 (db->sq, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt->sq,
+                             NULL);
   else
     {
       stmt->pg = nb_db_pg_prepare (db->pg, sql, &rc);

@@ -64,6 +64,12 @@ const char *nb_db_errmsg (NbDb *db);
 /* nb_db_exec: runs @sql, which has no parameters and may hold several statements. */
 int nb_db_exec (NbDb *db, const char *sql);
 
+/* nb_db_session_exec: as nb_db_exec (), for session settings (e.g. SET
+ * default_transaction_read_only): PostgreSQL runs them again whenever the backend makes the
+ * connection again after the server dropped it (outside a transaction; a transaction the
+ * connection was lost in fails NB_DB_OFFLINE until it is rolled back). */
+int nb_db_session_exec (NbDb *db, const char *sql);
+
 /* nb_db_begin_write: starts a write transaction holding the database's single writer lock
  * (SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN and a transaction-scoped advisory lock that every
  * bench's writers take, so the audit chain and the certificate numbers are extended by one

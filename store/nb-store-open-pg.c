@@ -43,8 +43,15 @@ nb_store_pg_connect (NbStore *store, GError **error)
                      "Cannot open the database %s: %s", store->path, why);
       return FALSE;
     }
-  if (store->read_only && !nb_store_exec (store, "SET default_transaction_read_only = on", error))
-    return FALSE;
+  if (store->read_only)
+    {
+      rc = nb_db_session_exec (store->db, "SET default_transaction_read_only = on");
+      if (rc != NB_DB_OK)
+        {
+          nb_store_set_error (store, error, rc, "Opening read-only");
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 

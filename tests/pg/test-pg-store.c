@@ -175,6 +175,29 @@ collect_event (const NbStoreEvent *ev, gpointer data)
   return TRUE;
 }
 
+/* A NULL bound where a value was bound before keeps that value's type, so "?1 IS NULL OR ..."
+ * works however the statement was run first with a value. */
+static void
+test_null_after_value (void)
+{
+  g_autoptr (NbStore) store = open_store ();
+  int rc;
+  NbStmt *stmt = nb_db_prepare (store->db,
+                                "SELECT count(*) FROM store_identity"
+                                " WHERE (?1 IS NULL OR id = ?1)",
+                                FALSE, &rc);
+  g_assert_nonnull (stmt);
+  nb_stmt_bind_int64 (stmt, 1, 2);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, NB_DB_ROW);
+  g_assert_cmpint (nb_stmt_column_int64 (stmt, 0), ==, 0);
+  nb_stmt_reset (stmt);
+  nb_stmt_clear_bindings (stmt);
+  nb_stmt_bind_null (stmt, 1);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, NB_DB_ROW);
+  g_assert_cmpint (nb_stmt_column_int64 (stmt, 0), ==, 1);
+  nb_stmt_finalize (stmt);
+}
+
 /* A session with strokes, sample batches and events comes back as written, listed and closed,
  * and the audit chain verifies with every row covered. */
 static void
@@ -738,6 +761,75 @@ test_refusals (void)
   g_clear_error (&error);
 }
 
+/* the server drops every connection of NeedleBench (as a restart would) */
+static void
+drop_connections (const char *uri)
+{
+  g_autofree char *msg = NULL;
+  g_assert_true (superuser_exec_on (uri,
+                                    "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                                    " WHERE application_name = 'needlebench'"
+                                    " AND pid <> pg_backend_pid ()",
+                                    &msg));
+  g_usleep (100000);
+}
+
+/* A connection the server dropped: the command that meets it fails NB_STORE_ERROR_OFFLINE, the
+ * next one connects again (a read-only store stays read-only); inside a transaction the rest of
+ * the transaction fails OFFLINE until it is rolled back, so nothing of it is committed alone. */
+static void
+test_reconnect (void)
+{
+  GError *error = NULL;
+  g_autofree char *uri = fresh_db ("nb_reconnect");
+  g_autoptr (NbStore) store = open_at (uri);
+  g_autoptr (NbStore) ro = nb_store_open_full (uri, NB_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  NbStoreSessionParams sp = { .pen_serial = "RC-1", .sample_rate_hz = 1000 };
+  gint64 id = nb_store_begin_session (store, &sp, &error);
+  g_assert_no_error (error);
+
+  drop_connections (uri);
+  g_autoptr (GPtrArray) none = nb_store_list_sessions (store, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_OFFLINE);
+  g_clear_error (&error);
+  g_autoptr (GPtrArray) list = nb_store_list_sessions (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+
+  g_autoptr (GPtrArray) ro_none = nb_store_list_sessions (ro, NULL, &error);
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_OFFLINE);
+  g_clear_error (&error);
+  g_assert_false (nb_store_exec (ro, "UPDATE pens SET model = 'x'", &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  /* lost inside a transaction: the strokes after it are not written on their own */
+  g_assert_true (nb_store_begin (store, &error));
+  NbStoreStroke st = make_stroke (0);
+  g_assert_true (nb_store_add_stroke (store, id, &st, &error));
+  drop_connections (uri);
+  st = make_stroke (1);
+  g_assert_false (nb_store_add_stroke (store, id, &st, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_OFFLINE);
+  g_clear_error (&error);
+  st = make_stroke (2);
+  g_assert_false (nb_store_add_stroke (store, id, &st, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_OFFLINE);
+  g_clear_error (&error);
+  g_assert_false (nb_store_commit (store, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_OFFLINE);
+  g_clear_error (&error);
+  nb_store_rollback (store);
+  g_assert_cmpint (nb_store_count_strokes (store, id, &error), ==, 0);
+  g_assert_no_error (error);
+  st = make_stroke (3);
+  g_assert_true (nb_store_add_stroke (store, id, &st, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nb_store_count_strokes (store, id, &error), ==, 1);
+}
+
 /* No server at the address: NB_STORE_ERROR_OFFLINE, quickly. */
 static void
 test_offline (void)
@@ -761,6 +853,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/pg-store/open-identity", test_open_identity);
   g_test_add_func ("/pg-store/session-round-trip", test_session_round_trip);
+  g_test_add_func ("/pg-store/null-after-value", test_null_after_value);
   g_test_add_func ("/pg-store/run-certificate", test_run_certificate);
   g_test_add_func ("/pg-store/append-only", test_append_only);
   g_test_add_func ("/pg-store/hash-same-as-sqlite", test_hash_same_as_sqlite);
@@ -769,5 +862,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pg-store/password-refused", test_password_refused);
   g_test_add_func ("/pg-store/offline", test_offline);
   g_test_add_func ("/pg-store/refusals", test_refusals);
+  g_test_add_func ("/pg-store/reconnect", test_reconnect);
   return g_test_run ();
 }
