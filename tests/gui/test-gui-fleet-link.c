@@ -250,10 +250,25 @@ test_online (void)
   g_assert_nonnull (uri);
   GSettings *settings = nb_window_get_settings (win);
   NbFleetStatus *status = nb_window_get_fleet_status (win);
+  NbFleetIndicator *ind = nb_window_get_fleet_indicator (win);
+
+  /* the server answers but has no such database: not offline, a fault a person must fix */
+  g_assert_true (strstr (uri, "///nbtest?") != NULL);
+  g_autoptr (GString) missing = g_string_new (uri);
+  g_string_replace (missing, "///nbtest?", "///nosuchdb?", 1);
+  g_settings_set_string (settings, "server-uri", missing->str);
+  wait_state (status, NB_FLEET_SYNC_FAILED);
+  g_assert_cmpint (nb_fleet_status_get_waiting (status), >, 0);
+  g_autofree char *failed = g_strdup_printf ("Not synced: %" G_GINT64_FORMAT " records waiting",
+                                             nb_fleet_status_get_waiting (status));
+  g_assert_cmpstr (nb_fleet_indicator_get_text (ind), ==, failed);
+  g_assert_cmpstr (nb_fleet_indicator_get_icon_name (ind), ==, "dialog-warning-symbolic");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ind), "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (ind)), "nosuchdb"));
+
   gint64 sent = 0;
   gulong handler = g_signal_connect (status, "records-sent", G_CALLBACK (on_records_sent), &sent);
   g_settings_set_string (settings, "server-uri", uri);
-  NbFleetIndicator *ind = nb_window_get_fleet_indicator (win);
   wait_state (status, NB_FLEET_SYNC_SYNCED);
   g_signal_handler_disconnect (status, handler);
   /* what waited went in one sync: the Records page is told to read the server again */

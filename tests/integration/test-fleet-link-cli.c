@@ -277,6 +277,20 @@ test_online (void)
   g_autoptr (JsonParser) recp = NULL;
   gint64 strokes = json_object_get_int_member (cli_json_object (&rec, &recp), "strokes");
 
+  /* a server without the database named: the run is kept, "failed" says why, exit 0 */
+  g_autoptr (GString) missing = g_string_new (uri);
+  g_assert_cmpuint (g_string_replace (missing, "///nbtest?", "///nosuchdb?", 1), ==, 1);
+  g_auto (CliResult) f = { 0 };
+  cli_run (&f, "record", "-d", "sim:serial=FL-ON-R,time-scale=4", "--depth", "0.5", "--rate", "100",
+           "--seconds", "0.5", "--json", "--db", missing->str, "--local-db", b.local, NULL);
+  g_test_message ("exit %d\n%s%s", f.status, f.out, f.err);
+  g_assert_cmpint (f.status, ==, 0);
+  g_autoptr (JsonParser) fp = NULL;
+  JsonObject *fsync = json_object_get_object_member (cli_json_object (&f, &fp), "sync");
+  g_assert_cmpstr (json_object_get_string_member (fsync, "state"), ==, "failed");
+  g_assert_nonnull (strstr (json_object_get_string_member (fsync, "error"), "nosuchdb"));
+  g_assert_cmpint (json_object_get_int_member (fsync, "waiting"), >, 0);
+
   g_auto (CliResult) r = { 0 };
   cli_run (&r, "calibrate", "-d", "sim:serial=FL-ON-1," GOOD, "--fixture",
            "sim-fixture:pen=FL-ON-1", "--profile", "cheek-chin-thick", "--json", "--db", uri,
@@ -308,8 +322,8 @@ test_online (void)
   g_autoptr (JsonParser) sp = json_parser_new ();
   g_assert_true (json_parser_load_from_data (sp, s.out, -1, NULL));
   JsonArray *sessions = json_node_get_array (json_parser_get_root (sp));
-  g_assert_cmpuint (json_array_get_length (sessions), ==, 1);
-  JsonObject *session = json_array_get_object_element (sessions, 0);
+  g_assert_cmpuint (json_array_get_length (sessions), ==, 2); /* the offline one and the failed */
+  JsonObject *session = json_array_get_object_element (sessions, 1); /* newest first */
   g_assert_cmpstr (json_object_get_string_member (session, "pen_serial"), ==, "FL-ON-R");
   g_assert_cmpint (json_object_get_int_member (session, "strokes"), ==, strokes);
 
@@ -319,7 +333,7 @@ test_online (void)
            "--seconds", "0.5", "--db", uri, "--local-db", b.local, NULL);
   g_test_message ("exit %d\n%s%s", t.status, t.out, t.err);
   g_assert_cmpint (t.status, ==, 0);
-  g_autofree char *line = g_strdup_printf ("Synced to %s as session 2\n", uri);
+  g_autofree char *line = g_strdup_printf ("Synced to %s as session 3\n", uri);
   g_assert_nonnull (strstr (t.out, line));
   bench_clear (&b);
 }
