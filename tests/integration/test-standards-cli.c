@@ -3,12 +3,13 @@
  * and nothing written, check exiting 2 with the command that fixes it, text from the database
  * escaped in the table, and every record in the verified audit chain. */
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "cli-harness.h"
 #include "nb-audit.h"
+#include "nb-store-private.h"
 #include "nb-store.h"
+#include "store-test-util.h"
 
 #define FIX "NB-FIX-SIM-0001"
 #define ADD_HINT                                                                                   \
@@ -26,7 +27,8 @@ bench_init (Bench *b)
 {
   b->dir = g_dir_make_tmp ("nb-standards-XXXXXX", NULL);
   g_assert_nonnull (b->dir);
-  b->db = g_build_filename (b->dir, "nb.db", NULL);
+  /* a SQLite path, or with NB_TEST_BACKEND=pg a fresh PostgreSQL database (tests/pg) */
+  b->db = nb_test_store_location (b->dir, "nb.db");
 }
 
 static void
@@ -40,6 +42,7 @@ bench_clear (Bench *b)
   g_rmdir (b->dir);
   g_free (b->db);
   g_free (b->dir);
+  nb_test_store_cleanup ();
 }
 
 /* standards add with the usual figures for @serial, @certificate, @due; asserts exit 0 */
@@ -64,6 +67,8 @@ list_json (Bench *b, gboolean in_force, JsonParser **parser)
     cli_run (&r, "standards", "list", "--json", "--in-force", "--db", b->db, NULL);
   else
     cli_run (&r, "standards", "list", "--json", "--db", b->db, NULL);
+  if (r.status != 0)
+    g_test_message ("%s", r.err);
   g_assert_cmpint (r.status, ==, 0);
   g_autoptr (GError) error = NULL;
   *parser = json_parser_new ();
@@ -234,8 +239,8 @@ test_bad_inputs (void)
       g_assert_null (strchr (r.err, '\x1b')); /* the option's value is escaped, if quoted */
       cli_result_clear (&r);
     }
-  /* nothing was written: no database was even created */
-  g_assert_false (g_file_test (b.db, G_FILE_TEST_EXISTS));
+  /* nothing was written: no database was even created (on PostgreSQL: no table in it) */
+  g_assert_true (nb_test_store_is_untouched (b.db));
 
   CliResult r = { 0 };
   cli_run (&r, "standards", "add", "--serial", FIX, "extra", "--db", b.db, NULL);
@@ -337,16 +342,17 @@ test_escaped (void)
   Bench b;
   bench_init (&b);
   add_ok (&b, FIX, "CAL-1", "0.0012", "2", "2099-11-30"); /* creates the database */
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (b.db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "INSERT INTO standards (serial, model, certificate,"
-                                 " uncertainty_mm, k, due, added_at, added_by) VALUES"
-                                 " ('EVIL', 'M\x1b]0;owned\x07', 'C\x1b[2J', 0.001, 2,"
-                                 " '2099-01-01', 0, 'x\ny')",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_close (db);
+  GError *error = NULL;
+  NbStore *store = nb_store_open (b.db, &error);
+  g_assert_no_error (error);
+  g_assert_true (nb_store_exec (store,
+                                "INSERT INTO standards (serial, model, certificate,"
+                                " uncertainty_mm, k, due, added_at, added_by) VALUES"
+                                " ('EVIL', 'M\x1b]0;owned\x07', 'C\x1b[2J', 0.001, 2,"
+                                " '2099-01-01', 0, 'x\ny')",
+                                &error));
+  g_assert_no_error (error);
+  nb_store_close (store);
   CliResult r = { 0 };
   cli_run (&r, "standards", "list", "--db", b.db, NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -366,9 +372,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/standards-cli/add-and-list", test_add_and_list);
-  g_test_add_func ("/standards-cli/bad-inputs", test_bad_inputs);
-  g_test_add_func ("/standards-cli/check", test_check);
-  g_test_add_func ("/standards-cli/escaped", test_escaped);
-  return g_test_run ();
+  nb_test_add_func ("/standards-cli/add-and-list", test_add_and_list);
+  nb_test_add_func ("/standards-cli/bad-inputs", test_bad_inputs);
+  nb_test_add_func ("/standards-cli/check", test_check);
+  nb_test_add_func ("/standards-cli/escaped", test_escaped);
+  return nb_test_run ();
 }

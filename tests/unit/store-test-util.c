@@ -196,3 +196,21 @@ nb_test_has_index (NbStore *store, const char *name)
   nb_stmt_reset (stmt);
   return found;
 }
+
+gboolean
+nb_test_store_is_untouched (const char *location)
+{
+  if (!nb_test_backend_is_pg ())
+    return !g_file_test (location, G_FILE_TEST_EXISTS);
+  PGconn *conn = PQconnectdb (location);
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("cannot connect to %s: %s", location, PQerrorMessage (conn));
+  PGresult *res = PQexec (conn, "SELECT count(*) FROM pg_tables"
+                                " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("counting the tables of %s: %s", location, PQerrorMessage (conn));
+  gboolean empty = g_strcmp0 (PQgetvalue (res, 0, 0), "0") == 0;
+  PQclear (res);
+  PQfinish (conn);
+  return empty;
+}

@@ -48,6 +48,9 @@ int nb_test_run (void);
 gboolean nb_test_tamper (NbStore *store, const char *table, const char *sql, GError **error);
 /* NB_TEST_BLOB_00: an SQL literal of the one-byte blob 00 on the backend at hand */
 #define NB_TEST_BLOB_00 (nb_test_backend_is_pg () ? "'\\x00'::bytea" : "x'00'")
+/* nb_test_store_is_untouched: TRUE if nothing made a store at @location from
+ * nb_test_store_location (): no file on SQLite, no table in the database on PostgreSQL */
+gboolean nb_test_store_is_untouched (const char *location);
 /* nb_test_has_index: TRUE if the store's database has an index @name */
 gboolean nb_test_has_index (NbStore *store, const char *name);
 
