@@ -10,6 +10,7 @@
 #include "nb-certificate.h"
 #include "nb-store-runs.h"
 #include "nb-store-standards.h"
+#include "store-test-util.h"
 
 static const NbCertificateInfo info = {
   .lab_name = "NeedleBench Test Laboratory",
@@ -493,7 +494,7 @@ static void
 test_from_store (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("nb-cert-store-XXXXXX", NULL);
-  g_autofree char *db = g_build_filename (dir, "nb.db", NULL);
+  g_autofree char *db = nb_test_store_location (dir, "nb.db");
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) store = nb_store_open (db, &error);
   g_assert_no_error (error);
@@ -616,7 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate/moved-signature", test_moved_signature);
   g_test_add_func ("/certificate/every-byte", test_every_byte);
   g_test_add_func ("/certificate/csv", test_csv);
-  g_test_add_func ("/certificate/from-store", test_from_store);
+  nb_test_add_func ("/certificate/from-store", test_from_store);
   g_test_add_func ("/certificate/seal", test_seal);
-  return g_test_run ();
+  return nb_test_run ();
 }

@@ -400,7 +400,7 @@ static void
 test_store_round_trip (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "runs.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "runs.db");
   GError *error = NULL;
   NbStore *store = nb_store_open (path, &error);
   g_assert_no_error (error);
@@ -527,6 +527,6 @@ main (int argc, char **argv)
   g_test_add_func ("/run-result/full", test_full);
   g_test_add_func ("/run-result/nulls", test_nulls);
   g_test_add_func ("/run-result/raw", test_raw);
-  g_test_add_func ("/run-result/store-round-trip", test_store_round_trip);
-  return g_test_run ();
+  nb_test_add_func ("/run-result/store-round-trip", test_store_round_trip);
+  return nb_test_run ();
 }
