@@ -214,3 +214,14 @@ nb_test_store_is_untouched (const char *location)
   PQfinish (conn);
   return empty;
 }
+
+void
+nb_test_assert_refused (NbStore *store, const char *sql)
+{
+  GError *error = NULL;
+  if (nb_store_exec (store, sql, &error))
+    g_error ("not refused: %s", sql);
+  if (!g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT))
+    g_error ("not refused by a constraint (%s): %s", error->message, sql);
+  g_error_free (error);
+}

@@ -51,6 +51,8 @@ gboolean nb_test_tamper (NbStore *store, const char *table, const char *sql, GEr
 /* nb_test_store_is_untouched: TRUE if nothing made a store at @location from
  * nb_test_store_location (): no file on SQLite, no table in the database on PostgreSQL */
 gboolean nb_test_store_is_untouched (const char *location);
+/* nb_test_assert_refused: asserts the schema refuses raw @sql (NB_STORE_ERROR_CONSTRAINT) */
+void nb_test_assert_refused (NbStore *store, const char *sql);
 /* nb_test_has_index: TRUE if the store's database has an index @name */
 gboolean nb_test_has_index (NbStore *store, const char *name);
 

@@ -393,18 +393,6 @@ test_close_once (Fixture *f, gconstpointer data)
   g_assert_null (r->error);
 }
 
-/* raw SQL that must be refused by the schema */
-static void
-refused (NbStore *store, const char *sql)
-{
-  GError *error = NULL;
-  if (nb_store_exec (store, sql, &error))
-    g_error ("not refused: %s", sql);
-  if (!g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT))
-    g_error ("not refused by a constraint (%s): %s", error->message, sql);
-  g_error_free (error);
-}
-
 static void
 test_append_only (Fixture *f, gconstpointer data)
 {
@@ -419,7 +407,7 @@ test_append_only (Fixture *f, gconstpointer data)
     {                                                                                              \
       g_free (sql);                                                                                \
       sql = g_strdup_printf (__VA_ARGS__);                                                         \
-      refused (f->store, sql);                                                                     \
+      nb_test_assert_refused (f->store, sql);                                                      \
     }                                                                                              \
   while (0)
 
