@@ -65,16 +65,20 @@ fleet_start (GPtrArray *argv)
 }
 
 void
-fleet_admin (const char *const *fixtures)
+fleet_standards (const char *db, const char *const *fixtures)
 {
   for (const char *const *f = fixtures; *f; f++)
     {
       g_auto (CliResult) r = { 0 };
       fleet_cli (&r, "standards", "add", "--serial", *f, "--certificate", "CAL-FLEET",
-                 "--uncertainty-mm", "0.0010", "--k", "2", "--due", "2099-12-31", "--db",
-                 fleet_uri (), NULL);
+                 "--uncertainty-mm", "0.0010", "--k", "2", "--due", "2099-12-31", "--db", db, NULL);
       g_assert_cmpint (r.status, ==, 0);
     }
+}
+
+void
+fleet_lab (void)
+{
   g_auto (CliResult) lab = { 0 };
   fleet_cli (&lab, "lab", "set", "--name", "Fleet Test Lab", "--address", "1 Line Street",
              "--prefix", FLEET_PREFIX, "--db", fleet_uri (), NULL);

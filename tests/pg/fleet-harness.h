@@ -22,10 +22,14 @@ const char *fleet_init (void);
 /* fleet_uri: NB_PG_URI */
 const char *fleet_uri (void);
 
-/* fleet_admin: what the laboratory does once on the shared database: a reference standard for
- * each of the NULL-terminated fixture serials, and the laboratory settings (prefix FLEET_PREFIX).
- */
-void fleet_admin (const char *const *fixtures);
+/* fleet_standards: a reference standard in @db for each of the NULL-terminated fixture serials.
+ * A bench checks its fixture's standard in its own file (the run is written there first), so a
+ * bench's standards are entered on the bench; they reach the server with its runs. */
+void fleet_standards (const char *db, const char *const *fixtures);
+
+/* fleet_lab: the laboratory settings on the shared database (prefix FLEET_PREFIX), as its
+ * administrator sets them once: certificates are numbered there. */
+void fleet_lab (void);
 
 /* fleet_cli: runs needlebench-cli with the NULL-terminated arguments (nothing appended). */
 void fleet_cli (CliResult *r, const char *first, ...) G_GNUC_NULL_TERMINATED;

@@ -72,6 +72,16 @@ calibrate_everywhere (void)
       g_assert_true (json_parser_load_from_data (p, r.out, -1, NULL));
       JsonArray *docs = json_node_get_array (json_parser_get_root (p));
       g_assert_cmpuint (json_array_get_length (docs), ==, STATIONS);
+      /* each run was sent to the server at once, and the bench says where it is there */
+      for (guint s = 0; s < STATIONS; s++)
+        {
+          JsonObject *sync
+              = json_object_get_object_member (json_array_get_object_element (docs, s), "sync");
+          g_assert_nonnull (sync);
+          g_assert_cmpstr (json_object_get_string_member (sync, "state"), ==, "synced");
+          g_assert_cmpint (json_object_get_int_member (sync, "waiting"), ==, 0);
+          g_assert_cmpint (json_object_get_int_member (sync, "id"), >, 0);
+        }
     }
   g_ptr_array_unref (keep);
 }
@@ -206,15 +216,14 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   dir = fleet_init ();
-  g_autoptr (GPtrArray) fixtures = g_ptr_array_new_with_free_func (g_free);
+  fleet_lab ();
   for (guint b = 0; b < BENCHES; b++)
     {
       local_db[b] = g_strdup_printf ("%s/bench-%u.db", dir, b + 1);
-      for (guint s = 0; s < STATIONS; s++)
-        g_ptr_array_add (fixtures, fixture_serial (b, s));
+      g_autofree char *f1 = fixture_serial (b, 0), *f2 = fixture_serial (b, 1);
+      const char *const fixtures[STATIONS + 1] = { f1, f2, NULL };
+      fleet_standards (local_db[b], fixtures);
     }
-  g_ptr_array_add (fixtures, NULL);
-  fleet_admin ((const char *const *) fixtures->pdata);
   calibrate_everywhere ();
 
   g_test_add_func ("/fleet/runs-on-server", test_runs_on_server);

@@ -28,13 +28,20 @@
 
 static const char *dir;
 
-/* stdout and stderr of a finished process, lower case, for looking for words */
-static gboolean
-says (const CliResult *r, const char *word)
+/* the `sync` object of a calibration's result document (--json, one station): its state, and
+ * the records waiting and the server's run id (0 for null) */
+static const char *
+sync_state (const CliResult *r, JsonParser **parser, gint64 *waiting, gint64 *server_id)
 {
-  g_autofree char *all = g_strconcat (r->out, r->err, NULL);
-  g_autofree char *lower = g_utf8_strdown (all, -1);
-  return strstr (lower, word) != NULL;
+  JsonObject *doc = cli_json_object (r, parser);
+  g_assert_cmpstr (json_object_get_string_member (doc, "status"), ==, "complete");
+  g_assert_cmpstr (json_object_get_string_member (doc, "verdict"), ==, "pass");
+  JsonObject *sync = json_object_get_object_member (doc, "sync");
+  g_assert_nonnull (sync);
+  *waiting = json_object_get_int_member (sync, "waiting");
+  *server_id
+      = json_object_get_null_member (sync, "id") ? 0 : json_object_get_int_member (sync, "id");
+  return json_object_get_string_member (sync, "state");
 }
 
 /* starts a calibration of pen @serial on fixture @fixture, slow enough (time-scale 4) to stop
@@ -92,8 +99,8 @@ static void
 test_mid_run (void)
 {
   const char *const fixtures[] = { "OFF-FIX-1", "OFF-FIX-2", "OFF-FIX-3", NULL };
-  fleet_admin (fixtures);
   g_autofree char *local = g_build_filename (dir, "bench.db", NULL);
+  fleet_standards (local, fixtures);
 
   /* 1. the server killed while the run measures its first points */
   GSubprocess *p = start_calibration ("OFF-PEN-1", "OFF-FIX-1", local, "4");
@@ -104,10 +111,11 @@ test_mid_run (void)
   g_object_unref (p);
   g_test_message ("run 1 (server killed mid-run) -> %d\n%s%s", r1.status, r1.out, r1.err);
   g_assert_cmpint (r1.status, ==, 0);
-  g_assert_true (says (&r1, "offline"));
-  g_autoptr (JsonParser) jp = NULL;
-  JsonObject *doc = cli_json_object (&r1, &jp);
-  g_assert_cmpstr (json_object_get_string_member (doc, "verdict"), ==, "pass");
+  g_autoptr (JsonParser) jp1 = NULL;
+  gint64 waiting1 = 0, id1 = 0;
+  g_assert_cmpstr (sync_state (&r1, &jp1, &waiting1, &id1), ==, "offline");
+  g_assert_cmpint (waiting1, >, 0);
+  g_assert_cmpint (id1, ==, 0);
 
   /* 2. a run while the server is still down: it completes in the bench's file */
   GSubprocess *q = start_calibration ("OFF-PEN-2", "OFF-FIX-2", local, "20");
@@ -116,7 +124,12 @@ test_mid_run (void)
   g_object_unref (q);
   g_test_message ("run 2 (server down) -> %d\n%s%s", r2.status, r2.out, r2.err);
   g_assert_cmpint (r2.status, ==, 0);
-  g_assert_true (says (&r2, "offline"));
+  g_autoptr (JsonParser) jp2 = NULL;
+  gint64 waiting2 = 0, id2 = 0;
+  g_assert_cmpstr (sync_state (&r2, &jp2, &waiting2, &id2), ==, "offline");
+  /* both runs wait now */
+  g_assert_cmpint (waiting2, >, waiting1);
+  g_assert_cmpint (id2, ==, 0);
   g_autoptr (JsonNode) waiting = fleet_runs (local);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (waiting)), ==, 2);
 
@@ -147,7 +160,11 @@ test_mid_run (void)
   g_object_unref (s);
   g_test_message ("run 3 (online) -> %d\n%s%s", r3.status, r3.out, r3.err);
   g_assert_cmpint (r3.status, ==, 0);
-  g_assert_false (says (&r3, "offline"));
+  g_autoptr (JsonParser) jp3 = NULL;
+  gint64 waiting3 = -1, id3 = 0;
+  g_assert_cmpstr (sync_state (&r3, &jp3, &waiting3, &id3), ==, "synced");
+  g_assert_cmpint (waiting3, ==, 0);
+  g_assert_cmpint (id3, >, 0);
   g_autoptr (JsonNode) after = fleet_runs (fleet_uri ());
   g_assert_cmpuint (json_array_get_length (json_node_get_array (after)), ==, 3);
   g_autoptr (JsonNode) local_after = fleet_runs (local);
