@@ -1,8 +1,11 @@
 /* nb-cli-calibrate.c: `needlebench-cli calibrate -d PEN --fixture FIX [-d PEN --fixture FIX …]
  * --profile ID [--operator NAME] [--rule simple|guarded|nonbinary] [--no-adjust]
- * [--reference pen] [--temperature C] [--humidity PCT] [--progress] [--json] [--db PATH]`:
- * calibrates one or more stations (a pen and the fixture it is mounted on) with the procedure of
- * calibration/nb-procedure.h, one thread per station, each its own run in the database.
+ * [--reference pen] [--temperature C] [--humidity PCT] [--progress] [--json] [--db PATH|URI]
+ * [--local-db PATH]`: calibrates one or more stations (a pen and the fixture it is mounted on)
+ * with the procedure of calibration/nb-procedure.h, one thread per station, each its own run in
+ * the database. With --db URI (a fleet's server) the runs go into the bench's own file
+ * (--local-db) and are then copied to the server (nb-fleet-link.h): a server that is away never
+ * fails a run, its records wait.
  *
  * The motors: from the moment the options are read until the command exits, SIGINT, SIGTERM and
  * SIGHUP cancel every station; each procedure then stops its pen's motor (confirmed) and closes
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "nb-cli-fleet.h"
 #include "nb-cli-result-text.h"
 #include "nb-cli.h"
 #include "nb-device-error.h"
@@ -36,6 +40,7 @@ typedef struct
   char *label; /* escaped: how progress lines and errors name the station */
   NbRunResult *result;
   GError *error;
+  gint64 server_run; /* the run's id in the fleet's server, 0 if not there */
 } Station;
 
 struct Calibrate
@@ -48,6 +53,9 @@ struct Calibrate
   guint running; /* stations whose thread has not reported back; main thread only */
   int signal;    /* the first caught, 0 if none */
   guint signal_sources[3];
+  const char *server;     /* --db URI: the fleet's server, NULL for a file */
+  char *local_path;       /* the file the runs are written into */
+  NbFleetSyncResult sync; /* after the runs, with a server */
 };
 
 static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP };
@@ -309,6 +317,17 @@ station_exit (Calibrate *cal, Station *st)
 
 /* ---- output ---- */
 
+/* The station's result document; with a server, plus its `sync` object as the last key. */
+static JsonNode *
+station_json (Calibrate *cal, Station *st)
+{
+  JsonNode *doc = nb_run_result_to_json (st->result, FALSE);
+  if (cal->server)
+    json_object_set_member (json_node_get_object (doc), "sync",
+                            nb_cli_fleet_sync_json (cal->server, &cal->sync, st->server_run));
+  return doc;
+}
+
 static void
 print_results (Calibrate *cal, gboolean json)
 {
@@ -318,7 +337,7 @@ print_results (Calibrate *cal, gboolean json)
         {
           Station *st = cal->stations->pdata[0];
           if (st->result)
-            nb_cli_print_json (nb_run_result_to_json (st->result, FALSE));
+            nb_cli_print_json (station_json (cal, st));
           return;
         }
       /* one element per station in the order given; null for a station whose run could not
@@ -328,7 +347,7 @@ print_results (Calibrate *cal, gboolean json)
         {
           Station *st = cal->stations->pdata[i];
           if (st->result)
-            json_array_add_element (arr, nb_run_result_to_json (st->result, FALSE));
+            json_array_add_element (arr, station_json (cal, st));
           else
             json_array_add_null_element (arr);
         }
@@ -348,6 +367,8 @@ print_results (Calibrate *cal, gboolean json)
         printf (_ ("== Station %u: %s ==\n"), st->index + 1, st->label);
       g_autoptr (JsonNode) doc = nb_run_result_to_json (st->result, FALSE);
       nb_cli_print_run_text (json_node_get_object (doc));
+      if (cal->server)
+        nb_cli_fleet_print (cal->server, &cal->sync, "run", st->server_run);
     }
   fflush (stdout);
 }
@@ -406,6 +427,24 @@ find_profile (GPtrArray *all, const char *id, int *rc)
   return NULL;
 }
 
+/* With a server: every run that reached the store (finished, failed or cancelled alike, each a
+ * closed record) is copied to it, and each station learns its run's id there. */
+static void
+sync_runs (Calibrate *cal)
+{
+  if (cal->server == NULL)
+    return;
+  g_autofree NbFleetRecord *records = g_new0 (NbFleetRecord, cal->stations->len);
+  for (guint i = 0; i < cal->stations->len; i++)
+    {
+      Station *st = cal->stations->pdata[i];
+      records[i] = (NbFleetRecord){ "runs", st->result ? st->result->run_id : 0, 0 };
+    }
+  nb_fleet_sync (cal->server, cal->local_path, records, cal->stations->len, &cal->sync);
+  for (guint i = 0; i < cal->stations->len; i++)
+    ((Station *) cal->stations->pdata[i])->server_run = records[i].server_id;
+}
+
 static int
 run_stations (Calibrate *cal, gboolean json)
 {
@@ -430,6 +469,7 @@ run_stations (Calibrate *cal, gboolean json)
           st->label = nb_cli_escape (st->result->pen_serial);
         }
     }
+  sync_runs (cal);
   print_results (cal, json);
   if (cal->signal)
     {
@@ -454,7 +494,7 @@ nb_cli_calibrate (int argc, char **argv)
   Calibrate cal = { .stations = g_ptr_array_new_with_free_func ((GDestroyNotify) station_free) };
   g_autoptr (GPtrArray) stations = cal.stations;
   g_autofree char *profile_id = NULL, *operator_name = NULL, *rule = NULL, *reference = NULL;
-  g_autofree char *db = NULL, *temperature = NULL, *humidity = NULL;
+  g_autofree char *db = NULL, *local_db = NULL, *temperature = NULL, *humidity = NULL;
   gboolean no_adjust = FALSE, json = FALSE, progress = FALSE;
   /* from the start: a signal before the stations run cancels them before they touch a motor */
   catch_signals (&cal);
@@ -483,7 +523,14 @@ nb_cli_calibrate (int argc, char **argv)
       N_ ("Progress lines on stderr even when it is not a terminal"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_ ("Print the result document (an array for several stations)"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      N_ ("Database file, or the fleet's postgresql:// URI (the runs are written into --local-db "
+          "and then copied there)"),
+      N_ ("PATH|URI") },
+    { "local-db", 0, 0, G_OPTION_ARG_FILENAME, &local_db,
+      N_ ("With --db URI: the bench's own database file the runs are written into first "
+          "(default: in the XDG data directory)"),
+      N_ ("PATH") },
     { NULL },
   };
   int rc = NB_EXIT_OK;
@@ -507,6 +554,10 @@ nb_cli_calibrate (int argc, char **argv)
       return NB_EXIT_USAGE;
     }
   rc = check_options (&cal, argc, argv, reference);
+  if (rc == NB_EXIT_OK && local_db && !nb_fleet_is_server (db))
+    rc = nb_cli_usage (COMMAND, _ ("--local-db goes with --db URI (a fleet's server)"));
+  if (rc == NB_EXIT_OK && local_db && nb_fleet_is_server (local_db))
+    rc = nb_cli_usage (COMMAND, _ ("--local-db is the bench's own database file, not a URI"));
   if (rc == NB_EXIT_OK && profile_id == NULL)
     rc = nb_cli_usage (COMMAND, _ ("--profile ID is required (see needlebench-cli profiles)"));
   NbDecisionRule decision = NB_DECISION_SIMPLE;
@@ -537,6 +588,9 @@ nb_cli_calibrate (int argc, char **argv)
       return rc;
     }
 
+  g_autofree char *local_path = nb_fleet_acquisition_path (db, local_db);
+  cal.server = nb_fleet_is_server (db) ? db : NULL;
+  cal.local_path = local_path;
   cal.base = (NbProcedureOptions){
     .reference_pen = cal.base.reference_pen,
     .profile = profile,
@@ -544,7 +598,7 @@ nb_cli_calibrate (int argc, char **argv)
     .rule = decision,
     .no_adjust = no_adjust,
     .operator_name = operator_name,
-    .store_path = db,
+    .store_path = local_path,
     .temperature_c = t,
     .humidity_pct = h,
   };
@@ -564,5 +618,6 @@ nb_cli_calibrate (int argc, char **argv)
   release_signals (&cal);
   g_main_loop_unref (cal.loop);
   g_mutex_clear (&cal.output);
+  nb_fleet_sync_result_clear (&cal.sync);
   return rc;
 }

@@ -1,9 +1,12 @@
-/* nb-cli-record.c: `needlebench-cli record -d URI --depth MM --rate HZ --seconds S [--db PATH]
- * [--operator NAME] [--note TEXT] [--name TEXT] [--json]`: a stream, recorded to the database. */
+/* nb-cli-record.c: `needlebench-cli record -d URI --depth MM --rate HZ --seconds S
+ * [--db PATH|URI] [--local-db PATH] [--operator NAME] [--note TEXT] [--name TEXT] [--json]`: a
+ * stream, recorded to the database. With --db URI (a fleet's server) the session is recorded into
+ * the bench's own file (--local-db) and then copied to the server (nb-fleet-link.h). */
 #include <inttypes.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "nb-cli-fleet.h"
 #include "nb-cli-run.h"
 #include "nb-cli.h"
 #include "nb-live-verdict.h"
@@ -60,6 +63,9 @@ typedef struct
 {
   gint64 session_id;
   const char *db;
+  const char *server; /* --db URI, else NULL */
+  const NbFleetSyncResult *sync;
+  gint64 server_session;
 } Extra;
 
 static void
@@ -70,17 +76,29 @@ add_extra (JsonBuilder *b, gpointer data)
   json_builder_add_int_value (b, e->session_id);
   json_builder_set_member_name (b, "db");
   json_builder_add_string_value (b, e->db);
+  if (e->server)
+    {
+      json_builder_set_member_name (b, "sync");
+      json_builder_add_value (b, nb_cli_fleet_sync_json (e->server, e->sync, e->server_session));
+    }
 }
 
 int
 nb_cli_record (int argc, char **argv)
 {
   g_auto (NbCliRunOptions) opt = NB_CLI_RUN_OPTIONS_INIT;
-  g_autofree char *db = NULL, *operator_name = NULL, *note = NULL, *name = NULL, *preset_id = NULL;
+  g_autofree char *db = NULL, *local_db = NULL, *operator_name = NULL, *note = NULL, *name = NULL,
+                  *preset_id = NULL;
   const GOptionEntry entries[] = {
     NB_CLI_RUN_OPTION_ENTRIES (opt),
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
-      N_ ("Database file (default: in the XDG data directory)"), N_ ("PATH") },
+      N_ ("Database file (default: in the XDG data directory), or the fleet's postgresql:// URI "
+          "(the session is recorded into --local-db and then copied there)"),
+      N_ ("PATH|URI") },
+    { "local-db", 0, 0, G_OPTION_ARG_FILENAME, &local_db,
+      N_ ("With --db URI: the bench's own database file the session is recorded into first "
+          "(default: in the XDG data directory)"),
+      N_ ("PATH") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who records (default: login name)"), N_ ("NAME") },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_ ("A note kept with the session"), N_ ("TEXT") },
@@ -99,8 +117,12 @@ nb_cli_record (int argc, char **argv)
   int rc = nb_cli_run_check_options ("record", &opt, argc, argv);
   if (rc != NB_EXIT_OK)
     return rc;
-  if (db == NULL)
-    db = nb_store_get_default_path ();
+  if (local_db && !nb_fleet_is_server (db))
+    return nb_cli_usage ("record", _ ("--local-db goes with --db URI (a fleet's server)"));
+  if (local_db && nb_fleet_is_server (local_db))
+    return nb_cli_usage ("record", _ ("--local-db is the bench's own database file, not a URI"));
+  const char *server = nb_fleet_is_server (db) ? db : NULL;
+  g_autofree char *local_path = nb_fleet_acquisition_path (db, local_db);
   g_autoptr (GPtrArray) presets = NULL;
   const NbPreset *preset = NULL;
   if (preset_id != NULL)
@@ -126,7 +148,7 @@ nb_cli_record (int argc, char **argv)
     }
   const NbIdentity *id = nb_device_get_identity (run.device);
   NbRecorderParams params = {
-    .store_path = db,
+    .store_path = local_path,
     .session = {
       .pen_serial = id->serial, .pen_model = id->model, .pen_firmware = id->firmware,
       .uri = opt.uri, .operator_name = operator_name ? operator_name : g_get_user_name (),
@@ -151,7 +173,7 @@ nb_cli_record (int argc, char **argv)
   rec.rec = nb_recorder_new (&params, &error);
   if (rec.rec == NULL)
     {
-      g_prefix_error (&error, _ ("recording to %s: "), db);
+      g_prefix_error (&error, _ ("recording to %s: "), local_path);
       rc = nb_cli_fail ("record", error);
       nb_cli_run_clear (&run);
       return rc;
@@ -170,7 +192,8 @@ nb_cli_record (int argc, char **argv)
   if (!saved)
     {
       /* The storage error is the one to report: it is why the run stopped, if it did. */
-      g_prefix_error (&finish_error, _ ("recording session %" PRId64 " to %s: "), session_id, db);
+      g_prefix_error (&finish_error, _ ("recording session %" PRId64 " to %s: "), session_id,
+                      local_path);
       g_autofree char *message = nb_cli_escape (finish_error->message);
       g_printerr (_ ("needlebench-cli record: %s\n"), message);
       nb_cli_run_clear (&run);
@@ -178,10 +201,19 @@ nb_cli_record (int argc, char **argv)
     }
   if (!ok && !run.signal)
     g_prefix_error (&error, _ ("session %" PRId64 " kept as aborted: "), session_id);
-  Extra extra = { session_id, db };
-  g_autofree char *db_text = nb_cli_escape (db);
+  /* the session is closed (complete or aborted): with a server, it is copied there now */
+  g_auto (NbFleetSyncResult) sync = { 0 };
+  NbFleetRecord record = { "sessions", session_id, 0 };
+  if (server)
+    nb_fleet_sync (server, local_path, &record, 1, &sync);
+  Extra extra = { session_id, local_path, server, &sync, record.server_id };
+  g_autofree char *db_text = nb_cli_escape (local_path);
   if (!opt.json && nb_cli_run_has_summary (&run, ok ? NULL : error))
-    printf (_ ("Session:       %" PRId64 " (%s)\n"), session_id, db_text);
+    {
+      printf (_ ("Session:       %" PRId64 " (%s)\n"), session_id, db_text);
+      if (server)
+        nb_cli_fleet_print (server, &sync, "session", record.server_id);
+    }
   rc = nb_cli_run_conclude (&run, &opt, ok ? NULL : error, add_extra, &extra);
   nb_cli_run_clear (&run);
   return rc;
