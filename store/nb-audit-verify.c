@@ -257,7 +257,11 @@ static gboolean
 read_tables (Verify *v, GError **error)
 {
   NbStmt *stmt
-      = nb_store_stmt (v->store, "SELECT name FROM sqlite_master WHERE type = 'table'", error);
+      = nb_store_stmt (v->store,
+                       nb_db_backend (v->store->db) == NB_DB_POSTGRES
+                           ? "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                           : "SELECT name FROM sqlite_master WHERE type = 'table'",
+                       error);
   if (stmt == NULL)
     return FALSE;
   int rc;

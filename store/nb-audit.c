@@ -271,7 +271,12 @@ nb_audit_baseline (NbStore *store, GError **error)
   for (gsize i = 0; i < n; i++)
     {
       NbStmt *exists = nb_store_stmt (
-          store, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", error);
+          store,
+          nb_db_backend (store->db) == NB_DB_POSTGRES
+              ? "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                " AND tablename = ?"
+              : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+          error);
       if (exists == NULL)
         return FALSE;
       nb_store_bind_text (exists, 1, tables[i].name);

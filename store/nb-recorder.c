@@ -169,7 +169,7 @@ writer_thread (gpointer data)
   if (store != NULL)
     session_id = nb_store_begin_session (store, &rec->session, &err);
   if (session_id != 0)
-    lock_fd = nb_store_lock_session (nb_store_get_path (store), session_id, NULL);
+    lock_fd = nb_store_live_lock (store, FALSE, session_id, NULL);
 
   g_mutex_lock (&rec->lock);
   rec->started = TRUE;
@@ -322,7 +322,7 @@ writer_thread (gpointer data)
           g_mutex_unlock (&rec->lock);
         }
     }
-  nb_store_unlock_session (db_path, lock_fd);
+  nb_store_live_unlock (store, db_path, FALSE, session_id, lock_fd);
   return NULL;
 }
 

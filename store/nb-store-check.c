@@ -3,7 +3,7 @@
  * database's tables and triggers (their stored SQL text in sqlite_master) with those the
  * migrations create at the same schema version, built once per process in an in-memory
  * database. */
-#include "nb-store-private.h"
+#include "nb-store-pg.h"
 
 #define SCHEMA_SQL                                                                                 \
   "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')"                   \
@@ -92,6 +92,8 @@ sorted_keys (GHashTable *objects)
 GPtrArray *
 nb_store_schema_findings (NbStore *store, int version, GError **error)
 {
+  if (nb_db_backend (store->db) == NB_DB_POSTGRES)
+    return nb_store_pg_schema_findings (store, version, error);
   if (version > nb_store_schema_latest ())
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_SCHEMA,

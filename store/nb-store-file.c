@@ -168,6 +168,8 @@ gboolean
 nb_store_check_identity (NbStore *store, GError **error)
 {
   struct stat st;
+  if (store->db != NULL && nb_db_backend (store->db) == NB_DB_POSTGRES)
+    return TRUE; /* the server keeps the database: there is no file to be replaced */
   if (stat (store->path, &st) == 0 && st.st_dev == store->dev && st.st_ino == store->ino)
     return TRUE;
   g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_IO,

@@ -12,7 +12,7 @@
  * Calibration runs use the same file: run <id> holds byte NB_STORE_RUN_LOCK_BASE + id. The schema
  * keeps session and run ids below that base (nb-store-schema.c, version 5), so the two ranges
  * never meet. */
-#include "nb-store-private.h"
+#include "nb-store-pg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -131,4 +131,50 @@ nb_store_run_is_live (const char *db_path, gint64 run_id)
 {
   return run_id > 0 && run_id < NB_STORE_RUN_LOCK_BASE
          && byte_is_locked (db_path, NB_STORE_RUN_LOCK_BASE + run_id);
+}
+
+static gboolean
+on_pg (NbStore *store)
+{
+  return store != NULL && store->db != NULL && nb_db_backend (store->db) == NB_DB_POSTGRES;
+}
+
+int
+nb_store_live_lock (NbStore *store, gboolean run, gint64 id, GError **error)
+{
+  if (!on_pg (store))
+    return run ? nb_store_lock_run (store->path, id, error)
+               : nb_store_lock_session (store->path, id, error);
+  if (run && (id <= 0 || id >= NB_STORE_RUN_LOCK_BASE))
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                   "run id %" G_GINT64_FORMAT " is out of range", id);
+      return -1;
+    }
+  return nb_store_pg_lock (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id,
+                           error)
+             ? 0
+             : -1;
+}
+
+void
+nb_store_live_unlock (NbStore *store, const char *db_path, gboolean run, gint64 id, int fd)
+{
+  if (fd < 0)
+    return;
+  if (on_pg (store))
+    nb_store_pg_unlock (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id);
+  else if (db_path != NULL && !nb_db_is_uri (db_path))
+    nb_store_unlock_session (db_path, fd);
+}
+
+gboolean
+nb_store_live_is_held (NbStore *store, gboolean run, gint64 id)
+{
+  if (!on_pg (store))
+    return run ? nb_store_run_is_live (store->path, id)
+               : nb_store_session_is_live (store->path, id);
+  if (run && (id <= 0 || id >= NB_STORE_RUN_LOCK_BASE))
+    return FALSE;
+  return nb_store_pg_is_locked (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id);
 }

@@ -151,6 +151,17 @@ gboolean nb_store_session_is_live (const char *db_path, gint64 session_id);
 int nb_store_lock_run (const char *db_path, gint64 run_id, GError **error);
 gboolean nb_store_run_is_live (const char *db_path, gint64 run_id);
 
+/* The live locks of a store, whichever its backend: on SQLite the byte locks above (the return
+ * value is the descriptor), on PostgreSQL an advisory lock on the store's connection
+ * (nb-store-lock-pg.c; the return value is 0). -1 with @error on failure. @run: a calibration
+ * run, else a recorded session. */
+int nb_store_live_lock (NbStore *store, gboolean run, gint64 id, GError **error);
+/* nb_store_live_unlock: releases what nb_store_live_lock () returned (@fd); @store may be NULL
+ * (abandoned) when @db_path names a SQLite file. */
+void nb_store_live_unlock (NbStore *store, const char *db_path, gboolean run, gint64 id, int fd);
+/* nb_store_live_is_held: TRUE if any connection or process holds the live lock. */
+gboolean nb_store_live_is_held (NbStore *store, gboolean run, gint64 id);
+
 /* nb_store_release_run_locks: unlocks every run still locked by @store (its runs not closed:
  * they read as interrupted from now on). Called by nb_store_close (). */
 void nb_store_release_run_locks (NbStore *store);

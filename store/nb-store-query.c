@@ -41,7 +41,7 @@ session_from_row (NbStore *store, NbStmt *stmt)
   else if (g_strcmp0 (status, "aborted") == 0)
     s->status = NB_SESSION_ABORTED;
   else
-    s->status = nb_store_session_is_live (store->path, s->id) ? NB_SESSION_RECORDING
+    s->status = nb_store_live_is_held (store, FALSE, s->id) ? NB_SESSION_RECORDING
                                                               : NB_SESSION_INTERRUPTED;
   s->error = col_strdup (stmt, 13);
   s->has_target = nb_stmt_column_type (stmt, 14) != NB_DB_NULL;
@@ -85,13 +85,15 @@ GPtrArray *
 nb_store_list_sessions (NbStore *store, const NbStoreSessionFilter *filter, GError **error)
 {
   /* one statement for all filters: a NULL parameter switches its condition off */
-  NbStmt *stmt = nb_store_stmt (store,
-                                SESSION_COLUMNS " WHERE (?1 IS NULL OR p.serial = ?1)"
-                                                " AND (?2 IS NULL OR s.operator = ?2)"
-                                                " AND (?3 IS NULL OR s.started_at >= ?3)"
-                                                " AND (?4 IS NULL OR s.started_at < ?4)"
-                                                " ORDER BY s.started_at DESC, s.id DESC",
-                                error);
+  NbStmt *stmt = nb_store_stmt (
+      store,
+      SESSION_COLUMNS /* typed use first: PostgreSQL infers a parameter's type from it */
+      " WHERE (p.serial = ?1 OR ?1 IS NULL)"
+      " AND (s.operator = ?2 OR ?2 IS NULL)"
+      " AND (s.started_at >= ?3 OR ?3 IS NULL)"
+      " AND (s.started_at < ?4 OR ?4 IS NULL)"
+      " ORDER BY s.started_at DESC, s.id DESC",
+      error);
   if (stmt == NULL)
     return NULL;
   if (filter != NULL)

@@ -47,7 +47,7 @@ run_from_row (NbStore *store, NbStmt *stmt, gboolean full)
   const char *status = (const char *) nb_stmt_column_text (stmt, 15);
   if (!nb_run_status_from_string (status, &r->status) || r->status == NB_RUN_INTERRUPTED)
     r->status = NB_RUN_FAILED; /* the schema's CHECK allows no other value */
-  if (r->status == NB_RUN_RUNNING && !nb_store_run_is_live (store->path, r->id))
+  if (r->status == NB_RUN_RUNNING && !nb_store_live_is_held (store, TRUE, r->id))
     r->status = NB_RUN_INTERRUPTED;
   r->verdict = col_strdup (stmt, 16);
   r->error = col_strdup (stmt, 17);

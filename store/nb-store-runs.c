@@ -292,7 +292,7 @@ release_lock (NbStore *store, gint64 run_id)
   if (store->run_locks != NULL
       && g_hash_table_lookup_extended (store->run_locks, &run_id, NULL, &fd))
     {
-      nb_store_unlock_session (store->path, GPOINTER_TO_INT (fd));
+      nb_store_live_unlock (store, store->path, TRUE, run_id, GPOINTER_TO_INT (fd));
       g_hash_table_remove (store->run_locks, &run_id);
     }
 }
@@ -303,10 +303,10 @@ nb_store_release_run_locks (NbStore *store)
   if (store->run_locks == NULL)
     return;
   GHashTableIter iter;
-  gpointer fd;
+  gpointer key, fd;
   g_hash_table_iter_init (&iter, store->run_locks);
-  while (g_hash_table_iter_next (&iter, NULL, &fd))
-    nb_store_unlock_session (store->path, GPOINTER_TO_INT (fd));
+  while (g_hash_table_iter_next (&iter, &key, &fd))
+    nb_store_live_unlock (store, store->path, TRUE, *(gint64 *) key, GPOINTER_TO_INT (fd));
   g_clear_pointer (&store->run_locks, g_hash_table_unref);
 }
 
@@ -321,6 +321,7 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
   const char *actor = p->operator_name != NULL ? p->operator_name : g_get_user_name ();
   g_autofree char *subject = NULL, *detail = NULL, *covers = NULL;
   int fd = -1;
+  gint64 id = 0;
 
   if (!nb_store_begin (store, error))
     return 0;
@@ -354,7 +355,7 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
   nb_stmt_bind_int64 (stmt, 17, g_get_real_time ());
   if (!nb_store_step_done (store, stmt, "Creating a calibration run in", error))
     goto fail;
-  gint64 id = nb_db_last_insert_id (store->db);
+  id = nb_db_last_insert_id (store->db);
 
   subject = run_subject (id);
   detail = g_strdup_printf (
@@ -367,7 +368,7 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
                              error))
     goto fail;
   /* locked before the row is visible to anyone, so it never reads as interrupted while alive */
-  fd = nb_store_lock_run (store->path, id, error);
+  fd = nb_store_live_lock (store, TRUE, id, error);
   if (fd < 0 || !nb_store_commit (store, error))
     goto fail;
   remember_lock (store, id, fd);
@@ -375,8 +376,7 @@ nb_store_begin_run (NbStore *store, const NbStoreRunParams *p, GError **error)
 
 fail:
   nb_store_rollback (store);
-  if (fd >= 0)
-    nb_store_unlock_session (store->path, fd);
+  nb_store_live_unlock (store, store->path, TRUE, id, fd);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 /* nb-store-schema.c: the database schema as a list of forward migrations. Step N brings
  * user_version N-1 to N; steps are never edited once released, only appended. */
 #include "nb-audit.h"
-#include "nb-store-private.h"
+#include "nb-store-pg.h"
 
 /* Version 1: tables and the append-only triggers. */
 static const char schema_v1[]
@@ -543,7 +543,7 @@ static const char schema_v10[]
       "  BEGIN SELECT RAISE(ABORT, 'sync_sent is append-only: DELETE rejected'); END;";
 
 static const char *const migrations[] = {
-  schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,
+  schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
   schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 };
 
@@ -564,6 +564,8 @@ nb_store_schema_latest (void)
 gboolean
 nb_store_schema_migrate (NbStore *store, int target, GError **error)
 {
+  if (nb_db_backend (store->db) == NB_DB_POSTGRES)
+    return nb_store_pg_migrate (store, target, error);
   for (;;)
     {
       NbStmt *stmt = nb_store_stmt (store, "PRAGMA user_version", error);

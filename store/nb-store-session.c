@@ -17,7 +17,7 @@ record_pen (NbStore *store, const NbStoreSessionParams *p, gint64 now, const cha
                                 "INSERT INTO pens (serial, model, first_seen, last_seen)"
                                 " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (serial) DO UPDATE"
                                 " SET last_seen = excluded.last_seen,"
-                                " model = coalesce(excluded.model, model)",
+                                " model = coalesce(excluded.model, pens.model)",
                                 error);
   if (stmt == NULL)
     return 0;

@@ -1,6 +1,6 @@
 /* nb-store.c: opening the database (the file checks are in nb-store-file.c; connection settings,
  * migration), error mapping and the small SQL helpers the other store files share. */
-#include "nb-store-private.h"
+#include "nb-store-pg.h"
 
 #include <sys/stat.h>
 
@@ -161,7 +161,8 @@ nb_store_commit (NbStore *store, GError **error)
   NbStmt *stmt = nb_store_stmt (store, "COMMIT", error);
   if (stmt == NULL || !nb_store_step_done (store, stmt, "Committing to", error))
     return FALSE;
-  if (!store->read_only && (store->wal_ino == 0 || store->shm_ino == 0))
+  if (!store->read_only && (store->wal_ino == 0 || store->shm_ino == 0)
+      && nb_db_backend (store->db) == NB_DB_SQLITE)
     nb_store_file_remember_log (store);
   return TRUE;
 }
@@ -217,6 +218,32 @@ finalize_stmt (gpointer stmt)
   nb_stmt_finalize (stmt);
 }
 
+/* open_pg: the rest of open_internal () for a postgresql:// URI: the server keeps the database,
+ * so there is no file to check, no WAL and no pragma; the schema check and the migration are the
+ * same as on SQLite. */
+static NbStore *
+open_pg (NbStore *owned, int target_version, GError **error)
+{
+  g_autoptr (NbStore) store = owned;
+
+  if (!nb_store_pg_connect (store, error))
+    return NULL;
+  G_LOCK (connect_sql);
+  g_autofree char *hook = g_strdup (connect_sql);
+  G_UNLOCK (connect_sql);
+  if (hook != NULL && !nb_store_exec (store, hook, error))
+    return NULL;
+  if (!store->read_only)
+    {
+      int version = nb_store_pg_schema_version (store, error);
+      if (version < 0 || (version > 0 && !nb_store_schema_check (store, version, error)))
+        return NULL;
+    }
+  if (!nb_store_pg_migrate (store, target_version, error))
+    return NULL;
+  return g_steal_pointer (&store);
+}
+
 static NbStore *
 open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GError **error)
 {
@@ -226,6 +253,9 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
   store->path = path != NULL ? g_strdup (path) : nb_store_get_default_path ();
   store->read_only = read_only;
   store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
+
+  if (nb_db_is_uri (store->path))
+    return open_pg (g_steal_pointer (&store), target_version, error);
 
   if (read_only)
     {
@@ -370,6 +400,8 @@ nb_store_get_path (NbStore *store)
 int
 nb_store_get_schema_version (NbStore *store)
 {
+  if (nb_db_backend (store->db) == NB_DB_POSTGRES)
+    return nb_store_pg_schema_version (store, NULL);
   NbStmt *stmt = nb_store_stmt (store, "PRAGMA user_version", NULL);
   if (stmt == NULL || nb_stmt_step (stmt) != NB_DB_ROW)
     return -1;
@@ -387,6 +419,10 @@ nb_store_get_latest_schema_version (void)
 gboolean
 nb_store_check_integrity (NbStore *store, GError **error)
 {
+  /* the server checks its pages itself (checksums, WAL); what NeedleBench can check is its
+   * schema */
+  if (nb_db_backend (store->db) == NB_DB_POSTGRES)
+    return nb_store_schema_check (store, store->schema_version, error);
   NbStmt *stmt = nb_store_stmt (store, "PRAGMA integrity_check", error);
   if (stmt == NULL)
     return FALSE;
