@@ -9,21 +9,34 @@
  * idempotent: rows already mapped are skipped. The target's audit trail gets entries of its own
  * covering the rows copied (action "sync.import", naming the origin and the source's audit head);
  * the source is never written except for sync_sent. Only closed records are copied: a session
- * still recording or a run still running waits for the next sync. */
+ * still recording or a run still running waits for the next sync.
+ *
+ * A source opened read-only (NB_STORE_OPEN_READ_ONLY: `db migrate` from an archived file) is
+ * copied all the same; it just gets no sync_sent rows, and the target's sync_map alone keeps the
+ * copy idempotent. A pen is one pen everywhere by its serial: a pen the target has (another
+ * bench's copy brought it) is used, not copied again; a reference standard row whose serial,
+ * added_at and added_by match one of the target's is that row. */
 #pragma once
 
 #include "nb-store.h"
 
 G_BEGIN_DECLS
 
+/* The counts are of records: a pen, a firmware row, a reference standard, a session or run
+ * (with all its rows: strokes, batches, events, targets; transitions, points, strokes, tables),
+ * a void. sync_map and sync_sent hold one row per record (the rows of a session or run are
+ * found through it). Certificates, their records and signatures, users and laboratory settings
+ * are never copied (nb-store-sync.c says why); `kept` counts the source's certificates. */
 typedef struct
 {
-  char *origin;    /* the source's identity */
-  char *target;    /* the target's identity */
-  gint64 copied;   /* rows copied by this call */
-  gint64 present;  /* rows that were in the target already */
-  gint64 pending;  /* closed rows of the source still not in the target afterwards (0 on success) */
-  gint64 waiting;  /* rows left because their record is still open (recording, running) */
+  char *origin;   /* the source's identity */
+  char *target;   /* the target's identity */
+  gint64 copied;  /* rows copied by this call */
+  gint64 present; /* rows that were in the target already */
+  gint64 pending; /* closed rows of the source still not in the target afterwards (0 on success;
+                   * -1: unknown, after a failure from a source opened read-only) */
+  gint64 waiting; /* rows left because their record is still open (recording, running) */
+  gint64 kept;    /* certificates of the source, which stay in it (never copied) */
 } NbStoreSyncReport;
 
 void nb_store_sync_report_clear (NbStoreSyncReport *report);
@@ -39,6 +52,18 @@ gboolean nb_store_sync (NbStore *from, NbStore *to, NbStoreSyncReport *report, G
  * content hashes), both audit chains verify, and the target's sync.import entries cover the
  * copied rows. */
 gboolean nb_store_sync_verify (NbStore *from, NbStore *to, GError **error);
+
+/* The rows of one table compared by nb_store_sync_verify_counts (). */
+typedef struct
+{
+  const char *table; /* static */
+  gint64 rows;
+} NbStoreSyncCount;
+
+/* nb_store_sync_verify_counts: nb_store_sync_verify (), and on success @counts (may be NULL)
+ * gets (transfer full) (element-type NbStoreSyncCount) the rows compared per table, in the
+ * order checked. */
+gboolean nb_store_sync_verify_counts (NbStore *from, NbStore *to, GArray **counts, GError **error);
 
 /* nb_store_sync_count_waiting: the closed rows of @from not yet sent to the database with
  * identity @target (NULL: never sent anywhere), from @from's sync_sent alone: works offline. */

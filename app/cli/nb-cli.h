@@ -14,6 +14,7 @@ typedef enum
   NB_EXIT_USAGE = 2,
   NB_EXIT_DEVICE = 3,
   NB_EXIT_DATA = 4,
+  NB_EXIT_OFFLINE = 5, /* the database server cannot be reached (db sync, db status) */
 } NbExitCode;
 
 /* nb_cli_parse: parses a command's options; on error prints one line and returns FALSE.
@@ -81,5 +82,6 @@ int nb_cli_due (int argc, char **argv);         /* nb-cli-due.c */
 int nb_cli_session (int argc, char **argv);     /* session void (nb-cli-void.c) */
 int nb_cli_run_void (int argc, char **argv);    /* run void, from `run` (nb-cli-void.c) */
 int nb_cli_stats (int argc, char **argv);       /* nb-cli-stats.c */
+int nb_cli_db (int argc, char **argv);          /* db migrate, sync, status (nb-cli-db.c) */
 
 G_END_DECLS

@@ -42,6 +42,7 @@ static const Command commands[] = {
   { "report", nb_cli_report, N_ ("verify a certificate, JSON or PDF (report verify FILE)") },
   { "due", nb_cli_due, N_ ("list pens due for calibration and standards expiring") },
   { "stats", nb_cli_stats, N_ ("fleet statistics: drift, intervals, yield, Cpk per model") },
+  { "db", nb_cli_db, N_ ("copy a bench's records to a fleet server (db migrate, sync, status)") },
 };
 
 static void
