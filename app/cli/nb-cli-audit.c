@@ -102,7 +102,8 @@ audit_verify (int argc, char **argv)
   g_autofree char *db = NULL, *key_path = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key_path,
       N_ ("The laboratory's public key (default: lab.pub beside the laboratory key)"),
       N_ ("LAB.pub") },

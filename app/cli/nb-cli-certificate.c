@@ -164,7 +164,8 @@ run_void (int argc, char **argv)
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_ ("Why (kept in the record)"), N_ ("TEXT") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who voids it (default: login name)"), N_ ("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { NULL },
   };
   if (!nb_cli_parse (command, N_ ("NUMBER"),
@@ -201,7 +202,8 @@ run_list (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
@@ -308,7 +310,8 @@ run_write (int argc, char **argv)
       N_ ("The laboratory's secret key file, to seal an issued certificate's PDF (default: "
           "$XDG_DATA_HOME/needlebench/lab.key)"),
       N_ ("PATH") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the number, status and files as JSON"),
       NULL },
     { NULL },

@@ -170,7 +170,8 @@ nb_cli_due (int argc, char **argv)
     { "date", 0, 0, G_OPTION_ARG_STRING, &date_arg, N_ ("Count from this date (default: today)"),
       N_ ("YYYY-MM-DD") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { NULL },
   };
   if (!nb_cli_parse (

@@ -15,7 +15,8 @@ nb_cli_export (int argc, char **argv)
   g_autofree char *db = NULL, *format = NULL, *output = NULL;
   gboolean samples = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_ ("csv (default) or json"), N_ ("FORMAT") },
     { "samples", 0, 0, G_OPTION_ARG_NONE, &samples, N_ ("Raw samples instead of per-stroke rows"),
       NULL },

@@ -63,7 +63,8 @@ run_set (int argc, char **argv)
       N_ ("Certificate number prefix, A-Z and 0-9 (default: the previous one, else NB)"), "P" },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who sets it (default: login name)"), N_ ("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the settings as JSON"), NULL },
     { NULL },
   };
@@ -107,7 +108,8 @@ run_show (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the settings as JSON"), NULL },
     { NULL },
   };

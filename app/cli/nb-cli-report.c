@@ -111,8 +111,9 @@ verify (int argc, char **argv)
       N_ ("The laboratory's public key (default: lab.pub beside the laboratory key)"),
       N_ ("LAB.pub") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
-      N_ ("Also check against the laboratory's database (the stored run and raw readings)"),
-      N_ ("PATH") },
+      N_ ("Also check against the laboratory's database, a file or postgresql:// URI (the stored "
+          "run and raw readings)"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the outcome as JSON"), NULL },
     { NULL },
   };

@@ -35,7 +35,8 @@ nb_cli_runs (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
@@ -185,7 +186,8 @@ run_show (int argc, char **argv)
     { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
       N_ ("Add every entry's per-stroke readings (strokes_mm, strokes_hz)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the result document"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { NULL },
   };
   if (!nb_cli_parse (

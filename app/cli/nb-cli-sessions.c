@@ -8,6 +8,7 @@
 #include "nb-cli-void.h"
 #include "nb-cli.h"
 #include "nb-store-voids.h"
+#include "nb-fleet-link.h"
 #include "nb-store.h"
 
 static char *
@@ -25,7 +26,8 @@ nb_cli_open_store_read (const char *path, GError **error)
 {
   g_autofree char *fallback = path ? NULL : nb_store_get_default_path ();
   const char *p = path ? path : fallback;
-  if (!g_file_test (p, G_FILE_TEST_EXISTS))
+  /* a server's database is there or the open says why (offline, refused) */
+  if (!nb_fleet_is_server (p) && !g_file_test (p, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
                    _ (_ ("no database at %s (record a session first, or give --db PATH)")), p);
@@ -66,7 +68,8 @@ nb_cli_sessions (int argc, char **argv)
   g_autofree char *db = NULL, *serial = NULL, *operator_name = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, N_ ("Only this pen"), N_ ("SERIAL") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_ ("Only this operator"),
       N_ ("NAME") },

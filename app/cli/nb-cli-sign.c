@@ -47,7 +47,8 @@ nb_cli_sign (int argc, char **argv)
       N_ ("The laboratory's secret key file (default: $XDG_DATA_HOME/needlebench/lab.key, created "
           "on first use)"),
       N_ ("PATH") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the certificate's state as JSON"), NULL },
     { NULL },
   };

@@ -156,7 +156,8 @@ run_add (int argc, char **argv)
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_ ("The fixture's model"), "M" },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who records it (default: login name)"), N_ ("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the record as JSON"), NULL },
     { NULL },
   };
@@ -219,7 +220,8 @@ run_list (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "in-force", 0, 0, G_OPTION_ARG_NONE, &in_force, N_ ("Only each fixture's standard in force"),
       NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };
@@ -298,7 +300,8 @@ run_check (int argc, char **argv)
     { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, N_ ("The fixture's serial"), "S" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date_text, N_ ("Check on this date (default: today)"),
       N_ ("YYYY-MM-DD") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the standard in force as JSON"), NULL },
     { NULL },
   };
@@ -347,7 +350,8 @@ run_withdraw (int argc, char **argv)
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_ ("Why (kept in the record)"), N_ ("TEXT") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who withdraws it (default: login name)"), N_ ("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the withdrawal as JSON"), NULL },
     { NULL },
   };

@@ -190,7 +190,8 @@ nb_cli_stats (int argc, char **argv)
     { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_ ("Only calibrations from this day on (UTC)"),
       N_ ("YYYY-MM-DD") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { NULL },
   };
   if (!nb_cli_parse (

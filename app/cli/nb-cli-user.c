@@ -85,7 +85,8 @@ run_add (int argc, char **argv)
       N_ ("Read the password from this descriptor (default: ask on the terminal)"), "N" },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who adds it (default: login name)"), N_ ("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the user as JSON"), NULL },
     { NULL },
   };
@@ -139,7 +140,8 @@ run_set (int argc, char **argv)
     { "activate", 0, 0, G_OPTION_ARG_NONE, &activate, N_ ("The user may sign again"), NULL },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who changes it (default: login name)"), N_ ("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the user as JSON"), NULL },
     { NULL },
   };
@@ -189,7 +191,8 @@ run_list (int argc, char **argv)
   g_autofree char *db = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON array"), NULL },
     { NULL },
   };

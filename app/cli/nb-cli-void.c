@@ -8,6 +8,7 @@
 
 #include "nb-cli-void.h"
 #include "nb-cli.h"
+#include "nb-fleet-link.h"
 #include "nb-store-certificates.h"
 #include "nb-store-standards.h"
 #include "nb-store-voids.h"
@@ -42,7 +43,8 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
       N_ ("TEXT") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name,
       N_ ("Who voids it (default: the login name)"), N_ ("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_ ("Database file or postgresql:// URI"),
+      N_ ("PATH|URI") },
     { NULL },
   };
   gboolean run = kind == NB_STORE_VOID_RUN;
@@ -73,7 +75,7 @@ void_command (NbStoreVoidKind kind, int argc, char **argv)
   /* no database: there is no such record (opening would create an empty one) */
   g_autofree char *fallback = db ? NULL : nb_store_get_default_path ();
   const char *path = db ? db : fallback;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  if (!nb_fleet_is_server (path) && !g_file_test (path, G_FILE_TEST_EXISTS))
     return nb_cli_usage (command, _ ("no database at %s (give --db PATH)"), path);
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   if (store == NULL)
