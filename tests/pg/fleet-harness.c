@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "nb-lab-key.h"
+#include "nb-store.h"
 
 static char *dir;
 
@@ -32,6 +33,10 @@ fleet_init (void)
   NbLabKey *key = nb_lab_key_load_or_create (key_path, &error);
   g_assert_no_error (error);
   nb_lab_key_free (key);
+  /* the shared database made, as its administrator makes it before the benches join */
+  NbStore *server = nb_store_open (fleet_uri (), &error);
+  g_assert_no_error (error);
+  nb_store_close (server);
   return dir;
 }
 

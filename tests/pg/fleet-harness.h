@@ -15,8 +15,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
 #define FLEET_PREFIX "FLT"
 
 /* fleet_init: a temporary directory (returned, transfer none) holding XDG_DATA_HOME with the
- * laboratory key (so audit checkpoints are signed) and HOME, both set for the CLI. Fails without
- * NB_PG_URI (the test must run under pg-run.sh). */
+ * laboratory key (so audit checkpoints are signed) and HOME, both set for the CLI; the shared
+ * database's schema made. Fails without NB_PG_URI (the test must run under pg-run.sh). */
 const char *fleet_init (void);
 
 /* fleet_uri: NB_PG_URI */

@@ -387,9 +387,8 @@ test_run_certificate (void)
       gint64 r = seq == 1 ? run : begin_run (store, standard);
       if (seq > 1)
         g_assert_true (nb_store_close_run (store, r, NB_RUN_COMPLETE, "pass", NULL, "{}", &error));
-      g_autoptr (NbStoreCertificate) c
-          = nb_store_create_certificate (seq == 1 ? store : other, r, build_doc, NULL, "bob",
-                                         &error);
+      g_autoptr (NbStoreCertificate) c = nb_store_create_certificate (
+          seq == 1 ? store : other, r, build_doc, NULL, "bob", &error);
       g_assert_no_error (error);
       g_autofree char *want = g_strdup_printf ("PG-%04d-%06d", year, seq);
       g_assert_cmpstr (c->number, ==, want);
@@ -584,8 +583,9 @@ test_tamper (void)
     g_assert_true (has_finding (report, NB_AUDIT_FINDING_CONTENT, "strokes"));
     g_assert_true (has_finding (report, NB_AUDIT_FINDING_SCHEMA, "strokes_no_update"));
     /* read-only: writing is refused */
-    g_assert_false (nb_store_exec (ro, "INSERT INTO pens (serial, first_seen, last_seen)"
-                                       " VALUES ('x', 1, 1)",
+    g_assert_false (nb_store_exec (ro,
+                                   "INSERT INTO pens (serial, first_seen, last_seen)"
+                                   " VALUES ('x', 1, 1)",
                                    &error));
     g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY);
     g_clear_error (&error);
