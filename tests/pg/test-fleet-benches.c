@@ -156,6 +156,9 @@ test_certificates_at_once (void)
       g_autoptr (JsonParser) p = NULL;
       JsonObject *o = cli_json_object (&r, &p);
       g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "draft");
+      /* the server's run, not the id it had on its bench */
+      g_assert_cmpint (json_object_get_int_member (o, "run"), ==,
+                       json_object_get_int_member (json_array_get_object_element (runs, i), "id"));
       g_ptr_array_add (numbers, g_strdup (json_object_get_string_member (o, "number")));
     }
   g_ptr_array_sort (numbers, compare_strings);
