@@ -11,11 +11,14 @@
  *   2. one recording session of SECONDS simulated seconds at 20 kHz, written as NbRecorder writes
  *      it: batches of 100 samples and a stroke every 133 samples, one transaction per 500 ms
  *      (10 000 samples: 100 batches and ~75 strokes), then the close.
+ *   3. store and forward, as a bench of a fleet works: the SQLite file of 1 and 2 copied into the
+ *      server by nb_store_sync () (what `calibrate --db URI` and `db sync` do after a run): rows
+ *      copied per second, each record in one server transaction with its sync_map rows and audit.
  * A "record" is a row the store writes (audit entries not counted: they come with every call on
  * both backends alike). Prints records/s of each backend and their ratio; asserts nothing about
  * time (machines and servers differ), only that every record was written.
  *
- * usage: bench-fleet-store [RUNS [SECONDS]]   (default 10 runs, 600 s of recording) */
+ * usage: bench-fleet-store [RUNS [SECONDS]]   (default 10 runs, 300 s of recording) */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 
 #include "nb-store-runs.h"
+#include "nb-store-sync.h"
 #include "nb-store.h"
 
 #define POINT_STROKES 50
@@ -235,11 +239,11 @@ int
 main (int argc, char **argv)
 {
   guint runs = argc > 1 ? (guint) atoi (argv[1]) : 10;
-  guint seconds = argc > 2 ? (guint) atoi (argv[2]) : 600;
+  guint seconds = argc > 2 ? (guint) atoi (argv[2]) : 300;
   if (runs == 0)
     runs = 10;
   if (seconds == 0)
-    seconds = 600;
+    seconds = 300;
   const char *uri = g_getenv ("NB_PG_URI");
   if (uri == NULL)
     g_error ("NB_PG_URI is not set: run under tests/pg/pg-run.sh");
@@ -280,6 +284,27 @@ main (int argc, char **argv)
           (r[1].session_records / r[1].session_s) / (r[0].session_records / r[0].session_s),
           r[0].runs_s / runs, r[1].runs_s / runs, seconds, r[0].session_s, r[1].session_s,
           seconds / r[0].session_s, seconds / r[1].session_s);
+
+  /* 3. the bench's file forwarded to the server */
+  NbStore *from = nb_store_open (path, &error);
+  check (from != NULL, error, "open the SQLite file");
+  NbStore *to = nb_store_open (uri, &error);
+  check (to != NULL, error, "open the server");
+  NbStoreSyncReport report = { 0 };
+  gint64 t0 = g_get_monotonic_time ();
+  check (nb_store_sync (from, to, &report, &error), error, "nb_store_sync");
+  double sync_s = (g_get_monotonic_time () - t0) / 1e6;
+  if (report.pending != 0 || report.copied <= 0)
+    g_error ("the sync left %" G_GINT64_FORMAT " rows behind", report.pending);
+  check_server (uri, 2 * runs);
+  /* the report counts records (a run, a session, a pen, ...); the rows are those of 1 and 2 */
+  gint64 rows = r[0].run_records + r[0].session_records;
+  printf ("store and forward (nb_store_sync of the SQLite file into the server): %" G_GINT64_FORMAT
+          " records, %" G_GINT64_FORMAT " rows, copied in %.2f s = %.0f rows/s\n",
+          report.copied, rows, sync_s, rows / sync_s);
+  nb_store_sync_report_clear (&report);
+  nb_store_close (to);
+  nb_store_close (from);
 
   static const char *const suffixes[] = { "", "-wal", "-shm", "-recording" };
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
