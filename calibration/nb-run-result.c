@@ -16,7 +16,6 @@
 
 #include "nb-calibration-error.h"
 #include "nb-store-standards.h"
-#include "nb-store-sync-origin.h"
 
 #define MM_DECIMALS 4
 #define HZ_DECIMALS 3
@@ -619,21 +618,6 @@ add_raw (NbStore *store, gint64 run_id, JsonObject *doc, GError **error)
   return ok;
 }
 
-/* A run copied from a bench into the fleet's database (nb-store-sync.h) keeps its document as
- * the bench wrote it (its hash is in the bench's audit trail), naming the bench's run id. Read
- * here, it is this database's run: its "run" becomes @run_id when sync_map says the run was
- * copied from exactly that id; any other mismatch is left for the reader to refuse. */
-static void
-adopt_copied_run (NbStore *store, gint64 run_id, JsonObject *doc)
-{
-  gint64 named = json_object_get_int_member_with_default (doc, "run", 0);
-  if (named == run_id || named <= 0)
-    return;
-  g_autoptr (GError) error = NULL;
-  if (nb_store_sync_source_id (store, "runs", run_id, &error) == named)
-    json_object_set_int_member (doc, "run", run_id);
-}
-
 JsonNode *
 nb_run_result_load_json (NbStore *store, gint64 run_id, gboolean raw, GError **error)
 {
@@ -657,7 +641,6 @@ nb_run_result_load_json (NbStore *store, gint64 run_id, gboolean raw, GError **e
         }
       doc = json_parser_steal_root (parser);
       restore_doubles (doc, NULL);
-      adopt_copied_run (store, run_id, json_node_get_object (doc));
     }
   else
     doc = document_from_record (store, run);
