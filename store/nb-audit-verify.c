@@ -418,7 +418,11 @@ nb_audit_verify_report (NbStore *store, NbLabKey *key, GError **error)
     .present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
   };
   /* one snapshot of the whole database, even while a recorder writes to it */
-  gboolean ok = nb_store_exec (store, "BEGIN", error);
+  gboolean ok = nb_store_exec (store,
+                               nb_db_backend (store->db) == NB_DB_POSTGRES
+                                   ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                   : "BEGIN",
+                               error);
   ok = ok && read_tables (&v, error) && check_schema (&v, error) && check_chain (&v, error)
        && check_checkpoints (&v, key, error) && check_content (&v, error)
        && check_orphans (&v, error);

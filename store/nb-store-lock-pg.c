@@ -52,21 +52,35 @@ nb_store_pg_unlock (NbStore *store, int klass, gint64 id)
 }
 
 gboolean
-nb_store_pg_is_locked (NbStore *store, int klass, gint64 id)
+nb_store_pg_is_locked (NbDb *db, int klass, gint64 id)
 {
   /* any connection, this one too: as on SQLite, where a GUI sees its own recorder's lock */
-  NbStmt *stmt = nb_store_stmt (store,
+  int rc;
+  NbStmt *stmt = nb_db_prepare (db,
                                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
                                 " AND database = (SELECT oid FROM pg_database"
                                 "   WHERE datname = current_database())"
                                 " AND classid::bigint = ?1 AND objid::bigint = ?2"
                                 " AND objsubid = 2 AND granted",
-                                NULL);
+                                FALSE, &rc);
   if (stmt == NULL)
     return FALSE;
   nb_stmt_bind_int64 (stmt, 1, klass);
   nb_stmt_bind_int64 (stmt, 2, (gint64) (guint32) id);
   gboolean live = nb_stmt_step (stmt) == NB_DB_ROW && nb_stmt_column_int64 (stmt, 0) > 0;
-  nb_stmt_reset (stmt);
+  nb_stmt_finalize (stmt);
+  return live;
+}
+
+gboolean
+nb_store_pg_uri_is_locked (const char *uri, int klass, gint64 id)
+{
+  int rc;
+  g_autofree char *message = NULL;
+  NbDb *db = nb_db_open_pg (uri, &rc, &message);
+  if (db == NULL)
+    return FALSE;
+  gboolean live = nb_store_pg_is_locked (db, klass, id);
+  nb_db_close (db);
   return live;
 }

@@ -123,12 +123,17 @@ byte_is_locked (const char *db_path, gint64 offset)
 gboolean
 nb_store_session_is_live (const char *db_path, gint64 session_id)
 {
+  if (nb_db_is_uri (db_path))
+    return nb_store_pg_uri_is_locked (db_path, NB_STORE_PG_LOCK_SESSION, session_id);
   return byte_is_locked (db_path, session_id);
 }
 
 gboolean
 nb_store_run_is_live (const char *db_path, gint64 run_id)
 {
+  if (nb_db_is_uri (db_path))
+    return run_id > 0 && run_id < NB_STORE_RUN_LOCK_BASE
+           && nb_store_pg_uri_is_locked (db_path, NB_STORE_PG_LOCK_RUN, run_id);
   return run_id > 0 && run_id < NB_STORE_RUN_LOCK_BASE
          && byte_is_locked (db_path, NB_STORE_RUN_LOCK_BASE + run_id);
 }
@@ -151,8 +156,7 @@ nb_store_live_lock (NbStore *store, gboolean run, gint64 id, GError **error)
                    "run id %" G_GINT64_FORMAT " is out of range", id);
       return -1;
     }
-  return nb_store_pg_lock (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id,
-                           error)
+  return nb_store_pg_lock (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id, error)
              ? 0
              : -1;
 }
@@ -176,5 +180,6 @@ nb_store_live_is_held (NbStore *store, gboolean run, gint64 id)
                : nb_store_session_is_live (store->path, id);
   if (run && (id <= 0 || id >= NB_STORE_RUN_LOCK_BASE))
     return FALSE;
-  return nb_store_pg_is_locked (store, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION, id);
+  return nb_store_pg_is_locked (store->db, run ? NB_STORE_PG_LOCK_RUN : NB_STORE_PG_LOCK_SESSION,
+                                id);
 }

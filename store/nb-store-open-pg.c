@@ -17,14 +17,23 @@ nb_store_pg_connect (NbStore *store, GError **error)
       const char *why = message != NULL ? message : "out of memory";
       /* the URI itself is not repeated: it is the one holding the password */
       if (rc == SQLITE_AUTH)
-        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY, "Cannot open the database: %s",
+        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_DENIED, "Cannot open the database: %s",
                      why);
+      /* the server answered, but said no: libpq gives no SQLSTATE for a failed connection, so
+       * its (English) message tells */
       else if (rc == NB_DB_OFFLINE
-          && (strstr (why, "authentication") != NULL || strstr (why, "password") != NULL
-              || strstr (why, "role \"") != NULL))
-        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY,
+               && (strstr (why, "authentication") != NULL || strstr (why, "password") != NULL
+                   || strstr (why, "role \"") != NULL || strstr (why, "pg_hba.conf") != NULL
+                   || strstr (why, "permission denied") != NULL))
+        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_DENIED,
                      "The database server %s refused the credentials: %s; give them through "
                      "~/.pgpass, PGPASSFILE, a service file (PGSERVICEFILE) or PGUSER/PGPASSWORD",
+                     store->path, why);
+      else if (rc == NB_DB_OFFLINE && strstr (why, "database \"") != NULL
+               && strstr (why, "does not exist") != NULL)
+        g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND,
+                     "The database server %s has no such database: %s; create it first "
+                     "(createdb), NeedleBench creates its tables",
                      store->path, why);
       else if (rc == NB_DB_OFFLINE)
         g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_OFFLINE,

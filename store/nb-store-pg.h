@@ -42,7 +42,10 @@ GPtrArray *nb_store_pg_schema_findings (NbStore *store, int version, GError **er
  * NB_STORE_ERROR_BUSY if another connection holds it. */
 gboolean nb_store_pg_lock (NbStore *store, int klass, gint64 id, GError **error);
 void nb_store_pg_unlock (NbStore *store, int klass, gint64 id);
-/* nb_store_pg_is_locked: TRUE if a connection other than @store's holds (@klass, @id). */
-gboolean nb_store_pg_is_locked (NbStore *store, int klass, gint64 id);
+/* nb_store_pg_is_locked: TRUE if any connection (@db's too) holds (@klass, @id). */
+gboolean nb_store_pg_is_locked (NbDb *db, int klass, gint64 id);
+/* nb_store_pg_uri_is_locked: the same on a connection of its own to @uri (FALSE if it cannot
+ * connect), for the path-based nb_store_session_is_live () and nb_store_run_is_live (). */
+gboolean nb_store_pg_uri_is_locked (const char *uri, int klass, gint64 id);
 
 G_END_DECLS

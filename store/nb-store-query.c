@@ -42,7 +42,7 @@ session_from_row (NbStore *store, NbStmt *stmt)
     s->status = NB_SESSION_ABORTED;
   else
     s->status = nb_store_live_is_held (store, FALSE, s->id) ? NB_SESSION_RECORDING
-                                                              : NB_SESSION_INTERRUPTED;
+                                                            : NB_SESSION_INTERRUPTED;
   s->error = col_strdup (stmt, 13);
   s->has_target = nb_stmt_column_type (stmt, 14) != NB_DB_NULL;
   s->profile_id = col_strdup (stmt, 15);

@@ -76,6 +76,12 @@ nb_store_set_error (NbStore *store, GError **error, int rc, const char *what)
     case NB_STORE_ERROR_BUSY: hint = "; another program keeps the database locked"; break;
     default: break;
     }
+  if (store->db != NULL && nb_db_backend (store->db) == NB_DB_POSTGRES)
+    {
+      /* the hints are about a SQLite file; the server's message says what happened */
+      g_set_error (error, NB_STORE_ERROR, code, "%s %s: %s", what, store->path, msg);
+      return;
+    }
   g_set_error (error, NB_STORE_ERROR, code, "%s %s: %s (SQLite %d)%s", what, store->path, msg, rc,
                hint);
 }

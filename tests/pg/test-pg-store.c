@@ -129,8 +129,9 @@ test_open_identity (void)
   g_assert_cmpuint (strlen (id), ==, 32);
   for (const char *p = id; *p; p++)
     g_assert_true (g_ascii_isxdigit (*p) && !g_ascii_isupper (*p));
-  g_assert_true (nb_store_check_integrity (store, &error));
+  gboolean intact = nb_store_check_integrity (store, &error);
   g_assert_no_error (error);
+  g_assert_true (intact);
 
   g_autoptr (NbStore) again = open_store ();
   g_autofree char *id2 = nb_store_get_identity (again, &error);
@@ -695,6 +696,48 @@ test_password_refused (void)
   g_clear_error (&error);
 }
 
+/* The server says no: an unknown role is NB_STORE_ERROR_DENIED, an unknown database
+ * NB_STORE_ERROR_NOT_FOUND, a database of a newer NeedleBench NB_STORE_ERROR_SCHEMA (it is not
+ * touched), an empty database opened read-only NB_STORE_ERROR_READ_ONLY (nothing created). */
+static void
+test_refusals (void)
+{
+  GError *error = NULL;
+  const char *q = strchr (pg_uri (), '?');
+  g_autofree char *nobody = g_strdup_printf ("postgresql:///nbtest%s", q);
+  char *user = strstr (nobody, "user=nbtest");
+  g_assert_nonnull (user);
+  memcpy (user, "user=nobody", strlen ("user=nobody"));
+  g_assert_null (nb_store_open (nobody, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_DENIED);
+  g_assert_nonnull (strstr (error->message, "credentials"));
+  g_clear_error (&error);
+
+  g_autofree char *missing = g_strdup_printf ("postgresql:///no_such_db%s", q);
+  g_assert_null (nb_store_open (missing, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_autofree char *empty = fresh_db ("nb_empty");
+  g_assert_null (nb_store_open_full (empty, NB_STORE_OPEN_READ_ONLY, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_autofree char *msg = NULL;
+  g_assert_true (superuser_exec_on (empty, "SELECT 1", &msg));
+  g_assert_false (superuser_exec_on (empty, "SELECT * FROM audit", &msg)); /* nothing made */
+
+  g_autofree char *newer = fresh_db ("nb_newer");
+  nb_store_close (open_at (newer));
+  g_assert_true (superuser_exec_on (newer, "UPDATE schema_version SET version = 99", &msg));
+  g_assert_null (nb_store_open (newer, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  g_clear_error (&error);
+  g_assert_null (nb_store_open_full (newer, NB_STORE_OPEN_READ_ONLY, &error));
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_SCHEMA);
+  g_clear_error (&error);
+}
+
 /* No server at the address: NB_STORE_ERROR_OFFLINE, quickly. */
 static void
 test_offline (void)
@@ -714,7 +757,8 @@ test_offline (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  /* the lab key a store without one creates goes to a directory of the test's own */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/pg-store/open-identity", test_open_identity);
   g_test_add_func ("/pg-store/session-round-trip", test_session_round_trip);
   g_test_add_func ("/pg-store/run-certificate", test_run_certificate);
@@ -724,5 +768,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pg-store/concurrent-writers", test_concurrent_writers);
   g_test_add_func ("/pg-store/password-refused", test_password_refused);
   g_test_add_func ("/pg-store/offline", test_offline);
+  g_test_add_func ("/pg-store/refusals", test_refusals);
   return g_test_run ();
 }

@@ -43,7 +43,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   f->dir = nb_test_tmpdir_new ();
-  f->path = g_build_filename (f->dir, "certificates.db", NULL);
+  f->path = nb_test_store_location (f->dir, "certificates.db");
   f->store = nb_store_open (f->path, &error);
   g_assert_no_error (error);
   NbStoreStandardParams sp = { .serial = "FIX-1",
@@ -66,6 +66,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   nb_store_close (f->store);
   g_free (f->path);
   nb_test_tmpdir_free (f->dir);
+  nb_test_store_cleanup ();
 }
 
 /* A run closed with @status; traceable unless @self_check. */
@@ -590,5 +591,5 @@ main (int argc, char **argv)
   ADD ("users", test_users, NULL);
   ADD ("signatures", test_signatures, NULL);
   ADD ("triggers", test_triggers, NULL);
-  return g_test_run ();
+  return nb_test_run ();
 }

@@ -158,12 +158,11 @@ runs_clear (Runs *r)
 static int
 count_rows (NbStore *store, const char *sql)
 {
-  sqlite3_stmt *stmt = NULL;
-  g_assert_cmpint (sqlite3_prepare_v2 (nb_db_sqlite_handle (store->db), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  int n = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  NbStmt *stmt = nb_store_stmt (store, sql, NULL);
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, NB_DB_ROW);
+  int n = nb_stmt_column_int (stmt, 0);
+  nb_stmt_reset (stmt);
   return n;
 }
 
@@ -172,7 +171,7 @@ static void
 test_recorder_groups (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "g.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "g.db");
   g_autoptr (GError) error = NULL;
   NbRecorderParams p = { .store_path = path, .session = { .sample_rate_hz = 20000 } };
   g_autoptr (NbRecorder) rec = nb_recorder_new (&p, &error);
@@ -210,7 +209,7 @@ static void
 test_recorded_size (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "size.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "size.db");
   g_autoptr (GError) error = NULL;
   enum
   {
@@ -243,7 +242,7 @@ static void
 test_old_schema (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "old.db");
   g_autofree char *after_csv = g_build_filename (dir, "after.csv", NULL);
   g_autoptr (GError) error = NULL;
   enum
@@ -336,10 +335,11 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/store-codec/round-trip", test_round_trip);
-  g_test_add_func ("/store-codec/corrupt", test_corrupt);
-  g_test_add_func ("/store-codec/recorder-groups", test_recorder_groups);
-  g_test_add_func ("/store-codec/recorded-size", test_recorded_size);
-  g_test_add_func ("/store-codec/old-schema", test_old_schema);
-  return g_test_run ();
+  nb_test_add_func ("/store-codec/round-trip", test_round_trip);
+  nb_test_add_func ("/store-codec/corrupt", test_corrupt);
+  nb_test_add_func ("/store-codec/recorder-groups", test_recorder_groups);
+  nb_test_add_func ("/store-codec/recorded-size", test_recorded_size);
+  nb_test_add_sqlite_only ("/store-codec/old-schema", test_old_schema,
+                           "a SQLite file of schema 2 (raw sample rows) brought forward");
+  return nb_test_run ();
 }

@@ -25,7 +25,7 @@ test_kill_9 (void)
   if (child == NULL)
     g_error ("NB_STORE_CRASH_CHILD is not set: run this test through meson");
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "crash.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "crash.db");
   GError *error = NULL;
 
   g_autoptr (GSubprocess) proc
@@ -108,6 +108,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/store/crash/kill-9", test_kill_9);
-  return g_test_run ();
+  nb_test_add_func ("/store/crash/kill-9", test_kill_9);
+  return nb_test_run ();
 }

@@ -117,7 +117,7 @@ static void
 test_export_csv (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "exp.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "exp.db");
   g_autofree char *out_dir = g_build_filename (dir, "out", NULL);
   g_autofree char *csv = g_build_filename (out_dir, "strokes.csv", NULL);
   g_autofree char *csv_samples = g_build_filename (out_dir, "samples.csv", NULL);
@@ -194,7 +194,7 @@ static void
 test_export_json (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "exp.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "exp.db");
   g_autofree char *json = g_build_filename (dir, "strokes.json", NULL);
   g_autofree char *json_samples = g_build_filename (dir, "samples.json", NULL);
   GError *error = NULL;
@@ -267,6 +267,6 @@ test_export_json (void)
 void
 test_store_add_export_tests (void)
 {
-  g_test_add_func ("/store/export-csv", test_export_csv);
-  g_test_add_func ("/store/export-json", test_export_json);
+  nb_test_add_func ("/store/export-csv", test_export_csv);
+  nb_test_add_func ("/store/export-json", test_export_json);
 }

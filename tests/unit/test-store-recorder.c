@@ -71,7 +71,7 @@ static void
 test_round_trip (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "sub", "rt.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "sub/rt.db");
   GError *error = NULL;
   gint64 before = g_get_real_time ();
   gint64 id = record_session (path, 300, 250);
@@ -166,11 +166,11 @@ test_read_only (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
   g_autofree char *sub = g_build_filename (dir, "ro", NULL);
-  g_autofree char *path = g_build_filename (sub, "ro.db", NULL);
+  g_autofree char *path = nb_test_store_location (sub, "ro.db");
   GError *error = NULL;
   gint64 id = record_session (path, 3, 3);
 
-  if (geteuid () != 0)
+  if (geteuid () != 0 && !nb_test_backend_is_pg ())
     {
       /* the real thing: file and directory without write permission */
       g_assert_cmpint (g_chmod (path, 0400), ==, 0);
@@ -188,6 +188,8 @@ test_read_only (void)
       g_chmod (sub, 0700);
       g_chmod (path, 0600);
     }
+  else if (nb_test_backend_is_pg ())
+    g_test_message ("PostgreSQL: no file to chmod, using read-only connections");
   else
     g_test_message ("running as root: chmod does not stop writes, using read-only connections");
 
@@ -209,7 +211,8 @@ test_read_only (void)
   g_clear_error (&error);
 
   /* the recorder's own connection refused writes (query_only): reported by nb_recorder_new () */
-  nb_store_test_set_connect_sql ("PRAGMA query_only = 1");
+  nb_store_test_set_connect_sql (nb_test_backend_is_pg () ? "SET default_transaction_read_only = on"
+                                                          : "PRAGMA query_only = 1");
   NbRecorderParams p = default_params (path);
   NbRecorder *rec = nb_recorder_new (&p, &error);
   nb_store_test_set_connect_sql (NULL);
@@ -218,7 +221,13 @@ test_read_only (void)
   g_test_message ("recorder: %s", error->message);
   g_clear_error (&error);
 
-  /* read-only opening never creates a file */
+  /* read-only opening never creates a file (on PostgreSQL a database is never created by
+   * opening it: nothing to test) */
+  if (nb_test_backend_is_pg ())
+    {
+      nb_test_tmpdir_free (g_steal_pointer (&dir));
+      return;
+    }
   g_autofree char *missing = g_build_filename (dir, "missing.db", NULL);
   NbStore *none = nb_store_open_full (missing, NB_STORE_OPEN_READ_ONLY, &error);
   g_assert_null (none);
@@ -245,7 +254,7 @@ static void
 test_disk_full (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "full.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "full.db");
   GError *error = NULL;
   gint64 first = record_session (path, 200, 100);
 
@@ -310,7 +319,7 @@ static void
 test_live_and_interrupted (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "live.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "live.db");
   GError *error = NULL;
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   g_assert_no_error (error);
@@ -343,8 +352,9 @@ test_live_and_interrupted (void)
 void
 test_store_add_recorder_tests (void)
 {
-  g_test_add_func ("/store/round-trip", test_round_trip);
-  g_test_add_func ("/store/read-only", test_read_only);
-  g_test_add_func ("/store/disk-full", test_disk_full);
-  g_test_add_func ("/store/live-and-interrupted", test_live_and_interrupted);
+  nb_test_add_func ("/store/round-trip", test_round_trip);
+  nb_test_add_func ("/store/read-only", test_read_only);
+  nb_test_add_sqlite_only ("/store/disk-full", test_disk_full,
+                           "a full disk made with PRAGMA max_page_count");
+  nb_test_add_func ("/store/live-and-interrupted", test_live_and_interrupted);
 }

@@ -33,7 +33,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   (void) data;
   GError *error = NULL;
   f->dir = nb_test_tmpdir_new ();
-  f->path = g_build_filename (f->dir, "runs.db", NULL);
+  f->path = nb_test_store_location (f->dir, "runs.db");
   f->store = nb_store_open (f->path, &error);
   g_assert_no_error (error);
   NbStoreStandardParams sp = { .serial = FIX,
@@ -54,6 +54,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   nb_store_close (f->store);
   g_free (f->path);
   nb_test_tmpdir_free (f->dir);
+  nb_test_store_cleanup ();
 }
 
 static NbStoreRunParams
@@ -396,11 +397,12 @@ test_close_once (Fixture *f, gconstpointer data)
 static void
 refused (NbStore *store, const char *sql)
 {
-  char *msg = NULL;
-  int rc = sqlite3_exec (nb_db_sqlite_handle (store->db), sql, NULL, NULL, &msg);
-  if ((rc & 0xff) != SQLITE_CONSTRAINT)
-    g_error ("not refused (%d, %s): %s", rc, msg ? msg : "", sql);
-  sqlite3_free (msg);
+  GError *error = NULL;
+  if (nb_store_exec (store, sql, &error))
+    g_error ("not refused: %s", sql);
+  if (!g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT))
+    g_error ("not refused by a constraint (%s): %s", error->message, sql);
+  g_error_free (error);
 }
 
 static void
@@ -439,7 +441,8 @@ test_append_only (Fixture *f, gconstpointer data)
   REFUSE ("DELETE FROM run_points WHERE id = %" G_GINT64_FORMAT, depth_id);
   REFUSE ("UPDATE run_strokes SET reference = 1.0 WHERE point_id = %" G_GINT64_FORMAT, depth_id);
   REFUSE ("DELETE FROM run_strokes WHERE point_id = %" G_GINT64_FORMAT, depth_id);
-  REFUSE ("UPDATE run_tables SET data = x'00' WHERE run_id = %" G_GINT64_FORMAT, closed);
+  REFUSE ("UPDATE run_tables SET data = %s WHERE run_id = %" G_GINT64_FORMAT, NB_TEST_BLOB_00,
+          closed);
   REFUSE ("DELETE FROM run_tables WHERE run_id = %" G_GINT64_FORMAT, closed);
   /* nothing is added to a closed run, behind the API's back either */
   REFUSE ("INSERT INTO run_transitions (run_id, at, state) VALUES (%" G_GINT64_FORMAT ", 1, 'x')",
@@ -451,8 +454,8 @@ test_append_only (Fixture *f, gconstpointer data)
           ", 99, 1.0)",
           depth_id);
   REFUSE ("INSERT INTO run_tables (run_id, which, at, data) VALUES (%" G_GINT64_FORMAT
-          ", 'after', 1, x'00')",
-          closed);
+          ", 'after', 1, %s)",
+          closed, NB_TEST_BLOB_00);
   /* ids stay below the run lock range */
   REFUSE ("INSERT INTO sessions (id, sample_rate_hz, started_at) VALUES (4611686018427387904, "
           "20000, 1)");
@@ -659,7 +662,7 @@ static void
 test_interrupted (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "crash.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "crash.db");
   int up[2], down[2];
   g_assert_cmpint (pipe (up), ==, 0);
   g_assert_cmpint (pipe (down), ==, 0);
@@ -734,7 +737,7 @@ static void
 test_migration (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "v4.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "v4.db");
   GError *error = NULL;
 
   NbStore *store = nb_store_test_open_at_version (path, 4, &error);
@@ -780,8 +783,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/store-runs/migration", test_migration);
-  g_test_add_func ("/store-runs/interrupted", test_interrupted);
+  nb_test_add_sqlite_only ("/store-runs/migration", test_migration,
+                           "a SQLite file of schema 4 brought forward");
+  nb_test_add_func ("/store-runs/interrupted", test_interrupted);
 #define ADD(name, fn)                                                                              \
   g_test_add ("/store-runs/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("round-trip", test_round_trip);
@@ -791,5 +795,5 @@ main (int argc, char **argv)
   ADD ("audit", test_audit);
   ADD ("invalid", test_invalid);
 #undef ADD
-  return g_test_run ();
+  return nb_test_run ();
 }

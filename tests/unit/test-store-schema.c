@@ -44,27 +44,14 @@ test_default_path (void)
   g_assert_cmpstr (g_quark_to_string (NB_STORE_ERROR), ==, "nb-store-error-quark");
 }
 
-static gboolean
-has_index (NbStore *store, const char *name)
-{
-  NbStmt *stmt = nb_store_stmt (
-      store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", NULL);
-  nb_stmt_bind_text (stmt, 1, name, -1);
-  g_assert_cmpint (nb_stmt_step (stmt), ==, SQLITE_ROW);
-  gboolean found = nb_stmt_column_int (stmt, 0) == 1;
-  nb_stmt_reset (stmt);
-  return found;
-}
-
 /* schema 10: every database has an identity of its own, fixed from its creation (or its
  * migration to 10) */
 static void
 test_identity (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *a = g_build_filename (dir, "a.db", NULL);
-  g_autofree char *b = g_build_filename (dir, "b.db", NULL);
-  g_autofree char *old = g_build_filename (dir, "v9.db", NULL);
+  g_autofree char *a = nb_test_store_location (dir, "a.db");
+  g_autofree char *b = nb_test_store_location (dir, "b.db");
   GError *error = NULL;
 
   NbStore *store = nb_store_open (a, &error);
@@ -76,8 +63,10 @@ test_identity (void)
   g_assert_false (nb_store_exec (store, "UPDATE store_identity SET uuid = '0'", &error));
   g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
-  g_assert_false (nb_store_exec (store, "INSERT INTO store_identity VALUES (2, '"
-                                        "0123456789abcdef0123456789abcdef', 0)", &error));
+  g_assert_false (nb_store_exec (store,
+                                 "INSERT INTO store_identity VALUES (2, '"
+                                 "0123456789abcdef0123456789abcdef', 0)",
+                                 &error));
   g_clear_error (&error);
   nb_store_close (store);
   store = nb_store_open (a, &error);
@@ -89,9 +78,17 @@ test_identity (void)
   g_autofree char *id_b = nb_store_get_identity (store, &error);
   g_assert_cmpstr (id_b, !=, id_a);
   nb_store_close (store);
+  nb_test_tmpdir_free (g_steal_pointer (&dir));
+}
 
-  /* a database from before schema 10 gets one when it is brought forward */
-  store = nb_store_test_open_at_version (old, 9, &error);
+/* a database from before schema 10 gets an identity when it is brought forward */
+static void
+test_identity_migrated (void)
+{
+  g_autofree char *dir = nb_test_tmpdir_new ();
+  g_autofree char *old = nb_test_store_location (dir, "v9.db");
+  GError *error = NULL;
+  NbStore *store = nb_store_test_open_at_version (old, 9, &error);
   g_assert_no_error (error);
   g_assert_null (nb_store_get_identity (store, &error));
   g_clear_error (&error);
@@ -110,7 +107,7 @@ test_migrations (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
   g_autofree char *empty = g_build_filename (dir, "empty.db", NULL);
-  g_autofree char *old = g_build_filename (dir, "v1.db", NULL);
+  g_autofree char *old = nb_test_store_location (dir, "v1.db");
   GError *error = NULL;
 
   /* an existing empty file is a database at version 0 */
@@ -119,14 +116,14 @@ test_migrations (void)
   g_assert_no_error (error);
   g_assert_cmpint (nb_store_get_schema_version (store), ==, nb_store_get_latest_schema_version ());
   g_assert_cmpint (nb_store_get_latest_schema_version (), >=, 2);
-  g_assert_true (has_index (store, "sessions_started"));
+  g_assert_true (nb_test_has_index (store, "sessions_started"));
   nb_store_close (store);
 
   /* a version 1 database with data is brought forward, keeping the data */
   store = nb_store_test_open_at_version (old, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (nb_store_get_schema_version (store), ==, 1);
-  g_assert_false (has_index (store, "sessions_started"));
+  g_assert_false (nb_test_has_index (store, "sessions_started"));
   NbStoreSessionParams sp = { .pen_serial = "OLD-1", .note = "from v1", .sample_rate_hz = 20000 };
   gint64 id = nb_store_begin_session (store, &sp, &error);
   g_assert_no_error (error);
@@ -138,7 +135,7 @@ test_migrations (void)
   store = nb_store_open (old, &error);
   g_assert_no_error (error);
   g_assert_cmpint (nb_store_get_schema_version (store), ==, nb_store_get_latest_schema_version ());
-  g_assert_true (has_index (store, "sessions_started"));
+  g_assert_true (nb_test_has_index (store, "sessions_started"));
   g_autoptr (NbStoreSession) s = nb_store_get_session (store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (s->note, ==, "from v1");
@@ -193,7 +190,7 @@ static void
 test_append_only (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "ao.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "ao.db");
   GError *error = NULL;
   gint64 id = record_session (path, 10, 10);
   g_autoptr (NbStore) store = nb_store_open (path, &error);
@@ -201,7 +198,8 @@ test_append_only (void)
 
   expect_rejected (store, "UPDATE strokes SET depth_mm = 9");
   expect_rejected (store, "DELETE FROM strokes");
-  expect_rejected (store, "UPDATE batches SET samples = x'0000'");
+  expect_rejected (store, nb_test_backend_is_pg () ? "UPDATE batches SET samples = '\\x0000'"
+                                                   : "UPDATE batches SET samples = x'0000'");
   expect_rejected (store, "DELETE FROM batches");
   expect_rejected (store, "UPDATE events SET detail = 'x'");
   expect_rejected (store, "DELETE FROM events");
@@ -235,9 +233,12 @@ test_append_only (void)
 void
 test_store_add_schema_tests (void)
 {
-  g_test_add_func ("/store/identity", test_identity);
-  g_test_add_func ("/store/file-mode", test_file_mode);
-  g_test_add_func ("/store/default-path", test_default_path);
-  g_test_add_func ("/store/migrations", test_migrations);
-  g_test_add_func ("/store/append-only", test_append_only);
+  nb_test_add_func ("/store/identity", test_identity);
+  nb_test_add_sqlite_only ("/store/identity-migrated", test_identity_migrated,
+                           "a SQLite file of schema 9 brought forward");
+  nb_test_add_sqlite_only ("/store/file-mode", test_file_mode, "the file's and WAL's mode");
+  nb_test_add_func ("/store/default-path", test_default_path);
+  nb_test_add_sqlite_only ("/store/migrations", test_migrations,
+                           "empty, old (schema 1), newer (user_version) and junk SQLite files");
+  nb_test_add_func ("/store/append-only", test_append_only);
 }

@@ -27,7 +27,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   (void) data;
   GError *error = NULL;
   f->dir = nb_test_tmpdir_new ();
-  f->path = g_build_filename (f->dir, "standards.db", NULL);
+  f->path = nb_test_store_location (f->dir, "standards.db");
   f->store = nb_store_open (f->path, &error);
   g_assert_no_error (error);
 }
@@ -39,6 +39,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   nb_store_close (f->store);
   g_free (f->path);
   nb_test_tmpdir_free (f->dir);
+  nb_test_store_cleanup ();
 }
 
 static gint64
@@ -82,7 +83,7 @@ static void
 test_migration (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "v3.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "v3.db");
   GError *error = NULL;
 
   NbStore *store = nb_store_test_open_at_version (path, 3, &error);
@@ -372,6 +373,11 @@ expect_rejected (NbStore *store, const char *sql, const char *message)
   g_clear_error (&error);
 }
 
+/* the message of a failed CHECK, as each backend words it */
+#define SHAPE_FAILED                                                                               \
+  (nb_test_backend_is_pg () ? "violates check constraint \"standard_shape\""                       \
+                            : "CHECK constraint failed: standard_shape")
+
 static void
 test_append_only (Fixture *f, gconstpointer data)
 {
@@ -388,15 +394,15 @@ test_append_only (Fixture *f, gconstpointer data)
   expect_rejected (f->store,
                    "INSERT INTO standards (serial, certificate, uncertainty_mm, k, due, added_at,"
                    " added_by) VALUES ('X', 'C', 0, 2, '2027-01-01', 1, 'me')",
-                   "CHECK constraint failed: standard_shape");
+                   SHAPE_FAILED);
   expect_rejected (f->store,
                    "INSERT INTO standards (serial, certificate, uncertainty_mm, k, due, added_at,"
                    " added_by) VALUES ('X', 'C', 0.001, 2, '31/01/2027', 1, 'me')",
-                   "CHECK constraint failed: standard_shape");
+                   SHAPE_FAILED);
   expect_rejected (f->store,
                    "INSERT INTO standards (serial, withdrawn, due, added_at, added_by)"
                    " VALUES ('X', 'gone', '2027-01-01', 1, 'me')",
-                   "CHECK constraint failed: standard_shape");
+                   SHAPE_FAILED);
   g_autoptr (NbStoreStandard) s = nb_store_get_standard (f->store, FIX, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (s->due, ==, "2026-11-30");
@@ -442,7 +448,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/store-standards/migration", test_migration);
+  nb_test_add_sqlite_only ("/store-standards/migration", test_migration,
+                           "a SQLite file of schema 3 brought forward");
 #define ADD(name, fn)                                                                              \
   g_test_add ("/store-standards/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("add-list-supersede", test_add_list_supersede);
@@ -451,5 +458,5 @@ main (int argc, char **argv)
   ADD ("append-only", test_append_only);
   ADD ("read-only", test_read_only);
 #undef ADD
-  return g_test_run ();
+  return nb_test_run ();
 }

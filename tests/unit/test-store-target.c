@@ -63,7 +63,7 @@ static void
 test_target_round_trip (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "target.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "target.db");
   GError *error = NULL;
   gint64 id = record_with_target (path, 20);
   gint64 plain = record_session (path, 3, 1);
@@ -116,9 +116,9 @@ test_target_round_trip (void)
   g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
 
-  g_assert_true (nb_store_exec (store, "DROP TRIGGER session_targets_no_update", &error));
-  g_assert_true (nb_store_exec (
-      store, "UPDATE session_targets SET band_hi_mm = 1.6 WHERE session_id = 1", &error));
+  g_assert_true (nb_test_tamper (store, "session_targets",
+                                 "UPDATE session_targets SET band_hi_mm = 1.6 WHERE session_id = 1",
+                                 &error));
   g_assert_cmpuint (count_findings (store, NB_AUDIT_FINDING_CONTENT, "session_targets"), ==, 1);
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
@@ -127,7 +127,7 @@ static void
 test_target_invalid (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "bad.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "bad.db");
   GError *error = NULL;
   g_autoptr (NbStore) store = nb_store_open (path, &error);
   g_assert_no_error (error);
@@ -154,7 +154,7 @@ static void
 test_target_export (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "target.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "target.db");
   g_autofree char *csv = g_build_filename (dir, "strokes.csv", NULL);
   g_autofree char *json = g_build_filename (dir, "strokes.json", NULL);
   GError *error = NULL;
@@ -213,7 +213,7 @@ static void
 test_target_migration (void)
 {
   g_autofree char *dir = nb_test_tmpdir_new ();
-  g_autofree char *path = g_build_filename (dir, "v8.db", NULL);
+  g_autofree char *path = nb_test_store_location (dir, "v8.db");
   GError *error = NULL;
   NbStore *old = nb_store_test_open_at_version (path, 8, &error);
   g_assert_no_error (error);
@@ -250,8 +250,9 @@ test_target_migration (void)
 void
 test_store_add_target_tests (void)
 {
-  g_test_add_func ("/store/target/migration", test_target_migration);
-  g_test_add_func ("/store/target/round-trip", test_target_round_trip);
-  g_test_add_func ("/store/target/invalid", test_target_invalid);
-  g_test_add_func ("/store/target/export", test_target_export);
+  nb_test_add_sqlite_only ("/store/target/migration", test_target_migration,
+                           "a SQLite file of schema 8 brought forward");
+  nb_test_add_func ("/store/target/round-trip", test_target_round_trip);
+  nb_test_add_func ("/store/target/invalid", test_target_invalid);
+  nb_test_add_func ("/store/target/export", test_target_export);
 }

@@ -95,5 +95,5 @@ main (int argc, char **argv)
   test_store_add_audit_tests ();
   test_store_add_export_tests ();
   test_store_add_target_tests ();
-  return g_test_run ();
+  return nb_test_run ();
 }
