@@ -641,6 +641,9 @@ nb_run_result_load_json (NbStore *store, gint64 run_id, gboolean raw, GError **e
         }
       doc = json_parser_steal_root (parser);
       restore_doubles (doc, NULL);
+      /* the run's id in this database: a run copied from a bench into a fleet's database
+       * (nb-store-sync.h) keeps the document written there, with the bench's id */
+      json_object_set_int_member (json_node_get_object (doc), "run", run_id);
     }
   else
     doc = document_from_record (store, run);

@@ -17,6 +17,11 @@ typedef struct
   char *target;      /* to's identity */
   char *source_head; /* "ID:HASH" of from's last audit entry, "0:" + genesis when empty */
   NbStoreSyncReport *report;
+  /* the closed records of each table (GArray of gint64), listed before anything is copied: a
+   * record closed later (whose pen or standard may be newer than the pens and standards copied
+   * first) waits for the next copy. listing: nb_sync_table () only fills it. */
+  GHashTable *listed;
+  gboolean listing;
 } NbSync;
 
 /* nb_sync_map_lookup: the target id of (@table, @source_id) from @sync->origin in the target's
@@ -54,8 +59,8 @@ typedef gint64 (*NbSyncCopyFunc) (NbSync *sync, gint64 source_id, gboolean *inse
 gboolean nb_sync_record (NbSync *sync, const char *table, gint64 source_id, NbSyncCopyFunc copy,
                          GError **error);
 
-/* nb_sync_table: nb_sync_record () for each row @ids_sql lists (the closed records of @table),
- * skipping quickly those sync_map has. */
+/* nb_sync_table: nb_sync_record () for each row @ids_sql lists (the closed records of @table;
+ * sync->listed's when it has them), skipping quickly those sync_map has. */
 gboolean nb_sync_table (NbSync *sync, const char *table, const char *ids_sql, NbSyncCopyFunc copy,
                         GError **error);
 

@@ -321,7 +321,7 @@ nb_store_sync_verify_counts (NbStore *from, NbStore *to, GArray **counts, GError
   if (origin == NULL)
     return FALSE;
   g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (NbStoreSyncCount));
-  Verify v = { { from, to, origin, NULL, NULL, NULL }, found };
+  Verify v = { { from, to, origin, NULL, NULL, NULL, NULL, FALSE }, found };
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (!verify_kind (&v, &kinds[i], error))
       return FALSE;

@@ -51,8 +51,19 @@ gboolean
 nb_sync_table (NbSync *sync, const char *table, const char *ids_sql, NbSyncCopyFunc copy,
                GError **error)
 {
-  g_autoptr (GArray) ids = nb_sync_ids (sync->from, ids_sql, -1, error);
-  g_autoptr (GHashTable) done = ids ? nb_sync_mapped (sync, table, error) : NULL;
+  GArray *ids
+      = sync->listed != NULL && !sync->listing ? g_hash_table_lookup (sync->listed, table) : NULL;
+  g_autoptr (GArray) own = ids == NULL ? nb_sync_ids (sync->from, ids_sql, -1, error) : NULL;
+  if (own == NULL && ids == NULL)
+    return FALSE;
+  if (sync->listing)
+    {
+      g_hash_table_insert (sync->listed, (gpointer) table, g_steal_pointer (&own));
+      return TRUE;
+    }
+  if (ids == NULL)
+    ids = own;
+  g_autoptr (GHashTable) done = nb_sync_mapped (sync, table, error);
   if (done == NULL)
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
@@ -139,10 +150,15 @@ nb_store_sync (NbStore *from, NbStore *to, NbStoreSyncReport *report, GError **e
       nb_store_sync_report_clear (&local);
       return FALSE;
     }
-  NbSync sync = { from, to, report->origin, report->target, head, report };
-  gboolean ok = nb_sync_pens (&sync, error) && nb_sync_standards (&sync, error)
-                && nb_sync_sessions (&sync, error) && nb_sync_runs (&sync, error)
-                && nb_sync_voids (&sync, error);
+  g_autoptr (GHashTable) listed
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  NbSync sync = { from, to, report->origin, report->target, head, report, listed, TRUE };
+  gboolean ok = nb_sync_standards (&sync, error) && nb_sync_sessions (&sync, error)
+                && nb_sync_runs (&sync, error) && nb_sync_voids (&sync, error);
+  sync.listing = FALSE;
+  ok = ok && nb_sync_pens (&sync, error) && nb_sync_standards (&sync, error)
+       && nb_sync_sessions (&sync, error) && nb_sync_runs (&sync, error)
+       && nb_sync_voids (&sync, error);
   /* what waits: open records, and (after a failure) the closed ones not copied yet */
   g_autoptr (GError) count_error = NULL;
   gint64 open = count (from,

@@ -5,11 +5,13 @@
  *
  * Rows get new ids in the target (another bench's session 1 is there already); sync_map in the
  * target (schema 10) records origin (the source's nb_store_get_identity ()), table, source id and
- * target id of every copied row, and sync_sent in the source the same from its side. A copy is
- * idempotent: rows already mapped are skipped. The target's audit trail gets entries of its own
- * covering the rows copied (action "sync.import", naming the origin and the source's audit head);
- * the source is never written except for sync_sent. Only closed records are copied: a session
- * still recording or a run still running waits for the next sync.
+ * target id of every record copied (the rows of a session or run are found through it; a pen or
+ * standard the target had already is found by its natural key, not mapped: sync_map's UNIQUE
+ * (tbl, target_id) gives each target row one origin), and sync_sent in the source the same from
+ * its side. A copy is idempotent: records already mapped are skipped. The target's audit trail gets
+ * entries of its own covering the rows copied (action "sync.import", naming the origin and the
+ * source's audit head); the source is never written except for sync_sent. Only closed records are
+ * copied: a session still recording or a run still running waits for the next sync.
  *
  * A source opened read-only (NB_STORE_OPEN_READ_ONLY: `db migrate` from an archived file) is
  * copied all the same; it just gets no sync_sent rows, and the target's sync_map alone keeps the
@@ -31,11 +33,11 @@ typedef struct
 {
   char *origin;   /* the source's identity */
   char *target;   /* the target's identity */
-  gint64 copied;  /* rows copied by this call */
-  gint64 present; /* rows that were in the target already */
-  gint64 pending; /* closed rows of the source still not in the target afterwards (0 on success;
-                   * -1: unknown, after a failure from a source opened read-only) */
-  gint64 waiting; /* rows left because their record is still open (recording, running) */
+  gint64 copied;  /* records copied by this call */
+  gint64 present; /* records that were in the target already */
+  gint64 pending; /* closed records of the source not sent to the target afterwards (0 on
+                   * success; -1: unknown, after a failure from a source opened read-only) */
+  gint64 waiting; /* records left because they are still open (recording, running) */
   gint64 kept;    /* certificates of the source, which stay in it (never copied) */
 } NbStoreSyncReport;
 
@@ -65,7 +67,7 @@ typedef struct
  * order checked. */
 gboolean nb_store_sync_verify_counts (NbStore *from, NbStore *to, GArray **counts, GError **error);
 
-/* nb_store_sync_count_waiting: the closed rows of @from not yet sent to the database with
+/* nb_store_sync_count_waiting: the closed records of @from not yet sent to the database with
  * identity @target (NULL: never sent anywhere), from @from's sync_sent alone: works offline. */
 gint64 nb_store_sync_count_waiting (NbStore *from, const char *target, GError **error);
 

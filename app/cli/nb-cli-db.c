@@ -39,7 +39,7 @@ static void
 print_report (const char *from, const char *to, const NbStoreSyncReport *r)
 {
   g_autofree char *f = nb_cli_escape (from), *t = nb_cli_escape (to);
-  printf (_ ("%s -> %s\n"), f, t);
+  printf ("%s -> %s\n", f, t);
   printf (_ ("%" PRId64 " records copied, %" PRId64 " there already, %" PRId64
              " still open (recording or running)\n"),
           r->copied, r->present, r->waiting);
@@ -335,7 +335,10 @@ db_status (int argc, char **argv)
       else
         {
           g_autofree char *why = nb_cli_escape (server_error->message);
-          printf (_ ("server %s %s: %s\n"), s, state, why);
+          if (g_str_equal (state, "offline"))
+            printf (_ ("server %s offline: %s\n"), s, why);
+          else
+            printf (_ ("server %s cannot be used: %s\n"), s, why);
         }
       printf (ngettext ("%" PRId64 " record waiting to be sent\n",
                         "%" PRId64 " records waiting to be sent\n", waiting),
@@ -349,6 +352,15 @@ db_status (int argc, char **argv)
 int
 nb_cli_db (int argc, char **argv)
 {
+  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf (_ ("Usage: needlebench-cli db migrate --from PATH --to URI [--json]\n"
+                 "       needlebench-cli db sync [--local-db PATH] --db URI [--json]\n"
+                 "       needlebench-cli db status [--local-db PATH] [--db URI] [--json]\n"
+                 "Copies a bench's records into a fleet's database (see needlebench-cli db "
+                 "SUBCOMMAND --help).\n"));
+      return NB_EXIT_OK;
+    }
   if (argc >= 2 && g_str_equal (argv[1], "migrate"))
     return db_migrate (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "sync"))

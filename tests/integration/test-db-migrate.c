@@ -17,6 +17,7 @@
 
 #include "cli-harness.h"
 #include "nb-audit-verify.h"
+#include "nb-run-result.h"
 #include "nb-store-sync-private.h"
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
@@ -247,6 +248,18 @@ test_migrate (void)
                                " ON s.id = r.standard_id WHERE s.serial = r.fixture_serial"),
                    ==, 2);
   assert_audit_clean (srv, 800);
+  /* B's run, run 2 there, has its document read back under its id there (certificates and
+   * `run show` name it) */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NbStore) store = nb_store_open (srv, &error);
+    g_assert_no_error (error);
+    g_autoptr (JsonNode) doc = nb_run_result_load_json (store, 2, FALSE, &error);
+    g_assert_no_error (error);
+    JsonObject *d = json_node_get_object (doc);
+    g_assert_cmpint (json_object_get_int_member (d, "run"), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (d, "fixture"), ==, "FIX-2");
+  }
   /* A is still verified after B came in */
   g_auto (CliResult) m4 = { 0 };
   run_expect (&m4, 0, "db", "migrate", "--from", a, "--to", srv, NULL);
@@ -324,6 +337,57 @@ test_interrupted (void)
   assert_audit_clean (srv, 400);
 }
 
+/* two copies of one bench at once (the app's background sync and `db sync`): each record is
+ * copied once, the other copy finds it there inside the writer lock */
+static void
+test_concurrent (void)
+{
+  g_autofree char *a = path ("bench-e.db"), *srv = target ("server_e");
+  make_bench (a, "FIX-5", "S5", TRUE);
+  GSubprocess *p1 = cli_start ("db", "sync", "--local-db", a, "--db", srv, "--json", NULL);
+  GSubprocess *p2 = cli_start ("db", "sync", "--local-db", a, "--db", srv, "--json", NULL);
+  g_auto (CliResult) r1 = { 0 }, r2 = { 0 }, m = { 0 };
+  cli_finish (&r1, p1);
+  cli_finish (&r2, p2);
+  g_test_message ("%s%s%s%s", r1.out, r1.err, r2.out, r2.err);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_autoptr (JsonParser) j1 = NULL, j2 = NULL;
+  JsonObject *o1 = cli_json_object (&r1, &j1), *o2 = cli_json_object (&r2, &j2);
+  g_assert_cmpint (
+      json_object_get_int_member (o1, "copied") + json_object_get_int_member (o2, "copied"), ==, 9);
+  g_assert_cmpint (count (srv, "SELECT count(*) FROM sessions"), ==, 2);
+  g_assert_cmpint (count (srv, "SELECT count(*) FROM runs"), ==, 1);
+  g_assert_cmpint (count (srv, "SELECT count(*) FROM sync_map"), ==, 9);
+  g_assert_cmpint (count (a, "SELECT count(*) FROM sync_sent"), ==, 9);
+  run_expect (&m, 0, "db", "migrate", "--from", a, "--to", srv, NULL);
+  assert_audit_clean (srv, 400);
+}
+
+/* a server that cannot be reached: exit 5, distinct from usage (2), data (4) and a copy that
+ * does not verify (1); the bench's records still counted as waiting */
+static void
+test_offline (void)
+{
+  g_autofree char *a = path ("bench-d.db");
+  const char *gone = "postgresql:///nbtest?host=/nonexistent-nb-socket-dir&port=5";
+  g_auto (CliResult) rec = { 0 }, st = { 0 }, sy = { 0 }, mi = { 0 };
+  run_expect (&rec, 0, "record", "-d", "sim:serial=S9,time-scale=20", "--depth", "1.0", "--rate",
+              "100", "--seconds", "1", "--db", a, NULL);
+  run_expect (&st, 5, "db", "status", "--local-db", a, "--db", gone, "--json", NULL);
+  g_autoptr (JsonParser) p0 = NULL;
+  JsonObject *o = cli_json_object (&st, &p0);
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "offline");
+  /* pen S9, its firmware row, the session */
+  g_assert_cmpint (json_object_get_int_member (o, "waiting"), ==, 3);
+  run_expect (&sy, 5, "db", "sync", "--local-db", a, "--db", gone, "--json", NULL);
+  g_autoptr (JsonParser) p1 = NULL;
+  o = cli_json_object (&sy, &p1);
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "offline");
+  g_assert_cmpint (json_object_get_int_member (o, "waiting"), ==, 3);
+  run_expect (&mi, 5, "db", "migrate", "--from", a, "--to", gone, NULL);
+}
+
 /* usage errors exit 2, a missing source 4 */
 static void
 test_usage (void)
@@ -347,6 +411,8 @@ main (int argc, char **argv)
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_add_func ("/db/migrate", test_migrate);
   g_test_add_func ("/db/interrupted", test_interrupted);
+  g_test_add_func ("/db/concurrent", test_concurrent);
+  g_test_add_func ("/db/offline", test_offline);
   g_test_add_func ("/db/usage", test_usage);
   int rc = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
