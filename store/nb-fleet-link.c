@@ -2,6 +2,7 @@
  * (nb-fleet-link.h). */
 #include "nb-fleet-link.h"
 
+#include <libpq-fe.h>
 #include <string.h>
 
 #include "nb-db.h"
@@ -32,6 +33,38 @@ gboolean
 nb_fleet_is_server (const char *db)
 {
   return nb_db_is_uri (db);
+}
+
+gboolean
+nb_fleet_check_uri (const char *uri, GError **error)
+{
+  if (!nb_fleet_is_server (uri))
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID,
+                   "not a server address: one starts with postgresql://");
+      return FALSE;
+    }
+  char *parse_error = NULL;
+  PQconninfoOption *options = PQconninfoParse (uri, &parse_error);
+  if (options == NULL)
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_INVALID, "%s",
+                   parse_error ? g_strstrip (parse_error) : "out of memory");
+      PQfreemem (parse_error);
+      return FALSE;
+    }
+  gboolean password = FALSE;
+  for (PQconninfoOption *o = options; o->keyword; o++)
+    password |= strcmp (o->keyword, "password") == 0 && o->val != NULL;
+  PQconninfoFree (options);
+  if (password)
+    {
+      g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_DENIED,
+                   "the address carries a password: give it through ~/.pgpass, PGPASSFILE or a "
+                   "service file instead");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

@@ -33,9 +33,11 @@ const char *nb_fleet_sync_state_to_string (NbFleetSyncState state);
 typedef struct
 {
   NbFleetSyncState state;
-  gint64 waiting; /* closed rows of the bench's file not in the server; -1 when unknown */
-  gint64 open;    /* rows left for a later sync because their record is still open */
-  gint64 copied;  /* rows this sync copied */
+  /* counted in records as nb-store-sync.h counts them: a pen, a firmware row, a reference
+   * standard, a session or run with all its rows, a void */
+  gint64 waiting; /* closed records of the bench's file not in the server; -1 when unknown */
+  gint64 open;    /* records left for a later sync because they are still open */
+  gint64 copied;  /* records this sync copied */
   char *message;  /* why offline or failed (English, from the store), NULL otherwise */
 } NbFleetSyncResult;
 
@@ -56,6 +58,12 @@ typedef struct
  * (postgresql:// or postgres://) rather than a SQLite file. */
 gboolean nb_fleet_is_server (const char *db);
 
+/* nb_fleet_check_uri: TRUE if @uri is a postgresql:// URI libpq can parse and it carries no
+ * password (credentials come from libpq's environment, ~/.pgpass or a service file, never from a
+ * setting or the command line); FALSE with NB_STORE_ERROR_INVALID (not such a URI, or one libpq
+ * cannot parse) or NB_STORE_ERROR_DENIED (it carries a password). */
+gboolean nb_fleet_check_uri (const char *uri, GError **error);
+
 /* nb_fleet_acquisition_path: (transfer full) the SQLite file acquisition writes into: @db itself
  * when it is a file path, else @local_db; NULL for either means the default database path. */
 char *nb_fleet_acquisition_path (const char *db, const char *local_db) G_GNUC_WARN_UNUSED_RESULT;
@@ -72,7 +80,7 @@ char *nb_fleet_bounded_uri (const char *uri, guint timeout_s) G_GNUC_WARN_UNUSED
 void nb_fleet_sync (const char *uri, const char *local_path, NbFleetRecord *records,
                     guint n_records, NbFleetSyncResult *result);
 
-/* nb_fleet_count_waiting: the closed rows of the bench's file @local_path never sent to a
+/* nb_fleet_count_waiting: the closed records of the bench's file @local_path never sent to a
  * server; works offline. 0 when the file does not exist yet; -1 with @error on failure. */
 gint64 nb_fleet_count_waiting (const char *local_path, GError **error);
 

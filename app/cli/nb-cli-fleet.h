@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* nb_cli_fleet_sync_json: (transfer full) the `sync` object of --json output: `state` ("synced",
- * "offline", "failed"), `server` (the URI), `waiting` (closed rows still to be sent, null when
+ * "offline", "failed"), `server` (the URI), `waiting` (closed records still to be sent, null when
  * unknown), `id` (the record's id in the server, null when it is not there) and `error` (why it
  * is offline or failed, else null). */
 JsonNode *nb_cli_fleet_sync_json (const char *server, const NbFleetSyncResult *result,

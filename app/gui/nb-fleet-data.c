@@ -6,6 +6,7 @@
 
 #include "nb-store-standards.h"
 #include "nb-store.h"
+#include "nb-fleet-link.h"
 
 void
 nb_fleet_query_clear (NbFleetQuery *q)
@@ -94,7 +95,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_return_error (task, error);
       return;
     }
-  if (!g_file_test (j->path, G_FILE_TEST_EXISTS))
+  if (!nb_fleet_is_server (j->path) && !g_file_test (j->path, G_FILE_TEST_EXISTS))
     {
       g_autoptr (GPtrArray) none = g_ptr_array_new ();
       g_task_return_pointer (task, data_new (none, since_us, TRUE),

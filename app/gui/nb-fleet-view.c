@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nb-fleet-chart.h"
+#include "nb-fleet-link.h"
 #include "nb-fleet-sections.h"
 #include "nb-window.h"
 
@@ -37,7 +38,13 @@ store_path (NbFleetView *self)
 {
   if (self->store_path)
     return g_strdup (self->store_path);
-  return self->settings ? g_settings_get_string (self->settings, "database-path") : NULL;
+  if (self->settings == NULL)
+    return NULL;
+  /* with a fleet's shared database, the statistics of every bench: the server's */
+  g_autofree char *server = g_settings_get_string (self->settings, "server-uri");
+  if (nb_fleet_check_uri (server, NULL))
+    return g_steal_pointer (&server);
+  return g_settings_get_string (self->settings, "database-path");
 }
 
 static void
@@ -221,7 +228,8 @@ on_setting_changed (GSettings *settings, const char *key, NbFleetView *self)
 {
   if (g_str_equal (key, "units"))
     show_data (self); /* the same figures in the other unit: nothing to load */
-  else if (g_str_equal (key, "database-path") && self->store_path == NULL)
+  else if ((g_str_equal (key, "database-path") || g_str_equal (key, "server-uri"))
+           && self->store_path == NULL)
     {
       g_clear_pointer (&self->data, nb_fleet_data_unref);
       if (gtk_widget_get_mapped (GTK_WIDGET (self)))

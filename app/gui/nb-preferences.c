@@ -1,11 +1,18 @@
 /* nb-preferences.c: binds each row to its key; GSettings writes as the user types. */
+#include <glib/gi18n.h>
+
+#include "nb-fleet-link.h"
 #include "nb-preferences.h"
+#include "nb-store.h"
 
 struct _NbPreferences
 {
   AdwPreferencesWindow parent_instance;
   AdwEntryRow *lab_name_row, *lab_address_row, *operator_row, *database_row, *probe_ports_row;
   AdwComboRow *rule_row, *units_row, *theme_row;
+  AdwEntryRow *server_row;
+  GtkLabel *server_error;
+  GSettings *settings;
 };
 
 G_DEFINE_FINAL_TYPE (NbPreferences, nb_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -60,10 +67,50 @@ on_probe_ports_apply (AdwEntryRow *row, GSettings *settings)
   g_settings_set_strv (settings, "probe-ports", (const char *const *) list);
 }
 
+/* "server-uri" is written on Apply, and only an address that names a server without a password:
+ * a half-typed address would send the next run's copy nowhere, and a password kept in the
+ * settings would be readable by every program of the session. */
+static void
+on_server_apply (AdwEntryRow *row, NbPreferences *self)
+{
+  g_autofree char *uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autoptr (GError) error = NULL;
+  if (*uri != '\0' && !nb_fleet_check_uri (uri, &error))
+    {
+      g_autofree char *text
+          = g_error_matches (error, NB_STORE_ERROR, NB_STORE_ERROR_DENIED)
+                ? g_strdup (_ ("Not saved: the address carries a password. Put it in ~/.pgpass, "
+                               "PGPASSFILE or a PostgreSQL service file instead."))
+                : g_strdup_printf (_ ("Not saved: not a postgresql:// address (%s)."),
+                                   error->message);
+      gtk_label_set_label (self->server_error, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->server_error), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      text, -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
+                                   GTK_ACCESSIBLE_INVALID_TRUE, -1);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->server_error), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
+  g_settings_set_string (self->settings, "server-uri", uri);
+}
+
+static void
+nb_preferences_dispose (GObject *object)
+{
+  g_clear_object (&NB_PREFERENCES (object)->settings);
+  G_OBJECT_CLASS (nb_preferences_parent_class)->dispose (object);
+}
+
 static void
 nb_preferences_class_init (NbPreferencesClass *klass)
 {
   GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->dispose = nb_preferences_dispose;
   gtk_widget_class_set_template_from_resource (wc,
                                                "/org/needlebench/NeedleBench/nb-preferences.ui");
   gtk_widget_class_bind_template_child (wc, NbPreferences, lab_name_row);
@@ -74,6 +121,8 @@ nb_preferences_class_init (NbPreferencesClass *klass)
   gtk_widget_class_bind_template_child (wc, NbPreferences, rule_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, units_row);
   gtk_widget_class_bind_template_child (wc, NbPreferences, theme_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, server_row);
+  gtk_widget_class_bind_template_child (wc, NbPreferences, server_error);
 }
 
 static void
@@ -100,5 +149,9 @@ nb_preferences_new (GtkWindow *parent, GSettings *settings)
   gtk_editable_set_text (GTK_EDITABLE (self->probe_ports_row), text);
   g_signal_connect_object (self->probe_ports_row, "apply", G_CALLBACK (on_probe_ports_apply),
                            settings, 0);
+  self->settings = g_object_ref (settings);
+  g_autofree char *server = g_settings_get_string (settings, "server-uri");
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  g_signal_connect (self->server_row, "apply", G_CALLBACK (on_server_apply), self);
   return self;
 }

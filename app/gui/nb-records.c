@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "nb-export.h"
+#include "nb-fleet-link.h"
 
 struct _NbSessionItem
 {
@@ -210,7 +211,7 @@ list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   ListData *ld = task_data;
   GError *error = NULL;
   /* Nothing recorded yet on this machine: an empty list, and no database created by looking. */
-  if (!g_file_test (ld->path, G_FILE_TEST_EXISTS))
+  if (!nb_fleet_is_server (ld->path) && !g_file_test (ld->path, G_FILE_TEST_EXISTS))
     {
       g_task_return_pointer (task, g_ptr_array_new (), (GDestroyNotify) g_ptr_array_unref);
       return;

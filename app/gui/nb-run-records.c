@@ -3,6 +3,7 @@
 #include "nb-run-records.h"
 
 #include "nb-run-result.h"
+#include "nb-fleet-link.h"
 
 struct _NbRunItem
 {
@@ -130,7 +131,7 @@ list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   Job *j = task_data;
   GError *error = NULL;
   /* Nothing stored yet: an empty list, and no database created by looking. */
-  if (!g_file_test (j->path, G_FILE_TEST_EXISTS))
+  if (!nb_fleet_is_server (j->path) && !g_file_test (j->path, G_FILE_TEST_EXISTS))
     {
       g_task_return_pointer (task, g_ptr_array_new (), (GDestroyNotify) g_ptr_array_unref);
       return;

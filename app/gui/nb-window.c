@@ -4,6 +4,7 @@
 #include "nb-window.h"
 
 #include "nb-application.h"
+#include "nb-fleet-indicator.h"
 
 struct _NbWindow
 {
@@ -16,6 +17,9 @@ struct _NbWindow
   NbRecordsPage *records_page;
   NbCalibrationPage *calibration_page;
   NbCertificatesPage *certificates_page;
+  AdwHeaderBar *header_bar;
+  NbFleetStatus *fleet_status; /* the shared database's link (server-uri) */
+  NbFleetIndicator *fleet_indicator;
   GSettings *settings;
   AdwToast *last_toast; /* weak: the overlay owns toasts */
   GApplication *held;   /* held while the pen is stopped before the window closes */
@@ -60,6 +64,7 @@ static void
 on_recording_finished (NbLivePage *page, gint64 id, const char *error, NbWindow *self)
 {
   nb_records_page_refresh (self->records_page);
+  nb_fleet_status_sync_now (self->fleet_status);
   g_autofree char *text
       = error ? g_strdup_printf (_ ("Session %" PRId64 " kept, aborted: %s"), id, error)
               : g_strdup_printf (_ ("Session %" PRId64 " recorded"), id);
@@ -70,6 +75,7 @@ static void
 on_run_stored (NbCalibrationPage *page, gint64 run_id, NbWindow *self)
 {
   nb_records_page_refresh (self->records_page);
+  nb_fleet_status_sync_now (self->fleet_status);
 }
 
 static void
@@ -89,7 +95,10 @@ static void
 on_database_path_changed (GSettings *settings, const char *key, NbWindow *self)
 {
   g_autofree char *path = g_settings_get_string (settings, "database-path");
-  nb_records_page_set_store_path (self->records_page, path);
+  /* with a shared database the Records page shows the fleet's records: the bench's own are
+   * copied there after each run (NbFleetStatus) */
+  const char *server = nb_fleet_status_get_server (self->fleet_status);
+  nb_records_page_set_store_path (self->records_page, server ? server : path);
   nb_certificates_page_set_store_path (self->certificates_page, path);
 }
 
@@ -258,6 +267,9 @@ nb_window_dispose (GObject *object)
   g_clear_handle_id (&self->calibration_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), NB_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  if (self->fleet_status) /* a sync under way keeps it until it ends: no more after that */
+    nb_fleet_status_set_retry_interval (self->fleet_status, 0);
+  g_clear_object (&self->fleet_status);
   G_OBJECT_CLASS (nb_window_parent_class)->dispose (object);
 }
 
@@ -276,6 +288,7 @@ nb_window_class_init (NbWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, NbWindow, stack);
   gtk_widget_class_bind_template_child (wc, NbWindow, banner_revealer);
   gtk_widget_class_bind_template_child (wc, NbWindow, banner_label);
+  gtk_widget_class_bind_template_child (wc, NbWindow, header_bar);
   gtk_widget_class_bind_template_child (wc, NbWindow, live_page);
   gtk_widget_class_bind_template_child (wc, NbWindow, records_page);
   gtk_widget_class_bind_template_child (wc, NbWindow, calibration_page);
@@ -294,6 +307,9 @@ nb_window_init (NbWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  self->fleet_status = nb_fleet_status_new (self->settings);
+  self->fleet_indicator = NB_FLEET_INDICATOR (nb_fleet_indicator_new (self->fleet_status));
+  adw_header_bar_pack_start (self->header_bar, GTK_WIDGET (self->fleet_indicator));
   g_signal_connect (self->live_page, "lost", G_CALLBACK (show_banner), self);
   g_signal_connect (self->live_page, "pen-stopped", G_CALLBACK (show_banner), self);
   g_signal_connect (self->live_page, "connected", G_CALLBACK (on_connected), self);
@@ -304,6 +320,8 @@ nb_window_init (NbWindow *self)
   g_signal_connect (self->calibration_page, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->calibration_page, "run-stored", G_CALLBACK (on_run_stored), self);
   g_signal_connect (self->settings, "changed::database-path", G_CALLBACK (on_database_path_changed),
+                    self);
+  g_signal_connect (self->settings, "changed::server-uri", G_CALLBACK (on_database_path_changed),
                     self);
   on_database_path_changed (self->settings, "database-path", self);
   g_signal_connect (self->stack, "notify::visible-child-name", G_CALLBACK (on_page_shown), self);
@@ -345,6 +363,18 @@ NbCalibrationPage *
 nb_window_get_calibration_page (NbWindow *self)
 {
   return self->calibration_page;
+}
+
+NbFleetStatus *
+nb_window_get_fleet_status (NbWindow *self)
+{
+  return self->fleet_status;
+}
+
+NbFleetIndicator *
+nb_window_get_fleet_indicator (NbWindow *self)
+{
+  return self->fleet_indicator;
 }
 
 NbCertificatesPage *

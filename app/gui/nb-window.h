@@ -6,6 +6,7 @@
 
 #include "nb-calibration-page.h"
 #include "nb-certificates-page.h"
+#include "nb-fleet-indicator.h"
 #include "nb-live-page.h"
 #include "nb-records-page.h"
 
@@ -24,6 +25,10 @@ NbLivePage *nb_window_get_live_page (NbWindow *win);
 NbRecordsPage *nb_window_get_records_page (NbWindow *win);
 NbCalibrationPage *nb_window_get_calibration_page (NbWindow *win);
 NbCertificatesPage *nb_window_get_certificates_page (NbWindow *win);
+/* The link to the fleet's shared database (the "server-uri" setting) and its header-bar
+ * indicator, hidden without a server. */
+NbFleetStatus *nb_window_get_fleet_status (NbWindow *win);
+NbFleetIndicator *nb_window_get_fleet_indicator (NbWindow *win);
 void nb_window_show_page (NbWindow *win, const char *name);
 /* The banner: shown when a pen is lost. */
 gboolean nb_window_is_banner_shown (NbWindow *win);

@@ -2,7 +2,8 @@
  * fleet server that cannot be reached (a Unix socket directory where no server listens): the run
  * completes and exits 0, the records are in the bench's own file (--local-db), the JSON `sync`
  * object says "offline" with the records waiting, and the text says so; --local-db without a
- * server URI, or naming a URI itself, is a usage error. The same with a real server: tests/pg. */
+ * server URI, or naming a URI itself, is a usage error. With NB_PG_URI (suite pg: pg-fleet-link-cli
+ * under pg-run.sh) also with a real server: the run synced, under the server's id. */
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,8 +143,9 @@ test_record_offline (void)
   g_assert_cmpstr (json_object_get_string_member (o, "db"), ==, b.local);
   gint64 strokes = json_object_get_int_member (o, "strokes");
   g_assert_cmpint (strokes, >, 0);
-  /* the session and each of its strokes wait */
-  g_assert_cmpint (assert_offline_sync (o, &b), >, strokes);
+  /* records (nb-store-sync.h): the fixture's standard, the pen, its firmware, the session with
+   * its strokes */
+  g_assert_cmpint (assert_offline_sync (o, &b), ==, 4);
 
   g_auto (CliResult) s = { 0 };
   cli_run (&s, "sessions", "--json", "--db", b.local, NULL);
@@ -155,6 +157,40 @@ test_record_offline (void)
   JsonObject *session = json_array_get_object_element (sessions, 0);
   g_assert_cmpstr (json_object_get_string_member (session, "status"), ==, "complete");
   g_assert_cmpint (json_object_get_int_member (session, "strokes"), ==, strokes);
+  bench_clear (&b);
+}
+
+/* A server that takes the connection and then says nothing (a listening socket nobody serves):
+ * libpq would wait its 10 s connect_timeout; the post-run sync gives up after 3 s and the
+ * recording ends offline, exit 0. */
+static void
+test_silent_server (void)
+{
+  Bench b;
+  bench_init (&b);
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_assert_true (g_socket_listener_add_address (listener, any, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error));
+  g_assert_no_error (error);
+  guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_autofree char *silent = g_strdup_printf ("postgresql://127.0.0.1:%u/nbfleet?user=nb", port);
+
+  g_auto (CliResult) r = { 0 };
+  cli_run (&r, "record", "-d", "sim:serial=FL-S,time-scale=4", "--depth", "0.5", "--rate", "100",
+           "--seconds", "0.5", "--json", "--db", silent, "--local-db", b.local, NULL);
+  g_test_message ("exit %d in %.1f s\n%s%s", r.status, r.seconds, r.out, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpfloat (r.seconds, >=, 2.5); /* it did wait for the server... */
+  g_assert_cmpfloat (r.seconds, <, 9.0);  /* ...but not libpq's 10 s */
+  g_autoptr (JsonParser) p = NULL;
+  JsonObject *o = cli_json_object (&r, &p);
+  JsonObject *sync = json_object_get_object_member (o, "sync");
+  g_assert_cmpstr (json_object_get_string_member (sync, "state"), ==, "offline");
+  g_assert_cmpint (json_object_get_int_member (sync, "waiting"), >, 0);
   bench_clear (&b);
 }
 
@@ -217,13 +253,81 @@ test_local_db_usage (void)
   bench_clear (&b);
 }
 
+/* Suite pg (pg-run.sh sets NB_PG_URI): a real server. A session recorded while the server was
+ * away waits in the bench's file; the next calibration with the server there syncs it and its
+ * own run: `runs --db URI` shows the run under the server's id given in `sync`, `sessions --db
+ * URI` the session, and nothing waits any more. */
+static void
+test_online (void)
+{
+  const char *uri = g_getenv ("NB_PG_URI");
+  g_assert_nonnull (uri);
+  Bench b;
+  bench_init (&b);
+  g_auto (CliResult) rec = { 0 };
+  cli_run (&rec, "record", "-d", "sim:serial=FL-ON-R,time-scale=4", "--depth", "0.5", "--rate",
+           "100", "--seconds", "1", "--json", "--db", b.server, "--local-db", b.local, NULL);
+  g_assert_cmpint (rec.status, ==, 0);
+  g_autoptr (JsonParser) recp = NULL;
+  gint64 strokes = json_object_get_int_member (cli_json_object (&rec, &recp), "strokes");
+
+  g_auto (CliResult) r = { 0 };
+  cli_run (&r, "calibrate", "-d", "sim:serial=FL-ON-1," GOOD, "--fixture",
+           "sim-fixture:pen=FL-ON-1", "--profile", "cheek-chin-thick", "--json", "--db", uri,
+           "--local-db", b.local, NULL);
+  g_test_message ("exit %d\n%s%s", r.status, r.out, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) p = NULL;
+  JsonObject *o = cli_json_object (&r, &p);
+  g_assert_cmpint (json_object_get_int_member (o, "run"), ==, 1); /* the bench's id */
+  JsonObject *sync = json_object_get_object_member (o, "sync");
+  g_assert_cmpstr (json_object_get_string_member (sync, "state"), ==, "synced");
+  g_assert_cmpstr (json_object_get_string_member (sync, "server"), ==, uri);
+  g_assert_cmpint (json_object_get_int_member (sync, "waiting"), ==, 0);
+  g_assert_true (json_object_get_null_member (sync, "error"));
+  gint64 server_run = json_object_get_int_member (sync, "id");
+  g_assert_cmpint (server_run, >, 0);
+
+  /* the server has the run under that id, and the session recorded while it was away */
+  g_autoptr (JsonParser) rp = NULL;
+  JsonArray *runs = runs_in (uri, &rp);
+  g_assert_cmpuint (json_array_get_length (runs), ==, 1);
+  JsonObject *run = json_array_get_object_element (runs, 0);
+  g_assert_cmpint (json_object_get_int_member (run, "id"), ==, server_run);
+  g_assert_cmpstr (json_object_get_string_member (run, "pen_serial"), ==, "FL-ON-1");
+  g_assert_cmpstr (json_object_get_string_member (run, "status"), ==, "complete");
+  g_auto (CliResult) s = { 0 };
+  cli_run (&s, "sessions", "--json", "--db", uri, NULL);
+  g_assert_cmpint (s.status, ==, 0);
+  g_autoptr (JsonParser) sp = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (sp, s.out, -1, NULL));
+  JsonArray *sessions = json_node_get_array (json_parser_get_root (sp));
+  g_assert_cmpuint (json_array_get_length (sessions), ==, 1);
+  JsonObject *session = json_array_get_object_element (sessions, 0);
+  g_assert_cmpstr (json_object_get_string_member (session, "pen_serial"), ==, "FL-ON-R");
+  g_assert_cmpint (json_object_get_int_member (session, "strokes"), ==, strokes);
+
+  /* a recording with the server there: synced at once, the text names the server's id */
+  g_auto (CliResult) t = { 0 };
+  cli_run (&t, "record", "-d", "sim:serial=FL-ON-R,time-scale=4", "--depth", "0.5", "--rate", "100",
+           "--seconds", "0.5", "--db", uri, "--local-db", b.local, NULL);
+  g_test_message ("exit %d\n%s%s", t.status, t.out, t.err);
+  g_assert_cmpint (t.status, ==, 0);
+  g_autofree char *line = g_strdup_printf ("Synced to %s as session 2\n", uri);
+  g_assert_nonnull (strstr (t.out, line));
+  bench_clear (&b);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fleet-link/calibrate-offline", test_calibrate_offline);
   g_test_add_func ("/fleet-link/record-offline", test_record_offline);
+  g_test_add_func ("/fleet-link/silent-server", test_silent_server);
   g_test_add_func ("/fleet-link/file-db-unchanged", test_file_db_unchanged);
   g_test_add_func ("/fleet-link/local-db-usage", test_local_db_usage);
+  if (g_getenv ("NB_PG_URI"))
+    g_test_add_func ("/fleet-link/online", test_online);
   return g_test_run ();
 }
