@@ -87,6 +87,18 @@ wait_progress (GSubprocess *p, const char *needle)
     }
 }
 
+/* `db status --json`: its exit status, state and records waiting */
+static int
+status (const char *local, const char **state_out, gint64 *waiting, JsonParser **parser)
+{
+  g_auto (CliResult) r = { 0 };
+  fleet_cli (&r, "db", "status", "--json", "--local-db", local, "--db", fleet_uri (), NULL);
+  JsonObject *o = cli_json_object (&r, parser);
+  *state_out = json_object_get_string_member (o, "state");
+  *waiting = json_object_get_int_member (o, "waiting");
+  return r.status;
+}
+
 static void
 sync_ok (const char *local)
 {
@@ -130,8 +142,16 @@ test_mid_run (void)
   /* both runs wait now */
   g_assert_cmpint (waiting2, >, waiting1);
   g_assert_cmpint (id2, ==, 0);
-  g_autoptr (JsonNode) waiting = fleet_runs (local);
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (waiting)), ==, 2);
+  g_autoptr (JsonNode) local_runs = fleet_runs (local);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (local_runs)), ==, 2);
+
+  /* the bench counts what waits without the server, and says it is offline (exit 5) */
+  g_autoptr (JsonParser) sp1 = NULL;
+  const char *state = NULL;
+  gint64 waiting = 0;
+  g_assert_cmpint (status (local, &state, &waiting, &sp1), ==, 5);
+  g_assert_cmpstr (state, ==, "offline");
+  g_assert_cmpint (waiting, >, 0);
 
   /* 3. the server back: db sync copies both, with every point and raw stroke */
   fleet_server_start ();
@@ -147,6 +167,10 @@ test_mid_run (void)
       g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "complete");
       g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "pass");
     }
+  g_autoptr (JsonParser) sp2 = NULL;
+  g_assert_cmpint (status (local, &state, &waiting, &sp2), ==, 0);
+  g_assert_cmpstr (state, ==, "online");
+  g_assert_cmpint (waiting, ==, 0);
   /* cheek-chin-thick: 3 depth points and 1 rate point a run, as-found only */
   gint64 points = fleet_pg_int ("SELECT count(*) FROM run_points");
   gint64 strokes = fleet_pg_int ("SELECT count(*) FROM run_strokes");
