@@ -45,6 +45,11 @@ struct _NbStmtPg
   int *lengths;
   int *formats;
   Oid *types;
+  /* the type a NULL is sent with: the parameter's last non-NULL one. An untyped NULL whose
+   * first use says nothing of its type ("?1 IS NULL OR col = ?1") is refused by the server
+   * (SQLSTATE 42P18), and a failed statement would abort the transaction, so there is no
+   * retrying: such SQL names the typed use first ("col = ?1 OR ?1 IS NULL"). */
+  Oid *null_types;
   PGresult *res;          /* the executed statement's result, NULL before the first step */
   int row;                /* the current row of res */
   int last_rc;
@@ -291,6 +296,7 @@ nb_db_pg_prepare (NbDbPg *pg, const char *sql, int *rc_out)
   s->lengths = g_new0 (int, MAX (s->nparams, 1));
   s->formats = g_new0 (int, MAX (s->nparams, 1));
   s->types = g_new0 (Oid, MAX (s->nparams, 1));
+  s->null_types = g_new0 (Oid, MAX (s->nparams, 1));
   s->blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   *rc_out = SQLITE_OK;
   return s;
@@ -315,6 +321,7 @@ nb_stmt_pg_finalize (NbStmtPg *s)
   g_free (s->lengths);
   g_free (s->formats);
   g_free (s->types);
+  g_free (s->null_types);
   g_ptr_array_unref (s->blobs);
   g_free (s->sql);
   g_free (s);
@@ -355,8 +362,10 @@ nb_stmt_pg_bind (NbStmtPg *s, int col, int type, const void *data, int len)
       s->formats[i] = 1;
       s->types[i] = OID_BYTEA;
       break;
-    default: s->types[i] = 0; break;
+    default: s->types[i] = s->null_types[i]; break;
     }
+  if (type != NB_DB_NULL && s->types[i] != 0)
+    s->null_types[i] = s->types[i];
   return SQLITE_OK;
 }
 
@@ -366,7 +375,7 @@ nb_stmt_pg_clear_bindings (NbStmtPg *s)
   for (int i = 0; i < s->nparams; i++)
     {
       g_clear_pointer (&s->values[i], g_free);
-      s->types[i] = 0;
+      s->types[i] = s->null_types[i]; /* unbound is NULL */
       s->formats[i] = 0;
       s->lengths[i] = 0;
     }

@@ -175,6 +175,29 @@ collect_event (const NbStoreEvent *ev, gpointer data)
   return TRUE;
 }
 
+/* A NULL bound where a value was bound before keeps that value's type, so "?1 IS NULL OR ..."
+ * works however the statement was run first with a value. */
+static void
+test_null_after_value (void)
+{
+  g_autoptr (NbStore) store = open_store ();
+  int rc;
+  NbStmt *stmt = nb_db_prepare (store->db,
+                                "SELECT count(*) FROM store_identity"
+                                " WHERE (?1 IS NULL OR id = ?1)",
+                                FALSE, &rc);
+  g_assert_nonnull (stmt);
+  nb_stmt_bind_int64 (stmt, 1, 2);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, NB_DB_ROW);
+  g_assert_cmpint (nb_stmt_column_int64 (stmt, 0), ==, 0);
+  nb_stmt_reset (stmt);
+  nb_stmt_clear_bindings (stmt);
+  nb_stmt_bind_null (stmt, 1);
+  g_assert_cmpint (nb_stmt_step (stmt), ==, NB_DB_ROW);
+  g_assert_cmpint (nb_stmt_column_int64 (stmt, 0), ==, 1);
+  nb_stmt_finalize (stmt);
+}
+
 /* A session with strokes, sample batches and events comes back as written, listed and closed,
  * and the audit chain verifies with every row covered. */
 static void
@@ -761,6 +784,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/pg-store/open-identity", test_open_identity);
   g_test_add_func ("/pg-store/session-round-trip", test_session_round_trip);
+  g_test_add_func ("/pg-store/null-after-value", test_null_after_value);
   g_test_add_func ("/pg-store/run-certificate", test_run_certificate);
   g_test_add_func ("/pg-store/append-only", test_append_only);
   g_test_add_func ("/pg-store/hash-same-as-sqlite", test_hash_same_as_sqlite);
