@@ -1,7 +1,8 @@
 /* nb-store-sync-pens.c: copying pens with their firmware history, and reference standards.
  *
  * A pen is known by its serial everywhere: a pen the target has already (another bench measured
- * it) is the same pen, and only firmware rows it does not have yet are added. sync_map records
+ * it) is the same pen, and only firmware rows it does not have yet are added (and its last
+ * sighting brought forward when this bench saw it later). sync_map records
  * only the rows a copy inserted (its UNIQUE (tbl, target_id) gives each target row one origin),
  * so a pen found by serial is looked up by serial again at every copy.
  *
@@ -70,6 +71,56 @@ target_pen (NbSync *sync, gint64 source_id, gboolean *inserted, GError **error)
   return id;
 }
 
+/* A pen the target has, seen by this bench later than the target knows: its last_seen (and
+ * model, when the bench knows one) are brought forward, the only change the schema allows a pen
+ * row, and *@newer says so (the audit entry then covers the row again). */
+static gboolean
+seen_later (NbSync *sync, gint64 source_id, gint64 pen, gboolean *newer, GError **error)
+{
+  *newer = FALSE;
+  NbStmt *src
+      = nb_store_stmt (sync->from, "SELECT last_seen, model FROM pens WHERE id = ?1", error);
+  NbStmt *dst
+      = src ? nb_store_stmt (sync->to, "SELECT last_seen FROM pens WHERE id = ?1", error) : NULL;
+  if (dst == NULL)
+    return FALSE;
+  nb_stmt_bind_int64 (src, 1, source_id);
+  nb_stmt_bind_int64 (dst, 1, pen);
+  int rs = nb_stmt_step (src), rd = nb_stmt_step (dst);
+  gboolean later = rs == NB_DB_ROW && rd == NB_DB_ROW
+                   && nb_stmt_column_int64 (src, 0) > nb_stmt_column_int64 (dst, 0);
+  nb_stmt_reset (dst);
+  if (rs != NB_DB_ROW || rd != NB_DB_ROW)
+    {
+      nb_stmt_reset (src);
+      if (rs != NB_DB_ROW)
+        nb_store_set_error (sync->from, error, rs, "Reading a pen from");
+      else
+        nb_store_set_error (sync->to, error, rd, "Reading a pen from");
+      return FALSE;
+    }
+  gboolean ok = TRUE;
+  if (later)
+    {
+      NbStmt *up = nb_store_stmt (sync->to,
+                                  "UPDATE pens SET last_seen = ?2, model = coalesce(?3, model)"
+                                  " WHERE id = ?1",
+                                  error);
+      ok = up != NULL;
+      if (ok)
+        {
+          nb_stmt_bind_int64 (up, 1, pen);
+          nb_sync_bind_copy (up, 2, src, 0);
+          nb_sync_bind_copy (up, 3, src, 1);
+          ok = nb_store_step_done (sync->to, up, "Bringing a pen's last sighting forward in",
+                                   error);
+        }
+      *newer = ok;
+    }
+  nb_stmt_reset (src);
+  return ok;
+}
+
 /* One pen and the firmware rows of it the target does not have, in one target transaction. */
 static gboolean
 sync_pen (NbSync *sync, gint64 source_id, GHashTable *firmware_mapped, GError **error)
@@ -85,7 +136,10 @@ sync_pen (NbSync *sync, gint64 source_id, GHashTable *firmware_mapped, GError **
   gint64 pen = target_pen (sync, source_id, &inserted, error);
   if (pen == 0 || (inserted && !nb_sync_map_add (sync, "pens", source_id, pen, error)))
     goto fail;
-  if (inserted)
+  gboolean newer = FALSE;
+  if (!inserted && !seen_later (sync, source_id, pen, &newer, error))
+    goto fail;
+  if (inserted || newer)
     nb_sync_range_add (&pens, pen);
   for (guint i = 0; i < firmware->len; i++)
     {

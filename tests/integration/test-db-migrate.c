@@ -234,6 +234,11 @@ test_migrate (void)
   g_assert_nonnull (strstr (m3.out, "verified"));
   g_assert_cmpint (count (srv, "SELECT count(*) FROM pens"), ==, 3);
   g_assert_cmpint (count (srv, "SELECT count(*) FROM pens WHERE serial = 'S1'"), ==, 1);
+  /* B saw S1 last: the shared pen's last sighting is B's */
+  g_assert_cmpint (count (b, "SELECT last_seen FROM pens WHERE serial = 'S1'"), >,
+                   count (a, "SELECT last_seen FROM pens WHERE serial = 'S1'"));
+  g_assert_cmpint (count (srv, "SELECT last_seen FROM pens WHERE serial = 'S1'"), ==,
+                   count (b, "SELECT last_seen FROM pens WHERE serial = 'S1'"));
   g_assert_cmpint (count (srv, "SELECT count(*) FROM sessions"), ==, 4);
   g_assert_cmpint (count (srv, "SELECT count(*) FROM sessions s JOIN pens p ON p.id = s.pen_id"
                                " WHERE p.serial = 'S1'"),
@@ -344,6 +349,9 @@ test_concurrent (void)
 {
   g_autofree char *a = path ("bench-e.db"), *srv = target ("server_e");
   make_bench (a, "FIX-5", "S5", TRUE);
+  /* the target exists (as a fleet's server does) before the two copies start */
+  g_auto (CliResult) st = { 0 };
+  run_expect (&st, 0, "db", "status", "--local-db", a, "--db", srv, NULL);
   GSubprocess *p1 = cli_start ("db", "sync", "--local-db", a, "--db", srv, "--json", NULL);
   GSubprocess *p2 = cli_start ("db", "sync", "--local-db", a, "--db", srv, "--json", NULL);
   g_auto (CliResult) r1 = { 0 }, r2 = { 0 }, m = { 0 };
