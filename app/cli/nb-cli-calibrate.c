@@ -558,6 +558,10 @@ nb_cli_calibrate (int argc, char **argv)
     rc = nb_cli_usage (COMMAND, _ ("--local-db goes with --db URI (a fleet's server)"));
   if (rc == NB_EXIT_OK && local_db && nb_fleet_is_server (local_db))
     rc = nb_cli_usage (COMMAND, _ ("--local-db is the bench's own database file, not a URI"));
+  g_autoptr (GError) uri_error = NULL;
+  /* refused before any motor turns: a run whose copy could never be sent */
+  if (rc == NB_EXIT_OK && nb_fleet_is_server (db) && !nb_fleet_check_uri (db, &uri_error))
+    rc = nb_cli_usage (COMMAND, "--db: %s", uri_error->message);
   if (rc == NB_EXIT_OK && profile_id == NULL)
     rc = nb_cli_usage (COMMAND, _ ("--profile ID is required (see needlebench-cli profiles)"));
   NbDecisionRule decision = NB_DECISION_SIMPLE;

@@ -121,6 +121,9 @@ nb_cli_record (int argc, char **argv)
     return nb_cli_usage ("record", _ ("--local-db goes with --db URI (a fleet's server)"));
   if (local_db && nb_fleet_is_server (local_db))
     return nb_cli_usage ("record", _ ("--local-db is the bench's own database file, not a URI"));
+  g_autoptr (GError) uri_error = NULL;
+  if (nb_fleet_is_server (db) && !nb_fleet_check_uri (db, &uri_error))
+    return nb_cli_usage ("record", "--db: %s", uri_error->message);
   const char *server = nb_fleet_is_server (db) ? db : NULL;
   g_autofree char *local_path = nb_fleet_acquisition_path (db, local_db);
   g_autoptr (GPtrArray) presets = NULL;

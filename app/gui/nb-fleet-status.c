@@ -33,6 +33,14 @@ enum
 
 static GParamSpec *props[N_PROPS];
 
+enum
+{
+  SIGNAL_RECORDS_SENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (NbFleetStatus, nb_fleet_status, G_TYPE_OBJECT)
 
 typedef struct
@@ -106,6 +114,8 @@ on_synced (GObject *source, GAsyncResult *res, gpointer data)
       if (j->result.state == NB_FLEET_SYNC_OFFLINE || j->result.state == NB_FLEET_SYNC_FAILED)
         g_debug ("sync to the fleet's server: %s", j->result.message);
       set_outcome (self, j->result.state, j->result.waiting, j->result.message);
+      if (j->result.copied > 0)
+        g_signal_emit (self, signals[SIGNAL_RECORDS_SENT], 0, j->result.copied);
     }
   if (self->again)
     {
@@ -287,6 +297,9 @@ nb_fleet_status_class_init (NbFleetStatusClass *klass)
   props[PROP_SYNCING] = g_param_spec_boolean ("syncing", NULL, NULL, FALSE,
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (oc, N_PROPS, props);
+  signals[SIGNAL_RECORDS_SENT]
+      = g_signal_new ("records-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

@@ -35,6 +35,9 @@ gint64 nb_fleet_status_get_waiting (NbFleetStatus *self);
 const char *nb_fleet_status_get_message (NbFleetStatus *self);
 gboolean nb_fleet_status_is_syncing (NbFleetStatus *self);
 
+/* Signal "records-sent" (gint64 copied): a sync copied @copied records to the server (the
+ * Records page, which reads the server, shows them from now on). */
+
 /* nb_fleet_status_set_retry_interval: seconds between syncs (tests); 0 turns the timer off. */
 void nb_fleet_status_set_retry_interval (NbFleetStatus *self, guint seconds);
 

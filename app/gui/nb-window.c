@@ -78,6 +78,13 @@ on_run_stored (NbCalibrationPage *page, gint64 run_id, NbWindow *self)
   nb_fleet_status_sync_now (self->fleet_status);
 }
 
+/* The Records page reads the server when there is one: what a sync sent is there now. */
+static void
+on_records_sent (NbFleetStatus *status, gint64 copied, NbWindow *self)
+{
+  nb_records_page_refresh (self->records_page);
+}
+
 static void
 on_message (GtkWidget *page, const char *text, NbWindow *self)
 {
@@ -310,6 +317,8 @@ nb_window_init (NbWindow *self)
   self->fleet_status = nb_fleet_status_new (self->settings);
   self->fleet_indicator = NB_FLEET_INDICATOR (nb_fleet_indicator_new (self->fleet_status));
   adw_header_bar_pack_start (self->header_bar, GTK_WIDGET (self->fleet_indicator));
+  g_signal_connect_object (self->fleet_status, "records-sent", G_CALLBACK (on_records_sent), self,
+                           0);
   g_signal_connect (self->live_page, "lost", G_CALLBACK (show_banner), self);
   g_signal_connect (self->live_page, "pen-stopped", G_CALLBACK (show_banner), self);
   g_signal_connect (self->live_page, "connected", G_CALLBACK (on_connected), self);

@@ -232,6 +232,11 @@ test_local_db_usage (void)
     { "calibrate", b.server, b.server, "--local-db is the bench's own database file, not a URI" },
     { "record", b.local, b.local, "--local-db goes with --db URI" },
     { "record", b.server, b.server, "--local-db is the bench's own database file, not a URI" },
+    /* the password is refused before the pen moves, and never printed */
+    { "calibrate", "postgresql://nb:s3cret@localhost/fleet", b.local,
+      "--db: the address carries a password" },
+    { "record", "postgresql://localhost/fleet?password=s3cret", b.local,
+      "--db: the address carries a password" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -246,6 +251,7 @@ test_local_db_usage (void)
       g_test_message ("%s: exit %d %s", cases[i].command, r.status, r.err);
       g_assert_cmpint (r.status, ==, 2);
       g_assert_nonnull (strstr (r.err, cases[i].message));
+      g_assert_null (strstr (r.err, "s3cret"));
     }
   /* nothing was recorded */
   g_autoptr (JsonParser) rp = NULL;
