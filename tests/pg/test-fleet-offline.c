@@ -10,7 +10,7 @@
  *     completes too. The server comes back: `db sync` copies both runs, with every point and raw
  *     stroke; a third run afterwards is sent at once; local and server hold the same runs, and the
  *     audit trail of both verifies.
- *   /fleet-offline/migrate-killed: `db migrate` of a file of 150 sessions; the server is killed
+ *   /fleet-offline/migrate-killed: `db migrate` of a file of 400 sessions; the server is killed
  *     once the first records are in. The migrate fails (the server is gone), and run again after
  *     the restart completes the copy: every session, stroke and sample batch once, none twice;
  *     a third run copies nothing; audit verify clean. */
@@ -22,7 +22,7 @@
 #include "fleet-harness.h"
 #include "nb-store.h"
 
-#define SESSIONS 150
+#define SESSIONS 400
 #define SESSION_BATCHES 40
 #define BATCH 100
 
