@@ -7,13 +7,14 @@
  *   /fleet-offline/mid-run: a bench calibrates with --db NB_PG_URI --local-db FILE; once it is
  *     measuring, the server goes. The run still completes (exit 0, pass), in the bench's file, and
  *     the bench says it is offline with records waiting. A second run while the server is down
- *     completes too. The server comes back: `db sync` copies both runs, with every point and raw
- *     stroke; a third run afterwards is sent at once; local and server hold the same runs, and the
- *     audit trail of both verifies.
- *   /fleet-offline/migrate-killed: `db migrate` of a file of 400 sessions; the server is killed
- *     once the first records are in. The migrate fails (the server is gone), and run again after
- *     the restart completes the copy: every session, stroke and sample batch once, none twice;
- *     a third run copies nothing; audit verify clean. */
+ *     completes too; a certificate, numbered only on the server, is refused saying the server
+ *     cannot be reached; `db status` counts what waits. The server comes back: `db sync` copies
+ * both runs, with every point and raw stroke; a third run afterwards is sent at once; local and
+ * server hold the same runs, and the audit trail of both verifies. /fleet-offline/migrate-killed:
+ * `db migrate` of a file of 400 sessions; the server is killed once the first records are in. The
+ * migrate fails (the server is gone), and run again after the restart completes the copy: every
+ * session, stroke and sample batch once, none twice; a third run copies nothing; audit verify
+ * clean. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -144,6 +145,15 @@ test_mid_run (void)
   g_assert_cmpint (id2, ==, 0);
   g_autoptr (JsonNode) local_runs = fleet_runs (local);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (local_runs)), ==, 2);
+
+  /* what writes the shared database directly needs it, and says so: a certificate number is
+   * allocated there and nowhere else */
+  g_autofree char *out = g_build_filename (dir, "certificates", NULL);
+  g_auto (CliResult) cert = { 0 };
+  fleet_cli (&cert, "certificate", "1", "--out", out, "--db", fleet_uri (), NULL);
+  g_assert_cmpint (cert.status, ==, 4);
+  g_assert_nonnull (strstr (cert.err, "Cannot reach the database server"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 
   /* the bench counts what waits without the server, and says it is offline (exit 5) */
   g_autoptr (JsonParser) sp1 = NULL;
