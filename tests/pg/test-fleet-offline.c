@@ -4,17 +4,18 @@
  * `pg_ctl -m immediate` (NB_PG_CTL: its backends are killed, every connection cut) and started
  * again later.
  *
- *   /fleet-offline/mid-run: a bench calibrates with --db NB_PG_URI --local-db FILE; once it is
- *     measuring, the server goes. The run still completes (exit 0, pass), in the bench's file, and
- *     the bench says it is offline with records waiting. A second run while the server is down
- *     completes too; a certificate, numbered only on the server, is refused saying the server
- *     cannot be reached; `db status` counts what waits. The server comes back: `db sync` copies
- * both runs, with every point and raw stroke; a third run afterwards is sent at once; local and
- * server hold the same runs, and the audit trail of both verifies. /fleet-offline/migrate-killed:
- * `db migrate` of a file of 400 sessions; the server is killed once the first records are in. The
- * migrate fails (the server is gone), and run again after the restart completes the copy: every
- * session, stroke and sample batch once, none twice; a third run copies nothing; audit verify
- * clean. */
+ * /fleet-offline/mid-run: a bench calibrates with --db NB_PG_URI --local-db FILE; once it is
+ * measuring, the server goes. The run still completes (exit 0, pass), in the bench's file, and
+ * the bench says it is offline with records waiting. A second run while the server is down
+ * completes too; a certificate, numbered only on the server, is refused saying the server cannot
+ * be reached; `db status` counts what waits. The server comes back: `db sync` copies both runs,
+ * with every point and raw stroke; a third run afterwards is sent at once; local and server hold
+ * the same runs, and the audit trail of both verifies.
+ *
+ * /fleet-offline/migrate-killed: `db migrate` of a file of 400 sessions; the server is killed once
+ * the first records are in. The migrate fails (exit 5, the server is gone), and run again after
+ * the restart completes the copy: every session, stroke and sample batch once, none twice; a
+ * third run copies nothing; audit verify clean. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
