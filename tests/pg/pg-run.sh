@@ -6,7 +6,8 @@
 #
 # Creates a cluster in a new temporary directory, starts it listening only on a Unix socket in
 # that directory (listen_addresses='', a port of its own), creates the database "nbtest", runs
-# COMMAND with NB_PG_URI (libpq connection URI), NB_PG_DIR (the directory) and NB_PG_PORT set,
+# COMMAND with NB_PG_URI (libpq connection URI), NB_PG_DIR (the directory), NB_PG_PORT, NB_PG_BIN
+# and NB_PG_CTL (nb-pg-ctl.sh: `"$NB_PG_CTL" stop|start` takes the server away and back) set,
 # then stops the server and removes the directory, whatever COMMAND did: on exit, on SIGINT,
 # SIGTERM and SIGHUP, and, through a watchdog outside the process group, when this script itself
 # is killed with SIGKILL. Exits with COMMAND's status, or 99 (a hard error for meson) with one
@@ -46,6 +47,13 @@ DATA="$DIR/data"
 LOG="$DIR/server.log"
 # a port of its own: the socket is $DIR/.s.PGSQL.PORT, so it cannot meet another server's
 PORT=$((20000 + $$ % 30000))
+NB_PG_CTL=$(cd "$(dirname "$0")" && pwd)/nb-pg-ctl.sh
+[ -x "$NB_PG_CTL" ] || fail "$NB_PG_CTL not found"
+NB_PG_DIR=$DIR
+NB_PG_PORT=$PORT
+NB_PG_BIN=$PG_BIN
+NB_PG_START_TIMEOUT=$START_TIMEOUT
+export NB_PG_CTL NB_PG_DIR NB_PG_PORT NB_PG_BIN NB_PG_START_TIMEOUT
 
 if [ "$(id -u)" -eq 0 ]; then
 	id postgres >/dev/null 2>&1 || fail "running as root, and there is no 'postgres' system user to run the server as"
@@ -89,10 +97,9 @@ if ! (cd / && as_server timeout "$START_TIMEOUT" "$PG_BIN/initdb" -D "$DATA" -U 
 	fail "initdb failed in $DATA"
 fi
 
-# -c options on the command line win over postgresql.conf; the server reads no other file
-if ! (cd / && as_server "$PG_BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t "$START_TIMEOUT" \
-	-o "-c listen_addresses='' -c unix_socket_directories='$DIR' -c port=$PORT -c fsync=off" \
-	start >/dev/null 2>&1); then
+# the options of the server live in nb-pg-ctl.sh, which the test gets too (NB_PG_CTL) to stop
+# and restart the server mid-run
+if ! "$NB_PG_CTL" start 2>/dev/null; then
 	dump_log
 	fail "the server did not start within ${START_TIMEOUT}s (port $PORT, socket in $DIR)"
 fi
@@ -115,10 +122,8 @@ if ! timeout "$START_TIMEOUT" "$PG_BIN/createdb" -h "$DIR" -p "$PORT" -U nbtest 
 	fail "cannot create the test database"
 fi
 
-NB_PG_DIR=$DIR
-NB_PG_PORT=$PORT
 NB_PG_URI="postgresql:///nbtest?host=$DIR&port=$PORT&user=nbtest"
-export NB_PG_DIR NB_PG_PORT NB_PG_URI
+export NB_PG_URI
 
 # in the background: sh runs a trap only once a foreground command has ended, wait returns at once
 "$@" &

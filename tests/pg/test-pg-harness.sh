@@ -2,7 +2,8 @@
 # shellcheck disable=SC2016 # single quotes are for the inner sh
 # test-pg-harness.sh PG-RUN: checks pg-run.sh (tests/pg/README.md): it passes the test's exit
 # status through and removes the cluster after a failing test, after SIGTERM, and after being
-# killed with SIGKILL (its watchdog); no server of the cluster is left running.
+# killed with SIGKILL (its watchdog); no server of the cluster is left running; and a test can stop
+# the server (as if killed) and start it again through NB_PG_CTL.
 set -u
 PG_RUN=$1
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nb-pg-harness.XXXXXX") || exit 99
@@ -61,5 +62,30 @@ wait_dir "$WORK/dir3" || fail "SIGKILL: the cluster never started"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 assert_gone "$WORK/dir3" 40 "SIGKILL"
+
+# 4. the test stops the server (as if killed) and starts it again: psql fails while it is down
+# and reaches the same database, with the table made before, afterwards
+cat >"$WORK/ctl.sh" <<'SCRIPT'
+set -u
+q() { "$NB_PG_BIN/psql" -X -q -t -A -d "$NB_PG_URI" -c "$1"; }
+q "CREATE TABLE t (v int); INSERT INTO t VALUES (7)" || exit 10
+"$NB_PG_CTL" status || exit 11
+"$NB_PG_CTL" stop || exit 12
+"$NB_PG_CTL" status && exit 13
+q "SELECT 1" 2>/dev/null && exit 14
+"$NB_PG_CTL" start || exit 15
+[ "$(q "SELECT sum(v) FROM t")" = 7 ] || exit 16
+"$NB_PG_CTL" bogus 2>/dev/null
+[ $? -eq 2 ] || exit 17
+exit 0
+SCRIPT
+"$PG_RUN" sh "$WORK/ctl.sh" 2>"$WORK/err4"
+status=$?
+if [ "$status" -eq 0 ]; then
+	echo "ok: NB_PG_CTL stop/start mid-test"
+else
+	fail "NB_PG_CTL stop/start: the test exited $status (10 table, 11 status, 12 stop, 13 still running, 14 psql reached a stopped server, 15 start, 16 data lost, 17 usage)"
+	cat "$WORK/err4" >&2
+fi
 
 exit "$FAILED"
