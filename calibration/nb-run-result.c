@@ -10,6 +10,7 @@
  * recomputed from them are the figures printed. JSON has no NaN or infinity: a figure that is
  * not a finite number is null (an infinite ν_eff too; so is an infinite tolerance limit). */
 #include "nb-run-result.h"
+#include "nb-store-sync.h"
 
 #include <math.h>
 #include <string.h>
@@ -641,9 +642,20 @@ nb_run_result_load_json (NbStore *store, gint64 run_id, gboolean raw, GError **e
         }
       doc = json_parser_steal_root (parser);
       restore_doubles (doc, NULL);
-      /* the run's id in this database: a run copied from a bench into a fleet's database
-       * (nb-store-sync.h) keeps the document written there, with the bench's id */
-      json_object_set_int_member (json_node_get_object (doc), "run", run_id);
+      /* a run copied from a bench into a fleet's database (nb-store-sync.h) keeps the document
+       * written there, with the bench's id: it names this run if the copy map says the row came
+       * from that id. Any other document naming another run is left as it is, so that the
+       * certificate's check (nb-certificate.c) still refuses it. */
+      JsonObject *obj = json_node_get_object (doc);
+      gint64 named = json_object_get_int_member_with_default (obj, "run", 0);
+      if (named != run_id)
+        {
+          gint64 source = nb_store_sync_source_id (store, "runs", run_id, error);
+          if (source < 0)
+            return NULL;
+          if (source != 0 && source == named)
+            json_object_set_int_member (obj, "run", run_id);
+        }
     }
   else
     doc = document_from_record (store, run);

@@ -111,8 +111,9 @@ void nb_run_result_free (NbRunResult *result);
 JsonNode *nb_run_result_to_json (const NbRunResult *result, gboolean raw);
 
 /* nb_run_result_load_json: (transfer full) the document of stored run @run_id, exactly as
- * nb_run_result_to_json () made it when the run closed (its result_json, with `run` set to
- * @run_id: a run copied into another database has an id of its own there; whole numbers a writer
+ * nb_run_result_to_json () made it when the run closed (its result_json; a run copied into
+ * another database, nb-store-sync.h, has an id of its own there, and `run` is set to it when the
+ * copy map says the row came from the id the document names; whole numbers a writer
  * printed without a decimal point are made doubles again, all but run, n, profile_version and
  * rate_correction_ppm); with @raw the strokes_mm / strokes_hz of every entry are added from the
  * stored raw readings: entry i of points / rate_points gets the stored point of its phase and

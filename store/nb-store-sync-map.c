@@ -152,7 +152,7 @@ waiting_sql (const char *table)
 {
 #define WAITING(t, closed)                                                                         \
   "SELECT count(*) FROM " t " WHERE " closed " NOT EXISTS (SELECT 1 FROM sync_sent s"              \
-  " WHERE s.tbl = '" t "' AND s.source_id = " t ".rowid AND (?1 IS NULL OR s.target = ?1))"
+  " WHERE s.tbl = '" t "' AND s.source_id = " t ".rowid AND (s.target = ?1 OR ?1 IS NULL))"
   if (g_str_equal (table, "sessions"))
     return WAITING ("sessions", "status <> 'recording' AND");
   if (g_str_equal (table, "runs"))
@@ -207,4 +207,24 @@ nb_store_sync_report_clear (NbStoreSyncReport *report)
   g_clear_pointer (&report->target, g_free);
   report->copied = report->present = report->pending = report->waiting = 0;
   report->kept = 0;
+}
+
+gint64
+nb_store_sync_source_id (NbStore *store, const char *table, gint64 target_id, GError **error)
+{
+  NbStmt *stmt = nb_store_stmt (
+      store, "SELECT source_id FROM sync_map WHERE tbl = ?1 AND target_id = ?2", error);
+  if (stmt == NULL)
+    return -1;
+  nb_store_bind_text (stmt, 1, table);
+  nb_stmt_bind_int64 (stmt, 2, target_id);
+  int rc = nb_stmt_step (stmt);
+  gint64 source = rc == NB_DB_ROW ? nb_stmt_column_int64 (stmt, 0) : 0;
+  nb_stmt_reset (stmt);
+  if (rc != NB_DB_ROW && rc != NB_DB_DONE)
+    {
+      nb_store_set_error (store, error, rc, "Reading the copy map of");
+      return -1;
+    }
+  return source;
 }

@@ -76,4 +76,9 @@ gint64 nb_store_sync_count_waiting (NbStore *from, const char *target, GError **
 gint64 nb_store_sync_target_id (NbStore *to, const char *origin, const char *table,
                                 gint64 source_id, GError **error);
 
+/* nb_store_sync_source_id: the id row @target_id of @table had in the database it was copied
+ * from (sync_map of @store); 0 if it was not copied into @store, -1 with @error on failure. */
+gint64 nb_store_sync_source_id (NbStore *store, const char *table, gint64 target_id,
+                                GError **error);
+
 G_END_DECLS

@@ -535,6 +535,18 @@ test_from_store (void)
   g_assert_cmpfloat (json_object_get_double_member (env, "temperature_c"), ==, 22.0);
   g_assert_cmpfloat (json_object_get_double_member (env, "humidity_pct"), ==, 40.0);
   g_assert_cmpstr (str (o, "results.serial"), ==, "NB-SIM-0001");
+
+  /* a run whose stored document names another run (not a copy from a bench: nothing in the copy
+   * map) is refused, never certified under this run's id */
+  gint64 other = nb_store_begin_run (store, &rp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (other, ==, 2);
+  g_assert_true (nb_store_close_run (store, other, NB_RUN_COMPLETE, "pass", NULL, text, &error));
+  g_autoptr (JsonNode) refused
+      = nb_certificate_build_from_store (store, other, "X-2026-000002", &bare, &error);
+  g_assert_null (refused);
+  g_assert_error (error, NB_CERTIFICATE_ERROR, NB_CERTIFICATE_ERROR_MISMATCH);
+  g_clear_error (&error);
   g_clear_pointer (&store, nb_store_close);
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
   g_assert_cmpint (system (cmd), ==, 0);
