@@ -312,7 +312,18 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
       NbStmt *stmt = nb_store_stmt (store, "PRAGMA journal_mode = WAL", error);
       if (stmt == NULL)
         return NULL;
-      int rc = nb_stmt_step (stmt);
+      /* switching a new file to WAL needs it to itself: another connection creating it at the
+       * same moment makes SQLite answer BUSY at once (its busy handler is not used here), so
+       * try again for up to the usual busy timeout */
+      int rc;
+      for (int tries = 0;; tries++)
+        {
+          rc = nb_stmt_step (stmt);
+          if ((rc & 0xff) != SQLITE_BUSY || tries >= 500)
+            break;
+          nb_stmt_reset (stmt);
+          g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+        }
       gboolean wal
           = rc == NB_DB_ROW
             && g_ascii_strcasecmp ((const char *) nb_stmt_column_text (stmt, 0), "wal") == 0;
@@ -347,14 +358,22 @@ open_internal (const char *path, NbStoreOpenFlags flags, int target_version, GEr
    * records its append-only promise no longer holds for */
   if (!read_only)
     {
+      /* the version and the tables are read in one snapshot: another process creating or
+       * migrating the same file meanwhile would otherwise show tables of a later version than
+       * the one read ("unexpected table", "altered") */
+      if (!nb_store_exec (store, "BEGIN", error))
+        return NULL;
       int version = nb_store_get_schema_version (store);
       if (version < 0)
         {
+          nb_store_rollback (store);
           g_set_error (error, NB_STORE_ERROR, NB_STORE_ERROR_CORRUPT,
                        "Cannot read the schema version of %s", store->path);
           return NULL;
         }
-      if (!nb_store_schema_check (store, version, error))
+      gboolean intact = nb_store_schema_check (store, version, error);
+      nb_store_rollback (store);
+      if (!intact)
         return NULL;
     }
 

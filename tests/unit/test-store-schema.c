@@ -230,9 +230,43 @@ test_append_only (void)
   nb_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+static gpointer
+open_and_close (gpointer path)
+{
+  GError *error = NULL;
+  NbStore *store = nb_store_open (path, &error);
+  nb_store_close (store);
+  return error;
+}
+
+/* several processes (here connections in threads) opening one new file at once: one creates and
+ * migrates it, the others wait or check the schema of a consistent version, and none refuses it
+ * (the version and the tables used to be read apart: "unexpected table", "audit was altered") */
+static void
+test_concurrent_create (void)
+{
+  g_autofree char *dir = nb_test_tmpdir_new ();
+  for (int round = 0; round < 20; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("new-%d.db", round);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GThread *threads[6];
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("open", open_and_close, path);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        {
+          GError *error = g_thread_join (threads[i]);
+          g_assert_no_error (error);
+        }
+    }
+  nb_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 void
 test_store_add_schema_tests (void)
 {
+  nb_test_add_sqlite_only ("/store/concurrent-create", test_concurrent_create,
+                           "one new SQLite file opened by several connections at once");
   nb_test_add_func ("/store/identity", test_identity);
   nb_test_add_sqlite_only ("/store/identity-migrated", test_identity_migrated,
                            "a SQLite file of schema 9 brought forward");
