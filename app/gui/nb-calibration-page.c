@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "nb-calibration-view.h"
+#include "nb-certificate-place.h"
+#include "nb-fleet-link.h"
 #include "nb-chart.h"
 #include "nb-discovery.h"
 
@@ -592,20 +594,17 @@ nb_calibration_page_get_calibration (NbCalibrationPage *self)
   return self->cal;
 }
 
-/* The certificate step: a window over this one for the run just completed. */
+/* The certificate step: a window over this one for the run, in @path (the bench's file, or the
+ * fleet's shared database) under @run_id there. */
 static void
-action_certificate (GtkWidget *widget, const char *name, GVariant *param)
+open_certificate_window (NbCalibrationPage *self, const char *path, gint64 run_id,
+                         gboolean traceable)
 {
-  NbCalibrationPage *self = NB_CALIBRATION_PAGE (widget);
-  const NbRunResult *r = nb_calibration_get_result (self->cal);
-  if (r == NULL || r->run_id <= 0)
-    return;
+  GtkWidget *widget = GTK_WIDGET (self);
   if (self->certificate_window)
     gtk_window_destroy (self->certificate_window);
-  g_autofree char *path
-      = self->settings ? g_settings_get_string (self->settings, "database-path") : NULL;
   GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (widget));
-  NbCertificateWindow *win = nb_certificate_window_new (parent, path, r->run_id, r->traceable);
+  NbCertificateWindow *win = nb_certificate_window_new (parent, path, run_id, traceable);
   /* the preferences' laboratory, offered for the store's settings when it has none yet */
   if (self->settings)
     {
@@ -615,6 +614,54 @@ action_certificate (GtkWidget *widget, const char *name, GVariant *param)
     }
   g_set_weak_pointer (&self->certificate_window, GTK_WINDOW (win));
   gtk_window_present (GTK_WINDOW (win));
+}
+
+typedef struct
+{
+  NbCalibrationPage *self;
+  char *server;
+  gboolean traceable;
+} Placing;
+
+static void
+on_placed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Placing *p = data;
+  g_autoptr (GError) error = NULL;
+  gint64 id = nb_certificate_place_finish (result, &error);
+  if (id > 0 && gtk_widget_get_root (GTK_WIDGET (p->self)) != NULL)
+    open_certificate_window (p->self, p->server, id, p->traceable);
+  else if (id <= 0)
+    message (p->self, error->message);
+  g_object_unref (p->self);
+  g_free (p->server);
+  g_free (p);
+}
+
+/* The certificate step for the run just completed. A bench of a fleet issues it in the shared
+ * database, where the numbers follow on across benches: the run is copied there first. */
+static void
+action_certificate (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NbCalibrationPage *self = NB_CALIBRATION_PAGE (widget);
+  const NbRunResult *r = nb_calibration_get_result (self->cal);
+  if (r == NULL || r->run_id <= 0)
+    return;
+  g_autofree char *path
+      = self->settings ? g_settings_get_string (self->settings, "database-path") : NULL;
+  g_autofree char *server
+      = self->settings ? g_settings_get_string (self->settings, "server-uri") : NULL;
+  if (server != NULL && nb_fleet_check_uri (server, NULL))
+    {
+      Placing *p = g_new0 (Placing, 1);
+      p->self = g_object_ref (self);
+      p->server = g_steal_pointer (&server);
+      p->traceable = r->traceable;
+      message (self, _ ("Sending the run to the shared database for its certificate…"));
+      nb_certificate_place_async (p->server, path, r->run_id, on_placed, p);
+      return;
+    }
+  open_certificate_window (self, path, r->run_id, r->traceable);
 }
 
 NbCertificateWindow *

@@ -2,6 +2,7 @@
  * with their signatures, verifying one, pens due and reference standards (nb-certificates.h). */
 #include <inttypes.h>
 #include <glib/gi18n.h>
+#include "nb-fleet-link.h"
 #include "nb-certificates.h"
 
 #include "nb-certificate.h"
@@ -82,8 +83,9 @@ list_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_date_clear (&list->today, 1);
   g_date_set_dmy (&list->today, (GDateDay) g_date_time_get_day_of_month (now),
                   (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
-  /* nothing recorded on this machine yet: an empty page, and no database created by looking */
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  /* nothing recorded on this machine yet: an empty page, and no database created by looking (a
+   * fleet's server is always read) */
+  if (nb_fleet_is_server (path) || g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_autoptr (NbStore) store = nb_store_open_full (path, NB_STORE_OPEN_READ_ONLY, &error);
       if (store == NULL || !read_list (store, list, &error))

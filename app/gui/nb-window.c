@@ -106,7 +106,8 @@ on_database_path_changed (GSettings *settings, const char *key, NbWindow *self)
    * copied there after each run (NbFleetStatus) */
   const char *server = nb_fleet_status_get_server (self->fleet_status);
   nb_records_page_set_store_path (self->records_page, server ? server : path);
-  nb_certificates_page_set_store_path (self->certificates_page, path);
+  /* and its certificates are issued there (nb-certificate-place.h) */
+  nb_certificates_page_set_store_path (self->certificates_page, server ? server : path);
 }
 
 /* The Certificates page reads the store again whenever it is shown: certificates are signed

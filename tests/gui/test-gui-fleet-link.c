@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "gui-test-util.h"
+#include "nb-certificate-place.h"
 #include "nb-fleet-indicator.h"
 #include "nb-fleet-status.h"
 #include "nb-preferences.h"
@@ -38,6 +39,63 @@ record_session (const char *serial)
   NbStoreStroke s = { .index = 0, .peak_sample = 100, .time_s = 0.005, .depth_mm = 1.0 };
   g_assert_true (nb_store_add_stroke (store, id, &s, &error));
   g_assert_true (nb_store_close_session (store, id, NB_SESSION_COMPLETE, NULL, &error));
+}
+
+/* A completed run in the bench's file (a simulated station's, without its readings: the place
+ * of its certificate is what is tested). */
+static gint64
+record_run (const char *serial)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NbStore) store = nb_store_open (local, &error);
+  g_assert_no_error (error);
+  NbStoreRunParams p = { .pen_serial = serial,
+                         .fixture_serial = "NB-FIX-SIM-0001",
+                         .profile_id = "service-quick",
+                         .profile_version = 1,
+                         .profile_json = "{\"id\":\"service-quick\"}",
+                         .rule = "simple",
+                         .operator_name = "alice" };
+  gint64 id = nb_store_begin_run (store, &p, &error);
+  g_assert_no_error (error);
+  g_autofree char *doc = g_strdup_printf ("{\"run\":%" G_GINT64_FORMAT "}", id);
+  g_assert_true (nb_store_close_run (store, id, NB_RUN_COMPLETE, "pass", NULL, doc, &error));
+  return id;
+}
+
+typedef struct
+{
+  GError *error;
+  gint64 id;
+  gboolean done;
+} Placed;
+
+static void
+on_placed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Placed *p = data;
+  p->id = nb_certificate_place_finish (result, &p->error);
+  p->done = TRUE;
+}
+
+static gboolean
+placed (gpointer data)
+{
+  return ((Placed *) data)->done;
+}
+
+/* The server's id of the bench's run @local_id for its certificate (nb-certificate-place.h),
+ * or 0 with @error. */
+static gint64
+place_run (const char *server, gint64 local_id, GError **error)
+{
+  Placed p = { 0 };
+  nb_certificate_place_async (server, local, local_id, on_placed, &p);
+  if (!nb_test_wait (placed, &p, 30))
+    g_error ("placing the run for its certificate did not finish within 30 s");
+  if (p.error != NULL)
+    g_propagate_error (error, p.error);
+  return p.id;
 }
 
 typedef struct
@@ -129,6 +187,14 @@ test_offline (void)
   assert_accessible_name (ind, name);
   const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (ind));
   g_assert_nonnull (strstr (tooltip, uri));
+
+  /* a certificate is issued in the shared database: offline, the operator is told and the run
+   * waits in the bench's file */
+  gint64 run = record_run ("NB-FL-RUN-1");
+  g_assert_cmpint (place_run (uri, run, &error), ==, 0);
+  g_assert_error (error, NB_STORE_ERROR, NB_STORE_ERROR_OFFLINE);
+  g_assert_nonnull (strstr (error->message, "cannot be reached"));
+  g_clear_error (&error);
 
   /* after a run: the copy is started and the call returns at once, the main loop keeps going */
   gint64 t0 = g_get_monotonic_time ();
@@ -284,6 +350,15 @@ test_online (void)
   g_autoptr (GPtrArray) sessions = nb_store_list_sessions (server, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sessions->len, ==, 3);
+
+  /* the run's certificate is issued on the server, for the server's run (copied from the bench) */
+  gint64 run = record_run ("NB-FL-RUN-2");
+  gint64 on_server = place_run (uri, run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (on_server, >, 0);
+  g_autoptr (NbStoreRun) copy = nb_store_get_run (server, on_server, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copy->pen_serial, ==, "NB-FL-RUN-2");
   nb_test_pump (0.3);
   nb_test_save_png (GTK_WIDGET (win), "fleet-link-online.png");
 }
