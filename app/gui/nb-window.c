@@ -103,11 +103,20 @@ on_database_path_changed (GSettings *settings, const char *key, NbWindow *self)
 {
   g_autofree char *path = g_settings_get_string (settings, "database-path");
   /* with a shared database the Records page shows the fleet's records: the bench's own are
-   * copied there after each run (NbFleetStatus) */
+   * copied there after each run (NbFleetStatus); while the server cannot be reached, the
+   * bench's own, which hold everything recorded here (the header bar says offline) */
   const char *server = nb_fleet_status_get_server (self->fleet_status);
-  nb_records_page_set_store_path (self->records_page, server ? server : path);
+  gboolean offline = nb_fleet_status_get_state (self->fleet_status) == NB_FLEET_SYNC_OFFLINE;
+  nb_records_page_set_store_path (self->records_page, server && !offline ? server : path);
   /* and its certificates are issued there (nb-certificate-place.h) */
   nb_certificates_page_set_store_path (self->certificates_page, server ? server : path);
+}
+
+/* offline, the Records page falls back to the bench's own file; back online, the server */
+static void
+on_fleet_state (NbFleetStatus *status, GParamSpec *pspec, NbWindow *self)
+{
+  on_database_path_changed (self->settings, "server-uri", self);
 }
 
 /* The Certificates page reads the store again whenever it is shown: certificates are signed
@@ -318,6 +327,8 @@ nb_window_init (NbWindow *self)
   self->fleet_status = nb_fleet_status_new (self->settings);
   self->fleet_indicator = NB_FLEET_INDICATOR (nb_fleet_indicator_new (self->fleet_status));
   adw_header_bar_pack_start (self->header_bar, GTK_WIDGET (self->fleet_indicator));
+  g_signal_connect_object (self->fleet_status, "notify::state", G_CALLBACK (on_fleet_state), self,
+                           G_CONNECT_DEFAULT);
   g_signal_connect_object (self->fleet_status, "records-sent", G_CALLBACK (on_records_sent), self,
                            0);
   g_signal_connect (self->live_page, "lost", G_CALLBACK (show_banner), self);

@@ -16,6 +16,8 @@
 #include "nb-fleet-indicator.h"
 #include "nb-fleet-status.h"
 #include "nb-preferences.h"
+#include "nb-records-page.h"
+#include "nb-records.h"
 #include "nb-store.h"
 
 static NbApplication *app;
@@ -188,6 +190,10 @@ test_offline (void)
   const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (ind));
   g_assert_nonnull (strstr (tooltip, uri));
 
+  /* offline, the Records page shows the bench's own file, which holds everything recorded here */
+  NbRecords *records = nb_records_page_get_records (nb_window_get_records_page (win));
+  g_assert_cmpstr (nb_records_get_store_path (records), ==, local);
+
   /* a certificate is issued in the shared database: offline, the operator is told and the run
    * waits in the bench's file */
   gint64 run = record_run ("NB-FL-RUN-1");
@@ -343,6 +349,9 @@ test_online (void)
   g_assert_cmpstr (nb_fleet_indicator_get_text (ind), ==, "Server online");
   g_assert_cmpstr (nb_fleet_indicator_get_icon_name (ind), ==, "network-server-symbolic");
   assert_accessible_name (ind, "Shared database: Server online");
+  /* online, the Records page reads the server again */
+  NbRecords *records = nb_records_page_get_records (nb_window_get_records_page (win));
+  g_assert_cmpstr (nb_records_get_store_path (records), ==, uri);
   /* the sessions recorded while offline are on the server now */
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) server = nb_store_open (uri, &error);
