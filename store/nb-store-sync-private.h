@@ -59,6 +59,17 @@ typedef gint64 (*NbSyncCopyFunc) (NbSync *sync, gint64 source_id, gboolean *inse
 gboolean nb_sync_record (NbSync *sync, const char *table, gint64 source_id, NbSyncCopyFunc copy,
                          GError **error);
 
+/* A row copier: copies the row @sel (the source's SELECT, positioned on its row) of record
+ * @source_id into the target; the target id, or 0 with @error. */
+typedef gint64 (*NbSyncRowFunc) (NbSync *sync, NbStmt *sel, gint64 source_id, GError **error);
+
+/* nb_sync_copy_selected: runs @select_sql (a literal, ?1 = @source_id) on the source and hands
+ * its row to @copy_row; NB_STORE_ERROR_NOT_FOUND naming @what when there is none. Sets
+ * *@inserted as an NbSyncCopyFunc does. */
+gint64 nb_sync_copy_selected (NbSync *sync, const char *select_sql, gint64 source_id,
+                              const char *what, NbSyncRowFunc copy_row, gboolean *inserted,
+                              GError **error);
+
 /* nb_sync_table: nb_sync_record () for each row @ids_sql lists (the closed records of @table;
  * sync->listed's when it has them), skipping quickly those sync_map has. */
 gboolean nb_sync_table (NbSync *sync, const char *table, const char *ids_sql, NbSyncCopyFunc copy,

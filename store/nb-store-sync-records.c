@@ -114,27 +114,12 @@ copy_session_row (NbSync *sync, NbStmt *sel, gint64 source_id, GError **error)
 static gint64
 copy_session (NbSync *sync, gint64 source_id, gboolean *inserted, GError **error)
 {
-  *inserted = TRUE;
-  NbStmt *sel = nb_store_stmt (sync->from,
-                               "SELECT pen_id, uri, operator, name, note, depth_mm, rate_hz,"
-                               " sample_rate_hz, started_at, status, ended_at, error"
-                               " FROM sessions WHERE id = ?1 AND status <> 'recording'",
-                               error);
-  if (sel == NULL)
-    return 0;
-  nb_stmt_bind_int64 (sel, 1, source_id);
-  int rc = nb_stmt_step (sel);
-  gint64 id = 0;
-  if (rc != NB_DB_ROW)
-    {
-      nb_store_set_error (sync->from, error, rc == NB_DB_DONE ? SQLITE_NOTFOUND : rc,
-                          "Reading a closed session from");
-      goto out;
-    }
-  id = copy_session_row (sync, sel, source_id, error);
-out:
-  nb_stmt_reset (sel);
-  return id;
+  return nb_sync_copy_selected (sync,
+                                "SELECT pen_id, uri, operator, name, note, depth_mm, rate_hz,"
+                                " sample_rate_hz, started_at, status, ended_at, error"
+                                " FROM sessions WHERE id = ?1 AND status <> 'recording'",
+                                source_id, "Reading a closed session from", copy_session_row,
+                                inserted, error);
 }
 
 gboolean

@@ -150,30 +150,15 @@ copy_run_row (NbSync *sync, NbStmt *sel, gint64 source_id, GError **error)
 static gint64
 copy_run (NbSync *sync, gint64 source_id, gboolean *inserted, GError **error)
 {
-  *inserted = TRUE;
-  NbStmt *sel = nb_store_stmt (sync->from,
-                               "SELECT pen_serial, pen_model, pen_firmware, pen_uri,"
-                               " fixture_serial, fixture_model, fixture_uri, standard_id,"
-                               " profile_id, profile_version, profile_json, rule, traceable,"
-                               " adjust, operator, environment_json, started_at,"
-                               " status, ended_at, verdict, error, result_json"
-                               " FROM runs WHERE id = ?1 AND status <> 'running'",
-                               error);
-  if (sel == NULL)
-    return 0;
-  nb_stmt_bind_int64 (sel, 1, source_id);
-  int rc = nb_stmt_step (sel);
-  gint64 id = 0;
-  if (rc != NB_DB_ROW)
-    {
-      nb_store_set_error (sync->from, error, rc == NB_DB_DONE ? SQLITE_NOTFOUND : rc,
-                          "Reading a closed run from");
-      goto out;
-    }
-  id = copy_run_row (sync, sel, source_id, error);
-out:
-  nb_stmt_reset (sel);
-  return id;
+  return nb_sync_copy_selected (sync,
+                                "SELECT pen_serial, pen_model, pen_firmware, pen_uri,"
+                                " fixture_serial, fixture_model, fixture_uri, standard_id,"
+                                " profile_id, profile_version, profile_json, rule, traceable,"
+                                " adjust, operator, environment_json, started_at,"
+                                " status, ended_at, verdict, error, result_json"
+                                " FROM runs WHERE id = ?1 AND status <> 'running'",
+                                source_id, "Reading a closed run from", copy_run_row, inserted,
+                                error);
 }
 
 gboolean
@@ -220,23 +205,9 @@ copy_void_row (NbSync *sync, NbStmt *sel, gint64 source_id, GError **error)
 static gint64
 copy_void (NbSync *sync, gint64 source_id, gboolean *inserted, GError **error)
 {
-  *inserted = TRUE;
-  NbStmt *sel = nb_store_stmt (
-      sync->from, "SELECT kind, record_id, reason, at, by FROM voids WHERE id = ?1", error);
-  if (sel == NULL)
-    return 0;
-  nb_stmt_bind_int64 (sel, 1, source_id);
-  int rc = nb_stmt_step (sel);
-  gint64 id = 0;
-  if (rc != NB_DB_ROW)
-    {
-      nb_store_set_error (sync->from, error, rc, "Reading a void from");
-      goto out;
-    }
-  id = copy_void_row (sync, sel, source_id, error);
-out:
-  nb_stmt_reset (sel);
-  return id;
+  return nb_sync_copy_selected (sync,
+                                "SELECT kind, record_id, reason, at, by FROM voids WHERE id = ?1",
+                                source_id, "Reading a void from", copy_void_row, inserted, error);
 }
 
 gboolean

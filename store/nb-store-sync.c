@@ -47,6 +47,25 @@ fail:
   return FALSE;
 }
 
+gint64
+nb_sync_copy_selected (NbSync *sync, const char *select_sql, gint64 source_id, const char *what,
+                       NbSyncRowFunc copy_row, gboolean *inserted, GError **error)
+{
+  *inserted = TRUE;
+  NbStmt *sel = nb_store_stmt (sync->from, select_sql, error);
+  if (sel == NULL)
+    return 0;
+  nb_stmt_bind_int64 (sel, 1, source_id);
+  int rc = nb_stmt_step (sel);
+  gint64 id = 0;
+  if (rc == NB_DB_ROW)
+    id = copy_row (sync, sel, source_id, error);
+  else
+    nb_store_set_error (sync->from, error, rc == NB_DB_DONE ? SQLITE_NOTFOUND : rc, what);
+  nb_stmt_reset (sel);
+  return id;
+}
+
 gboolean
 nb_sync_table (NbSync *sync, const char *table, const char *ids_sql, NbSyncCopyFunc copy,
                GError **error)
