@@ -32,7 +32,7 @@ $(ASAN_BUILD)/build.ninja: | deps
 # The sanitizer run covers the unit, integration, fuzz and usb suites (the GUI is not built there).
 test-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
-	meson test -C $(ASAN_BUILD) --print-errorlogs --setup asan --suite unit --suite integration --suite fuzz --suite usb
+	meson test -C $(ASAN_BUILD) --print-errorlogs --setup asan --suite unit --suite integration --suite fuzz --suite usb --suite pg
 
 test: test-fast test-asan
 	@./tools/test-summary $(BUILD)/meson-logs/testlog.json $(ASAN_BUILD)/meson-logs/testlog-asan.json

@@ -53,7 +53,10 @@ superuser_exec (const char *sql, char **message)
   ExecStatusType st = PQresultStatus (res);
   gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
   if (message != NULL)
-    *message = g_strdup (PQresultErrorMessage (res));
+    {
+      g_free (*message);
+      *message = g_strdup (PQresultErrorMessage (res));
+    }
   PQclear (res);
   PQfinish (conn);
   return ok;
@@ -74,7 +77,8 @@ fresh_db (const char *name)
   return g_strdup_printf ("postgresql:///%s%s", name, q);
 }
 
-/* runs @sql as the superuser on the database of @uri */
+/* runs @sql as the superuser on the database of @uri; *@message (freed first: callers reuse
+ * one variable) gets the server's error text */
 static inline gboolean
 superuser_exec_on (const char *uri, const char *sql, char **message)
 {
@@ -84,7 +88,10 @@ superuser_exec_on (const char *uri, const char *sql, char **message)
   ExecStatusType st = PQresultStatus (res);
   gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
   if (message != NULL)
-    *message = g_strdup (PQresultErrorMessage (res));
+    {
+      g_free (*message);
+      *message = g_strdup (PQresultErrorMessage (res));
+    }
   PQclear (res);
   PQfinish (conn);
   return ok;
