@@ -39,7 +39,7 @@ static const char *const catalog_sql[] = {
 };
 
 static const char disabled_sql[]
-    = "SELECT 'trigger ' || t.tgname || ' on ' || c.relname, t.tgenabled::text"
+    = "SELECT 'trigger ' || t.tgname || ' on ' || c.relname, 'tgenabled ' || t.tgenabled::text"
       " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
       " JOIN pg_namespace n ON n.oid = c.relnamespace"
       " WHERE n.nspname = ?1 AND NOT t.tgisinternal AND t.tgenabled <> 'O'";
@@ -165,19 +165,6 @@ compare_names (gconstpointer a, gconstpointer b)
   return d != 0 ? d : g_strcmp0 (x, y);
 }
 
-static GPtrArray *
-sorted_keys (GHashTable *objects)
-{
-  GPtrArray *keys = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-  g_hash_table_iter_init (&iter, objects);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, compare_names);
-  return keys;
-}
-
 GPtrArray *
 nb_store_pg_schema_findings (NbStore *store, int version, GError **error)
 {
@@ -211,26 +198,5 @@ nb_store_pg_schema_findings (NbStore *store, int version, GError **error)
       return NULL;
     }
 
-  g_autoptr (GPtrArray) findings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) names = sorted_keys (want);
-  for (guint i = 0; i < names->len; i++)
-    {
-      const char *key = names->pdata[i];
-      const char *sql = g_hash_table_lookup (have, key);
-      if (sql == NULL)
-        g_ptr_array_add (findings, g_strdup_printf ("%s is missing (dropped)", key));
-      else if (g_strcmp0 (sql, g_hash_table_lookup (want, key)) != 0)
-        g_ptr_array_add (findings, g_strdup_printf ("%s was altered (not as schema %d creates it)",
-                                                    key, version));
-      else if (g_hash_table_contains (disabled, key))
-        g_ptr_array_add (findings,
-                         g_strdup_printf ("%s is disabled (tgenabled %s)", key,
-                                          (const char *) g_hash_table_lookup (disabled, key)));
-    }
-  g_autoptr (GPtrArray) extra = sorted_keys (have);
-  for (guint i = 0; i < extra->len; i++)
-    if (!g_hash_table_contains (want, extra->pdata[i]))
-      g_ptr_array_add (findings, g_strdup_printf ("unexpected %s (not created by NeedleBench)",
-                                                  (const char *) extra->pdata[i]));
-  return g_steal_pointer (&findings);
+  return nb_store_schema_compare (want, have, disabled, version, compare_names);
 }

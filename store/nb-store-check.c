@@ -74,10 +74,10 @@ compare_names (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* (transfer container) @objects' keys in name order, so that findings come in the same order on
+/* (transfer container) @objects' keys in @order, so that findings come in the same order on
  * every run */
 static GPtrArray *
-sorted_keys (GHashTable *objects)
+sorted_keys (GHashTable *objects, GCompareFunc order)
 {
   GPtrArray *keys = g_ptr_array_new ();
   GHashTableIter iter;
@@ -85,8 +85,37 @@ sorted_keys (GHashTable *objects)
   g_hash_table_iter_init (&iter, objects);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, compare_names);
+  g_ptr_array_sort (keys, order != NULL ? order : compare_names);
   return keys;
+}
+
+GPtrArray *
+nb_store_schema_compare (GHashTable *want, GHashTable *have, GHashTable *disabled, int version,
+                         GCompareFunc order)
+{
+  g_autoptr (GPtrArray) findings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) names = sorted_keys (want, order);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *key = names->pdata[i];
+      const char *sql = g_hash_table_lookup (have, key);
+      if (!g_hash_table_contains (have, key))
+        g_ptr_array_add (findings, g_strdup_printf ("%s is missing (dropped)", key));
+      else if (g_strcmp0 (sql, g_hash_table_lookup (want, key)) != 0)
+        g_ptr_array_add (findings, g_strdup_printf ("%s was altered (its SQL is not the one "
+                                                    "schema %d creates)",
+                                                    key, version));
+      else if (disabled != NULL && g_hash_table_contains (disabled, key))
+        g_ptr_array_add (findings,
+                         g_strdup_printf ("%s is disabled (%s)", key,
+                                          (const char *) g_hash_table_lookup (disabled, key)));
+    }
+  g_autoptr (GPtrArray) extra = sorted_keys (have, order);
+  for (guint i = 0; i < extra->len; i++)
+    if (!g_hash_table_contains (want, extra->pdata[i]))
+      g_ptr_array_add (findings, g_strdup_printf ("unexpected %s (not created by NeedleBench)",
+                                                  (const char *) extra->pdata[i]));
+  return g_steal_pointer (&findings);
 }
 
 GPtrArray *
@@ -110,36 +139,7 @@ nb_store_schema_findings (NbStore *store, int version, GError **error)
       g_prefix_error (error, "%s: ", store->path);
       return NULL;
     }
-  g_autoptr (GPtrArray) findings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) names = sorted_keys (want);
-  for (guint i = 0; i < names->len; i++)
-    {
-      const char *key = names->pdata[i];
-      const char *name = strchr (key, ' ') + 1;
-      g_autofree char *type = g_strndup (key, name - key - 1);
-      const char *sql = g_hash_table_lookup (have, key);
-      if (!g_hash_table_contains (have, key))
-        g_ptr_array_add (findings, g_strdup_printf ("%s %s is missing (dropped)", type, name));
-      else if (g_strcmp0 (sql, g_hash_table_lookup (want, key)) != 0)
-        g_ptr_array_add (findings,
-                         g_strdup_printf ("%s %s was altered (its SQL is not the one schema %d "
-                                          "creates)",
-                                          type, name, version));
-    }
-  g_autoptr (GPtrArray) extra = sorted_keys (have);
-  for (guint i = 0; i < extra->len; i++)
-    {
-      const char *key = extra->pdata[i];
-      if (!g_hash_table_contains (want, key))
-        {
-          const char *name = strchr (key, ' ') + 1;
-          g_autofree char *type = g_strndup (key, name - key - 1);
-          g_ptr_array_add (findings, g_strdup_printf ("unexpected %s %s (not created by "
-                                                      "NeedleBench)",
-                                                      type, name));
-        }
-    }
-  return g_steal_pointer (&findings);
+  return nb_store_schema_compare (want, have, NULL, version, NULL);
 }
 
 gboolean

@@ -98,6 +98,13 @@ const char *nb_store_schema_step_sql (int step);
  * NULL with @error if the schema cannot be read. */
 GPtrArray *nb_store_schema_findings (NbStore *store, int version, GError **error);
 
+/* nb_store_schema_compare: (transfer full) (element-type utf8) the findings of @have against
+ * @want (both "type name" -> its definition): missing, altered, present but in @disabled (may be
+ * NULL; "type name" -> how it is switched off) and unexpected objects, in @order (NULL: name
+ * order). Shared by both backends' schema checks. */
+GPtrArray *nb_store_schema_compare (GHashTable *want, GHashTable *have, GHashTable *disabled,
+                                    int version, GCompareFunc order);
+
 /* nb_store_schema_check: FALSE with NB_STORE_ERROR_CORRUPT naming the first finding of
  * nb_store_schema_findings (). */
 gboolean nb_store_schema_check (NbStore *store, int version, GError **error);

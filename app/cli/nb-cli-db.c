@@ -195,31 +195,63 @@ print_offline (gboolean json, const char *local, const char *server, gint64 wait
     printf (_ ("server %s offline\n"), s);
 }
 
+/* The options db sync and db status share: the bench's own file, the server, --json. */
+typedef struct
+{
+  char *local_option, *server;
+  gboolean json;
+  char *local; /* the bench's file: --local-db or the default path */
+} LinkOptions;
+
+static void
+link_options_clear (LinkOptions *o)
+{
+  g_free (o->local_option);
+  g_free (o->server);
+  g_free (o->local);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LinkOptions, link_options_clear)
+
+/* parse_link_options: parses @command's options into @o; an exit status (usage) on failure, -1
+ * when parsed. */
+static int
+parse_link_options (const char *command, const char *summary, int *argc, char ***argv,
+                    LinkOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "local-db", 0, 0, G_OPTION_ARG_FILENAME, &o->local_option,
+      N_ ("The bench's own database file (default: the usual one)"), N_ ("PATH") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &o->server, N_ ("The fleet's server"), N_ ("URI") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_ ("Print a JSON object"), NULL },
+    { NULL },
+  };
+  if (!nb_cli_parse (command, NULL, summary, entries, argc, argv))
+    return NB_EXIT_USAGE;
+  if (*argc > 1)
+    return nb_cli_usage (command, _ ("unexpected argument “%s”"), (*argv)[1]);
+  o->local = local_path (o->local_option);
+  if (is_uri (o->local))
+    return nb_cli_usage (command, _ ("--local-db must be a database file, not a URI"));
+  return -1;
+}
+
 static int
 db_sync (int argc, char **argv)
 {
   const char *command = "db sync";
-  g_autofree char *local_option = NULL, *server = NULL;
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "local-db", 0, 0, G_OPTION_ARG_FILENAME, &local_option,
-      N_ ("The bench's own database file (default: the usual one)"), N_ ("PATH") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &server, N_ ("The fleet's server"), N_ ("URI") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
-    { NULL },
-  };
-  if (!nb_cli_parse (command, NULL,
-                     N_ ("Sends the closed records of the bench's own database that the server "
-                         "does not have yet. Exit 5 when the server cannot be reached."),
-                     entries, &argc, &argv))
-    return NB_EXIT_USAGE;
-  if (argc > 1)
-    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
-  if (server == NULL)
+  g_auto (LinkOptions) o = { 0 };
+  int status = parse_link_options (
+      command,
+      N_ ("Sends the closed records of the bench's own database that the server does not have "
+          "yet. Exit 5 when the server cannot be reached."),
+      &argc, &argv, &o);
+  if (status >= 0)
+    return status;
+  if (o.server == NULL)
     return nb_cli_usage (command, _ ("--db is required"));
-  g_autofree char *local = local_path (local_option);
-  if (is_uri (local))
-    return nb_cli_usage (command, _ ("--local-db must be a database file, not a URI"));
+  const char *local = o.local, *server = o.server;
+  gboolean json = o.json;
 
   g_autoptr (GError) error = NULL;
   if (!g_file_test (local, G_FILE_TEST_EXISTS))
@@ -270,26 +302,16 @@ static int
 db_status (int argc, char **argv)
 {
   const char *command = "db status";
-  g_autofree char *local_option = NULL, *server = NULL;
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "local-db", 0, 0, G_OPTION_ARG_FILENAME, &local_option,
-      N_ ("The bench's own database file (default: the usual one)"), N_ ("PATH") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &server, N_ ("The fleet's server"), N_ ("URI") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print a JSON object"), NULL },
-    { NULL },
-  };
-  if (!nb_cli_parse (command, NULL,
-                     N_ ("Says whether the server can be reached, the databases' identities "
-                         "and how many records of the bench wait to be sent. Exit 5 when the "
-                         "server cannot be reached."),
-                     entries, &argc, &argv))
-    return NB_EXIT_USAGE;
-  if (argc > 1)
-    return nb_cli_usage (command, _ ("unexpected argument “%s”"), argv[1]);
-  g_autofree char *local = local_path (local_option);
-  if (is_uri (local))
-    return nb_cli_usage (command, _ ("--local-db must be a database file, not a URI"));
+  g_auto (LinkOptions) o = { 0 };
+  int status = parse_link_options (
+      command,
+      N_ ("Says whether the server can be reached, the databases' identities and how many "
+          "records of the bench wait to be sent. Exit 5 when the server cannot be reached."),
+      &argc, &argv, &o);
+  if (status >= 0)
+    return status;
+  const char *local = o.local, *server = o.server;
+  gboolean json = o.json;
 
   g_autoptr (GError) error = NULL;
   g_autoptr (NbStore) from = nb_cli_open_store_read (local, &error);

@@ -1,6 +1,6 @@
 /* nb-calibration-page-private.h: the Calibration page's fields, shared by its files:
- * nb-calibration-page.c (the run and its steps) and nb-calibration-station.c (the station and
- * profile choices). */
+ * nb-calibration-page.c (the run and its steps), nb-calibration-station.c (the station and
+ * profile choices) and nb-calibration-certificate.c (the certificate step). */
 #pragma once
 
 #include "nb-calibration-page.h"
@@ -45,6 +45,13 @@ struct _NbCalibrationPage
   GtkButton *certificate_button; /* on the result step of a completed run */
   GtkWindow *certificate_window; /* weak: the certificate step's window, while open */
 };
+
+/* nb_cal_page_message: the page's "message" signal (a toast in the window). */
+void nb_cal_page_message (NbCalibrationPage *self, const char *text);
+
+/* nb-calibration-certificate.c: the "calibration.certificate" action (the certificate step of
+ * the completed run) */
+void nb_cal_page_action_certificate (GtkWidget *widget, const char *name, GVariant *param);
 
 /* nb-calibration-station.c */
 void nb_cal_page_init_choices (NbCalibrationPage *self);

@@ -3,6 +3,8 @@
  * superuser's own connection for what an administrator (or an attacker with the server) does. */
 #pragma once
 
+#include <stdlib.h>
+
 #include "nb-lab-key.h"
 #include "nb-store-private.h"
 
@@ -127,4 +129,30 @@ make_stroke (guint i)
                        .period_s = i ? 0.01 : 0,
                        .entry_speed_mm_s = i % 2 ? NAN : 120.25 };
   return st;
+}
+
+/* pg_test_home_new: (transfer full) a temporary directory made the test's XDG data and config
+ * home, so the lab key a store without one creates goes there (not G_TEST_OPTION_ISOLATE_DIRS:
+ * GLib keeps every test's old directory strings, which the ASan run reports as leaks it cannot
+ * attribute). Call before g_test_init (); pg_test_run () removes it. */
+static inline char *
+pg_test_home_new (void)
+{
+  char *home = g_dir_make_tmp ("nb-pg-store-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  return home;
+}
+
+/* pg_test_run: g_test_run (), then removes and frees @home (pg_test_home_new ()). */
+static inline int
+pg_test_run (char *home)
+{
+  int rc = g_test_run ();
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
+  if (system (cmd) != 0)
+    g_printerr ("could not remove %s\n", home);
+  g_free (home);
+  return rc;
 }

@@ -5,8 +5,6 @@
 #include "nb-audit-verify.h"
 #include "pg-store-test.h"
 
-#include <stdlib.h>
-
 #include <glib/gstdio.h>
 
 static gboolean
@@ -367,13 +365,7 @@ test_offline (void)
 int
 main (int argc, char **argv)
 {
-  /* the lab key a store without one creates goes to a directory of the test's own (not
-   * G_TEST_OPTION_ISOLATE_DIRS: GLib keeps every test's old directory strings, which the ASan
-   * run reports as leaks it cannot attribute) */
-  g_autofree char *home = g_dir_make_tmp ("nb-pg-store-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  char *home = pg_test_home_new ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pg-store/tamper", test_tamper);
   g_test_add_func ("/pg-store/concurrent-writers", test_concurrent_writers);
@@ -382,9 +374,5 @@ main (int argc, char **argv)
   g_test_add_func ("/pg-store/refusals", test_refusals);
   g_test_add_func ("/pg-store/reconnect", test_reconnect);
   g_test_add_func ("/pg-store/reader-role", test_reader_role);
-  int rc = g_test_run ();
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
-  if (system (cmd) != 0)
-    g_printerr ("could not remove %s\n", home);
-  return rc;
+  return pg_test_run (home);
 }

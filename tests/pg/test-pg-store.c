@@ -11,8 +11,6 @@
 #include "nb-store-standards.h"
 #include "pg-store-test.h"
 
-#include <stdlib.h>
-
 #include <glib/gstdio.h>
 
 /* A fresh database gets schema 10 and an identity; opening it again keeps both. */
@@ -455,13 +453,7 @@ test_hash_same_as_sqlite (void)
 int
 main (int argc, char **argv)
 {
-  /* the lab key a store without one creates goes to a directory of the test's own (not
-   * G_TEST_OPTION_ISOLATE_DIRS: GLib keeps every test's old directory strings, which the ASan
-   * run reports as leaks it cannot attribute) */
-  g_autofree char *home = g_dir_make_tmp ("nb-pg-store-XXXXXX", NULL);
-  g_assert_nonnull (home);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  char *home = pg_test_home_new ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pg-store/open-identity", test_open_identity);
   g_test_add_func ("/pg-store/session-round-trip", test_session_round_trip);
@@ -469,9 +461,5 @@ main (int argc, char **argv)
   g_test_add_func ("/pg-store/run-certificate", test_run_certificate);
   g_test_add_func ("/pg-store/append-only", test_append_only);
   g_test_add_func ("/pg-store/hash-same-as-sqlite", test_hash_same_as_sqlite);
-  int rc = g_test_run ();
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
-  if (system (cmd) != 0)
-    g_printerr ("could not remove %s\n", home);
-  return rc;
+  return pg_test_run (home);
 }
